@@ -1,0 +1,12 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace teramind::cli {
+
+// Each adds one subcommand (with its options and callback) to the `teramind` app.
+void addInfoCommand(CLI::App& app);
+void addAtlasCommand(CLI::App& app);
+void addVersionCommand(CLI::App& app);
+
+}  // namespace teramind::cli

@@ -1,0 +1,24 @@
+#include <cstdio>
+#include <exception>
+
+#include <fmt/core.h>
+
+#include "Commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"teramind — Tera-MIND engine: atlas, transcriptomics, diffusion generation"};
+  app.require_subcommand(1);
+  teramind::cli::addInfoCommand(app);
+  teramind::cli::addAtlasCommand(app);
+  teramind::cli::addVersionCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "teramind: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

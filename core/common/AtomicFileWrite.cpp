@@ -1,0 +1,32 @@
+#include "common/AtomicFileWrite.h"
+
+#include <atomic>
+#include <string>
+#include <system_error>
+
+#include <unistd.h>
+
+#include "common/FileError.h"
+
+namespace teramind {
+
+void writeFileAtomically(const std::filesystem::path& target,
+                         const std::function<void(const std::filesystem::path&)>& write) {
+  static std::atomic<unsigned> counter{0};
+  const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir))
+    throw FileError(target, "output directory does not exist");
+  const auto temporary =
+      dir / (".partial-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+             target.filename().string());
+  try {
+    write(temporary);
+    std::filesystem::rename(temporary, target);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+}
+
+}  // namespace teramind

@@ -1,0 +1,19 @@
+#pragma once
+
+// NRRD, NIfTI and TIFF through ITK's ImageIO layer. Internal to core/io: no ITK type leaves it.
+
+#include <filesystem>
+
+#include "io/VolumeFile.h"
+
+namespace teramind::itkio {
+
+VolumeHeader readHeader(const std::filesystem::path& file);
+AnyVolume read(const std::filesystem::path& file);
+void write(const std::filesystem::path& file, const AnyVolume& volume);
+
+// TIFF keeps no origin, z spacing, direction or channel names: they go to "<file>.frame.json".
+std::filesystem::path tiffFrameSidecar(const std::filesystem::path& tiff);
+void writeTiffFrameSidecar(const std::filesystem::path& tiff, const AnyVolume& volume);
+
+}  // namespace teramind::itkio

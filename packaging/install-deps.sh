@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Tera-MIND Studio needs to build, test and run.
+# Idempotent; works as root or through sudo.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang-format
+  # GUI and rendering
+  qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
+  # volume I/O
+  libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev
+  # model
+  libtorch-dev libopenblas0-pthread
+  # header-only and small libraries
+  libcli11-dev libfccp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  # tests
+  libgtest-dev libgmock-dev
+)
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${missing[@]}"
