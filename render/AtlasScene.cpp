@@ -1,0 +1,125 @@
+#include "AtlasScene.h"
+
+#include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkColorTransferFunction.h>
+#include <vtkDiscreteFlyingEdges3D.h>
+#include <vtkGPUVolumeRayCastMapper.h>
+#include <vtkImageData.h>
+#include <vtkNew.h>
+#include <vtkPiecewiseFunction.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkPolyDataNormals.h>
+#include <vtkWindowedSincPolyDataFilter.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
+#include <vtkVolume.h>
+#include <vtkVolumeProperty.h>
+
+#include "ImageDataConversion.h"
+
+namespace teramind::render {
+
+struct AtlasScene::Impl {
+  const Atlas& atlas;
+  vtkNew<vtkRenderer> renderer;
+  vtkNew<vtkVolume> templateVolume;
+  vtkNew<vtkGPUVolumeRayCastMapper> templateMapper;
+  vtkNew<vtkActor> regionActor;
+  std::optional<StructureId> selected;
+
+  explicit Impl(const Atlas& a) : atlas(a) {}
+};
+
+AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)) {
+  auto& r = *impl_;
+  r.renderer->SetBackground(0.08, 0.09, 0.11);
+  r.renderer->SetBackgroundAlpha(1.0);  // VTK defaults to 0, which Qt composes as see-through
+  if (atlas.templateImage()) {
+    r.templateMapper->SetInputData(toImageData(*atlas.templateImage()));
+    r.templateMapper->SetAutoAdjustSampleDistances(false);
+    r.templateMapper->SetSampleDistance(atlas.resolutionUm() * 0.5f);
+    r.templateMapper->SetUseJittering(true);  // no wood-grain rings from the sample spacing
+    const double top = atlas.templateImage()->valueRange().second;
+    vtkNew<vtkPiecewiseFunction> opacity;
+    opacity->AddPoint(0, 0.0);
+    opacity->AddPoint(0.15 * top, 0.0);
+    opacity->AddPoint(0.45 * top, 0.015);
+    opacity->AddPoint(top, 0.12);
+    vtkNew<vtkColorTransferFunction> color;
+    color->AddRGBPoint(0, 0, 0, 0);
+    color->AddRGBPoint(0.3 * top, 0.55, 0.5, 0.45);
+    color->AddRGBPoint(top, 1.0, 0.97, 0.9);
+    vtkNew<vtkVolumeProperty> property;
+    property->SetScalarOpacity(opacity);
+    property->SetColor(color);
+    property->SetInterpolationTypeToLinear();
+    property->ShadeOff();
+    property->SetScalarOpacityUnitDistance(atlas.resolutionUm());  // opacity per voxel, not per µm
+    r.templateVolume->SetMapper(r.templateMapper);
+    r.templateVolume->SetProperty(property);
+    r.renderer->AddVolume(r.templateVolume);
+  }
+  r.regionActor->VisibilityOff();
+  r.renderer->AddActor(r.regionActor);
+  resetCamera();
+}
+
+AtlasScene::~AtlasScene() = default;
+
+const Atlas& AtlasScene::atlas() const { return impl_->atlas; }
+
+void AtlasScene::setBlend(VolumeBlend blend) {
+  if (blend == VolumeBlend::MaximumIntensity)
+    impl_->templateMapper->SetBlendModeToMaximumIntensity();
+  else
+    impl_->templateMapper->SetBlendModeToComposite();
+}
+
+void AtlasScene::selectStructure(std::optional<StructureId> id) {
+  auto& r = *impl_;
+  r.selected = id;
+  if (!id) {
+    r.regionActor->VisibilityOff();
+    return;
+  }
+  const Structure& s = r.atlas.ontology().byId(*id);
+  vtkNew<vtkDiscreteFlyingEdges3D> surface;
+  surface->SetInputData(toImageData(r.atlas.regionMask(*id)));
+  surface->SetValue(0, 1);
+  vtkNew<vtkWindowedSincPolyDataFilter> smooth;  // voxel staircase → anatomical surface
+  smooth->SetInputConnection(surface->GetOutputPort());
+  smooth->SetNumberOfIterations(15);
+  smooth->SetPassBand(0.1);
+  smooth->NormalizeCoordinatesOn();
+  vtkNew<vtkPolyDataNormals> normals;
+  normals->SetInputConnection(smooth->GetOutputPort());
+  vtkNew<vtkPolyDataMapper> mapper;
+  mapper->SetInputConnection(normals->GetOutputPort());
+  mapper->ScalarVisibilityOff();
+  r.regionActor->SetMapper(mapper);
+  r.regionActor->GetProperty()->SetColor(s.color[0] / 255.0, s.color[1] / 255.0, s.color[2] / 255.0);
+  r.regionActor->VisibilityOn();
+}
+
+std::optional<StructureId> AtlasScene::selectedStructure() const { return impl_->selected; }
+
+void AtlasScene::resetCamera() {
+  auto& r = *impl_;
+  const auto& dims = r.atlas.annotation().dims();
+  const double s = r.atlas.resolutionUm();
+  const double centre[3] = {dims[0] * s / 2, dims[1] * s / 2, dims[2] * s / 2};
+  vtkCamera* camera = r.renderer->GetActiveCamera();
+  camera->SetFocalPoint(centre);
+  // PIR: +x posterior, +y ventral, +z right. Look from front-left-above, dorsal (−y) up.
+  camera->SetPosition(centre[0] - 0.55, centre[1] - 0.45, centre[2] - 1.0);
+  camera->SetViewUp(0, -1, 0);
+  r.renderer->ResetCamera();
+  camera->Zoom(1.25);
+  r.renderer->ResetCameraClippingRange();
+}
+
+vtkRenderer* AtlasScene::renderer() { return impl_->renderer; }
+
+}  // namespace teramind::render

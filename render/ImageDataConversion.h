@@ -1,0 +1,15 @@
+#pragma once
+
+// Our images as vtkImageData: the same memory order (axis 0 fastest), so a copy per channel.
+
+#include <vtkImageData.h>
+#include <vtkSmartPointer.h>
+
+#include "volume/Image3D.h"
+
+namespace teramind::render {
+
+vtkSmartPointer<vtkImageData> toImageData(const Image3D<float>& image, int channel = 0);
+vtkSmartPointer<vtkImageData> toImageData(const Image3D<std::uint8_t>& image, int channel = 0);
+
+}  // namespace teramind::render

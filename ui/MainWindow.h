@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+
+#include "atlas/Atlas.h"
+
+class QLabel;
+class QLineEdit;
+
+namespace teramind::render {
+class AtlasScene;
+}
+
+namespace teramind::ui {
+
+class VtkViewport;
+
+// The studio's main window: the atlas in 3D, a structure search that selects and highlights
+// a region, screenshot export.
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  VtkViewport* viewport() const { return viewport_; }
+  render::AtlasScene& scene() { return *scene_; }
+  // Selects a structure by acronym; false (with a message in the status bar) if unknown.
+  bool selectStructure(const QString& acronym);
+  void saveScreenshot(const QString& file, int scale = 1);
+
+ private:
+  void buildMenus();
+  void updateStatus();
+
+  std::shared_ptr<const Atlas> atlas_;
+  std::unique_ptr<render::AtlasScene> scene_;
+  VtkViewport* viewport_ = nullptr;
+  QLineEdit* search_ = nullptr;
+  QLabel* selection_ = nullptr;
+};
+
+}  // namespace teramind::ui
