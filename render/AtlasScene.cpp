@@ -27,6 +27,8 @@ struct AtlasScene::Impl {
   vtkNew<vtkVolume> templateVolume;
   vtkNew<vtkGPUVolumeRayCastMapper> templateMapper;
   vtkNew<vtkActor> regionActor;
+  vtkNew<vtkPiecewiseFunction> compositeOpacity;  // see-through tissue
+  vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
   std::optional<StructureId> selected;
 
   explicit Impl(const Atlas& a) : atlas(a) {}
@@ -42,11 +44,14 @@ AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)
     r.templateMapper->SetSampleDistance(atlas.resolutionUm() * 0.5f);
     r.templateMapper->SetUseJittering(true);  // no wood-grain rings from the sample spacing
     const double top = atlas.templateImage()->valueRange().second;
-    vtkNew<vtkPiecewiseFunction> opacity;
+    auto& opacity = r.compositeOpacity;
     opacity->AddPoint(0, 0.0);
     opacity->AddPoint(0.15 * top, 0.0);
     opacity->AddPoint(0.45 * top, 0.015);
     opacity->AddPoint(top, 0.12);
+    r.projectionOpacity->AddPoint(0, 0.0);
+    r.projectionOpacity->AddPoint(0.1 * top, 0.0);
+    r.projectionOpacity->AddPoint(top, 1.0);
     vtkNew<vtkColorTransferFunction> color;
     color->AddRGBPoint(0, 0, 0, 0);
     color->AddRGBPoint(0.3 * top, 0.55, 0.5, 0.45);
@@ -71,10 +76,16 @@ AtlasScene::~AtlasScene() = default;
 const Atlas& AtlasScene::atlas() const { return impl_->atlas; }
 
 void AtlasScene::setBlend(VolumeBlend blend) {
-  if (blend == VolumeBlend::MaximumIntensity)
-    impl_->templateMapper->SetBlendModeToMaximumIntensity();
-  else
-    impl_->templateMapper->SetBlendModeToComposite();
+  auto& r = *impl_;
+  vtkVolumeProperty* property = r.templateVolume->GetProperty();
+  if (blend == VolumeBlend::MaximumIntensity) {
+    r.templateMapper->SetBlendModeToMaximumIntensity();
+    property->SetScalarOpacity(r.projectionOpacity);
+  } else {
+    r.templateMapper->SetBlendModeToComposite();
+    property->SetScalarOpacity(r.compositeOpacity);
+  }
+  property->SetScalarOpacityUnitDistance(r.atlas.resolutionUm());
 }
 
 void AtlasScene::selectStructure(std::optional<StructureId> id) {

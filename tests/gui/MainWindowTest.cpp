@@ -1,0 +1,83 @@
+#include <QApplication>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSurfaceFormat>
+#include <QTest>
+#include <gtest/gtest.h>
+
+#include "AtlasScene.h"
+#include "MainWindow.h"
+#include "VtkViewport.h"
+#include "common/ResourceLocator.h"
+
+namespace teramind {
+namespace {
+
+std::shared_ptr<const Atlas> bundledAtlas() {
+  static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  return atlas;
+}
+
+// Share of pixels whose colour is near `rgb`.
+double shareNear(const QImage& image, QRgb rgb, int tolerance) {
+  long hits = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) {
+      const QRgb p = image.pixel(x, y);
+      if (std::abs(qRed(p) - qRed(rgb)) <= tolerance && std::abs(qGreen(p) - qGreen(rgb)) <= tolerance &&
+          std::abs(qBlue(p) - qBlue(rgb)) <= tolerance)
+        ++hits;
+    }
+  return static_cast<double>(hits) / (image.width() * image.height());
+}
+
+TEST(MainWindow, ShowsTheAtlasInItsViewport) {
+  ui::MainWindow window(bundledAtlas());
+  window.resize(800, 600);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  QTest::qWait(200);
+  const QImage frame = window.viewport()->grabFramebuffer();
+  ASSERT_FALSE(frame.isNull());
+  // The dark background around, the brain (lighter) in the middle.
+  const QRgb corner = frame.pixel(2, 2);
+  EXPECT_LT(qGray(corner), 40);
+  const QRgb centre = frame.pixel(frame.width() / 2, frame.height() / 2);
+  EXPECT_GT(qGray(centre), qGray(corner) + 15);
+}
+
+TEST(MainWindow, SelectingAStructureHighlightsItInItsColour) {
+  ui::MainWindow window(bundledAtlas());
+  window.resize(800, 600);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  const QRgb ca1 = qRgb(0x7E, 0xD0, 0x4B);
+  QTest::qWait(100);
+  const double before = shareNear(window.viewport()->grabFramebuffer(), ca1, 60);
+  ASSERT_TRUE(window.selectStructure(QStringLiteral("ca1")));
+  QTest::qWait(100);
+  const double after = shareNear(window.viewport()->grabFramebuffer(), ca1, 60);
+  EXPECT_GT(after, before + 0.01) << "CA1 green should cover part of the view";
+  EXPECT_EQ(window.scene().selectedStructure(), std::optional<StructureId>(382));
+  EXPECT_FALSE(window.selectStructure(QStringLiteral("NOT_A_REGION")));
+  EXPECT_EQ(window.scene().selectedStructure(), std::optional<StructureId>(382));
+}
+
+}  // namespace
+}  // namespace teramind
+
+int main(int argc, char** argv) {
+  QSurfaceFormat format;
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setDepthBufferSize(24);
+  QSurfaceFormat::setDefaultFormat(format);
+  ::testing::InitGoogleTest(&argc, argv);
+  int status = 0;
+  {
+    // Created in main and destroyed before return: a static QApplication crashes at exit.
+    QApplication app(argc, argv);
+    status = RUN_ALL_TESTS();
+  }
+  return status;
+}
