@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
+#include "io/VolumeFile.h"
 
 namespace teramind::cli {
 namespace {
@@ -11,6 +12,7 @@ struct AtlasOptions {
   std::string directory;  // empty: the bundled atlas
   int resolutionUm = 0;
   std::string text;
+  std::string maskFile;  // region: also write the region mask here
 };
 
 std::filesystem::path atlasDirectory(const AtlasOptions& o) {
@@ -54,6 +56,10 @@ void region(const AtlasOptions& o) {
   } else {
     fmt::print("bbox_voxels: none (the structure labels no voxel at this resolution)\n");
   }
+  if (!o.maskFile.empty()) {
+    writeVolume(o.maskFile, atlas.regionMask(s.id));
+    fmt::print("mask: {}\n", o.maskFile);
+  }
 }
 
 }  // namespace
@@ -71,6 +77,8 @@ void addAtlasCommand(CLI::App& app) {
   auto* regionCmd = atlas->add_subcommand("region", "Describe a structure: path, voxels, volume, bounds");
   regionCmd->add_option("ACRONYM", regionOptions.text, "Structure acronym, e.g. CA1")->required();
   addAtlasLocation(regionCmd, regionOptions);
+  regionCmd->add_option("--mask", regionOptions.maskFile,
+                        "Write the region mask (uint8, CCF frame): .nrrd, .nii.gz, .tif or .vdb");
   regionCmd->callback([] { region(regionOptions); });
 }
 

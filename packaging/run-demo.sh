@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Quick start: install, build, and run the main job on the bundled demo. With a display this
+# opens the studio; without one it runs the studio under Xvfb and writes a screenshot and a
+# volume (the CA1 region of the bundled atlas) into demo-output/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/packaging/setup.sh" default
+bin="$root/build/default/app"
+out="$root/demo-output"
+mkdir -p "$out"
+"$bin/teramind" atlas region CA1 --mask "$out/ca1_mask.nrrd"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$bin/teramind-studio" --select CA1
+fi
+xvfb-run -a -s '-screen 0 1280x800x24' "$bin/teramind-studio" --select CA1 --screenshot "$out/studio.png"
+"$bin/teramind" info "$out/ca1_mask.nrrd"
+echo "demo output: $out/studio.png $out/ca1_mask.nrrd"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start: install, build, and run the whole test suite (GUI and rendering tests under
+# Xvfb). Real-data tests read ../shared/data, or $TERAMIND_DATA; they skip where it is absent.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/packaging/setup.sh" default
+cd "$root"
+exec ctest --preset default -j "$(nproc)"
