@@ -51,8 +51,8 @@ void region(const AtlasOptions& o) {
     fmt::print("bbox_voxels: [{}, {}) x [{}, {}) x [{}, {})\n", box->begin[0], end[0], box->begin[1],
                end[1], box->begin[2], end[2]);
     const double r = atlas.resolutionUm();
-    fmt::print("bbox_um: AP {}..{}  DV {}..{}  LR {}..{}\n", box->begin[0] * r, end[0] * r,
-               box->begin[1] * r, end[1] * r, box->begin[2] * r, end[2] * r);
+    fmt::print("bbox_um (voxel centres): AP {}..{}  DV {}..{}  LR {}..{}\n", box->begin[0] * r,
+               (end[0] - 1) * r, box->begin[1] * r, (end[1] - 1) * r, box->begin[2] * r, (end[2] - 1) * r);
   } else {
     fmt::print("bbox_voxels: none (the structure labels no voxel at this resolution)\n");
   }

@@ -99,6 +99,8 @@ Atlas Atlas::load(const AtlasFiles& files) {
 
   if (files.templateImage) {
     Image3D<float> templ = convertVolume<float>(readVolume(*files.templateImage));
+    if (templ.channelCount() != 1)
+      throw FileError(*files.templateImage, "a template must have one channel");
     if (templ.dims() != atlas.annotation_.dims())
       throw FileError(*files.templateImage, "template grid differs from the annotation grid");
     templ.setFrame(ccfFrame(files.resolutionUm));

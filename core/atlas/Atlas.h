@@ -23,8 +23,8 @@ struct AtlasFiles {
 };
 
 // Allen CCFv3 in its PIR convention: physical coordinates are CCF micrometres with axis 0
-// anterior→posterior, axis 1 dorsal→ventral, axis 2 left→right, origin at the
-// anterior-dorsal-left corner. The NRRD `space` field is ignored: it is wrong in the release.
+// anterior→posterior, axis 1 dorsal→ventral, axis 2 left→right; voxel (i,j,k) is centred at
+// (i,j,k) × resolution, the first voxel at the anterior-dorsal-left corner. The NRRD `space` field is ignored: it is wrong in the release.
 class Atlas {
  public:
   static Atlas load(const AtlasFiles& files);

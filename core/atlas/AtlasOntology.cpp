@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <stdexcept>
+#include <unordered_set>
 
 #define CSV_IO_NO_THREAD
 #pragma GCC diagnostic push
@@ -56,16 +57,22 @@ std::vector<StructureId> parseIdPath(const std::string& text, const std::filesys
   return path;
 }
 
+StructureId jsonId(const nlohmann::json& value, const char* field, const std::filesystem::path& file) {
+  if (!value.is_number_unsigned() || value.get<std::uint64_t>() > std::numeric_limits<StructureId>::max())
+    throw FileError(file, std::string("invalid ") + field + " " + value.dump());
+  return value.get<StructureId>();
+}
+
 void collectJson(const nlohmann::json& node, std::optional<StructureId> parentFromNesting,
                  const std::filesystem::path& file, std::vector<Structure>& out) {
   Structure s;
-  s.id = node.at("id").get<StructureId>();
+  s.id = jsonId(node.at("id"), "structure id", file);
   s.acronym = node.at("acronym").get<std::string>();
   s.name = node.at("name").get<std::string>();
   s.color = parseColor(node.at("color_hex_triplet").get<std::string>(), s.id, file);
   s.graphOrder = node.value("graph_order", 0);
   const auto parent = node.find("parent_structure_id");
-  if (parent != node.end() && !parent->is_null()) s.parentId = parent->get<StructureId>();
+  if (parent != node.end() && !parent->is_null()) s.parentId = jsonId(*parent, "parent id", file);
   if (s.parentId != parentFromNesting)
     throw FileError(file, "structure " + std::to_string(s.id) + " (" + s.acronym +
                               ") is nested under a different parent than its parent_structure_id");
@@ -182,11 +189,12 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
     if (!reached[i])
       throw FileError(source, "structure " + std::to_string(structures[i].id) + " (" +
                                   structures[i].acronym + ") is on a cycle of parent links");
+  std::unordered_set<std::string> acronyms;
   for (std::size_t i = 0; i < structures.size(); ++i) {
     const std::string& acronym = structures[i].acronym;
-    auto [it, inserted] = o.byLowerAcronym_.emplace(lower(acronym), i);
-    if (!inserted && structures[it->second].acronym == acronym)
+    if (!acronyms.insert(acronym).second)
       throw FileError(source, "duplicate acronym '" + acronym + "'");
+    o.byLowerAcronym_.emplace(lower(acronym), i);
   }
   o.structures_ = std::move(structures);
   return o;

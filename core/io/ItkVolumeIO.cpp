@@ -143,6 +143,7 @@ OpenedFile open(const std::filesystem::path& file) {
     for (unsigned r = 0; r < std::min<std::size_t>(column.size(), 3); ++r) direction[r][d] = column[r];
   }
   try {
+    checkedVoxelCount(h.dims, io.GetNumberOfComponents());
     h.frame = PhysicalFrame(origin, spacing, direction);
   } catch (const std::invalid_argument& e) {
     throw FileError(file, std::string("invalid geometry: ") + e.what());

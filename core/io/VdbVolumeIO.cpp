@@ -107,8 +107,16 @@ GridLayout openGrids(const std::filesystem::path& file) {
     layout.offset = {box.min().x(), box.min().y(), box.min().z()};
     h.dims = {box.dim().x(), box.dim().y(), box.dim().z()};
   }
+  try {
+    checkedVoxelCount(h.dims, grids.size());
+  } catch (const std::invalid_argument& e) {
+    throw FileError(file, std::string("corrupt grid metadata: ") + e.what());
+  }
   h.frame = gridFrame.shifted(layout.offset);
   for (const auto& grid : grids) {
+    if (grid->transform() != first.transform())
+      throw FileError(file, "grids '" + first.getName() + "' and '" + grid->getName() +
+                                "' have different transforms");
     if (voxelTypeOfGrid(*grid, file) != h.voxelType)
       throw FileError(file, "grids '" + first.getName() + "' and '" + grid->getName() +
                                 "' hold different voxel types");

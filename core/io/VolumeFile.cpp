@@ -83,12 +83,16 @@ AnyVolume readVolume(const std::filesystem::path& file) {
 
 void writeVolume(const std::filesystem::path& file, const AnyVolume& volume) {
   const VolumeFormat format = volumeFormatOf(file);
+  if (format == VolumeFormat::Nrrd && file.extension() != ".nrrd")
+    throw FileError(file, "writing a detached-header NRRD is not supported; use .nrrd");
   try {
     writeFileAtomically(file, [&](const std::filesystem::path& temporary) {
-      if (format == VolumeFormat::OpenVdb)
+      if (format == VolumeFormat::OpenVdb) {
         vdb::write(temporary, volume);
-      else
+      } else {
         itkio::write(temporary, volume);
+        // The sidecar lands just before the TIFF, so a failure leaves the old pair together.
+            }
     });
   } catch (const FileError& error) {
     if (error.file() == file) throw;

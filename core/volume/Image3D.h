@@ -27,10 +27,8 @@ class Image3D {
   explicit Image3D(const Size3& dims, const PhysicalFrame& frame = {},
                    std::vector<std::string> channelNames = {"value"}, T fill = T{})
       : dims_(dims), frame_(frame), channelNames_(std::move(channelNames)) {
-    for (auto d : dims_)
-      if (d < 0) throw std::invalid_argument("image dimensions must not be negative");
     if (channelNames_.empty()) throw std::invalid_argument("an image needs at least one channel");
-    voxels_.assign(static_cast<std::size_t>(voxelCount()) * channelNames_.size(), fill);
+    voxels_.assign(static_cast<std::size_t>(checkedVoxelCount(dims_, channelNames_.size())), fill);
   }
 
   const Size3& dims() const { return dims_; }
@@ -133,6 +131,7 @@ class ImageRegion {
 
   Image3D<T> copy() const {
     Image3D<T> out(box_.size, frame(), image_->channelNames());
+    if (box_.empty()) return out;
     for (int c = 0; c < channelCount(); ++c)
       for (std::int64_t k = 0; k < box_.size[2]; ++k)
         for (std::int64_t j = 0; j < box_.size[1]; ++j) {

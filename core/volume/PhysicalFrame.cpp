@@ -15,7 +15,8 @@ double determinant(const Mat3& m) {
 
 Mat3 inverse(const Mat3& m) {
   const double det = determinant(m);
-  if (std::abs(det) < 1e-12) throw std::invalid_argument("frame direction matrix is singular");
+  if (!(std::abs(det) >= 1e-300) || !std::isfinite(det))
+    throw std::invalid_argument("frame matrix is singular or not finite");
   Mat3 r{};
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) {
@@ -44,6 +45,8 @@ PhysicalFrame::PhysicalFrame(const Vec3& origin, const Vec3& spacing, const Mat3
       throw std::invalid_argument("voxel spacing must be positive and finite (axis " +
                                   std::to_string(axis) + " is " + std::to_string(spacing[axis]) +
                                   ")");
+  if (!(std::abs(determinant(direction)) >= 1e-6))
+    throw std::invalid_argument("frame direction matrix is singular or not finite");
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) indexToPhysical_[i][j] = direction[i][j] * spacing[j];
   physicalToIndex_ = inverse(indexToPhysical_);

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <limits>
+#include <stdexcept>
+#include <string>
+
 #include "volume/PhysicalFrame.h"
 
 namespace teramind {
@@ -24,5 +28,21 @@ struct VoxelBox {
   }
   bool operator==(const VoxelBox& o) const { return begin == o.begin && size == o.size; }
 };
+
+// Voxels × channels of a grid, refusing negative sizes and products that would overflow or
+// exceed 2^42 values (a corrupt header must not turn into a tiny allocation).
+inline std::int64_t checkedVoxelCount(const Size3& dims, std::size_t channels = 1) {
+  constexpr std::int64_t kLimit = std::int64_t{1} << 42;
+  std::int64_t total = static_cast<std::int64_t>(channels);
+  for (auto d : dims) {
+    if (d < 0) throw std::invalid_argument("negative image dimension " + std::to_string(d));
+    if (d != 0 && total > kLimit / d)
+      throw std::invalid_argument("image dimensions " + std::to_string(dims[0]) + "x" +
+                                  std::to_string(dims[1]) + "x" + std::to_string(dims[2]) +
+                                  " are too large");
+    total *= d;
+  }
+  return total;
+}
 
 }  // namespace teramind

@@ -160,6 +160,14 @@ TEST(OntologyBadInput, DuplicateIdsRootsAndBadFields) {
                                     "x1,,A,A,,1,3,1,997,1,1,1,,FF0000\n"),
                       "invalid structure id on line 3");
   expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,GGGGGG\n"), "invalid colour");
+  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                                    "1,,A,cm,,1,3,1,997,1,1,1,,FF0000\n"
+                                    "2,,B,CM,,1,3,1,997,1,1,2,,FF0000\n"
+                                    "3,,C,cm,,1,3,1,997,1,1,3,,FF0000\n"),
+                      "duplicate acronym 'cm'");
+  const auto negative = dir / "negative.json";
+  std::ofstream(negative) << R"({"id": -1, "acronym": "root", "name": "root", "color_hex_triplet": "FFFFFF"})";
+  expectOntologyError(negative, "invalid structure id -1");
   expectOntologyError(writeCsv(dir, ""), "no structures");
   const auto noColumns = dir / "columns.csv";
   std::ofstream(noColumns) << "id,name\n1,x\n";

@@ -54,6 +54,8 @@ TEST(Image3D, RegionViewWritesThroughAndCopyKeepsPlacement) {
   const Vec3 b = image.frame().indexToPhysical({1, 2, 1});
   for (int axis = 0; axis < 3; ++axis) EXPECT_DOUBLE_EQ(a[axis], b[axis]);
   EXPECT_THROW(image.region({{4, 0, 0}, {3, 1, 1}}), std::out_of_range);
+  EXPECT_EQ(image.copyRegion({{1, 1, 1}, {0, 2, 2}}).voxelCount(), 0);
+  EXPECT_THROW(Image3D<int>({1 << 20, 1 << 20, 1 << 20}), std::invalid_argument);
 }
 
 TEST(Image3D, ValueRangePerChannel) {

@@ -158,6 +158,9 @@ TEST(VolumeFileBadInput, CorruptNrrdHeader) {
   std::ofstream(dir / "bad.nrrd") << "NRRD0004\ntype: banana\ndimension: 3\nsizes: 2 2 2\n"
                                      "encoding: raw\n\n12345678";
   expectFileError([&] { readVolume(dir / "bad.nrrd"); }, dir / "bad.nrrd", "corrupt header");
+  std::ofstream(dir / "huge.nrrd") << "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2097152 2097152 "
+                                      "4194304\nencoding: raw\n\n12345678";
+  expectFileError([&] { readVolume(dir / "huge.nrrd"); }, dir / "huge.nrrd", "too large");
   std::ofstream(dir / "garbage.nrrd") << "this is not a volume at all";
   expectFileError([&] { readVolume(dir / "garbage.nrrd"); }, dir / "garbage.nrrd", "");
 }
@@ -185,6 +188,8 @@ TEST(VolumeFileBadInput, FailedWriteLeavesExistingFileIntact) {
   expectSameVolume(good, readVolume(target), 1e-9);
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
+  expectFileError([&] { writeVolume(dir / "detached.nhdr", good); }, dir / "detached.nhdr",
+                  "detached-header");
   expectFileError([&] { writeVolume(dir / "no" / "such" / "dir.nrrd", good); },
                   dir / "no" / "such" / "dir.nrrd", "directory does not exist");
 }
