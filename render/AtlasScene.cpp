@@ -10,12 +10,12 @@
 #include <vtkPiecewiseFunction.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkPolyDataNormals.h>
-#include <vtkWindowedSincPolyDataFilter.h>
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 #include <vtkSmartPointer.h>
 #include <vtkVolume.h>
 #include <vtkVolumeProperty.h>
+#include <vtkWindowedSincPolyDataFilter.h>
 
 #include "ImageDataConversion.h"
 
@@ -27,7 +27,7 @@ struct AtlasScene::Impl {
   vtkNew<vtkVolume> templateVolume;
   vtkNew<vtkGPUVolumeRayCastMapper> templateMapper;
   vtkNew<vtkActor> regionActor;
-  vtkNew<vtkPiecewiseFunction> compositeOpacity;  // see-through tissue
+  vtkNew<vtkPiecewiseFunction> compositeOpacity;   // see-through tissue
   vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
   std::optional<StructureId> selected;
 
@@ -73,7 +73,9 @@ AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)
 
 AtlasScene::~AtlasScene() = default;
 
-const Atlas& AtlasScene::atlas() const { return impl_->atlas; }
+const Atlas& AtlasScene::atlas() const {
+  return impl_->atlas;
+}
 
 void AtlasScene::setBlend(VolumeBlend blend) {
   auto& r = *impl_;
@@ -110,11 +112,14 @@ void AtlasScene::selectStructure(std::optional<StructureId> id) {
   mapper->SetInputConnection(normals->GetOutputPort());
   mapper->ScalarVisibilityOff();
   r.regionActor->SetMapper(mapper);
-  r.regionActor->GetProperty()->SetColor(s.color[0] / 255.0, s.color[1] / 255.0, s.color[2] / 255.0);
+  r.regionActor->GetProperty()->SetColor(s.color[0] / 255.0, s.color[1] / 255.0,
+                                         s.color[2] / 255.0);
   r.regionActor->VisibilityOn();
 }
 
-std::optional<StructureId> AtlasScene::selectedStructure() const { return impl_->selected; }
+std::optional<StructureId> AtlasScene::selectedStructure() const {
+  return impl_->selected;
+}
 
 void AtlasScene::resetCamera() {
   auto& r = *impl_;
@@ -131,6 +136,8 @@ void AtlasScene::resetCamera() {
   r.renderer->ResetCameraClippingRange();
 }
 
-vtkRenderer* AtlasScene::renderer() { return impl_->renderer; }
+vtkRenderer* AtlasScene::renderer() {
+  return impl_->renderer;
+}
 
 }  // namespace teramind::render

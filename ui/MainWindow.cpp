@@ -17,7 +17,9 @@
 namespace teramind::ui {
 
 MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
-    : QMainWindow(parent), atlas_(std::move(atlas)), scene_(std::make_unique<render::AtlasScene>(*atlas_)) {
+    : QMainWindow(parent),
+      atlas_(std::move(atlas)),
+      scene_(std::make_unique<render::AtlasScene>(*atlas_)) {
   setWindowTitle(QStringLiteral("Tera-MIND Studio"));
   viewport_ = new VtkViewport(this);
   viewport_->setRenderer(scene_->renderer());
@@ -31,7 +33,8 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   search_->setClearButtonEnabled(true);
   search_->setMaximumWidth(220);
   QStringList acronyms;
-  for (const Structure& s : atlas_->ontology().structures()) acronyms << QString::fromStdString(s.acronym);
+  for (const Structure& s : atlas_->ontology().structures())
+    acronyms << QString::fromStdString(s.acronym);
   auto* completer = new QCompleter(acronyms, search_);
   completer->setCaseSensitivity(Qt::CaseInsensitive);
   search_->setCompleter(completer);
@@ -50,8 +53,8 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
   auto* screenshot = file->addAction(tr("Save &Screenshot…"), this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("teramind.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save screenshot"), QStringLiteral("teramind.png"), tr("PNG images (*.png)"));
     if (!path.isEmpty()) saveScreenshot(path, 2);
   });
   screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
@@ -110,7 +113,8 @@ void MainWindow::saveScreenshot(const QString& file, int scale) {
 }
 
 void MainWindow::updateStatus() {
-  QString text = tr("CCFv3 %1 µm · %2 structures").arg(atlas_->resolutionUm()).arg(atlas_->ontology().size());
+  QString text =
+      tr("CCFv3 %1 µm · %2 structures").arg(atlas_->resolutionUm()).arg(atlas_->ontology().size());
   if (auto id = scene_->selectedStructure()) {
     const Structure& s = atlas_->ontology().byId(*id);
     text += tr(" · %1 (%2): %3 mm³")

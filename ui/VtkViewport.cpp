@@ -1,9 +1,5 @@
 #include "VtkViewport.h"
 
-#include <QMouseEvent>
-#include <QOpenGLContext>
-#include <QOpenGLFunctions>
-#include <QWheelEvent>
 #include <vtkCallbackCommand.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -14,6 +10,10 @@
 #include <vtkRenderer.h>
 #include <vtkRendererCollection.h>
 #include <vtkSmartPointer.h>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QWheelEvent>
 
 namespace teramind::ui {
 
@@ -87,7 +87,9 @@ void VtkViewport::setRenderer(vtkRenderer* renderer) {
   update();
 }
 
-vtkGenericOpenGLRenderWindow* VtkViewport::renderWindow() const { return impl_->window; }
+vtkGenericOpenGLRenderWindow* VtkViewport::renderWindow() const {
+  return impl_->window;
+}
 
 void VtkViewport::initializeGL() {
   auto& w = *impl_->window;
@@ -136,8 +138,9 @@ void VtkViewport::mousePressEvent(QMouseEvent* event) {
   impl_->pressPosition = event->position().toPoint();
   auto& i = *impl_->interactor;
   const qreal ratio = devicePixelRatioF();
-  i.SetEventInformation(static_cast<int>(event->position().x() * ratio), vtkY(this, event->position().y()),
-                        event->modifiers() & Qt::ControlModifier, event->modifiers() & Qt::ShiftModifier);
+  i.SetEventInformation(static_cast<int>(event->position().x() * ratio),
+                        vtkY(this, event->position().y()), event->modifiers() & Qt::ControlModifier,
+                        event->modifiers() & Qt::ShiftModifier);
   if (event->button() == Qt::LeftButton) i.InvokeEvent(vtkCommand::LeftButtonPressEvent);
   if (event->button() == Qt::RightButton) i.InvokeEvent(vtkCommand::RightButtonPressEvent);
   if (event->button() == Qt::MiddleButton) i.InvokeEvent(vtkCommand::MiddleButtonPressEvent);
@@ -147,7 +150,8 @@ void VtkViewport::mousePressEvent(QMouseEvent* event) {
 void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
   auto& i = *impl_->interactor;
   const qreal ratio = devicePixelRatioF();
-  const int x = static_cast<int>(event->position().x() * ratio), y = vtkY(this, event->position().y());
+  const int x = static_cast<int>(event->position().x() * ratio),
+            y = vtkY(this, event->position().y());
   i.SetEventInformation(x, y, event->modifiers() & Qt::ControlModifier,
                         event->modifiers() & Qt::ShiftModifier);
   if (event->button() == Qt::LeftButton) i.InvokeEvent(vtkCommand::LeftButtonReleaseEvent);
@@ -163,7 +167,8 @@ void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
 void VtkViewport::mouseMoveEvent(QMouseEvent* event) {
   auto& i = *impl_->interactor;
   const qreal ratio = devicePixelRatioF();
-  const int x = static_cast<int>(event->position().x() * ratio), y = vtkY(this, event->position().y());
+  const int x = static_cast<int>(event->position().x() * ratio),
+            y = vtkY(this, event->position().y());
   i.SetEventInformation(x, y, event->modifiers() & Qt::ControlModifier,
                         event->modifiers() & Qt::ShiftModifier);
   i.InvokeEvent(vtkCommand::MouseMoveEvent);

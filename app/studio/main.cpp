@@ -26,13 +26,16 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("Tera-MIND"));
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Tera-MIND Studio: simulate 3D mouse-brain tissue"));
+  parser.setApplicationDescription(
+      QStringLiteral("Tera-MIND Studio: simulate 3D mouse-brain tissue"));
   parser.addHelpOption();
   QCommandLineOption atlasOption(QStringLiteral("atlas"), QStringLiteral("Allen CCFv3 directory"),
                                  QStringLiteral("DIR"));
-  QCommandLineOption resolutionOption(QStringLiteral("resolution"), QStringLiteral("Atlas resolution (µm)"),
-                                      QStringLiteral("UM"), QStringLiteral("0"));
-  QCommandLineOption selectOption(QStringLiteral("select"), QStringLiteral("Structure to highlight"),
+  QCommandLineOption resolutionOption(QStringLiteral("resolution"),
+                                      QStringLiteral("Atlas resolution (µm)"), QStringLiteral("UM"),
+                                      QStringLiteral("0"));
+  QCommandLineOption selectOption(QStringLiteral("select"),
+                                  QStringLiteral("Structure to highlight"),
                                   QStringLiteral("ACRONYM"));
   QCommandLineOption screenshotOption(
       QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG once shown, then quit"),
@@ -42,15 +45,16 @@ int main(int argc, char** argv) {
 
   std::shared_ptr<const teramind::Atlas> atlas;
   try {
-    const std::filesystem::path dir = parser.isSet(atlasOption)
-                                          ? std::filesystem::path(parser.value(atlasOption).toStdString())
-                                          : teramind::bundledAtlasDirectory();
+    const std::filesystem::path dir =
+        parser.isSet(atlasOption) ? std::filesystem::path(parser.value(atlasOption).toStdString())
+                                  : teramind::bundledAtlasDirectory();
     atlas = std::make_shared<const teramind::Atlas>(
         teramind::Atlas::load(dir, parser.value(resolutionOption).toInt()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "teramind-studio: error: %s\n", e.what());
     if (!parser.isSet(screenshotOption))
-      QMessageBox::critical(nullptr, QStringLiteral("Cannot open the atlas"), QString::fromStdString(e.what()));
+      QMessageBox::critical(nullptr, QStringLiteral("Cannot open the atlas"),
+                            QString::fromStdString(e.what()));
     return 1;
   }
 
@@ -65,7 +69,7 @@ int main(int argc, char** argv) {
   int status = 0;
   if (parser.isSet(screenshotOption)) {
     const QString file = parser.value(screenshotOption);
-    QTimer::singleShot(500, &window, [&] {
+    QTimer::singleShot(500, &window, [&window, &status, file] {
       const QImage image = window.grab().toImage();
       if (image.isNull() || !image.save(file)) {
         std::fprintf(stderr, "teramind-studio: error: cannot write %s\n", qPrintable(file));

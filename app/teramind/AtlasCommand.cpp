@@ -27,7 +27,8 @@ void addAtlasLocation(CLI::App* cmd, AtlasOptions& o) {
 
 void find(const AtlasOptions& o) {
   const auto dir = atlasDirectory(o);
-  const auto ontology = AtlasOntology::fromFile(AtlasFiles::inDirectory(dir, o.resolutionUm).ontology);
+  const auto ontology =
+      AtlasOntology::fromFile(AtlasFiles::inDirectory(dir, o.resolutionUm).ontology);
   const auto matches = ontology.search(o.text);
   for (const Structure* s : matches) fmt::print("{:>10}  {:<12} {}\n", s->id, s->acronym, s->name);
   fmt::print("{} structure{} match '{}'\n", matches.size(), matches.size() == 1 ? "" : "s", o.text);
@@ -48,11 +49,12 @@ void region(const AtlasOptions& o) {
   fmt::print("volume_mm3: {:.4f}\n", atlas.volumeMm3(s.id));
   if (const auto box = atlas.boundingBox(s.id)) {
     const auto end = box->end();
-    fmt::print("bbox_voxels: [{}, {}) x [{}, {}) x [{}, {})\n", box->begin[0], end[0], box->begin[1],
-               end[1], box->begin[2], end[2]);
+    fmt::print("bbox_voxels: [{}, {}) x [{}, {}) x [{}, {})\n", box->begin[0], end[0],
+               box->begin[1], end[1], box->begin[2], end[2]);
     const double r = atlas.resolutionUm();
     fmt::print("bbox_um (voxel centres): AP {}..{}  DV {}..{}  LR {}..{}\n", box->begin[0] * r,
-               (end[0] - 1) * r, box->begin[1] * r, (end[1] - 1) * r, box->begin[2] * r, (end[2] - 1) * r);
+               (end[0] - 1) * r, box->begin[1] * r, (end[1] - 1) * r, box->begin[2] * r,
+               (end[2] - 1) * r);
   } else {
     fmt::print("bbox_voxels: none (the structure labels no voxel at this resolution)\n");
   }
@@ -69,12 +71,14 @@ void addAtlasCommand(CLI::App& app) {
   auto* atlas = app.add_subcommand("atlas", "Query the Allen CCFv3 atlas and its ontology");
   atlas->require_subcommand(1);
 
-  auto* findCmd = atlas->add_subcommand("find", "List structures whose acronym or name contains TEXT");
+  auto* findCmd =
+      atlas->add_subcommand("find", "List structures whose acronym or name contains TEXT");
   findCmd->add_option("TEXT", findOptions.text, "Text to search (case-insensitive)")->required();
   addAtlasLocation(findCmd, findOptions);
   findCmd->callback([] { find(findOptions); });
 
-  auto* regionCmd = atlas->add_subcommand("region", "Describe a structure: path, voxels, volume, bounds");
+  auto* regionCmd =
+      atlas->add_subcommand("region", "Describe a structure: path, voxels, volume, bounds");
   regionCmd->add_option("ACRONYM", regionOptions.text, "Structure acronym, e.g. CA1")->required();
   addAtlasLocation(regionCmd, regionOptions);
   regionCmd->add_option("--mask", regionOptions.maskFile,

@@ -19,7 +19,8 @@ void printVolumeInfo(const std::filesystem::path& file) {
   fmt::print("spacing_um: {} {} {}\n", f.spacing()[0], f.spacing()[1], f.spacing()[2]);
   fmt::print("origin_um: {} {} {}\n", f.origin()[0], f.origin()[1], f.origin()[2]);
   fmt::print("dtype: {}\n", voxelTypeName(header.voxelType));
-  fmt::print("channels: {} ({})\n", header.channelNames.size(), fmt::join(header.channelNames, ", "));
+  fmt::print("channels: {} ({})\n", header.channelNames.size(),
+             fmt::join(header.channelNames, ", "));
   std::visit(
       [&](const auto& image) {
         for (int c = 0; c < image.channelCount(); ++c) {
@@ -41,7 +42,8 @@ void printVolumeInfo(const std::filesystem::path& file) {
 }  // namespace
 
 void addInfoCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("info", "Describe a data file (volume: dims, spacing, dtype, range)");
+  auto* cmd =
+      app.add_subcommand("info", "Describe a data file (volume: dims, spacing, dtype, range)");
   static std::string file;
   cmd->add_option("FILE", file, "NRRD, NIfTI, TIFF or OpenVDB volume")->required();
   cmd->callback([] { printVolumeInfo(file); });

@@ -58,8 +58,9 @@ AtlasFiles AtlasFiles::inDirectory(const std::filesystem::path& directory, int r
     }
   }
   if (files.ontology.empty())
-    throw FileError(directory, "no ontology (structure_tree_safe_2017.csv or ara_ontology.json) "
-                               "in the atlas directory");
+    throw FileError(directory,
+                    "no ontology (structure_tree_safe_2017.csv or ara_ontology.json) "
+                    "in the atlas directory");
   return files;
 }
 
@@ -71,20 +72,23 @@ Atlas Atlas::load(const AtlasFiles& files) {
 
   const VolumeHeader header = readVolumeHeader(files.annotation);
   if (header.voxelType != VoxelType::UInt32 && header.voxelType != VoxelType::Int32)
-    throw FileError(files.annotation, "an annotation must hold 32-bit integer structure ids, this "
-                                      "file holds " + voxelTypeName(header.voxelType));
+    throw FileError(files.annotation,
+                    "an annotation must hold 32-bit integer structure ids, this "
+                    "file holds " +
+                        voxelTypeName(header.voxelType));
   if (header.channelNames.size() != 1)
     throw FileError(files.annotation, "an annotation must have one channel");
   if (const auto expected = ccfGridSize(files.resolutionUm); expected && header.dims != *expected)
     throw FileError(files.annotation,
-                    "grid " + std::to_string(header.dims[0]) + "x" + std::to_string(header.dims[1]) +
-                        "x" + std::to_string(header.dims[2]) + " is not the CCFv3 grid at " +
-                        std::to_string(files.resolutionUm) + " µm");
+                    "grid " + std::to_string(header.dims[0]) + "x" +
+                        std::to_string(header.dims[1]) + "x" + std::to_string(header.dims[2]) +
+                        " is not the CCFv3 grid at " + std::to_string(files.resolutionUm) + " µm");
   for (int axis = 0; axis < 3; ++axis)
     if (std::abs(header.frame.spacing()[axis] - files.resolutionUm) > 1e-3 * files.resolutionUm)
-      throw FileError(files.annotation, "voxel spacing " + std::to_string(header.frame.spacing()[axis]) +
-                                            " does not match the " + std::to_string(files.resolutionUm) +
-                                            " µm resolution");
+      throw FileError(files.annotation, "voxel spacing " +
+                                            std::to_string(header.frame.spacing()[axis]) +
+                                            " does not match the " +
+                                            std::to_string(files.resolutionUm) + " µm resolution");
   atlas.annotation_ = convertVolume<std::uint32_t>(readVolume(files.annotation));
   atlas.annotation_.setFrame(ccfFrame(files.resolutionUm));
   atlas.annotation_.setChannelNames({"structure_id"});
@@ -148,7 +152,9 @@ std::int64_t Atlas::voxelCount(StructureId id) const {
   return total;
 }
 
-double Atlas::volumeMm3(StructureId id) const { return voxelCount(id) * voxelVolumeMm3(); }
+double Atlas::volumeMm3(StructureId id) const {
+  return voxelCount(id) * voxelVolumeMm3();
+}
 
 std::optional<VoxelBox> Atlas::boundingBox(StructureId id) const {
   Index3 lo{annotation_.dims()}, hi{-1, -1, -1};
@@ -161,16 +167,17 @@ std::optional<VoxelBox> Atlas::boundingBox(StructureId id) const {
 }
 
 Image3D<std::uint8_t> Atlas::regionMask(StructureId id) const {
-  Image3D<std::uint8_t> mask(annotation_.dims(), annotation_.frame(),
-                             {ontology_.byId(id).acronym});
-  forEachRegionVoxel(id, [&](std::int64_t i, std::int64_t j, std::int64_t k) { mask(i, j, k) = 1; });
+  Image3D<std::uint8_t> mask(annotation_.dims(), annotation_.frame(), {ontology_.byId(id).acronym});
+  forEachRegionVoxel(id,
+                     [&](std::int64_t i, std::int64_t j, std::int64_t k) { mask(i, j, k) = 1; });
   return mask;
 }
 
 std::pair<std::int64_t, std::int64_t> Atlas::hemisphereVoxelCounts(StructureId id) const {
   const std::int64_t midline = annotation_.dims()[2] / 2;
   std::int64_t left = 0, right = 0;
-  forEachRegionVoxel(id, [&](std::int64_t, std::int64_t, std::int64_t k) { (k < midline ? left : right)++; });
+  forEachRegionVoxel(
+      id, [&](std::int64_t, std::int64_t, std::int64_t k) { (k < midline ? left : right)++; });
   return {left, right};
 }
 

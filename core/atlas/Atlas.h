@@ -24,7 +24,8 @@ struct AtlasFiles {
 
 // Allen CCFv3 in its PIR convention: physical coordinates are CCF micrometres with axis 0
 // anterior→posterior, axis 1 dorsal→ventral, axis 2 left→right; voxel (i,j,k) is centred at
-// (i,j,k) × resolution, the first voxel at the anterior-dorsal-left corner. The NRRD `space` field is ignored: it is wrong in the release.
+// (i,j,k) × resolution, the first voxel at the anterior-dorsal-left corner. The NRRD `space` field
+// is ignored: it is wrong in the release.
 class Atlas {
  public:
   static Atlas load(const AtlasFiles& files);
@@ -40,7 +41,9 @@ class Atlas {
   const AtlasFiles& files() const { return files_; }
 
   // Distinct non-zero ids in the annotation and the voxels each labels directly.
-  const std::unordered_map<StructureId, std::int64_t>& labelVoxelCounts() const { return labelCounts_; }
+  const std::unordered_map<StructureId, std::int64_t>& labelVoxelCounts() const {
+    return labelCounts_;
+  }
 
   // Region queries: a structure's region is its own voxels plus all its descendants'.
   std::int64_t voxelCount(StructureId id) const;

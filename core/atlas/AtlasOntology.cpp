@@ -27,14 +27,17 @@ std::string lower(std::string s) {
 
 std::array<std::uint8_t, 3> parseColor(const std::string& hex, StructureId id,
                                        const std::filesystem::path& file) {
-  if (hex.size() != 6 || !std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c); }))
-    throw FileError(file, "structure " + std::to_string(id) + " has an invalid colour '" + hex + "'");
+  if (hex.size() != 6 ||
+      !std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c); }))
+    throw FileError(file,
+                    "structure " + std::to_string(id) + " has an invalid colour '" + hex + "'");
   const unsigned long rgb = std::stoul(hex, nullptr, 16);
   return {static_cast<std::uint8_t>(rgb >> 16), static_cast<std::uint8_t>(rgb >> 8),
           static_cast<std::uint8_t>(rgb)};
 }
 
-StructureId parseId(const std::string& text, const std::string& what, const std::filesystem::path& file) {
+StructureId parseId(const std::string& text, const std::string& what,
+                    const std::filesystem::path& file) {
   try {
     std::size_t used = 0;
     const long long value = std::stoll(text, &used);
@@ -51,14 +54,17 @@ std::vector<StructureId> parseIdPath(const std::string& text, const std::filesys
   while (start < text.size()) {
     std::size_t slash = text.find('/', start);
     if (slash == std::string::npos) slash = text.size();
-    if (slash > start) path.push_back(parseId(text.substr(start, slash - start), "structure path", file));
+    if (slash > start)
+      path.push_back(parseId(text.substr(start, slash - start), "structure path", file));
     start = slash + 1;
   }
   return path;
 }
 
-StructureId jsonId(const nlohmann::json& value, const char* field, const std::filesystem::path& file) {
-  if (!value.is_number_unsigned() || value.get<std::uint64_t>() > std::numeric_limits<StructureId>::max())
+StructureId jsonId(const nlohmann::json& value, const char* field,
+                   const std::filesystem::path& file) {
+  if (!value.is_number_unsigned() ||
+      value.get<std::uint64_t>() > std::numeric_limits<StructureId>::max())
     throw FileError(file, std::string("invalid ") + field + " " + value.dump());
   return value.get<StructureId>();
 }
@@ -113,7 +119,8 @@ AtlasOntology AtlasOntology::fromCsv(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file)) throw FileError(file, "cannot open ontology file");
   std::vector<Structure> structures;
   try {
-    io::CSVReader<7, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>> csv(file.string());
+    io::CSVReader<7, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>> csv(
+        file.string());
     csv.read_header(io::ignore_extra_column, "id", "acronym", "name", "parent_structure_id",
                     "structure_id_path", "color_hex_triplet", "graph_order");
     std::string id, acronym, name, parent, path, color, order;
@@ -126,7 +133,8 @@ AtlasOntology AtlasOntology::fromCsv(const std::filesystem::path& file) {
       if (!parent.empty()) s.parentId = parseId(parent, "parent id" + where, file);
       s.idPath = parseIdPath(path, file);
       s.color = parseColor(color, s.id, file);
-      s.graphOrder = order.empty() ? 0 : static_cast<int>(parseId(order, "graph order" + where, file));
+      s.graphOrder =
+          order.empty() ? 0 : static_cast<int>(parseId(order, "graph order" + where, file));
       structures.push_back(std::move(s));
     }
   } catch (const io::error::base& e) {
@@ -138,8 +146,9 @@ AtlasOntology AtlasOntology::fromCsv(const std::filesystem::path& file) {
 AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
                                             const std::filesystem::path& source) {
   if (structures.empty()) throw FileError(source, "ontology holds no structures");
-  std::stable_sort(structures.begin(), structures.end(),
-                   [](const Structure& a, const Structure& b) { return a.graphOrder < b.graphOrder; });
+  std::stable_sort(
+      structures.begin(), structures.end(),
+      [](const Structure& a, const Structure& b) { return a.graphOrder < b.graphOrder; });
   AtlasOntology o;
   o.source_ = source;
   std::vector<std::size_t> roots;
@@ -160,8 +169,9 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
     if (s.parentId) structures[o.byId_.at(*s.parentId)].childIds.push_back(s.id);
   if (roots.size() != 1) {
     // Without a root every structure lies on a cycle of parents (or leads into one).
-    throw FileError(source, roots.empty() ? "ontology has no root: the parent links form a cycle"
-                                          : "ontology has " + std::to_string(roots.size()) + " roots");
+    throw FileError(source, roots.empty()
+                                ? "ontology has no root: the parent links form a cycle"
+                                : "ontology has " + std::to_string(roots.size()) + " roots");
   }
   o.rootIndex_ = roots.front();
   // Walk down from the root; a structure not reached sits on a parent cycle.
@@ -238,7 +248,8 @@ std::vector<const Structure*> AtlasOntology::search(const std::string& text) con
     const std::string acronym = lower(s.acronym);
     if (acronym == needle)
       exact.push_back(&s);
-    else if (acronym.find(needle) != std::string::npos || lower(s.name).find(needle) != std::string::npos)
+    else if (acronym.find(needle) != std::string::npos ||
+             lower(s.name).find(needle) != std::string::npos)
       partial.push_back(&s);
   }
   exact.insert(exact.end(), partial.begin(), partial.end());

@@ -28,7 +28,7 @@ class AtlasOntology {
 
   bool contains(StructureId id) const { return byId_.count(id) != 0; }
   const Structure* find(StructureId id) const;
-  const Structure& byId(StructureId id) const;                  // throws std::out_of_range
+  const Structure& byId(StructureId id) const;                     // throws std::out_of_range
   const Structure* findAcronym(const std::string& acronym) const;  // case-insensitive
   const Structure& byAcronym(const std::string& acronym) const;    // throws, with suggestions
   // Case-insensitive substring match on acronym or name; exact acronym matches first.
@@ -37,8 +37,8 @@ class AtlasOntology {
   const Structure* parent(StructureId id) const;
   std::vector<const Structure*> children(StructureId id) const;
   std::vector<const Structure*> ancestors(StructureId id) const;  // root first, excluding id
-  std::vector<StructureId> descendants(StructureId id) const;    // excluding id
-  std::vector<StructureId> subtree(StructureId id) const;        // id and its descendants
+  std::vector<StructureId> descendants(StructureId id) const;     // excluding id
+  std::vector<StructureId> subtree(StructureId id) const;         // id and its descendants
   bool isDescendantOrSelf(StructureId id, StructureId ancestor) const;
   // "root > grey > CH > ... > CA1"
   std::string acronymPath(StructureId id) const;

@@ -18,8 +18,8 @@ struct Structure {
   std::optional<StructureId> parentId;  // empty for the root
   std::array<std::uint8_t, 3> color{0, 0, 0};
   int graphOrder = 0;
-  std::vector<StructureId> idPath;      // root first, ending with id
-  std::vector<StructureId> childIds;    // in graph order
+  std::vector<StructureId> idPath;    // root first, ending with id
+  std::vector<StructureId> childIds;  // in graph order
 };
 
 }  // namespace teramind

@@ -16,9 +16,8 @@ void writeFileAtomically(const std::filesystem::path& target,
   const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir))
     throw FileError(target, "output directory does not exist");
-  const auto temporary =
-      dir / (".partial-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-             target.filename().string());
+  const auto temporary = dir / (".partial-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(counter++) + "-" + target.filename().string());
   try {
     write(temporary);
     std::filesystem::rename(temporary, target);

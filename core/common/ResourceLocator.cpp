@@ -33,6 +33,8 @@ std::filesystem::path resourceDirectory() {
   throw FileError(source, "bundled resources not found (set TERAMIND_RESOURCES)");
 }
 
-std::filesystem::path bundledAtlasDirectory() { return resourceDirectory() / "atlas"; }
+std::filesystem::path bundledAtlasDirectory() {
+  return resourceDirectory() / "atlas";
+}
 
 }  // namespace teramind

@@ -38,19 +38,30 @@ std::string describe(const itk::ExceptionObject& e) {
 VoxelType toVoxelType(itk::IOComponentEnum component, const std::filesystem::path& file) {
   using C = itk::IOComponentEnum;
   switch (component) {
-    case C::UCHAR: return VoxelType::UInt8;
-    case C::CHAR: return VoxelType::Int8;
-    case C::USHORT: return VoxelType::UInt16;
-    case C::SHORT: return VoxelType::Int16;
-    case C::UINT: return VoxelType::UInt32;
-    case C::INT: return VoxelType::Int32;
+    case C::UCHAR:
+      return VoxelType::UInt8;
+    case C::CHAR:
+      return VoxelType::Int8;
+    case C::USHORT:
+      return VoxelType::UInt16;
+    case C::SHORT:
+      return VoxelType::Int16;
+    case C::UINT:
+      return VoxelType::UInt32;
+    case C::INT:
+      return VoxelType::Int32;
     case C::ULONG:
-    case C::ULONGLONG: return VoxelType::UInt64;
+    case C::ULONGLONG:
+      return VoxelType::UInt64;
     case C::LONG:
-    case C::LONGLONG: return VoxelType::Int64;
-    case C::FLOAT: return VoxelType::Float32;
-    case C::DOUBLE: return VoxelType::Float64;
-    default: break;
+    case C::LONGLONG:
+      return VoxelType::Int64;
+    case C::FLOAT:
+      return VoxelType::Float32;
+    case C::DOUBLE:
+      return VoxelType::Float64;
+    default:
+      break;
   }
   throw FileError(file, "unsupported voxel component type " +
                             itk::ImageIOBase::GetComponentTypeAsString(component));
@@ -59,16 +70,26 @@ VoxelType toVoxelType(itk::IOComponentEnum component, const std::filesystem::pat
 itk::IOComponentEnum toComponent(VoxelType type) {
   using C = itk::IOComponentEnum;
   switch (type) {
-    case VoxelType::UInt8: return C::UCHAR;
-    case VoxelType::Int8: return C::CHAR;
-    case VoxelType::UInt16: return C::USHORT;
-    case VoxelType::Int16: return C::SHORT;
-    case VoxelType::UInt32: return C::UINT;
-    case VoxelType::Int32: return C::INT;
-    case VoxelType::UInt64: return C::ULONGLONG;
-    case VoxelType::Int64: return C::LONGLONG;
-    case VoxelType::Float32: return C::FLOAT;
-    case VoxelType::Float64: return C::DOUBLE;
+    case VoxelType::UInt8:
+      return C::UCHAR;
+    case VoxelType::Int8:
+      return C::CHAR;
+    case VoxelType::UInt16:
+      return C::USHORT;
+    case VoxelType::Int16:
+      return C::SHORT;
+    case VoxelType::UInt32:
+      return C::UINT;
+    case VoxelType::Int32:
+      return C::INT;
+    case VoxelType::UInt64:
+      return C::ULONGLONG;
+    case VoxelType::Int64:
+      return C::LONGLONG;
+    case VoxelType::Float32:
+      return C::FLOAT;
+    case VoxelType::Float64:
+      return C::DOUBLE;
   }
   return C::UNKNOWNCOMPONENTTYPE;
 }
@@ -129,8 +150,9 @@ OpenedFile open(const std::filesystem::path& file) {
   if (ndims < 1) throw FileError(file, "has no dimensions");
   for (unsigned d = 3; d < ndims; ++d)
     if (io.GetDimensions(d) != 1)
-      throw FileError(file, "has " + std::to_string(ndims) + " dimensions; only 2D and 3D volumes "
-                            "are supported");
+      throw FileError(file, "has " + std::to_string(ndims) +
+                                " dimensions; only 2D and 3D volumes "
+                                "are supported");
   VolumeHeader& h = opened.header;
   Vec3 origin{0, 0, 0}, spacing{1, 1, 1};
   Mat3 direction = identityMatrix();
@@ -140,7 +162,8 @@ OpenedFile open(const std::filesystem::path& file) {
     origin[d] = io.GetOrigin(d);
     spacing[d] = io.GetSpacing(d);
     const auto column = io.GetDirection(d);
-    for (unsigned r = 0; r < std::min<std::size_t>(column.size(), 3); ++r) direction[r][d] = column[r];
+    for (unsigned r = 0; r < std::min<std::size_t>(column.size(), 3); ++r)
+      direction[r][d] = column[r];
   }
   try {
     checkedVoxelCount(h.dims, io.GetNumberOfComponents());
@@ -182,7 +205,8 @@ AnyVolume readVoxels(const std::filesystem::path& file, OpenedFile& opened) {
   }
   if (channels > 1)
     for (std::size_t v = 0; v < voxels; ++v)
-      for (std::size_t c = 0; c < channels; ++c) image.voxels()[c * voxels + v] = interleaved[v * channels + c];
+      for (std::size_t c = 0; c < channels; ++c)
+        image.voxels()[c * voxels + v] = interleaved[v * channels + c];
   return image;
 }
 
@@ -219,7 +243,8 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
   if (channels > 1) {
     interleaved.resize(voxels * channels);
     for (std::size_t v = 0; v < voxels; ++v)
-      for (std::size_t c = 0; c < channels; ++c) interleaved[v * channels + c] = image.voxels()[c * voxels + v];
+      for (std::size_t c = 0; c < channels; ++c)
+        interleaved[v * channels + c] = image.voxels()[c * voxels + v];
     source = interleaved.data();
   }
   try {
@@ -232,7 +257,9 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
 
 }  // namespace
 
-VolumeHeader readHeader(const std::filesystem::path& file) { return open(file).header; }
+VolumeHeader readHeader(const std::filesystem::path& file) {
+  return open(file).header;
+}
 
 AnyVolume read(const std::filesystem::path& file) {
   OpenedFile opened = open(file);

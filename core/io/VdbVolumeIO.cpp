@@ -34,13 +34,15 @@ openvdb::math::Transform::Ptr toTransform(const PhysicalFrame& frame) {
   return openvdb::math::Transform::createLinearTransform(m);
 }
 
-PhysicalFrame toFrame(const openvdb::math::Transform& transform, const std::filesystem::path& file) {
+PhysicalFrame toFrame(const openvdb::math::Transform& transform,
+                      const std::filesystem::path& file) {
   if (!transform.isLinear()) throw FileError(file, "grid transform is not linear");
   const openvdb::math::Mat4d m = transform.baseMap()->getAffineMap()->getMat4();
   Vec3 origin{}, spacing{};
   Mat3 direction{};
   for (int axis = 0; axis < 3; ++axis) {
-    spacing[axis] = std::sqrt(m[axis][0] * m[axis][0] + m[axis][1] * m[axis][1] + m[axis][2] * m[axis][2]);
+    spacing[axis] =
+        std::sqrt(m[axis][0] * m[axis][0] + m[axis][1] * m[axis][1] + m[axis][2] * m[axis][2]);
     if (!(spacing[axis] > 0)) throw FileError(file, "grid transform has a zero voxel size");
     for (int world = 0; world < 3; ++world) direction[world][axis] = m[axis][world] / spacing[axis];
     origin[axis] = m[3][axis];
@@ -63,7 +65,8 @@ VoxelType voxelTypeOfGrid(const openvdb::GridBase& grid, const std::filesystem::
   if (grid.isType<openvdb::DoubleGrid>()) return VoxelType::Float64;
   if (grid.isType<openvdb::Int32Grid>()) return VoxelType::Int32;
   if (grid.isType<openvdb::Int64Grid>()) return VoxelType::Int64;
-  throw FileError(file, "grid '" + grid.getName() + "' has unsupported value type " + grid.valueType());
+  throw FileError(file,
+                  "grid '" + grid.getName() + "' has unsupported value type " + grid.valueType());
 }
 
 struct GridLayout {
@@ -133,7 +136,8 @@ AnyVolume readVoxels(const std::filesystem::path& file, const GridLayout& layout
   for (int c = 0; c < image.channelCount(); ++c) {
     auto grid = openvdb::GridBase::grid<Grid>((*layout.grids)[c]);
     if (!grid)
-      throw FileError(file, "grid '" + h.channelNames[c] + "' does not hold " + voxelTypeName(h.voxelType));
+      throw FileError(
+          file, "grid '" + h.channelNames[c] + "' does not hold " + voxelTypeName(h.voxelType));
     for (auto it = grid->cbeginValueOn(); it; ++it) {
       openvdb::CoordBBox box;
       it.getBoundingBox(box);
@@ -141,8 +145,9 @@ AnyVolume readVoxels(const std::filesystem::path& file, const GridLayout& layout
         const Index3 v{(*ijk).x() - layout.offset[0], (*ijk).y() - layout.offset[1],
                        (*ijk).z() - layout.offset[2]};
         if (!image.contains(v))
-          throw FileError(file, "grid '" + h.channelNames[c] + "' has a voxel outside its declared "
-                                "dimensions");
+          throw FileError(file, "grid '" + h.channelNames[c] +
+                                    "' has a voxel outside its declared "
+                                    "dimensions");
         image(v[0], v[1], v[2], c) = static_cast<T>(*it);
       }
     }
@@ -167,9 +172,10 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
     grid->setName(image.channelNames()[c]);
     grid->setTransform(transform->copy());
     grid->insertMeta(kVoxelTypeKey, openvdb::StringMetadata(voxelTypeName(image.voxelType())));
-    grid->insertMeta(kDimsKey, openvdb::Vec3IMetadata(openvdb::Vec3i(
-                                   static_cast<int>(image.dims()[0]), static_cast<int>(image.dims()[1]),
-                                   static_cast<int>(image.dims()[2]))));
+    grid->insertMeta(kDimsKey,
+                     openvdb::Vec3IMetadata(openvdb::Vec3i(static_cast<int>(image.dims()[0]),
+                                                           static_cast<int>(image.dims()[1]),
+                                                           static_cast<int>(image.dims()[2]))));
     grid->insertMeta(kChannelIndexKey, openvdb::Int32Metadata(c));
     grid->setGridClass(openvdb::GRID_UNKNOWN);
     auto accessor = grid->getAccessor();
@@ -177,8 +183,9 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
       for (std::int64_t j = 0; j < image.dims()[1]; ++j)
         for (std::int64_t i = 0; i < image.dims()[0]; ++i)
           if (const T value = image(i, j, k, c); value != T{})
-            accessor.setValue(openvdb::Coord(static_cast<int>(i), static_cast<int>(j), static_cast<int>(k)),
-                              static_cast<GridValue>(value));
+            accessor.setValue(
+                openvdb::Coord(static_cast<int>(i), static_cast<int>(j), static_cast<int>(k)),
+                static_cast<GridValue>(value));
     grid->pruneGrid();
     grids.push_back(grid);
   }
@@ -193,7 +200,9 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
 
 }  // namespace
 
-VolumeHeader readHeader(const std::filesystem::path& file) { return openGrids(file).header; }
+VolumeHeader readHeader(const std::filesystem::path& file) {
+  return openGrids(file).header;
+}
 
 AnyVolume read(const std::filesystem::path& file) {
   const GridLayout layout = openGrids(file);

@@ -13,10 +13,18 @@ namespace teramind::itkio {
 [[noreturn]] static void unavailable(const std::filesystem::path& file) {
   throw FileError(file, "this build of Tera-MIND has no ITK support (NRRD, NIfTI, TIFF)");
 }
-VolumeHeader readHeader(const std::filesystem::path& file) { unavailable(file); }
-AnyVolume read(const std::filesystem::path& file) { unavailable(file); }
-void write(const std::filesystem::path& file, const AnyVolume&) { unavailable(file); }
-void writeTiffFrameSidecar(const std::filesystem::path& file, const AnyVolume&) { unavailable(file); }
+VolumeHeader readHeader(const std::filesystem::path& file) {
+  unavailable(file);
+}
+AnyVolume read(const std::filesystem::path& file) {
+  unavailable(file);
+}
+void write(const std::filesystem::path& file, const AnyVolume&) {
+  unavailable(file);
+}
+void writeTiffFrameSidecar(const std::filesystem::path& file, const AnyVolume&) {
+  unavailable(file);
+}
 }  // namespace teramind::itkio
 #endif
 #ifndef TERAMIND_HAVE_OPENVDB
@@ -24,9 +32,15 @@ namespace teramind::vdb {
 [[noreturn]] static void unavailable(const std::filesystem::path& file) {
   throw FileError(file, "this build of Tera-MIND has no OpenVDB support");
 }
-VolumeHeader readHeader(const std::filesystem::path& file) { unavailable(file); }
-AnyVolume read(const std::filesystem::path& file) { unavailable(file); }
-void write(const std::filesystem::path& file, const AnyVolume&) { unavailable(file); }
+VolumeHeader readHeader(const std::filesystem::path& file) {
+  unavailable(file);
+}
+AnyVolume read(const std::filesystem::path& file) {
+  unavailable(file);
+}
+void write(const std::filesystem::path& file, const AnyVolume&) {
+  unavailable(file);
+}
 }  // namespace teramind::vdb
 #endif
 
@@ -34,7 +48,8 @@ namespace teramind {
 namespace {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 void requireReadable(const std::filesystem::path& file) {
@@ -46,10 +61,14 @@ void requireReadable(const std::filesystem::path& file) {
 
 std::string volumeFormatName(VolumeFormat format) {
   switch (format) {
-    case VolumeFormat::Nrrd: return "NRRD";
-    case VolumeFormat::Nifti: return "NIfTI";
-    case VolumeFormat::Tiff: return "TIFF";
-    case VolumeFormat::OpenVdb: return "OpenVDB";
+    case VolumeFormat::Nrrd:
+      return "NRRD";
+    case VolumeFormat::Nifti:
+      return "NIfTI";
+    case VolumeFormat::Tiff:
+      return "TIFF";
+    case VolumeFormat::OpenVdb:
+      return "OpenVDB";
   }
   return "unknown";
 }
@@ -62,15 +81,16 @@ VolumeFormat volumeFormatOf(const std::filesystem::path& file) {
   if (endsWith(name, ".nii") || endsWith(name, ".nii.gz")) return VolumeFormat::Nifti;
   if (endsWith(name, ".tif") || endsWith(name, ".tiff")) return VolumeFormat::Tiff;
   if (endsWith(name, ".vdb")) return VolumeFormat::OpenVdb;
-  throw FileError(file, "unknown volume format (expected .nrrd, .nhdr, .nii, .nii.gz, .tif, .tiff "
-                        "or .vdb)");
+  throw FileError(file,
+                  "unknown volume format (expected .nrrd, .nhdr, .nii, .nii.gz, .tif, .tiff "
+                  "or .vdb)");
 }
 
 VolumeHeader readVolumeHeader(const std::filesystem::path& file) {
   const VolumeFormat format = volumeFormatOf(file);
   requireReadable(file);
-  VolumeHeader header = format == VolumeFormat::OpenVdb ? vdb::readHeader(file)
-                                                        : itkio::readHeader(file);
+  VolumeHeader header =
+      format == VolumeFormat::OpenVdb ? vdb::readHeader(file) : itkio::readHeader(file);
   header.format = format;
   return header;
 }
@@ -92,7 +112,7 @@ void writeVolume(const std::filesystem::path& file, const AnyVolume& volume) {
       } else {
         itkio::write(temporary, volume);
         // The sidecar lands just before the TIFF, so a failure leaves the old pair together.
-            }
+      }
     });
   } catch (const FileError& error) {
     if (error.file() == file) throw;

@@ -34,7 +34,9 @@ Vec3 multiply(const Mat3& m, const Vec3& v) {
 
 }  // namespace
 
-Mat3 identityMatrix() { return {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}}; }
+Mat3 identityMatrix() {
+  return {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+}
 
 PhysicalFrame::PhysicalFrame() : PhysicalFrame({0, 0, 0}, {1, 1, 1}) {}
 

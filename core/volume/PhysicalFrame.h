@@ -13,8 +13,8 @@ using Size3 = std::array<std::int64_t, 3>;
 
 Mat3 identityMatrix();
 
-// Where a voxel grid sits in physical space (µm): physical = origin + direction · (spacing ⊙ index).
-// Column j of `direction` is the physical unit vector of grid axis j.
+// Where a voxel grid sits in physical space (µm): physical = origin + direction · (spacing ⊙
+// index). Column j of `direction` is the physical unit vector of grid axis j.
 class PhysicalFrame {
  public:
   PhysicalFrame();

@@ -76,7 +76,8 @@ TEST_F(AllenOntology, HierarchyQueries) {
   EXPECT_TRUE(o.isDescendantOrSelf(382, 1080));  // HIP
   EXPECT_FALSE(o.isDescendantOrSelf(1080, 382));
   EXPECT_EQ((std::array<std::uint8_t, 3>{0x7E, 0xD0, 0x4B}), ca1.color);
-  for (StructureId child : o.byAcronym("CA").childIds) EXPECT_EQ(*o.byId(child).parentId, o.byAcronym("CA").id);
+  for (StructureId child : o.byAcronym("CA").childIds)
+    EXPECT_EQ(*o.byId(child).parentId, o.byAcronym("CA").id);
   const auto hip = o.subtree(o.byAcronym("HIP").id);
   EXPECT_EQ(hip.front(), o.byAcronym("HIP").id);
   EXPECT_EQ(o.descendants(o.byAcronym("HIP").id).size(), hip.size() - 1);
@@ -105,7 +106,8 @@ TEST_F(AllenOntology, UnknownAcronymSuggestsNeighbours) {
     o.byAcronym("CA9");
     FAIL();
   } catch (const std::out_of_range& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown structure acronym 'CA9'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown structure acronym 'CA9'"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("structure_tree_safe_2017.csv"), std::string::npos);
   }
   EXPECT_THROW(o.byId(123456789), std::out_of_range);
@@ -135,38 +137,45 @@ void expectOntologyError(const std::filesystem::path& file, const std::string& f
 
 TEST(OntologyBadInput, CycleIsRejected) {
   ScratchDirectory dir;
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
-                                    "1,,A,A,,1,3,1,2,1,1,1,,FF0000\n"
-                                    "2,,B,B,,1,3,1,1,1,1,2,,00FF00\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                               "1,,A,A,,1,3,1,2,1,1,1,,FF0000\n"
+                               "2,,B,B,,1,3,1,1,1,1,2,,00FF00\n"),
                       "cycle");
 }
 
 TEST(OntologyBadInput, MissingParentIsRejected) {
   ScratchDirectory dir;
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,/997/,FFFFFF\n"
-                                    "5,,Orphan,ORP,,1,3,1,4242,1,1,1,/997/4242/5/,FF0000\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,/997/,FFFFFF\n"
+                               "5,,Orphan,ORP,,1,3,1,4242,1,1,1,/997/4242/5/,FF0000\n"),
                       "parent 4242, which is not in the ontology");
 }
 
 TEST(OntologyBadInput, DuplicateIdsRootsAndBadFields) {
   ScratchDirectory dir;
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
-                                    "997,,again,again,,1,3,1,,0,1,1,,FFFFFF\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                               "997,,again,again,,1,3,1,,0,1,1,,FFFFFF\n"),
                       "duplicate structure id 997");
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
-                                    "998,,root2,root2,,1,3,1,,0,1,1,,FFFFFF\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                               "998,,root2,root2,,1,3,1,,0,1,1,,FFFFFF\n"),
                       "2 roots");
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
-                                    "x1,,A,A,,1,3,1,997,1,1,1,,FF0000\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                               "x1,,A,A,,1,3,1,997,1,1,1,,FF0000\n"),
                       "invalid structure id on line 3");
   expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,GGGGGG\n"), "invalid colour");
-  expectOntologyError(writeCsv(dir, "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
-                                    "1,,A,cm,,1,3,1,997,1,1,1,,FF0000\n"
-                                    "2,,B,CM,,1,3,1,997,1,1,2,,FF0000\n"
-                                    "3,,C,cm,,1,3,1,997,1,1,3,,FF0000\n"),
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,,FFFFFF\n"
+                               "1,,A,cm,,1,3,1,997,1,1,1,,FF0000\n"
+                               "2,,B,CM,,1,3,1,997,1,1,2,,FF0000\n"
+                               "3,,C,cm,,1,3,1,997,1,1,3,,FF0000\n"),
                       "duplicate acronym 'cm'");
   const auto negative = dir / "negative.json";
-  std::ofstream(negative) << R"({"id": -1, "acronym": "root", "name": "root", "color_hex_triplet": "FFFFFF"})";
+  std::ofstream(negative)
+      << R"({"id": -1, "acronym": "root", "name": "root", "color_hex_triplet": "FFFFFF"})";
   expectOntologyError(negative, "invalid structure id -1");
   expectOntologyError(writeCsv(dir, ""), "no structures");
   const auto noColumns = dir / "columns.csv";

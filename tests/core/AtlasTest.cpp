@@ -52,9 +52,11 @@ TEST_F(AllenAtlas50, Has670DistinctIdsAllInBothOntologies) {
 
 TEST_F(AllenAtlas50, BilateralStructureIsSymmetricAfterAxesAreApplied) {
   for (const char* acronym : {"CA1", "CP", "MOp"}) {
-    const auto [left, right] = atlas_->hemisphereVoxelCounts(atlas_->ontology().byAcronym(acronym).id);
+    const auto [left, right] =
+        atlas_->hemisphereVoxelCounts(atlas_->ontology().byAcronym(acronym).id);
     ASSERT_GT(left, 0) << acronym;
-    EXPECT_NEAR(static_cast<double>(left) / right, 1.0, 0.05) << acronym << " " << left << " vs " << right;
+    EXPECT_NEAR(static_cast<double>(left) / right, 1.0, 0.05)
+        << acronym << " " << left << " vs " << right;
   }
   // Axis 0 is anterior→posterior: the olfactory bulb lies at small axis-0 indices, the
   // cerebellum at large ones; axis 1 is dorsal→ventral: isocortex above the hypothalamus.
@@ -83,8 +85,9 @@ TEST_F(AllenAtlas50, RegionVolumeIsSumOfDescendantVoxels) {
     EXPECT_EQ(maskVoxels, direct) << acronym;
     EXPECT_DOUBLE_EQ(atlas_->volumeMm3(id), direct * 0.000125) << acronym;
   }
-  const auto nonZero = std::count_if(atlas_->annotation().voxels().begin(),
-                                     atlas_->annotation().voxels().end(), [](auto v) { return v != 0; });
+  const auto nonZero =
+      std::count_if(atlas_->annotation().voxels().begin(), atlas_->annotation().voxels().end(),
+                    [](auto v) { return v != 0; });
   EXPECT_EQ(atlas_->voxelCount(997), nonZero);
 }
 
@@ -102,7 +105,8 @@ TEST_F(AllenAtlas50, BoundingBoxEnclosesMask) {
         }
   EXPECT_EQ(inside, atlas_->voxelCount(ca1));
   // Tight: every face of the box touches the region.
-  EXPECT_TRUE(mask.region({box.begin, {1, box.size[1], box.size[2]}}).copy().valueRange().second > 0);
+  EXPECT_TRUE(mask.region({box.begin, {1, box.size[1], box.size[2]}}).copy().valueRange().second >
+              0);
 }
 
 TEST_F(AllenAtlas50, StructureAtPhysicalPoint) {
@@ -145,7 +149,8 @@ TEST(AtlasBadInput, AnnotationWithWrongVoxelType) {
     FAIL();
   } catch (const FileError& e) {
     EXPECT_EQ(e.file(), dir / "annotation_100.nrrd");
-    EXPECT_NE(std::string(e.what()).find("32-bit integer structure ids"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("32-bit integer structure ids"), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("float32"), std::string::npos) << e.what();
   }
 }

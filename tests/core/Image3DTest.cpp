@@ -49,7 +49,8 @@ TEST(Image3D, RegionViewWritesThroughAndCopyKeepsPlacement) {
   for (int c = 0; c < 2; ++c)
     for (std::int64_t k = 0; k < 2; ++k)
       for (std::int64_t j = 0; j < 2; ++j)
-        for (std::int64_t i = 0; i < 3; ++i) EXPECT_EQ(copy(i, j, k, c), image(1 + i, 2 + j, 1 + k, c));
+        for (std::int64_t i = 0; i < 3; ++i)
+          EXPECT_EQ(copy(i, j, k, c), image(1 + i, 2 + j, 1 + k, c));
   const Vec3 a = copy.frame().indexToPhysical({0, 0, 0});
   const Vec3 b = image.frame().indexToPhysical({1, 2, 1});
   for (int axis = 0; axis < 3; ++axis) EXPECT_DOUBLE_EQ(a[axis], b[axis]);

@@ -21,7 +21,8 @@ Image3D<T> sparseRandomImage(const Size3& dims, std::vector<std::string> channel
   std::uniform_int_distribution<int> value(1, 120);
   std::bernoulli_distribution present(0.3);
   for (auto& v : image.voxels())
-    if (present(rng)) v = static_cast<T>(value(rng)) / static_cast<T>(std::is_floating_point_v<T> ? 4 : 1);
+    if (present(rng))
+      v = static_cast<T>(value(rng)) / static_cast<T>(std::is_floating_point_v<T> ? 4 : 1);
   return image;
 }
 
@@ -85,7 +86,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, VolumeRoundTrip,
 
 TEST(VolumeFile, AnnotationIdsSurviveNrrdAndVdb) {
   ScratchDirectory dir;
-  Image3D<std::uint32_t> labels({5, 4, 3}, PhysicalFrame({0, 0, 0}, {50, 50, 50}), {"structure_id"});
+  Image3D<std::uint32_t> labels({5, 4, 3}, PhysicalFrame({0, 0, 0}, {50, 50, 50}),
+                                {"structure_id"});
   labels(1, 1, 1) = 614454277u;  // the largest Allen id
   labels(2, 3, 0) = 382u;
   for (const char* name : {"labels.nrrd", "labels.vdb"}) {
@@ -169,7 +171,8 @@ TEST(VolumeFileBadInput, MissingFileAndUnknownFormat) {
   ScratchDirectory dir;
   expectFileError([&] { readVolume(dir / "absent.nrrd"); }, dir / "absent.nrrd", "does not exist");
   std::ofstream(dir / "volume.xyz") << "x";
-  expectFileError([&] { readVolume(dir / "volume.xyz"); }, dir / "volume.xyz", "unknown volume format");
+  expectFileError([&] { readVolume(dir / "volume.xyz"); }, dir / "volume.xyz",
+                  "unknown volume format");
   std::ofstream(dir / "bad.vdb") << "not a vdb";
   expectFileError([&] { readVolume(dir / "bad.vdb"); }, dir / "bad.vdb", "OpenVDB");
 }

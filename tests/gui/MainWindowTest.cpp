@@ -1,9 +1,9 @@
+#include <gtest/gtest.h>
 #include <QApplication>
 #include <QImage>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
 #include <QTest>
-#include <gtest/gtest.h>
 
 #include "AtlasScene.h"
 #include "MainWindow.h"
@@ -24,7 +24,8 @@ double shareNear(const QImage& image, QRgb rgb, int tolerance) {
   for (int y = 0; y < image.height(); ++y)
     for (int x = 0; x < image.width(); ++x) {
       const QRgb p = image.pixel(x, y);
-      if (std::abs(qRed(p) - qRed(rgb)) <= tolerance && std::abs(qGreen(p) - qGreen(rgb)) <= tolerance &&
+      if (std::abs(qRed(p) - qRed(rgb)) <= tolerance &&
+          std::abs(qGreen(p) - qGreen(rgb)) <= tolerance &&
           std::abs(qBlue(p) - qBlue(rgb)) <= tolerance)
         ++hits;
     }

@@ -49,9 +49,11 @@ TEST(AtlasSceneRender, ScreenshotScaleAndTransparency) {
   ASSERT_EQ(reader->GetOutput()->GetNumberOfScalarComponents(), 4);
   const auto* corner = static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(0, 0, 0));
   EXPECT_EQ(corner[3], 0) << "background should be transparent";
-  const auto* centre = static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(300, 225, 0));
+  const auto* centre =
+      static_cast<unsigned char*>(reader->GetOutput()->GetScalarPointer(300, 225, 0));
   EXPECT_GT(centre[3], 0) << "the brain should be opaque-ish";
-  EXPECT_THROW(render::saveScreenshot(scene, dir / "x.png", {200, 150, 5, false}), std::invalid_argument);
+  EXPECT_THROW(render::saveScreenshot(scene, dir / "x.png", {200, 150, 5, false}),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -23,13 +23,17 @@ vtkSmartPointer<vtkImageData> readPng(const std::filesystem::path& file) {
 
 }  // namespace
 
-ImageDifference compareWithBaseline(const std::filesystem::path& rendered, const std::string& baselineName) {
-  const std::filesystem::path baseline = std::filesystem::path(TERAMIND_BASELINE_DIR) / baselineName;
+ImageDifference compareWithBaseline(const std::filesystem::path& rendered,
+                                    const std::string& baselineName) {
+  const std::filesystem::path baseline =
+      std::filesystem::path(TERAMIND_BASELINE_DIR) / baselineName;
   const std::filesystem::path outDir = TERAMIND_TEST_OUTPUT_DIR;
   std::filesystem::create_directories(outDir);
   ImageDifference d;
-  if (const char* update = std::getenv("TERAMIND_UPDATE_BASELINES"); update && std::string(update) == "1") {
-    std::filesystem::copy_file(rendered, baseline, std::filesystem::copy_options::overwrite_existing);
+  if (const char* update = std::getenv("TERAMIND_UPDATE_BASELINES");
+      update && std::string(update) == "1") {
+    std::filesystem::copy_file(rendered, baseline,
+                               std::filesystem::copy_options::overwrite_existing);
   }
   const auto actual = readPng(rendered);
   const auto expected = readPng(baseline);
@@ -46,7 +50,8 @@ ImageDifference compareWithBaseline(const std::filesystem::path& rendered, const
   int da[3], de[3];
   actual->GetDimensions(da);
   expected->GetDimensions(de);
-  const int ca = actual->GetNumberOfScalarComponents(), ce = expected->GetNumberOfScalarComponents();
+  const int ca = actual->GetNumberOfScalarComponents(),
+            ce = expected->GetNumberOfScalarComponents();
   if (da[0] != de[0] || da[1] != de[1] || ca != ce) {
     d.message = "size differs from the baseline; the rendered image is at " + keep.string();
     return d;
@@ -76,7 +81,8 @@ ImageDifference compareWithBaseline(const std::filesystem::path& rendered, const
   d.meanAbsolute = total / (pixels * ca);
   d.differingFraction = static_cast<double>(differing) / pixels;
   if (!matchesBaseline(d)) {
-    const auto diffPath = outDir / (std::filesystem::path(baselineName).stem().string() + ".diff.png");
+    const auto diffPath =
+        outDir / (std::filesystem::path(baselineName).stem().string() + ".diff.png");
     vtkNew<vtkPNGWriter> writer;
     writer->SetFileName(diffPath.c_str());
     writer->SetInputData(diff);

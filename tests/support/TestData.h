@@ -41,7 +41,7 @@ class ScratchDirectory {
 }  // namespace teramind::test
 
 // Skips the test, saying where the data was looked for, when a shared dataset is absent.
-#define TERAMIND_REQUIRE_SHARED_DATA(relative)                                                  \
+#define TERAMIND_REQUIRE_SHARED_DATA(relative)                                                   \
   const std::filesystem::path sharedData = ::teramind::test::sharedDataDirectory() / (relative); \
   if (!std::filesystem::exists(sharedData))                                                      \
   GTEST_SKIP() << "shared data not found at " << sharedData                                      \
