@@ -128,51 +128,56 @@ void VtkViewport::paintGL() {
 
 namespace {
 
-int vtkY(const QWidget* widget, qreal y) {
-  return static_cast<int>((widget->height() - y - 1) * widget->devicePixelRatioF());
+// Passes the mouse position (VTK display coordinates, origin bottom-left) and modifiers to the
+// interactor; returns the position.
+QPoint forwardPosition(const QWidget* widget, const QMouseEvent* event,
+                       vtkGenericRenderWindowInteractor& interactor) {
+  const qreal ratio = widget->devicePixelRatioF();
+  const int x = static_cast<int>(event->position().x() * ratio);
+  const int y = static_cast<int>((widget->height() - event->position().y() - 1) * ratio);
+  interactor.SetEventInformation(x, y, event->modifiers() & Qt::ControlModifier,
+                                 event->modifiers() & Qt::ShiftModifier);
+  return {x, y};
+}
+
+unsigned long buttonEvent(Qt::MouseButton button, bool press) {
+  switch (button) {
+    case Qt::LeftButton:
+      return press ? vtkCommand::LeftButtonPressEvent : vtkCommand::LeftButtonReleaseEvent;
+    case Qt::RightButton:
+      return press ? vtkCommand::RightButtonPressEvent : vtkCommand::RightButtonReleaseEvent;
+    case Qt::MiddleButton:
+      return press ? vtkCommand::MiddleButtonPressEvent : vtkCommand::MiddleButtonReleaseEvent;
+    default:
+      return vtkCommand::NoEvent;
+  }
 }
 
 }  // namespace
 
 void VtkViewport::mousePressEvent(QMouseEvent* event) {
   impl_->pressPosition = event->position().toPoint();
-  auto& i = *impl_->interactor;
-  const qreal ratio = devicePixelRatioF();
-  i.SetEventInformation(static_cast<int>(event->position().x() * ratio),
-                        vtkY(this, event->position().y()), event->modifiers() & Qt::ControlModifier,
-                        event->modifiers() & Qt::ShiftModifier);
-  if (event->button() == Qt::LeftButton) i.InvokeEvent(vtkCommand::LeftButtonPressEvent);
-  if (event->button() == Qt::RightButton) i.InvokeEvent(vtkCommand::RightButtonPressEvent);
-  if (event->button() == Qt::MiddleButton) i.InvokeEvent(vtkCommand::MiddleButtonPressEvent);
+  forwardPosition(this, event, *impl_->interactor);
+  if (const auto id = buttonEvent(event->button(), true); id != vtkCommand::NoEvent)
+    impl_->interactor->InvokeEvent(id);
   update();
 }
 
 void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
-  auto& i = *impl_->interactor;
-  const qreal ratio = devicePixelRatioF();
-  const int x = static_cast<int>(event->position().x() * ratio),
-            y = vtkY(this, event->position().y());
-  i.SetEventInformation(x, y, event->modifiers() & Qt::ControlModifier,
-                        event->modifiers() & Qt::ShiftModifier);
-  if (event->button() == Qt::LeftButton) i.InvokeEvent(vtkCommand::LeftButtonReleaseEvent);
-  if (event->button() == Qt::RightButton) i.InvokeEvent(vtkCommand::RightButtonReleaseEvent);
-  if (event->button() == Qt::MiddleButton) i.InvokeEvent(vtkCommand::MiddleButtonReleaseEvent);
+  const QPoint at = forwardPosition(this, event, *impl_->interactor);
+  if (const auto id = buttonEvent(event->button(), false); id != vtkCommand::NoEvent)
+    impl_->interactor->InvokeEvent(id);
   // A click without a drag picks.
   if (event->button() == Qt::LeftButton &&
       (event->position().toPoint() - impl_->pressPosition).manhattanLength() < 4)
-    Q_EMIT clicked(x, y);
+    Q_EMIT clicked(at.x(), at.y());
   update();
 }
 
 void VtkViewport::mouseMoveEvent(QMouseEvent* event) {
-  auto& i = *impl_->interactor;
-  const qreal ratio = devicePixelRatioF();
-  const int x = static_cast<int>(event->position().x() * ratio),
-            y = vtkY(this, event->position().y());
-  i.SetEventInformation(x, y, event->modifiers() & Qt::ControlModifier,
-                        event->modifiers() & Qt::ShiftModifier);
-  i.InvokeEvent(vtkCommand::MouseMoveEvent);
-  Q_EMIT hovered(x, y);
+  const QPoint at = forwardPosition(this, event, *impl_->interactor);
+  impl_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
+  Q_EMIT hovered(at.x(), at.y());
   if (event->buttons() != Qt::NoButton) update();
 }
 

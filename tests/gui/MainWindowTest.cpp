@@ -64,6 +64,21 @@ TEST(MainWindow, SelectingAStructureHighlightsItInItsColour) {
   EXPECT_EQ(window.scene().selectedStructure(), std::optional<StructureId>(382));
 }
 
+TEST(MainWindow, ViewportReportsClicksInVtkDisplayCoordinates) {
+  ui::MainWindow window(bundledAtlas());
+  window.resize(800, 600);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  ui::VtkViewport* viewport = window.viewport();
+  QSignalSpy clicks(viewport, &ui::VtkViewport::clicked);
+  QTest::mouseClick(viewport, Qt::LeftButton, Qt::NoModifier, QPoint(10, 20));
+  ASSERT_EQ(clicks.count(), 1);
+  const qreal ratio = viewport->devicePixelRatioF();
+  EXPECT_EQ(clicks.at(0).at(0).toInt(), static_cast<int>(10 * ratio));
+  // VTK counts rows from the bottom.
+  EXPECT_EQ(clicks.at(0).at(1).toInt(), static_cast<int>((viewport->height() - 20 - 1) * ratio));
+}
+
 }  // namespace
 }  // namespace teramind
 
