@@ -33,4 +33,12 @@ Image3D<T> convertVolume(const AnyVolume& volume) {
       volume);
 }
 
+// As above, but takes the voxels over without a copy when the type already matches (an
+// annotation at 10 µm is 4.8 GB).
+template <typename T>
+Image3D<T> convertVolume(AnyVolume&& volume) {
+  if (auto* image = std::get_if<Image3D<T>>(&volume)) return std::move(*image);
+  return convertVolume<T>(static_cast<const AnyVolume&>(volume));
+}
+
 }  // namespace teramind

@@ -71,6 +71,9 @@ TEST(AnyVolume, ConvertsVoxelTypes) {
   const auto asFloat = convertVolume<float>(volume);
   EXPECT_FLOAT_EQ(asFloat(1, 1, 1), 10101.f);
   EXPECT_EQ(asFloat.voxelType(), VoxelType::Float32);
+  // Same type from a temporary: the voxels are taken over, not copied.
+  const int* data = std::get<Image3D<int>>(volume).voxels().data();
+  EXPECT_EQ(convertVolume<int>(std::move(volume)).voxels().data(), data);
 }
 
 }  // namespace
