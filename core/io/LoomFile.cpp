@@ -1,0 +1,6 @@
+#include "io/LoomFile.h"
+
+#include "common/FileError.h"
+
+// Placeholder until the HDF5 reader lands.
+namespace teramind {}

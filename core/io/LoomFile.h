@@ -1,0 +1,16 @@
+#pragma once
+
+#include <filesystem>
+
+#include "transcriptomics/ReadProgress.h"
+#include "transcriptomics/SpatialTranscriptome.h"
+
+namespace teramind {
+
+// A loom file (HDF5): /matrix genes × cells, /row_attrs/Gene, /col_attrs/{CellID, X, Y[, Z]}.
+// Coordinates are kept in the file's unit; `pixelSizeUm` (0 = read from size_um2/size_pix when
+// present, else 1) converts them to µm. Throws FileError naming the file and the problem.
+CellTable readLoom(const std::filesystem::path& file, double pixelSizeUm = 0,
+                   const ReadProgress& progress = {});
+
+}  // namespace teramind
