@@ -9,7 +9,7 @@ packages=(
   # GUI and rendering
   qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
   # volume I/O
-  libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev
+  libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
   # model
   libtorch-dev libopenblas0-pthread
   # header-only and small libraries

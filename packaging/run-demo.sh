@@ -9,9 +9,13 @@ bin="$root/build/default/app"
 out="$root/demo-output"
 mkdir -p "$out"
 "$bin/teramind" atlas region CA1 --mask "$out/ca1_mask.nrrd"
+# The bundled Vizgen crop, binned into the model's condition (16 px of 0.1086 µm per bin).
+demo="$root/resources/demo/vizgen_mini"
+"$bin/teramind" info "$demo"
+"$bin/teramind" bin "$demo" --bin-um 1.738024 --out "$out/demo_condition.vdb"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/teramind-studio" --select CA1
 fi
 xvfb-run -a -s '-screen 0 1280x800x24' "$bin/teramind-studio" --select CA1 --screenshot "$out/studio.png"
 "$bin/teramind" info "$out/ca1_mask.nrrd"
-echo "demo output: $out/studio.png $out/ca1_mask.nrrd"
+echo "demo output: $out/studio.png $out/ca1_mask.nrrd $out/demo_condition.vdb"

@@ -6,6 +6,7 @@ namespace teramind::cli {
 
 // Each adds one subcommand (with its options and callback) to the `teramind` app.
 void addInfoCommand(CLI::App& app);
+void addBinCommand(CLI::App& app);
 void addAtlasCommand(CLI::App& app);
 void addVersionCommand(CLI::App& app);
 

@@ -1,9 +1,14 @@
+#include <algorithm>
+#include <numeric>
 #include <set>
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
 #include "Commands.h"
+#include "ProgressBar.h"
+#include "io/ConditionFile.h"
+#include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 
 namespace teramind::cli {
@@ -39,14 +44,113 @@ void printVolumeInfo(const std::filesystem::path& file) {
       volume);
 }
 
+template <typename Count>
+void printTopFeatures(const GeneCatalogue& genes, const std::vector<Count>& totals) {
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t f = 0; f < genes.size(); ++f)
+    if (!genes.isControl(f)) order.push_back(f);
+  const std::size_t shown = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(shown), order.end(),
+                    [&](auto a, auto b) { return totals[a] > totals[b]; });
+  std::vector<std::string> top;
+  for (std::size_t i = 0; i < shown; ++i)
+    top.push_back(fmt::format("{} ({:.6g})", genes.name(order[i]), double(totals[order[i]])));
+  fmt::print("top_genes: {}\n", fmt::join(top, ", "));
+}
+
+void printTranscripts(const TranscriptTable& t) {
+  fmt::print("transcripts: {}\n", t.size());
+  fmt::print("genes: {}\n", t.genes.geneCount());
+  fmt::print("controls: {}\n", t.genes.controlCount());
+  fmt::print("gene_transcripts: {}\n", t.geneTranscriptCount());
+  fmt::print("control_transcripts: {}\n", t.controlTranscriptCount());
+  fmt::print("planes: {}\n", t.planeCount());
+  if (t.size() > 0) {
+    const auto [x0, x1] = std::minmax_element(t.x.begin(), t.x.end());
+    const auto [y0, y1] = std::minmax_element(t.y.begin(), t.y.end());
+    fmt::print("extent_um: x {:.3f} .. {:.3f}, y {:.3f} .. {:.3f}\n", *x0, *x1, *y0, *y1);
+  }
+  printTopFeatures(t.genes, t.countsPerFeature());
+}
+
+void printCells(const CellTable& c) {
+  fmt::print("cells: {}\n", c.cellCount());
+  fmt::print("genes: {}\n", c.genes.geneCount());
+  if (c.genes.controlCount() > 0) fmt::print("controls: {}\n", c.genes.controlCount());
+  fmt::print("coordinate_unit: {}\n", c.coordinateUnit);
+  const auto totals = c.totalsPerFeature();
+  fmt::print("total_expression: {:.6g}\n", std::accumulate(totals.begin(), totals.end(), 0.0));
+  fmt::print("nonzero_fraction: {:.4f}\n",
+             c.cellCount() * c.genes.size() == 0
+                 ? 0.0
+                 : double(c.entryValue.size()) / double(c.cellCount() * c.genes.size()));
+  printTopFeatures(c.genes, totals);
+}
+
+void printDatasetInfo(const std::filesystem::path& path) {
+  ProgressBar bar("reading");
+  const SpatialDataset d = loadSpatialDataset(path, std::ref(bar));
+  fmt::print("file: {}\n", path.string());
+  fmt::print("format: {}\n", spatialFormatName(d.format));
+  if (d.format == SpatialFormat::DatasetManifest) fmt::print("name: {}\n", d.name);
+  if (d.polygons) {
+    std::size_t vertices = 0;
+    for (const auto& p : *d.polygons) vertices += p.vertices.size();
+    fmt::print("cells: {}\nvertices: {}\n", d.polygons->size(), vertices);
+    return;
+  }
+  if (const auto* t = d.transcripts()) printTranscripts(*t);
+  if (const auto* c = d.cells()) printCells(*c);
+  for (const auto& s : d.stains)
+    fmt::print("stain: {} plane {} {}\n", s.stain, s.plane, s.file.filename().string());
+  if (d.format == SpatialFormat::DatasetManifest) {
+    fmt::print("section_to_atlas: {:g}\n", fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
+    if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
+  }
+}
+
+void printConditionInfo(const std::filesystem::path& file) {
+  const BinnedCondition c = readCondition(file);
+  const BinGrid& g = c.grid();
+  fmt::print("file: {}\nformat: binned condition (OpenVDB)\n", file.string());
+  fmt::print("bin_um: {}\ngrid_bins: {} x {} x {}\n", g.binUm, g.width, g.height, g.planes);
+  fmt::print("origin_um: {} {}\nplane_spacing_um: {}\n", g.originXUm, g.originYUm,
+             g.planeSpacingUm);
+  double total = 0;
+  for (std::size_t i = 0; i < c.geneCount(); ++i) total += c.total(i);
+  fmt::print("genes: {}\nnonzero_bins: {}\ntotal_count: {}\n", c.geneCount(), c.nonZeroCount(),
+             total);
+}
+
+bool isVolumeFile(const std::filesystem::path& file) {
+  try {
+    volumeFormatOf(file);
+    return true;
+  } catch (const FileError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 void addInfoCommand(CLI::App& app) {
-  auto* cmd =
-      app.add_subcommand("info", "Describe a data file (volume: dims, spacing, dtype, range)");
+  auto* cmd = app.add_subcommand(
+      "info", "Describe a data file: a volume, a binned condition or a spatial dataset");
   static std::string file;
-  cmd->add_option("FILE", file, "NRRD, NIfTI, TIFF or OpenVDB volume")->required();
-  cmd->callback([] { printVolumeInfo(file); });
+  cmd->add_option("FILE", file,
+                  "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb), or "
+                  "spatial data (dataset.json or its directory, Vizgen transcripts CSV[.gz], "
+                  "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
+      ->required();
+  cmd->callback([] {
+    const std::filesystem::path path(file);
+    if (path.extension() == ".vdb" && isConditionFile(path))
+      printConditionInfo(path);
+    else if (!std::filesystem::is_directory(path) && isVolumeFile(path))
+      printVolumeInfo(path);
+    else
+      printDatasetInfo(path);
+  });
 }
 
 }  // namespace teramind::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"teramind — Tera-MIND engine: atlas, transcriptomics, diffusion generation"};
   app.require_subcommand(1);
   teramind::cli::addInfoCommand(app);
+  teramind::cli::addBinCommand(app);
   teramind::cli::addAtlasCommand(app);
   teramind::cli::addVersionCommand(app);
   try {

@@ -133,7 +133,24 @@ BinnedCondition readCondition(const std::filesystem::path& file) {
   return condition;
 }
 
+bool isConditionFile(const std::filesystem::path& file) {
+  initialiseVdb();
+  try {
+    openvdb::io::File in(file.string());
+    in.open(false);
+    const auto grids = in.readAllGridMetadata();
+    in.close();
+    if (!grids || grids->empty()) return false;
+    auto kind = grids->front()->getMetadata<openvdb::StringMetadata>(kKind);
+    return kind && kind->value() == kKindValue;
+  } catch (const openvdb::Exception&) {
+    return false;
+  }
+}
+
 #else
+
+bool isConditionFile(const std::filesystem::path&) { return false; }
 
 void writeCondition(const std::filesystem::path& file, const BinnedCondition&) {
   throw FileError(file, "this build has no OpenVDB support; binned conditions cannot be written");

@@ -12,5 +12,7 @@ namespace teramind {
 // metadata and throws FileError naming the file and the problem.
 void writeCondition(const std::filesystem::path& file, const BinnedCondition& condition);
 BinnedCondition readCondition(const std::filesystem::path& file);
+// Whether `file` is an OpenVDB file written by writeCondition (reads metadata only).
+bool isConditionFile(const std::filesystem::path& file);
 
 }  // namespace teramind

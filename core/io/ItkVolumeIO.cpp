@@ -6,6 +6,8 @@
 
 #include <itkImageIOBase.h>
 #include <itkImageIOFactory.h>
+#include <itkJPEGImageIOFactory.h>
+#include <itkPNGImageIOFactory.h>
 #include <itkMetaDataObject.h>
 #include <itkNiftiImageIOFactory.h>
 #include <itkNrrdImageIOFactory.h>
@@ -25,6 +27,8 @@ void registerFactories() {
     itk::NrrdImageIOFactory::RegisterOneFactory();
     itk::NiftiImageIOFactory::RegisterOneFactory();
     itk::TIFFImageIOFactory::RegisterOneFactory();
+    itk::PNGImageIOFactory::RegisterOneFactory();
+    itk::JPEGImageIOFactory::RegisterOneFactory();
   });
 }
 
@@ -138,7 +142,7 @@ OpenedFile open(const std::filesystem::path& file) {
   registerFactories();
   OpenedFile opened;
   opened.io = itk::ImageIOFactory::CreateImageIO(file.c_str(), itk::IOFileModeEnum::ReadMode);
-  if (!opened.io) throw FileError(file, "not a readable NRRD, NIfTI or TIFF file");
+  if (!opened.io) throw FileError(file, "not a readable NRRD, NIfTI, TIFF, PNG or JPEG file");
   auto& io = *opened.io;
   io.SetFileName(file.string());
   try {

@@ -1,6 +1,6 @@
 #pragma once
 
-// NRRD, NIfTI and TIFF through ITK's ImageIO layer. Internal to core/io: no ITK type leaves it.
+// NRRD, NIfTI, TIFF, PNG and JPEG through ITK's ImageIO layer. Internal to core/io: no ITK type leaves it.
 
 #include <filesystem>
 

@@ -69,6 +69,10 @@ std::string volumeFormatName(VolumeFormat format) {
       return "TIFF";
     case VolumeFormat::OpenVdb:
       return "OpenVDB";
+    case VolumeFormat::Png:
+      return "PNG";
+    case VolumeFormat::Jpeg:
+      return "JPEG";
   }
   return "unknown";
 }
@@ -81,9 +85,11 @@ VolumeFormat volumeFormatOf(const std::filesystem::path& file) {
   if (endsWith(name, ".nii") || endsWith(name, ".nii.gz")) return VolumeFormat::Nifti;
   if (endsWith(name, ".tif") || endsWith(name, ".tiff")) return VolumeFormat::Tiff;
   if (endsWith(name, ".vdb")) return VolumeFormat::OpenVdb;
+  if (endsWith(name, ".png")) return VolumeFormat::Png;
+  if (endsWith(name, ".jpg") || endsWith(name, ".jpeg")) return VolumeFormat::Jpeg;
   throw FileError(file,
-                  "unknown volume format (expected .nrrd, .nhdr, .nii, .nii.gz, .tif, .tiff "
-                  "or .vdb)");
+                  "unknown volume format (expected .nrrd, .nhdr, .nii, .nii.gz, .tif, .tiff, "
+                  ".vdb, .png, .jpg or .jpeg)");
 }
 
 VolumeHeader readVolumeHeader(const std::filesystem::path& file) {

@@ -9,7 +9,9 @@
 
 namespace teramind {
 
-enum class VolumeFormat { Nrrd, Nifti, Tiff, OpenVdb };
+// PNG and JPEG are 2D images (one slice): they keep no physical frame, so whoever reads them
+// supplies one (see MorphologyImageFile.h).
+enum class VolumeFormat { Nrrd, Nifti, Tiff, OpenVdb, Png, Jpeg };
 
 // What a volume file holds, read without its voxels.
 struct VolumeHeader {
@@ -21,7 +23,8 @@ struct VolumeHeader {
 };
 
 std::string volumeFormatName(VolumeFormat format);
-// By file name: .nrrd/.nhdr, .nii/.nii.gz, .tif/.tiff, .vdb. Throws FileError otherwise.
+// By file name: .nrrd/.nhdr, .nii/.nii.gz, .tif/.tiff, .vdb, .png, .jpg/.jpeg. Throws
+// FileError otherwise.
 VolumeFormat volumeFormatOf(const std::filesystem::path& file);
 
 VolumeHeader readVolumeHeader(const std::filesystem::path& file);

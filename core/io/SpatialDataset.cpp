@@ -1,0 +1,200 @@
+#include "io/SpatialDataset.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/FileError.h"
+#include "common/ResourceLocator.h"
+#include "io/H5adFile.h"
+#include "io/LoomFile.h"
+#include "io/VolumeFile.h"
+#include "transcriptomics/DelimitedTextReader.h"
+
+namespace teramind {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lowercaseName(const fs::path& path) {
+  std::string name = path.filename().string();
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  return name;
+}
+
+bool isHdf5(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::array<char, 8> magic{};
+  in.read(magic.data(), magic.size());
+  return in && std::string(magic.data(), 8) == "\x89HDF\r\n\x1a\n";
+}
+
+// A STARmap pair in one directory: *loc*.txt and *expr*.txt[.gz].
+std::optional<std::pair<fs::path, fs::path>> starmapPair(const fs::path& directory) {
+  std::optional<fs::path> loc, expr;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(directory, error)) {
+    const std::string name = lowercaseName(entry.path());
+    if (name.find("loc") != std::string::npos && name.find(".txt") != std::string::npos)
+      loc = entry.path();
+    if (name.find("expr") != std::string::npos && name.find(".txt") != std::string::npos)
+      expr = entry.path();
+  }
+  if (loc && expr) return std::make_pair(*loc, *expr);
+  return std::nullopt;
+}
+
+fs::path manifestOf(const fs::path& path) {
+  return fs::is_directory(path) ? path / "dataset.json" : path;
+}
+
+SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progress) {
+  std::ifstream in(manifest);
+  if (!in) throw FileError(manifest, "cannot be opened for reading");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(manifest, std::string("not valid JSON: ") + e.what());
+  }
+  const fs::path base = manifest.parent_path();
+  SpatialDataset dataset;
+  dataset.format = SpatialFormat::DatasetManifest;
+  dataset.source = manifest;
+  try {
+    if (j.value("format", "") != "teramind-spatial-dataset")
+      throw FileError(manifest, "not a teramind-spatial-dataset manifest");
+    if (j.value("version", 0) != 1)
+      throw FileError(manifest, "unsupported manifest version " + std::to_string(j.value("version", 0)));
+    dataset.name = j.value("name", manifest.parent_path().filename().string());
+    TranscriptTable table = readVizgenTranscripts(base / j.at("transcripts").get<std::string>(),
+                                                  progress);
+    table.placement.planeSpacingUm = j.value("plane_spacing_um", 1.5);
+    if (j.contains("section_to_atlas")) {
+      const auto m = j["section_to_atlas"].at("matrix_3x4").get<std::vector<double>>();
+      if (m.size() != 12) throw FileError(manifest, "section_to_atlas.matrix_3x4 needs 12 numbers");
+      std::array<double, 12> values{};
+      std::copy(m.begin(), m.end(), values.begin());
+      table.placement.sectionToAtlas = AffineTransform::fromRowMajor(values);
+      dataset.placementNote = j["section_to_atlas"].value("note", "");
+    }
+    dataset.data = std::move(table);
+    if (j.contains("images")) {
+      const auto& images = j["images"];
+      if (images.contains("micron_to_pixel_transform"))
+        dataset.micronToPixelTransform =
+            base / images["micron_to_pixel_transform"].get<std::string>();
+      for (const auto& s : images.value("stains", nlohmann::json::array()))
+        dataset.stains.push_back({s.at("stain").get<std::string>(), s.value("plane", 0),
+                                  base / s.at("file").get<std::string>()});
+    }
+    for (const auto& b : j.value("cell_boundaries", nlohmann::json::array()))
+      dataset.cellBoundaries.push_back(
+          {b.value("plane", 0), base / b.at("file").get<std::string>(), b.value("y_negated", false)});
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(manifest, std::string("malformed manifest: ") + e.what());
+  }
+  for (const auto& s : dataset.stains)
+    if (!fs::exists(s.file)) throw FileError(manifest, "lists a missing image " + s.file.string());
+  return dataset;
+}
+
+}  // namespace
+
+std::string spatialFormatName(SpatialFormat format) {
+  switch (format) {
+    case SpatialFormat::DatasetManifest: return "dataset manifest";
+    case SpatialFormat::VizgenTranscripts: return "Vizgen detected transcripts";
+    case SpatialFormat::CellPolygons: return "cell boundary polygons";
+    case SpatialFormat::CellByGeneCsv: return "cell-by-gene CSV";
+    case SpatialFormat::StarmapPair: return "STARmap locations + expression";
+    case SpatialFormat::Loom: return "loom (HDF5)";
+    case SpatialFormat::H5ad: return "AnnData h5ad (HDF5)";
+  }
+  return "unknown";
+}
+
+SpatialFormat detectSpatialFormat(const fs::path& path) {
+  if (!fs::exists(path)) throw FileError(path, "file does not exist");
+  if (fs::is_directory(path)) {
+    if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
+    if (starmapPair(path)) return SpatialFormat::StarmapPair;
+    throw FileError(path, "directory holds neither a dataset.json nor a STARmap pair");
+  }
+  const std::string name = lowercaseName(path);
+  if (name == "dataset.json") return SpatialFormat::DatasetManifest;
+  if (isHdf5(path)) {
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".h5ad") return SpatialFormat::H5ad;
+    return SpatialFormat::Loom;  // the loom reader says so when /matrix is missing
+  }
+  if (name.find("expr") != std::string::npos && name.find(".txt") != std::string::npos &&
+      starmapPair(path.parent_path().empty() ? "." : path.parent_path()))
+    return SpatialFormat::StarmapPair;
+  DelimitedTextReader in(path);
+  const auto& header = in.readHeader();
+  auto has = [&](const char* column) {
+    return std::find(header.begin(), header.end(), column) != header.end();
+  };
+  if (has("gene") && has("global_x") && has("global_y")) return SpatialFormat::VizgenTranscripts;
+  if (has("poly_ID") && has("x") && has("y")) return SpatialFormat::CellPolygons;
+  if ((has("pos_x") && has("pos_y")) || (has("center_x") && has("center_y")))
+    return SpatialFormat::CellByGeneCsv;
+  throw FileError(path, "not a recognised spatial transcriptomics table (columns: " +
+                            (header.empty() ? std::string() : header.front()) + ", ...)");
+}
+
+const SectionPlacement& SpatialDataset::placement() const {
+  if (const auto* t = transcripts()) return t->placement;
+  return cells()->placement;
+}
+
+Image3D<std::uint8_t> SpatialDataset::readStain(const StainImage& stain) const {
+  if (!micronToPixelTransform) return readMorphologyImage(stain.file, std::nullopt);
+  const VolumeHeader header = readVolumeHeader(stain.file);
+  return readMorphologyImage(stain.file, extentFromMicronToPixelTransform(
+                                             *micronToPixelTransform, header.dims[0],
+                                             header.dims[1]));
+}
+
+SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress) {
+  const SpatialFormat format = detectSpatialFormat(path);
+  if (format == SpatialFormat::DatasetManifest) return loadManifest(manifestOf(path), progress);
+  SpatialDataset dataset;
+  dataset.format = format;
+  dataset.source = path;
+  dataset.name = path.filename().string();
+  switch (format) {
+    case SpatialFormat::VizgenTranscripts:
+      dataset.data = readVizgenTranscripts(path, progress);
+      break;
+    case SpatialFormat::CellPolygons:
+      dataset.polygons = readCellPolygons(path, false, progress);
+      dataset.data = TranscriptTable{};
+      break;
+    case SpatialFormat::CellByGeneCsv:
+      dataset.data = readCellByGeneCsv(path, progress);
+      break;
+    case SpatialFormat::StarmapPair: {
+      const auto pair = starmapPair(fs::is_directory(path) ? path : path.parent_path());
+      dataset.data = readStarmap(pair->first, pair->second, progress);
+      break;
+    }
+    case SpatialFormat::Loom:
+      dataset.data = readLoom(path, 0, progress);
+      break;
+    case SpatialFormat::H5ad:
+      dataset.data = readH5ad(path, {}, progress);
+      break;
+    case SpatialFormat::DatasetManifest:
+      break;
+  }
+  return dataset;
+}
+
+fs::path bundledDemoDataset() { return resourceDirectory() / "demo" / "vizgen_mini" / "dataset.json"; }
+
+}  // namespace teramind

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "io/MorphologyImageFile.h"
+#include "transcriptomics/ReadProgress.h"
+#include "transcriptomics/SpatialTranscriptome.h"
+#include "transcriptomics/TextFormatReaders.h"
+
+namespace teramind {
+
+enum class SpatialFormat {
+  DatasetManifest,    // our dataset.json (transcripts + stains + outlines + placement)
+  VizgenTranscripts,  // detected_transcripts.csv[.gz]
+  CellPolygons,       // x, y, poly_ID vertex CSV
+  CellByGeneCsv,      // Zhuang-lab MERFISH and similar
+  StarmapPair,        // location file + expression matrix
+  Loom,               // HDF5
+  H5ad,               // HDF5 (AnnData)
+};
+std::string spatialFormatName(SpatialFormat format);
+
+// What a path holds, judged by name, magic bytes and header: a dataset.json or a directory
+// with one, a directory or expression file of a STARmap pair, a loom/h5ad, or a CSV by its
+// columns. Throws FileError when it is none of these.
+SpatialFormat detectSpatialFormat(const std::filesystem::path& path);
+
+struct StainImage {
+  std::string stain;  // "DAPI", "PolyT"
+  int plane = 0;
+  std::filesystem::path file;
+};
+
+struct CellBoundaryFile {
+  int plane = 0;
+  std::filesystem::path file;
+  bool yNegated = false;
+};
+
+// One section's data as the studio and the engine use it. Images stay on disk until asked for.
+struct SpatialDataset {
+  std::string name;
+  SpatialFormat format = SpatialFormat::VizgenTranscripts;
+  std::filesystem::path source;
+  std::variant<TranscriptTable, CellTable> data;
+  std::vector<StainImage> stains;
+  std::optional<std::filesystem::path> micronToPixelTransform;
+  std::vector<CellBoundaryFile> cellBoundaries;
+  std::optional<std::vector<CellPolygon>> polygons;  // when the file itself is an outline CSV
+  std::string placementNote;
+
+  const TranscriptTable* transcripts() const { return std::get_if<TranscriptTable>(&data); }
+  const CellTable* cells() const { return std::get_if<CellTable>(&data); }
+  const SectionPlacement& placement() const;
+  // A stain image placed in section µm (throws FileError without a µm transform).
+  Image3D<std::uint8_t> readStain(const StainImage& stain) const;
+};
+
+// Loads any format above. Throws FileError naming the file and the problem.
+SpatialDataset loadSpatialDataset(const std::filesystem::path& path,
+                                  const ReadProgress& progress = {});
+
+// The bundled demo dataset (resources/demo/vizgen_mini/dataset.json).
+std::filesystem::path bundledDemoDataset();
+
+}  // namespace teramind

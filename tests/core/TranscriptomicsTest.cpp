@@ -1,0 +1,350 @@
+#include <zlib.h>
+
+#include <cmath>
+#include <fstream>
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include "common/FileError.h"
+#include "io/ConditionFile.h"
+#include "io/MorphologyImageFile.h"
+#include "io/SpatialDataset.h"
+#include "support/TestData.h"
+#include "transcriptomics/ConditionBinner.h"
+#include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/GenePanel.h"
+#include "transcriptomics/TextFormatReaders.h"
+
+namespace teramind {
+namespace {
+
+using test::ScratchDirectory;
+
+void writeText(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream(file) << text;
+}
+
+void writeGzip(const std::filesystem::path& file, const std::string& text) {
+  gzFile gz = gzopen(file.c_str(), "wb");
+  gzwrite(gz, text.data(), unsigned(text.size()));
+  gzclose(gz);
+}
+
+// Runs `read` and returns the FileError's message; fails the test if nothing was thrown.
+template <typename Read>
+std::string errorOf(Read&& read) {
+  try {
+    read();
+  } catch (const FileError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a FileError";
+  return {};
+}
+
+TEST(GeneCatalogue, FlagsControlBarcodes) {
+  GeneCatalogue genes;
+  genes.add("Slc17a7");
+  genes.add("Blank-12");
+  genes.add("NegControlProbe_0001");
+  genes.add("Gad1");
+  EXPECT_EQ(genes.add("Slc17a7"), 0u);
+  EXPECT_EQ(genes.size(), 4u);
+  EXPECT_EQ(genes.geneCount(), 2u);
+  EXPECT_EQ(genes.controlCount(), 2u);
+  EXPECT_TRUE(genes.isControl(1));
+  EXPECT_EQ(genes.geneNames(), (std::vector<std::string>{"Slc17a7", "Gad1"}));
+}
+
+TEST(DelimitedTextReader, ReadsQuotedFieldsAndGzip) {
+  ScratchDirectory dir;
+  writeGzip(dir / "t.csv.gz", "a,b,c\n1,\"x, \"\"y\"\"\",3\r\n\n4,5,6\n");
+  DelimitedTextReader in(dir / "t.csv.gz");
+  EXPECT_EQ(in.readHeader(), (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_TRUE(in.next());
+  EXPECT_EQ(in.field(1), "x, \"y\"");
+  EXPECT_EQ(in.number(2), 3.0);
+  ASSERT_TRUE(in.next());
+  EXPECT_EQ(in.lineNumber(), 4u);
+  EXPECT_EQ(in.number(0), 4.0);
+  EXPECT_FALSE(in.next());
+}
+
+TEST(VizgenTranscripts, RealCropCounts) {
+  TERAMIND_REQUIRE_SHARED_DATA("vizgen_merscope_mouse_brain_mini/vizgen_transcripts.gz");
+  int progressCalls = 0;
+  double lastFraction = 0;
+  const TranscriptTable t = readVizgenTranscripts(sharedData, [&](double f) {
+    ++progressCalls;
+    EXPECT_GE(f, lastFraction);
+    lastFraction = f;
+  });
+  EXPECT_EQ(t.size(), 80343u);
+  EXPECT_EQ(t.genes.size(), 559u);
+  EXPECT_EQ(t.genes.geneCount(), 450u);
+  EXPECT_EQ(t.genes.controlCount(), 109u);
+  EXPECT_EQ(t.planeCount(), 2);
+  EXPECT_GT(progressCalls, 2);
+  EXPECT_DOUBLE_EQ(lastFraction, 1.0);
+  const auto counts = t.countsPerFeature();
+  const auto top = std::max_element(counts.begin(), counts.end()) - counts.begin();
+  EXPECT_EQ(t.genes.name(std::uint32_t(top)), "Slc17a7");
+  EXPECT_EQ(t.geneTranscriptCount() + t.controlTranscriptCount(), 80343u);
+  const auto [minX, maxX] = std::minmax_element(t.x.begin(), t.x.end());
+  EXPECT_GE(*minX, 6400.0f);
+  EXPECT_LE(*maxX, 6900.1f);
+}
+
+// Mean stain intensity at transcript positions, optionally with y mirrored in the crop.
+double meanAtTranscripts(const TranscriptTable& t, const Image3D<std::uint8_t>& image,
+                         bool flipY) {
+  const auto& frame = image.frame();
+  const double yLo = frame.origin()[1] - 0.5 * frame.spacing()[1];
+  const double yHi = yLo + double(image.dims()[1]) * frame.spacing()[1];
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double y = flipY ? yLo + yHi - t.y[i] : t.y[i];
+    if (auto voxel = frame.physicalToVoxel({t.x[i], y, 0}, image.dims())) {
+      sum += image((*voxel)[0], (*voxel)[1], 0);
+      ++n;
+    }
+  }
+  return sum / double(n);
+}
+
+TEST(BundledDemo, DapiIsBrightWhereTranscriptsAre) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  ASSERT_NE(demo.transcripts(), nullptr);
+  EXPECT_EQ(demo.transcripts()->size(), 80343u);
+  ASSERT_EQ(demo.stains.size(), 4u);
+  EXPECT_NEAR(demo.placement().planeSpacingUm, 1.5, 1e-12);
+  // The stated placement puts the crop centre in layer 5 of the right SSp.
+  const Vec3 centre = demo.placement().sectionToAtlas.apply({6650, 4925, 0});
+  EXPECT_NEAR(centre[0], 5000, 1e-9);
+  EXPECT_NEAR(centre[1], 2000, 1e-9);
+  EXPECT_NEAR(centre[2], 8200, 1e-9);
+
+  const Image3D<std::uint8_t> dapi = demo.readStain(demo.stains[0]);
+  EXPECT_EQ(dapi.dims(), (Size3{4603, 4143, 1}));
+  EXPECT_NEAR(dapi.frame().spacing()[0], 0.1086265, 1e-6);
+  EXPECT_NEAR(dapi.frame().origin()[0], 6400.029 + 0.5 * 0.1086265, 1e-3);
+  const auto& v = dapi.voxels();
+  const double imageMean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+  const double aligned = meanAtTranscripts(*demo.transcripts(), dapi, false);
+  const double flipped = meanAtTranscripts(*demo.transcripts(), dapi, true);
+  EXPECT_NEAR(imageMean, 32.6, 0.5);
+  EXPECT_GT(aligned, 2.0 * imageMean) << "aligned " << aligned << " flipped " << flipped;
+  EXPECT_LT(flipped, 0.75 * aligned);
+}
+
+TEST(CellPolygons, NegatedYComesBackInSectionMicrons) {
+  TERAMIND_REQUIRE_SHARED_DATA("vizgen_merscope_mouse_brain_mini/cell_boundaries/z0_polygons.gz");
+  const auto cells = readCellPolygons(sharedData, true);
+  EXPECT_EQ(cells.size(), 498u);
+  std::size_t vertices = 0;
+  for (const auto& c : cells) vertices += c.vertices.size();
+  EXPECT_EQ(vertices, 29104u);
+  EXPECT_GT(cells.front().vertices.front().second, 4690.0);
+  EXPECT_LT(cells.front().vertices.front().second, 5160.0);
+}
+
+TEST(CellTables, StarmapIs28GenesBy4000Cells) {
+  TERAMIND_REQUIRE_SHARED_DATA("starmap_3d_visp_mini");
+  const SpatialDataset d = loadSpatialDataset(sharedData);
+  EXPECT_EQ(d.format, SpatialFormat::StarmapPair);
+  ASSERT_NE(d.cells(), nullptr);
+  EXPECT_EQ(d.cells()->cellCount(), 4000u);
+  EXPECT_EQ(d.cells()->genes.size(), 28u);
+  EXPECT_EQ(d.cells()->genes.name(0), "Slc17a7");
+  EXPECT_EQ(d.cells()->cellIds.front(), "cell_2944");
+  const auto [minZ, maxZ] = std::minmax_element(d.cells()->z.begin(), d.cells()->z.end());
+  EXPECT_EQ(*minZ, 6.0f);
+  EXPECT_EQ(*maxZ, 94.0f);
+}
+
+TEST(CellTables, ZhuangMerfishSlice) {
+  TERAMIND_REQUIRE_SHARED_DATA("merfish_mop_zhang2021/MERFISH_dataset1_slice1.csv");
+  const CellTable t = readCellByGeneCsv(sharedData);
+  EXPECT_EQ(t.cellCount(), 2109u);
+  EXPECT_EQ(t.genes.size(), 254u);
+  EXPECT_EQ(t.genes.name(0), "1700022I11Rik");
+  EXPECT_EQ(t.genes.name(253), "Gad1");
+  // Roughly 70 % zeros: the sparse table stores the rest only.
+  const double density = double(t.entryValue.size()) / double(t.cellCount() * 254);
+  EXPECT_GT(density, 0.2);
+  EXPECT_LT(density, 0.4);
+}
+
+TEST(Binning, ConservesEveryGeneCountExactly) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const TranscriptTable& t = *demo.transcripts();
+  BinningOptions options;
+  options.binUm = 16 * 0.1086265;
+  const BinningResult r = binTranscripts(t, options);
+  EXPECT_EQ(r.condition.geneCount(), 450u);
+  EXPECT_EQ(r.outsideGrid, 0);
+  EXPECT_EQ(r.notInPanel, double(t.controlTranscriptCount()));
+  EXPECT_EQ(r.binned, double(t.geneTranscriptCount()));
+  const auto counts = t.countsPerFeature();
+  for (std::size_t g = 0; g < r.condition.geneCount(); ++g) {
+    const auto feature = *t.genes.find(r.condition.geneName(g));
+    ASSERT_EQ(r.condition.total(g), double(counts[feature])) << r.condition.geneName(g);
+  }
+  // 500 × 450 µm at 1.74 µm bins, 2 planes; far fewer stored bins than genes × bins.
+  EXPECT_EQ(r.condition.grid().planes, 2);
+  EXPECT_NEAR(r.condition.grid().width, 500 / options.binUm, 2);
+  EXPECT_LT(r.condition.nonZeroCount(), 80343u);
+}
+
+TEST(Binning, PanelOrderAndMissingGenes) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  GenePanel panel{"mine", "", {"Gfap", "NotAGene", "Slc17a7"}};
+  BinningOptions options;
+  options.binUm = 10;
+  const BinningResult r = binTranscripts(*demo.transcripts(), options, &panel);
+  EXPECT_EQ(r.condition.geneNames(), panel.genes);
+  EXPECT_EQ(r.missingGenes, std::vector<std::string>{"NotAGene"});
+  EXPECT_EQ(r.condition.nonZeroCount(1), 0u);
+  const auto counts = demo.transcripts()->countsPerFeature();
+  EXPECT_EQ(r.condition.total(2), double(counts[*demo.transcripts()->genes.find("Slc17a7")]));
+  EXPECT_EQ(r.binned + r.notInPanel, 80343.0);
+}
+
+TEST(Binning, CellsGoToTheirCentroidBins) {
+  CellTable cells;
+  cells.genes.add("A");
+  cells.genes.add("B");
+  cells.addCell("c1", 0.5f, 0.5f, 0, {2.5f, 0});
+  cells.addCell("c2", 0.6f, 0.4f, 0, {1.0f, 4.0f});
+  cells.addCell("c3", 25.0f, 5.0f, 0, {0, 1.0f});
+  BinningOptions options;
+  options.binUm = 10;
+  const BinningResult r = binCells(cells, options);
+  EXPECT_EQ(r.condition.get(0, {0, 0, 0}), 3.5f);
+  EXPECT_EQ(r.condition.get(1, {0, 0, 0}), 4.0f);
+  EXPECT_EQ(r.condition.get(1, {2, 0, 0}), 1.0f);
+  EXPECT_EQ(r.condition.grid().width, 3);
+}
+
+TEST(ConditionFile, VdbRoundTripIsExact) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  GenePanel panel{"p", "", {"Slc17a7", "Gfap", "Gabbr1"}};
+  const BinningResult r = binTranscripts(*demo.transcripts(), {}, &panel);
+  ScratchDirectory dir;
+  writeCondition(dir / "c.vdb", r.condition);
+  const BinnedCondition back = readCondition(dir / "c.vdb");
+  EXPECT_TRUE(back == r.condition);
+  EXPECT_NE(errorOf([&] { readCondition(dir / "missing.vdb"); }).find("does not exist"),
+            std::string::npos);
+  writeText(dir / "junk.vdb", "not a vdb");
+  EXPECT_NE(errorOf([&] { readCondition(dir / "junk.vdb"); }).find("junk.vdb"), std::string::npos);
+}
+
+TEST(GenePanel, PresetsAndJsonRoundTrip) {
+  EXPECT_EQ(GenePanel::preset("glut").genes, (std::vector<std::string>{"Slc17a6", "Slc17a7"}));
+  EXPECT_EQ(GenePanel::preset("DOPA").genes, (std::vector<std::string>{"Nr4a2", "Th"}));
+  EXPECT_EQ(GenePanel::preset("BLOD").genes, (std::vector<std::string>{"Cldn5", "Aqp4"}));
+  EXPECT_THROW(GenePanel::preset("nope"), std::invalid_argument);
+  ScratchDirectory dir;
+  const GenePanel mine{"cortex", "layer markers", {"Cux2", "Rorb", "Fezf2"}};
+  mine.save(dir / "p.json");
+  EXPECT_EQ(GenePanel::load(dir / "p.json"), mine);
+  writeText(dir / "dup.json", R"({"name": "x", "genes": ["A", "A"]})");
+  EXPECT_NE(errorOf([&] { GenePanel::load(dir / "dup.json"); }).find("lists 'A' twice"),
+            std::string::npos);
+  writeText(dir / "bad.json", "{");
+  EXPECT_NE(errorOf([&] { GenePanel::load(dir / "bad.json"); }).find("bad.json: malformed"),
+            std::string::npos);
+}
+
+TEST(BadInput, MalformedRowNamesTheLine) {
+  ScratchDirectory dir;
+  writeText(dir / "t.csv", "gene,global_x,global_y,global_z\nA,1,2,0\nB,1,2\n");
+  const std::string e = errorOf([&] { readVizgenTranscripts(dir / "t.csv"); });
+  EXPECT_NE(e.find("t.csv: line 3: has 3 fields, the header has 4"), std::string::npos) << e;
+}
+
+TEST(BadInput, MissingColumn) {
+  ScratchDirectory dir;
+  writeText(dir / "t.csv", "gene,global_x,global_z\nA,1,0\n");
+  const std::string e = errorOf([&] { readVizgenTranscripts(dir / "t.csv"); });
+  EXPECT_NE(e.find("missing column 'global_y' (has: gene, global_x, global_z)"),
+            std::string::npos) << e;
+}
+
+TEST(BadInput, NanCoordinateAndNegativeCount) {
+  ScratchDirectory dir;
+  writeText(dir / "t.csv", "gene,global_x,global_y,global_z\nA,nan,2,0\n");
+  EXPECT_NE(errorOf([&] { readVizgenTranscripts(dir / "t.csv"); })
+                .find("line 2: column 'global_x': 'nan' is not finite"),
+            std::string::npos);
+  writeText(dir / "c.csv", "index,pos_x,pos_y,Gad1,Sst\nc1,1,2,3,-1\n");
+  EXPECT_NE(errorOf([&] { readCellByGeneCsv(dir / "c.csv"); })
+                .find("line 2: column 'Sst': negative count -1"),
+            std::string::npos);
+  writeText(dir / "n.csv", "index,pos_x,pos_y,Gad1\nc1,1,2,NaN\n");
+  EXPECT_NE(errorOf([&] { readCellByGeneCsv(dir / "n.csv"); }).find("column 'Gad1'"),
+            std::string::npos);
+}
+
+TEST(BadInput, TruncatedGzipIsAnErrorNotFewerRows) {
+  TERAMIND_REQUIRE_SHARED_DATA("vizgen_merscope_mouse_brain_mini/vizgen_transcripts.gz");
+  ScratchDirectory dir;
+  std::ifstream in(sharedData, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::ofstream(dir / "cut.gz", std::ios::binary).write(bytes.data(), 300000);
+  const std::string e = errorOf([&] { readVizgenTranscripts(dir / "cut.gz"); });
+  EXPECT_NE(e.find("cut.gz"), std::string::npos) << e;
+}
+
+TEST(BadInput, StarmapMismatchedPair) {
+  ScratchDirectory dir;
+  writeText(dir / "loc.txt", "1 2 3\n4 5 6\n");
+  writeText(dir / "expr.txt", "\"c1\" \"c2\" \"c3\"\n\"Gad1\" 1 2 3\n");
+  EXPECT_NE(errorOf([&] { readStarmap(dir / "loc.txt", dir / "expr.txt"); })
+                .find("has 3 cells, but"),
+            std::string::npos);
+}
+
+TEST(BadInput, ImageWithoutExtent) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const std::string e =
+      errorOf([&] { readMorphologyImage(demo.stains[0].file, std::nullopt); });
+  EXPECT_NE(e.find("has no µm extent"), std::string::npos) << e;
+  ScratchDirectory dir;
+  writeText(dir / "rot.csv", "0 9.2 0\n9.2 0 0\n0 0 1\n");
+  EXPECT_NE(errorOf([&] { extentFromMicronToPixelTransform(dir / "rot.csv", 10, 10); })
+                .find("only scale + translation"),
+            std::string::npos);
+}
+
+TEST(BadInput, UnrecognisedTable) {
+  ScratchDirectory dir;
+  writeText(dir / "other.csv", "foo,bar\n1,2\n");
+  EXPECT_NE(errorOf([&] { loadSpatialDataset(dir / "other.csv"); })
+                .find("not a recognised spatial transcriptomics table"),
+            std::string::npos);
+}
+
+TEST(AffineTransform, FitRecoversAKnownMapAndInverts) {
+  const AffineTransform truth(Mat3{{{0, 0, 1}, {0, 2, 0.1}, {1.5, 0, 0}}}, {5000, -2925, 1550});
+  std::vector<Vec3> from, to;
+  for (double x : {0.0, 100.0, 250.0})
+    for (double y : {0.0, 70.0})
+      for (double z : {0.0, 3.0}) {
+        from.push_back({x, y, z});
+        to.push_back(truth.apply({x, y, z}));
+      }
+  EXPECT_TRUE(AffineTransform::fit(from, to).approximatelyEquals(truth, 1e-6));
+  const Vec3 p = truth.inverse().apply(truth.apply({12, 34, 56}));
+  EXPECT_NEAR(p[0], 12, 1e-9);
+  EXPECT_NEAR(p[2], 56, 1e-9);
+  EXPECT_THROW(AffineTransform::fit({{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}},
+                                    {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}}),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace teramind
