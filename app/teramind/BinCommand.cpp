@@ -44,7 +44,8 @@ void runBin(const BinArguments& a) {
   else
     throw FileError(a.data, "holds no transcripts or cells to bin");
   if (!result.missingGenes.empty())
-    fmt::print(stderr, "warning: {} panel gene(s) absent from the data, their channels are zero: {}\n",
+    fmt::print(stderr,
+               "warning: {} panel gene(s) absent from the data, their channels are zero: {}\n",
                result.missingGenes.size(), fmt::join(result.missingGenes, ", "));
   writeCondition(a.out, result.condition);
   const BinGrid& g = result.condition.grid();
@@ -56,9 +57,10 @@ void runBin(const BinArguments& a) {
   fmt::print("nonzero_bins: {}\n", result.condition.nonZeroCount());
   fmt::print("binned: {}\n", result.binned);
   fmt::print("not_in_panel: {}\n", result.notInPanel);
-  fmt::print("dense_fraction: {:.4f}\n",
-             double(result.condition.nonZeroCount()) /
-                 (double(g.binCount()) * double(std::max<std::size_t>(1, result.condition.geneCount()))));
+  fmt::print(
+      "dense_fraction: {:.4f}\n",
+      double(result.condition.nonZeroCount()) /
+          (double(g.binCount()) * double(std::max<std::size_t>(1, result.condition.geneCount()))));
 }
 
 }  // namespace

@@ -104,7 +104,8 @@ void printDatasetInfo(const std::filesystem::path& path) {
   for (const auto& s : d.stains)
     fmt::print("stain: {} plane {} {}\n", s.stain, s.plane, s.file.filename().string());
   if (d.format == SpatialFormat::DatasetManifest) {
-    fmt::print("section_to_atlas: {:g}\n", fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
+    fmt::print("section_to_atlas: {:g}\n",
+               fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
     if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
   }
 }

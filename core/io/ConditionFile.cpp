@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
@@ -9,8 +10,45 @@
 #ifdef TERAMIND_HAVE_OPENVDB
 #include <openvdb/openvdb.h>
 #endif
+#ifdef TERAMIND_HAVE_HDF5
+#include "io/ConditionHdf5File.h"
+#endif
 
 namespace teramind {
+namespace {
+
+enum class ConditionFormat { OpenVdb, Hdf5 };
+
+ConditionFormat conditionFormatOf(const std::filesystem::path& file) {
+  const std::string ext = file.extension().string();
+  if (ext == ".vdb") return ConditionFormat::OpenVdb;
+  if (ext == ".h5" || ext == ".hdf5") return ConditionFormat::Hdf5;
+  throw FileError(file, "unknown binned-condition format (expected .vdb or .h5)");
+}
+
+// Every OpenVDB leaf holds 8×8×8 values whatever their sparsity: scattered bins of hundreds
+// of genes cost ~2 KiB each. Refuse before exhausting memory and point at the compact format.
+[[maybe_unused]] void requireVdbFits(const std::filesystem::path& file,
+                                     const BinnedCondition& condition) {
+  constexpr double kLeafBytes = 2200;
+  constexpr double kBudgetBytes = 2.0 * 1024 * 1024 * 1024;
+  double leaves = 0;
+  for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
+    std::unordered_set<std::uint64_t> touched;
+    condition.forEachNonZero(gene, [&](const BinIndex& b, float) {
+      touched.insert(BinnedCondition::key({b.x >> 3, b.y >> 3, b.plane >> 3}));
+    });
+    leaves += double(touched.size());
+  }
+  if (leaves * kLeafBytes > kBudgetBytes)
+    throw FileError(file, "as OpenVDB this condition needs about " +
+                              std::to_string(int(leaves * kLeafBytes / 1048576)) + " MiB (" +
+                              std::to_string(condition.nonZeroCount()) +
+                              " scattered non-zero bins); write it as .h5 instead "
+                              "(12 bytes per bin)");
+}
+
+}  // namespace
 
 #ifdef TERAMIND_HAVE_OPENVDB
 namespace {
@@ -37,7 +75,8 @@ openvdb::math::Transform::Ptr binTransform(const BinGrid& g) {
 }
 
 template <typename Meta>
-auto requireMeta(const openvdb::GridBase& grid, const char* key, const std::filesystem::path& file) {
+auto requireMeta(const openvdb::GridBase& grid, const char* key,
+                 const std::filesystem::path& file) {
   auto meta = grid.getMetadata<Meta>(key);
   if (!meta)
     throw FileError(file, "grid '" + grid.getName() + "' lacks the metadata '" + key +
@@ -47,8 +86,9 @@ auto requireMeta(const openvdb::GridBase& grid, const char* key, const std::file
 
 }  // namespace
 
-void writeCondition(const std::filesystem::path& file, const BinnedCondition& condition) {
+static void writeVdbCondition(const std::filesystem::path& file, const BinnedCondition& condition) {
   initialiseVdb();
+  requireVdbFits(file, condition);
   const BinGrid& g = condition.grid();
   openvdb::GridPtrVec grids;
   for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
@@ -74,7 +114,7 @@ void writeCondition(const std::filesystem::path& file, const BinnedCondition& co
   });
 }
 
-BinnedCondition readCondition(const std::filesystem::path& file) {
+static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
   initialiseVdb();
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
   openvdb::GridPtrVecPtr grids;
@@ -107,7 +147,8 @@ BinnedCondition readCondition(const std::filesystem::path& file) {
     g.width = extent.x();
     g.height = extent.y();
     g.planes = extent.z();
-    g.planeSpacingUm = requireMeta<openvdb::DoubleMetadata>(*base, "teramind_plane_spacing_um", file);
+    g.planeSpacingUm =
+        requireMeta<openvdb::DoubleMetadata>(*base, "teramind_plane_spacing_um", file);
     if (grid && !(*grid == g)) throw FileError(file, "grids disagree about the bin grid");
     grid = g;
   }
@@ -124,7 +165,8 @@ BinnedCondition readCondition(const std::filesystem::path& file) {
       const openvdb::Coord c = it.getCoord();
       const BinIndex bin{c.x(), c.y(), c.z()};
       if (!grid->contains(bin))
-        throw FileError(file, "grid '" + genes[gene]->getName() + "' has a value outside its extent");
+        throw FileError(file,
+                        "grid '" + genes[gene]->getName() + "' has a value outside its extent");
       if (!it.isVoxelValue())
         throw FileError(file, "grid '" + genes[gene]->getName() + "' has tile values");
       condition.set(gene, bin, *it);
@@ -133,7 +175,7 @@ BinnedCondition readCondition(const std::filesystem::path& file) {
   return condition;
 }
 
-bool isConditionFile(const std::filesystem::path& file) {
+static bool isVdbConditionFile(const std::filesystem::path& file) {
   initialiseVdb();
   try {
     openvdb::io::File in(file.string());
@@ -150,15 +192,46 @@ bool isConditionFile(const std::filesystem::path& file) {
 
 #else
 
-bool isConditionFile(const std::filesystem::path&) { return false; }
-
-void writeCondition(const std::filesystem::path& file, const BinnedCondition&) {
-  throw FileError(file, "this build has no OpenVDB support; binned conditions cannot be written");
+static bool isVdbConditionFile(const std::filesystem::path&) {
+  return false;
 }
-BinnedCondition readCondition(const std::filesystem::path& file) {
-  throw FileError(file, "this build has no OpenVDB support; binned conditions cannot be read");
+static void writeVdbCondition(const std::filesystem::path& file, const BinnedCondition&) {
+  throw FileError(file, "this build has no OpenVDB support; write the condition as .h5");
+}
+static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
+  throw FileError(file, "this build has no OpenVDB support; .vdb conditions cannot be read");
 }
 
 #endif
+
+void writeCondition(const std::filesystem::path& file, const BinnedCondition& condition) {
+  if (conditionFormatOf(file) == ConditionFormat::OpenVdb)
+    return writeVdbCondition(file, condition);
+#ifdef TERAMIND_HAVE_HDF5
+  writeFileAtomically(file, [&](const std::filesystem::path& temporary) {
+    conditionh5::write(temporary, condition);
+  });
+#else
+  throw FileError(file, "this build has no HDF5 support; write the condition as .vdb");
+#endif
+}
+
+BinnedCondition readCondition(const std::filesystem::path& file) {
+  if (conditionFormatOf(file) == ConditionFormat::OpenVdb) return readVdbCondition(file);
+#ifdef TERAMIND_HAVE_HDF5
+  return conditionh5::read(file);
+#else
+  throw FileError(file, "this build has no HDF5 support; .h5 conditions cannot be read");
+#endif
+}
+
+bool isConditionFile(const std::filesystem::path& file) {
+  const std::string ext = file.extension().string();
+  if (ext == ".vdb") return isVdbConditionFile(file);
+#ifdef TERAMIND_HAVE_HDF5
+  if (ext == ".h5" || ext == ".hdf5") return conditionh5::isConditionFile(file);
+#endif
+  return false;
+}
 
 }  // namespace teramind

@@ -6,10 +6,14 @@
 
 namespace teramind {
 
-// A binned condition as an OpenVDB file: one FloatGrid per gene (named after it, in panel
-// order), index space (bin x, bin y, plane), the BinGrid in file metadata. Only non-zero bins
-// are stored, so a file costs what the transcripts cost. Writes atomically; reading checks the
-// metadata and throws FileError naming the file and the problem.
+// A binned condition on disk, by extension:
+// - .vdb: OpenVDB, one FloatGrid per gene (named after it, in panel order), index space (bin x,
+//   bin y, plane), the BinGrid in metadata; opens in any VDB viewer, but every touched 8³ leaf
+//   costs ~2 KiB, so large scattered conditions are refused with a pointer to .h5.
+// - .h5: HDF5, per-gene sorted (bin, value) runs, chunked and deflated: ~12 bytes per non-zero
+//   bin whatever the grid (see ConditionHdf5File.h).
+// Only non-zero bins are stored. Writes atomically; reading checks the metadata and throws
+// FileError naming the file and the problem.
 void writeCondition(const std::filesystem::path& file, const BinnedCondition& condition);
 BinnedCondition readCondition(const std::filesystem::path& file);
 // Whether `file` is an OpenVDB file written by writeCondition (reads metadata only).

@@ -43,8 +43,8 @@ Image3D<std::uint8_t> readMorphologyImage(const std::filesystem::path& image,
                     "micron_to_mosaic_pixel_transform.csv) to place it on the transcripts");
   const VolumeHeader header = readVolumeHeader(image);
   if (header.voxelType != VoxelType::UInt8)
-    throw FileError(image, "is " + voxelTypeName(header.voxelType) +
-                               "; stain images must be 8-bit grayscale");
+    throw FileError(
+        image, "is " + voxelTypeName(header.voxelType) + "; stain images must be 8-bit grayscale");
   if (header.dims[2] != 1) throw FileError(image, "has several slices; expected one plane");
   if (header.channelNames.size() != 1)
     throw FileError(image, "has " + std::to_string(header.channelNames.size()) +
@@ -54,8 +54,8 @@ Image3D<std::uint8_t> readMorphologyImage(const std::filesystem::path& image,
   if (!(pixelX > 0) || !(pixelY > 0) || !std::isfinite(pixelX) || !std::isfinite(pixelY))
     throw FileError(image, "the given extent is empty");
   if (std::abs(pixelX - pixelY) > 1e-3 * pixelX)
-    throw FileError(image, "the extent gives non-square pixels (" + std::to_string(pixelX) +
-                               " × " + std::to_string(pixelY) + " µm)");
+    throw FileError(image, "the extent gives non-square pixels (" + std::to_string(pixelX) + " × " +
+                               std::to_string(pixelY) + " µm)");
   Image3D<std::uint8_t> pixels = readVolumeAs<std::uint8_t>(image);
   pixels.setFrame(PhysicalFrame({extent->xMin + 0.5 * pixelX, extent->yMin + 0.5 * pixelY, 0},
                                 {pixelX, pixelY, pixelX}));

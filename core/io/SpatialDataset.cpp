@@ -69,10 +69,11 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
     if (j.value("format", "") != "teramind-spatial-dataset")
       throw FileError(manifest, "not a teramind-spatial-dataset manifest");
     if (j.value("version", 0) != 1)
-      throw FileError(manifest, "unsupported manifest version " + std::to_string(j.value("version", 0)));
+      throw FileError(manifest,
+                      "unsupported manifest version " + std::to_string(j.value("version", 0)));
     dataset.name = j.value("name", manifest.parent_path().filename().string());
-    TranscriptTable table = readVizgenTranscripts(base / j.at("transcripts").get<std::string>(),
-                                                  progress);
+    TranscriptTable table =
+        readVizgenTranscripts(base / j.at("transcripts").get<std::string>(), progress);
     table.placement.planeSpacingUm = j.value("plane_spacing_um", 1.5);
     if (j.contains("section_to_atlas")) {
       const auto m = j["section_to_atlas"].at("matrix_3x4").get<std::vector<double>>();
@@ -93,8 +94,8 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
                                   base / s.at("file").get<std::string>()});
     }
     for (const auto& b : j.value("cell_boundaries", nlohmann::json::array()))
-      dataset.cellBoundaries.push_back(
-          {b.value("plane", 0), base / b.at("file").get<std::string>(), b.value("y_negated", false)});
+      dataset.cellBoundaries.push_back({b.value("plane", 0), base / b.at("file").get<std::string>(),
+                                        b.value("y_negated", false)});
   } catch (const nlohmann::json::exception& e) {
     throw FileError(manifest, std::string("malformed manifest: ") + e.what());
   }
@@ -107,13 +108,20 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
 
 std::string spatialFormatName(SpatialFormat format) {
   switch (format) {
-    case SpatialFormat::DatasetManifest: return "dataset manifest";
-    case SpatialFormat::VizgenTranscripts: return "Vizgen detected transcripts";
-    case SpatialFormat::CellPolygons: return "cell boundary polygons";
-    case SpatialFormat::CellByGeneCsv: return "cell-by-gene CSV";
-    case SpatialFormat::StarmapPair: return "STARmap locations + expression";
-    case SpatialFormat::Loom: return "loom (HDF5)";
-    case SpatialFormat::H5ad: return "AnnData h5ad (HDF5)";
+    case SpatialFormat::DatasetManifest:
+      return "dataset manifest";
+    case SpatialFormat::VizgenTranscripts:
+      return "Vizgen detected transcripts";
+    case SpatialFormat::CellPolygons:
+      return "cell boundary polygons";
+    case SpatialFormat::CellByGeneCsv:
+      return "cell-by-gene CSV";
+    case SpatialFormat::StarmapPair:
+      return "STARmap locations + expression";
+    case SpatialFormat::Loom:
+      return "loom (HDF5)";
+    case SpatialFormat::H5ad:
+      return "AnnData h5ad (HDF5)";
   }
   return "unknown";
 }
@@ -155,9 +163,9 @@ const SectionPlacement& SpatialDataset::placement() const {
 Image3D<std::uint8_t> SpatialDataset::readStain(const StainImage& stain) const {
   if (!micronToPixelTransform) return readMorphologyImage(stain.file, std::nullopt);
   const VolumeHeader header = readVolumeHeader(stain.file);
-  return readMorphologyImage(stain.file, extentFromMicronToPixelTransform(
-                                             *micronToPixelTransform, header.dims[0],
-                                             header.dims[1]));
+  return readMorphologyImage(
+      stain.file,
+      extentFromMicronToPixelTransform(*micronToPixelTransform, header.dims[0], header.dims[1]));
 }
 
 SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress) {
@@ -195,6 +203,8 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
   return dataset;
 }
 
-fs::path bundledDemoDataset() { return resourceDirectory() / "demo" / "vizgen_mini" / "dataset.json"; }
+fs::path bundledDemoDataset() {
+  return resourceDirectory() / "demo" / "vizgen_mini" / "dataset.json";
+}
 
 }  // namespace teramind

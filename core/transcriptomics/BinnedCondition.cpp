@@ -84,8 +84,8 @@ std::vector<std::pair<BinIndex, float>> BinnedCondition::sortedEntries(std::size
   return out;
 }
 
-std::vector<float> BinnedCondition::denseTile(std::size_t gene, std::int32_t plane,
-                                              std::int32_t x0, std::int32_t y0, std::int32_t w,
+std::vector<float> BinnedCondition::denseTile(std::size_t gene, std::int32_t plane, std::int32_t x0,
+                                              std::int32_t y0, std::int32_t w,
                                               std::int32_t h) const {
   std::vector<float> tile(std::size_t(w) * std::size_t(h), 0.0f);
   const auto& channel = channels_.at(gene);
@@ -94,7 +94,8 @@ std::vector<float> BinnedCondition::denseTile(std::size_t gene, std::int32_t pla
       const BinIndex b{x0 + i, y0 + j, plane};
       if (!grid_.contains(b)) continue;
       const auto found = channel.find(key(b));
-      if (found != channel.end()) tile[std::size_t(j) * std::size_t(w) + std::size_t(i)] = found->second;
+      if (found != channel.end())
+        tile[std::size_t(j) * std::size_t(w) + std::size_t(i)] = found->second;
     }
   return tile;
 }

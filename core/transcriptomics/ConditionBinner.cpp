@@ -36,8 +36,8 @@ ChannelMap mapChannels(const GeneCatalogue& catalogue, const GenePanel* panel) {
   return map;
 }
 
-BinGrid makeGrid(const BinningOptions& options, double minX, double minY, double maxX,
-                 double maxY, std::int32_t planes) {
+BinGrid makeGrid(const BinningOptions& options, double minX, double minY, double maxX, double maxY,
+                 std::int32_t planes) {
   if (!(options.binUm > 0) || !std::isfinite(options.binUm))
     throw std::invalid_argument("bin size must be a positive number of µm");
   BinGrid grid;

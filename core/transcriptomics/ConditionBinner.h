@@ -25,9 +25,9 @@ struct BinningOptions {
 struct BinningResult {
   BinnedCondition condition;
   std::vector<std::string> missingGenes;  // panel genes the data lacks (their channels are 0)
-  double binned = 0;       // molecules (or expression) placed into bins
-  double outsideGrid = 0;  // dropped because they fall outside an explicit grid
-  double notInPanel = 0;   // of genes the panel does not list (controls included)
+  double binned = 0;                      // molecules (or expression) placed into bins
+  double outsideGrid = 0;                 // dropped because they fall outside an explicit grid
+  double notInPanel = 0;                  // of genes the panel does not list (controls included)
 };
 
 // Sum-pools transcripts into per-gene count images. Without a panel every gene of the catalogue

@@ -41,8 +41,8 @@ bool DelimitedTextReader::readLine() {
   int code = Z_OK;
   const char* message = gzerror(gz, &code);
   if (code != Z_OK && code != Z_STREAM_END)
-    throw FileError(file_, "line " + std::to_string(line_ + 1) + ": corrupt compressed data (" +
-                               message + ")");
+    throw FileError(
+        file_, "line " + std::to_string(line_ + 1) + ": corrupt compressed data (" + message + ")");
   if (!any) return false;
   ++line_;
   while (!text_.empty() && (text_.back() == '\n' || text_.back() == '\r')) text_.pop_back();

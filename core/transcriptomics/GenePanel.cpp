@@ -25,7 +25,8 @@ std::string lowercase(std::string s) {
 
 const std::vector<GenePanel>& GenePanel::presets() {
   static const std::vector<GenePanel> kPresets = {
-      {"GLUT", "Glutamatergic signalling: vesicular glutamate transporters 2 and 1",
+      {"GLUT",
+       "Glutamatergic signalling: vesicular glutamate transporters 2 and 1",
        {"Slc17a6", "Slc17a7"}},
       {"DOPA", "Dopaminergic signalling: Nurr1 and tyrosine hydroxylase", {"Nr4a2", "Th"}},
       {"BLOD", "Blood-brain barrier: claudin-5 and aquaporin-4", {"Cldn5", "Aqp4"}},

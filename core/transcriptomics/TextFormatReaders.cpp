@@ -60,11 +60,37 @@ std::vector<CellPolygon> readCellPolygons(const std::filesystem::path& file, boo
 namespace {
 
 bool isCellMetadataColumn(const std::string& name) {
-  static const std::set<std::string> kMetadata = {
-      "", "index", "cell", "cell_id", "cellid", "cell_label", "cell_volume", "volume", "fov",
-      "pos_x", "pos_y", "pos_z", "x", "y", "z", "center_x", "center_y", "center_z", "min_x",
-      "max_x", "min_y", "max_y", "anisotropy", "transcript_count", "perimeter_area_ratio",
-      "solidity", "area", "cluster", "cell_type", "slice_id", "sample_id"};
+  static const std::set<std::string> kMetadata = {"",
+                                                  "index",
+                                                  "cell",
+                                                  "cell_id",
+                                                  "cellid",
+                                                  "cell_label",
+                                                  "cell_volume",
+                                                  "volume",
+                                                  "fov",
+                                                  "pos_x",
+                                                  "pos_y",
+                                                  "pos_z",
+                                                  "x",
+                                                  "y",
+                                                  "z",
+                                                  "center_x",
+                                                  "center_y",
+                                                  "center_z",
+                                                  "min_x",
+                                                  "max_x",
+                                                  "min_y",
+                                                  "max_y",
+                                                  "anisotropy",
+                                                  "transcript_count",
+                                                  "perimeter_area_ratio",
+                                                  "solidity",
+                                                  "area",
+                                                  "cluster",
+                                                  "cell_type",
+                                                  "slice_id",
+                                                  "sample_id"};
   std::string lower;
   for (char c : name) lower += char(std::tolower(static_cast<unsigned char>(c)));
   return kMetadata.count(lower) != 0;
@@ -84,7 +110,8 @@ CellTable readCellByGeneCsv(const std::filesystem::path& file, const ReadProgres
   const auto x = firstColumn(in, {"pos_x", "center_x", "x"});
   const auto y = firstColumn(in, {"pos_y", "center_y", "y"});
   const auto z = firstColumn(in, {"pos_z", "center_z", "z"});
-  if (!x || !y) throw FileError(file, "missing centroid columns (pos_x/pos_y, center_x/center_y or x/y)");
+  if (!x || !y)
+    throw FileError(file, "missing centroid columns (pos_x/pos_y, center_x/center_y or x/y)");
   const auto id = firstColumn(in, {"index", "cell_id", "cell", "cell_label", ""});
   CellTable table;
   std::vector<std::size_t> geneColumns;
@@ -98,9 +125,9 @@ CellTable readCellByGeneCsv(const std::filesystem::path& file, const ReadProgres
   std::vector<float> values(geneColumns.size());
   while (in.next()) {
     in.requireHeaderWidth();
-    for (std::size_t g = 0; g < geneColumns.size(); ++g) values[g] = float(in.count(geneColumns[g]));
-    const std::string cellId =
-        id ? std::string(in.field(*id)) : std::to_string(table.cellCount());
+    for (std::size_t g = 0; g < geneColumns.size(); ++g)
+      values[g] = float(in.count(geneColumns[g]));
+    const std::string cellId = id ? std::string(in.field(*id)) : std::to_string(table.cellCount());
     table.addCell(cellId, float(in.number(*x)), float(in.number(*y)),
                   z ? float(in.number(*z)) : 0.0f, values);
   }
@@ -115,8 +142,8 @@ CellTable readStarmap(const std::filesystem::path& locations,
   {
     Reader in(locations, Reader::Delimiter::Whitespace);
     while (in.next()) {
-      if (in.fieldCount() != 3) in.fail("expected 3 coordinates (x y z), found " +
-                                        std::to_string(in.fieldCount()));
+      if (in.fieldCount() != 3)
+        in.fail("expected 3 coordinates (x y z), found " + std::to_string(in.fieldCount()));
       positions.push_back({float(in.number(0)), float(in.number(1)), float(in.number(2))});
     }
   }

@@ -20,7 +20,7 @@ class AffineTransform {
 
   Vec3 apply(const Vec3& point) const;
   AffineTransform then(const AffineTransform& next) const;  // next ∘ this
-  AffineTransform inverse() const;                           // throws if singular
+  AffineTransform inverse() const;                          // throws if singular
 
   const Mat3& linear() const { return linear_; }
   const Vec3& offset() const { return translation_; }

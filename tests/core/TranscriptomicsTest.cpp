@@ -97,8 +97,7 @@ TEST(VizgenTranscripts, RealCropCounts) {
 }
 
 // Mean stain intensity at transcript positions, optionally with y mirrored in the crop.
-double meanAtTranscripts(const TranscriptTable& t, const Image3D<std::uint8_t>& image,
-                         bool flipY) {
+double meanAtTranscripts(const TranscriptTable& t, const Image3D<std::uint8_t>& image, bool flipY) {
   const auto& frame = image.frame();
   const double yLo = frame.origin()[1] - 0.5 * frame.spacing()[1];
   const double yHi = yLo + double(image.dims()[1]) * frame.spacing()[1];
@@ -242,6 +241,38 @@ TEST(ConditionFile, VdbRoundTripIsExact) {
   EXPECT_NE(errorOf([&] { readCondition(dir / "junk.vdb"); }).find("junk.vdb"), std::string::npos);
 }
 
+TEST(ConditionFile, Hdf5RoundTripIsExact) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const BinningResult r = binTranscripts(*demo.transcripts(), {});
+  ScratchDirectory dir;
+  writeCondition(dir / "c.h5", r.condition);
+  EXPECT_TRUE(isConditionFile(dir / "c.h5"));
+  EXPECT_TRUE(readCondition(dir / "c.h5") == r.condition);
+  EXPECT_NE(errorOf([&] {
+              writeCondition(dir / "c.txt", r.condition);
+            }).find("unknown binned-condition format"),
+            std::string::npos);
+  writeText(dir / "junk.h5", "not hdf5");
+  EXPECT_FALSE(isConditionFile(dir / "junk.h5"));
+  EXPECT_NE(errorOf([&] { readCondition(dir / "junk.h5"); }).find("not a binned condition"),
+            std::string::npos);
+}
+
+TEST(ConditionFile, VdbRefusesWhatWouldExhaustMemory) {
+  // A million bins, each in its own OpenVDB leaf: ~2 GiB of leaves.
+  BinGrid grid;
+  grid.binUm = 1;
+  grid.width = 8 * 1000;
+  grid.height = 8 * 1000;
+  BinnedCondition scattered(grid, {"A"});
+  for (std::int32_t y = 0; y < 1000; ++y)
+    for (std::int32_t x = 0; x < 1000; ++x) scattered.set(0, {8 * x, 8 * y, 0}, 1.0f);
+  ScratchDirectory dir;
+  const std::string e = errorOf([&] { writeCondition(dir / "big.vdb", scattered); });
+  EXPECT_NE(e.find("write it as .h5 instead"), std::string::npos) << e;
+  EXPECT_FALSE(std::filesystem::exists(dir / "big.vdb"));
+}
+
 TEST(GenePanel, PresetsAndJsonRoundTrip) {
   EXPECT_EQ(GenePanel::preset("glut").genes, (std::vector<std::string>{"Slc17a6", "Slc17a7"}));
   EXPECT_EQ(GenePanel::preset("DOPA").genes, (std::vector<std::string>{"Nr4a2", "Th"}));
@@ -270,19 +301,21 @@ TEST(BadInput, MissingColumn) {
   ScratchDirectory dir;
   writeText(dir / "t.csv", "gene,global_x,global_z\nA,1,0\n");
   const std::string e = errorOf([&] { readVizgenTranscripts(dir / "t.csv"); });
-  EXPECT_NE(e.find("missing column 'global_y' (has: gene, global_x, global_z)"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("missing column 'global_y' (has: gene, global_x, global_z)"), std::string::npos)
+      << e;
 }
 
 TEST(BadInput, NanCoordinateAndNegativeCount) {
   ScratchDirectory dir;
   writeText(dir / "t.csv", "gene,global_x,global_y,global_z\nA,nan,2,0\n");
-  EXPECT_NE(errorOf([&] { readVizgenTranscripts(dir / "t.csv"); })
-                .find("line 2: column 'global_x': 'nan' is not finite"),
+  EXPECT_NE(errorOf([&] {
+              readVizgenTranscripts(dir / "t.csv");
+            }).find("line 2: column 'global_x': 'nan' is not finite"),
             std::string::npos);
   writeText(dir / "c.csv", "index,pos_x,pos_y,Gad1,Sst\nc1,1,2,3,-1\n");
-  EXPECT_NE(errorOf([&] { readCellByGeneCsv(dir / "c.csv"); })
-                .find("line 2: column 'Sst': negative count -1"),
+  EXPECT_NE(errorOf([&] {
+              readCellByGeneCsv(dir / "c.csv");
+            }).find("line 2: column 'Sst': negative count -1"),
             std::string::npos);
   writeText(dir / "n.csv", "index,pos_x,pos_y,Gad1\nc1,1,2,NaN\n");
   EXPECT_NE(errorOf([&] { readCellByGeneCsv(dir / "n.csv"); }).find("column 'Gad1'"),
@@ -303,28 +336,29 @@ TEST(BadInput, StarmapMismatchedPair) {
   ScratchDirectory dir;
   writeText(dir / "loc.txt", "1 2 3\n4 5 6\n");
   writeText(dir / "expr.txt", "\"c1\" \"c2\" \"c3\"\n\"Gad1\" 1 2 3\n");
-  EXPECT_NE(errorOf([&] { readStarmap(dir / "loc.txt", dir / "expr.txt"); })
-                .find("has 3 cells, but"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf([&] { readStarmap(dir / "loc.txt", dir / "expr.txt"); }).find("has 3 cells, but"),
+      std::string::npos);
 }
 
 TEST(BadInput, ImageWithoutExtent) {
   const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
-  const std::string e =
-      errorOf([&] { readMorphologyImage(demo.stains[0].file, std::nullopt); });
+  const std::string e = errorOf([&] { readMorphologyImage(demo.stains[0].file, std::nullopt); });
   EXPECT_NE(e.find("has no µm extent"), std::string::npos) << e;
   ScratchDirectory dir;
   writeText(dir / "rot.csv", "0 9.2 0\n9.2 0 0\n0 0 1\n");
-  EXPECT_NE(errorOf([&] { extentFromMicronToPixelTransform(dir / "rot.csv", 10, 10); })
-                .find("only scale + translation"),
+  EXPECT_NE(errorOf([&] {
+              extentFromMicronToPixelTransform(dir / "rot.csv", 10, 10);
+            }).find("only scale + translation"),
             std::string::npos);
 }
 
 TEST(BadInput, UnrecognisedTable) {
   ScratchDirectory dir;
   writeText(dir / "other.csv", "foo,bar\n1,2\n");
-  EXPECT_NE(errorOf([&] { loadSpatialDataset(dir / "other.csv"); })
-                .find("not a recognised spatial transcriptomics table"),
+  EXPECT_NE(errorOf([&] {
+              loadSpatialDataset(dir / "other.csv");
+            }).find("not a recognised spatial transcriptomics table"),
             std::string::npos);
 }
 

@@ -1,0 +1,170 @@
+#include "io/ConditionHdf5File.h"
+
+#include <H5Cpp.h>
+
+#include <algorithm>
+
+#include "common/FileError.h"
+
+namespace teramind::conditionh5 {
+namespace {
+
+constexpr const char* kFormat = "teramind-binned-condition";
+constexpr hsize_t kChunk = 1 << 16;
+
+template <typename T>
+void writeAttribute(H5::H5File& file, const char* name, const H5::PredType& type,
+                    const std::vector<T>& values) {
+  const hsize_t n = values.size();
+  H5::DataSpace space(1, &n);
+  file.createAttribute(name, type, space).write(type, values.data());
+}
+
+template <typename T>
+void writeColumn(H5::H5File& file, const char* name, const H5::PredType& type,
+                 const std::vector<T>& values) {
+  const hsize_t n = values.size();
+  H5::DataSpace space(1, &n);
+  H5::DSetCreatPropList properties;
+  if (n > 0) {
+    const hsize_t chunk = std::min<hsize_t>(kChunk, n);
+    properties.setChunk(1, &chunk);
+    properties.setShuffle();
+    properties.setDeflate(4);
+  }
+  file.createDataSet(name, type, space, properties).write(values.data(), type);
+}
+
+template <typename T>
+std::vector<T> readAttribute(const H5::H5File& file, const char* name, const H5::PredType& type,
+                             std::size_t expected, const std::filesystem::path& path) {
+  if (!file.attrExists(name)) throw FileError(path, std::string("lacks the attribute ") + name);
+  H5::Attribute attribute = file.openAttribute(name);
+  if (std::size_t(attribute.getSpace().getSimpleExtentNpoints()) != expected)
+    throw FileError(path, std::string("attribute ") + name + " has the wrong length");
+  std::vector<T> values(expected);
+  attribute.read(type, values.data());
+  return values;
+}
+
+template <typename T>
+std::vector<T> readColumn(const H5::H5File& file, const char* name, const H5::PredType& type,
+                          const std::filesystem::path& path) {
+  if (!file.nameExists(name)) throw FileError(path, std::string("lacks the dataset ") + name);
+  H5::DataSet data = file.openDataSet(name);
+  std::vector<T> values(std::size_t(data.getSpace().getSimpleExtentNpoints()));
+  if (!values.empty()) data.read(values.data(), type);
+  return values;
+}
+
+}  // namespace
+
+void write(const std::filesystem::path& file, const BinnedCondition& condition) {
+  try {
+    H5::Exception::dontPrint();
+    H5::H5File out(file.string(), H5F_ACC_TRUNC);
+    const BinGrid& g = condition.grid();
+    H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+    out.createAttribute("format", text, H5::DataSpace(H5S_SCALAR))
+        .write(text, std::string(kFormat));
+    writeAttribute<std::int32_t>(out, "version", H5::PredType::NATIVE_INT32, {1});
+    writeAttribute<double>(out, "bin_um", H5::PredType::NATIVE_DOUBLE, {g.binUm});
+    writeAttribute<double>(out, "origin_um", H5::PredType::NATIVE_DOUBLE,
+                           {g.originXUm, g.originYUm});
+    writeAttribute<std::int32_t>(out, "extent", H5::PredType::NATIVE_INT32,
+                                 {g.width, g.height, g.planes});
+    writeAttribute<double>(out, "plane_spacing_um", H5::PredType::NATIVE_DOUBLE,
+                           {g.planeSpacingUm});
+    std::vector<const char*> names;
+    for (const auto& n : condition.geneNames()) names.push_back(n.c_str());
+    const hsize_t geneCount = names.size();
+    out.createDataSet("genes", text, H5::DataSpace(1, &geneCount)).write(names.data(), text);
+    std::vector<std::uint64_t> offsets{0}, bins;
+    std::vector<float> values;
+    for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
+      for (const auto& [bin, value] : condition.sortedEntries(gene)) {
+        bins.push_back(BinnedCondition::key(bin));
+        values.push_back(value);
+      }
+      offsets.push_back(bins.size());
+    }
+    writeColumn(out, "gene_offsets", H5::PredType::NATIVE_UINT64, offsets);
+    writeColumn(out, "bins", H5::PredType::NATIVE_UINT64, bins);
+    writeColumn(out, "values", H5::PredType::NATIVE_FLOAT, values);
+  } catch (const H5::Exception& e) {
+    throw FileError(file, "cannot be written as HDF5: " + e.getDetailMsg());
+  }
+}
+
+bool isConditionFile(const std::filesystem::path& file) {
+  try {
+    H5::Exception::dontPrint();
+    if (!H5::H5File::isHdf5(file.string())) return false;
+    H5::H5File in(file.string(), H5F_ACC_RDONLY);
+    if (!in.attrExists("format")) return false;
+    std::string format;
+    H5::Attribute a = in.openAttribute("format");
+    a.read(a.getStrType(), format);
+    return format == kFormat;
+  } catch (const H5::Exception&) {
+    return false;
+  }
+}
+
+BinnedCondition read(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
+  if (!isConditionFile(file)) throw FileError(file, "not a binned condition (HDF5)");
+  try {
+    H5::H5File in(file.string(), H5F_ACC_RDONLY);
+    if (readAttribute<std::int32_t>(in, "version", H5::PredType::NATIVE_INT32, 1, file)[0] != 1)
+      throw FileError(file, "unsupported binned-condition version");
+    BinGrid g;
+    g.binUm = readAttribute<double>(in, "bin_um", H5::PredType::NATIVE_DOUBLE, 1, file)[0];
+    const auto origin =
+        readAttribute<double>(in, "origin_um", H5::PredType::NATIVE_DOUBLE, 2, file);
+    const auto extent =
+        readAttribute<std::int32_t>(in, "extent", H5::PredType::NATIVE_INT32, 3, file);
+    g.originXUm = origin[0];
+    g.originYUm = origin[1];
+    g.width = extent[0];
+    g.height = extent[1];
+    g.planes = extent[2];
+    g.planeSpacingUm =
+        readAttribute<double>(in, "plane_spacing_um", H5::PredType::NATIVE_DOUBLE, 1, file)[0];
+    H5::DataSet genesData = in.openDataSet("genes");
+    const auto geneCount = std::size_t(genesData.getSpace().getSimpleExtentNpoints());
+    std::vector<char*> raw(geneCount, nullptr);
+    H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+    if (geneCount) genesData.read(raw.data(), text);
+    std::vector<std::string> names;
+    for (char* s : raw) names.emplace_back(s ? s : "");
+    H5::DataSet::vlenReclaim(raw.data(), text, genesData.getSpace());
+    const auto offsets =
+        readColumn<std::uint64_t>(in, "gene_offsets", H5::PredType::NATIVE_UINT64, file);
+    const auto bins = readColumn<std::uint64_t>(in, "bins", H5::PredType::NATIVE_UINT64, file);
+    const auto values = readColumn<float>(in, "values", H5::PredType::NATIVE_FLOAT, file);
+    if (offsets.size() != geneCount + 1 || offsets.front() != 0 || offsets.back() != bins.size() ||
+        bins.size() != values.size() || !std::is_sorted(offsets.begin(), offsets.end()))
+      throw FileError(file, "gene_offsets, bins and values disagree");
+    BinnedCondition condition;
+    try {
+      condition = BinnedCondition(g, names);
+    } catch (const std::invalid_argument& e) {
+      throw FileError(file, e.what());
+    }
+    for (std::size_t gene = 0; gene < geneCount; ++gene)
+      for (std::uint64_t i = offsets[gene]; i < offsets[gene + 1]; ++i) {
+        const BinIndex bin = BinnedCondition::unpack(bins[i]);
+        if (!g.contains(bin) || BinnedCondition::key(bin) != bins[i])
+          throw FileError(file, "bin " + std::to_string(i) + " lies outside the grid");
+        if (!(values[i] > 0) && !(values[i] < 0))
+          throw FileError(file, "value " + std::to_string(i) + " is zero or NaN");
+        condition.set(gene, bin, values[i]);
+      }
+    return condition;
+  } catch (const H5::Exception& e) {
+    throw FileError(file, "unreadable binned condition: " + e.getDetailMsg());
+  }
+}
+
+}  // namespace teramind::conditionh5
