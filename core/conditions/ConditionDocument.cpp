@@ -152,12 +152,13 @@ void ConditionDocument::redo() {
 }
 
 std::filesystem::path ConditionDocument::conditionFileFor(const std::filesystem::path& jsonFile) {
-  return jsonFile.parent_path() / (jsonFile.stem().string() + ".vdb");
+  return jsonFile.parent_path() / (jsonFile.stem().string() + preferredConditionExtension());
 }
 
 void ConditionDocument::save(const std::filesystem::path& jsonFile) const {
-  if (jsonFile.extension() == ".vdb")
-    throw FileError(jsonFile, "a document file must not end in .vdb: its condition goes there");
+  if (jsonFile.extension() == preferredConditionExtension())
+    throw FileError(jsonFile, std::string("a document file must not end in ") +
+                                  preferredConditionExtension() + ": its condition goes there");
   json edits = json::array();
   for (const auto& edit : edits_) edits.push_back(editToJsonValue(edit));
   const auto m = context_.sectionToAtlas.toRowMajor();
@@ -172,7 +173,8 @@ void ConditionDocument::save(const std::filesystem::path& jsonFile) const {
       {"condition_fingerprint", fingerprint(condition_)},
       {"edits", edits}};
   // Each file is replaced atomically, but not the pair: the fingerprint lets load() notice a
-  // .vdb that is not the one this JSON was written with (interrupted save, copied by hand).
+  // condition file that is not the one this JSON was written with (interrupted save, copied by
+  // hand).
   writeCondition(conditionFileFor(jsonFile), condition_);
   writeFileAtomically(jsonFile, [&](const std::filesystem::path& temporary) {
     std::ofstream out(temporary, std::ios::binary);

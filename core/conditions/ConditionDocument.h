@@ -13,9 +13,10 @@ namespace teramind {
 // current state and the undo history.
 //
 // On disk it is two files: <name>.json (format, version, source, placement as a row-major 3×4,
-// grid, genes, the edit list) and <name>.vdb beside it (the current condition, see
-// ConditionFile.h). The edit list is enough to rebuild the condition from its source data,
-// which is how a document stays reproducible; the .vdb saves recomputing it.
+// grid, genes, the edit list) and <name>.h5 beside it (the current condition, see
+// ConditionFile.h; .vdb in builds without HDF5). The edit list is enough to rebuild the condition
+// from its source data, which is how a document stays reproducible; the condition file saves
+// recomputing it.
 class ConditionDocument {
  public:
   static constexpr const char* kFormat = "teramind-condition-document";
@@ -46,13 +47,13 @@ class ConditionDocument {
   void undo();  // std::logic_error when there is nothing to undo/redo
   void redo();
 
-  // Writes <stem>.vdb and then `jsonFile`, each atomically. Throws FileError.
+  // Writes the condition file and then `jsonFile`, each atomically. Throws FileError.
   void save(const std::filesystem::path& jsonFile) const;
   // Reads both files back; the history starts empty. Throws FileError for a missing or corrupt
-  // file, another format, an unknown version, a bad edit or a .vdb that does not match.
+  // file, another format, an unknown version, a bad edit or a condition file that does not match.
   static ConditionDocument load(const std::filesystem::path& jsonFile,
                                 const Atlas* atlas = nullptr);
-  // The .vdb that belongs to a document file.
+  // The condition file that belongs to a document file.
   static std::filesystem::path conditionFileFor(const std::filesystem::path& jsonFile);
 
   // The edits applied in order to a copy of `source`, which must have the document's grid and

@@ -225,6 +225,14 @@ BinnedCondition readCondition(const std::filesystem::path& file) {
 #endif
 }
 
+const char* preferredConditionExtension() {
+#ifdef TERAMIND_HAVE_HDF5
+  return ".h5";
+#else
+  return ".vdb";
+#endif
+}
+
 bool isConditionFile(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
   if (ext == ".vdb") return isVdbConditionFile(file);

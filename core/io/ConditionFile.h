@@ -16,7 +16,9 @@ namespace teramind {
 // FileError naming the file and the problem.
 void writeCondition(const std::filesystem::path& file, const BinnedCondition& condition);
 BinnedCondition readCondition(const std::filesystem::path& file);
-// Whether `file` is an OpenVDB file written by writeCondition (reads metadata only).
+// The compact format where this build has it (".h5"), else ".vdb".
+const char* preferredConditionExtension();
+// Whether `file` is a condition written by writeCondition (reads metadata only).
 bool isConditionFile(const std::filesystem::path& file);
 
 }  // namespace teramind

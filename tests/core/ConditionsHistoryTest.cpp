@@ -230,7 +230,7 @@ TEST_F(ConditionsDocumentTest, PaintSaveLoadAndReplayGiveTheSameConditionBitForB
 
   ScratchDirectory dir;
   doc.save(dir / "painted.json");
-  EXPECT_TRUE(std::filesystem::exists(dir / "painted.vdb"));
+  EXPECT_TRUE(std::filesystem::exists(ConditionDocument::conditionFileFor(dir / "painted.json")));
   const auto loaded = ConditionDocument::load(dir / "painted.json", atlas_);
   EXPECT_EQ(loaded.condition(), doc.condition());
   EXPECT_EQ(loaded.edits(), doc.edits());
@@ -284,17 +284,21 @@ TEST_F(ConditionsDocumentTest, BadFilesGiveClearErrors) {
   EXPECT_NE(loadError(dir / "doc.json").find("edit 1: unknown gene 'Nope'"), std::string::npos);
 
   write(dir / "doc.json", good);
-  std::filesystem::remove(dir / "doc.vdb");
+  std::filesystem::remove(ConditionDocument::conditionFileFor(dir / "doc.json"));
   const std::string missingVdb = loadError(dir / "doc.json");
-  EXPECT_NE(missingVdb.find("doc.vdb: file does not exist"), std::string::npos) << missingVdb;
+  EXPECT_NE(missingVdb.find(ConditionDocument::conditionFileFor(dir / "doc.json").string() +
+                            ": file does not exist"),
+            std::string::npos)
+      << missingVdb;
 
-  // A .vdb from another save is noticed even though grid and genes agree.
+  // A condition file from another save is noticed even though grid and genes agree.
   doc.apply(ConditionEdit("Vip", s, AddValue{1.0}));
   doc.save(dir / "other.json");
-  std::filesystem::copy_file(dir / "other.vdb", dir / "doc.vdb");
+  std::filesystem::copy_file(ConditionDocument::conditionFileFor(dir / "other.json"),
+                             ConditionDocument::conditionFileFor(dir / "doc.json"));
   EXPECT_NE(loadError(dir / "doc.json").find("fingerprint"), std::string::npos);
 
-  EXPECT_THROW(doc.save(dir / "doc.vdb"), FileError);
+  EXPECT_THROW(doc.save(ConditionDocument::conditionFileFor(dir / "doc.json")), FileError);
   EXPECT_THROW(doc.save(dir / "no_such_dir" / "doc.json"), FileError);
 }
 
