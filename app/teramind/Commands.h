@@ -7,6 +7,7 @@ namespace teramind::cli {
 // Each adds one subcommand (with its options and callback) to the `teramind` app.
 void addInfoCommand(CLI::App& app);
 void addBinCommand(CLI::App& app);
+void addPaintCommands(CLI::App& app);  // paint, replay
 void addAtlasCommand(CLI::App& app);
 void addVersionCommand(CLI::App& app);
 

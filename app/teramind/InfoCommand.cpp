@@ -113,7 +113,8 @@ void printDatasetInfo(const std::filesystem::path& path) {
 void printConditionInfo(const std::filesystem::path& file) {
   const BinnedCondition c = readCondition(file);
   const BinGrid& g = c.grid();
-  fmt::print("file: {}\nformat: binned condition (OpenVDB)\n", file.string());
+  fmt::print("file: {}\nformat: binned condition ({})\n", file.string(),
+             file.extension() == ".vdb" ? "OpenVDB" : "HDF5");
   fmt::print("bin_um: {}\ngrid_bins: {} x {} x {}\n", g.binUm, g.width, g.height, g.planes);
   fmt::print("origin_um: {} {}\nplane_spacing_um: {}\n", g.originXUm, g.originYUm,
              g.planeSpacingUm);
@@ -138,14 +139,15 @@ void addInfoCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "info", "Describe a data file: a volume, a binned condition or a spatial dataset");
   static std::string file;
-  cmd->add_option("FILE", file,
-                  "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb), or "
-                  "spatial data (dataset.json or its directory, Vizgen transcripts CSV[.gz], "
-                  "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
+  cmd->add_option(
+         "FILE", file,
+         "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb, .h5), or "
+         "spatial data (dataset.json or its directory, Vizgen transcripts CSV[.gz], "
+         "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
       ->required();
   cmd->callback([] {
     const std::filesystem::path path(file);
-    if (path.extension() == ".vdb" && isConditionFile(path))
+    if (isConditionFile(path))
       printConditionInfo(path);
     else if (!std::filesystem::is_directory(path) && isVolumeFile(path))
       printVolumeInfo(path);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   teramind::cli::addInfoCommand(app);
   teramind::cli::addBinCommand(app);
+  teramind::cli::addPaintCommands(app);
   teramind::cli::addAtlasCommand(app);
   teramind::cli::addVersionCommand(app);
   try {

@@ -1,0 +1,255 @@
+#include <filesystem>
+#include <optional>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "ProgressBar.h"
+#include "atlas/Atlas.h"
+#include "common/FileError.h"
+#include "common/ResourceLocator.h"
+#include "conditions/ConditionDocument.h"
+#include "io/SpatialDataset.h"
+#include "transcriptomics/ConditionBinner.h"
+
+namespace teramind::cli {
+namespace {
+namespace fs = std::filesystem;
+
+// Where a document's condition came from: enough to bin it again and replay the edits.
+struct ConditionSource {
+  fs::path data;
+  double binUm = 16 * 0.108;
+  std::vector<std::string> panel;  // empty: every gene
+  fs::path atlas;
+  int atlasResolutionUm = 0;
+
+  std::string toJson() const {
+    return nlohmann::json{{"data", data.string()},
+                          {"bin_um", binUm},
+                          {"panel", panel},
+                          {"atlas", atlas.string()},
+                          {"atlas_resolution_um", atlasResolutionUm}}
+        .dump();
+  }
+  static ConditionSource fromJson(const fs::path& document, const std::string& text) {
+    try {
+      const auto j = nlohmann::json::parse(text);
+      return {j.at("data").get<std::string>(), j.at("bin_um").get<double>(),
+              j.at("panel").get<std::vector<std::string>>(), j.at("atlas").get<std::string>(),
+              j.at("atlas_resolution_um").get<int>()};
+    } catch (const nlohmann::json::exception& e) {
+      throw FileError(document, std::string("source description is incomplete: ") + e.what());
+    }
+  }
+};
+
+struct BinnedSource {
+  BinnedCondition condition;
+  SectionPlacement placement;
+};
+
+BinnedSource binSource(const ConditionSource& source) {
+  ProgressBar bar("reading");
+  const SpatialDataset dataset = loadSpatialDataset(source.data, std::ref(bar));
+  BinningOptions options;
+  options.binUm = source.binUm;
+  options.planeSpacingUm = dataset.placement().planeSpacingUm;
+  std::optional<GenePanel> panel;
+  if (!source.panel.empty()) panel = GenePanel{"document", "", source.panel};
+  BinningResult r;
+  if (const auto* t = dataset.transcripts(); t && t->size() > 0)
+    r = binTranscripts(*t, options, panel ? &*panel : nullptr);
+  else if (const auto* c = dataset.cells())
+    r = binCells(*c, options, panel ? &*panel : nullptr);
+  else
+    throw FileError(source.data, "holds no transcripts or cells to bin");
+  return {std::move(r.condition), dataset.placement()};
+}
+
+std::vector<double> numbers(const std::string& text, const char* option, std::size_t count) {
+  std::vector<double> values;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      values.push_back(std::stod(item));
+    } catch (const std::exception&) {
+      throw CLI::ValidationError(option, "'" + item + "' is not a number");
+    }
+  }
+  if (values.size() != count)
+    throw CLI::ValidationError(option, fmt::format("expects {} comma-separated numbers", count));
+  return values;
+}
+
+struct PaintArguments {
+  std::string data, document, gene, panel, atlas, region, disk, sphere, polygon, copyFrom;
+  std::string offset = "0,0,0";
+  double binUm = 16 * 0.108;
+  int resolution = 0, plane = -1;
+  std::optional<double> setValue, addValue, scaleFactor, softHardness;
+  bool knockOut = false;
+};
+
+Selection selectionOf(const PaintArguments& a, const Atlas& atlas) {
+  const int chosen = int(!a.region.empty()) + int(!a.disk.empty()) + int(!a.sphere.empty()) +
+                     int(!a.polygon.empty());
+  if (chosen != 1)
+    throw CLI::ValidationError("selection",
+                               "give exactly one of --region, --disk, --sphere, --polygon");
+  if (!a.region.empty()) {
+    const Structure* s = atlas.ontology().findAcronym(a.region);
+    if (!s) throw CLI::ValidationError("--region", "unknown structure acronym '" + a.region + "'");
+    AtlasRegionSelection region{s->id, std::nullopt};
+    if (a.plane >= 0) region.plane = a.plane;
+    return region;
+  }
+  if (!a.polygon.empty()) {
+    PolygonSelection polygon;
+    std::stringstream in(a.polygon);
+    std::string vertex;
+    while (in >> vertex) {
+      const auto xy = numbers(vertex, "--polygon", 2);
+      polygon.verticesUm.push_back({xy[0], xy[1]});
+    }
+    polygon.plane = std::max(a.plane, 0);
+    return polygon;
+  }
+  const bool sphere = !a.sphere.empty();
+  const auto v = numbers(sphere ? a.sphere : a.disk, sphere ? "--sphere" : "--disk", 4);
+  BrushStroke brush;
+  brush.centres = {{v[0], v[1], std::int32_t(v[2])}};
+  brush.radiusUm = v[3];
+  brush.shape = sphere ? BrushStroke::Shape::Sphere : BrushStroke::Shape::Disk;
+  if (a.softHardness) {
+    brush.edge = BrushStroke::Edge::Soft;
+    brush.hardness = *a.softHardness;
+  }
+  return brush;
+}
+
+PaintOperation operationOf(const PaintArguments& a) {
+  const int chosen = int(a.setValue.has_value()) + int(a.addValue.has_value()) +
+                     int(a.scaleFactor.has_value()) + int(a.knockOut) + int(!a.copyFrom.empty());
+  if (chosen != 1)
+    throw CLI::ValidationError(
+        "operation", "give exactly one of --set, --add, --scale, --knockout, --copy-from");
+  if (a.setValue) return SetValue{*a.setValue};
+  if (a.addValue) return AddValue{*a.addValue};
+  if (a.scaleFactor) return ScaleValue{*a.scaleFactor};
+  if (a.knockOut) return KnockOut{};
+  const auto o = numbers(a.offset, "--offset", 3);
+  return CopyFromGene{a.copyFrom, std::int32_t(o[0]), std::int32_t(o[1]), std::int32_t(o[2])};
+}
+
+std::string describe(const Selection& selection, const Atlas& atlas) {
+  if (const auto* r = std::get_if<AtlasRegionSelection>(&selection))
+    return "region " + atlas.ontology().byId(r->structureId).acronym;
+  if (const auto* p = std::get_if<PolygonSelection>(&selection))
+    return fmt::format("polygon of {} vertices", p->verticesUm.size());
+  const auto& b = std::get<BrushStroke>(selection);
+  return fmt::format("{} brush r={} um", b.shape == BrushStroke::Shape::Disk ? "disk" : "sphere",
+                     b.radiusUm);
+}
+
+void runPaint(const PaintArguments& a) {
+  const fs::path documentFile(a.document);
+  std::optional<ConditionDocument> document;
+  ConditionSource source;
+  if (fs::exists(documentFile)) {
+    document.emplace(ConditionDocument::load(documentFile));
+    source = ConditionSource::fromJson(documentFile, document->sourceJson());
+  } else {
+    if (a.data.empty())
+      throw FileError(documentFile, "does not exist yet: give DATA to start a new document");
+    source.data = fs::absolute(a.data);
+    source.binUm = a.binUm;
+    if (!a.panel.empty())
+      source.panel =
+          fs::exists(a.panel) ? GenePanel::load(a.panel).genes : GenePanel::preset(a.panel).genes;
+    source.atlas = fs::absolute(a.atlas.empty() ? bundledAtlasDirectory() : fs::path(a.atlas));
+    source.atlasResolutionUm = a.resolution;
+  }
+  const Atlas atlas = Atlas::load(source.atlas, source.atlasResolutionUm);
+  if (document) {
+    document->setAtlas(&atlas);
+  } else {
+    BinnedSource binned = binSource(source);
+    document.emplace(std::move(binned.condition),
+                     PaintContext{&atlas, binned.placement.sectionToAtlas}, source.toJson());
+  }
+  const ConditionEdit edit(a.gene, selectionOf(a, atlas), operationOf(a));
+  const auto gene = document->condition().geneIndex(a.gene);
+  if (!gene) throw CLI::ValidationError("--gene", "the condition has no gene '" + a.gene + "'");
+  const double before = document->condition().total(*gene);
+  const EditCommand& command = document->apply(edit);
+  document->save(documentFile);
+  fmt::print("document: {}\n", documentFile.string());
+  fmt::print("condition: {}\n", ConditionDocument::conditionFileFor(documentFile).string());
+  fmt::print("edit: {} {} on {}\n", operationName(edit.operation()), a.gene,
+             describe(edit.selection(), atlas));
+  fmt::print("bins_changed: {}\n", command.changes().size());
+  fmt::print("gene_total: {} -> {}\n", before, document->condition().total(*gene));
+  fmt::print("edits: {}\n", document->edits().size());
+}
+
+void runReplay(const std::string& file) {
+  const fs::path documentFile(file);
+  ConditionDocument document = ConditionDocument::load(documentFile);
+  const ConditionSource source = ConditionSource::fromJson(documentFile, document.sourceJson());
+  const Atlas atlas = Atlas::load(source.atlas, source.atlasResolutionUm);
+  const BinnedSource binned = binSource(source);
+  const BinnedCondition replayed =
+      document.replay(binned.condition, PaintContext{&atlas, binned.placement.sectionToAtlas});
+  const bool identical = replayed == document.condition();
+  fmt::print("document: {}\nsource: {}\nedits: {}\n", documentFile.string(), source.data.string(),
+             document.edits().size());
+  fmt::print("identical: {}\n", identical ? "yes" : "no");
+  if (!identical)
+    throw FileError(documentFile,
+                    "replaying the edits on the source does not give the saved condition");
+}
+
+}  // namespace
+
+void addPaintCommands(CLI::App& app) {
+  auto* paint = app.add_subcommand(
+      "paint",
+      "Edit a condition: set/add/scale/knock out/copy a gene in a region, brush or polygon");
+  static PaintArguments a;
+  paint->add_option("DATA", a.data, "spatial dataset (only when the document is new)");
+  paint->add_option("--doc", a.document, "condition document (.json), created if absent")
+      ->required();
+  paint->add_option("--gene", a.gene, "gene channel to edit")->required();
+  paint->add_option("--bin-um", a.binUm, "new documents: bin size in µm")
+      ->check(CLI::PositiveNumber);
+  paint->add_option("--panel", a.panel, "new documents: gene panel preset or JSON");
+  paint->add_option("--atlas", a.atlas, "new documents: atlas directory (default: bundled)");
+  paint->add_option("--resolution", a.resolution, "new documents: atlas resolution in µm");
+  paint->add_option("--region", a.region, "selection: an atlas structure (with descendants)");
+  paint->add_option("--disk", a.disk, "selection: X,Y,PLANE,RADIUS (µm; one plane)");
+  paint->add_option("--sphere", a.sphere, "selection: X,Y,PLANE,RADIUS (µm; across planes)");
+  paint->add_option("--polygon", a.polygon, "selection: \"x1,y1 x2,y2 x3,y3 ...\" (µm)");
+  paint->add_option("--plane", a.plane, "plane of --polygon/--region (default: 0 / every plane)");
+  paint->add_option("--soft", a.softHardness,
+                    "brush: soft edge, fully painted inside this fraction of the radius");
+  paint->add_option("--set", a.setValue, "operation: set counts to V");
+  paint->add_option("--add", a.addValue, "operation: add V");
+  paint->add_option("--scale", a.scaleFactor, "operation: multiply by F");
+  paint->add_flag("--knockout", a.knockOut, "operation: set to zero");
+  paint->add_option("--copy-from", a.copyFrom, "operation: copy this gene's counts");
+  paint->add_option("--offset", a.offset, "--copy-from: read DX,DY,DPLANE bins away");
+  paint->callback([] { runPaint(a); });
+
+  auto* replay = app.add_subcommand(
+      "replay", "Bin a document's source again, replay its edits and check the saved condition");
+  static std::string document;
+  replay->add_option("DOC", document, "condition document (.json)")->required();
+  replay->callback([] { runReplay(document); });
+}
+
+}  // namespace teramind::cli
