@@ -8,6 +8,7 @@
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPiecewiseFunction.h>
+#include <vtkPlane.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkPolyDataNormals.h>
 #include <vtkProperty.h>
@@ -18,6 +19,7 @@
 #include <vtkWindowedSincPolyDataFilter.h>
 
 #include "ImageDataConversion.h"
+#include "SectionPlane.h"
 
 namespace teramind::render {
 
@@ -30,6 +32,7 @@ struct AtlasScene::Impl {
   vtkNew<vtkPiecewiseFunction> compositeOpacity;   // see-through tissue
   vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
   std::optional<StructureId> selected;
+  std::unique_ptr<SectionPlane> section;
 
   explicit Impl(const Atlas& a) : atlas(a) {}
 };
@@ -133,6 +136,42 @@ void AtlasScene::resetCamera() {
   camera->SetViewUp(0, -1, 0);
   r.renderer->ResetCamera();
   camera->Zoom(1.25);
+  r.renderer->ResetCameraClippingRange();
+}
+
+void AtlasScene::showSection(const Image3D<std::uint8_t>* stain,
+                             const AffineTransform& sectionToAtlas) {
+  auto& r = *impl_;
+  if (r.section) r.renderer->RemoveActor(r.section->actor());
+  r.section.reset();
+  r.templateMapper->RemoveAllClippingPlanes();
+  if (!stain) return;
+  r.section = std::make_unique<SectionPlane>(*stain, sectionToAtlas);
+  r.renderer->AddActor(r.section->actor());
+  // Cut the template away in front of the section so the stain sits on the cut face.
+  const Vec3 normal = sectionToAtlas.apply({0, 0, 1});
+  const Vec3 zero = sectionToAtlas.apply({0, 0, 0});
+  vtkNew<vtkPlane> cut;
+  cut->SetOrigin(r.section->centre().data());
+  cut->SetNormal(normal[0] - zero[0], normal[1] - zero[1], normal[2] - zero[2]);
+  r.templateMapper->AddClippingPlane(cut);
+}
+
+bool AtlasScene::hasSection() const {
+  return impl_->section != nullptr;
+}
+
+void AtlasScene::focusSection() {
+  auto& r = *impl_;
+  if (!r.section) return resetCamera();
+  const Vec3& c = r.section->centre();
+  vtkCamera* camera = r.renderer->GetActiveCamera();
+  camera->SetFocalPoint(c[0], c[1], c[2]);
+  // From anterior (−x in PIR), slightly left and above, dorsal up: the cut face head-on.
+  const double d = 14 * r.section->size();
+  camera->SetPosition(c[0] - d, c[1] - 0.15 * d, c[2] - 0.15 * d);
+  camera->SetViewUp(0, -1, 0);
+  camera->SetViewAngle(30);
   r.renderer->ResetCameraClippingRange();
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "atlas/Atlas.h"
+#include "volume/AffineTransform.h"
 
 class vtkRenderer;
 
@@ -25,6 +26,12 @@ class AtlasScene {
   void setBlend(VolumeBlend blend);
   void selectStructure(std::optional<StructureId> id);
   std::optional<StructureId> selectedStructure() const;
+  // A section's stain (in section µm) as a textured plane at its place in the atlas; replaces
+  // the previous one; nullptr removes it. The template is cut away in front of the plane.
+  void showSection(const Image3D<std::uint8_t>* stain, const AffineTransform& sectionToAtlas = {});
+  bool hasSection() const;
+  // Frames the section plane (or, without one, the whole brain).
+  void focusSection();
   // A lateral-dorsal view of the whole brain, dorsal up.
   void resetCamera();
 

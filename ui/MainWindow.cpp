@@ -42,6 +42,8 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   connect(search_, &QLineEdit::returnPressed, this, [this] { selectStructure(search_->text()); });
 
   selection_ = new QLabel(this);
+  datasetLabel_ = new QLabel(this);
+  statusBar()->addPermanentWidget(datasetLabel_);
   statusBar()->addPermanentWidget(selection_);
   buildMenus();
   updateStatus();
@@ -82,6 +84,10 @@ void MainWindow::buildMenus() {
     scene_->resetCamera();
     viewport_->requestRender();
   });
+  view->addAction(tr("Go to &section"), QKeySequence(Qt::Key_S), this, [this] {
+    scene_->focusSection();
+    viewport_->requestRender();
+  });
 }
 
 bool MainWindow::selectStructure(const QString& acronym) {
@@ -110,6 +116,29 @@ void MainWindow::saveScreenshot(const QString& file, int scale) {
     viewport_->setRenderer(scene_->renderer());
     QMessageBox::critical(this, tr("Screenshot failed"), QString::fromStdString(e.what()));
   }
+}
+
+void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
+  dataset_ = std::move(dataset);
+  datasetLabel_->clear();
+  scene_->showSection(nullptr);
+  if (!dataset_) return;
+  QString summary = QString::fromStdString(dataset_->name);
+  if (const auto* t = dataset_->transcripts())
+    summary += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
+  else if (const auto* c = dataset_->cells())
+    summary += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
+  datasetLabel_->setText(summary);
+  if (!dataset_->stains.empty()) {
+    try {
+      const auto stain = dataset_->readStain(dataset_->stains.front());
+      scene_->showSection(&stain, dataset_->placement().sectionToAtlas);
+      scene_->focusSection();
+    } catch (const std::exception& e) {
+      statusBar()->showMessage(tr("Stain image not shown: %1").arg(e.what()), 8000);
+    }
+  }
+  viewport_->requestRender();
 }
 
 void MainWindow::updateStatus() {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "atlas/Atlas.h"
+#include "io/SpatialDataset.h"
 
 class QLabel;
 class QLineEdit;
@@ -30,12 +31,18 @@ class MainWindow : public QMainWindow {
   // Selects a structure by acronym; false (with a message in the status bar) if unknown.
   bool selectStructure(const QString& acronym);
   void saveScreenshot(const QString& file, int scale = 1);
+  // Shows a dataset's first stain on its section plane in the atlas and names the dataset in
+  // the status bar; nullptr clears it.
+  void showDataset(std::shared_ptr<const SpatialDataset> dataset);
+  const SpatialDataset* dataset() const { return dataset_.get(); }
 
  private:
   void buildMenus();
   void updateStatus();
 
   std::shared_ptr<const Atlas> atlas_;
+  std::shared_ptr<const SpatialDataset> dataset_;
+  QLabel* datasetLabel_ = nullptr;
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
   QLineEdit* search_ = nullptr;

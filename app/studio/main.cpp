@@ -10,6 +10,7 @@
 #include "VtkViewport.h"
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
+#include "io/SpatialDataset.h"
 
 int main(int argc, char** argv) {
   // VTK needs a core profile; it must be the default before the application exists.
@@ -40,7 +41,14 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshotOption(
       QStringLiteral("screenshot"), QStringLiteral("Save the window as PNG once shown, then quit"),
       QStringLiteral("FILE"));
-  parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption});
+  QCommandLineOption datasetOption(
+      QStringLiteral("dataset"),
+      QStringLiteral("Spatial dataset to open (default: the bundled Vizgen demo crop)"),
+      QStringLiteral("PATH"));
+  QCommandLineOption noDatasetOption(QStringLiteral("no-dataset"),
+                                     QStringLiteral("Open the atlas only"));
+  parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
+                     noDatasetOption});
   parser.process(app);
 
   std::shared_ptr<const teramind::Atlas> atlas;
@@ -59,6 +67,22 @@ int main(int argc, char** argv) {
   }
 
   teramind::ui::MainWindow window(atlas);
+  if (!parser.isSet(noDatasetOption)) {
+    try {
+      const std::filesystem::path path =
+          parser.isSet(datasetOption)
+              ? std::filesystem::path(parser.value(datasetOption).toStdString())
+              : teramind::bundledDemoDataset();
+      window.showDataset(
+          std::make_shared<const teramind::SpatialDataset>(teramind::loadSpatialDataset(path)));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "teramind-studio: error: %s\n", e.what());
+      if (!parser.isSet(screenshotOption))
+        QMessageBox::critical(nullptr, QStringLiteral("Cannot open the dataset"),
+                              QString::fromStdString(e.what()));
+      return 1;
+    }
+  }
   if (parser.isSet(selectOption) && !window.selectStructure(parser.value(selectOption))) {
     std::fprintf(stderr, "teramind-studio: error: unknown structure '%s'\n",
                  qPrintable(parser.value(selectOption)));

@@ -6,6 +6,7 @@
 
 #include "AtlasScene.h"
 #include "common/ResourceLocator.h"
+#include "io/SpatialDataset.h"
 #include "support/ImageComparison.h"
 #include "support/TestData.h"
 
@@ -33,6 +34,22 @@ TEST(AtlasSceneRender, MaximumIntensityMatchesBaseline) {
   render::saveScreenshot(scene, dir / "atlas_mip.png", {400, 300, 1, false});
   const auto d = test::compareWithBaseline(dir / "atlas_mip.png", "atlas_mip.png");
   EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
+}
+
+// The bundled Vizgen crop's DAPI on its section plane, the template cut away in front of it.
+TEST(AtlasSceneRender, DemoSectionOnItsPlaneMatchesBaseline) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const auto dapi = demo.readStain(demo.stains.front());
+  test::ScratchDirectory dir;
+  render::AtlasScene scene(bundledAtlas());
+  scene.showSection(&dapi, demo.placement().sectionToAtlas);
+  EXPECT_TRUE(scene.hasSection());
+  scene.focusSection();
+  render::saveScreenshot(scene, dir / "atlas_section.png", {400, 300, 1, false});
+  const auto d = test::compareWithBaseline(dir / "atlas_section.png", "atlas_section.png");
+  EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
+  scene.showSection(nullptr);
+  EXPECT_FALSE(scene.hasSection());
 }
 
 TEST(AtlasSceneRender, ScreenshotScaleAndTransparency) {
