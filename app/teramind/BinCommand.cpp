@@ -32,17 +32,9 @@ void runBin(const BinArguments& a) {
   const SpatialDataset dataset = loadSpatialDataset(a.data, std::ref(bar));
   BinningOptions options;
   options.binUm = a.binUm;
-  options.planeSpacingUm = dataset.placement().planeSpacingUm;
   std::optional<GenePanel> panel;
   if (!a.panel.empty()) panel = resolvePanel(a.panel);
-  const GenePanel* panelPtr = panel ? &*panel : nullptr;
-  BinningResult result;
-  if (const auto* t = dataset.transcripts(); t && t->size() > 0)
-    result = binTranscripts(*t, options, panelPtr);
-  else if (const auto* c = dataset.cells())
-    result = binCells(*c, options, panelPtr, a.zAsPlane);
-  else
-    throw FileError(a.data, "holds no transcripts or cells to bin");
+  const BinningResult result = binDataset(dataset, options, panel ? &*panel : nullptr, a.zAsPlane);
   if (!result.missingGenes.empty())
     fmt::print(stderr,
                "warning: {} panel gene(s) absent from the data, their channels are zero: {}\n",

@@ -57,16 +57,9 @@ BinnedSource binSource(const ConditionSource& source) {
   const SpatialDataset dataset = loadSpatialDataset(source.data, std::ref(bar));
   BinningOptions options;
   options.binUm = source.binUm;
-  options.planeSpacingUm = dataset.placement().planeSpacingUm;
   std::optional<GenePanel> panel;
   if (!source.panel.empty()) panel = GenePanel{"document", "", source.panel};
-  BinningResult r;
-  if (const auto* t = dataset.transcripts(); t && t->size() > 0)
-    r = binTranscripts(*t, options, panel ? &*panel : nullptr);
-  else if (const auto* c = dataset.cells())
-    r = binCells(*c, options, panel ? &*panel : nullptr);
-  else
-    throw FileError(source.data, "holds no transcripts or cells to bin");
+  BinningResult r = binDataset(dataset, options, panel ? &*panel : nullptr);
   return {std::move(r.condition), dataset.placement()};
 }
 

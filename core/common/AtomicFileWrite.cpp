@@ -16,11 +16,14 @@ void writeFileAtomically(const std::filesystem::path& target,
   const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir))
     throw FileError(target, "output directory does not exist");
+  if (std::filesystem::is_directory(target)) throw FileError(target, "is a directory");
   const auto temporary = dir / (".partial-" + std::to_string(::getpid()) + "-" +
                                 std::to_string(counter++) + "-" + target.filename().string());
   try {
     write(temporary);
-    std::filesystem::rename(temporary, target);
+    std::error_code renamed;
+    std::filesystem::rename(temporary, target, renamed);
+    if (renamed) throw FileError(target, "cannot be replaced: " + renamed.message());
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(temporary, ignored);

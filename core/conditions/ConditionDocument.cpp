@@ -38,11 +38,7 @@ json gridToJson(const BinGrid& g) {
 // Field readers for load(): they throw std::invalid_argument, which load() turns into a
 // FileError naming the document.
 const json& field(const json& object, const char* name) {
-  if (!object.is_object()) throw std::invalid_argument("expected a JSON object");
-  const auto found = object.find(name);
-  if (found == object.end())
-    throw std::invalid_argument(std::string("missing field '") + name + "'");
-  return *found;
+  return jsonField(object, name);
 }
 
 double finiteNumber(const json& value, const char* name) {

@@ -11,11 +11,7 @@ namespace {
 using nlohmann::json;
 
 const json& field(const json& object, const char* name) {
-  if (!object.is_object()) throw std::invalid_argument("expected a JSON object");
-  const auto found = object.find(name);
-  if (found == object.end())
-    throw std::invalid_argument(std::string("missing field '") + name + "'");
-  return *found;
+  return jsonField(object, name);
 }
 
 // The JSON number as is: nlohmann reads decimal text with correct rounding, and an integer
@@ -178,6 +174,14 @@ ConditionEdit editFromJson(const std::string& text) {
     throw std::invalid_argument(std::string("edit is not valid JSON: ") + e.what());
   }
   return editFromJsonValue(value);
+}
+
+const json& jsonField(const json& object, const char* name) {
+  if (!object.is_object()) throw std::invalid_argument("expected a JSON object");
+  const auto found = object.find(name);
+  if (found == object.end())
+    throw std::invalid_argument(std::string("missing field '") + name + "'");
+  return *found;
 }
 
 }  // namespace teramind

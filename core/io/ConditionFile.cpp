@@ -1,5 +1,6 @@
 #include "io/ConditionFile.h"
 
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <unordered_set>
@@ -8,7 +9,10 @@
 #include "common/FileError.h"
 
 #ifdef TERAMIND_HAVE_OPENVDB
+#include <openvdb/io/Stream.h>
 #include <openvdb/openvdb.h>
+
+#include "io/VdbVolumeIO.h"
 #endif
 #ifdef TERAMIND_HAVE_HDF5
 #include "io/ConditionHdf5File.h"
@@ -57,11 +61,6 @@ constexpr const char* kKind = "teramind_kind";
 constexpr const char* kKindValue = "binned_condition";
 constexpr const char* kGeneIndex = "teramind_gene_index";
 
-void initialiseVdb() {
-  static std::once_flag once;
-  std::call_once(once, [] { openvdb::initialize(); });
-}
-
 // World = (bin + ½)·bin size + origin in-plane, plane × spacing across: viewers place the
 // bins where they are, and our reader takes the grid back from the metadata, not the map.
 openvdb::math::Transform::Ptr binTransform(const BinGrid& g) {
@@ -87,7 +86,7 @@ auto requireMeta(const openvdb::GridBase& grid, const char* key,
 }  // namespace
 
 static void writeVdbCondition(const std::filesystem::path& file, const BinnedCondition& condition) {
-  initialiseVdb();
+  vdb::initialise();
   requireVdbFits(file, condition);
   const BinGrid& g = condition.grid();
   openvdb::GridPtrVec grids;
@@ -108,22 +107,24 @@ static void writeVdbCondition(const std::filesystem::path& file, const BinnedCon
     grids.push_back(grid);
   }
   writeFileAtomically(file, [&](const std::filesystem::path& temporary) {
-    openvdb::io::File out(temporary.string());
-    out.write(grids);
-    out.close();
+    // io::File ignores stream errors; a checked stream notices a full disk before the rename.
+    std::ofstream out(temporary, std::ios::binary);
+    openvdb::io::Stream(out).write(grids);
+    out.flush();
+    if (!out) throw FileError(temporary, "cannot be written (disk full?)");
   });
 }
 
 static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
-  initialiseVdb();
+  vdb::initialise();
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
   openvdb::GridPtrVecPtr grids;
   try {
     openvdb::io::File in(file.string());
-    in.open();
+    in.open(false);  // load now: delayed loading would fail later, outside this try
     grids = in.getGrids();
     in.close();
-  } catch (const openvdb::Exception& e) {
+  } catch (const std::exception& e) {  // truncated files also throw bad_alloc and others
     throw FileError(file, std::string("not a readable OpenVDB file: ") + e.what());
   }
   if (!grids || grids->empty()) throw FileError(file, "holds no grids");
@@ -176,7 +177,7 @@ static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
 }
 
 static bool isVdbConditionFile(const std::filesystem::path& file) {
-  initialiseVdb();
+  vdb::initialise();
   try {
     openvdb::io::File in(file.string());
     in.open(false);
@@ -185,7 +186,7 @@ static bool isVdbConditionFile(const std::filesystem::path& file) {
     if (!grids || grids->empty()) return false;
     auto kind = grids->front()->getMetadata<openvdb::StringMetadata>(kKind);
     return kind && kind->value() == kKindValue;
-  } catch (const openvdb::Exception&) {
+  } catch (const std::exception&) {
     return false;
   }
 }

@@ -3,6 +3,7 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/FileError.h"
 
@@ -52,7 +53,12 @@ std::vector<T> readColumn(const H5::H5File& file, const char* name, const H5::Pr
                           const std::filesystem::path& path) {
   if (!file.nameExists(name)) throw FileError(path, std::string("lacks the dataset ") + name);
   H5::DataSet data = file.openDataSet(name);
-  std::vector<T> values(std::size_t(data.getSpace().getSimpleExtentNpoints()));
+  const auto count = std::uint64_t(data.getSpace().getSimpleExtentNpoints());
+  // A crafted extent must not turn into a huge allocation: deflate compresses at most ~1000:1.
+  if (count * sizeof(T) > 1024 * std::max<std::uint64_t>(std::filesystem::file_size(path), 1 << 20))
+    throw FileError(
+        path, std::string("dataset ") + name + " claims more elements than the file can hold");
+  std::vector<T> values(count);
   if (!values.empty()) data.read(values.data(), type);
   return values;
 }
@@ -91,6 +97,8 @@ void write(const std::filesystem::path& file, const BinnedCondition& condition) 
     writeColumn(out, "gene_offsets", H5::PredType::NATIVE_UINT64, offsets);
     writeColumn(out, "bins", H5::PredType::NATIVE_UINT64, bins);
     writeColumn(out, "values", H5::PredType::NATIVE_FLOAT, values);
+    // Closing flushes; its errors (a full disk) must surface here, not in a destructor.
+    out.close();
   } catch (const H5::Exception& e) {
     throw FileError(file, "cannot be written as HDF5: " + e.getDetailMsg());
   }
@@ -133,9 +141,11 @@ BinnedCondition read(const std::filesystem::path& file) {
         readAttribute<double>(in, "plane_spacing_um", H5::PredType::NATIVE_DOUBLE, 1, file)[0];
     H5::DataSet genesData = in.openDataSet("genes");
     const auto geneCount = std::size_t(genesData.getSpace().getSimpleExtentNpoints());
+    if (geneCount == 0 || geneCount > (1u << 20))
+      throw FileError(file, "holds " + std::to_string(geneCount) + " genes");
     std::vector<char*> raw(geneCount, nullptr);
     H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
-    if (geneCount) genesData.read(raw.data(), text);
+    genesData.read(raw.data(), text);
     std::vector<std::string> names;
     for (char* s : raw) names.emplace_back(s ? s : "");
     H5::DataSet::vlenReclaim(raw.data(), text, genesData.getSpace());
@@ -157,8 +167,11 @@ BinnedCondition read(const std::filesystem::path& file) {
         const BinIndex bin = BinnedCondition::unpack(bins[i]);
         if (!g.contains(bin) || BinnedCondition::key(bin) != bins[i])
           throw FileError(file, "bin " + std::to_string(i) + " lies outside the grid");
-        if (!(values[i] > 0) && !(values[i] < 0))
-          throw FileError(file, "value " + std::to_string(i) + " is zero or NaN");
+        if (i > offsets[gene] && bins[i] <= bins[i - 1])
+          throw FileError(file, "bins of gene '" + names[gene] + "' are not strictly increasing");
+        if (!(values[i] > 0) || !std::isfinite(values[i]))
+          throw FileError(file, "value " + std::to_string(i) + " of gene '" + names[gene] +
+                                    "' is not a positive finite count");
         condition.set(gene, bin, values[i]);
       }
     return condition;

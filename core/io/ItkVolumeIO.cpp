@@ -7,10 +7,10 @@
 #include <itkImageIOBase.h>
 #include <itkImageIOFactory.h>
 #include <itkJPEGImageIOFactory.h>
-#include <itkPNGImageIOFactory.h>
 #include <itkMetaDataObject.h>
 #include <itkNiftiImageIOFactory.h>
 #include <itkNrrdImageIOFactory.h>
+#include <itkPNGImageIOFactory.h>
 #include <itkTIFFImageIOFactory.h>
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// NRRD, NIfTI, TIFF, PNG and JPEG through ITK's ImageIO layer. Internal to core/io: no ITK type leaves it.
+// NRRD, NIfTI, TIFF, PNG and JPEG through ITK's ImageIO layer. Internal to core/io: no ITK type
+// leaves it.
 
 #include <filesystem>
 

@@ -33,19 +33,30 @@ bool isHdf5(const fs::path& file) {
   return in && std::string(magic.data(), 8) == "\x89HDF\r\n\x1a\n";
 }
 
-// A STARmap pair in one directory: *loc*.txt and *expr*.txt[.gz].
-std::optional<std::pair<fs::path, fs::path>> starmapPair(const fs::path& directory) {
-  std::optional<fs::path> loc, expr;
+bool looksLikeStarmapFile(const fs::path& path, const char* role) {
+  const std::string name = lowercaseName(path);
+  return name.find(role) != std::string::npos && name.find(".txt") != std::string::npos;
+}
+
+// The location file beside a STARmap expression file, or the pair inside a directory. Several
+// candidates are an error rather than a guess.
+std::optional<std::pair<fs::path, fs::path>> starmapPair(const fs::path& path) {
+  const bool isDirectory = fs::is_directory(path);
+  const fs::path directory =
+      isDirectory ? path : (path.has_parent_path() ? path.parent_path() : ".");
+  std::vector<fs::path> locations, expressions;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(directory, error)) {
-    const std::string name = lowercaseName(entry.path());
-    if (name.find("loc") != std::string::npos && name.find(".txt") != std::string::npos)
-      loc = entry.path();
-    if (name.find("expr") != std::string::npos && name.find(".txt") != std::string::npos)
-      expr = entry.path();
+    if (looksLikeStarmapFile(entry.path(), "loc")) locations.push_back(entry.path());
+    if (looksLikeStarmapFile(entry.path(), "expr")) expressions.push_back(entry.path());
   }
-  if (loc && expr) return std::make_pair(*loc, *expr);
-  return std::nullopt;
+  if (!isDirectory) expressions = {path};
+  if (locations.empty() || expressions.empty()) return std::nullopt;
+  if (locations.size() > 1 || expressions.size() > 1)
+    throw FileError(path,
+                    "holds several STARmap location or expression files; name the "
+                    "expression file and keep one location file beside it");
+  return std::make_pair(locations.front(), expressions.front());
 }
 
 fs::path manifestOf(const fs::path& path) {
@@ -139,9 +150,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path) {
     if (name.size() > 5 && name.substr(name.size() - 5) == ".h5ad") return SpatialFormat::H5ad;
     return SpatialFormat::Loom;  // the loom reader says so when /matrix is missing
   }
-  if (name.find("expr") != std::string::npos && name.find(".txt") != std::string::npos &&
-      starmapPair(path.parent_path().empty() ? "." : path.parent_path()))
-    return SpatialFormat::StarmapPair;
+  if (looksLikeStarmapFile(path, "expr") && starmapPair(path)) return SpatialFormat::StarmapPair;
   DelimitedTextReader in(path);
   const auto& header = in.readHeader();
   auto has = [&](const char* column) {
@@ -187,7 +196,8 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
       dataset.data = readCellByGeneCsv(path, progress);
       break;
     case SpatialFormat::StarmapPair: {
-      const auto pair = starmapPair(fs::is_directory(path) ? path : path.parent_path());
+      const auto pair = starmapPair(path);
+      if (!pair) throw FileError(path, "no STARmap location file beside it");
       dataset.data = readStarmap(pair->first, pair->second, progress);
       break;
     }
@@ -201,6 +211,23 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
       break;
   }
   return dataset;
+}
+
+BinningResult binDataset(const SpatialDataset& dataset, BinningOptions options,
+                         const GenePanel* panel, bool zAsPlane) {
+  try {
+    if (const auto* t = dataset.transcripts(); t && t->size() > 0) {
+      options.planeSpacingUm = t->placement.planeSpacingUm;
+      return binTranscripts(*t, options, panel);
+    }
+    if (const auto* c = dataset.cells()) {
+      options.planeSpacingUm = c->placement.planeSpacingUm;
+      return binCells(*c, options, panel, zAsPlane);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw FileError(dataset.source, e.what());
+  }
+  throw FileError(dataset.source, "holds no transcripts or cells to bin");
 }
 
 fs::path bundledDemoDataset() {

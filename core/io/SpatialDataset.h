@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/MorphologyImageFile.h"
+#include "transcriptomics/ConditionBinner.h"
 #include "transcriptomics/ReadProgress.h"
 #include "transcriptomics/SpatialTranscriptome.h"
 #include "transcriptomics/TextFormatReaders.h"
@@ -63,6 +64,11 @@ struct SpatialDataset {
 // Loads any format above. Throws FileError naming the file and the problem.
 SpatialDataset loadSpatialDataset(const std::filesystem::path& path,
                                   const ReadProgress& progress = {});
+
+// Bins whatever the dataset holds (transcripts, or cells at their centroids) with the plane
+// spacing of its placement. Throws FileError when it holds neither (an outline file).
+BinningResult binDataset(const SpatialDataset& dataset, BinningOptions options,
+                         const GenePanel* panel = nullptr, bool zAsPlane = false);
 
 // The bundled demo dataset (resources/demo/vizgen_mini/dataset.json).
 std::filesystem::path bundledDemoDataset();

@@ -5,16 +5,17 @@
 #include <openvdb/openvdb.h>
 
 namespace teramind::vdb {
-namespace {
-
-constexpr const char* kVoxelTypeKey = "teramind_voxel_type";
-constexpr const char* kDimsKey = "teramind_dims";
-constexpr const char* kChannelIndexKey = "teramind_channel_index";
 
 void initialise() {
   static std::once_flag once;
   std::call_once(once, [] { openvdb::initialize(); });
 }
+
+namespace {
+
+constexpr const char* kVoxelTypeKey = "teramind_voxel_type";
+constexpr const char* kDimsKey = "teramind_dims";
+constexpr const char* kChannelIndexKey = "teramind_channel_index";
 
 // OpenVDB registers no unsigned grids: small integers go to Int32, the rest to Int64.
 template <typename T>
@@ -80,10 +81,11 @@ GridLayout openGrids(const std::filesystem::path& file) {
   GridLayout layout;
   try {
     openvdb::io::File vdbFile(file.string());
-    vdbFile.open();
+    vdbFile.open(false);  // load now: delayed loading would fail later, outside this try
     layout.grids = vdbFile.getGrids();
     vdbFile.close();
-  } catch (const openvdb::Exception& e) {
+  } catch (const std::exception& e) {  // truncated files also throw ios_base::failure
+
     throw FileError(file, std::string("not a readable OpenVDB file: ") + e.what());
   }
   if (!layout.grids || layout.grids->empty()) throw FileError(file, "holds no grids");

@@ -9,6 +9,9 @@
 
 namespace teramind::vdb {
 
+// Registers OpenVDB's grid types once per process; every OpenVDB entry point calls it first.
+void initialise();
+
 VolumeHeader readHeader(const std::filesystem::path& file);
 AnyVolume read(const std::filesystem::path& file);
 void write(const std::filesystem::path& file, const AnyVolume& volume);

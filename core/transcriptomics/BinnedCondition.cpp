@@ -9,8 +9,12 @@
 namespace teramind {
 
 BinIndex BinGrid::binAt(double xUm, double yUm, std::int32_t plane) const {
-  return {std::int32_t(std::floor((xUm - originXUm) / binUm)),
-          std::int32_t(std::floor((yUm - originYUm) / binUm)), plane};
+  // Far-away (or non-finite) points map to -1: outside every grid, and no overflowing cast.
+  auto index = [&](double v, double origin) {
+    const double i = std::floor((v - origin) / binUm);
+    return i >= 0 && i < double(BinnedCondition::kMaxExtent) ? std::int32_t(i) : -1;
+  };
+  return {index(xUm, originXUm), index(yUm, originYUm), plane};
 }
 
 Vec3 BinGrid::binCentreUm(const BinIndex& b) const {
@@ -26,6 +30,9 @@ bool BinGrid::operator==(const BinGrid& o) const {
 
 BinnedCondition::BinnedCondition(const BinGrid& grid, std::vector<std::string> geneNames)
     : grid_(grid), genes_(std::move(geneNames)), channels_(genes_.size()) {
+  if (!std::isfinite(grid.originXUm) || !std::isfinite(grid.originYUm) ||
+      !std::isfinite(grid.binUm) || !std::isfinite(grid.planeSpacingUm))
+    throw std::invalid_argument("bin grid origin, bin size and plane spacing must be finite");
   if (!(grid.binUm > 0) || grid.width < 0 || grid.height < 0 || grid.planes < 1 ||
       grid.width > kMaxExtent || grid.height > kMaxExtent || grid.planes > kMaxPlanes)
     throw std::invalid_argument("bin grid out of range (bin size, extent or plane count)");

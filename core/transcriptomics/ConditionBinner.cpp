@@ -23,6 +23,8 @@ ChannelMap mapChannels(const GeneCatalogue& catalogue, const GenePanel* panel) {
       map.channelOfFeature[f] = std::int64_t(map.names.size());
       map.names.push_back(catalogue.name(f));
     }
+    if (map.names.empty())
+      throw std::invalid_argument("the data has no genes to bin (only control barcodes)");
     return map;
   }
   panel->validate();
@@ -48,8 +50,11 @@ BinGrid makeGrid(const BinningOptions& options, double minX, double minY, double
     grid.originXUm = options.originUm->first;
     grid.originYUm = options.originUm->second;
   } else if (minX <= maxX) {
+    // floor(min/b)·b can round above min; step back a bin so the minimum stays inside.
     grid.originXUm = std::floor(minX / options.binUm) * options.binUm;
     grid.originYUm = std::floor(minY / options.binUm) * options.binUm;
+    if (grid.originXUm > minX) grid.originXUm -= options.binUm;
+    if (grid.originYUm > minY) grid.originYUm -= options.binUm;
   }
   if (options.sizeBins) {
     grid.width = options.sizeBins->first;
@@ -65,6 +70,8 @@ BinGrid makeGrid(const BinningOptions& options, double minX, double minY, double
   return grid;
 }
 
+constexpr double kExactFloatCounts = 16777216.0;
+
 template <typename Visit>
 void placeInBins(BinningResult& result, const std::vector<float>& x, const std::vector<float>& y,
                  const std::vector<std::int32_t>& planes, Visit&& valuesOf) {
@@ -78,7 +85,12 @@ void placeInBins(BinningResult& result, const std::vector<float>& x, const std::
       } else if (!inside) {
         result.outsideGrid += value;
       } else {
-        condition.add(std::size_t(channel), bin, float(value));
+        const double sum = double(condition.get(std::size_t(channel), bin)) + value;
+        // Beyond 2^24 a float no longer holds every integer: counts would stop adding up.
+        if (sum > kExactFloatCounts)
+          throw std::invalid_argument("a bin of " + condition.geneName(std::size_t(channel)) +
+                                      " exceeds 2^24 counts; use a smaller bin");
+        condition.set(std::size_t(channel), bin, float(sum));
         result.binned += value;
       }
     });

@@ -2,12 +2,20 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "common/FileError.h"
 
 namespace teramind {
+namespace {
+
+constexpr std::size_t kMaxLineBytes = std::size_t(64) << 20;
+// Tables are stored in float: larger magnitudes would become infinities.
+constexpr double kMaxMagnitude = 3.4e38;
+
+}  // namespace
 
 DelimitedTextReader::DelimitedTextReader(const std::filesystem::path& file, Delimiter delimiter,
                                          ReadProgress progress)
@@ -37,6 +45,9 @@ bool DelimitedTextReader::readLine() {
     any = true;
     text_.append(buffer);
     if (!text_.empty() && text_.back() == '\n') break;
+    if (text_.size() > kMaxLineBytes)
+      throw FileError(file_, "line " + std::to_string(line_ + 1) + " is longer than " +
+                                 std::to_string(kMaxLineBytes >> 20) + " MiB: not a text table");
   }
   int code = Z_OK;
   const char* message = gzerror(gz, &code);
@@ -48,7 +59,11 @@ bool DelimitedTextReader::readLine() {
   while (!text_.empty() && (text_.back() == '\n' || text_.back() == '\r')) text_.pop_back();
   if (progress_ && line_ - lastProgressLine_ >= 4096 && fileBytes_ > 0) {
     lastProgressLine_ = line_;
-    progress_(std::min(1.0, double(gzoffset(gz)) / double(fileBytes_)));
+    const double fraction = std::min(1.0, double(gzoffset(gz)) / double(fileBytes_));
+    if (fraction - lastProgress_ >= 0.005) {  // a few hundred calls per file, at most
+      lastProgress_ = fraction;
+      progress_(fraction);
+    }
   }
   return true;
 }
@@ -152,8 +167,9 @@ double DelimitedTextReader::number(std::size_t index) const {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || text.empty())
     fail("column '" + columnName(index) + "': '" + std::string(text) + "' is not a number");
-  if (!std::isfinite(value))
-    fail("column '" + columnName(index) + "': '" + std::string(text) + "' is not finite");
+  if (!std::isfinite(value) || std::abs(value) > kMaxMagnitude)
+    fail("column '" + columnName(index) + "': '" + std::string(text) + "' is not finite" +
+         (std::isfinite(value) ? " in single precision" : ""));
   return value;
 }
 

@@ -12,8 +12,8 @@
 namespace teramind {
 
 // Streams a delimited text table (CSV, TSV, whitespace-separated), plain or gzip-compressed,
-// one record at a time: memory stays at one line however large the file. Fields may be
-// RFC-4180 quoted. Every error is a FileError naming the file, the line and the problem.
+// one record at a time: memory stays at one line (at most 64 MiB) however large the file. Fields
+// may be RFC-4180 quoted. Every error is a FileError naming the file, the line and the problem.
 class DelimitedTextReader {
  public:
   enum class Delimiter { Comma, Tab, Whitespace };
@@ -35,7 +35,7 @@ class DelimitedTextReader {
   bool next();
   std::size_t fieldCount() const { return fields_.size(); }
   std::string_view field(std::size_t index) const;
-  // The field as a finite number; throws FileError naming line and column otherwise.
+  // The field as a number a float can hold; throws FileError naming line and column otherwise.
   double number(std::size_t index) const;
   // A finite, non-negative number (a count).
   double count(std::size_t index) const;
@@ -58,6 +58,7 @@ class DelimitedTextReader {
   std::uint64_t fileBytes_ = 0;
   std::uint64_t line_ = 0;
   std::uint64_t lastProgressLine_ = 0;
+  double lastProgress_ = 0;
   std::string text_;
   std::vector<std::string> header_;
   std::vector<std::string> fields_;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/FileError.h"
+#include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/DelimitedTextReader.h"
 
 namespace teramind {
@@ -23,7 +24,7 @@ TranscriptTable readVizgenTranscripts(const std::filesystem::path& file,
   while (in.next()) {
     in.requireHeaderWidth();
     const double zValue = in.number(z);
-    if (zValue < 0 || zValue > 65535 || zValue != std::floor(zValue))
+    if (zValue < 0 || zValue >= BinnedCondition::kMaxPlanes || zValue != std::floor(zValue))
       in.fail("column 'global_z': " + std::string(in.field(z)) + " is not a z-plane index");
     const std::string_view name = in.field(gene);
     if (name.empty()) in.fail("column 'gene' is empty");
@@ -51,6 +52,7 @@ std::vector<CellPolygon> readCellPolygons(const std::filesystem::path& file, boo
     const double yValue = in.number(y);
     cells[it->second].vertices.emplace_back(in.number(x), yNegated ? -yValue : yValue);
   }
+  if (cells.empty()) throw FileError(file, "holds no cell outlines");
   for (const auto& cell : cells)
     if (cell.vertices.size() < 3)
       throw FileError(file, "cell '" + cell.id + "' has fewer than 3 vertices");

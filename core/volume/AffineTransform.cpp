@@ -6,12 +6,6 @@
 namespace teramind {
 namespace {
 
-double determinant(const Mat3& m) {
-  return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-         m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-         m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-}
-
 // Solves the 4×4 system M·x = b by Gaussian elimination with partial pivoting.
 std::array<double, 4> solve4(std::array<std::array<double, 4>, 4> m, std::array<double, 4> b) {
   for (int col = 0; col < 4; ++col) {
@@ -92,20 +86,14 @@ AffineTransform AffineTransform::then(const AffineTransform& next) const {
 }
 
 AffineTransform AffineTransform::inverse() const {
-  const Mat3& m = linear_;
-  const double det = determinant(m);
-  if (std::abs(det) < 1e-15) throw std::invalid_argument("affine transform is singular");
-  Mat3 inv{};
-  inv[0][0] = (m[1][1] * m[2][2] - m[1][2] * m[2][1]) / det;
-  inv[0][1] = (m[0][2] * m[2][1] - m[0][1] * m[2][2]) / det;
-  inv[0][2] = (m[0][1] * m[1][2] - m[0][2] * m[1][1]) / det;
-  inv[1][0] = (m[1][2] * m[2][0] - m[1][0] * m[2][2]) / det;
-  inv[1][1] = (m[0][0] * m[2][2] - m[0][2] * m[2][0]) / det;
-  inv[1][2] = (m[0][2] * m[1][0] - m[0][0] * m[1][2]) / det;
-  inv[2][0] = (m[1][0] * m[2][1] - m[1][1] * m[2][0]) / det;
-  inv[2][1] = (m[0][1] * m[2][0] - m[0][0] * m[2][1]) / det;
-  inv[2][2] = (m[0][0] * m[1][1] - m[0][1] * m[1][0]) / det;
-  AffineTransform result(inv, {0, 0, 0});
+  // Relative to the column lengths, so µm → m (1e-6 scales) is not mistaken for singular.
+  double scale = 1;
+  for (int c = 0; c < 3; ++c)
+    scale *= std::sqrt(linear_[0][c] * linear_[0][c] + linear_[1][c] * linear_[1][c] +
+                       linear_[2][c] * linear_[2][c]);
+  if (!(std::abs(determinant(linear_)) > 1e-12 * scale))
+    throw std::invalid_argument("affine transform is singular");
+  AffineTransform result(teramind::inverse(linear_), {0, 0, 0});
   const Vec3 t = result.apply(translation_);
   result.translation_ = {-t[0], -t[1], -t[2]};
   return result;

@@ -7,25 +7,6 @@
 namespace teramind {
 namespace {
 
-double determinant(const Mat3& m) {
-  return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-         m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-         m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-}
-
-Mat3 inverse(const Mat3& m) {
-  const double det = determinant(m);
-  if (!(std::abs(det) >= 1e-300) || !std::isfinite(det))
-    throw std::invalid_argument("frame matrix is singular or not finite");
-  Mat3 r{};
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) {
-      const int a = (j + 1) % 3, b = (j + 2) % 3, c = (i + 1) % 3, d = (i + 2) % 3;
-      r[i][j] = (m[a][c] * m[b][d] - m[a][d] * m[b][c]) / det;
-    }
-  return r;
-}
-
 Vec3 multiply(const Mat3& m, const Vec3& v) {
   Vec3 r{};
   for (int i = 0; i < 3; ++i) r[i] = m[i][0] * v[0] + m[i][1] * v[1] + m[i][2] * v[2];
@@ -36,6 +17,25 @@ Vec3 multiply(const Mat3& m, const Vec3& v) {
 
 Mat3 identityMatrix() {
   return {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+}
+
+double determinant(const Mat3& m) {
+  return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+         m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+         m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+}
+
+Mat3 inverse(const Mat3& m) {
+  const double det = determinant(m);
+  if (!(std::abs(det) >= 1e-300) || !std::isfinite(det))
+    throw std::invalid_argument("matrix is singular or not finite");
+  Mat3 r{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const int a = (j + 1) % 3, b = (j + 2) % 3, c = (i + 1) % 3, d = (i + 2) % 3;
+      r[i][j] = (m[a][c] * m[b][d] - m[a][d] * m[b][c]) / det;
+    }
+  return r;
 }
 
 PhysicalFrame::PhysicalFrame() : PhysicalFrame({0, 0, 0}, {1, 1, 1}) {}

@@ -12,6 +12,9 @@ using Index3 = std::array<std::int64_t, 3>;
 using Size3 = std::array<std::int64_t, 3>;
 
 Mat3 identityMatrix();
+double determinant(const Mat3& m);
+// Throws std::invalid_argument for a singular or non-finite matrix.
+Mat3 inverse(const Mat3& m);
 
 // Where a voxel grid sits in physical space (µm): physical = origin + direction · (spacing ⊙
 // index). Column j of `direction` is the physical unit vector of grid axis j.

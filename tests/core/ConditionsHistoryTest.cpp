@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ConditionsTestGrid.h"
+
 #include "atlas/Atlas.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
@@ -21,14 +23,7 @@ const std::vector<std::string> kGenes = {"Gad1", "Slc17a7", "Pvalb", "Sst", "Vip
 
 // 200 × 150 bins × 2 planes, five genes, about 8 % of bins non-zero with log-normal counts.
 BinnedCondition syntheticCondition() {
-  BinGrid g;
-  g.originXUm = -1000;
-  g.originYUm = 500;
-  g.binUm = 50;
-  g.width = 200;
-  g.height = 150;
-  g.planes = 2;
-  g.planeSpacingUm = 100;
+  const BinGrid g = test::conditionsTestGrid();
   BinnedCondition c(g, kGenes);
   std::mt19937 rng(20240611);
   std::bernoulli_distribution present(0.08);

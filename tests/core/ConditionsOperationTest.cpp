@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ConditionsTestGrid.h"
+
 #include "conditions/ConditionEditJson.h"
 #include "conditions/EditCommand.h"
 
@@ -12,15 +14,7 @@ namespace teramind {
 namespace {
 
 BinGrid testGrid() {
-  BinGrid g;
-  g.originXUm = -1000;
-  g.originYUm = 500;
-  g.binUm = 50;
-  g.width = 200;
-  g.height = 150;
-  g.planes = 2;
-  g.planeSpacingUm = 100;
-  return g;
+  return test::conditionsTestGrid();
 }
 
 // Genes A and B hold a position-coded pattern on every other bin (so values say where they came

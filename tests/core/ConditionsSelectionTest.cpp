@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ConditionsTestGrid.h"
+
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
 #include "conditions/EditCommand.h"
@@ -14,17 +16,8 @@
 namespace teramind {
 namespace {
 
-// 200 × 150 bins of 50 µm with an off-zero origin, two planes 100 µm apart.
 BinGrid testGrid() {
-  BinGrid g;
-  g.originXUm = -1000;
-  g.originYUm = 500;
-  g.binUm = 50;
-  g.width = 200;
-  g.height = 150;
-  g.planes = 2;
-  g.planeSpacingUm = 100;
-  return g;
+  return test::conditionsTestGrid();
 }
 
 std::map<std::uint64_t, double> asMap(const std::vector<SelectedBin>& bins) {

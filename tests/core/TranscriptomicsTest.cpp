@@ -211,6 +211,49 @@ TEST(Binning, PanelOrderAndMissingGenes) {
   EXPECT_EQ(r.binned + r.notInPanel, 80343.0);
 }
 
+TEST(Binning, MinimumOnABinEdgeStaysInside) {
+  // floor(93.5 / 1.1) · 1.1 rounds to 93.50000000000001, above the minimum.
+  TranscriptTable t;
+  const auto a = t.genes.add("A");
+  t.push(93.5f, 0.0f, 0, a);
+  t.push(100.0f, 5.0f, 0, a);
+  BinningOptions options;
+  options.binUm = 1.1;
+  const BinningResult r = binTranscripts(t, options);
+  EXPECT_EQ(r.binned, 2.0);
+  EXPECT_EQ(r.outsideGrid, 0.0);
+  EXPECT_EQ(r.condition.total(0), 2.0);
+}
+
+TEST(Binning, RefusesWhatAFloatCannotCountExactly) {
+  CellTable cells;
+  cells.genes.add("A");
+  cells.addCell("c1", 0, 0, 0, {16777216.0f});
+  cells.addCell("c2", 0, 0, 0, {1.0f});
+  BinningOptions options;
+  options.binUm = 10;
+  EXPECT_THROW(binCells(cells, options), std::invalid_argument);
+}
+
+TEST(Binning, ControlsOnlyIsAnError) {
+  TranscriptTable t;
+  t.push(1, 1, 0, t.genes.add("Blank-1"));
+  EXPECT_THROW(binTranscripts(t, {}), std::invalid_argument);
+  BinGrid nan;
+  nan.originXUm = std::nan("");
+  nan.width = nan.height = 1;
+  EXPECT_THROW(BinnedCondition(nan, {"A"}), std::invalid_argument);
+}
+
+TEST(Binning, FarAwayPointsFallOutsideWithoutOverflow) {
+  BinGrid g;
+  g.binUm = 1e-3;
+  g.width = g.height = 10;
+  EXPECT_FALSE(g.contains(g.binAt(1e7, 0, 0)));
+  EXPECT_FALSE(g.contains(g.binAt(-1e7, 0, 0)));
+  EXPECT_FALSE(g.contains(g.binAt(std::nan(""), 0, 0)));
+}
+
 TEST(Binning, CellsGoToTheirCentroidBins) {
   CellTable cells;
   cells.genes.add("A");
@@ -238,7 +281,18 @@ TEST(ConditionFile, VdbRoundTripIsExact) {
   EXPECT_NE(errorOf([&] { readCondition(dir / "missing.vdb"); }).find("does not exist"),
             std::string::npos);
   writeText(dir / "junk.vdb", "not a vdb");
-  EXPECT_NE(errorOf([&] { readCondition(dir / "junk.vdb"); }).find("junk.vdb"), std::string::npos);
+  EXPECT_NE(errorOf([&] {
+              readCondition(dir / "junk.vdb");
+            }).find("junk.vdb: not a readable OpenVDB file"),
+            std::string::npos);
+  // A file cut short is an error naming it, not a crash or a huge allocation.
+  std::ifstream in(dir / "c.vdb", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  for (std::size_t size : {std::size_t(220), bytes.size() / 3, 2 * bytes.size() / 3}) {
+    std::ofstream(dir / "cut.vdb", std::ios::binary).write(bytes.data(), std::streamsize(size));
+    EXPECT_NE(errorOf([&] { readCondition(dir / "cut.vdb"); }).find("cut.vdb: "), std::string::npos)
+        << size;
+  }
 }
 
 TEST(ConditionFile, Hdf5RoundTripIsExact) {
@@ -329,7 +383,38 @@ TEST(BadInput, TruncatedGzipIsAnErrorNotFewerRows) {
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
   std::ofstream(dir / "cut.gz", std::ios::binary).write(bytes.data(), 300000);
   const std::string e = errorOf([&] { readVizgenTranscripts(dir / "cut.gz"); });
-  EXPECT_NE(e.find("cut.gz"), std::string::npos) << e;
+  EXPECT_NE(e.find("cut.gz: line "), std::string::npos) << e;
+  EXPECT_NE(e.find("corrupt compressed data"), std::string::npos) << e;
+}
+
+TEST(BadInput, HugeCoordinatesAndPlanes) {
+  ScratchDirectory dir;
+  writeText(dir / "t.csv", "gene,global_x,global_y,global_z\nA,1e39,2,0\n");
+  EXPECT_NE(errorOf([&] {
+              readVizgenTranscripts(dir / "t.csv");
+            }).find("t.csv: line 2: column 'global_x': '1e39' is not finite in single precision"),
+            std::string::npos);
+  writeText(dir / "z.csv", "gene,global_x,global_y,global_z\nA,1,2,5000\n");
+  EXPECT_NE(errorOf([&] {
+              readVizgenTranscripts(dir / "z.csv");
+            }).find("line 2: column 'global_z': 5000 is not a z-plane index"),
+            std::string::npos);
+  writeText(dir / "p.csv", "x,y,poly_ID\n");
+  EXPECT_NE(errorOf([&] { readCellPolygons(dir / "p.csv", false); }).find("holds no cell outlines"),
+            std::string::npos);
+}
+
+TEST(BadInput, StarmapPairIsFoundOrRefusedNeverGuessed) {
+  ScratchDirectory dir;
+  writeText(dir / "cells_loc.txt", "1 2 3\n4 5 6\n");
+  writeText(dir / "expr_a.txt", "\"c1\" \"c2\"\n\"Gad1\" 1 2\n");
+  const SpatialDataset a = loadSpatialDataset(dir / "expr_a.txt");
+  ASSERT_NE(a.cells(), nullptr);
+  EXPECT_EQ(a.cells()->cellCount(), 2u);
+  writeText(dir / "expr_b.txt", "\"c1\" \"c2\"\n\"Sst\" 1 2\n\"Vip\" 0 1\n");
+  EXPECT_EQ(loadSpatialDataset(dir / "expr_b.txt").cells()->genes.size(), 2u);
+  EXPECT_NE(errorOf([&] { loadSpatialDataset(dir.path()); }).find("several STARmap"),
+            std::string::npos);
 }
 
 TEST(BadInput, StarmapMismatchedPair) {
