@@ -1,3 +1,4 @@
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <sstream>
@@ -28,19 +29,26 @@ struct ConditionSource {
   int atlasResolutionUm = 0;
 
   std::string toJson() const {
-    return nlohmann::json{{"data", data.string()},
-                          {"bin_um", binUm},
-                          {"panel", panel},
-                          {"atlas", atlas.string()},
-                          {"atlas_resolution_um", atlasResolutionUm}}
-        .dump();
+    try {
+      return nlohmann::json{{"data", data.string()},
+                            {"bin_um", binUm},
+                            {"panel", panel},
+                            {"atlas", atlas.string()},
+                            {"atlas_resolution_um", atlasResolutionUm}}
+          .dump();
+    } catch (const nlohmann::json::exception& e) {
+      throw FileError(data, std::string("path cannot be recorded in a document: ") + e.what());
+    }
   }
   static ConditionSource fromJson(const fs::path& document, const std::string& text) {
     try {
       const auto j = nlohmann::json::parse(text);
+      const double resolution = j.at("atlas_resolution_um").get<double>();
+      if (resolution != std::floor(resolution) || resolution < 0 || resolution > 1000)
+        throw FileError(document, "source atlas_resolution_um must be 0 or a resolution in µm");
       return {j.at("data").get<std::string>(), j.at("bin_um").get<double>(),
               j.at("panel").get<std::vector<std::string>>(), j.at("atlas").get<std::string>(),
-              j.at("atlas_resolution_um").get<int>()};
+              int(resolution)};
     } catch (const nlohmann::json::exception& e) {
       throw FileError(document, std::string("source description is incomplete: ") + e.what());
     }
@@ -68,15 +76,28 @@ std::vector<double> numbers(const std::string& text, const char* option, std::si
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    double value = 0;
     try {
-      values.push_back(std::stod(item));
+      value = std::stod(item, &used);
     } catch (const std::exception&) {
-      throw CLI::ValidationError(option, "'" + item + "' is not a number");
+      used = 0;
     }
+    if (used == 0 || used != item.size() || !std::isfinite(value))
+      throw CLI::ValidationError(option, "'" + item + "' is not a number");
+    values.push_back(value);
   }
   if (values.size() != count)
     throw CLI::ValidationError(option, fmt::format("expects {} comma-separated numbers", count));
   return values;
+}
+
+// A plane index or bin offset: integral and well inside int32 (no undefined casts).
+std::int32_t integral(double value, const char* option) {
+  if (value != std::floor(value) || std::abs(value) > 1e9)
+    throw CLI::ValidationError(option,
+                               fmt::format("{} is not a whole number of planes or bins", value));
+  return std::int32_t(value);
 }
 
 struct PaintArguments {
@@ -115,7 +136,7 @@ Selection selectionOf(const PaintArguments& a, const Atlas& atlas) {
   const bool sphere = !a.sphere.empty();
   const auto v = numbers(sphere ? a.sphere : a.disk, sphere ? "--sphere" : "--disk", 4);
   BrushStroke brush;
-  brush.centres = {{v[0], v[1], std::int32_t(v[2])}};
+  brush.centres = {{v[0], v[1], integral(v[2], sphere ? "--sphere" : "--disk")}};
   brush.radiusUm = v[3];
   brush.shape = sphere ? BrushStroke::Shape::Sphere : BrushStroke::Shape::Disk;
   if (a.softHardness) {
@@ -136,7 +157,8 @@ PaintOperation operationOf(const PaintArguments& a) {
   if (a.scaleFactor) return ScaleValue{*a.scaleFactor};
   if (a.knockOut) return KnockOut{};
   const auto o = numbers(a.offset, "--offset", 3);
-  return CopyFromGene{a.copyFrom, std::int32_t(o[0]), std::int32_t(o[1]), std::int32_t(o[2])};
+  return CopyFromGene{a.copyFrom, integral(o[0], "--offset"), integral(o[1], "--offset"),
+                      integral(o[2], "--offset")};
 }
 
 std::string describe(const Selection& selection, const Atlas& atlas) {

@@ -71,10 +71,13 @@ std::vector<SelectedBin> BrushStroke::select(const BinGrid& grid) const {
     BinRange planes{ca.plane, ca.plane};
     if (sphere)
       planes = candidatePlanes(grid, std::min(a.z, b.z) - radiusUm, std::max(a.z, b.z) + radiusUm);
-    for (std::int32_t p = planes.first; p <= planes.last; ++p)
-      for (std::int32_t y = ys.first; y <= ys.last; ++y)
-        for (std::int32_t x = xs.first; x <= xs.last; ++x) {
-          const BinIndex bin{x, y, p};
+    // A disk on a plane the grid lacks selects nothing (and must not run the loop to INT_MAX).
+    planes.first = std::max(planes.first, 0);
+    planes.last = std::min(planes.last, grid.planes - 1);
+    for (std::int64_t p = planes.first; p <= planes.last; ++p)
+      for (std::int64_t y = ys.first; y <= ys.last; ++y)
+        for (std::int64_t x = xs.first; x <= xs.last; ++x) {
+          const BinIndex bin{std::int32_t(x), std::int32_t(y), std::int32_t(p)};
           if (!grid.contains(bin)) continue;
           const Vec3 c = grid.binCentreUm(bin);
           const double w = weightAt(distanceToSegment({c[0], c[1], sphere ? c[2] : 0.0}, a, b));

@@ -168,13 +168,28 @@ void ConditionDocument::save(const std::filesystem::path& jsonFile) const {
       {"genes", condition_.geneNames()},
       {"condition_fingerprint", fingerprint(condition_)},
       {"edits", edits}};
+  // Serialise first: text that cannot be written (invalid UTF-8 in a gene name) must fail
+  // before any file changes.
+  std::string text;
+  try {
+    text = document.dump(2) + "\n";
+  } catch (const json::exception& e) {
+    throw FileError(jsonFile, std::string("cannot be written as JSON: ") + e.what());
+  }
+  // Never replace something that is not ours: a document named after its own input data
+  // (sec.json beside sec.h5) would otherwise overwrite that input.
+  const auto conditionFile = conditionFileFor(jsonFile);
+  if (std::filesystem::exists(conditionFile) && !isConditionFile(conditionFile))
+    throw FileError(conditionFile,
+                    "exists and is not a binned condition; refusing to overwrite it (save the "
+                    "document under another name)");
   // Each file is replaced atomically, but not the pair: the fingerprint lets load() notice a
   // condition file that is not the one this JSON was written with (interrupted save, copied by
   // hand).
-  writeCondition(conditionFileFor(jsonFile), condition_);
+  writeCondition(conditionFile, condition_);
   writeFileAtomically(jsonFile, [&](const std::filesystem::path& temporary) {
     std::ofstream out(temporary, std::ios::binary);
-    out << document.dump(2) << '\n';
+    out << text;
     out.close();
     if (!out) throw FileError(jsonFile, "could not be written");
   });

@@ -17,7 +17,10 @@ std::vector<double> crossings(const std::vector<std::array<double, 2>>& v, doubl
   for (std::size_t i = 0, j = v.size() - 1; i < v.size(); j = i++) {
     const auto& a = v[j];
     const auto& b = v[i];
-    if ((a[1] > y) != (b[1] > y)) xs.push_back(a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
+    if ((a[1] > y) == (b[1] > y)) continue;
+    // Interpolate with t in [0, 1] first: products of far-away coordinates would overflow.
+    const double t = (y - a[1]) / (b[1] - a[1]);
+    xs.push_back(a[0] * (1 - t) + b[0] * t);
   }
   std::sort(xs.begin(), xs.end());
   return xs;

@@ -224,7 +224,8 @@ class MatrixReader {
     const std::size_t chunkRows = chunk.size() == 2 ? std::max<std::size_t>(chunk[0], 1) : 1;
     std::size_t blockCells =
         std::max<std::size_t>(1, kBlockValues / std::max<std::size_t>(genes, 1));
-    blockCells = std::max(chunkRows, blockCells / chunkRows * chunkRows);
+    // Align to chunks only when a chunk fits the block (see LoomFile.cpp).
+    if (chunkRows <= blockCells) blockCells = blockCells / chunkRows * chunkRows;
     std::vector<double> block(std::min(blockCells, cells) * genes);
     for (std::size_t first = 0; first < cells; first += blockCells) {
       const std::size_t height = std::min(blockCells, cells - first);
@@ -364,11 +365,11 @@ class MatrixReader {
                      [](const Entry& a, const Entry& b) { return a.gene < b.gene; });
     for (std::size_t i = 0; i < row_.size();) {
       std::uint32_t gene = row_[i].gene;
-      float sum = 0;
+      double sum = 0;  // repeats may add up beyond float: check the total too
       for (; i < row_.size() && row_[i].gene == gene; ++i) sum += row_[i].value;
-      if (sum == 0.0f) continue;
+      if (sum == 0.0) continue;
       table_.entryGene.push_back(gene);
-      table_.entryValue.push_back(sum);
+      table_.entryValue.push_back(checked(table_.rowStart.size() - 1, gene, sum));
     }
     table_.rowStart.push_back(table_.entryGene.size());
     row_.clear();
@@ -383,11 +384,11 @@ class MatrixReader {
       table_.rowStart[c] = out;
       for (std::uint64_t i = begin; i < end;) {
         const std::uint32_t gene = table_.entryGene[i];
-        float sum = 0;
+        double sum = 0;  // repeats may add up beyond float: check the total too
         for (; i < end && table_.entryGene[i] == gene; ++i) sum += table_.entryValue[i];
-        if (sum == 0.0f) continue;
+        if (sum == 0.0) continue;
         table_.entryGene[out] = gene;
-        table_.entryValue[out] = sum;
+        table_.entryValue[out] = checked(c, gene, sum);
         ++out;
       }
       begin = end;
@@ -479,6 +480,10 @@ CellTable readH5ad(const std::filesystem::path& file, const H5adOptions& options
     return read(h5, options, progress);
   } catch (const H5::Exception& e) {
     h5.fail("HDF5 error: " + e.getDetailMsg());
+  } catch (const std::bad_alloc&) {  // sizes declared in a damaged file
+    h5.fail("declares more data than fits in memory (damaged file?)");
+  } catch (const std::length_error&) {
+    h5.fail("declares more data than fits in memory (damaged file?)");
   }
 }
 

@@ -104,7 +104,9 @@ CellTable read(const hdf5::File& h5, double pixelSizeUm, const ReadProgress& pro
   const std::size_t chunkCells = chunk.size() == 2 ? std::max<std::size_t>(chunk[1], 1) : 1;
   std::size_t blockCells =
       std::max<std::size_t>(1, kBlockValues / std::max<std::size_t>(geneCount, 1));
-  blockCells = std::max(chunkCells, blockCells / chunkCells * chunkCells);
+  // Align to chunks only when a chunk fits the block: a file chunked one gene × all cells must
+  // not make the block the whole matrix.
+  if (chunkCells <= blockCells) blockCells = blockCells / chunkCells * chunkCells;
   blockCells = std::min(blockCells, std::max<std::size_t>(cellCount, 1));
 
   hdf5::ProgressThrottle report(progress, 0, 1);
@@ -149,6 +151,10 @@ CellTable readLoom(const std::filesystem::path& file, double pixelSizeUm,
     return read(h5, pixelSizeUm, progress);
   } catch (const H5::Exception& e) {
     h5.fail("HDF5 error: " + e.getDetailMsg());
+  } catch (const std::bad_alloc&) {  // sizes declared in a damaged file
+    h5.fail("declares more data than fits in memory (damaged file?)");
+  } catch (const std::length_error&) {
+    h5.fail("declares more data than fits in memory (damaged file?)");
   }
 }
 

@@ -297,6 +297,30 @@ TEST_F(ConditionsDocumentTest, BadFilesGiveClearErrors) {
   EXPECT_THROW(doc.save(dir / "no_such_dir" / "doc.json"), FileError);
 }
 
+std::string saveError(const ConditionDocument& doc, const std::filesystem::path& file) {
+  try {
+    doc.save(file);
+  } catch (const FileError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a FileError";
+  return {};
+}
+
+TEST_F(ConditionsDocumentTest, SaveNeverOverwritesAFileThatIsNotItsCondition) {
+  ConditionDocument doc(syntheticCondition());
+  ScratchDirectory dir;
+  // A document named after its input data: the condition file would be the data itself.
+  const auto data = ConditionDocument::conditionFileFor(dir / "section.json");
+  std::ofstream(data) << "input data, not a condition";
+  const std::string e = saveError(doc, dir / "section.json");
+  EXPECT_NE(e.find("refusing to overwrite"), std::string::npos) << e;
+  std::ifstream in(data);
+  std::string kept((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(kept, "input data, not a condition");
+  EXPECT_FALSE(std::filesystem::exists(dir / "section.json"));
+}
+
 TEST_F(ConditionsDocumentTest, MisuseIsRejected) {
   ConditionDocument doc(syntheticCondition());
   EXPECT_THROW(doc.setSourceJson("{bad"), std::invalid_argument);

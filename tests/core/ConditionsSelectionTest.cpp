@@ -383,3 +383,25 @@ TEST_F(ConditionsAtlasRegion, MissingAtlasOrUnknownStructureIsAnError) {
 
 }  // namespace
 }  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(ConditionsBrush, DiskOnAPlaneTheGridLacksSelectsNothingAndEnds) {
+  BrushStroke brush;
+  brush.centres = {{0, 1000, 2147483647}};
+  brush.radiusUm = 100;
+  EXPECT_TRUE(brush.select(test::conditionsTestGrid()).empty());
+}
+
+TEST(ConditionsPolygon, FarAwayVerticesStillCoverTheGrid) {
+  const BinGrid g = test::conditionsTestGrid();
+  for (double far : {1e100, 1e200}) {
+    PolygonSelection triangle;
+    triangle.verticesUm = {{-far, -far}, {far, -far}, {0, far}};
+    EXPECT_EQ(triangle.select(g).size(), std::size_t(g.width) * std::size_t(g.height)) << far;
+  }
+}
+
+}  // namespace
+}  // namespace teramind
