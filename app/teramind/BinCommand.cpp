@@ -21,19 +21,13 @@ struct BinArguments {
   bool zAsPlane = false;
 };
 
-// A preset name (GLUT, DOPA, BLOD) or a panel JSON file.
-GenePanel resolvePanel(const std::string& panel) {
-  if (std::filesystem::exists(panel)) return GenePanel::load(panel);
-  return GenePanel::preset(panel);
-}
-
 void runBin(const BinArguments& a) {
   ProgressBar bar("reading");
   const SpatialDataset dataset = loadSpatialDataset(a.data, std::ref(bar));
   BinningOptions options;
   options.binUm = a.binUm;
   std::optional<GenePanel> panel;
-  if (!a.panel.empty()) panel = resolvePanel(a.panel);
+  if (!a.panel.empty()) panel = GenePanel::resolve(a.panel);
   const BinningResult result = binDataset(dataset, options, panel ? &*panel : nullptr, a.zAsPlane);
   if (!result.missingGenes.empty())
     fmt::print(stderr,

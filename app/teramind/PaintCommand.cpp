@@ -183,9 +183,7 @@ void runPaint(const PaintArguments& a) {
       throw FileError(documentFile, "does not exist yet: give DATA to start a new document");
     source.data = fs::absolute(a.data);
     source.binUm = a.binUm;
-    if (!a.panel.empty())
-      source.panel =
-          fs::exists(a.panel) ? GenePanel::load(a.panel).genes : GenePanel::preset(a.panel).genes;
+    if (!a.panel.empty()) source.panel = GenePanel::resolve(a.panel).genes;
     source.atlas = fs::absolute(a.atlas.empty() ? bundledAtlasDirectory() : fs::path(a.atlas));
     source.atlasResolutionUm = a.resolution;
   }

@@ -476,15 +476,7 @@ CellTable read(const hdf5::File& h5, const H5adOptions& options, const ReadProgr
 CellTable readH5ad(const std::filesystem::path& file, const H5adOptions& options,
                    const ReadProgress& progress) {
   const hdf5::File h5(file);
-  try {
-    return read(h5, options, progress);
-  } catch (const H5::Exception& e) {
-    h5.fail("HDF5 error: " + e.getDetailMsg());
-  } catch (const std::bad_alloc&) {  // sizes declared in a damaged file
-    h5.fail("declares more data than fits in memory (damaged file?)");
-  } catch (const std::length_error&) {
-    h5.fail("declares more data than fits in memory (damaged file?)");
-  }
+  return h5.guarded([&] { return read(h5, options, progress); });
 }
 
 }  // namespace teramind

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,19 @@ class File {
   explicit File(const std::filesystem::path& path);
 
   const std::filesystem::path& path() const { return path_; }
+  // Runs a read, turning HDF5 errors and allocations a damaged file asks for into FileErrors.
+  template <typename Read>
+  auto guarded(Read&& read) const -> decltype(read()) {
+    try {
+      return read();
+    } catch (const H5::Exception& e) {
+      fail("HDF5 error: " + e.getDetailMsg());
+    } catch (const std::bad_alloc&) {
+      fail("declares more data than fits in memory (damaged file?)");
+    } catch (const std::length_error&) {
+      fail("declares more data than fits in memory (damaged file?)");
+    }
+  }
   [[noreturn]] void fail(const std::string& problem) const;
 
   // `object` is a path from the root ("row_attrs/Gene"); a missing parent is not an error.

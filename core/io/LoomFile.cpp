@@ -147,15 +147,7 @@ CellTable readLoom(const std::filesystem::path& file, double pixelSizeUm,
                     "from the file, not " +
                         std::to_string(pixelSizeUm));
   const hdf5::File h5(file);
-  try {
-    return read(h5, pixelSizeUm, progress);
-  } catch (const H5::Exception& e) {
-    h5.fail("HDF5 error: " + e.getDetailMsg());
-  } catch (const std::bad_alloc&) {  // sizes declared in a damaged file
-    h5.fail("declares more data than fits in memory (damaged file?)");
-  } catch (const std::length_error&) {
-    h5.fail("declares more data than fits in memory (damaged file?)");
-  }
+  return h5.guarded([&] { return read(h5, pixelSizeUm, progress); });
 }
 
 }  // namespace teramind

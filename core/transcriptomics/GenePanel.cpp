@@ -43,6 +43,11 @@ GenePanel GenePanel::preset(const std::string& name) {
   throw std::invalid_argument("unknown gene panel '" + name + "' (presets: " + known + ")");
 }
 
+GenePanel GenePanel::resolve(const std::string& presetOrFile) {
+  if (std::filesystem::exists(presetOrFile)) return load(presetOrFile);
+  return preset(presetOrFile);
+}
+
 void GenePanel::validate() const {
   if (name.empty()) throw std::invalid_argument("gene panel has no name");
   if (genes.empty()) throw std::invalid_argument("gene panel '" + name + "' has no genes");

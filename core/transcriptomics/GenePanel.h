@@ -17,6 +17,8 @@ struct GenePanel {
   static const std::vector<GenePanel>& presets();
   // A preset by name (case-insensitive); throws std::invalid_argument listing the presets.
   static GenePanel preset(const std::string& name);
+  // A panel JSON file when `presetOrFile` names an existing file, else a preset.
+  static GenePanel resolve(const std::string& presetOrFile);
 
   // Throws std::invalid_argument for an empty name, no genes, an empty or repeated gene.
   void validate() const;
