@@ -33,6 +33,16 @@ struct AtlasScene::Impl {
   vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
   std::optional<StructureId> selected;
   std::unique_ptr<SectionPlane> section;
+  vtkSmartPointer<vtkPlane> sectionCut;  // removes tissue and region in front of the section
+
+  void applySectionCut() {
+    templateMapper->RemoveAllClippingPlanes();
+    if (sectionCut) templateMapper->AddClippingPlane(sectionCut);
+    if (auto* mapper = regionActor->GetMapper()) {
+      mapper->RemoveAllClippingPlanes();
+      if (sectionCut) mapper->AddClippingPlane(sectionCut);
+    }
+  }
 
   explicit Impl(const Atlas& a) : atlas(a) {}
 };
@@ -115,6 +125,7 @@ void AtlasScene::selectStructure(std::optional<StructureId> id) {
   mapper->SetInputConnection(normals->GetOutputPort());
   mapper->ScalarVisibilityOff();
   r.regionActor->SetMapper(mapper);
+  r.applySectionCut();
   r.regionActor->GetProperty()->SetColor(s.color[0] / 255.0, s.color[1] / 255.0,
                                          s.color[2] / 255.0);
   r.regionActor->VisibilityOn();
@@ -144,17 +155,19 @@ void AtlasScene::showSection(const Image3D<std::uint8_t>* stain,
   auto& r = *impl_;
   if (r.section) r.renderer->RemoveActor(r.section->actor());
   r.section.reset();
-  r.templateMapper->RemoveAllClippingPlanes();
+  r.sectionCut = nullptr;
+  r.applySectionCut();
   if (!stain) return;
   r.section = std::make_unique<SectionPlane>(*stain, sectionToAtlas);
   r.renderer->AddActor(r.section->actor());
-  // Cut the template away in front of the section so the stain sits on the cut face.
+  // Cut the template (and a selected region) away in front of the section: the stain sits on
+  // the cut face.
   const Vec3 normal = sectionToAtlas.apply({0, 0, 1});
   const Vec3 zero = sectionToAtlas.apply({0, 0, 0});
-  vtkNew<vtkPlane> cut;
-  cut->SetOrigin(r.section->centre().data());
-  cut->SetNormal(normal[0] - zero[0], normal[1] - zero[1], normal[2] - zero[2]);
-  r.templateMapper->AddClippingPlane(cut);
+  r.sectionCut = vtkSmartPointer<vtkPlane>::New();
+  r.sectionCut->SetOrigin(r.section->centre().data());
+  r.sectionCut->SetNormal(normal[0] - zero[0], normal[1] - zero[1], normal[2] - zero[2]);
+  r.applySectionCut();
 }
 
 bool AtlasScene::hasSection() const {
