@@ -175,6 +175,16 @@ std::vector<std::int64_t> File::integerAttribute(const std::string& object,
   return values;
 }
 
+void File::requirePlausibleExtent(const H5::DataSet& data, const std::string& dataset,
+                                  std::size_t count) const {
+  // Deflate stops near 1000:1; an extent far beyond the bytes stored is a damaged or crafted
+  // file, and must not become a multi-gigabyte allocation.
+  const auto stored = std::uint64_t(H5Dget_storage_size(data.getId()));
+  if (count > (std::uint64_t(1) << 16) && count > 1100 * std::max<std::uint64_t>(stored, 1))
+    fail(dataset + " declares " + std::to_string(count) + " elements but stores only " +
+         std::to_string(stored) + " bytes");
+}
+
 H5::DataSet File::open(const std::string& dataset) const {
   if (!isDataset(dataset)) fail("no dataset " + dataset);
   try {
@@ -225,6 +235,7 @@ std::vector<std::string> File::readStrings(const std::string& dataset) const {
   if (H5Tget_class(type.get()) != H5T_STRING) fail(dataset + " does not hold strings");
   if (H5Sget_simple_extent_ndims(space.get()) > 1) fail(dataset + " is not one-dimensional");
   const auto n = std::size_t(H5Sget_simple_extent_npoints(space.get()));
+  requirePlausibleExtent(data, dataset, n);
   std::vector<std::string> values(n);
   if (n == 0) return values;
   if (H5Tis_variable_str(type.get()) > 0) {
@@ -266,7 +277,9 @@ std::vector<double> File::readDoubles(const std::string& dataset) const {
   const H5::DataSet data = open(dataset);
   try {
     requireNumeric(data, dataset);
-    std::vector<double> values(std::size_t(data.getSpace().getSimpleExtentNpoints()));
+    const auto n = std::size_t(data.getSpace().getSimpleExtentNpoints());
+    requirePlausibleExtent(data, dataset, n);
+    std::vector<double> values(n);
     if (!values.empty()) data.read(values.data(), H5::PredType::NATIVE_DOUBLE);
     return values;
   } catch (const H5::Exception& e) {
@@ -309,6 +322,7 @@ void File::readIntegers(const std::string& dataset, hsize_t offset, hsize_t coun
 std::vector<std::int64_t> File::readIntegers(const std::string& dataset) const {
   const std::vector<hsize_t> dims = shape(dataset);
   if (dims.size() != 1) fail(dataset + " is not one-dimensional");
+  requirePlausibleExtent(open(dataset), dataset, dims[0]);
   std::vector<std::int64_t> values(dims[0]);
   if (!values.empty()) readIntegers(dataset, 0, dims[0], values.data());
   return values;

@@ -74,6 +74,8 @@ class File {
 
  private:
   H5::DataSet open(const std::string& dataset) const;
+  void requirePlausibleExtent(const H5::DataSet& data, const std::string& dataset,
+                              std::size_t count) const;
   void requireNumeric(const H5::DataSet& data, const std::string& dataset) const;
   [[noreturn]] void failHdf5(const std::string& what, const H5::Exception& error) const;
 

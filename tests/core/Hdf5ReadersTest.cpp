@@ -218,6 +218,26 @@ TEST(hdf5LoomReader, RejectsNegativeCountNamingGeneAndCell) {
   expectFileError([&] { readLoom(file); }, file, {"gene Sst", "cell 1", "infinite"});
 }
 
+TEST(hdf5LoomReader, RejectsAnExtentTheFileCannotHold) {
+  // A crafted 2^26-entry gene list that was never written: no multi-gigabyte allocation.
+  ScratchDirectory scratch;
+  const fs::path file = copyFixture(scratch, "tiny.loom");
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  H5Ldelete(f, "/row_attrs/Gene", H5P_DEFAULT);
+  const hsize_t n = hsize_t(1) << 26;
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hid_t data =
+      H5Dcreate2(f, "/row_attrs/Gene", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dclose(data);
+  H5Tclose(type);
+  H5Sclose(space);
+  H5Fclose(f);
+  expectFileError([&] { readLoom(file); }, file, {"declares 67108864 elements"});
+}
+
 TEST(hdf5LoomReader, RejectsWhatIsNotALoom) {
   expectFileError([&] { readLoom(fixture("csr.h5ad")); }, fixture("csr.h5ad"),
                   {"not a loom file: no /matrix dataset"});
