@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -59,7 +60,26 @@ class BinnedCondition {
   // Bins outside the grid are rejected with std::out_of_range; setting 0 frees the bin.
   void set(std::size_t gene, const BinIndex& bin, float value);
   void add(std::size_t gene, const BinIndex& bin, float value) {
-    set(gene, bin, get(gene, bin) + value);
+    update(gene, bin, [value](float old) { return old + value; });
+  }
+  // Replaces a bin's value by `next(old)` with one hash lookup (binning's inner loop); a zero
+  // result frees the bin. If `next` throws, the condition is unchanged.
+  template <typename Next>
+  void update(std::size_t gene, const BinIndex& bin, Next&& next) {
+    if (!grid_.contains(bin)) throw std::out_of_range("bin outside the condition's grid");
+    auto& channel = channels_.at(gene);
+    const auto [it, inserted] = channel.try_emplace(key(bin), 0.0f);
+    float value;
+    try {
+      value = next(it->second);
+    } catch (...) {
+      if (inserted) channel.erase(it);
+      throw;
+    }
+    if (value == 0.0f)
+      channel.erase(it);
+    else
+      it->second = value;
   }
 
   void forEachNonZero(std::size_t gene,

@@ -85,12 +85,14 @@ void placeInBins(BinningResult& result, const std::vector<float>& x, const std::
       } else if (!inside) {
         result.outsideGrid += value;
       } else {
-        const double sum = double(condition.get(std::size_t(channel), bin)) + value;
-        // Beyond 2^24 a float no longer holds every integer: counts would stop adding up.
-        if (sum > kExactFloatCounts)
-          throw std::invalid_argument("a bin of " + condition.geneName(std::size_t(channel)) +
-                                      " exceeds 2^24 counts; use a smaller bin");
-        condition.set(std::size_t(channel), bin, float(sum));
+        condition.update(std::size_t(channel), bin, [&](float old) {
+          const double sum = double(old) + value;
+          // Beyond 2^24 a float no longer holds every integer: counts would stop adding up.
+          if (sum > kExactFloatCounts)
+            throw std::invalid_argument("a bin of " + condition.geneName(std::size_t(channel)) +
+                                        " exceeds 2^24 counts; use a smaller bin");
+          return float(sum);
+        });
         result.binned += value;
       }
     });

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ConditionsTestGrid.h"
+#include "ConditionsTestSupport.h"
 
 #include "atlas/Atlas.h"
 #include "common/FileError.h"
@@ -172,18 +172,10 @@ TEST(ConditionsUndo, CappedHistoryForgetsTheOldestCommands) {
   EXPECT_EQ(history.memoryBytes(), 0u);
 }
 
-// As in the selection tests: the section placed coronally at the hippocampus.
-AffineTransform coronalPlacement() {
-  return AffineTransform(Mat3{{{0, 0, 1}, {0, 1, 0}, {1, 0, 0}}}, Vec3{7500, -300, 1650});
-}
+using test::coronalPlacement;
 
-class ConditionsDocumentTest : public ::testing::Test {
+class ConditionsDocumentTest : public test::BundledAtlasTest {
  protected:
-  static void SetUpTestSuite() { atlas_ = new Atlas(Atlas::load(bundledAtlasDirectory())); }
-  static void TearDownTestSuite() {
-    delete atlas_;
-    atlas_ = nullptr;
-  }
   static std::string read(const std::filesystem::path& file) {
     std::ifstream in(file);
     std::stringstream s;
@@ -202,10 +194,7 @@ class ConditionsDocumentTest : public ::testing::Test {
     }
     return "";
   }
-  static Atlas* atlas_;
 };
-Atlas* ConditionsDocumentTest::atlas_ = nullptr;
-
 TEST_F(ConditionsDocumentTest, PaintSaveLoadAndReplayGiveTheSameConditionBitForBit) {
   const BinnedCondition source = syntheticCondition();
   const PaintContext context{atlas_, coronalPlacement()};

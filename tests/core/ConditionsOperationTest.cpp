@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ConditionsTestGrid.h"
+#include "ConditionsTestSupport.h"
 
 #include "conditions/ConditionEditJson.h"
 #include "conditions/EditCommand.h"

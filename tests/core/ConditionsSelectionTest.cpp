@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ConditionsTestGrid.h"
+#include "ConditionsTestSupport.h"
 
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
@@ -277,26 +277,13 @@ TEST(ConditionsPolygon, InvalidPolygonsAreRejected) {
   EXPECT_THROW(p.validate(), std::invalid_argument);
 }
 
-// The synthetic section placed coronally in the bundled 100 µm CCF (PIR axes):
-//   atlas AP = plane × spacing + 7500, atlas DV = y − 300, atlas LR = x + 1650,
-// so the 10 × 7.5 mm section spans most of the brain's width and height at the hippocampus.
-AffineTransform coronalPlacement() {
-  return AffineTransform(Mat3{{{0, 0, 1}, {0, 1, 0}, {1, 0, 0}}}, Vec3{7500, -300, 1650});
-}
+using test::coronalPlacement;
 
-class ConditionsAtlasRegion : public ::testing::Test {
+class ConditionsAtlasRegion : public test::BundledAtlasTest {
  protected:
-  static void SetUpTestSuite() { atlas_ = new Atlas(Atlas::load(bundledAtlasDirectory())); }
-  static void TearDownTestSuite() {
-    delete atlas_;
-    atlas_ = nullptr;
-  }
   PaintContext context() const { return {atlas_, coronalPlacement()}; }
   StructureId id(const char* acronym) const { return atlas_->ontology().byAcronym(acronym).id; }
-  static Atlas* atlas_;
 };
-Atlas* ConditionsAtlasRegion::atlas_ = nullptr;
-
 TEST_F(ConditionsAtlasRegion, RegionFillTouchesTheStructureOnlyAndCA1IsInsideHIP) {
   const BinGrid g = testGrid();
   const auto ctx = context();
