@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace teramind::cli {
@@ -10,5 +12,8 @@ void addBinCommand(CLI::App& app);
 void addPaintCommands(CLI::App& app);  // paint, replay
 void addAtlasCommand(CLI::App& app);
 void addVersionCommand(CLI::App& app);
+// model info, train; `commandLine` is recorded in trained checkpoints.
+void addModelCommands(CLI::App& app, const std::string& commandLine);
+void addEvaluateCommand(CLI::App& app);  // model evaluate (after addModelCommands)
 
 }  // namespace teramind::cli

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -13,6 +14,10 @@ int main(int argc, char** argv) {
   teramind::cli::addPaintCommands(app);
   teramind::cli::addAtlasCommand(app);
   teramind::cli::addVersionCommand(app);
+  std::string commandLine = "teramind";
+  for (int i = 1; i < argc; ++i) commandLine += std::string(" ") + argv[i];
+  teramind::cli::addModelCommands(app, commandLine);
+  teramind::cli::addEvaluateCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -52,10 +52,14 @@ ModelConfig namedModelConfig(const std::string& name, int genes) {
       throw std::invalid_argument(
           fmt::format("configuration {} has {} genes, not {}", name, c.genes, genes));
   } else if (name == "demo") {
-    // CPU-trainable: the official structure at 1/4 of the channels, one ResBlock per level,
-    // trained on 8× coarser pixels so a nucleus spans ~10 px of a 64 px patch.
+    // CPU-trainable: the official 32-px patch variant (2×2 gene bins per patch) with 16 base
+    // channels and one ResBlock per level, on 8× coarser pixels (0.87 µm) so a nucleus spans
+    // ~10 px and a 16-px gene bin (13.9 µm) about one cell. 3.8 M parameters for 64 genes.
     c.genes = genes > 0 ? genes : 64;
     c.modelChannels = 16;
+    c.channelMult = {1, 2, 3, 4};
+    c.patchSize = 32;
+    c.geneBinsPerPatch = 2;
     c.resBlocksPerLevel = 1;
     c.embedChannels = 128;
     c.genePyramidChannels = {32, 16, 8};
@@ -65,6 +69,8 @@ ModelConfig namedModelConfig(const std::string& name, int genes) {
     c.genes = genes > 0 ? genes : 8;
     c.modelChannels = 4;
     c.channelMult = {1, 2, 2, 2};
+    c.patchSize = 32;
+    c.geneBinsPerPatch = 2;
     c.resBlocksPerLevel = 1;
     c.embedChannels = 16;
     c.genePyramidChannels = {8, 4, 4};

@@ -1,0 +1,142 @@
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/core.h>
+
+#include "Commands.h"
+#include "ProgressBar.h"
+#include "analysis/ImageSimilarity.h"
+#include "analysis/NucleusCounter.h"
+#include "io/SpatialDataset.h"
+#include "io/VolumeFile.h"
+#include "model/ComputeRuntime.h"
+#include "model/MorphologyModel.h"
+#include "model/MorphologySampler.h"
+#include "model/PairedSection.h"
+
+namespace teramind::cli {
+namespace {
+
+struct EvaluateArguments {
+  std::string weights;
+  std::string data;
+  std::string image;
+  std::uint64_t seed = 0;
+  int steps = 15;
+  double eta = 0;
+  int threads = 0;
+};
+
+GreyImage plane(const GeneratedMorphology& m, int stain, int section) {
+  GreyImage g{m.widthPx, m.heightPx, {}};
+  for (int y = 0; y < m.heightPx; ++y)
+    for (int x = 0; x < m.widthPx; ++x) g.pixels.push_back((m.at(stain, section, y, x) + 1.f) * 127.5f);
+  return g;
+}
+
+GreyImage realPlane(const PairedSection& s, int stain, int z, int y0, int w, int h) {
+  GreyImage g{w, h, {}};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) g.pixels.push_back((s.stain(stain, z, y0 + y, x) + 1.f) * 127.5f);
+  return g;
+}
+
+// Rows of (real | generated) pairs, 8-bit, 4 px white gutters.
+void writeSideBySide(const std::filesystem::path& file, const std::vector<std::pair<GreyImage, GreyImage>>& rows) {
+  const int gap = 4, w = rows[0].first.width, h = rows[0].first.height;
+  const int W = 2 * w + gap, H = int(rows.size()) * h + (int(rows.size()) - 1) * gap;
+  Image3D<std::uint8_t> out({W, H, 1});
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < W; ++x) out(x, y, 0) = 255;
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (int side = 0; side < 2; ++side) {
+      const auto& img = side ? rows[r].second : rows[r].first;
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+          out(side * (w + gap) + x, int(r) * (h + gap) + y, 0) =
+              static_cast<std::uint8_t>(std::clamp(std::lround(img.at(x, y)), 0L, 255L));
+    }
+  writeVolume(file, AnyVolume(std::move(out)));
+}
+
+void runEvaluate(const EvaluateArguments& a) {
+  const auto runtime = configureComputeRuntime(a.threads);
+  const auto model = MorphologyModel::load(a.weights);
+  const auto& c = model.config();
+  std::filesystem::path data = a.data;
+  if (data.empty()) data = bundledDemoDataset();
+  ProgressBar reading("reading");
+  const auto dataset = loadSpatialDataset(data, std::ref(reading));
+  const auto section = preparePairedSection(dataset, c, model.genes());
+  double holdout = 0.25;
+  if (auto it = model.metadata().find("holdout_fraction"); it != model.metadata().end())
+    holdout = std::stod(it->second);
+  const int gb = c.geneBinsPerPatch;
+  const int trainRows = static_cast<int>(std::floor(section.grid.height * (1.0 - holdout)));
+  const int heightBins = (section.grid.height - trainRows) / gb * gb;
+  const int widthBins = section.grid.width / gb * gb;
+  if (heightBins == 0)
+    throw std::invalid_argument(fmt::format("no whole patch row is held out ({} of {} bin rows trained)",
+                                            trainRows, section.grid.height));
+  fmt::print("device: {} ({} threads)\n", runtime.device, runtime.threads);
+  fmt::print("held_out_region: bins x [0, {}) y [{}, {}) = {} x {} px at {} um/px\n", widthBins,
+             trainRows, trainRows + heightBins, widthBins * c.binPixels(), heightBins * c.binPixels(),
+             c.pixelUm);
+  SamplingOptions options;
+  options.seed = a.seed;
+  options.steps = a.steps;
+  options.eta = a.eta;
+  ProgressBar bar("sampling");
+  const auto start = std::chrono::steady_clock::now();
+  const auto generated = sampleRegion(model, section, 0, trainRows, widthBins, heightBins, 0, options,
+                                      [&](int done, int total) { bar(double(done) / total); });
+  fmt::print("sampling_seconds: {:.1f}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  const int minArea = std::max(4, static_cast<int>(std::lround(20.0 / (c.pixelUm * c.pixelUm))));
+  std::vector<std::pair<GreyImage, GreyImage>> rows;
+  for (int s = 0; s < generated.stains; ++s) {
+    double psnrSum = 0, ssimSum = 0;
+    int nucleiReal = 0, nucleiGenerated = 0;
+    for (int z = 0; z < generated.sections; ++z) {
+      const auto real = realPlane(section, s, z, trainRows * c.binPixels(), generated.widthPx, generated.heightPx);
+      const auto fake = plane(generated, s, z);
+      psnrSum += psnr(real, fake, 255.0);
+      ssimSum += ssim(real, fake, 255.0);
+      if (s == 0) {
+        nucleiReal += countNuclei(real, minArea).nuclei;
+        nucleiGenerated += countNuclei(fake, minArea).nuclei;
+      }
+      if (z == 0) rows.emplace_back(real, fake);
+    }
+    const auto& name = section.stainNames[std::size_t(s)];
+    fmt::print("psnr_{}: {:.2f}\n", name, psnrSum / generated.sections);
+    fmt::print("ssim_{}: {:.4f}\n", name, ssimSum / generated.sections);
+    if (s == 0) {
+      fmt::print("nuclei_real: {}\n", nucleiReal);
+      fmt::print("nuclei_generated: {}\n", nucleiGenerated);
+    }
+  }
+  fmt::print("nucleus_min_area_px: {}\n", minArea);
+  if (!a.image.empty()) {
+    writeSideBySide(a.image, rows);
+    fmt::print("image: {} (rows DAPI, PolyT of plane 0; real | generated)\n", a.image);
+  }
+}
+
+}  // namespace
+
+void addEvaluateCommand(CLI::App& app) {
+  auto* model = app.get_subcommand("model");
+  auto* cmd = model->add_subcommand(
+      "evaluate", "Generate the held-out rows of the training data and compare with the real stains");
+  static EvaluateArguments args;
+  cmd->add_option("--weights", args.weights, "model checkpoint (.safetensors)")->required();
+  cmd->add_option("--data", args.data, "spatial dataset with stains (default: the bundled demo)");
+  cmd->add_option("--image", args.image, "write real | generated side by side (PNG)");
+  cmd->add_option("--seed", args.seed, "noise seed")->capture_default_str();
+  cmd->add_option("--steps", args.steps, "DDIM steps")->capture_default_str();
+  cmd->add_option("--eta", args.eta, "DDIM eta")->capture_default_str();
+  cmd->add_option("--threads", args.threads, "CPU threads (default: all cores)");
+  cmd->callback([] { runEvaluate(args); });
+}
+
+}  // namespace teramind::cli

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "model/MorphologyModel.h"
+#include "model/PairedSection.h"
+
+namespace teramind {
+
+struct SamplingOptions {
+  int steps = 15;          // DDIM steps (official: 15)
+  double eta = 0.0;        // 0: deterministic DDIM
+  std::uint64_t seed = 0;  // initial noise (and η noise)
+  bool captureAttention = false;
+};
+
+// Gene × gene attention of the gene-gene block for every patch of the (p+1) × (p+1) input grid
+// at one DDIM timestep.
+struct GeneAttentionCapture {
+  int timestep = 0;
+  int patches = 0, genes = 0;
+  std::vector<float> values;  // [patch][query gene][key gene], rows sum to 1
+};
+
+struct GeneratedMorphology {
+  int widthPx = 0, heightPx = 0, sections = 0, stains = 0;
+  std::vector<float> values;  // [stain][section][y][x], in [−1, 1]
+  std::vector<GeneAttentionCapture> attention;  // one per step when captured, in step order
+  float at(int s, int z, int y, int x) const {
+    return values[((std::size_t(s) * sections + z) * heightPx + y) * widthPx + x];
+  }
+};
+
+// Generates the morphology of bins [bx0, bx0 + widthBins) × [by0, by0 + heightBins) (whole
+// patches) and output planes from z0, as the official inference does for one tile: the region
+// plus a half-patch halo forms a (p+1) × (p+1) patch grid whose half-patch-shifted collage
+// decoder predicts the region's noise at every DDIM step (the original-grid decoder, unused by
+// inference, is skipped). `stepDone` (optional) is told each finished step.
+GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSection& section,
+                                 int bx0, int by0, int widthBins, int heightBins, int z0,
+                                 const SamplingOptions& options,
+                                 const std::function<void(int done, int total)>& stepDone = {});
+
+}  // namespace teramind

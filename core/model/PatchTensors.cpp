@@ -1,0 +1,71 @@
+#include "model/PatchTensors.h"
+
+#include <ATen/autocast_mode.h>
+
+namespace teramind {
+
+DiffusionScheduleTensors::DiffusionScheduleTensors(const ModelConfig& config) : schedule(config) {
+  std::vector<double> a, b;
+  for (int t = 0; t < schedule.timesteps(); ++t) {
+    a.push_back(std::sqrt(schedule.alphaCumprod(t)));
+    b.push_back(std::sqrt(1.0 - schedule.alphaCumprod(t)));
+  }
+  sqrtAlphaCumprod = torch::tensor(a, torch::kFloat64).to(torch::kFloat32);
+  sqrtOneMinusAlphaCumprod = torch::tensor(b, torch::kFloat64).to(torch::kFloat32);
+}
+
+void DiffusionScheduleTensors::to(const torch::Device& device) {
+  sqrtAlphaCumprod = sqrtAlphaCumprod.to(device);
+  sqrtOneMinusAlphaCumprod = sqrtOneMinusAlphaCumprod.to(device);
+}
+
+torch::Tensor DiffusionScheduleTensors::diffuse(const torch::Tensor& x0, const torch::Tensor& t,
+                                                const torch::Tensor& noise) const {
+  std::vector<int64_t> shape(static_cast<std::size_t>(x0.dim()), 1);
+  shape[0] = x0.size(0);
+  return sqrtAlphaCumprod.index_select(0, t).view(shape) * x0 +
+         sqrtOneMinusAlphaCumprod.index_select(0, t).view(shape) * noise;
+}
+
+std::pair<torch::Tensor, torch::Tensor> windowTensors(const ModelWindow& w,
+                                                      const ModelConfig& config, int stains) {
+  const int64_t bp = config.binPixels();
+  auto x = torch::from_blob(const_cast<float*>(w.stains.data()),
+                            {stains, config.outputSections, w.heightBins * bp, w.widthBins * bp},
+                            torch::kFloat32)
+               .clone();
+  auto g = torch::from_blob(const_cast<float*>(w.genes.data()),
+                            {static_cast<int64_t>(w.genes.size() / (std::size_t(config.geneSections) *
+                                                                     w.heightBins * w.widthBins)),
+                             config.geneSections, w.heightBins, w.widthBins},
+                            torch::kFloat32)
+               .clone();
+  return {x, g};
+}
+
+torch::Tensor toPatches(const torch::Tensor& image, int64_t patch) {
+  const int64_t c = image.size(0), z = image.size(1);
+  const int64_t p1 = image.size(2) / patch, p2 = image.size(3) / patch;
+  return image.reshape({c, z, p1, patch, p2, patch})
+      .permute({2, 4, 0, 1, 3, 5})
+      .reshape({p1 * p2, c, z, patch, patch});
+}
+
+torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) {
+  const int64_t c = patches.size(1), z = patches.size(2), h = patches.size(3), w = patches.size(4);
+  return patches.reshape({p1, p2, c, z, h, w}).permute({2, 3, 0, 4, 1, 5}).reshape({c, z, p1 * h, p2 * w});
+}
+
+CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
+  if (!enabled_) return;
+  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  at::autocast::set_enabled(true);
+}
+
+CudaAutocast::~CudaAutocast() {
+  if (!enabled_) return;
+  at::autocast::set_enabled(false);
+  at::autocast::clear_cache();
+}
+
+}  // namespace teramind

@@ -1,0 +1,44 @@
+#pragma once
+
+// Private to the model library: tensor layouts shared by training and sampling.
+
+#include <torch/torch.h>
+
+#include "model/DiffusionSchedule.h"
+#include "model/PairedSection.h"
+
+namespace teramind {
+
+// ᾱ_t on the device, for q(x_t | x_0).
+struct DiffusionScheduleTensors {
+  explicit DiffusionScheduleTensors(const ModelConfig& config);
+  void to(const torch::Device& device);
+  // √ᾱ_t x0 + √(1−ᾱ_t) ε, with t per leading index of x0.
+  torch::Tensor diffuse(const torch::Tensor& x0, const torch::Tensor& t,
+                        const torch::Tensor& noise) const;
+
+  DiffusionSchedule schedule;
+  torch::Tensor sqrtAlphaCumprod, sqrtOneMinusAlphaCumprod;  // float32 [T]
+};
+
+// A window as tensors: stains (S, Z, H, W) and genes (G, Dz, hb, wb).
+std::pair<torch::Tensor, torch::Tensor> windowTensors(const ModelWindow& window,
+                                                      const ModelConfig& config, int stains);
+
+// (C, Z, p1*P, p2*P) → (p1*p2, C, Z, P, P), patches in row-major (p1, p2) order; and back.
+torch::Tensor toPatches(const torch::Tensor& image, int64_t patch);
+torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
+
+// bf16 autocast on CUDA for the guard's lifetime (a no-op when disabled).
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(bool enabled);
+  ~CudaAutocast();
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace teramind
