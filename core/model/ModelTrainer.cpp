@@ -1,5 +1,6 @@
 #include "model/ModelTrainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -230,13 +231,16 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
       const double n = static_cast<double>(s.step + 1);
       const double stepSize = s.options.learningRate / (1 - std::pow(b1, n));
       const double vCorrection = std::sqrt(1 - std::pow(b2, n));
+      // EMA warm-up (1 + n)/(10 + n): without it the average stays mostly the initial weights
+      // for the first few thousand steps (0.999^1000 = 37 %).
+      const double decay = std::min(s.options.emaDecay, (1 + n) / (10 + n));
       for (std::size_t i = 0; i < s.params.size(); ++i) {
         const auto& grad = s.params[i].grad();
         if (!grad.defined()) continue;
         s.adamM[i].mul_(b1).add_(grad, 1 - b1);
         s.adamV[i].mul_(b2).addcmul_(grad, grad, 1 - b2);
         s.params[i].addcdiv_(s.adamM[i], s.adamV[i].sqrt().div_(vCorrection).add_(eps), -stepSize);
-        s.ema[i].mul_(s.options.emaDecay).add_(s.params[i], 1 - s.options.emaDecay);
+        s.ema[i].mul_(decay).add_(s.params[i], 1 - decay);
       }
     }
     ++s.step;

@@ -15,7 +15,7 @@ struct TrainingOptions {
   int batch = 4;              // 2 × 2-patch windows per step
   double learningRate = 2e-5;
   double gradientClip = 1.0;
-  double emaDecay = 0.9999;
+  double emaDecay = 0.9999;  // with warm-up min(decay, (1 + n) / (10 + n)) at step n
   std::uint64_t seed = 0;
   std::int64_t checkpointEvery = 100;
   std::filesystem::path statePath;  // full training state, for resuming

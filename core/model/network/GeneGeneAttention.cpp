@@ -1,5 +1,7 @@
 #include "model/network/GeneGeneAttention.h"
 
+#include "model/network/FlopCounter.h"
+
 namespace teramind::network {
 
 GeneGeneAttentionImpl::GeneGeneAttentionImpl(int64_t genes, int64_t geneSections,
@@ -19,7 +21,7 @@ torch::Tensor GeneGeneAttentionImpl::forward(const torch::Tensor& genes, torch::
   auto tokens = genes.reshape({shape[0], shape[1], -1});
   auto h = attn_->forward(tokens, {}, weights);
   h = mlp_->forward(norm2_->forward(h));
-  return downZ_->forward(h.reshape(shape));
+  return counted(downZ_, h.reshape(shape));
 }
 
 }  // namespace teramind::network

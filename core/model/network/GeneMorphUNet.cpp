@@ -1,5 +1,7 @@
 #include "model/network/GeneMorphUNet.h"
 
+#include "model/network/FlopCounter.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -151,7 +153,7 @@ GeneMorphUNetImpl::GeneMorphUNetImpl(const ModelConfig& config) : config_(config
 
 torch::Tensor GeneMorphUNetImpl::embedTime(const torch::Tensor& t, int64_t repeat) {
   auto e = timestepEmbedding(t.repeat_interleave(repeat), config_.modelChannels);
-  return timeOut_->forward(torch::silu(timeIn_->forward(e)));
+  return counted(timeOut_, torch::silu(counted(timeIn_, e)));
 }
 
 std::vector<torch::Tensor> GeneMorphUNetImpl::geneFeatures(const torch::Tensor& genes,
@@ -159,7 +161,7 @@ std::vector<torch::Tensor> GeneMorphUNetImpl::geneFeatures(const torch::Tensor& 
   std::vector<torch::Tensor> features;
   features.push_back(upsampleInPlane(geneGene_->forward(genes, geneAttention)));
   for (auto& conv : genePyramid_)
-    features.push_back(upsampleInPlane(conv->forward(torch::silu(features.back()))));
+    features.push_back(upsampleInPlane(counted(conv, torch::silu(features.back()))));
   return features;
 }
 
@@ -175,7 +177,7 @@ GeneMorphUNetImpl::Encoded GeneMorphUNetImpl::encode(const torch::Tensor& x,
     for (size_t j = 0; j < encoderLevels_[level].size(); ++j) {
       auto& step = encoderLevels_[level][j];
       if (step.stem) {
-        h = step.stem->forward(h);
+        h = counted(step.stem, h);
       } else if (j == 0) {  // the down-sampling ResBlock opening a level takes no genes
         h = step.res->forward(h, emb);
       } else {
@@ -211,7 +213,7 @@ torch::Tensor GeneMorphUNetImpl::decode(torch::Tensor h,
       if (step.upsample) h = step.upsample->forward(h, emb);
     }
   }
-  return outConv_->forward(torch::silu(outNorm_->forward(h)));
+  return counted(outConv_, torch::silu(outNorm_->forward(h)));
 }
 
 GeneMorphUNetImpl::Output GeneMorphUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t,

@@ -1,5 +1,7 @@
 #include "model/network/ResBlock.h"
 
+#include "model/network/FlopCounter.h"
+
 namespace teramind::network {
 
 namespace F = torch::nn::functional;
@@ -46,13 +48,13 @@ torch::Tensor ResBlockImpl::resample(const torch::Tensor& x) const {
 }
 
 torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& emb) {
-  auto h = inConv_->forward(resample(torch::silu(inNorm_->forward(x))));
-  auto scaleShift = embLinear_->forward(torch::silu(emb)).to(h.scalar_type());
+  auto h = counted(inConv_, resample(torch::silu(inNorm_->forward(x))));
+  auto scaleShift = counted(embLinear_, torch::silu(emb)).to(h.scalar_type());
   auto chunks = scaleShift.view({scaleShift.size(0), scaleShift.size(1), 1, 1, 1}).chunk(2, 1);
   h = outNorm_->forward(h) * (1 + chunks[0]) + chunks[1];
-  h = outConv_->forward(dropout_->forward(torch::silu(h)));
+  h = counted(outConv_, dropout_->forward(torch::silu(h)));
   auto skip = resample(x);
-  if (skip_) skip = skip_->forward(skip);
+  if (skip_) skip = counted(skip_, skip);
   return skip + h;
 }
 

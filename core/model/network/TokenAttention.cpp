@@ -1,5 +1,7 @@
 #include "model/network/TokenAttention.h"
 
+#include "model/network/FlopCounter.h"
+
 #include <cmath>
 
 namespace teramind::network {
@@ -18,9 +20,9 @@ TokenAttentionImpl::Projected TokenAttentionImpl::project(const torch::Tensor& x
                                                           const torch::Tensor& source) {
   const auto& kv = source.defined() ? source : x;
   Projected p;
-  p.q = q_->forward(x);
-  p.k = k_ ? k_->forward(kv) : p.q;
-  p.v = v_->forward(kv);
+  p.q = counted(q_, x);
+  p.k = k_ ? counted(k_, kv) : p.q;
+  p.v = counted(v_, kv);
   return p;
 }
 
@@ -38,13 +40,17 @@ torch::Tensor TokenAttentionImpl::forward(const torch::Tensor& x, const torch::T
   return output(attend(project(x, source), weights));
 }
 
+torch::Tensor TokenAttentionImpl::output(const torch::Tensor& attended) {
+  return counted(proj_, attended);
+}
+
 TokenMlpImpl::TokenMlpImpl(int64_t dim, int64_t hidden) {
   fc1_ = register_module("fc1", torch::nn::Linear(dim, hidden));
   fc2_ = register_module("fc2", torch::nn::Linear(hidden, dim));
 }
 
 torch::Tensor TokenMlpImpl::forward(const torch::Tensor& x) {
-  return fc2_->forward(torch::gelu(fc1_->forward(x), "tanh"));
+  return counted(fc2_, torch::gelu(counted(fc1_, x), "tanh"));
 }
 
 }  // namespace teramind::network

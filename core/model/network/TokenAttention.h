@@ -22,7 +22,7 @@ class TokenAttentionImpl : public torch::nn::Module {
   };
   Projected project(const torch::Tensor& x, const torch::Tensor& source);
   torch::Tensor attend(const Projected& p, torch::Tensor* weights = nullptr);
-  torch::Tensor output(const torch::Tensor& attended) { return proj_->forward(attended); }
+  torch::Tensor output(const torch::Tensor& attended);
 
  private:
   double scale_;
