@@ -98,6 +98,9 @@ void runTrain(TrainArguments a) {
   a.options.modelPath = a.out;
   a.options.statePath = a.state.empty() ? std::filesystem::path(a.out).replace_extension(".state.safetensors")
                                         : std::filesystem::path(a.state);
+  // Fail now, not after hours of training, when an output cannot be written.
+  for (const auto& file : {a.options.modelPath, a.options.statePath})
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   MorphologyModel model(config, genes, a.options.seed);
   model.metadata()["training_command"] = a.commandLine;
   model.metadata()["training_data"] = data.string();

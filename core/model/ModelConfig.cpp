@@ -73,6 +73,7 @@ ModelConfig namedModelConfig(const std::string& name, int genes) {
     c.geneBinsPerPatch = 2;
     c.resBlocksPerLevel = 1;
     c.embedChannels = 16;
+    c.pixelUm = 0.8684;
     c.genePyramidChannels = {8, 4, 4};
     c.dropout = 0.f;
   } else {
