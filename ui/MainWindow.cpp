@@ -43,7 +43,9 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
 
   selection_ = new QLabel(this);
   datasetLabel_ = new QLabel(this);
+  modelLabel_ = new QLabel(this);
   statusBar()->addPermanentWidget(datasetLabel_);
+  statusBar()->addPermanentWidget(modelLabel_);
   statusBar()->addPermanentWidget(selection_);
   buildMenus();
   updateStatus();
@@ -87,6 +89,32 @@ void MainWindow::buildMenus() {
   view->addAction(tr("Go to &section"), QKeySequence(Qt::Key_S), this, [this] {
     scene_->focusSection();
     viewport_->requestRender();
+  });
+
+  auto* modelMenu = menuBar()->addMenu(tr("&Model"));
+  modelMenu->addAction(tr("&About the model…"), this, [this] {
+    if (!model_) {
+      QMessageBox::information(this, tr("Model"), tr("No model is loaded."));
+      return;
+    }
+    const auto& c = model_->config();
+    QString text = tr("<b>%1</b>: gm-UNet with the 3D gene-gene block<br>"
+                      "%L2 parameters · %3 genes · %4 base channels<br>"
+                      "patch %5 px × %6 sections × %7 stains at %8 µm/px<br>"
+                      "gene bins %9 px")
+                       .arg(QString::fromStdString(c.name))
+                       .arg(model_->parameterCount())
+                       .arg(c.genes)
+                       .arg(c.modelChannels)
+                       .arg(c.patchSize)
+                       .arg(c.outputSections)
+                       .arg(c.stains)
+                       .arg(c.pixelUm)
+                       .arg(c.binPixels());
+    const auto& meta = model_->metadata();
+    if (auto it = meta.find("training_command"); it != meta.end())
+      text += tr("<br>trained with <tt>%1</tt>").arg(QString::fromStdString(it->second).toHtmlEscaped());
+    QMessageBox::information(this, tr("Model"), text);
   });
 }
 
@@ -139,6 +167,19 @@ void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
     }
   }
   viewport_->requestRender();
+}
+
+void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model) {
+  model_ = std::move(model);
+  modelLabel_->clear();
+  if (!model_) return;
+  const auto& c = model_->config();
+  QString text = tr("model %1 · %2 M parameters · %3 genes")
+                     .arg(QString::fromStdString(c.name))
+                     .arg(double(model_->parameterCount()) / 1e6, 0, 'f', 1)
+                     .arg(c.genes);
+  if (model_->trainingStep() > 0) text += tr(" · %1 steps").arg(model_->trainingStep());
+  modelLabel_->setText(text);
 }
 
 void MainWindow::updateStatus() {

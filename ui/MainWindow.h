@@ -5,6 +5,7 @@
 
 #include "atlas/Atlas.h"
 #include "io/SpatialDataset.h"
+#include "model/MorphologyModel.h"
 
 class QLabel;
 class QLineEdit;
@@ -35,6 +36,9 @@ class MainWindow : public QMainWindow {
   // the status bar; nullptr clears it.
   void showDataset(std::shared_ptr<const SpatialDataset> dataset);
   const SpatialDataset* dataset() const { return dataset_.get(); }
+  // The diffusion model jobs will use; named in the status bar, described by Model → About.
+  void setModel(std::shared_ptr<const MorphologyModel> model);
+  const MorphologyModel* model() const { return model_.get(); }
 
  private:
   void buildMenus();
@@ -43,6 +47,8 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<const Atlas> atlas_;
   std::shared_ptr<const SpatialDataset> dataset_;
   QLabel* datasetLabel_ = nullptr;
+  std::shared_ptr<const MorphologyModel> model_;
+  QLabel* modelLabel_ = nullptr;
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
   QLineEdit* search_ = nullptr;

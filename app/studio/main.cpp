@@ -47,8 +47,12 @@ int main(int argc, char** argv) {
       QStringLiteral("PATH"));
   QCommandLineOption noDatasetOption(QStringLiteral("no-dataset"),
                                      QStringLiteral("Open the atlas only"));
+  QCommandLineOption modelOption(
+      QStringLiteral("model"),
+      QStringLiteral("Diffusion model checkpoint (default: the bundled demo model)"),
+      QStringLiteral("FILE"));
   parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
-                     noDatasetOption});
+                     noDatasetOption, modelOption});
   parser.process(app);
 
   std::shared_ptr<const teramind::Atlas> atlas;
@@ -82,6 +86,17 @@ int main(int argc, char** argv) {
                               QString::fromStdString(e.what()));
       return 1;
     }
+  }
+  try {
+    const std::filesystem::path path =
+        parser.isSet(modelOption) ? std::filesystem::path(parser.value(modelOption).toStdString())
+                                  : teramind::bundledDemoModel();
+    window.setModel(std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)));
+  } catch (const std::exception& e) {
+    // The studio stays useful without a model; generation needs one.
+    std::fprintf(stderr, "teramind-studio: warning: no model: %s\n", e.what());
+    if (parser.isSet(modelOption) && !parser.isSet(screenshotOption))
+      QMessageBox::warning(nullptr, QStringLiteral("Cannot open the model"), QString::fromStdString(e.what()));
   }
   if (parser.isSet(selectOption) && !window.selectStructure(parser.value(selectOption))) {
     std::fprintf(stderr, "teramind-studio: error: unknown structure '%s'\n",

@@ -61,7 +61,7 @@ void writeSideBySide(const std::filesystem::path& file, const std::vector<std::p
 
 void runEvaluate(const EvaluateArguments& a) {
   const auto runtime = configureComputeRuntime(a.threads);
-  const auto model = MorphologyModel::load(a.weights);
+  const auto model = MorphologyModel::load(a.weights.empty() ? bundledDemoModel() : std::filesystem::path(a.weights));
   const auto& c = model.config();
   std::filesystem::path data = a.data;
   if (data.empty()) data = bundledDemoDataset();
@@ -129,7 +129,7 @@ void addEvaluateCommand(CLI::App& app) {
   auto* cmd = model->add_subcommand(
       "evaluate", "Generate the held-out rows of the training data and compare with the real stains");
   static EvaluateArguments args;
-  cmd->add_option("--weights", args.weights, "model checkpoint (.safetensors)")->required();
+  cmd->add_option("--weights", args.weights, "model checkpoint (default: the bundled demo model)");
   cmd->add_option("--data", args.data, "spatial dataset with stains (default: the bundled demo)");
   cmd->add_option("--image", args.image, "write real | generated side by side (PNG)");
   cmd->add_option("--seed", args.seed, "noise seed")->capture_default_str();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/FileError.h"
+#include "common/ResourceLocator.h"
 #include "model/MorphologyModelImpl.h"
 
 namespace teramind {
@@ -141,5 +142,7 @@ std::int64_t MorphologyModel::trainingStep() const {
   auto it = impl_->metadata.find("step");
   return it == impl_->metadata.end() ? 0 : std::stoll(it->second);
 }
+
+std::filesystem::path bundledDemoModel() { return resourceDirectory() / "models" / "demo.safetensors"; }
 
 }  // namespace teramind

@@ -47,4 +47,7 @@ class MorphologyModel {
   std::shared_ptr<Impl> impl_;
 };
 
+// The demo model shipped in resources/models/ (trained on the bundled Vizgen crop).
+std::filesystem::path bundledDemoModel();
+
 }  // namespace teramind
