@@ -26,16 +26,22 @@ double seconds(const std::chrono::steady_clock::time_point& start) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T]\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T]\n");
     return 2;
   }
   const std::string name = argv[1];
   int grid = 2, trainBatch = 1, repeat = 3, threads = 0;
   for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--grid")) grid = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--train-batch")) trainBatch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeat")) repeat = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--grid"))
+      grid = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--train-batch"))
+      trainBatch = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--repeat"))
+      repeat = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads"))
+      threads = std::atoi(argv[i + 1]);
   }
   const auto runtime = configureComputeRuntime(threads);
   const auto config = namedModelConfig(name);
@@ -46,9 +52,12 @@ int main(int argc, char** argv) {
   int64_t parameters = 0;
   for (auto& p : net->parameters()) parameters += p.numel();
   const int64_t P = config.patchSize, gb = config.geneBinsPerPatch;
-  auto patches = [&](int64_t n) { return torch::randn({n, config.stains, config.outputSections, P, P}, device); };
+  auto patches = [&](int64_t n) {
+    return torch::randn({n, config.stains, config.outputSections, P, P}, device);
+  };
   auto genes = [&](int64_t n) {
-    return torch::poisson(torch::full({n, config.genes, config.geneSections, gb, gb}, 2.0)).to(device);
+    return torch::poisson(torch::full({n, config.genes, config.geneSections, gb, gb}, 2.0))
+        .to(device);
   };
   auto t = torch::tensor({500}, torch::kLong).to(device);
 
@@ -87,7 +96,8 @@ int main(int argc, char** argv) {
     if (device.is_cuda()) torch::cuda::synchronize();
     const double s = seconds(start) / repeat;
     const double voxels = double(out) * P * P * config.outputSections * config.stains;
-    fmt::print("inference_grid: {}x{} input patches -> {}x{} output patches\n", grid + 1, grid + 1, grid, grid);
+    fmt::print("inference_grid: {}x{} input patches -> {}x{} output patches\n", grid + 1, grid + 1,
+               grid, grid);
     fmt::print("inference_seconds_per_step: {:.3f}\n", s);
     fmt::print("inference_output_patches_per_s: {:.3f}\n", out / s);
     fmt::print("inference_output_voxels_per_s: {:.3e}\n", voxels / s);
@@ -115,7 +125,8 @@ int main(int argc, char** argv) {
     fmt::print("train_batch: {} windows ({} patches)\n", trainBatch, n);
     fmt::print("train_seconds_per_step: {:.3f}\n", s);
     fmt::print("train_patches_per_s: {:.3f}\n", n / s);
-    fmt::print("train_voxels_per_s: {:.3e}\n", double(n) * P * P * config.outputSections * config.stains / s);
+    fmt::print("train_voxels_per_s: {:.3e}\n",
+               double(n) * P * P * config.outputSections * config.stains / s);
   }
   return 0;
 }

@@ -113,7 +113,8 @@ void MainWindow::buildMenus() {
                        .arg(c.binPixels());
     const auto& meta = model_->metadata();
     if (auto it = meta.find("training_command"); it != meta.end())
-      text += tr("<br>trained with <tt>%1</tt>").arg(QString::fromStdString(it->second).toHtmlEscaped());
+      text += tr("<br>trained with <tt>%1</tt>")
+                  .arg(QString::fromStdString(it->second).toHtmlEscaped());
     QMessageBox::information(this, tr("Model"), text);
   });
 }

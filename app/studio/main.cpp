@@ -91,12 +91,14 @@ int main(int argc, char** argv) {
     const std::filesystem::path path =
         parser.isSet(modelOption) ? std::filesystem::path(parser.value(modelOption).toStdString())
                                   : teramind::bundledDemoModel();
-    window.setModel(std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)));
+    window.setModel(
+        std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)));
   } catch (const std::exception& e) {
     // The studio stays useful without a model; generation needs one.
     std::fprintf(stderr, "teramind-studio: warning: no model: %s\n", e.what());
     if (parser.isSet(modelOption) && !parser.isSet(screenshotOption))
-      QMessageBox::warning(nullptr, QStringLiteral("Cannot open the model"), QString::fromStdString(e.what()));
+      QMessageBox::warning(nullptr, QStringLiteral("Cannot open the model"),
+                           QString::fromStdString(e.what()));
   }
   if (parser.isSet(selectOption) && !window.selectStructure(parser.value(selectOption))) {
     std::fprintf(stderr, "teramind-studio: error: unknown structure '%s'\n",

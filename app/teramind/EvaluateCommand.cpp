@@ -30,7 +30,8 @@ struct EvaluateArguments {
 GreyImage plane(const GeneratedMorphology& m, int stain, int section) {
   GreyImage g{m.widthPx, m.heightPx, {}};
   for (int y = 0; y < m.heightPx; ++y)
-    for (int x = 0; x < m.widthPx; ++x) g.pixels.push_back((m.at(stain, section, y, x) + 1.f) * 127.5f);
+    for (int x = 0; x < m.widthPx; ++x)
+      g.pixels.push_back((m.at(stain, section, y, x) + 1.f) * 127.5f);
   return g;
 }
 
@@ -42,7 +43,8 @@ GreyImage realPlane(const PairedSection& s, int stain, int z, int y0, int w, int
 }
 
 // Rows of (real | generated) pairs, 8-bit, 4 px white gutters.
-void writeSideBySide(const std::filesystem::path& file, const std::vector<std::pair<GreyImage, GreyImage>>& rows) {
+void writeSideBySide(const std::filesystem::path& file,
+                     const std::vector<std::pair<GreyImage, GreyImage>>& rows) {
   const int gap = 4, w = rows[0].first.width, h = rows[0].first.height;
   const int W = 2 * w + gap, H = int(rows.size()) * h + (int(rows.size()) - 1) * gap;
   Image3D<std::uint8_t> out({W, H, 1});
@@ -61,7 +63,8 @@ void writeSideBySide(const std::filesystem::path& file, const std::vector<std::p
 
 void runEvaluate(const EvaluateArguments& a) {
   const auto runtime = configureComputeRuntime(a.threads);
-  const auto model = MorphologyModel::load(a.weights.empty() ? bundledDemoModel() : std::filesystem::path(a.weights));
+  const auto model = MorphologyModel::load(a.weights.empty() ? bundledDemoModel()
+                                                             : std::filesystem::path(a.weights));
   const auto& c = model.config();
   std::filesystem::path data = a.data;
   if (data.empty()) data = bundledDemoDataset();
@@ -76,28 +79,32 @@ void runEvaluate(const EvaluateArguments& a) {
   const int heightBins = (section.grid.height - trainRows) / gb * gb;
   const int widthBins = section.grid.width / gb * gb;
   if (heightBins == 0)
-    throw std::invalid_argument(fmt::format("no whole patch row is held out ({} of {} bin rows trained)",
-                                            trainRows, section.grid.height));
+    throw std::invalid_argument(
+        fmt::format("no whole patch row is held out ({} of {} bin rows trained)", trainRows,
+                    section.grid.height));
   fmt::print("device: {} ({} threads)\n", runtime.device, runtime.threads);
   fmt::print("held_out_region: bins x [0, {}) y [{}, {}) = {} x {} px at {} um/px\n", widthBins,
-             trainRows, trainRows + heightBins, widthBins * c.binPixels(), heightBins * c.binPixels(),
-             c.pixelUm);
+             trainRows, trainRows + heightBins, widthBins * c.binPixels(),
+             heightBins * c.binPixels(), c.pixelUm);
   SamplingOptions options;
   options.seed = a.seed;
   options.steps = a.steps;
   options.eta = a.eta;
   ProgressBar bar("sampling");
   const auto start = std::chrono::steady_clock::now();
-  const auto generated = sampleRegion(model, section, 0, trainRows, widthBins, heightBins, 0, options,
-                                      [&](int done, int total) { bar(double(done) / total); });
-  fmt::print("sampling_seconds: {:.1f}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  const auto generated =
+      sampleRegion(model, section, 0, trainRows, widthBins, heightBins, 0, options,
+                   [&](int done, int total) { bar(double(done) / total); });
+  fmt::print("sampling_seconds: {:.1f}\n",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   const int minArea = std::max(4, static_cast<int>(std::lround(20.0 / (c.pixelUm * c.pixelUm))));
   std::vector<std::pair<GreyImage, GreyImage>> rows;
   for (int s = 0; s < generated.stains; ++s) {
     double psnrSum = 0, ssimSum = 0;
     int nucleiReal = 0, nucleiGenerated = 0;
     for (int z = 0; z < generated.sections; ++z) {
-      const auto real = realPlane(section, s, z, trainRows * c.binPixels(), generated.widthPx, generated.heightPx);
+      const auto real = realPlane(section, s, z, trainRows * c.binPixels(), generated.widthPx,
+                                  generated.heightPx);
       const auto fake = plane(generated, s, z);
       psnrSum += psnr(real, fake, 255.0);
       ssimSum += ssim(real, fake, 255.0);
@@ -127,7 +134,8 @@ void runEvaluate(const EvaluateArguments& a) {
 void addEvaluateCommand(CLI::App& app) {
   auto* model = app.get_subcommand("model");
   auto* cmd = model->add_subcommand(
-      "evaluate", "Generate the held-out rows of the training data and compare with the real stains");
+      "evaluate",
+      "Generate the held-out rows of the training data and compare with the real stains");
   static EvaluateArguments args;
   cmd->add_option("--weights", args.weights, "model checkpoint (default: the bundled demo model)");
   cmd->add_option("--data", args.data, "spatial dataset with stains (default: the bundled demo)");

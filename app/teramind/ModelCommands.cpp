@@ -17,7 +17,8 @@
 namespace teramind::cli {
 namespace {
 
-void printModel(const ModelConfig& c, std::int64_t parameters, const std::vector<std::string>* genes) {
+void printModel(const ModelConfig& c, std::int64_t parameters,
+                const std::vector<std::string>* genes) {
   fmt::print("config: {}\n", c.name);
   fmt::print("genes: {}\n", c.genes);
   fmt::print("model_channels: {}\n", c.modelChannels);
@@ -53,7 +54,8 @@ void runInfo(const InfoArguments& a) {
     MorphologyModel model(config, genes, 0);
     printModel(config, model.parameterCount(), nullptr);
     if (a.tensors)
-      for (const auto& p : model.parameters()) fmt::print("{} [{}]\n", p.name, fmt::join(p.shape, ", "));
+      for (const auto& p : model.parameters())
+        fmt::print("{} [{}]\n", p.name, fmt::join(p.shape, ", "));
     return;
   }
   const auto model = MorphologyModel::load(a.weights);
@@ -61,7 +63,8 @@ void runInfo(const InfoArguments& a) {
   for (const auto& [k, v] : model.metadata())
     if (k != "format") fmt::print("{}: {}\n", k, v);
   if (a.tensors)
-    for (const auto& p : model.parameters()) fmt::print("{} [{}]\n", p.name, fmt::join(p.shape, ", "));
+    for (const auto& p : model.parameters())
+      fmt::print("{} [{}]\n", p.name, fmt::join(p.shape, ", "));
 }
 
 struct TrainArguments {
@@ -78,7 +81,8 @@ struct TrainArguments {
 
 void runTrain(TrainArguments a) {
   const auto runtime = configureComputeRuntime(a.threads);
-  const std::filesystem::path data = a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data);
+  const std::filesystem::path data =
+      a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data);
   ProgressBar reading("reading");
   const SpatialDataset dataset = loadSpatialDataset(data, std::ref(reading));
   auto config = namedModelConfig(a.config, a.genes);
@@ -96,8 +100,9 @@ void runTrain(TrainArguments a) {
   }
   auto section = std::make_shared<PairedSection>(preparePairedSection(dataset, config, genes));
   a.options.modelPath = a.out;
-  a.options.statePath = a.state.empty() ? std::filesystem::path(a.out).replace_extension(".state.safetensors")
-                                        : std::filesystem::path(a.state);
+  a.options.statePath = a.state.empty()
+                            ? std::filesystem::path(a.out).replace_extension(".state.safetensors")
+                            : std::filesystem::path(a.state);
   // Fail now, not after hours of training, when an output cannot be written.
   for (const auto& file : {a.options.modelPath, a.options.statePath})
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
@@ -110,8 +115,10 @@ void runTrain(TrainArguments a) {
   fmt::print("data: {} ({} x {} bins of {:.3f} um, {} planes, {} x {} px)\n", data.string(),
              section->grid.width, section->grid.height, section->grid.binUm, section->planes(),
              section->widthPx(), section->heightPx());
-  fmt::print("training_rows: {} of {} (the rest held out)\n", trainer.trainingRows(), section->grid.height);
-  fmt::print("config: {} ({} parameters, {} genes)\n", config.name, trainer.model().parameterCount(), config.genes);
+  fmt::print("training_rows: {} of {} (the rest held out)\n", trainer.trainingRows(),
+             section->grid.height);
+  fmt::print("config: {} ({} parameters, {} genes)\n", config.name,
+             trainer.model().parameterCount(), config.genes);
   fmt::print("device: {} ({} threads)\n", runtime.device, runtime.threads);
   if (start > 0) fmt::print("resumed: step {} from {}\n", start, a.options.statePath.string());
   std::fflush(stdout);
@@ -119,8 +126,8 @@ void runTrain(TrainArguments a) {
   const auto t0 = std::chrono::steady_clock::now();
   auto lastLog = t0;
   trainer.run([&](const TrainingProgress& p) {
-    const auto detail = fmt::format("step {}/{} loss {:.4f} {:.2f} steps/s", p.step, p.steps, p.loss,
-                                    p.stepsPerSecond);
+    const auto detail = fmt::format("step {}/{} loss {:.4f} {:.2f} steps/s", p.step, p.steps,
+                                    p.loss, p.stepsPerSecond);
     bar(double(p.step) / double(p.steps), detail);
     const auto now = std::chrono::steady_clock::now();
     if (!bar.drawing() && (now - lastLog > std::chrono::seconds(30) || p.step == p.steps)) {
@@ -130,7 +137,8 @@ void runTrain(TrainArguments a) {
     }
     return true;
   });
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("steps: {}\n", trainer.step());
   fmt::print("training_seconds: {:.1f}\n", seconds);
   fmt::print("model: {}\n", a.out);
@@ -142,7 +150,8 @@ void runTrain(TrainArguments a) {
 void addModelCommands(CLI::App& app, const std::string& commandLine) {
   auto* model = app.add_subcommand("model", "Model configurations and checkpoints");
   model->require_subcommand(1);
-  auto* info = model->add_subcommand("info", "Print a configuration or a checkpoint and its parameter count");
+  auto* info = model->add_subcommand(
+      "info", "Print a configuration or a checkpoint and its parameter count");
   static InfoArguments infoArgs;
   info->add_option("--config", infoArgs.config, "official-229, official-500, demo or tiny");
   info->add_option("--weights", infoArgs.weights, "a .safetensors checkpoint");
@@ -150,25 +159,34 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
   info->add_flag("--tensors", infoArgs.tensors, "list every tensor name and shape");
   info->callback([] { runInfo(infoArgs); });
 
-  auto* train = app.add_subcommand("train", "Train the model on paired transcripts and DAPI/PolyT images");
+  auto* train =
+      app.add_subcommand("train", "Train the model on paired transcripts and DAPI/PolyT images");
   static TrainArguments trainArgs;
   trainArgs.commandLine = commandLine;
-  train->add_option("--data", trainArgs.data, "spatial dataset with stains (default: the bundled demo)");
+  train->add_option("--data", trainArgs.data,
+                    "spatial dataset with stains (default: the bundled demo)");
   train->add_option("--config", trainArgs.config, "model configuration")->capture_default_str();
-  train->add_option("--genes", trainArgs.genes, "panel size: pathway genes, then the most expressed");
-  train->add_option("--panel", trainArgs.panel, "gene panel preset or JSON file instead of --genes");
-  train->add_option("--out", trainArgs.out, "model checkpoint (.safetensors), EMA weights")->required();
-  train->add_option("--state", trainArgs.state, "training state for resuming (default OUT.state.safetensors)");
+  train->add_option("--genes", trainArgs.genes,
+                    "panel size: pathway genes, then the most expressed");
+  train->add_option("--panel", trainArgs.panel,
+                    "gene panel preset or JSON file instead of --genes");
+  train->add_option("--out", trainArgs.out, "model checkpoint (.safetensors), EMA weights")
+      ->required();
+  train->add_option("--state", trainArgs.state,
+                    "training state for resuming (default OUT.state.safetensors)");
   auto& o = trainArgs.options;
   train->add_option("--steps", o.steps, "total optimiser steps")->capture_default_str();
   train->add_option("--batch", o.batch, "2x2-patch windows per step")->capture_default_str();
   train->add_option("--lr", o.learningRate, "Adam learning rate")->capture_default_str();
-  train->add_option("--grad-clip", o.gradientClip, "global gradient-norm clip")->capture_default_str();
+  train->add_option("--grad-clip", o.gradientClip, "global gradient-norm clip")
+      ->capture_default_str();
   train->add_option("--ema", o.emaDecay, "EMA decay")->capture_default_str();
-  train->add_option("--seed", o.seed, "seed of weights, crops, timesteps and noise")->capture_default_str();
+  train->add_option("--seed", o.seed, "seed of weights, crops, timesteps and noise")
+      ->capture_default_str();
   train->add_option("--holdout", o.holdoutFraction, "fraction of bin rows (at the bottom) held out")
       ->capture_default_str();
-  train->add_option("--checkpoint-every", o.checkpointEvery, "steps between checkpoints")->capture_default_str();
+  train->add_option("--checkpoint-every", o.checkpointEvery, "steps between checkpoints")
+      ->capture_default_str();
   train->add_flag("!--no-augment", o.augment, "disable rot90/flip augmentation");
   train->add_option("--threads", trainArgs.threads, "CPU threads (default: all cores)");
   train->callback([] { runTrain(trainArgs); });

@@ -18,7 +18,9 @@ ProgressBar::~ProgressBar() {
   if (enabled_ && lastPercent_ >= 0) fmt::print(stderr, "\n");
 }
 
-void ProgressBar::operator()(double fraction) { (*this)(fraction, std::string()); }
+void ProgressBar::operator()(double fraction) {
+  (*this)(fraction, std::string());
+}
 
 void ProgressBar::operator()(double fraction, const std::string& detail) {
   if (!enabled_) return;

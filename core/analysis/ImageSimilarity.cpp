@@ -35,7 +35,8 @@ double ssim(const GreyImage& a, const GreyImage& b, double range) {
   if (a.width < 2 * radius + 1 || a.height < 2 * radius + 1)
     throw std::invalid_argument("SSIM needs images of at least 11 × 11 pixels");
   double kernel[2 * radius + 1], sum = 0;
-  for (int i = -radius; i <= radius; ++i) sum += kernel[i + radius] = std::exp(-i * i / (2 * sigma * sigma));
+  for (int i = -radius; i <= radius; ++i)
+    sum += kernel[i + radius] = std::exp(-i * i / (2 * sigma * sigma));
   for (double& k : kernel) k /= sum;
   const double c1 = (0.01 * range) * (0.01 * range), c2 = (0.03 * range) * (0.03 * range);
   // Separable Gaussian filtering of a, b, a², b², ab ("valid" positions only).
@@ -63,7 +64,8 @@ double ssim(const GreyImage& a, const GreyImage& b, double range) {
   const auto sab = filter([&](int x, int y) { return double(a.at(x, y)) * b.at(x, y); });
   double total = 0;
   for (std::size_t i = 0; i < ma.size(); ++i) {
-    const double va = saa[i] - ma[i] * ma[i], vb = sbb[i] - mb[i] * mb[i], cov = sab[i] - ma[i] * mb[i];
+    const double va = saa[i] - ma[i] * ma[i], vb = sbb[i] - mb[i] * mb[i],
+                 cov = sab[i] - ma[i] * mb[i];
     total += ((2 * ma[i] * mb[i] + c1) * (2 * cov + c2)) /
              ((ma[i] * ma[i] + mb[i] * mb[i] + c1) * (va + vb + c2));
   }

@@ -12,7 +12,8 @@ NucleusCount countNuclei(const GreyImage& image, int minAreaPx) {
   const auto [lo, hi] = std::minmax_element(image.pixels.begin(), image.pixels.end());
   const double low = *lo, span = std::max(1e-12, double(*hi) - low);
   std::array<double, 256> histogram{};
-  for (float v : image.pixels) histogram[std::min<std::size_t>(255, std::size_t((v - low) / span * 256))] += 1;
+  for (float v : image.pixels)
+    histogram[std::min<std::size_t>(255, std::size_t((v - low) / span * 256))] += 1;
   // Otsu: maximise the between-class variance.
   const double total = double(image.pixels.size());
   double sumAll = 0;

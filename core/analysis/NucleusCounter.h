@@ -6,8 +6,8 @@ namespace teramind {
 
 struct NucleusCount {
   int nuclei = 0;
-  double threshold = 0;     // Otsu threshold used
-  double meanAreaPx = 0;    // mean area of the counted objects
+  double threshold = 0;   // Otsu threshold used
+  double meanAreaPx = 0;  // mean area of the counted objects
 };
 
 // Counts nuclei in a DAPI image: Otsu threshold over 256 levels between the image's min and

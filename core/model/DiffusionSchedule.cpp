@@ -34,7 +34,7 @@ std::vector<int> DiffusionSchedule::ddimTimesteps(int steps) const {
 }
 
 DiffusionSchedule::StepCoefficients DiffusionSchedule::ddimStep(int t, int previous,
-                                                               double eta) const {
+                                                                double eta) const {
   const double a = alphaCumprod(t);
   const double aPrev = previous < 0 ? 1.0 : alphaCumprod(previous);
   StepCoefficients c;

@@ -24,11 +24,11 @@ class DiffusionSchedule {
   // One DDIM update from timestep t to `previous` (−1 for the end of the chain) given the
   // model's noise prediction. x0 is clipped to [−1, 1] and ε re-derived from it.
   struct StepCoefficients {
-    double sqrtRecipAlpha;     // √(1/ᾱ_t)
-    double sqrtRecipM1Alpha;   // √(1/ᾱ_t − 1)
-    double sqrtAlphaPrev;      // √ᾱ_prev
-    double epsScale;           // √(1 − ᾱ_prev − σ²)
-    double sigma;              // η √((1−ᾱ_prev)/(1−ᾱ_t)) √(1 − ᾱ_t/ᾱ_prev)
+    double sqrtRecipAlpha;    // √(1/ᾱ_t)
+    double sqrtRecipM1Alpha;  // √(1/ᾱ_t − 1)
+    double sqrtAlphaPrev;     // √ᾱ_prev
+    double epsScale;          // √(1 − ᾱ_prev − σ²)
+    double sigma;             // η √((1−ᾱ_prev)/(1−ᾱ_t)) √(1 − ᾱ_t/ᾱ_prev)
   };
   StepCoefficients ddimStep(int t, int previous, double eta) const;
 

@@ -10,11 +10,11 @@ namespace teramind {
 // keep its structure with fewer channels so it trains on a CPU.
 struct ModelConfig {
   std::string name = "custom";
-  int genes = 229;                       // tokens of the gene-gene block (rna_num)
-  int modelChannels = 64;                // base channels of the UNet
+  int genes = 229;         // tokens of the gene-gene block (rna_num)
+  int modelChannels = 64;  // base channels of the UNet
   std::vector<int> channelMult{1, 2, 4, 8};
   int resBlocksPerLevel = 2;
-  int embedChannels = 512;               // time embedding
+  int embedChannels = 512;                    // time embedding
   std::vector<int> attentionResolutions{16};  // in-plane sizes with gene-conditioned attention
   // Gene feature channels at the levels above the deepest one, deep to shallow (the deepest
   // level gets the gene-gene block's `genes` channels).
@@ -26,7 +26,7 @@ struct ModelConfig {
   int stains = 2;            // DAPI, PolyT
   int attentionWindows = 2;  // windows per axis in the gene-conditioned attention
   float dropout = 0.1f;
-  double pixelUm = 0.108;    // in-plane pixel the model was trained at
+  double pixelUm = 0.108;  // in-plane pixel the model was trained at
   // Diffusion (DDPM, linear beta, epsilon prediction).
   int timesteps = 1000;
   double betaStart = 1e-4;

@@ -38,8 +38,7 @@ struct ModelTrainer::State {
   DiffusionScheduleTensors schedule;
 
   State(MorphologyModel m, std::shared_ptr<const PairedSection> d, TrainingOptions o)
-      : model(std::move(m)), data(std::move(d)), options(std::move(o)),
-        schedule(model.config()) {}
+      : model(std::move(m)), data(std::move(d)), options(std::move(o)), schedule(model.config()) {}
 };
 
 ModelTrainer::ModelTrainer(MorphologyModel model, std::shared_ptr<const PairedSection> data,
@@ -78,8 +77,12 @@ int ModelTrainer::trainingRows() const {
   return static_cast<int>(std::floor(g.height * (1.0 - state_->options.holdoutFraction)));
 }
 
-std::int64_t ModelTrainer::step() const { return state_->step; }
-MorphologyModel& ModelTrainer::model() { return state_->model; }
+std::int64_t ModelTrainer::step() const {
+  return state_->step;
+}
+MorphologyModel& ModelTrainer::model() {
+  return state_->model;
+}
 
 MorphologyModel ModelTrainer::emaModel() const {
   const auto& s = *state_;
@@ -134,7 +137,8 @@ std::int64_t ModelTrainer::resumeIfPossible() {
     throw FileError(file, "was trained with another gene panel");
   if (meta["seed"] != std::to_string(s.options.seed))
     throw FileError(file, "was trained with seed " + meta["seed"] + ", not " +
-                              std::to_string(s.options.seed) + " (resuming would not reproduce it)");
+                              std::to_string(s.options.seed) +
+                              " (resuming would not reproduce it)");
   torch::NoGradGuard noGrad;
   struct Slot {
     const char* prefix;
@@ -192,7 +196,8 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
     for (int b = 0; b < s.options.batch; ++b) {
       const int bx = std::uniform_int_distribution<int>(0, s.data->grid.width - windowBins)(rng);
       const int by = std::uniform_int_distribution<int>(0, rows - windowBins)(rng);
-      const int z0 = std::uniform_int_distribution<int>(0, s.data->planes() - c.outputSections)(rng);
+      const int z0 =
+          std::uniform_int_distribution<int>(0, s.data->planes() - c.outputSections)(rng);
       const int rot = std::uniform_int_distribution<int>(0, 3)(rng);
       const bool flip = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
       auto window = extractWindow(*s.data, c, bx, by, windowBins, windowBins, z0);
@@ -246,7 +251,8 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
     ++s.step;
     lossSinceReport += loss.item<double>();
     ++stepsSinceReport;
-    const bool checkpoint = s.options.checkpointEvery > 0 && s.step % s.options.checkpointEvery == 0;
+    const bool checkpoint =
+        s.options.checkpointEvery > 0 && s.step % s.options.checkpointEvery == 0;
     if (checkpoint) writeCheckpoint();
     if (!emit(s.step == s.options.steps)) {
       if (!checkpoint) writeCheckpoint();

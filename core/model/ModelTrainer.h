@@ -27,7 +27,7 @@ struct TrainingOptions {
 
 struct TrainingProgress {
   std::int64_t step = 0, steps = 0;
-  double loss = 0;           // mean over the steps since the last report
+  double loss = 0;  // mean over the steps since the last report
   double stepsPerSecond = 0;
   std::string device;
 };
@@ -51,7 +51,7 @@ class ModelTrainer {
   void writeCheckpoint() const;
 
   std::int64_t step() const;
-  MorphologyModel& model();       // the trained weights
+  MorphologyModel& model();          // the trained weights
   MorphologyModel emaModel() const;  // the EMA weights, as written to modelPath
   // Rows of bins [0, trainingRows) are sampled; the rest are held out.
   int trainingRows() const;

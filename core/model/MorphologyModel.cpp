@@ -30,7 +30,8 @@ torch::Tensor fromStoredTensor(const StoredTensor& s, const std::string& name,
                                                               {"F64", torch::kFloat64}};
   auto it = types.find(s.dtype);
   if (it == types.end())
-    throw FileError(file, fmt::format("tensor '{}' has dtype {}, not a floating type", name, s.dtype));
+    throw FileError(file,
+                    fmt::format("tensor '{}' has dtype {}, not a floating type", name, s.dtype));
   auto t = torch::empty(s.shape, torch::TensorOptions(it->second));
   std::memcpy(t.data_ptr(), s.bytes.data(), s.bytes.size());
   return t.to(torch::kFloat32);
@@ -46,15 +47,16 @@ void loadParameters(torch::nn::Module& net, const SafetensorsContent& content,
       throw FileError(file, fmt::format("tensor '{}' is missing (the model needs shape [{}])",
                                         prefix + p.key(), fmt::join(p.value().sizes(), ", ")));
     if (it->second.shape != p.value().sizes().vec())
-      throw FileError(file, fmt::format("tensor '{}' has shape [{}], the model needs [{}]",
-                                        prefix + p.key(), fmt::join(it->second.shape, ", "),
-                                        fmt::join(p.value().sizes(), ", ")));
+      throw FileError(
+          file, fmt::format("tensor '{}' has shape [{}], the model needs [{}]", prefix + p.key(),
+                            fmt::join(it->second.shape, ", "), fmt::join(p.value().sizes(), ", ")));
     p.value().copy_(fromStoredTensor(it->second, prefix + p.key(), file));
   }
   if (!exact) return;
   for (const auto& [name, t] : content.tensors)
     if (name.rfind(prefix, 0) == 0 && !params.contains(name.substr(prefix.size())))
-      throw FileError(file, fmt::format("tensor '{}' does not belong to this model configuration", name));
+      throw FileError(file,
+                      fmt::format("tensor '{}' does not belong to this model configuration", name));
 }
 
 MorphologyModel::MorphologyModel(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -91,7 +93,8 @@ MorphologyModel MorphologyModel::load(const std::filesystem::path& file) {
     try {
       genes = nlohmann::json::parse(meta.at("genes")).get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception& e) {
-      throw FileError(file, std::string("metadata 'genes' is not a JSON list of names: ") + e.what());
+      throw FileError(file,
+                      std::string("metadata 'genes' is not a JSON list of names: ") + e.what());
     }
   } else {
     for (int g = 0; g < config.genes; ++g) genes.push_back(fmt::format("gene{}", g));
@@ -112,7 +115,8 @@ MorphologyModel MorphologyModel::load(const std::filesystem::path& file) {
 
 void MorphologyModel::save(const std::filesystem::path& path) const {
   SafetensorsContent content;
-  for (auto& p : impl_->net->named_parameters()) content.tensors[p.key()] = toStoredTensor(p.value());
+  for (auto& p : impl_->net->named_parameters())
+    content.tensors[p.key()] = toStoredTensor(p.value());
   content.metadata = impl_->metadata;
   content.metadata["format"] = "teramind-model";
   content.metadata["config"] = toJson(impl_->config);
@@ -120,8 +124,12 @@ void MorphologyModel::save(const std::filesystem::path& path) const {
   writeSafetensors(path, content);
 }
 
-const ModelConfig& MorphologyModel::config() const { return impl_->config; }
-const std::vector<std::string>& MorphologyModel::genes() const { return impl_->genes; }
+const ModelConfig& MorphologyModel::config() const {
+  return impl_->config;
+}
+const std::vector<std::string>& MorphologyModel::genes() const {
+  return impl_->genes;
+}
 
 std::int64_t MorphologyModel::parameterCount() const {
   std::int64_t n = 0;
@@ -135,14 +143,20 @@ std::vector<ParameterInfo> MorphologyModel::parameters() const {
   return out;
 }
 
-std::map<std::string, std::string>& MorphologyModel::metadata() { return impl_->metadata; }
-const std::map<std::string, std::string>& MorphologyModel::metadata() const { return impl_->metadata; }
+std::map<std::string, std::string>& MorphologyModel::metadata() {
+  return impl_->metadata;
+}
+const std::map<std::string, std::string>& MorphologyModel::metadata() const {
+  return impl_->metadata;
+}
 
 std::int64_t MorphologyModel::trainingStep() const {
   auto it = impl_->metadata.find("step");
   return it == impl_->metadata.end() ? 0 : std::stoll(it->second);
 }
 
-std::filesystem::path bundledDemoModel() { return resourceDirectory() / "models" / "demo.safetensors"; }
+std::filesystem::path bundledDemoModel() {
+  return resourceDirectory() / "models" / "demo.safetensors";
+}
 
 }  // namespace teramind

@@ -18,8 +18,8 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   const auto& c = model.config();
   const int gb = c.geneBinsPerPatch;
   if (widthBins <= 0 || heightBins <= 0 || widthBins % gb || heightBins % gb)
-    throw std::invalid_argument(fmt::format("the region ({} × {} bins) must be whole patches of {} bins",
-                                            widthBins, heightBins, gb));
+    throw std::invalid_argument(fmt::format(
+        "the region ({} × {} bins) must be whole patches of {} bins", widthBins, heightBins, gb));
   if (section.genes != model.genes())
     throw std::invalid_argument("the condition's genes differ from the model's panel");
   const int64_t px = widthBins / gb, py = heightBins / gb, P = c.patchSize, half = P / 2;
@@ -31,12 +31,13 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   torch::NoGradGuard noGrad;
 
   // Gene input of the (p+1) × (p+1) grid: the region plus half a patch each side.
-  const auto window = extractWindow(section, c, bx0 - gb / 2, by0 - gb / 2, widthBins + gb,
-                                    heightBins + gb, z0);
+  const auto window =
+      extractWindow(section, c, bx0 - gb / 2, by0 - gb / 2, widthBins + gb, heightBins + gb, z0);
   auto genes = toPatches(windowTensors(window, c, stains).second, gb).to(device);
 
   auto generator = at::detail::createCPUGenerator(options.seed);
-  auto x = torch::randn({stains, c.outputSections, py * P, px * P}, generator, torch::kFloat32).to(device);
+  auto x = torch::randn({stains, c.outputSections, py * P, px * P}, generator, torch::kFloat32)
+               .to(device);
   const DiffusionSchedule schedule(c);
   const auto timesteps = schedule.ddimTimesteps(options.steps);
   GeneratedMorphology out;
@@ -65,7 +66,8 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
       capture.values.assign(a.data_ptr<float>(), a.data_ptr<float>() + a.numel());
       out.attention.push_back(std::move(capture));
     }
-    if (stepDone) stepDone(static_cast<int>(timesteps.size()) - i, static_cast<int>(timesteps.size()));
+    if (stepDone)
+      stepDone(static_cast<int>(timesteps.size()) - i, static_cast<int>(timesteps.size()));
   }
   auto result = x.to(torch::kCPU).contiguous();
   out.widthPx = static_cast<int>(px * P);

@@ -26,7 +26,7 @@ struct GeneAttentionCapture {
 
 struct GeneratedMorphology {
   int widthPx = 0, heightPx = 0, sections = 0, stains = 0;
-  std::vector<float> values;  // [stain][section][y][x], in [−1, 1]
+  std::vector<float> values;                    // [stain][section][y][x], in [−1, 1]
   std::vector<GeneAttentionCapture> attention;  // one per step when captured, in step order
   float at(int s, int z, int y, int x) const {
     return values[((std::size_t(s) * sections + z) * heightPx + y) * widthPx + x];

@@ -53,9 +53,8 @@ std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int c
   const auto binned = binDataset(dataset, options).condition;
   std::vector<std::size_t> order(binned.geneCount());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
-    return binned.total(a) > binned.total(b);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](auto a, auto b) { return binned.total(a) > binned.total(b); });
   std::vector<std::string> genes;
   for (const auto& r : required)
     if (binned.geneIndex(r) && static_cast<int>(genes.size()) < count) genes.push_back(r);
@@ -93,9 +92,10 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   section.stains.assign(section.stainNames.size() * planes * plane, -1.0f);
   for (std::size_t s = 0; s < section.stainNames.size(); ++s) {
     for (int z = 0; z < planes; ++z) {
-      auto it = std::find_if(dataset.stains.begin(), dataset.stains.end(), [&](const StainImage& im) {
-        return lower(im.stain) == lower(section.stainNames[s]) && im.plane == z;
-      });
+      auto it =
+          std::find_if(dataset.stains.begin(), dataset.stains.end(), [&](const StainImage& im) {
+            return lower(im.stain) == lower(section.stainNames[s]) && im.plane == z;
+          });
       if (it == dataset.stains.end())
         throw FileError(dataset.source, fmt::format("no {} image for plane {} (training needs DAPI "
                                                     "and PolyT on every plane)",
@@ -107,8 +107,8 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   return section;
 }
 
-ModelWindow extractWindow(const PairedSection& section, const ModelConfig& config, int bx0,
-                          int by0, int widthBins, int heightBins, int z0) {
+ModelWindow extractWindow(const PairedSection& section, const ModelConfig& config, int bx0, int by0,
+                          int widthBins, int heightBins, int z0) {
   ModelWindow w;
   w.widthBins = widthBins;
   w.heightBins = heightBins;

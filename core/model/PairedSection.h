@@ -14,12 +14,12 @@ namespace teramind {
 // and the stains resampled (box average) onto the model's pixel grid, aligned so one bin is
 // exactly binPixels × binPixels pixels. This is what training and held-out evaluation crop.
 struct PairedSection {
-  BinGrid grid;                    // gene bins; binUm = binPixels × pixelUm
+  BinGrid grid;  // gene bins; binUm = binPixels × pixelUm
   int binPixels = 16;
   std::vector<std::string> genes;  // channel order (the model's panel)
   std::vector<std::string> stainNames;
-  std::vector<float> stains;       // [stain][plane][y][x], scaled img/127.5 − 1
-  std::vector<float> counts;       // [gene][plane][by][bx], raw sums
+  std::vector<float> stains;  // [stain][plane][y][x], scaled img/127.5 − 1
+  std::vector<float> counts;  // [gene][plane][by][bx], raw sums
 
   int planes() const { return grid.planes; }
   int widthPx() const { return grid.width * binPixels; }
@@ -52,7 +52,7 @@ struct ModelWindow {
   std::vector<float> stains;  // [stain][outputSection][y][x]
   std::vector<float> genes;   // [gene][geneSection][by][bx]
 };
-ModelWindow extractWindow(const PairedSection& section, const ModelConfig& config, int bx0,
-                          int by0, int widthBins, int heightBins, int z0);
+ModelWindow extractWindow(const PairedSection& section, const ModelConfig& config, int bx0, int by0,
+                          int widthBins, int heightBins, int z0);
 
 }  // namespace teramind

@@ -34,12 +34,13 @@ std::pair<torch::Tensor, torch::Tensor> windowTensors(const ModelWindow& w,
                             {stains, config.outputSections, w.heightBins * bp, w.widthBins * bp},
                             torch::kFloat32)
                .clone();
-  auto g = torch::from_blob(const_cast<float*>(w.genes.data()),
-                            {static_cast<int64_t>(w.genes.size() / (std::size_t(config.geneSections) *
-                                                                     w.heightBins * w.widthBins)),
-                             config.geneSections, w.heightBins, w.widthBins},
-                            torch::kFloat32)
-               .clone();
+  auto g =
+      torch::from_blob(const_cast<float*>(w.genes.data()),
+                       {static_cast<int64_t>(w.genes.size() / (std::size_t(config.geneSections) *
+                                                               w.heightBins * w.widthBins)),
+                        config.geneSections, w.heightBins, w.widthBins},
+                       torch::kFloat32)
+          .clone();
   return {x, g};
 }
 
@@ -53,7 +54,9 @@ torch::Tensor toPatches(const torch::Tensor& image, int64_t patch) {
 
 torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) {
   const int64_t c = patches.size(1), z = patches.size(2), h = patches.size(3), w = patches.size(4);
-  return patches.reshape({p1, p2, c, z, h, w}).permute({2, 3, 0, 4, 1, 5}).reshape({c, z, p1 * h, p2 * w});
+  return patches.reshape({p1, p2, c, z, h, w})
+      .permute({2, 3, 0, 4, 1, 5})
+      .reshape({c, z, p1 * h, p2 * w});
 }
 
 CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {

@@ -67,7 +67,8 @@ ParsedHeader parseHeader(std::istream& in, const std::filesystem::path& path,
       t.dtype = entry.at("dtype").get<std::string>();
       t.shape = entry.at("shape").get<std::vector<std::int64_t>>();
       auto off = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
-      if (off.size() != 2) throw FileError(path, "tensor '" + name + "': data_offsets needs 2 values");
+      if (off.size() != 2)
+        throw FileError(path, "tensor '" + name + "': data_offsets needs 2 values");
       begin = off[0];
       end = off[1];
     } catch (const nlohmann::json::exception& e) {
@@ -77,13 +78,15 @@ ParsedHeader parseHeader(std::istream& in, const std::filesystem::path& path,
     if (size == 0) throw FileError(path, "tensor '" + name + "': unknown dtype " + t.dtype);
     std::uint64_t elements = 1;
     for (auto d : t.shape) {
-      if (d < 0 || (d > 0 && elements > std::numeric_limits<std::uint64_t>::max() / std::uint64_t(d)))
+      if (d < 0 ||
+          (d > 0 && elements > std::numeric_limits<std::uint64_t>::max() / std::uint64_t(d)))
         throw FileError(path, "tensor '" + name + "': invalid shape");
       elements *= std::uint64_t(d);
     }
     if (end < begin || end > dataBytes)
-      throw FileError(path, fmt::format("tensor '{}': data_offsets [{}, {}] outside the {} data bytes",
-                                        name, begin, end, dataBytes));
+      throw FileError(
+          path, fmt::format("tensor '{}': data_offsets [{}, {}] outside the {} data bytes", name,
+                            begin, end, dataBytes));
     if (end - begin != elements * std::uint64_t(size))
       throw FileError(path, fmt::format("tensor '{}': {} bytes for {} elements of {}", name,
                                         end - begin, elements, t.dtype));
@@ -134,8 +137,8 @@ std::int64_t StoredTensor::elementCount() const {
 
 int safetensorsDtypeSize(const std::string& dtype) {
   static const std::map<std::string, int> sizes{
-      {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"I32", 4},
-      {"I16", 2}, {"I8", 1},  {"U8", 1},  {"BOOL", 1}, {"U16", 2}, {"U32", 4}, {"U64", 8}};
+      {"F64", 8}, {"F32", 4}, {"F16", 2},  {"BF16", 2}, {"I64", 8}, {"I32", 4}, {"I16", 2},
+      {"I8", 1},  {"U8", 1},  {"BOOL", 1}, {"U16", 2},  {"U32", 4}, {"U64", 8}};
   auto it = sizes.find(dtype);
   return it == sizes.end() ? 0 : it->second;
 }
@@ -145,11 +148,14 @@ void writeSafetensors(const std::filesystem::path& path, const SafetensorsConten
   if (!content.metadata.empty()) header["__metadata__"] = content.metadata;
   std::uint64_t offset = 0;
   for (const auto& [name, t] : content.tensors) {
-    const auto expected = std::uint64_t(t.elementCount()) * std::uint64_t(safetensorsDtypeSize(t.dtype));
+    const auto expected =
+        std::uint64_t(t.elementCount()) * std::uint64_t(safetensorsDtypeSize(t.dtype));
     if (safetensorsDtypeSize(t.dtype) == 0 || expected != t.bytes.size())
       throw FileError(path, "tensor '" + name + "' has " + std::to_string(t.bytes.size()) +
                                 " bytes, not what dtype " + t.dtype + " and its shape need");
-    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.bytes.size()}}};
+    header[name] = {{"dtype", t.dtype},
+                    {"shape", t.shape},
+                    {"data_offsets", {offset, offset + t.bytes.size()}}};
     offset += t.bytes.size();
   }
   std::string text = header.dump();
@@ -157,17 +163,21 @@ void writeSafetensors(const std::filesystem::path& path, const SafetensorsConten
   writeFileAtomically(path, [&](const std::filesystem::path& tmp) {
     std::ofstream out(tmp, std::ios::binary);
     unsigned char len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(std::uint64_t(text.size()) >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      len[i] = static_cast<unsigned char>(std::uint64_t(text.size()) >> (8 * i));
     out.write(reinterpret_cast<const char*>(len), 8);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     for (const auto& [name, t] : content.tensors)
-      out.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
+      out.write(reinterpret_cast<const char*>(t.bytes.data()),
+                static_cast<std::streamsize>(t.bytes.size()));
     out.flush();
     if (!out) throw FileError(path, "write failed (disk full?)");
   });
 }
 
-SafetensorsContent readSafetensors(const std::filesystem::path& path) { return read(path, true); }
+SafetensorsContent readSafetensors(const std::filesystem::path& path) {
+  return read(path, true);
+}
 SafetensorsContent readSafetensorsHeader(const std::filesystem::path& path) {
   return read(path, false);
 }

@@ -14,7 +14,8 @@ GreyImage discs(int w, int h, const std::vector<std::array<int, 3>>& circles) {
   for (auto [cx, cy, r] : circles)
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
-        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r) g.pixels[std::size_t(y) * w + x] = 200.f;
+        if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r)
+          g.pixels[std::size_t(y) * w + x] = 200.f;
   return g;
 }
 

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <QApplication>
 #include <QImage>
+#include <QLabel>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QSurfaceFormat>
 #include <QTest>
 
@@ -45,6 +47,25 @@ TEST(MainWindow, ShowsTheAtlasInItsViewport) {
   EXPECT_LT(qGray(corner), 40);
   const QRgb centre = frame.pixel(frame.width() / 2, frame.height() / 2);
   EXPECT_GT(qGray(centre), qGray(corner) + 15);
+}
+
+TEST(MainWindow, NamesTheLoadedModelInTheStatusBar) {
+  ui::MainWindow window(bundledAtlas());
+  auto config = namedModelConfig("tiny");
+  std::vector<std::string> genes;
+  for (int g = 0; g < config.genes; ++g) genes.push_back("G" + std::to_string(g));
+  auto model = std::make_shared<MorphologyModel>(config, genes, 0);
+  model->metadata()["step"] = "12";
+  window.setModel(model);
+  auto statusText = [&] {
+    QString all;
+    for (auto* label : window.statusBar()->findChildren<QLabel*>()) all += label->text() + "|";
+    return all;
+  };
+  EXPECT_TRUE(statusText().contains("model tiny · 0.1 M parameters · 8 genes · 12 steps"))
+      << statusText().toStdString();
+  window.setModel(nullptr);
+  EXPECT_FALSE(statusText().contains("model tiny"));
 }
 
 TEST(MainWindow, SelectingAStructureHighlightsItInItsColour) {

@@ -26,7 +26,8 @@ std::vector<std::uint8_t> fileBytes(const std::filesystem::path& p) {
 }
 
 void writeBytes(const std::filesystem::path& p, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
 }
 
 std::string errorOf(const std::function<void()>& f) {
@@ -79,7 +80,8 @@ TEST(Safetensors, RejectsDamagedFilesNamingTheProblem) {
   auto truncated = good;
   truncated.resize(good.size() - 3);
   writeBytes(bad, truncated);
-  EXPECT_NE(errorOf([&] { readSafetensors(bad); }).find("outside the 13 data bytes"), std::string::npos);
+  EXPECT_NE(errorOf([&] { readSafetensors(bad); }).find("outside the 13 data bytes"),
+            std::string::npos);
 
   writeBytes(bad, {1, 2, 3});
   EXPECT_NE(errorOf([&] { readSafetensors(bad); }).find("8-byte"), std::string::npos);
@@ -94,7 +96,8 @@ TEST(Safetensors, RejectsDamagedFilesNamingTheProblem) {
     auto t = text;
     t.replace(t.find(from), from.size(), to);
     std::vector<std::uint8_t> out(8, 0);
-    for (int i = 0; i < 8; ++i) out[std::size_t(i)] = std::uint8_t(std::uint64_t(t.size()) >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      out[std::size_t(i)] = std::uint8_t(std::uint64_t(t.size()) >> (8 * i));
     out.insert(out.end(), t.begin(), t.end());
     out.insert(out.end(), good.end() - 16, good.end());
     writeBytes(bad, out);
@@ -103,7 +106,8 @@ TEST(Safetensors, RejectsDamagedFilesNamingTheProblem) {
   EXPECT_NE(replace("F32", "Q99").find("unknown dtype Q99"), std::string::npos);
   EXPECT_NE(replace("[4]", "[5]").find("16 bytes for 5 elements of F32"), std::string::npos);
   EXPECT_NE(replace("{", "[").find("not JSON"), std::string::npos);
-  EXPECT_NE(errorOf([&] { readSafetensors(tempFile("missing.safetensors")); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(errorOf([&] { readSafetensors(tempFile("missing.safetensors")); }).find("cannot open"),
+            std::string::npos);
 }
 
 TEST(ModelCheckpoint, SaveAndLoadAreBitIdentical) {
@@ -122,7 +126,8 @@ TEST(ModelCheckpoint, SaveAndLoadAreBitIdentical) {
   for (auto& p : a) EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
   // Fresh models are deterministic for a seed.
   MorphologyModel again(c, genes, 5);
-  for (auto& p : again.impl().net->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), a[p.key()]));
+  for (auto& p : again.impl().net->named_parameters())
+    EXPECT_TRUE(torch::equal(p.value(), a[p.key()]));
 }
 
 TEST(ModelCheckpoint, LoadingRejectsAMismatchNamingTheTensor) {
@@ -138,22 +143,27 @@ TEST(ModelCheckpoint, LoadingRejectsAMismatchNamingTheTensor) {
   t.bytes.resize(t.bytes.size() / 2);
   writeSafetensors(file, content);
   const auto shapeError = errorOf([&] { MorphologyModel::load(file); });
-  EXPECT_NE(shapeError.find("'out.2.weight' has shape [1, 4, 1, 3, 3]"), std::string::npos) << shapeError;
+  EXPECT_NE(shapeError.find("'out.2.weight' has shape [1, 4, 1, 3, 3]"), std::string::npos)
+      << shapeError;
 
   content = readSafetensors(tempFile("tiny.safetensors"));
   content.tensors.erase("middle_block.1.attn.k.weight");
   writeSafetensors(file, content);
-  EXPECT_NE(errorOf([&] { MorphologyModel::load(file); }).find("'middle_block.1.attn.k.weight' is missing"),
+  EXPECT_NE(errorOf([&] {
+              MorphologyModel::load(file);
+            }).find("'middle_block.1.attn.k.weight' is missing"),
             std::string::npos);
 
   content = readSafetensors(tempFile("tiny.safetensors"));
   content.tensors["extra.weight"] = StoredTensor{"F32", {1}, std::vector<std::uint8_t>(4, 0)};
   writeSafetensors(file, content);
-  EXPECT_NE(errorOf([&] { MorphologyModel::load(file); }).find("'extra.weight' does not belong"), std::string::npos);
+  EXPECT_NE(errorOf([&] { MorphologyModel::load(file); }).find("'extra.weight' does not belong"),
+            std::string::npos);
 
   content.metadata.erase("config");
   writeSafetensors(file, content);
-  EXPECT_NE(errorOf([&] { MorphologyModel::load(file); }).find("no model configuration"), std::string::npos);
+  EXPECT_NE(errorOf([&] { MorphologyModel::load(file); }).find("no model configuration"),
+            std::string::npos);
 }
 
 TEST(ModelTraining, ResumedRunIsBitIdenticalToAnUninterruptedOne) {
@@ -191,7 +201,8 @@ TEST(ModelTraining, ResumedRunIsBitIdenticalToAnUninterruptedOne) {
   // And training moved the weights.
   MorphologyModel fresh(c, data->genes, 9);
   bool moved = false;
-  for (auto& p : fresh.impl().net->named_parameters()) moved |= !torch::equal(p.value(), a[p.key()]);
+  for (auto& p : fresh.impl().net->named_parameters())
+    moved |= !torch::equal(p.value(), a[p.key()]);
   EXPECT_TRUE(moved);
 }
 

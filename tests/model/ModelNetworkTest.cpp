@@ -4,8 +4,8 @@
 
 #include <map>
 
-#include "model/MorphologyModel.h"
 #include "ModelTestSupport.h"
+#include "model/MorphologyModel.h"
 #include "model/PatchTensors.h"
 #include "model/network/GeneMorphUNet.h"
 
@@ -33,7 +33,8 @@ TEST(ModelNetwork, OfficialConfigurationsHaveTheOfficialParameterCounts) {
 // derived by hand from the official constructors at the places each rule shows.
 TEST(ModelNetwork, OfficialTensorNamesAndShapes) {
   for (int genes : {229, 500}) {
-    const auto s = shapes(network::GeneMorphUNet(namedModelConfig(genes == 229 ? "official-229" : "official-500")));
+    const auto s = shapes(
+        network::GeneMorphUNet(namedModelConfig(genes == 229 ? "official-229" : "official-500")));
     const int64_t g = genes;
     const std::map<std::string, std::vector<int64_t>> expected{
         {"time_embed.time_embed.0.weight", {512, 64}},
@@ -100,12 +101,15 @@ TEST(ModelNetwork, ShapesThroughEveryBlock) {
   const std::vector<int64_t> channels{c.genes, 8, 4, 4};
   for (int d = 0; d < 4; ++d) {
     const int64_t size = (P >> 3) << d;
-    EXPECT_EQ(features[d].sizes().vec(), (std::vector<int64_t>{p1 * p2, channels[d], 2, size, size})) << d;
+    EXPECT_EQ(features[d].sizes().vec(),
+              (std::vector<int64_t>{p1 * p2, channels[d], 2, size, size}))
+        << d;
   }
   EXPECT_EQ(attention.sizes().vec(), (std::vector<int64_t>{p1 * p2, c.genes, c.genes}));
   EXPECT_TRUE(torch::allclose(attention.sum(-1), torch::ones({p1 * p2, c.genes}), 1e-5, 1e-5));
   // Keys are the queries, so the logits are symmetric and the diagonal dominates its row.
-  EXPECT_TRUE(torch::all(attention.diagonal(0, 1, 2) >= std::get<0>(attention.max(-1)) - 1e-6).item<bool>());
+  EXPECT_TRUE(torch::all(attention.diagonal(0, 1, 2) >= std::get<0>(attention.max(-1)) - 1e-6)
+                  .item<bool>());
 
   auto x = torch::randn({p1 * p2, c.stains, c.outputSections, P, P});
   auto out = net->forward(x, torch::tensor({500}, torch::kLong), genes, p1, p2, {true, true});
@@ -117,9 +121,11 @@ TEST(ModelNetwork, ShapesThroughEveryBlock) {
   auto h = torch::randn({2, 16, 2, 8, 8});
   EXPECT_EQ(block->forward(h, torch::randn({2, 8, 2, 8, 8})).sizes(), h.sizes());
   network::ResBlock down(16, 16, 32, 0.0, network::ResBlockImpl::Resample::Down);
-  EXPECT_EQ(down->forward(h, torch::randn({2, 32})).sizes().vec(), (std::vector<int64_t>{2, 16, 2, 4, 4}));
+  EXPECT_EQ(down->forward(h, torch::randn({2, 32})).sizes().vec(),
+            (std::vector<int64_t>{2, 16, 2, 4, 4}));
   network::ResBlock up(16, 8, 32, 0.0, network::ResBlockImpl::Resample::Up);
-  EXPECT_EQ(up->forward(h, torch::randn({2, 32})).sizes().vec(), (std::vector<int64_t>{2, 8, 2, 16, 16}));
+  EXPECT_EQ(up->forward(h, torch::randn({2, 32})).sizes().vec(),
+            (std::vector<int64_t>{2, 8, 2, 16, 16}));
 }
 
 TEST(ModelNetwork, CollageIsTheHalfPatchShiftedImage) {
@@ -127,7 +133,9 @@ TEST(ModelNetwork, CollageIsTheHalfPatchShiftedImage) {
   // by half a patch, cut again.
   const int64_t P = 4, p1 = 2, p2 = 3;
   auto image = torch::arange(p1 * P * p2 * P, torch::kFloat32).reshape({1, 1, p1 * P, p2 * P});
-  auto patches = image.reshape({1, 1, p1, P, p2, P}).permute({2, 4, 0, 1, 3, 5}).reshape({p1 * p2, 1, 1, P, P});
+  auto patches = image.reshape({1, 1, p1, P, p2, P})
+                     .permute({2, 4, 0, 1, 3, 5})
+                     .reshape({p1 * p2, 1, 1, P, P});
   auto collage = network::toCollage(patches, p1, p2);
   ASSERT_EQ(collage.size(0), (p1 - 1) * (p2 - 1));
   for (int64_t j = 0; j < p2 - 1; ++j) {
@@ -176,7 +184,8 @@ TEST(ModelNetwork, TinyModelOverfitsOneBatch) {
   double first = 0, last = 0;
   for (int step = 0; step < 250; ++step) {
     auto out = net->forward(xt, t, genes, 2, 2, {true, true});
-    auto loss = torch::mse_loss(out.original, noise) + torch::mse_loss(out.collage, network::toCollage(noise, 2, 2));
+    auto loss = torch::mse_loss(out.original, noise) +
+                torch::mse_loss(out.collage, network::toCollage(noise, 2, 2));
     adam.zero_grad();
     loss.backward();
     adam.step();

@@ -48,7 +48,8 @@ TEST_F(Sampling, DdimWithOneSeedIsBitIdenticalAcrossRuns) {
   const auto b = sampleRegion(model, *section, 2, 2, 4, 2, 0, o);
   EXPECT_EQ(a.widthPx, 4 * config.binPixels());
   EXPECT_EQ(a.heightPx, 2 * config.binPixels());
-  ASSERT_EQ(a.values.size(), std::size_t(config.stains) * config.outputSections * a.widthPx * a.heightPx);
+  ASSERT_EQ(a.values.size(),
+            std::size_t(config.stains) * config.outputSections * a.widthPx * a.heightPx);
   EXPECT_EQ(a.values, b.values);
   for (float v : a.values) ASSERT_TRUE(v >= -1.f && v <= 1.f);
   o.seed = 5;

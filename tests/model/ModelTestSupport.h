@@ -10,8 +10,8 @@ namespace teramind::test {
 
 // A synthetic section for the `tiny` model: genes 0 and 1 mark bright round "nuclei" in DAPI,
 // the others are noise. Deterministic.
-inline std::shared_ptr<PairedSection> syntheticSection(const ModelConfig& c, int widthBins, int heightBins,
-                                                       int planes = 2) {
+inline std::shared_ptr<PairedSection> syntheticSection(const ModelConfig& c, int widthBins,
+                                                       int heightBins, int planes = 2) {
   auto s = std::make_shared<PairedSection>();
   s->grid.width = widthBins;
   s->grid.height = heightBins;
@@ -30,11 +30,13 @@ inline std::shared_ptr<PairedSection> syntheticSection(const ModelConfig& c, int
       for (int bx = 0; bx < widthBins; ++bx) {
         const bool cell = u(rng) < 0.4f;
         for (int g = 0; g < c.genes; ++g) {
-          const float v = g < 2 ? (cell ? 5.f + std::floor(u(rng) * 4) : 0.f) : std::floor(u(rng) * 2);
+          const float v =
+              g < 2 ? (cell ? 5.f + std::floor(u(rng) * 4) : 0.f) : std::floor(u(rng) * 2);
           s->counts[((std::size_t(g) * planes + z) * heightBins + by) * widthBins + bx] = v;
         }
         if (!cell) continue;
-        const float cx = bx * s->binPixels + s->binPixels / 2.f, cy = by * s->binPixels + s->binPixels / 2.f;
+        const float cx = bx * s->binPixels + s->binPixels / 2.f,
+                    cy = by * s->binPixels + s->binPixels / 2.f;
         for (int y = by * s->binPixels; y < (by + 1) * s->binPixels; ++y)
           for (int x = bx * s->binPixels; x < (bx + 1) * s->binPixels; ++x) {
             const float r = std::hypot(x + 0.5f - cx, y + 0.5f - cy);

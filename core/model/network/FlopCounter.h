@@ -17,7 +17,6 @@ class FlopCounter {
   FlopCounter& operator=(const FlopCounter&) = delete;
   double flops() const { return flops_; }
 
-
  private:
   friend torch::Tensor counted(torch::nn::Conv3d, const torch::Tensor&);
   friend torch::Tensor counted(torch::nn::Linear, const torch::Tensor&);

@@ -35,8 +35,8 @@ torch::Tensor GeneConditionedAttentionImpl::fromWindows(const torch::Tensor& t, 
 torch::Tensor GeneConditionedAttentionImpl::forward(const torch::Tensor& x,
                                                     const torch::Tensor& genes) {
   const int64_t n = x.size(0), c = x.size(1), z = x.size(2), h = x.size(3), w = x.size(4);
-  auto tokens = x.flatten(2).transpose(1, 2);       // (N, ZHW, C)
-  auto cond = genes.flatten(2).transpose(1, 2);     // (N, ZHW, Cg)
+  auto tokens = x.flatten(2).transpose(1, 2);    // (N, ZHW, C)
+  auto cond = genes.flatten(2).transpose(1, 2);  // (N, ZHW, Cg)
   auto mod = counted(modulation_, torch::silu(cond)).chunk(7, -1);
   const auto &shiftMsa = mod[0], &scaleMsa = mod[1], &gateMsa = mod[2], &source = mod[3],
              &shiftMlp = mod[4], &scaleMlp = mod[5], &gateMlp = mod[6];

@@ -4,8 +4,8 @@
 
 namespace teramind::network {
 
-GeneGeneAttentionImpl::GeneGeneAttentionImpl(int64_t genes, int64_t geneSections,
-                                             int64_t geneBins, int64_t outputSections) {
+GeneGeneAttentionImpl::GeneGeneAttentionImpl(int64_t genes, int64_t geneSections, int64_t geneBins,
+                                             int64_t outputSections) {
   const int64_t dim = geneSections * geneBins * geneBins;
   attn_ = register_module("attn", TokenAttention(dim, /*keyProjection=*/false));
   norm2_ = register_module("norm2", RmsNorm(dim, RmsNormImpl::Axis::Last));

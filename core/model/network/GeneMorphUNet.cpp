@@ -21,8 +21,7 @@ torch::Tensor timestepEmbedding(const torch::Tensor& t, int64_t dim) {
 }
 
 torch::Tensor toCollage(const torch::Tensor& patches, int64_t p1, int64_t p2) {
-  const int64_t c = patches.size(1), z = patches.size(2), h = patches.size(3),
-                w = patches.size(4);
+  const int64_t c = patches.size(1), z = patches.size(2), h = patches.size(3), w = patches.size(4);
   const int64_t b = patches.size(0) / (p1 * p2);
   auto image = patches.reshape({b, p1, p2, c, z, h, w})
                    .permute({0, 3, 4, 1, 5, 2, 6})
@@ -63,11 +62,11 @@ GeneMorphUNetImpl::GeneMorphUNetImpl(const ModelConfig& config) : config_(config
                   ->register_module("0", GeneGeneAttention(c.genes, c.geneSections,
                                                            c.geneBinsPerPatch, c.outputSections));
   for (int64_t r = 1; r < L; ++r)
-    genePyramid_.push_back(rna->register_module(std::to_string(r), makeGroup())
-                               ->register_module("1", torch::nn::Conv3d(torch::nn::Conv3dOptions(
-                                                                            geneCh[r - 1], geneCh[r],
-                                                                            {1, 3, 3})
-                                                                            .padding({0, 1, 1}))));
+    genePyramid_.push_back(
+        rna->register_module(std::to_string(r), makeGroup())
+            ->register_module(
+                "1", torch::nn::Conv3d(torch::nn::Conv3dOptions(geneCh[r - 1], geneCh[r], {1, 3, 3})
+                                           .padding({0, 1, 1}))));
   auto geneChAtLevel = [&](int64_t level) { return geneCh[L - 1 - level]; };
 
   // Encoder.
@@ -81,8 +80,11 @@ GeneMorphUNetImpl::GeneMorphUNetImpl(const ModelConfig& config) : config_(config
   encoderLevels_.resize(L);
   {
     UNetStep stem;
-    stem.stem = nextGroup(inputs, index)->register_module(
-        "0", torch::nn::Conv3d(torch::nn::Conv3dOptions(c.stains, ch, {1, 3, 3}).padding({0, 1, 1})));
+    stem.stem =
+        nextGroup(inputs, index)
+            ->register_module(
+                "0", torch::nn::Conv3d(
+                         torch::nn::Conv3dOptions(c.stains, ch, {1, 3, 3}).padding({0, 1, 1})));
     encoderLevels_[0].push_back(stem);
     skipCh[0].push_back(ch);
   }
@@ -147,8 +149,9 @@ GeneMorphUNetImpl::GeneMorphUNetImpl(const ModelConfig& config) : config_(config
   auto outGroup = register_module("out", makeGroup());
   outNorm_ = outGroup->register_module("0", RmsNorm(ch, RmsNormImpl::Axis::Channels));
   outConv_ = outGroup->register_module(
-      "2", torch::nn::Conv3d(
-               torch::nn::Conv3dOptions(c.channelMult[0] * mc, c.stains, {1, 3, 3}).padding({0, 1, 1})));
+      "2",
+      torch::nn::Conv3d(
+          torch::nn::Conv3dOptions(c.channelMult[0] * mc, c.stains, {1, 3, 3}).padding({0, 1, 1})));
 }
 
 torch::Tensor GeneMorphUNetImpl::embedTime(const torch::Tensor& t, int64_t repeat) {
@@ -239,7 +242,8 @@ GeneMorphUNetImpl::Output GeneMorphUNetImpl::forward(const torch::Tensor& x, con
     out.collage = decode(toCollage(encoded.h, p1, p2), std::move(skipsShifted), genesShifted,
                          embedTime(t, (p1 - 1) * (p2 - 1)));
   }
-  if (passes.original) out.original = decode(encoded.h, encoded.skips, geneMaps, embedTime(t, p1 * p2));
+  if (passes.original)
+    out.original = decode(encoded.h, encoded.skips, geneMaps, embedTime(t, p1 * p2));
   return out;
 }
 

@@ -40,9 +40,12 @@ ResBlockImpl::ResBlockImpl(int64_t channels, int64_t outChannels, int64_t embedC
 
 torch::Tensor ResBlockImpl::resample(const torch::Tensor& x) const {
   switch (resample_) {
-    case Resample::Up: return upsampleInPlane(x);
-    case Resample::Down: return torch::avg_pool3d(x, {1, 2, 2}, {1, 2, 2});
-    case Resample::None: break;
+    case Resample::Up:
+      return upsampleInPlane(x);
+    case Resample::Down:
+      return torch::avg_pool3d(x, {1, 2, 2}, {1, 2, 2});
+    case Resample::None:
+      break;
   }
   return x;
 }

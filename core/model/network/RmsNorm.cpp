@@ -3,9 +3,8 @@
 namespace teramind::network {
 
 RmsNormImpl::RmsNormImpl(int64_t channels, Axis axis) : axis_(axis) {
-  weight_ = register_parameter("weight", axis == Axis::Last
-                                              ? torch::ones({channels})
-                                              : torch::ones({1, channels, 1, 1}));
+  weight_ = register_parameter(
+      "weight", axis == Axis::Last ? torch::ones({channels}) : torch::ones({1, channels, 1, 1}));
 }
 
 torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
@@ -18,6 +17,8 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   return w * h.to(inputType);
 }
 
-std::shared_ptr<torch::nn::Module> makeGroup() { return std::make_shared<torch::nn::Module>(); }
+std::shared_ptr<torch::nn::Module> makeGroup() {
+  return std::make_shared<torch::nn::Module>();
+}
 
 }  // namespace teramind::network
