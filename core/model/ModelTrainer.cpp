@@ -139,23 +139,10 @@ std::int64_t ModelTrainer::resumeIfPossible() {
     throw FileError(file, "was trained with seed " + meta["seed"] + ", not " +
                               std::to_string(s.options.seed) +
                               " (resuming would not reproduce it)");
-  torch::NoGradGuard noGrad;
-  struct Slot {
-    const char* prefix;
-    std::vector<torch::Tensor>* tensors;
-  };
-  for (Slot slot : {Slot{"model.", &s.params}, Slot{"ema.", &s.ema}, Slot{"adam_m.", &s.adamM},
-                    Slot{"adam_v.", &s.adamV}}) {
-    for (std::size_t i = 0; i < s.names.size(); ++i) {
-      const auto name = slot.prefix + s.names[i];
-      auto it = content.tensors.find(name);
-      if (it == content.tensors.end()) throw FileError(file, "tensor '" + name + "' is missing");
-      auto& target = (*slot.tensors)[i];
-      if (it->second.shape != target.sizes().vec())
-        throw FileError(file, "tensor '" + name + "' has the wrong shape");
-      target.copy_(fromStoredTensor(it->second, name, file));
-    }
-  }
+  loadTensors(s.names, s.params, content, "model.", file);
+  loadTensors(s.names, s.ema, content, "ema.", file);
+  loadTensors(s.names, s.adamM, content, "adam_m.", file);
+  loadTensors(s.names, s.adamV, content, "adam_v.", file);
   s.step = std::stoll(meta.at("step"));
   return s.step;
 }

@@ -1,6 +1,9 @@
 #include "model/MorphologyModel.h"
 
 #include <cstring>
+#include <mutex>
+
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -37,21 +40,35 @@ torch::Tensor fromStoredTensor(const StoredTensor& s, const std::string& name,
   return t.to(torch::kFloat32);
 }
 
+void loadTensors(const std::vector<std::string>& names, std::vector<torch::Tensor>& targets,
+                 const SafetensorsContent& content, const std::string& prefix,
+                 const std::filesystem::path& file) {
+  torch::NoGradGuard noGrad;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto name = prefix + names[i];
+    auto& target = targets.at(i);
+    auto it = content.tensors.find(name);
+    if (it == content.tensors.end())
+      throw FileError(file, fmt::format("tensor '{}' is missing (the model needs shape [{}])", name,
+                                        fmt::join(target.sizes(), ", ")));
+    if (it->second.shape != target.sizes().vec())
+      throw FileError(
+          file, fmt::format("tensor '{}' has shape [{}], the model needs [{}]", name,
+                            fmt::join(it->second.shape, ", "), fmt::join(target.sizes(), ", ")));
+    target.copy_(fromStoredTensor(it->second, name, file));
+  }
+}
+
 void loadParameters(torch::nn::Module& net, const SafetensorsContent& content,
                     const std::string& prefix, const std::filesystem::path& file, bool exact) {
-  torch::NoGradGuard noGrad;
   auto params = net.named_parameters();
+  std::vector<std::string> names;
+  std::vector<torch::Tensor> tensors;
   for (auto& p : params) {
-    auto it = content.tensors.find(prefix + p.key());
-    if (it == content.tensors.end())
-      throw FileError(file, fmt::format("tensor '{}' is missing (the model needs shape [{}])",
-                                        prefix + p.key(), fmt::join(p.value().sizes(), ", ")));
-    if (it->second.shape != p.value().sizes().vec())
-      throw FileError(
-          file, fmt::format("tensor '{}' has shape [{}], the model needs [{}]", prefix + p.key(),
-                            fmt::join(it->second.shape, ", "), fmt::join(p.value().sizes(), ", ")));
-    p.value().copy_(fromStoredTensor(it->second, prefix + p.key(), file));
+    names.push_back(p.key());
+    tensors.push_back(p.value());
   }
+  loadTensors(names, tensors, content, prefix, file);
   if (!exact) return;
   for (const auto& [name, t] : content.tensors)
     if (name.rfind(prefix, 0) == 0 && !params.contains(name.substr(prefix.size())))
@@ -70,8 +87,13 @@ MorphologyModel::MorphologyModel(const ModelConfig& config, std::vector<std::str
                                             config.name, config.genes, genes.size()));
   impl_->config = config;
   impl_->genes = std::move(genes);
-  torch::manual_seed(seed);
+  // Initialise from `seed` without leaving LibTorch's global generator reseeded.
+  auto generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  const auto saved = generator.get_state();
+  generator.set_current_seed(seed);
   impl_->net = network::GeneMorphUNet(config);
+  generator.set_state(saved);
 }
 
 MorphologyModel MorphologyModel::load(const std::filesystem::path& file) {

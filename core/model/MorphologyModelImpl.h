@@ -30,5 +30,9 @@ torch::Tensor fromStoredTensor(const StoredTensor& t, const std::string& name,
 // first missing tensor or shape mismatch (and, when `exact`, the first unexpected tensor).
 void loadParameters(torch::nn::Module& net, const SafetensorsContent& content,
                     const std::string& prefix, const std::filesystem::path& file, bool exact);
+// The same for tensors named names[i] (training state: weights, EMA, Adam moments).
+void loadTensors(const std::vector<std::string>& names, std::vector<torch::Tensor>& targets,
+                 const SafetensorsContent& content, const std::string& prefix,
+                 const std::filesystem::path& file);
 
 }  // namespace teramind
