@@ -87,9 +87,11 @@ MorphologyModel::MorphologyModel(const ModelConfig& config, std::vector<std::str
                                             config.name, config.genes, genes.size()));
   impl_->config = config;
   impl_->genes = std::move(genes);
-  // Initialise from `seed` without leaving LibTorch's global generator reseeded.
+  // Initialise from `seed` without leaving LibTorch's global generator reseeded. The
+  // generator's own mutex cannot be held here: every init draw locks it.
+  static std::mutex constructionMutex;
+  std::lock_guard<std::mutex> lock(constructionMutex);
   auto generator = at::detail::getDefaultCPUGenerator();
-  std::lock_guard<std::mutex> lock(generator.mutex());
   const auto saved = generator.get_state();
   generator.set_current_seed(seed);
   impl_->net = network::GeneMorphUNet(config);
