@@ -9,7 +9,7 @@
 #include <torch/torch.h>
 
 #include "model/MorphologyModel.h"
-#include "model/SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
 #include "model/network/GeneMorphUNet.h"
 
 namespace teramind {

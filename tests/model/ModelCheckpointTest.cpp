@@ -9,7 +9,7 @@
 #include "model/ModelTrainer.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologyModelImpl.h"
-#include "model/SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
 
 namespace teramind {
 namespace {

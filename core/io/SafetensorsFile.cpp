@@ -1,4 +1,4 @@
-#include "model/SafetensorsFile.h"
+#include "io/SafetensorsFile.h"
 
 #include <algorithm>
 #include <fstream>

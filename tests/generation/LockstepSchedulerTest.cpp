@@ -1,0 +1,220 @@
+// The wavefront scheduler against a direct whole-region lock-step, its memory band,
+// snapshots and cancellation, and the job's checkpoints.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <thread>
+
+#include "FakeTileDenoiser.h"
+#include "generation/GenerationJob.h"
+#include "generation/LockstepScheduler.h"
+
+namespace teramind {
+namespace {
+
+using test::FakeTileDenoiser;
+using Tiles = std::map<TileIndex, std::vector<float>>;
+
+// Every tile at every step held at once: the definition the scheduler must match.
+Tiles directLockstep(const TileGrid& grid, FakeTileDenoiser& d, bool naive = false) {
+  const auto s = d.shape();
+  const int T = s.corePixels, h = s.haloPixels, W = s.paddedPixels();
+  Tiles state;
+  for (int r = 0; r < grid.rows(); ++r)
+    for (int c = 0; c < grid.cols(); ++c)
+      if (grid.active(r, c)) {
+        auto& v = state[grid.global(r, c)];
+        v.resize(s.coreValues());
+        d.initialState(grid.global(r, c), v.data());
+      }
+  for (int k = 1; k <= d.steps(); ++k) {
+    Tiles next;
+    for (const auto& [tile, core] : state) {
+      std::vector<float> padded(s.paddedValues(), 0.0f);
+      for (int ch = 0; ch < s.channels; ++ch)
+        for (int py = 0; py < W; ++py)
+          for (int px = 0; px < W; ++px) {
+            const int y = py - h, x = px - h;
+            const int dy = y < 0 ? -1 : (y >= T ? 1 : 0), dx = x < 0 ? -1 : (x >= T ? 1 : 0);
+            if (naive && (dy || dx)) continue;
+            auto it = state.find({tile.row + dy, tile.col + dx});
+            if (it == state.end()) continue;
+            padded[(std::size_t(ch) * W + py) * W + px] =
+                it->second[(std::size_t(ch) * T + (y - dy * T)) * T + (x - dx * T)];
+          }
+      next[tile].resize(s.coreValues());
+      d.step({{tile, k, padded.data(), next[tile].data()}});
+    }
+    state = std::move(next);
+  }
+  return state;
+}
+
+Tiles runScheduler(const TileGrid& grid, FakeTileDenoiser& d, LockstepOptions o = {},
+                   std::size_t* peakBytes = nullptr) {
+  LockstepScheduler scheduler(grid, d, o);
+  Tiles out;
+  LockstepScheduler::FrontCallbacks cb;
+  cb.tileFinished = [&](TileIndex t, const std::vector<float>& core) {
+    EXPECT_FALSE(out.count(t)) << "tile finished twice";
+    out[t] = core;
+  };
+  while (!scheduler.finished()) {
+    EXPECT_TRUE(scheduler.runFront(cb));
+    if (peakBytes) *peakBytes = std::max(*peakBytes, scheduler.residentBytes());
+  }
+  EXPECT_EQ(scheduler.tileStepsDone(), scheduler.tileStepsTotal());
+  return out;
+}
+
+TileGrid gridWithHoles(int rows, int cols) {
+  TileGrid grid(4, -8, 12, cols * 4, rows * 4);  // tile rows from 3, columns from −2
+  grid.setActive(1, 1, false);
+  grid.setActive(rows - 1, 0, false);
+  return grid;
+}
+
+TEST(TileGrid, CoversTheRegionWithGloballyAlignedTiles) {
+  TileGrid g(8, -3, 5, 20, 4);  // bins x −3…16, y 5…8
+  EXPECT_EQ(g.firstCol(), -1);
+  EXPECT_EQ(g.cols(), 4);
+  EXPECT_EQ(g.firstRow(), 0);
+  EXPECT_EQ(g.rows(), 2);
+  EXPECT_EQ(g.activeCount(), 8);
+  EXPECT_TRUE(g.contains({1, 1}));
+  EXPECT_FALSE(g.contains({2, 1}));
+  EXPECT_THROW(TileGrid(8, 0, 0, 0, 4), std::invalid_argument);
+}
+
+TEST(LockstepScheduler, WavefrontEqualsWholeRegionLockstepBitForBit) {
+  const auto grid = gridWithHoles(7, 5);
+  FakeTileDenoiser d(2, 8, 3, 4);
+  const auto expected = directLockstep(grid, d);
+  ASSERT_EQ(expected.size(), 33u);
+  EXPECT_EQ(runScheduler(grid, d), expected);
+  FakeTileDenoiser batched(2, 8, 3, 4, 3);
+  EXPECT_EQ(runScheduler(grid, batched, {false, 3}), expected) << "batches and threads";
+  // The halo really matters: independent tiles differ.
+  EXPECT_NE(directLockstep(grid, d, true), expected);
+}
+
+TEST(LockstepScheduler, NaiveTilesAreIndependent) {
+  const auto grid = gridWithHoles(4, 4);
+  FakeTileDenoiser d(1, 6, 2, 3);
+  const auto naive = runScheduler(grid, d, {true, 2});
+  EXPECT_EQ(naive, directLockstep(grid, d, true));
+  TileGrid single(4, 4 * naive.begin()->first.col, 4 * naive.begin()->first.row, 4, 4);
+  EXPECT_EQ(runScheduler(single, d, {true, 1}).begin()->second, naive.begin()->second);
+}
+
+TEST(LockstepScheduler, MemoryIsABandOfRowsNotTheRegion) {
+  FakeTileDenoiser d(2, 8, 3, 5);
+  std::size_t shortPeak = 0, tallPeak = 0;
+  runScheduler(TileGrid(4, 0, 0, 12, 4 * 20), d, {}, &shortPeak);
+  runScheduler(TileGrid(4, 0, 0, 12, 4 * 400), d, {}, &tallPeak);
+  EXPECT_EQ(shortPeak, tallPeak);
+  // 2 · steps + 2 rows of two versions at most.
+  EXPECT_LE(tallPeak, std::size_t(2 * 5 + 2) * 2 * 3 * d.shape().coreValues() * sizeof(float));
+}
+
+TEST(LockstepScheduler, SnapshotAndCancelledFrontsResumeBitForBit) {
+  const auto grid = gridWithHoles(6, 4);
+  FakeTileDenoiser d(2, 8, 3, 4);
+  const auto expected = runScheduler(grid, d);
+  for (int stopAt : {1, 5, 9, 13}) {
+    Tiles out;
+    LockstepScheduler::FrontCallbacks cb;
+    cb.tileFinished = [&](TileIndex t, const std::vector<float>& core) { out[t] = core; };
+    LockstepScheduler first(grid, d, {});
+    for (int f = 0; f < stopAt; ++f) first.runFront(cb);
+    // A front cancelled half-way leaves a state that is still valid to snapshot.
+    int asked = 0;
+    auto cancelling = cb;
+    cancelling.cancelled = [&] { return ++asked > 2; };
+    const bool ran = first.runFront(cancelling);
+    if (!ran) {
+      EXPECT_EQ(first.nextFront(), stopAt);
+    }
+    LockstepScheduler second(grid, d, {});
+    second.restore(first.snapshot());
+    while (!second.finished()) second.runFront(cb);
+    EXPECT_EQ(out, expected) << "stopped at front " << stopAt;
+  }
+  LockstepScheduler other(gridWithHoles(5, 4), d, {});
+  LockstepScheduler mine(grid, d, {});
+  EXPECT_THROW(mine.restore(other.snapshot()), std::runtime_error);
+}
+
+struct CollectingSink : GeneratedTileSink {
+  Tiles tiles;
+  int writes = 0, flushes = 0;
+  void writeTile(TileIndex t, const std::vector<float>& core) override {
+    EXPECT_FALSE(tiles.count(t)) << "tile written twice: " << t.row << "," << t.col;
+    tiles[t] = core;
+    ++writes;
+  }
+  void flush() override { ++flushes; }
+};
+
+TEST(GenerationJob, CancelledJobResumesFromItsCheckpointWithoutRewritingTiles) {
+  const auto grid = gridWithHoles(6, 4);
+  FakeTileDenoiser d(2, 8, 3, 4);
+  const auto expected = runScheduler(grid, d);
+  const auto checkpoint =
+      std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / "job.checkpoint";
+  std::filesystem::create_directories(checkpoint.parent_path());
+  std::filesystem::remove(checkpoint);
+  GenerationJobOptions o;
+  o.checkpoint = checkpoint;
+  o.fingerprint = "fake 6x4";
+  o.checkpointSeconds = 0;  // after every front
+
+  CollectingSink sink;
+  JobControl control;
+  int live = 0;
+  std::vector<GenerationProgress> seen;
+  {
+    GenerationJob job(grid, d, sink, o);
+    EXPECT_EQ(job.resumeFromCheckpoint(), 0);
+    const auto outcome = job.run(
+        control, [&](const GenerationProgress& p) { seen.push_back(p); },
+        [&](TileIndex, const std::vector<float>&) {
+          if (++live == 9) control.cancel();
+        });
+    EXPECT_EQ(outcome, GenerationJob::Outcome::Cancelled);
+  }
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().tileStepsTotal, 22 * 4);
+  EXPECT_GT(seen.back().etaSeconds, 0);
+  const auto writtenBefore = sink.tiles.size();
+  EXPECT_GE(writtenBefore, 9u);
+
+  GenerationJob resumed(grid, d, sink, o);
+  EXPECT_EQ(resumed.resumeFromCheckpoint(), static_cast<std::int64_t>(writtenBefore));
+  JobControl fresh;
+  EXPECT_EQ(resumed.run(fresh), GenerationJob::Outcome::Finished);
+  EXPECT_EQ(sink.tiles, expected);
+
+  o.fingerprint = "another job";
+  GenerationJob other(grid, d, sink, o);
+  EXPECT_THROW(other.resumeFromCheckpoint(), std::exception);
+}
+
+TEST(GenerationJob, PausedJobWaitsAndCancelEndsThePause) {
+  const auto grid = gridWithHoles(3, 3);
+  FakeTileDenoiser d(1, 4, 2, 2);
+  CollectingSink sink;
+  JobControl control;
+  control.pause();
+  GenerationJob job(grid, d, sink, {});
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(d.calls.load(), 0) << "a paused job must not step";
+    control.cancel();
+  });
+  EXPECT_EQ(job.run(control), GenerationJob::Outcome::Cancelled);
+  canceller.join();
+}
+
+}  // namespace
+}  // namespace teramind
