@@ -15,5 +15,6 @@ void addVersionCommand(CLI::App& app);
 // model info, train; `commandLine` is recorded in trained checkpoints.
 void addModelCommands(CLI::App& app, const std::string& commandLine);
 void addEvaluateCommand(CLI::App& app);  // model evaluate (after addModelCommands)
+void addGenerateCommands(CLI::App& app);  // generate, seams
 
 }  // namespace teramind::cli

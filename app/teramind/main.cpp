@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) commandLine += std::string(" ") + argv[i];
   teramind::cli::addModelCommands(app, commandLine);
   teramind::cli::addEvaluateCommand(app);
+  teramind::cli::addGenerateCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,7 +41,6 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   const DiffusionSchedule schedule(c);
   const auto timesteps = schedule.ddimTimesteps(options.steps);
   GeneratedMorphology out;
-  torch::Tensor x0;
   for (int i = static_cast<int>(timesteps.size()) - 1; i >= 0; --i) {
     const int t = timesteps[std::size_t(i)];
     const auto k = schedule.ddimStep(t, i > 0 ? timesteps[std::size_t(i) - 1] : -1, options.eta);
@@ -52,11 +51,7 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
                             px + 1, {true, false}, options.captureAttention ? &attention : nullptr)
                    .collage;
     eps = fromPatches(eps.to(torch::kFloat32), py, px);
-    x0 = (k.sqrtRecipAlpha * x - k.sqrtRecipM1Alpha * eps).clamp(-1, 1);
-    auto epsClipped = (k.sqrtRecipAlpha * x - x0) / k.sqrtRecipM1Alpha;
-    x = x0 * k.sqrtAlphaPrev + k.epsScale * epsClipped;
-    if (options.eta != 0 && i > 0)
-      x = x + k.sigma * torch::randn(x.sizes(), generator, torch::kFloat32).to(device);
+    x = ddimUpdate(x, eps, k, generator);
     if (options.captureAttention) {
       GeneAttentionCapture capture;
       capture.timestep = t;

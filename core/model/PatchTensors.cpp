@@ -59,6 +59,16 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) 
       .reshape({c, z, p1 * h, p2 * w});
 }
 
+torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
+                         const DiffusionSchedule::StepCoefficients& k, at::Generator& generator) {
+  const auto x0 = (k.sqrtRecipAlpha * x - k.sqrtRecipM1Alpha * eps).clamp(-1, 1);
+  const auto epsClipped = (k.sqrtRecipAlpha * x - x0) / k.sqrtRecipM1Alpha;
+  auto next = x0 * k.sqrtAlphaPrev + k.epsScale * epsClipped;
+  if (k.sigma != 0)
+    next = next + k.sigma * torch::randn(x.sizes(), generator, torch::kFloat32).to(x.device());
+  return next;
+}
+
 CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
   if (!enabled_) return;
   at::autocast::set_autocast_gpu_dtype(at::kBFloat16);

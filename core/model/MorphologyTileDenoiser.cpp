@@ -1,0 +1,99 @@
+#include "model/MorphologyTileDenoiser.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <fmt/core.h>
+
+#include "model/MorphologyModelImpl.h"
+#include "model/PatchTensors.h"
+
+namespace teramind {
+
+MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
+                                               const PairedSection& condition, int z0,
+                                               int tilePatches, const SamplingOptions& options)
+    : model_(model),
+      condition_(condition),
+      z0_(z0),
+      tilePatches_(tilePatches),
+      tileBins_(tilePatches * model.config().geneBinsPerPatch),
+      options_(options) {
+  const auto& c = model.config();
+  if (tilePatches < 1) throw std::invalid_argument("a tile needs at least one patch");
+  if (condition.genes != model.genes())
+    throw std::invalid_argument("the condition's genes differ from the model's panel");
+  shape_ = {c.stains * c.outputSections, tilePatches * c.patchSize, c.patchSize / 2};
+  timesteps_ = DiffusionSchedule(c).ddimTimesteps(options.steps);
+  auto& net = model.impl().net;
+  net->to(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
+  net->eval();
+}
+
+std::uint64_t MorphologyTileDenoiser::streamSeed(TileIndex tile, int step) const {
+  // splitmix64 over the fields: neighbouring tiles and steps get unrelated streams.
+  std::uint64_t h = options_.seed;
+  for (std::int64_t v : {std::int64_t(z0_), std::int64_t(tile.row), std::int64_t(tile.col),
+                         std::int64_t(step)}) {
+    h += 0x9E3779B97F4A7C15ull + std::uint64_t(v);
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+void MorphologyTileDenoiser::initialState(TileIndex tile, float* core) const {
+  auto generator = at::detail::createCPUGenerator(streamSeed(tile, 0));
+  const auto x = torch::randn({std::int64_t(shape_.coreValues())}, generator, torch::kFloat32);
+  std::memcpy(core, x.data_ptr<float>(), shape_.coreValues() * sizeof(float));
+}
+
+bool MorphologyTileDenoiser::hasCondition(TileIndex tile) const {
+  const auto& c = model_.config();
+  const auto& g = condition_.grid;
+  const int bx0 = tile.col * tileBins_, by0 = tile.row * tileBins_;
+  for (int gene = 0; gene < static_cast<int>(condition_.genes.size()); ++gene)
+    for (int z = z0_; z < z0_ + c.outputSections && z < g.planes; ++z)
+      for (int by = std::max(by0, 0); by < std::min(by0 + tileBins_, g.height); ++by)
+        for (int bx = std::max(bx0, 0); bx < std::min(bx0 + tileBins_, g.width); ++bx)
+          if (condition_.count(gene, z, by, bx) > 0) return true;
+  return false;
+}
+
+void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
+  const auto& c = model_.config();
+  auto& net = model_.impl().net;
+  const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  torch::NoGradGuard noGrad;
+  const DiffusionSchedule schedule(c);
+  const int64_t P = c.patchSize, T = shape_.corePixels, h = shape_.haloPixels,
+                W = shape_.paddedPixels(), p = tilePatches_, gb = c.geneBinsPerPatch;
+  for (const auto& task : tasks) {
+    const int i = options_.steps - task.step;  // index into the ascending timesteps
+    const int t = timesteps_[std::size_t(i)];
+    const auto k = schedule.ddimStep(t, i > 0 ? timesteps_[std::size_t(i) - 1] : -1, options_.eta);
+    const auto window =
+        extractWindow(condition_, c, task.tile.col * tileBins_ - gb / 2,
+                      task.tile.row * tileBins_ - gb / 2, tileBins_ + gb, tileBins_ + gb, z0_);
+    const auto genes = toPatches(windowTensors(window, c, c.stains).second, gb).to(device);
+    const auto padded =
+        torch::from_blob(const_cast<float*>(task.padded), {c.stains, c.outputSections, W, W},
+                         torch::kFloat32)
+            .to(device);
+    const auto eps = net->forward(toPatches(padded, P),
+                                  torch::full({1}, t, torch::kLong).to(device), genes, p + 1,
+                                  p + 1, {true, false}, nullptr)
+                         .collage;
+    const auto x = padded.slice(2, h, h + T).slice(3, h, h + T);
+    auto generator = at::detail::createCPUGenerator(streamSeed(task.tile, task.step));
+    const auto next =
+        ddimUpdate(x, fromPatches(eps.to(torch::kFloat32), p, p), k, generator)
+            .to(torch::kCPU)
+            .contiguous();
+    std::memcpy(task.core, next.data_ptr<float>(), shape_.coreValues() * sizeof(float));
+  }
+}
+
+}  // namespace teramind

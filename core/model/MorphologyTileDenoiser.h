@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+
+#include "generation/TileDenoiser.h"
+#include "model/MorphologyModel.h"
+#include "model/MorphologySampler.h"
+#include "model/PairedSection.h"
+
+namespace teramind {
+
+// The diffusion model as the generation engine's TileDenoiser: a tile of `tilePatches` ×
+// `tilePatches` patches reads a half-patch halo, so its input is a (p+1) × (p+1) patch grid
+// whose collage decoder predicts the noise of exactly its core — the official whole-brain
+// inference. Initial and η noise are seeded from (seed, plane, tile row, tile column, step).
+class MorphologyTileDenoiser : public TileDenoiser {
+ public:
+  MorphologyTileDenoiser(const MorphologyModel& model, const PairedSection& condition, int z0,
+                         int tilePatches, const SamplingOptions& options);
+
+  Shape shape() const override { return shape_; }
+  int steps() const override { return options_.steps; }
+  int tileBins() const { return tileBins_; }
+  void initialState(TileIndex tile, float* core) const override;
+  void step(const std::vector<TileStepTask>& tasks) override;
+
+  // Whether any gene has a count in the tile's bins on the planes its outputs are generated
+  // from: tiles without a condition are skipped.
+  bool hasCondition(TileIndex tile) const;
+
+ private:
+  std::uint64_t streamSeed(TileIndex tile, int step) const;
+
+  const MorphologyModel& model_;
+  const PairedSection& condition_;
+  int z0_, tilePatches_, tileBins_;
+  SamplingOptions options_;
+  Shape shape_;
+  std::vector<int> timesteps_;
+};
+
+}  // namespace teramind
