@@ -10,8 +10,9 @@ packages=(
   qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
   # volume I/O
   libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
+  libblosc-dev libzstd-dev
   # reference readers the tests check our files against
-  python3-h5py
+  python3-h5py python3-zarr
   # model
   libtorch-dev libopenblas0-pthread
   # header-only and small libraries

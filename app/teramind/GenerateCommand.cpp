@@ -2,6 +2,7 @@
 #include <csignal>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -31,7 +32,6 @@ struct GenerateArguments {
   double eta = 0;
   int tilePatches = 4;
   bool naive = false;
-  int workers = 1;
   int threads = 0;
   double checkpointSeconds = 60;
 };
@@ -52,7 +52,10 @@ std::array<int, 4> parseRegion(const std::string& text) {
 
 void runGenerate(const GenerateArguments& a) {
   if (a.out.empty()) throw std::invalid_argument("--out OUTPUT.zarr is required");
-  const auto runtime = configureComputeRuntime(a.threads);
+  // One LibTorch thread per tile and tiles on every core: a kernel's float sums then never
+  // depend on how many threads split them, so the output does not depend on --threads.
+  const auto runtime = configureComputeRuntime(1);
+  const int workers = a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
   const std::filesystem::path modelFile =
       a.model.empty() ? bundledDemoModel() : std::filesystem::path(a.model);
   const std::filesystem::path dataFile =
@@ -117,15 +120,15 @@ void runGenerate(const GenerateArguments& a) {
       resuming ? OmeZarrStore::open(out) : OmeZarrStore::create(out, layout, job.dump());
   OmeZarrTileSink sink(store, grid, c.stains, c.outputSections, 0);
   GenerationJobOptions options;
-  options.lockstep = {a.naive, a.workers};
+  options.lockstep = {a.naive, std::max(1, workers)};
   options.checkpoint = checkpoint;
   options.fingerprint = job.dump();
   options.checkpointSeconds = a.checkpointSeconds;
   GenerationJob generation(grid, denoiser, sink, options);
   const auto resumedTiles = generation.resumeFromCheckpoint();
 
-  fmt::print("device: {} ({} threads, {} tile workers)\n", runtime.device, runtime.threads,
-             a.workers);
+  fmt::print("device: {} ({} tiles at once, {} thread each)\n", runtime.device,
+             std::max(1, workers), runtime.threads);
   fmt::print("model: {} ({}, step {})\n", modelFile.string(), c.name, model.trainingStep());
   fmt::print("region: bins x [{}, {}) y [{}, {}), plane {}\n", region[0], region[0] + region[2],
              region[1], region[1] + region[3], a.plane);
@@ -214,8 +217,9 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--eta", a.eta, "DDIM eta")->capture_default_str();
   cmd->add_option("--tile-patches", a.tilePatches, "tile side in patches")->capture_default_str();
   cmd->add_flag("--naive", a.naive, "independent tiles without halos (the baseline)");
-  cmd->add_option("--workers", a.workers, "tiles stepped at once")->capture_default_str();
-  cmd->add_option("--threads", a.threads, "CPU threads (default: all cores)");
+  cmd->add_option("--threads", a.threads,
+                  "tiles stepped at once, one CPU thread each (default: all cores); the output "
+                  "does not depend on it");
   cmd->add_option("--checkpoint-seconds", a.checkpointSeconds,
                   "seconds between resume checkpoints")
       ->capture_default_str();

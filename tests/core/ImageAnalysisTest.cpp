@@ -5,6 +5,7 @@
 
 #include "analysis/ImageSimilarity.h"
 #include "analysis/NucleusCounter.h"
+#include "analysis/SeamMetric.h"
 
 namespace teramind {
 namespace {
@@ -40,6 +41,32 @@ TEST(NucleusCounter, CountsSeparateDiscsAndIgnoresSpecks) {
   EXPECT_GT(n.threshold, 10);
   EXPECT_LT(n.threshold, 200);
   EXPECT_EQ(countNuclei(GreyImage{4, 4, std::vector<float>(16, 3.f)}, 1).nuclei, 0);
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(SeamMeter, SmoothMosaicIsAboutOneAndASteppedOneIsHigher) {
+  const int T = 8;
+  auto ramp = [&](int x0, float jump) {
+    std::vector<float> t(T * T);
+    for (int y = 0; y < T; ++y)
+      for (int x = 0; x < T; ++x) t[std::size_t(y * T + x)] = float(x0 + x) + jump;
+    return t;
+  };
+  SeamMeter smooth(T), stepped(T);
+  for (auto* m : {&smooth, &stepped}) {
+    m->addTile(ramp(0, 0));
+    m->addTile(ramp(T, 0));
+  }
+  smooth.addHorizontalBorder(ramp(0, 0), ramp(T, 0));
+  stepped.addHorizontalBorder(ramp(0, 0), ramp(T, 5));
+  EXPECT_NEAR(smooth.ratio(), 2.0, 1e-9);  // x steps of 1 across, x steps of 1 and y of 0 inside
+  EXPECT_NEAR(stepped.ratio(), 72.0, 1e-9);  // (1 + 5)² against the same interior
+  EXPECT_EQ(SeamMeter(T).ratio(), 0);
 }
 
 }  // namespace
