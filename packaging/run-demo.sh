@@ -18,9 +18,13 @@ demo="$root/resources/demo/vizgen_mini"
 # the held-out rows of the crop beside the real stains (PSNR/SSIM, nucleus counts printed).
 "$bin/teramind" model info --weights "$root/resources/models/demo.safetensors"
 "$bin/teramind" model evaluate --image "$out/demo_generated.png"
+# A 3 x 3-tile region generated in lock-step into OME-Zarr, and its seam ratio.
+rm -rf "$out/demo_generated.zarr"
+"$bin/teramind" generate --demo --out "$out/demo_generated.zarr"
+"$bin/teramind" seams "$out/demo_generated.zarr"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/teramind-studio" --select CA1
 fi
 xvfb-run -a -s '-screen 0 1280x800x24' "$bin/teramind-studio" --select CA1 --screenshot "$out/studio.png"
 "$bin/teramind" info "$out/ca1_mask.nrrd"
-echo "demo output: $out/studio.png $out/demo_generated.png $out/ca1_mask.nrrd $out/demo_condition.vdb"
+echo "demo output: $out/studio.png $out/demo_generated.png $out/demo_generated.zarr $out/ca1_mask.nrrd $out/demo_condition.vdb"

@@ -72,7 +72,7 @@ GenerationJob::Outcome GenerationJob::run(const JobControl& control,
     p.tileStepsDone = stepsDone;
     p.tileStepsTotal = scheduler_.tileStepsTotal();
     p.tilesFinished = tilesFinished;
-    p.tilesTotal = grid_.activeCount();
+    p.tilesTotal = scheduler_.tileStepsTotal() / scheduler_.steps();
     p.elapsedSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     const auto doneHere = p.tileStepsDone - stepsAtStart;
     if (doneHere > 0 && p.elapsedSeconds > 0)
@@ -81,8 +81,12 @@ GenerationJob::Outcome GenerationJob::run(const JobControl& control,
     progress(p);
   };
 
-  LockstepScheduler::FrontCallbacks callbacks;
-  callbacks.cancelled = [&] { return control.waitWhilePaused(); };
+  const bool collective = static_cast<bool>(options_.anyProcess);
+  auto any = [&](bool mine) { return collective ? options_.anyProcess(mine) : mine; };
+  LockstepScheduler::FrontCallbacks callbacks = frontCallbacks_;
+  // Processes that exchange halos after each front must all finish it: they pause inside a
+  // front but cancel only between fronts.
+  callbacks.cancelled = [&] { return control.waitWhilePaused() && !collective; };
   callbacks.stepped = [&](std::size_t n) {
     stepsDone += static_cast<std::int64_t>(n);
     report();
@@ -95,12 +99,14 @@ GenerationJob::Outcome GenerationJob::run(const JobControl& control,
 
   report();
   while (!scheduler_.finished()) {
-    if (!scheduler_.runFront(callbacks)) {
+    const bool ran = scheduler_.runFront(callbacks);
+    if (any(!ran || control.cancelled())) {
       writeCheckpoint(false);
       return Outcome::Cancelled;
     }
     const auto now = Clock::now();
-    if (std::chrono::duration<double>(now - lastCheckpoint).count() >= options_.checkpointSeconds) {
+    if (any(std::chrono::duration<double>(now - lastCheckpoint).count() >=
+            options_.checkpointSeconds)) {
       writeCheckpoint(false);
       lastCheckpoint = now;
     }

@@ -40,6 +40,10 @@ struct GenerationJobOptions {
   // a checkpoint with another fingerprint is refused rather than mixed in.
   std::string fingerprint;
   double checkpointSeconds = 60;
+  // Several processes share the grid (domain decomposition): this returns whether any of them
+  // says yes, so they checkpoint and cancel on the same front. Empty: one process, which may
+  // also cancel in the middle of a front.
+  std::function<bool(bool)> anyProcess;
 };
 
 // Runs a region through the lock-step scheduler: live tiles to the caller at once, tiles to
@@ -59,6 +63,11 @@ class GenerationJob {
   std::int64_t resumeFromCheckpoint();
   Outcome run(const JobControl& control, const ProgressCallback& progress = {},
               const LockstepScheduler::TileFinished& liveTile = {});
+  // Called after every front (halo exchange between processes).
+  void setExchange(std::function<void(int front)> exchange) {
+    frontCallbacks_.exchange = std::move(exchange);
+  }
+  LockstepScheduler& scheduler() { return scheduler_; }
 
  private:
   void writeCheckpoint(bool complete);
@@ -70,6 +79,7 @@ class GenerationJob {
   std::int64_t tilesWritten_ = 0;
   bool complete_ = false;
   std::vector<std::pair<TileIndex, std::vector<float>>> unwritten_;
+  LockstepScheduler::FrontCallbacks frontCallbacks_;
 };
 
 }  // namespace teramind

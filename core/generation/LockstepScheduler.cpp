@@ -35,7 +35,10 @@ std::int64_t LockstepScheduler::activeInRows(int first, int last) const {
 }
 
 std::int64_t LockstepScheduler::tileStepsTotal() const {
-  return grid_.activeCount() * steps_;
+  std::int64_t ghosts = 0;
+  for (int r = 0; r < grid_.rows(); ++r)
+    for (int c = 0; c < grid_.cols(); ++c) ghosts += (ghost(c) && grid_.active(r, c)) ? 1 : 0;
+  return (grid_.activeCount() - ghosts) * steps_;
 }
 
 std::int64_t LockstepScheduler::tileStepsDone() const {
@@ -44,6 +47,11 @@ std::int64_t LockstepScheduler::tileStepsDone() const {
     const int k = std::min(steps_, (nextFront_ - 1 - r) / 2);
     if (k > 0) done += activeInRows(r, r) * k;
   }
+  // Ghost columns are stepped elsewhere.
+  for (int c : {0, grid_.cols() - 1})
+    if (ghost(c))
+      for (int r = 0; r < grid_.rows() && r < nextFront_; ++r)
+        if (grid_.active(r, c)) done -= std::min(steps_, std::max(0, (nextFront_ - 1 - r) / 2));
   return done;
 }
 
@@ -52,7 +60,22 @@ LockstepScheduler::RowState* LockstepScheduler::row(int r) {
   return i >= 0 && i < static_cast<int>(rows_.size()) ? &rows_[std::size_t(i)] : nullptr;
 }
 
-const float* LockstepScheduler::tileState(int r, int c, int step) const {
+float* LockstepScheduler::tileState(int r, int c, int step) {
+  auto* state = row(r);
+  if (!state || state->step[step % 2] != step || c < 0 || c >= grid_.cols())
+    throw std::logic_error(fmt::format("lock-step: tile ({}, {}) at step {} is not in memory", r, c,
+                                       step));
+  return state->slot[step % 2].data() + std::size_t(c) * shape_.coreValues();
+}
+
+std::vector<std::pair<int, int>> LockstepScheduler::rowsStepped(int front) const {
+  std::vector<std::pair<int, int>> out;
+  for (int k = 1; k <= steps_; ++k)
+    if (front - 2 * k >= 0 && front - 2 * k < grid_.rows()) out.emplace_back(front - 2 * k, k);
+  return out;
+}
+
+const float* LockstepScheduler::readableState(int r, int c, int step) const {
   if (r < 0 || r >= grid_.rows() || c < 0 || c >= grid_.cols() || !grid_.active(r, c))
     return nullptr;
   const int i = r - firstRow_;
@@ -72,7 +95,7 @@ void LockstepScheduler::assembleHalo(int r, int c, int step, float* padded) cons
   for (int dy = -1; dy <= 1; ++dy)
     for (int dx = -1; dx <= 1; ++dx)
       tiles[dy + 1][dx + 1] = (options_.naive && (dy || dx)) ? nullptr
-                                                              : tileState(r + dy, c + dx, step);
+                                                              : readableState(r + dy, c + dx, step);
   // Column segments of a padded row: [−h, 0) from the left, [0, T) own, [T, T + h) right.
   const int segStart[3] = {0, h, h + T}, segLength[3] = {h, T, h}, srcX[3] = {T - h, 0, 0};
   for (int ch = 0; ch < shape_.channels; ++ch)
@@ -123,7 +146,7 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
     const int s = k % 2;
     if (state->slot[s].empty()) state->slot[s].assign(rowValues, 0.0f);
     for (int c = 0; c < grid_.cols(); ++c)
-      if (grid_.active(r, c)) pending.push_back({r, c, k});
+      if (grid_.active(r, c) && !ghost(c)) pending.push_back({r, c, k});
   }
 
   const int batch = std::max(1, denoiser_.preferredBatch());
@@ -179,13 +202,14 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
     const int r = f - 2 * k;
     if (r >= 0 && r < grid_.rows()) row(r)->step[k % 2] = k;
   }
+  if (callbacks.exchange) callbacks.exchange(f);
   // The row that took its last step is finished.
   const int done = f - 2 * steps_;
   if (done >= 0 && done < grid_.rows() && callbacks.tileFinished) {
     const auto& slot = row(done)->slot[steps_ % 2];
     std::vector<float> core(shape_.coreValues());
     for (int c = 0; c < grid_.cols(); ++c)
-      if (grid_.active(done, c)) {
+      if (grid_.active(done, c) && !ghost(c)) {
         const float* src = slot.data() + std::size_t(c) * shape_.coreValues();
         std::copy(src, src + core.size(), core.begin());
         callbacks.tileFinished(grid_.global(done, c), core);

@@ -14,6 +14,10 @@ namespace teramind {
 struct LockstepOptions {
   bool naive = false;  // independent tiles: halos read as zero (the baseline to compare with)
   int workers = 1;     // threads stepping the tiles of one front
+  // Domain decomposition: the grid's first/last column is a ghost, stepped by the process
+  // next door and copied in after every front (FrontCallbacks::exchange); it is read as a
+  // halo, never stepped or finished here.
+  bool ghostFirstColumn = false, ghostLastColumn = false;
 };
 
 // Advances every active tile of a grid through all DDIM steps so that each tile's step k
@@ -29,6 +33,7 @@ class LockstepScheduler {
   LockstepScheduler(const TileGrid& grid, TileDenoiser& denoiser, LockstepOptions options);
 
   int frontCount() const;  // rows + 2 · steps
+  int steps() const { return steps_; }
   int nextFront() const { return nextFront_; }
   bool finished() const { return nextFront_ >= frontCount(); }
   std::int64_t tileStepsTotal() const;  // active tiles × steps
@@ -38,6 +43,8 @@ class LockstepScheduler {
     TileFinished tileFinished;               // tiles finishing on the front, in column order
     std::function<bool()> cancelled;         // asked between batches (may block to pause)
     std::function<void(std::size_t)> stepped;  // tile steps just done (any thread)
+    // After a front: fill the ghost columns of the rows it stepped (rowsStepped).
+    std::function<void(int front)> exchange;
   };
   // Runs the next front. When `cancelled` turns true the front is abandoned and false is
   // returned; the scheduler is then as before the front (a snapshot taken now is valid, and
@@ -49,6 +56,13 @@ class LockstepScheduler {
   SafetensorsContent snapshot() const;
   void restore(const SafetensorsContent& snapshot);
 
+  // The (row, step) pairs a front steps, and a tile's state at a step while its row is in
+  // memory (for halo exchange).
+  std::vector<std::pair<int, int>> rowsStepped(int front) const;
+  float* tileState(int localRow, int localCol, int step);
+  const TileGrid& grid() const { return grid_; }
+  std::size_t tileValues() const { return shape_.coreValues(); }
+
   // Bytes of tile states held now (the band).
   std::size_t residentBytes() const;
 
@@ -58,7 +72,11 @@ class LockstepScheduler {
     std::vector<float> slot[2];  // [col][channel][y][x], slot k % 2 holds step k
   };
   RowState* row(int r);
-  const float* tileState(int r, int c, int step) const;
+  const float* readableState(int r, int c, int step) const;
+  bool ghost(int c) const {
+    return (options_.ghostFirstColumn && c == 0) ||
+           (options_.ghostLastColumn && c == grid_.cols() - 1);
+  }
   void assembleHalo(int r, int c, int step, float* padded) const;
   std::int64_t activeInRows(int first, int last) const;
 

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "FakeTileDenoiser.h"
+#include "generation/ColumnDecomposition.h"
 #include "generation/GenerationJob.h"
 #include "generation/LockstepScheduler.h"
 
@@ -214,6 +216,54 @@ TEST(GenerationJob, PausedJobWaitsAndCancelEndsThePause) {
   });
   EXPECT_EQ(job.run(control), GenerationJob::Outcome::Cancelled);
   canceller.join();
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+// Strips exchanging their edge columns after every front reproduce the whole grid exactly.
+TEST(ColumnDecomposition, StripsWithGhostExchangeEqualTheWholeGrid) {
+  const auto whole = gridWithHoles(5, 7);
+  FakeTileDenoiser d(2, 8, 3, 4);
+  const auto expected = runScheduler(whole, d);
+  for (int parts : {2, 3, 7}) {
+    std::vector<ColumnStrip> strips;
+    std::vector<std::unique_ptr<LockstepScheduler>> schedulers;
+    for (int p = 0; p < parts; ++p) {
+      strips.push_back(columnStrip(whole, parts, p, {}));
+      schedulers.push_back(
+          std::make_unique<LockstepScheduler>(strips.back().grid, d, strips.back().options));
+    }
+    Tiles out;
+    std::vector<LockstepScheduler::FrontCallbacks> callbacks{std::size_t(parts)};
+    for (auto& cb : callbacks)
+      cb.tileFinished = [&](TileIndex t, const std::vector<float>& core) {
+        EXPECT_FALSE(out.count(t)) << "finished by two strips";
+        out[t] = core;
+      };
+    auto copyColumn = [&](int from, int fromCol, int to, int toCol, int front) {
+      for (auto [r, k] : schedulers[std::size_t(from)]->rowsStepped(front)) {
+        const float* src = schedulers[std::size_t(from)]->tileState(r, fromCol, k);
+        std::copy(src, src + d.shape().coreValues(),
+                  schedulers[std::size_t(to)]->tileState(r, toCol, k));
+      }
+    };
+    while (!schedulers[0]->finished()) {
+      for (int p = 0; p < parts; ++p) schedulers[std::size_t(p)]->runFront(callbacks[std::size_t(p)]);
+      const int front = schedulers[0]->nextFront() - 1;
+      for (int p = 0; p + 1 < parts; ++p) {
+        const auto& left = strips[std::size_t(p)];
+        copyColumn(p, left.lastOwnedColumn(), p + 1, 0, front);
+        copyColumn(p + 1, strips[std::size_t(p + 1)].firstOwnedColumn(), p,
+                   left.grid.cols() - 1, front);
+      }
+    }
+    EXPECT_EQ(out, expected) << parts << " strips";
+  }
+  EXPECT_THROW(columnStrip(whole, 8, 0, {}), std::invalid_argument);
 }
 
 }  // namespace
