@@ -11,6 +11,8 @@ packages=(
   # volume I/O
   libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
   libblosc-dev libzstd-dev
+  # whole-brain generation across processes and nodes
+  libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against
   python3-h5py python3-zarr
   # model

@@ -11,7 +11,10 @@
 #include "ProgressBar.h"
 #include "analysis/SeamMetric.h"
 #include "common/FileError.h"
+#include "generation/ColumnDecomposition.h"
 #include "generation/GenerationJob.h"
+#include "generation/MpiHaloExchange.h"
+#include "generation/MpiSession.h"
 #include "generation/OmeZarrTileSink.h"
 #include "io/OmeZarrStore.h"
 #include "io/SpatialDataset.h"
@@ -52,6 +55,9 @@ std::array<int, 4> parseRegion(const std::string& text) {
 
 void runGenerate(const GenerateArguments& a) {
   if (a.out.empty()) throw std::invalid_argument("--out OUTPUT.zarr is required");
+  // Under mpirun each rank generates a strip of tile columns, exchanging halos every front.
+  const MpiSession mpi;
+  const bool lead = mpi.rank() == 0;
   // One LibTorch thread per tile and tiles on every core: a kernel's float sums then never
   // depend on how many threads split them, so the output does not depend on --threads.
   const auto runtime = configureComputeRuntime(1);
@@ -97,9 +103,13 @@ void runGenerate(const GenerateArguments& a) {
       {"steps", a.steps},
       {"eta", a.eta},
       {"tile_patches", a.tilePatches},
-      {"naive", a.naive}};
+      {"naive", a.naive},
+      {"processes", mpi.size()}};
   const std::filesystem::path out = a.out;
-  const auto checkpoint = out / "teramind-job.safetensors";
+  const auto checkpoint =
+      out / (mpi.size() == 1 ? std::string("teramind-job.safetensors")
+                             : fmt::format("teramind-job.rank{}-of-{}.safetensors", mpi.rank(),
+                                           mpi.size()));
   OmeZarrLayout layout;
   layout.channels = section.stainNames;
   layout.planes = c.outputSections;
@@ -113,22 +123,41 @@ void runGenerate(const GenerateArguments& a) {
   layout.originYUm = double(grid.firstRow()) * shape.corePixels * c.pixelUm;
   layout.originXUm = double(grid.firstCol()) * shape.corePixels * c.pixelUm;
 
-  const bool resuming = std::filesystem::exists(checkpoint);
-  if (!resuming && std::filesystem::exists(out) && !std::filesystem::is_empty(out))
-    throw FileError(out, "exists and is not a generation job's output (remove it first)");
-  const auto store =
-      resuming ? OmeZarrStore::open(out) : OmeZarrStore::create(out, layout, job.dump());
+  const bool resuming = mpi.anyProcess(std::filesystem::exists(checkpoint));
+  if (lead && !resuming && std::filesystem::exists(out) && !std::filesystem::is_empty(out))
+    throw FileError(out, "exists and is not a generation job's output of this many processes "
+                         "(remove it first)");
+  if (lead && !resuming) OmeZarrStore::create(out, layout, job.dump());
+  mpi.barrier();
+  const auto store = OmeZarrStore::open(out);
   OmeZarrTileSink sink(store, grid, c.stains, c.outputSections, 0);
+  const auto strip = columnStrip(grid, mpi.size(), mpi.rank(), {a.naive, std::max(1, workers)});
   GenerationJobOptions options;
-  options.lockstep = {a.naive, std::max(1, workers)};
+  options.lockstep = strip.options;
   options.checkpoint = checkpoint;
   options.fingerprint = job.dump();
   options.checkpointSeconds = a.checkpointSeconds;
-  GenerationJob generation(grid, denoiser, sink, options);
+  if (mpi.size() > 1) options.anyProcess = [&](bool mine) { return mpi.anyProcess(mine); };
+  GenerationJob generation(strip.grid, denoiser, sink, options);
+  const MpiHaloExchange exchange(generation.scheduler(), strip);
+  generation.setExchange(std::cref(exchange));
   const auto resumedTiles = generation.resumeFromCheckpoint();
+  const int front = generation.scheduler().nextFront();
+  if (mpi.minimum(front) != mpi.maximum(front))
+    throw FileError(out, "the ranks' checkpoints are of different fronts (a rank was killed while "
+                         "checkpointing); remove the output to start afresh");
+  if (!lead) {
+    static JobControl control;
+    std::signal(SIGINT, [](int) { control.cancel(); });
+    const auto outcome = generation.run(control);
+    mpi.barrier();
+    if (outcome == GenerationJob::Outcome::Cancelled) throw std::runtime_error("generation cancelled");
+    return;
+  }
 
-  fmt::print("device: {} ({} tiles at once, {} thread each)\n", runtime.device,
-             std::max(1, workers), runtime.threads);
+  fmt::print("device: {} ({} tiles at once, {} thread each){}\n", runtime.device,
+             std::max(1, workers), runtime.threads,
+             mpi.size() > 1 ? fmt::format(", {} MPI ranks", mpi.size()) : std::string());
   fmt::print("model: {} ({}, step {})\n", modelFile.string(), c.name, model.trainingStep());
   fmt::print("region: bins x [{}, {}) y [{}, {}), plane {}\n", region[0], region[0] + region[2],
              region[1], region[1] + region[3], a.plane);
@@ -136,7 +165,8 @@ void runGenerate(const GenerateArguments& a) {
              grid.rows(), grid.cols(), shape.corePixels, grid.activeCount(),
              grid.tileCount() - grid.activeCount(), shape.haloPixels, a.steps,
              a.naive ? ", naive (no halos)" : "");
-  if (resuming) fmt::print("resumed: {} tiles already written\n", resumedTiles);
+  if (resuming) fmt::print("resumed: {} tiles already written{}\n", resumedTiles,
+                          mpi.size() > 1 ? " by rank 0" : "");
 
   static JobControl control;
   std::signal(SIGINT, [](int) { control.cancel(); });
@@ -151,6 +181,7 @@ void runGenerate(const GenerateArguments& a) {
                                   p.etaSeconds < 0 ? std::string("?")
                                                    : fmt::format("{:.0f} s", p.etaSeconds)));
   });
+  mpi.barrier();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (outcome == GenerationJob::Outcome::Cancelled) {
@@ -158,8 +189,9 @@ void runGenerate(const GenerateArguments& a) {
     throw std::runtime_error("generation cancelled");
   }
   store.buildPyramid();
+  // Rank 0's share times the ranks: the strips are nearly equal.
   const double voxels = double(stepsDone - std::max<std::int64_t>(stepsAtStart, 0)) *
-                        double(shape.coreValues()) / std::max(1, a.steps);
+                        double(shape.coreValues()) / std::max(1, a.steps) * mpi.size();
   fmt::print("generation_seconds: {:.1f}\n", seconds);
   fmt::print("voxels_per_second: {:.3g}\n", seconds > 0 ? voxels / seconds : 0.0);
   fmt::print("output: {} (OME-Zarr, {} levels, {} x {} px x {} planes x {} stains)\n", out.string(),

@@ -5,6 +5,7 @@
 - two threads (tiles at once) give the same bytes as one;
 - a run killed with SIGKILL after its first checkpoint resumes (without rewriting the tiles
   it had written) and ends byte-identical to an uninterrupted run;
+- `mpirun -n 2` (two strips of tile columns exchanging halos) gives the bytes of one process;
 - `teramind seams` prints seam_ratio for the boundary-aware and the naive output.
 
 usage: test_generate_resume.py TERAMIND MODEL WORKDIR
@@ -39,7 +40,7 @@ def run(out, *extra, check=True):
 def chunks(out):
     root = work / out
     return {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*"))
-            if f.is_file() and f.name not in ("teramind-job.safetensors", ".zattrs")}
+            if f.is_file() and f.name != ".zattrs" and not f.name.startswith("teramind-job")}
 
 
 def checkpoint_metadata(out):
@@ -101,6 +102,21 @@ p = subprocess.run(base[:-2] + ["--seed", "4", "--out", str(work / "killed.zarr"
                    capture_output=True, text=True)
 assert p.returncode != 0 and "belongs to another job" in p.stderr, p.stderr
 print("other job refused")
+
+mpirun = shutil.which("mpirun")
+if mpirun:
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    p = subprocess.run([mpirun, "-n", "2", "--oversubscribe"] + base +
+                       ["--threads", "1", "--out", str(work / "mpi.zarr")],
+                       capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        sys.exit(f"mpirun failed:\n{p.stdout}\n{p.stderr}")
+    assert "2 MPI ranks" in p.stdout, p.stdout
+    assert chunks("mpi.zarr") == whole, "2 MPI ranks differ from one process"
+    print("mpirun -n 2: byte-identical to one process")
+else:
+    print("mpirun: not installed, MPI comparison skipped")
 
 run("naive.zarr", "--naive")
 for out in ("whole.zarr", "naive.zarr"):

@@ -1,0 +1,89 @@
+#include "generation/MpiSession.h"
+
+#include <cstdlib>
+#include <initializer_list>
+
+#ifdef TERAMIND_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace teramind {
+
+namespace {
+bool startedByMpiLauncher() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "SLURM_STEP_NUM_TASKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+}  // namespace
+
+bool MpiSession::builtWithMpi() {
+#ifdef TERAMIND_HAVE_MPI
+  return true;
+#else
+  return false;
+#endif
+}
+
+MpiSession::MpiSession() {
+#ifdef TERAMIND_HAVE_MPI
+  if (!startedByMpiLauncher()) return;
+  int already = 0;
+  MPI_Initialized(&already);
+  if (!already) {
+    MPI_Init(nullptr, nullptr);
+    initialised_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+#else
+  (void)startedByMpiLauncher;
+#endif
+}
+
+MpiSession::~MpiSession() {
+#ifdef TERAMIND_HAVE_MPI
+  if (initialised_) MPI_Finalize();
+#endif
+}
+
+bool MpiSession::anyProcess(bool mine) const {
+#ifdef TERAMIND_HAVE_MPI
+  if (size_ > 1) {
+    int in = mine ? 1 : 0, out = 0;
+    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    return out != 0;
+  }
+#endif
+  return mine;
+}
+
+int MpiSession::minimum(int mine) const {
+#ifdef TERAMIND_HAVE_MPI
+  if (size_ > 1) {
+    int out = mine;
+    MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return out;
+  }
+#endif
+  return mine;
+}
+
+int MpiSession::maximum(int mine) const {
+#ifdef TERAMIND_HAVE_MPI
+  if (size_ > 1) {
+    int out = mine;
+    MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return out;
+  }
+#endif
+  return mine;
+}
+
+void MpiSession::barrier() const {
+#ifdef TERAMIND_HAVE_MPI
+  if (size_ > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
+}  // namespace teramind
