@@ -67,7 +67,8 @@ std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int c
 }
 
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
-                                   const std::vector<std::string>& genes) {
+                                   const std::vector<std::string>& genes,
+                                   const std::function<void(BinnedCondition&)>& editCondition) {
   config.validate();
   PairedSection section;
   section.binPixels = config.binPixels();
@@ -78,7 +79,8 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   GenePanel panel;
   panel.name = "model";
   panel.genes = genes;
-  const auto binned = binDataset(dataset, options, &panel).condition;
+  auto binned = binDataset(dataset, options, &panel).condition;
+  if (editCondition) editCondition(binned);
   section.grid = binned.grid();
   const int planes = section.grid.planes, gw = section.grid.width, gh = section.grid.height;
   section.counts.assign(std::size_t(genes.size()) * planes * gh * gw, 0.0f);

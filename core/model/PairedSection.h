@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,11 @@ struct PairedSection {
 // Bins the dataset's transcripts at the model's bin size onto the given genes (absent genes
 // stay zero) and resamples its DAPI and PolyT images. Throws FileError when a stain of a plane
 // is missing or the dataset has no transcripts/cells.
+// `editCondition` (optional) changes the binned counts before they are used: a painted
+// condition (knock-out, scaling …) generated in place of the measured one.
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
-                                   const std::vector<std::string>& genes);
+                                   const std::vector<std::string>& genes,
+                                   const std::function<void(BinnedCondition&)>& editCondition = {});
 
 // The `count` genes with most molecules, `required` ones first (those the data lacks are
 // skipped), in descending order of total.
