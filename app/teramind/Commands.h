@@ -16,5 +16,6 @@ void addVersionCommand(CLI::App& app);
 void addModelCommands(CLI::App& app, const std::string& commandLine);
 void addEvaluateCommand(CLI::App& app);  // model evaluate (after addModelCommands)
 void addGenerateCommands(CLI::App& app);  // generate, seams
+void addExportCommand(CLI::App& app);     // export (OME-Zarr level → NRRD/NIfTI/TIFF)
 
 }  // namespace teramind::cli

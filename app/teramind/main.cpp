@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   teramind::cli::addModelCommands(app, commandLine);
   teramind::cli::addEvaluateCommand(app);
   teramind::cli::addGenerateCommands(app);
+  teramind::cli::addExportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
