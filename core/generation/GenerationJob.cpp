@@ -57,7 +57,8 @@ void GenerationJob::writeCheckpoint(bool complete) {
 
 GenerationJob::Outcome GenerationJob::run(const JobControl& control,
                                           const ProgressCallback& progress,
-                                          const LockstepScheduler::TileFinished& liveTile) {
+                                          const LockstepScheduler::TileFinished& liveTile,
+                                          const std::function<void(TileIndex, int, const std::vector<float>&)>& preview) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto lastCheckpoint = start;
@@ -87,6 +88,7 @@ GenerationJob::Outcome GenerationJob::run(const JobControl& control,
   // Processes that exchange halos after each front must all finish it: they pause inside a
   // front but cancel only between fronts.
   callbacks.cancelled = [&] { return control.waitWhilePaused() && !collective; };
+  callbacks.preview = preview;
   callbacks.stepped = [&](std::size_t n) {
     stepsDone += static_cast<std::int64_t>(n);
     report();

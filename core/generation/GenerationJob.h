@@ -61,8 +61,11 @@ class GenerationJob {
   // Restores the checkpoint when one exists (throws when it belongs to another job).
   // Returns the tiles it records as already written.
   std::int64_t resumeFromCheckpoint();
+  // `liveTile` gets each finished tile at once; `preview` (optional, costs a copy per step)
+  // each step's x₀ prediction of each tile, for a view that fills in while the job runs.
   Outcome run(const JobControl& control, const ProgressCallback& progress = {},
-              const LockstepScheduler::TileFinished& liveTile = {});
+              const LockstepScheduler::TileFinished& liveTile = {},
+              const std::function<void(TileIndex, int, const std::vector<float>&)>& preview = {});
   // Called after every front (halo exchange between processes).
   void setExchange(std::function<void(int front)> exchange) {
     frontCallbacks_.exchange = std::move(exchange);

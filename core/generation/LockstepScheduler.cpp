@@ -154,9 +154,12 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::exception_ptr failure;
-  std::mutex failureMutex;
+  std::mutex failureMutex, previewMutex;
+  const bool previews = static_cast<bool>(callbacks.preview);
   auto work = [&] {
     std::vector<float> padded(std::size_t(batch) * shape_.paddedValues());
+    std::vector<float> preview(previews ? std::size_t(batch) * shape_.coreValues() : 0);
+    std::vector<float> one;
     std::vector<TileStepTask> tasks;
     try {
       for (std::size_t b = next++; b < batches && !stop; b = next++) {
@@ -172,9 +175,17 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
           assembleHalo(p.r, p.c, p.k - 1, in);
           float* out = rows_[std::size_t(p.r - firstRow_)].slot[p.k % 2].data() +
                        std::size_t(p.c) * shape_.coreValues();
-          tasks.push_back({grid_.global(p.r, p.c), p.k, in, out});
+          float* x0 = previews ? preview.data() + tasks.size() * shape_.coreValues() : nullptr;
+          tasks.push_back({grid_.global(p.r, p.c), p.k, in, out, x0});
         }
         denoiser_.step(tasks);
+        if (previews) {
+          std::lock_guard<std::mutex> lock(previewMutex);
+          for (const auto& t : tasks) {
+            one.assign(t.preview, t.preview + shape_.coreValues());
+            callbacks.preview(t.tile, t.step, one);
+          }
+        }
         if (callbacks.stepped) callbacks.stepped(tasks.size());
       }
     } catch (...) {

@@ -43,6 +43,9 @@ class LockstepScheduler {
     TileFinished tileFinished;               // tiles finishing on the front, in column order
     std::function<bool()> cancelled;         // asked between batches (may block to pause)
     std::function<void(std::size_t)> stepped;  // tile steps just done (any thread)
+    // When set, every step's x₀ prediction of a tile (step, values), from the stepping thread
+    // (calls are serialised).
+    std::function<void(TileIndex, int, const std::vector<float>&)> preview;
     // After a front: fill the ghost columns of the rows it stepped (rowsStepped).
     std::function<void(int front)> exchange;
   };

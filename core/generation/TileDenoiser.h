@@ -15,6 +15,7 @@ struct TileStepTask {
   int step = 0;  // 1 … steps()
   const float* padded = nullptr;
   float* core = nullptr;
+  float* preview = nullptr;  // when set: the step's x₀ prediction of the core (a live preview)
 };
 
 // What turns a tile and its neighbours' current states into its next state: the diffusion

@@ -88,11 +88,16 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
                          .collage;
     const auto x = padded.slice(2, h, h + T).slice(3, h, h + T);
     auto generator = at::detail::createCPUGenerator(streamSeed(task.tile, task.step));
-    const auto next =
-        ddimUpdate(x, fromPatches(eps.to(torch::kFloat32), p, p), k, generator)
-            .to(torch::kCPU)
-            .contiguous();
+    torch::Tensor x0;
+    const auto next = ddimUpdate(x, fromPatches(eps.to(torch::kFloat32), p, p), k, generator,
+                                 task.preview ? &x0 : nullptr)
+                          .to(torch::kCPU)
+                          .contiguous();
     std::memcpy(task.core, next.data_ptr<float>(), shape_.coreValues() * sizeof(float));
+    if (task.preview) {
+      x0 = x0.to(torch::kCPU).contiguous();
+      std::memcpy(task.preview, x0.data_ptr<float>(), shape_.coreValues() * sizeof(float));
+    }
   }
 }
 

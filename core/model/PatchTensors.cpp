@@ -60,8 +60,10 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) 
 }
 
 torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
-                         const DiffusionSchedule::StepCoefficients& k, at::Generator& generator) {
+                         const DiffusionSchedule::StepCoefficients& k, at::Generator& generator,
+                         torch::Tensor* x0Out) {
   const auto x0 = (k.sqrtRecipAlpha * x - k.sqrtRecipM1Alpha * eps).clamp(-1, 1);
+  if (x0Out) *x0Out = x0;
   const auto epsClipped = (k.sqrtRecipAlpha * x - x0) / k.sqrtRecipM1Alpha;
   auto next = x0 * k.sqrtAlphaPrev + k.epsScale * epsClipped;
   if (k.sigma != 0)

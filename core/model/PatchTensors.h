@@ -30,9 +30,11 @@ torch::Tensor toPatches(const torch::Tensor& image, int64_t patch);
 torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
 
 // One DDIM update of x_t given the predicted noise: x0 clipped to [−1, 1], ε re-derived from
-// it; `generator` draws the η noise (unused when σ = 0).
+// it; `generator` draws the η noise (unused when σ = 0). `x0` (optional) receives the clipped
+// x0 prediction.
 torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
-                         const DiffusionSchedule::StepCoefficients& k, at::Generator& generator);
+                         const DiffusionSchedule::StepCoefficients& k, at::Generator& generator,
+                         torch::Tensor* x0 = nullptr);
 
 // bf16 autocast on CUDA for the guard's lifetime (a no-op when disabled).
 class CudaAutocast {

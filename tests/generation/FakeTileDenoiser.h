@@ -43,6 +43,7 @@ class FakeTileDenoiser : public TileDenoiser {
                             0.15f * (p(py - h, px) + p(py + h, px) + p(py, px - h) + p(py, px + h)) +
                             0.01f * float(t.step) + 0.001f * float(t.tile.col - t.tile.row);
             t.core[(std::size_t(ch) * T + y) * T + x] = std::tanh(v);
+            if (t.preview) t.preview[(std::size_t(ch) * T + y) * T + x] = -std::tanh(v);
           }
     }
   }

@@ -268,3 +268,33 @@ TEST(ColumnDecomposition, StripsWithGhostExchangeEqualTheWholeGrid) {
 
 }  // namespace
 }  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(GenerationJob, PreviewsArriveForEveryTileAndStepWithoutChangingTheResult) {
+  const auto grid = gridWithHoles(4, 3);
+  FakeTileDenoiser d(1, 6, 2, 3);
+  const auto expected = runScheduler(grid, d);
+  struct NullSink : GeneratedTileSink {
+    void writeTile(TileIndex, const std::vector<float>&) override {}
+  } sink;
+  GenerationJobOptions options;
+  options.lockstep.workers = 2;
+  GenerationJob job(grid, d, sink, options);
+  std::map<std::pair<TileIndex, int>, std::vector<float>> previews;
+  Tiles live;
+  JobControl control;
+  job.run(
+      control, {}, [&](TileIndex t, const std::vector<float>& core) { live[t] = core; },
+      [&](TileIndex t, int step, const std::vector<float>& x0) { previews[{t, step}] = x0; });
+  EXPECT_EQ(live, expected);
+  EXPECT_EQ(previews.size(), expected.size() * 3);
+  for (const auto& [tile, core] : expected) {
+    const auto& last = previews.at({tile, 3});
+    for (std::size_t i = 0; i < core.size(); ++i) EXPECT_EQ(last[i], -core[i]);
+  }
+}
+
+}  // namespace
+}  // namespace teramind
