@@ -45,6 +45,7 @@ struct GenerateArguments {
   int tilePatches = 4;
   bool naive = false;
   int threads = 0;
+  int batch = 0;
   double checkpointSeconds = 60;
 };
 
@@ -273,7 +274,7 @@ void runGenerate(const GenerateArguments& a) {
   const auto start = std::chrono::steady_clock::now();
   double voxels = 0;
   for (int z0 : region.firstPlanes) {
-    MorphologyTileDenoiser denoiser(model, section, z0, a.tilePatches, sampling);
+    MorphologyTileDenoiser denoiser(model, section, z0, a.tilePatches, sampling, a.batch);
     TileGrid grid = box;
     for (int r = 0; r < grid.rows(); ++r)
       for (int q = 0; q < grid.cols(); ++q)
@@ -385,7 +386,7 @@ void addGenerateCommands(CLI::App& app) {
                                         "whole section; --demo: a 3 x 3-tile block)");
   cmd->add_option("--structure", a.structure,
                   "an atlas structure (with descendants) as placed on the section");
-  cmd->add_option("--polygon", a.polygon, "\"x,y x,y ...\": a polygon in section um");
+  cmd->add_option("--polygon,--roi", a.polygon, "\"x,y x,y ...\": a polygon in section um");
   cmd->add_option("--atlas", a.atlas, "atlas directory for --structure/--edits (default: bundled)");
   cmd->add_option("--edits", a.edits,
                   "a paint document (teramind paint --doc) whose edits change the condition");
@@ -399,6 +400,7 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--threads", a.threads,
                   "tiles stepped at once, one CPU thread each (default: all cores); the output "
                   "does not depend on it");
+  cmd->add_option("--batch", a.batch, "tiles per forward pass (default: 8 on a GPU, 1 on a CPU)");
   cmd->add_option("--checkpoint-seconds", a.checkpointSeconds,
                   "seconds between resume checkpoints")
       ->capture_default_str();

@@ -13,7 +13,8 @@ namespace teramind {
 
 MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
                                                const PairedSection& condition, int z0,
-                                               int tilePatches, const SamplingOptions& options)
+                                               int tilePatches, const SamplingOptions& options,
+                                               int batch)
     : model_(model),
       condition_(condition),
       z0_(z0),
@@ -26,6 +27,9 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
     throw std::invalid_argument("the condition's genes differ from the model's panel");
   shape_ = {c.stains * c.outputSections, tilePatches * c.patchSize, c.patchSize / 2};
   timesteps_ = DiffusionSchedule(c).ddimTimesteps(options.steps);
+  // A GPU wants many tiles per forward; on a CPU one tile per thread keeps the output
+  // independent of how tiles are grouped.
+  batch_ = batch > 0 ? batch : (torch::cuda::is_available() ? 8 : 1);
   auto& net = model.impl().net;
   net->to(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
   net->eval();
@@ -63,6 +67,7 @@ bool MorphologyTileDenoiser::hasCondition(TileIndex tile) const {
 }
 
 void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
+  if (tasks.empty()) return;
   const auto& c = model_.config();
   auto& net = model_.impl().net;
   const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
@@ -70,29 +75,37 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
   const DiffusionSchedule schedule(c);
   const int64_t P = c.patchSize, T = shape_.corePixels, h = shape_.haloPixels,
                 W = shape_.paddedPixels(), p = tilePatches_, gb = c.geneBinsPerPatch;
+  // The tiles go through the network as one batch (their timesteps may differ).
+  std::vector<torch::Tensor> inputs, genes, padded;
+  std::vector<std::int64_t> timesteps;
   for (const auto& task : tasks) {
-    const int i = options_.steps - task.step;  // index into the ascending timesteps
-    const int t = timesteps_[std::size_t(i)];
-    const auto k = schedule.ddimStep(t, i > 0 ? timesteps_[std::size_t(i) - 1] : -1, options_.eta);
+    timesteps.push_back(timesteps_[std::size_t(options_.steps - task.step)]);
     const auto window =
         extractWindow(condition_, c, task.tile.col * tileBins_ - gb / 2,
                       task.tile.row * tileBins_ - gb / 2, tileBins_ + gb, tileBins_ + gb, z0_);
-    const auto genes = toPatches(windowTensors(window, c, c.stains).second, gb).to(device);
-    const auto padded =
-        torch::from_blob(const_cast<float*>(task.padded), {c.stains, c.outputSections, W, W},
-                         torch::kFloat32)
-            .to(device);
-    const auto eps = net->forward(toPatches(padded, P),
-                                  torch::full({1}, t, torch::kLong).to(device), genes, p + 1,
-                                  p + 1, {true, false}, nullptr)
-                         .collage;
-    const auto x = padded.slice(2, h, h + T).slice(3, h, h + T);
+    genes.push_back(toPatches(windowTensors(window, c, c.stains).second, gb));
+    padded.push_back(torch::from_blob(const_cast<float*>(task.padded),
+                                      {c.stains, c.outputSections, W, W}, torch::kFloat32)
+                         .to(device));
+    inputs.push_back(toPatches(padded.back(), P));
+  }
+  const auto eps =
+      net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
+                   torch::cat(genes).to(device), p + 1, p + 1, {true, false}, nullptr)
+          .collage.to(torch::kFloat32);
+  for (std::size_t b = 0; b < tasks.size(); ++b) {
+    const auto& task = tasks[b];
+    const int i = options_.steps - task.step;  // index into the ascending timesteps
+    const auto k = schedule.ddimStep(static_cast<int>(timesteps[b]),
+                                     i > 0 ? timesteps_[std::size_t(i) - 1] : -1, options_.eta);
+    const auto x = padded[b].slice(2, h, h + T).slice(3, h, h + T);
     auto generator = at::detail::createCPUGenerator(streamSeed(task.tile, task.step));
     torch::Tensor x0;
-    const auto next = ddimUpdate(x, fromPatches(eps.to(torch::kFloat32), p, p), k, generator,
-                                 task.preview ? &x0 : nullptr)
-                          .to(torch::kCPU)
-                          .contiguous();
+    const auto next =
+        ddimUpdate(x, fromPatches(eps.narrow(0, std::int64_t(b) * p * p, p * p), p, p), k,
+                   generator, task.preview ? &x0 : nullptr)
+            .to(torch::kCPU)
+            .contiguous();
     std::memcpy(task.core, next.data_ptr<float>(), shape_.coreValues() * sizeof(float));
     if (task.preview) {
       x0 = x0.to(torch::kCPU).contiguous();
