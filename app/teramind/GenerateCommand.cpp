@@ -291,15 +291,14 @@ void runGenerate(const GenerateArguments& a) {
     job["plane"] = z0;
     options.fingerprint = job.dump();
     options.checkpointSeconds = a.checkpointSeconds;
-    if (mpi.size() > 1) options.anyProcess = [&](bool yes) { return mpi.anyProcess(yes); };
+    if (mpi.size() > 1) {
+      options.anyProcess = [&](bool yes) { return mpi.anyProcess(yes); };
+      options.minimumOverProcesses = [&](int v) { return mpi.minimum(v); };
+    }
     GenerationJob generation(strip.grid, denoiser, sink, options);
     const MpiHaloExchange exchange(generation.scheduler(), strip);
     generation.setExchange(std::cref(exchange));
     const auto resumedTiles = generation.resumeFromCheckpoint();
-    const int front = generation.scheduler().nextFront();
-    if (mpi.minimum(front) != mpi.maximum(front))
-      throw FileError(out, "the ranks' checkpoints are of different fronts (a rank was killed "
-                           "while checkpointing); remove the output to start afresh");
     if (lead) {
       fmt::print("tiles: {} x {} of {} px ({} with a condition, {} skipped), halo {} px, {} steps, "
                  "planes {}…{}{}\n",

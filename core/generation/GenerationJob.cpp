@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 #include <fmt/core.h>
 
@@ -18,27 +19,63 @@ GenerationJob::GenerationJob(const TileGrid& grid, TileDenoiser& denoiser, Gener
       options_(std::move(options)),
       scheduler_(grid, denoiser, options_.lockstep) {}
 
-std::int64_t GenerationJob::resumeFromCheckpoint() {
-  const auto& file = options_.checkpoint;
-  if (file.empty() || !std::filesystem::exists(file)) return 0;
-  auto content = readSafetensors(file);
-  auto meta = [&](const std::string& key) {
+namespace {
+
+std::filesystem::path previousOf(const std::filesystem::path& checkpoint) {
+  return checkpoint.string() + ".previous";
+}
+
+struct Checkpoint {
+  std::filesystem::path file;
+  SafetensorsContent content;
+  int front = -1;
+  std::string meta(const std::string& key) const {
     auto it = content.metadata.find(key);
     if (it == content.metadata.end())
       throw FileError(file, fmt::format("not a generation checkpoint (no '{}')", key));
     return it->second;
-  };
-  if (meta("fingerprint") != options_.fingerprint)
-    throw FileError(file, fmt::format("belongs to another job:\n  it has  {}\n  this is {}\n"
-                                      "(remove the output to start afresh)",
-                                      meta("fingerprint"), options_.fingerprint));
-  try {
-    scheduler_.restore(content);
-  } catch (const std::exception& e) {
-    throw FileError(file, e.what());
   }
-  tilesWritten_ = std::stoll(meta("tiles_written"));
-  complete_ = meta("complete") == "yes";
+};
+
+std::optional<Checkpoint> readCheckpoint(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) return std::nullopt;
+  Checkpoint c{file, readSafetensors(file), -1};
+  c.front = std::stoi(c.meta("front"));
+  return c;
+}
+
+}  // namespace
+
+std::int64_t GenerationJob::resumeFromCheckpoint() {
+  if (options_.checkpoint.empty()) return 0;
+  // The newest checkpoint, or the one before it where this process was killed between the
+  // two (or, with several processes, where another one was).
+  auto current = readCheckpoint(options_.checkpoint);
+  auto previous = readCheckpoint(previousOf(options_.checkpoint));
+  const int mine = current ? current->front : (previous ? previous->front : -1);
+  const int agreed = options_.minimumOverProcesses ? options_.minimumOverProcesses(mine) : mine;
+  std::optional<Checkpoint> chosen;
+  if (current && current->front == agreed) chosen = std::move(current);
+  else if (previous && previous->front == agreed) chosen = std::move(previous);
+  else if (agreed >= 0 || mine >= 0)
+    throw FileError(options_.checkpoint,
+                    fmt::format("no checkpoint of front {} that every process has (this one has {} "
+                                "and {}); remove the output to start afresh",
+                                agreed, current ? current->front : -1,
+                                previous ? previous->front : -1));
+  if (!chosen) return 0;
+  const auto& c = *chosen;
+  if (c.meta("fingerprint") != options_.fingerprint)
+    throw FileError(c.file, fmt::format("belongs to another job:\n  it has  {}\n  this is {}\n"
+                                        "(remove the output to start afresh)",
+                                        c.meta("fingerprint"), options_.fingerprint));
+  try {
+    scheduler_.restore(c.content);
+  } catch (const std::exception& e) {
+    throw FileError(c.file, e.what());
+  }
+  tilesWritten_ = std::stoll(c.meta("tiles_written"));
+  complete_ = c.meta("complete") == "yes";
   return tilesWritten_;
 }
 
@@ -52,6 +89,8 @@ void GenerationJob::writeCheckpoint(bool complete) {
   content.metadata["fingerprint"] = options_.fingerprint;
   content.metadata["tiles_written"] = std::to_string(tilesWritten_);
   content.metadata["complete"] = complete ? "yes" : "no";
+  if (std::filesystem::exists(options_.checkpoint))
+    std::filesystem::rename(options_.checkpoint, previousOf(options_.checkpoint));
   writeSafetensors(options_.checkpoint, content);
 }
 

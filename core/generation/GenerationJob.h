@@ -44,6 +44,8 @@ struct GenerationJobOptions {
   // says yes, so they checkpoint and cancel on the same front. Empty: one process, which may
   // also cancel in the middle of a front.
   std::function<bool(bool)> anyProcess;
+  // The smallest of the processes' values: they resume from a checkpoint all of them have.
+  std::function<int(int)> minimumOverProcesses;
 };
 
 // Runs a region through the lock-step scheduler: live tiles to the caller at once, tiles to
@@ -58,7 +60,8 @@ class GenerationJob {
   enum class Outcome { Finished, Cancelled };
   using ProgressCallback = std::function<void(const GenerationProgress&)>;
 
-  // Restores the checkpoint when one exists (throws when it belongs to another job).
+  // Restores the checkpoint when one exists (throws when it belongs to another job), falling
+  // back to the one before it (kept as CHECKPOINT.previous) where a kill came between the two.
   // Returns the tiles it records as already written.
   std::int64_t resumeFromCheckpoint();
   // `liveTile` gets each finished tile at once; `preview` (optional, costs a copy per step)

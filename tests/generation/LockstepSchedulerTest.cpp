@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "FakeTileDenoiser.h"
+#include "common/FileError.h"
 #include "generation/ColumnDecomposition.h"
 #include "generation/GenerationJob.h"
 #include "generation/LockstepScheduler.h"
@@ -294,6 +295,49 @@ TEST(GenerationJob, PreviewsArriveForEveryTileAndStepWithoutChangingTheResult) {
     const auto& last = previews.at({tile, 3});
     for (std::size_t i = 0; i < core.size(); ++i) EXPECT_EQ(last[i], -core[i]);
   }
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+// A kill between keeping the old checkpoint aside and writing the new one leaves only the old.
+TEST(GenerationJob, ResumesFromThePreviousCheckpointWhenTheNewestIsMissing) {
+  const auto grid = gridWithHoles(5, 3);
+  FakeTileDenoiser d(1, 6, 2, 3);
+  const auto expected = runScheduler(grid, d);
+  const auto checkpoint =
+      std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / "previous.checkpoint";
+  std::filesystem::create_directories(checkpoint.parent_path());
+  std::filesystem::remove(checkpoint);
+  std::filesystem::remove(checkpoint.string() + ".previous");
+  GenerationJobOptions o;
+  o.checkpoint = checkpoint;
+  o.fingerprint = "fake 5x3";
+  o.checkpointSeconds = 0;
+  struct Sink : GeneratedTileSink {
+    Tiles tiles;
+    void writeTile(TileIndex t, const std::vector<float>& core) override { tiles[t] = core; }
+  } sink;
+  JobControl control;
+  int live = 0;
+  GenerationJob first(grid, d, sink, o);
+  first.run(control, {}, [&](TileIndex, const std::vector<float>&) {
+    if (++live == 5) control.cancel();
+  });
+  ASSERT_TRUE(std::filesystem::exists(checkpoint.string() + ".previous"));
+  std::filesystem::remove(checkpoint);
+  GenerationJob resumed(grid, d, sink, o);
+  EXPECT_GT(resumed.resumeFromCheckpoint(), 0);
+  JobControl fresh;
+  EXPECT_EQ(resumed.run(fresh), GenerationJob::Outcome::Finished);
+  EXPECT_EQ(sink.tiles, expected);
+  // Processes that cannot agree on a front are refused.
+  o.minimumOverProcesses = [](int) { return 1; };
+  GenerationJob disagreeing(grid, d, sink, o);
+  EXPECT_THROW(disagreeing.resumeFromCheckpoint(), FileError);
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
   by float rounding only;
 - a run killed with SIGKILL after its first checkpoint resumes (without rewriting the tiles
   it had written) and ends byte-identical to an uninterrupted run;
-- `mpirun -n 2` (two strips of tile columns exchanging halos) gives the bytes of one process;
+- `mpirun -n 2` (two strips of tile columns exchanging halos) gives the bytes of one process,
+  also after every rank is killed and one rank's newest checkpoint is lost;
 - `teramind seams` prints seam_ratio for the boundary-aware and the naive output.
 
 usage: test_generate_resume.py TERAMIND MODEL WORKDIR
@@ -122,6 +123,28 @@ if mpirun:
     assert "2 MPI ranks" in p.stdout, p.stdout
     assert chunks("mpi.zarr") == whole, "2 MPI ranks differ from one process"
     print("mpirun -n 2: byte-identical to one process")
+    # Kill every rank after a checkpoint, drop rank 1's newest one (as if it had been killed
+    # while writing it), resume: the ranks agree on the checkpoint before.
+    cmd = [mpirun, "-n", "2", "--oversubscribe"] + base + [
+        "--threads", "1", "--checkpoint-seconds", "0", "--out", str(work / "mpi_killed.zarr")]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+    rank1 = work / "mpi_killed.zarr" / "teramind-job.rank1-of-2.safetensors"
+    killed = False
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        if pathlib.Path(str(rank1) + ".previous").exists():
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.01)
+    proc.wait()
+    assert killed, "the MPI run ended before it could be killed"
+    rank1.unlink(missing_ok=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert chunks("mpi_killed.zarr") == whole, "the resumed MPI output differs"
+    print("mpirun -n 2: killed, rank 1's newest checkpoint lost, resumed byte-identical")
 else:
     print("mpirun: not installed, MPI comparison skipped")
 
