@@ -73,6 +73,11 @@ class GenerationJob {
   void setExchange(std::function<void(int front)> exchange) {
     frontCallbacks_.exchange = std::move(exchange);
   }
+  // Hands over each tile's attention capture at DDIM step `step` (1 … steps).
+  void setAttentionCapture(int step, std::function<void(TileIndex, const std::vector<float>&)> capture) {
+    frontCallbacks_.attentionStep = step;
+    frontCallbacks_.attention = std::move(capture);
+  }
   LockstepScheduler& scheduler() { return scheduler_; }
 
  private:

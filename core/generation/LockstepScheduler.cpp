@@ -156,10 +156,13 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
   std::exception_ptr failure;
   std::mutex failureMutex, previewMutex;
   const bool previews = static_cast<bool>(callbacks.preview);
+  const std::size_t attentionValues =
+      callbacks.attention ? denoiser_.attentionValues() : std::size_t(0);
   auto work = [&] {
     std::vector<float> padded(std::size_t(batch) * shape_.paddedValues());
     std::vector<float> preview(previews ? std::size_t(batch) * shape_.coreValues() : 0);
     std::vector<float> one;
+    std::vector<float> attention(std::size_t(batch) * attentionValues);
     std::vector<TileStepTask> tasks;
     try {
       for (std::size_t b = next++; b < batches && !stop; b = next++) {
@@ -176,14 +179,23 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
           float* out = rows_[std::size_t(p.r - firstRow_)].slot[p.k % 2].data() +
                        std::size_t(p.c) * shape_.coreValues();
           float* x0 = previews ? preview.data() + tasks.size() * shape_.coreValues() : nullptr;
-          tasks.push_back({grid_.global(p.r, p.c), p.k, in, out, x0});
+          float* att = attentionValues && p.k == callbacks.attentionStep
+                           ? attention.data() + tasks.size() * attentionValues
+                           : nullptr;
+          tasks.push_back({grid_.global(p.r, p.c), p.k, in, out, x0, att});
         }
         denoiser_.step(tasks);
-        if (previews) {
+        if (previews || attentionValues) {
           std::lock_guard<std::mutex> lock(previewMutex);
           for (const auto& t : tasks) {
-            one.assign(t.preview, t.preview + shape_.coreValues());
-            callbacks.preview(t.tile, t.step, one);
+            if (t.preview) {
+              one.assign(t.preview, t.preview + shape_.coreValues());
+              callbacks.preview(t.tile, t.step, one);
+            }
+            if (t.attention) {
+              one.assign(t.attention, t.attention + attentionValues);
+              callbacks.attention(t.tile, one);
+            }
           }
         }
         if (callbacks.stepped) callbacks.stepped(tasks.size());

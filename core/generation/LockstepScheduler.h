@@ -20,6 +20,23 @@ struct LockstepOptions {
   bool ghostFirstColumn = false, ghostLastColumn = false;
 };
 
+// What a LockstepScheduler front reports and asks.
+struct LockstepCallbacks {
+  // Tiles finishing on the front, in column order.
+  std::function<void(TileIndex, const std::vector<float>& core)> tileFinished;
+  std::function<bool()> cancelled;           // asked between batches (may block to pause)
+  std::function<void(std::size_t)> stepped;  // tile steps just done (any thread)
+  // When set, every step's x₀ prediction of a tile (step, values), from the stepping thread
+  // (calls are serialised).
+  std::function<void(TileIndex, int, const std::vector<float>&)> preview;
+  // When set, the attention capture of every tile at step `attentionStep` (calls are
+  // serialised).
+  int attentionStep = 0;
+  std::function<void(TileIndex, const std::vector<float>&)> attention;
+  // After a front: fill the ghost columns of the rows it stepped (rowsStepped).
+  std::function<void(int front)> exchange;
+};
+
 // Advances every active tile of a grid through all DDIM steps so that each tile's step k
 // reads its 8 neighbours' step k−1 states — exactly the whole-region lock-step of the
 // official inference — while holding only a band of rows in memory. Row r takes step k on
@@ -39,16 +56,8 @@ class LockstepScheduler {
   std::int64_t tileStepsTotal() const;  // active tiles × steps
   std::int64_t tileStepsDone() const;   // after the fronts run so far
 
-  struct FrontCallbacks {
-    TileFinished tileFinished;               // tiles finishing on the front, in column order
-    std::function<bool()> cancelled;         // asked between batches (may block to pause)
-    std::function<void(std::size_t)> stepped;  // tile steps just done (any thread)
-    // When set, every step's x₀ prediction of a tile (step, values), from the stepping thread
-    // (calls are serialised).
-    std::function<void(TileIndex, int, const std::vector<float>&)> preview;
-    // After a front: fill the ghost columns of the rows it stepped (rowsStepped).
-    std::function<void(int front)> exchange;
-  };
+  using FrontCallbacks = LockstepCallbacks;
+
   // Runs the next front. When `cancelled` turns true the front is abandoned and false is
   // returned; the scheduler is then as before the front (a snapshot taken now is valid, and
   // running the front again redoes it).

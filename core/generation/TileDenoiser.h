@@ -16,6 +16,9 @@ struct TileStepTask {
   const float* padded = nullptr;
   float* core = nullptr;
   float* preview = nullptr;  // when set: the step's x₀ prediction of the core (a live preview)
+  // When set: the gene × gene attention of the tile's own patches at this step,
+  // attentionValues() floats.
+  float* attention = nullptr;
 };
 
 // What turns a tile and its neighbours' current states into its next state: the diffusion
@@ -45,6 +48,8 @@ class TileDenoiser {
   // several threads at once.
   virtual void step(const std::vector<TileStepTask>& tasks) = 0;
   virtual int preferredBatch() const { return 1; }
+  // Floats of a tile's attention capture (0: the denoiser has none).
+  virtual std::size_t attentionValues() const { return 0; }
 };
 
 }  // namespace teramind

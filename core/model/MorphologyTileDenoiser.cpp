@@ -1,5 +1,6 @@
 #include "model/MorphologyTileDenoiser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -66,6 +67,11 @@ bool MorphologyTileDenoiser::hasCondition(TileIndex tile) const {
   return false;
 }
 
+std::size_t MorphologyTileDenoiser::attentionValues() const {
+  const auto g = std::size_t(model_.config().genes);
+  return std::size_t(tilePatches_) * std::size_t(tilePatches_) * g * g;
+}
+
 void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
   if (tasks.empty()) return;
   const auto& c = model_.config();
@@ -89,10 +95,26 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
                          .to(device));
     inputs.push_back(toPatches(padded.back(), P));
   }
+  const bool capture = std::any_of(tasks.begin(), tasks.end(),
+                                  [](const TileStepTask& t) { return t.attention != nullptr; });
+  torch::Tensor attention;
   const auto eps =
       net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
-                   torch::cat(genes).to(device), p + 1, p + 1, {true, false}, nullptr)
+                   torch::cat(genes).to(device), p + 1, p + 1, {true, false},
+                   capture ? &attention : nullptr)
           .collage.to(torch::kFloat32);
+  if (capture) {
+    // (B·(p+1)², G, G) → each tile's own p × p patches.
+    const auto all = attention.to(torch::kCPU, torch::kFloat32)
+                         .reshape({std::int64_t(tasks.size()), p + 1, p + 1, c.genes, c.genes})
+                         .narrow(1, 0, p)
+                         .narrow(2, 0, p)
+                         .contiguous();
+    for (std::size_t b = 0; b < tasks.size(); ++b)
+      if (tasks[b].attention)
+        std::memcpy(tasks[b].attention, all[std::int64_t(b)].data_ptr<float>(),
+                    attentionValues() * sizeof(float));
+  }
   for (std::size_t b = 0; b < tasks.size(); ++b) {
     const auto& task = tasks[b];
     const int i = options_.steps - task.step;  // index into the ascending timesteps

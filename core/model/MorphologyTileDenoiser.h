@@ -25,6 +25,11 @@ class MorphologyTileDenoiser : public TileDenoiser {
   void initialState(TileIndex tile, float* core) const override;
   void step(const std::vector<TileStepTask>& tasks) override;
   int preferredBatch() const override { return batch_; }
+  // The gene-gene block's gene × gene attention of the tile's own p × p patches (the input
+  // patches centred on its core's patch corners; the rest belong to its neighbours),
+  // [patch row][patch col][query gene][key gene], rows summing to 1.
+  std::size_t attentionValues() const override;
+  int tilePatches() const { return tilePatches_; }
 
   // Whether any gene has a count in the tile's bins on the planes its outputs are generated
   // from: tiles without a condition are skipped.

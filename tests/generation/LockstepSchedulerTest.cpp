@@ -167,6 +167,7 @@ TEST(GenerationJob, CancelledJobResumesFromItsCheckpointWithoutRewritingTiles) {
       std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / "job.checkpoint";
   std::filesystem::create_directories(checkpoint.parent_path());
   std::filesystem::remove(checkpoint);
+  std::filesystem::remove(checkpoint.string() + ".previous");
   GenerationJobOptions o;
   o.checkpoint = checkpoint;
   o.fingerprint = "fake 6x4";

@@ -6,6 +6,7 @@
 #include "ModelTestSupport.h"
 #include "model/DiffusionSchedule.h"
 #include "model/MorphologySampler.h"
+#include "model/MorphologyTileDenoiser.h"
 
 namespace teramind {
 namespace {
@@ -80,6 +81,28 @@ TEST_F(Sampling, CapturesGeneAttentionOnlyOnRequest) {
   }
   // The gene-gene block sees only the condition: its attention does not change with t.
   EXPECT_EQ(m.attention.front().values, a.values);
+}
+
+// The generation engine's tile step captures the same gene-gene attention for the tile's own
+// patches as the one-tile sampler does for the same window.
+TEST_F(Sampling, TileDenoiserCapturesTheTilesOwnPatches) {
+  SamplingOptions o;
+  o.steps = 3;
+  o.captureAttention = true;
+  const auto reference = sampleRegion(model, *section, 0, 0, 4, 4, 0, o).attention.back();
+  MorphologyTileDenoiser denoiser(model, *section, 0, 2, o);
+  const auto shape = denoiser.shape();
+  ASSERT_EQ(denoiser.attentionValues(), std::size_t(4 * config.genes * config.genes));
+  std::vector<float> padded(shape.paddedValues(), 0.0f), core(shape.coreValues()),
+      attention(denoiser.attentionValues(), -1.0f);
+  denoiser.initialState({0, 0}, core.data());
+  denoiser.step({{TileIndex{0, 0}, 1, padded.data(), core.data(), nullptr, attention.data()}});
+  const std::size_t g2 = std::size_t(config.genes) * config.genes;
+  const int own[4] = {0, 1, 3, 4};  // patches (0,0) (0,1) (1,0) (1,1) of the 3 × 3 input grid
+  for (int i = 0; i < 4; ++i)
+    for (std::size_t v = 0; v < g2; ++v)
+      ASSERT_FLOAT_EQ(attention[std::size_t(i) * g2 + v],
+                      reference.values[std::size_t(own[i]) * g2 + v]);
 }
 
 TEST_F(Sampling, RejectsPartialPatchesAndAnotherPanel) {
