@@ -4,6 +4,8 @@
 #include <limits>
 
 #include "analysis/ImageSimilarity.h"
+#include "analysis/Correlation.h"
+#include "analysis/GeneAttentionAggregate.h"
 #include "analysis/NucleusCounter.h"
 #include "analysis/SeamMetric.h"
 
@@ -67,6 +69,56 @@ TEST(SeamMeter, SmoothMosaicIsAboutOneAndASteppedOneIsHigher) {
   EXPECT_NEAR(smooth.ratio(), 2.0, 1e-9);  // x steps of 1 across, x steps of 1 and y of 0 inside
   EXPECT_NEAR(stepped.ratio(), 72.0, 1e-9);  // (1 + 5)² against the same interior
   EXPECT_EQ(SeamMeter(T).ratio(), 0);
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(GeneAttentionAggregate, MeansAreExactAgainstADirectComputation) {
+  const int g = 3;
+  GeneAttentionAggregate aggregate(g);
+  std::vector<std::vector<float>> patches;
+  for (int p = 0; p < 7; ++p) {
+    std::vector<float> m(g * g);
+    for (int i = 0; i < g * g; ++i) m[std::size_t(i)] = float((p * 31 + i * 17) % 11) / 10.0f;
+    patches.push_back(m);
+    aggregate.add("section", m.data());
+    if (p % 2) aggregate.add("odd", m.data());
+  }
+  EXPECT_EQ(aggregate.regions(), (std::vector<std::string>{"odd", "section"}));
+  EXPECT_EQ(aggregate.count("section"), 7);
+  EXPECT_EQ(aggregate.count("odd"), 3);
+  EXPECT_EQ(aggregate.count("none"), 0);
+  for (const char* region : {"section", "odd"}) {
+    const auto mean = aggregate.mean(region);
+    for (int i = 0; i < g * g; ++i) {
+      double sum = 0;
+      int n = 0;
+      for (int p = 0; p < 7; ++p)
+        if (std::string(region) == "section" || p % 2) {
+          sum += patches[std::size_t(p)][std::size_t(i)];
+          ++n;
+        }
+      EXPECT_DOUBLE_EQ(mean[std::size_t(i)], sum / n);
+    }
+  }
+  EXPECT_THROW(aggregate.mean("none"), std::out_of_range);
+}
+
+TEST(Correlation, PearsonAndSpearmanOnKnownValues) {
+  const std::vector<double> a{1, 2, 3, 4, 5}, b{2, 4, 6, 8, 10}, c{5, 4, 3, 2, 1};
+  EXPECT_DOUBLE_EQ(pearson(a, b), 1.0);
+  EXPECT_DOUBLE_EQ(pearson(a, c), -1.0);
+  // Monotone but not linear: Spearman 1, Pearson below 1.
+  const std::vector<double> d{1, 8, 27, 64, 125};
+  EXPECT_DOUBLE_EQ(spearman(a, d), 1.0);
+  EXPECT_LT(pearson(a, d), 0.99);
+  // Ties take their mean rank: ranks of {1, 2, 2, 3} are {1, 2.5, 2.5, 4}.
+  EXPECT_NEAR(spearman({1, 2, 2, 3}, {1, 2, 3, 4}), 0.9486832980505138, 1e-12);
+  EXPECT_TRUE(std::isnan(pearson({1, 1, 1}, {1, 2, 3})));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "ModelTestSupport.h"
 #include "model/DiffusionSchedule.h"
+#include "model/GeneAttentionPass.h"
 #include "model/MorphologySampler.h"
 #include "model/MorphologyTileDenoiser.h"
 
@@ -103,6 +104,23 @@ TEST_F(Sampling, TileDenoiserCapturesTheTilesOwnPatches) {
     for (std::size_t v = 0; v < g2; ++v)
       ASSERT_FLOAT_EQ(attention[std::size_t(i) * g2 + v],
                       reference.values[std::size_t(own[i]) * g2 + v]);
+}
+
+// The dedicated pass (gene blocks only) gives the matrices a generation job captures.
+TEST_F(Sampling, AttentionPassMatchesTheGenerationCapture) {
+  SamplingOptions o;
+  o.steps = 3;
+  o.captureAttention = true;
+  const auto reference = sampleRegion(model, *section, 0, 0, 4, 4, 0, o).attention.back();
+  const std::size_t g2 = std::size_t(config.genes) * config.genes;
+  std::vector<std::pair<int, int>> seen;
+  geneAttentionPass(model, *section, 0, 0, 0, 4, 4, [&](const AttentionPatch& p) {
+    seen.emplace_back(p.row, p.col);
+    const int input = p.row * 3 + p.col;  // the 3 × 3 input grid of the one-tile sampler
+    for (std::size_t v = 0; v < g2; ++v)
+      ASSERT_NEAR(p.values[v], reference.values[std::size_t(input) * g2 + v], 1e-6);
+  }, 3);
+  EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}}));
 }
 
 TEST_F(Sampling, RejectsPartialPatchesAndAnotherPanel) {
