@@ -16,6 +16,7 @@ void addVersionCommand(CLI::App& app);
 void addModelCommands(CLI::App& app, const std::string& commandLine);
 void addEvaluateCommand(CLI::App& app);  // model evaluate (after addModelCommands)
 void addGenerateCommands(CLI::App& app);  // generate, seams
+void addAttentionCommand(CLI::App& app);  // attention, attention compare
 void addExportCommand(CLI::App& app);     // export (OME-Zarr level → NRRD/NIfTI/TIFF)
 
 }  // namespace teramind::cli

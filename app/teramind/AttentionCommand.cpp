@@ -1,0 +1,244 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include "Commands.h"
+#include "ProgressBar.h"
+#include "analysis/Correlation.h"
+#include "analysis/GeneAttentionAggregate.h"
+#include "atlas/Atlas.h"
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
+#include "common/ResourceLocator.h"
+#include "io/SpatialDataset.h"
+#include "model/ComputeRuntime.h"
+#include "model/GeneAttentionPass.h"
+#include "model/MorphologyModel.h"
+#include "model/PairedSection.h"
+#include "transcriptomics/GenePanel.h"
+
+namespace teramind::cli {
+namespace {
+
+struct AttentionArguments {
+  bool demo = false;
+  std::string data, model, panel = "GLUT", out, atlas;
+  int plane = 0;
+  std::uint64_t seed = 0;
+  int top = 10;
+};
+
+void writeText(const std::filesystem::path& file, const std::string& text) {
+  writeFileAtomically(file, [&](const std::filesystem::path& tmp) {
+    std::ofstream out(tmp);
+    out << text;
+    if (!out.flush()) throw FileError(file, "cannot write");
+  });
+}
+
+std::string matrixCsv(const std::vector<std::string>& genes, const std::vector<double>& m,
+                      const std::vector<std::size_t>& rows, int g) {
+  std::string text = "gene";
+  for (auto r : rows) text += "," + genes[r];
+  text += "\n";
+  for (auto q : rows) {
+    text += genes[q];
+    for (auto k : rows) text += fmt::format(",{:.8g}", m[q * std::size_t(g) + k]);
+    text += "\n";
+  }
+  return text;
+}
+
+// The gene × gene attention of the gene-gene block over a section, per atlas structure (the
+// structure under each patch centre and all its ancestors) and for the whole section.
+void runAttention(const AttentionArguments& a) {
+  if (a.out.empty()) throw std::invalid_argument("--out DIR is required");
+  configureComputeRuntime(0);
+  const auto model = MorphologyModel::load(a.model.empty() ? bundledDemoModel()
+                                                           : std::filesystem::path(a.model));
+  const auto& c = model.config();
+  const auto& genes = model.genes();
+  ProgressBar reading("reading");
+  const auto dataset = loadSpatialDataset(
+      a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data), std::ref(reading));
+  const auto section = preparePairedSection(dataset, c, genes);
+  const Atlas atlas =
+      Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas));
+  if (a.plane < 0 || a.plane + c.outputSections > section.planes())
+    throw std::invalid_argument(fmt::format("--plane {}: the data has planes 0…{}", a.plane,
+                                            section.planes() - 1));
+  std::vector<std::size_t> panel;
+  const auto wanted = GenePanel::resolve(a.panel);
+  for (const auto& name : wanted.genes) {
+    auto it = std::find(genes.begin(), genes.end(), name);
+    if (it == genes.end())
+      fmt::print(stderr, "warning: {} is not in the model's panel; it is left out\n", name);
+    else
+      panel.push_back(std::size_t(it - genes.begin()));
+  }
+  if (panel.empty())
+    throw std::invalid_argument(fmt::format("no gene of panel {} is in the model", a.panel));
+
+  const int g = c.genes, b = c.geneBinsPerPatch;
+  GeneAttentionAggregate aggregate(g);
+  const auto& grid = section.grid;
+  const auto toAtlas = dataset.placement().sectionToAtlas;
+  ProgressBar bar("attention");
+  const int rows = grid.height / b + 1;
+  geneAttentionPass(model, section, a.plane, 0, 0, grid.width, grid.height,
+                    [&](const AttentionPatch& p) {
+                      aggregate.add("section", p.values);
+                      const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
+                                    grid.originYUm + p.row * b * grid.binUm,
+                                    a.plane * grid.planeSpacingUm};
+                      if (const Structure* s = atlas.structureAt(toAtlas.apply(um))) {
+                        aggregate.add(s->acronym, p.values);
+                        for (const auto* up : atlas.ontology().ancestors(s->id))
+                          aggregate.add(up->acronym, p.values);
+                      }
+                      bar(double(p.row + 1) / rows);
+                    });
+
+  std::filesystem::create_directories(a.out);
+  const std::filesystem::path out = a.out;
+  std::vector<std::size_t> all(static_cast<std::size_t>(g));
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const auto sectionMean = aggregate.mean("section");
+  writeText(out / "matrix.csv", matrixCsv(genes, sectionMean, all, g));
+  writeText(out / "panel_matrix.csv", matrixCsv(genes, sectionMean, panel, g));
+  std::string regions = "region,patches,query,key,attention\n", top = "region,rank,query,key,attention\n";
+  for (const auto& region : aggregate.regions()) {
+    const auto m = aggregate.mean(region);
+    for (auto q : panel)
+      for (auto k : panel)
+        regions += fmt::format("{},{},{},{},{:.8g}\n", region, aggregate.count(region), genes[q],
+                               genes[k], m[q * std::size_t(g) + k]);
+    std::vector<std::pair<double, std::size_t>> pairs;
+    for (std::size_t i = 0; i < m.size(); ++i)
+      if (i / std::size_t(g) != i % std::size_t(g)) pairs.emplace_back(m[i], i);
+    const auto k = std::min<std::size_t>(std::size_t(a.top), pairs.size());
+    std::partial_sort(pairs.begin(), pairs.begin() + std::ptrdiff_t(k), pairs.end(),
+                      [](auto x, auto y) { return x.first > y.first; });
+    for (std::size_t r = 0; r < k; ++r)
+      top += fmt::format("{},{},{},{},{:.8g}\n", region, r + 1, genes[pairs[r].second / std::size_t(g)],
+                         genes[pairs[r].second % std::size_t(g)], pairs[r].first);
+  }
+  writeText(out / "regions.csv", regions);
+  writeText(out / "top_pairs.csv", top);
+  writeText(out / "attention.json",
+            fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\"}}\n",
+                        a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed,
+                        a.panel));
+
+  fmt::print("model: {} ({} genes)\n", c.name, g);
+  fmt::print("patches: {}\n", aggregate.count("section"));
+  fmt::print("regions: {} (the section and {} atlas structures)\n", aggregate.regions().size(),
+             aggregate.regions().size() - 1);
+  fmt::print("seed: {} (the gene-gene block sees only the condition: no seed changes it)\n",
+             a.seed);
+  for (auto q : panel)
+    for (auto k : panel)
+      fmt::print("attention {} -> {}: {:.6f} (uniform {:.6f})\n", genes[q], genes[k],
+                 sectionMean[q * std::size_t(g) + k], 1.0 / g);
+  fmt::print("out: {} (matrix.csv, panel_matrix.csv, regions.csv, top_pairs.csv)\n", a.out);
+}
+
+struct Matrix {
+  std::vector<std::string> genes;
+  std::vector<double> values;
+};
+
+Matrix readMatrix(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw FileError(file, "cannot open (not a `teramind attention` output directory?)");
+  Matrix m;
+  std::string line, cell;
+  std::getline(in, line);
+  std::stringstream header(line);
+  std::getline(header, cell, ',');
+  while (std::getline(header, cell, ',')) m.genes.push_back(cell);
+  std::size_t row = 0;
+  while (std::getline(in, line)) {
+    std::stringstream s(line);
+    std::getline(s, cell, ',');
+    if (row >= m.genes.size() || cell != m.genes[row])
+      throw FileError(file, fmt::format("row {} is not gene {}", row + 1,
+                                        row < m.genes.size() ? m.genes[row] : "(none)"));
+    std::size_t n = 0;
+    while (std::getline(s, cell, ',')) {
+      try {
+        m.values.push_back(std::stod(cell));
+      } catch (const std::exception&) {
+        throw FileError(file, fmt::format("row {}: '{}' is not a number", row + 1, cell));
+      }
+      ++n;
+    }
+    if (n != m.genes.size())
+      throw FileError(file, fmt::format("row {} has {} values, expected {}", row + 1, n, m.genes.size()));
+    ++row;
+  }
+  if (row != m.genes.size() || row == 0)
+    throw FileError(file, fmt::format("{} rows for {} genes", row, m.genes.size()));
+  return m;
+}
+
+void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
+  if (dirs.size() < 2) throw std::invalid_argument("compare needs at least two result directories");
+  std::vector<Matrix> matrices;
+  for (const auto& d : dirs) {
+    matrices.push_back(readMatrix(std::filesystem::path(d) / "matrix.csv"));
+    if (matrices.back().genes != matrices.front().genes)
+      throw FileError(std::filesystem::path(d) / "matrix.csv",
+                      "has another gene panel than " + dirs.front());
+  }
+  std::string table = "a,b,pearson,spearman\n";
+  fmt::print("{:<32} {:<32} {:>8} {:>8}\n", "a", "b", "pearson", "spearman");
+  double minR = 1, minRho = 1;
+  for (std::size_t i = 0; i < dirs.size(); ++i)
+    for (std::size_t j = i + 1; j < dirs.size(); ++j) {
+      const double r = pearson(matrices[i].values, matrices[j].values);
+      const double rho = spearman(matrices[i].values, matrices[j].values);
+      minR = std::min(minR, r);
+      minRho = std::min(minRho, rho);
+      fmt::print("{:<32} {:<32} {:>8.4f} {:>8.4f}\n", dirs[i], dirs[j], r, rho);
+      table += fmt::format("{},{},{:.8g},{:.8g}\n", dirs[i], dirs[j], r, rho);
+    }
+  fmt::print("pearson_min: {:.6f}\nspearman_min: {:.6f}\n", minR, minRho);
+  writeText(csv, table);
+  fmt::print("csv: {}\n", csv);
+}
+
+}  // namespace
+
+void addAttentionCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "attention", "Gene x gene attention of the gene-gene block: matrices per atlas structure");
+  static AttentionArguments a;
+  cmd->add_flag("--demo", a.demo, "the bundled demo data and model (the defaults)");
+  cmd->add_option("--data", a.data, "spatial dataset (default: the bundled demo)");
+  cmd->add_option("--model", a.model, "model checkpoint (default: the bundled demo model)");
+  cmd->add_option("--atlas", a.atlas, "atlas directory (default: the bundled 100 um atlas)");
+  cmd->add_option("--panel", a.panel, "gene panel preset (GLUT, DOPA, BLOD) or JSON file")
+      ->capture_default_str();
+  cmd->add_option("--plane", a.plane, "first output plane")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "recorded with the results (the block does not use it)");
+  cmd->add_option("--top", a.top, "pairs per region in top_pairs.csv")->capture_default_str();
+  cmd->add_option("--out", a.out, "output directory");
+  auto* compare = cmd->add_subcommand(
+      "compare", "Pearson and Spearman correlations between attention results");
+  static std::vector<std::string> dirs;
+  static std::string csv = "attention_compare.csv";
+  compare->add_option("DIRS", dirs, "result directories of `teramind attention`")->required();
+  compare->add_option("--csv", csv, "where the table is saved")->capture_default_str();
+  compare->callback([] { runCompare(dirs, csv); });
+  cmd->callback([compare] {
+    if (!compare->parsed()) runAttention(a);
+  });
+}
+
+}  // namespace teramind::cli
