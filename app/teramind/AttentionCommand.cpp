@@ -9,13 +9,16 @@
 
 #include "Commands.h"
 #include "ProgressBar.h"
+#include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
+#include "analysis/HierarchicalClustering.h"
 #include "analysis/GeneAttentionAggregate.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "io/SpatialDataset.h"
+#include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
 #include "model/GeneAttentionPass.h"
 #include "model/MorphologyModel.h"
@@ -52,6 +55,25 @@ std::string matrixCsv(const std::vector<std::string>& genes, const std::vector<d
     text += "\n";
   }
   return text;
+}
+
+// The matrix as an RGB heatmap in `order` (rows: query genes, columns: key genes), viridis
+// from the smallest to the largest value, with a colour bar on the right (bottom: min).
+void writeHeatmap(const std::filesystem::path& file, const std::vector<double>& m, std::size_t g,
+                  const std::vector<std::size_t>& order, double lo, double hi) {
+  const int cell = std::max(2, 512 / static_cast<int>(g)), side = cell * static_cast<int>(g);
+  const int gap = 8, bar = 16, W = side + gap + bar, H = side;
+  Image3D<std::uint8_t> image({W, H, 1}, {}, {"red", "green", "blue"}, 255);
+  auto paint = [&](int x, int y, double v) {
+    const auto rgb = viridis(hi > lo ? (v - lo) / (hi - lo) : 0.5);
+    for (int c = 0; c < 3; ++c) image(x, y, 0, c) = rgb[std::size_t(c)];
+  };
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x)
+      paint(x, y, m[order[std::size_t(y / cell)] * g + order[std::size_t(x / cell)]]);
+  for (int y = 0; y < H; ++y)
+    for (int x = side + gap; x < W; ++x) paint(x, y, hi - (hi - lo) * y / std::max(1, H - 1));
+  writeVolume(file, AnyVolume(std::move(image)));
 }
 
 // The gene × gene attention of the gene-gene block over a section, per atlas structure (the
@@ -128,6 +150,12 @@ void runAttention(const AttentionArguments& a) {
       top += fmt::format("{},{},{},{},{:.8g}\n", region, r + 1, genes[pairs[r].second / std::size_t(g)],
                          genes[pairs[r].second % std::size_t(g)], pairs[r].first);
   }
+  // Clustered view: genes ordered by average linkage on their attention profiles.
+  const auto order = averageLinkageOrder(rowCorrelationDistances(sectionMean, std::size_t(g)),
+                                         std::size_t(g));
+  writeText(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
+  const auto [lo, hi] = std::minmax_element(sectionMean.begin(), sectionMean.end());
+  writeHeatmap(out / "heatmap.png", sectionMean, std::size_t(g), order, *lo, *hi);
   writeText(out / "regions.csv", regions);
   writeText(out / "top_pairs.csv", top);
   writeText(out / "attention.json",
@@ -145,7 +173,10 @@ void runAttention(const AttentionArguments& a) {
     for (auto k : panel)
       fmt::print("attention {} -> {}: {:.6f} (uniform {:.6f})\n", genes[q], genes[k],
                  sectionMean[q * std::size_t(g) + k], 1.0 / g);
-  fmt::print("out: {} (matrix.csv, panel_matrix.csv, regions.csv, top_pairs.csv)\n", a.out);
+  fmt::print("heatmap: {} genes clustered, colour bar {:.6f} (bottom) … {:.6f} (top); order in "
+             "matrix_clustered.csv\n", g, *lo, *hi);
+  fmt::print("out: {} (matrix.csv, matrix_clustered.csv, heatmap.png, panel_matrix.csv, "
+             "regions.csv, top_pairs.csv)\n", a.out);
 }
 
 struct Matrix {

@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "analysis/ImageSimilarity.h"
+#include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
+#include "analysis/HierarchicalClustering.h"
 #include "analysis/GeneAttentionAggregate.h"
 #include "analysis/NucleusCounter.h"
 #include "analysis/SeamMetric.h"
@@ -119,6 +122,40 @@ TEST(Correlation, PearsonAndSpearmanOnKnownValues) {
   // Ties take their mean rank: ranks of {1, 2, 2, 3} are {1, 2.5, 2.5, 4}.
   EXPECT_NEAR(spearman({1, 2, 2, 3}, {1, 2, 3, 4}), 0.9486832980505138, 1e-12);
   EXPECT_TRUE(std::isnan(pearson({1, 1, 1}, {1, 2, 3})));
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(HierarchicalClustering, AverageLinkageKeepsCloseItemsTogether) {
+  // Points on a line: 0, 10, 1, 11, 2 → clusters {0, 2, 4} (near 0–2) and {1, 3} (near 10–11).
+  const std::vector<double> x{0, 10, 1, 11, 2};
+  std::vector<double> d(25);
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t j = 0; j < 5; ++j) d[i * 5 + j] = std::abs(x[i] - x[j]);
+  const auto order = averageLinkageOrder(d, 5);
+  ASSERT_EQ(order.size(), 5u);
+  auto position = [&](std::size_t item) {
+    return std::find(order.begin(), order.end(), item) - order.begin();
+  };
+  EXPECT_EQ(std::abs(position(1) - position(3)), 1) << "10 and 11 are neighbours";
+  const auto low = {position(0), position(2), position(4)};
+  EXPECT_EQ(std::max(low) - std::min(low), 2) << "0, 1, 2 are contiguous";
+  EXPECT_THROW(averageLinkageOrder(d, 4), std::invalid_argument);
+  // Rows with the same profile are at distance 0.
+  const auto r = rowCorrelationDistances({1, 2, 3, 2, 4, 6, 3, 2, 1}, 3);
+  EXPECT_NEAR(r[0 * 3 + 1], 0.0, 1e-12);
+  EXPECT_NEAR(r[0 * 3 + 2], 2.0, 1e-12);
+}
+
+TEST(Colormap, ViridisEndsAndMiddle) {
+  EXPECT_EQ(viridis(0), (std::array<std::uint8_t, 3>{68, 1, 84}));
+  EXPECT_EQ(viridis(1), (std::array<std::uint8_t, 3>{253, 231, 37}));
+  EXPECT_EQ(viridis(0.5), (std::array<std::uint8_t, 3>{33, 144, 141}));
+  EXPECT_EQ(viridis(-3), viridis(0));
 }
 
 }  // namespace
