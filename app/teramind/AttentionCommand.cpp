@@ -12,6 +12,7 @@
 #include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
 #include "analysis/HierarchicalClustering.h"
+#include "analysis/PathwayMap.h"
 #include "analysis/GeneAttentionAggregate.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
@@ -30,8 +31,9 @@ namespace {
 
 struct AttentionArguments {
   bool demo = false;
-  std::string data, model, panel = "GLUT", out, atlas;
+  std::string data, model, panel = "GLUT", out, atlas, pair;
   int plane = 0;
+  double sigma = 2.0;
   std::uint64_t seed = 0;
   int top = 10;
 };
@@ -76,6 +78,52 @@ void writeHeatmap(const std::filesystem::path& file, const std::vector<double>& 
   writeVolume(file, AnyVolume(std::move(image)));
 }
 
+// Least squares y = slope·x + intercept with Pearson's r.
+struct LineFit {
+  double slope = 0, intercept = 0, r = 0;
+  std::size_t n = 0;
+};
+LineFit fitLine(const std::vector<double>& x, const std::vector<double>& y) {
+  LineFit f;
+  f.n = x.size();
+  if (f.n < 2) return f;
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < f.n; ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= double(f.n);
+  my /= double(f.n);
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < f.n; ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+  }
+  f.slope = sxx > 0 ? sxy / sxx : 0;
+  f.intercept = my - f.slope * mx;
+  f.r = pearson(x, y);
+  return f;
+}
+
+// The pathway map as an image: viridis from 0 to the map's maximum, bins scaled up to ≥ 256 px,
+// colour bar on the right.
+void writeMapPng(const std::filesystem::path& file, const std::vector<float>& v, int w, int h,
+                 double hi) {
+  const int scale = std::max(1, 256 / std::max(1, std::min(w, h))), gap = 6, bar = 12;
+  const int W = w * scale + gap + bar, H = h * scale;
+  Image3D<std::uint8_t> image({W, H, 1}, {}, {"red", "green", "blue"}, 255);
+  auto paint = [&](int x, int y, double t) {
+    const auto rgb = viridis(t);
+    for (int c = 0; c < 3; ++c) image(x, y, 0, c) = rgb[std::size_t(c)];
+  };
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < w * scale; ++x)
+      paint(x, y, hi > 0 ? v[std::size_t(y / scale) * w + x / scale] / hi : 0);
+  for (int y = 0; y < H; ++y)
+    for (int x = w * scale + gap; x < W; ++x) paint(x, y, 1.0 - double(y) / std::max(1, H - 1));
+  writeVolume(file, AnyVolume(std::move(image)));
+}
+
 // The gene × gene attention of the gene-gene block over a section, per atlas structure (the
 // structure under each patch centre and all its ancestors) and for the whole section.
 void runAttention(const AttentionArguments& a) {
@@ -110,10 +158,51 @@ void runAttention(const AttentionArguments& a) {
   GeneAttentionAggregate aggregate(g);
   const auto& grid = section.grid;
   const auto toAtlas = dataset.placement().sectionToAtlas;
+  // The pathway pair: --pair A,B or the panel's first two genes.
+  std::vector<std::size_t> pair = panel;
+  if (!a.pair.empty()) {
+    pair.clear();
+    std::stringstream list(a.pair);
+    std::string name;
+    while (std::getline(list, name, ',')) {
+      auto it = std::find(genes.begin(), genes.end(), name);
+      if (it == genes.end())
+        throw std::invalid_argument(fmt::format("--pair: {} is not in the model's panel", name));
+      pair.push_back(std::size_t(it - genes.begin()));
+    }
+  }
+  const bool mapPair = pair.size() >= 2;
+  PathwayMapInput mapInput;
+  if (mapPair) {
+    mapInput.width = grid.width;
+    mapInput.height = grid.height;
+    mapInput.genes = c.genes;
+    const std::size_t n = std::size_t(grid.width) * std::size_t(grid.height);
+    mapInput.countA.assign(n, 0.0f);
+    mapInput.countB.assign(n, 0.0f);
+    mapInput.attention.assign(4 * n, 0.0f);
+    for (int z = a.plane; z < a.plane + c.outputSections; ++z)
+      for (int y = 0; y < grid.height; ++y)
+        for (int x = 0; x < grid.width; ++x) {
+          mapInput.countA[std::size_t(y) * grid.width + x] += section.count(int(pair[0]), z, y, x);
+          mapInput.countB[std::size_t(y) * grid.width + x] += section.count(int(pair[1]), z, y, x);
+        }
+  }
   ProgressBar bar("attention");
   const int rows = grid.height / b + 1;
-  geneAttentionPass(model, section, a.plane, 0, 0, grid.width, grid.height,
+  // Patch centres up to half a patch past the edge, so every bin lies in a patch.
+  geneAttentionPass(model, section, a.plane, 0, 0, grid.width + b / 2, grid.height + b / 2,
                     [&](const AttentionPatch& p) {
+                      if (mapPair) {
+                        const float* m = p.values;
+                        const std::size_t G = std::size_t(c.genes), A = pair[0], B = pair[1];
+                        const float sub[4] = {m[A * G + A], m[A * G + B], m[B * G + A], m[B * G + B]};
+                        for (int y = std::max(0, p.row * b - b / 2);
+                             y < std::min(grid.height, p.row * b + b - b / 2); ++y)
+                          for (int x = std::max(0, p.col * b - b / 2);
+                               x < std::min(grid.width, p.col * b + b - b / 2); ++x)
+                            std::copy(sub, sub + 4, &mapInput.attention[4 * (std::size_t(y) * grid.width + x)]);
+                      }
                       aggregate.add("section", p.values);
                       const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
                                     grid.originYUm + p.row * b * grid.binUm,
@@ -163,6 +252,45 @@ void runAttention(const AttentionArguments& a) {
                         a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed,
                         a.panel));
 
+  if (mapPair) {
+    const auto map = computePathwayMap(mapInput, a.sigma);
+    const std::string name = fmt::format("pathway_{}_{}", genes[pair[0]], genes[pair[1]]);
+    const PhysicalFrame frame({grid.originXUm + grid.binUm / 2, grid.originYUm + grid.binUm / 2,
+                               a.plane * grid.planeSpacingUm},
+                              {grid.binUm, grid.binUm, grid.planeSpacingUm});
+    Image3D<float> volume({grid.width, grid.height, 1}, frame,
+                          {"level", "weighted_" + genes[pair[0]], "weighted_" + genes[pair[1]]});
+    std::string csv = fmt::format("x_bin,y_bin,level,log2_expr_{},log2_expr_{}\n", genes[pair[0]],
+                                  genes[pair[1]]);
+    std::vector<double> levels, exprA, exprB;
+    double peak = 0;
+    for (int y = 0; y < grid.height; ++y)
+      for (int x = 0; x < grid.width; ++x) {
+        const std::size_t i = std::size_t(y) * grid.width + x;
+        volume(x, y, 0, 0) = map.level[i];
+        volume(x, y, 0, 1) = map.weightedA[i];
+        volume(x, y, 0, 2) = map.weightedB[i];
+        peak = std::max(peak, double(map.level[i]));
+        if (!map.bothExpressed[i]) continue;
+        levels.push_back(map.rawLevel[i]);
+        exprA.push_back(std::log2(mapInput.countA[i] + 1.0));
+        exprB.push_back(std::log2(mapInput.countB[i] + 1.0));
+        csv += fmt::format("{},{},{:.6g},{:.6g},{:.6g}\n", x, y, levels.back(), exprA.back(),
+                           exprB.back());
+      }
+    writeVolume(out / (name + ".nrrd"), AnyVolume(std::move(volume)));
+    writeMapPng(out / (name + ".png"), map.level, grid.width, grid.height, peak);
+    writeText(out / (name + "_regression.csv"), csv);
+    fmt::print("pathway: {} -> {}: {} bins with both genes, smoothed level max {:.4f} ({}.nrrd, "
+               "{}.png, {}_regression.csv)\n",
+               genes[pair[0]], genes[pair[1]], levels.size(), peak, name, name, name);
+    for (int k = 0; k < 2; ++k) {
+      const auto fit = fitLine(k ? exprB : exprA, levels);
+      fmt::print("regression level (unsmoothed) ~ log2({} + 1): slope {:.4f}, intercept {:.4f}, "
+                 "r {:.3f}, n {}\n",
+                 genes[pair[std::size_t(k)]], fit.slope, fit.intercept, fit.r, fit.n);
+    }
+  }
   fmt::print("model: {} ({} genes)\n", c.name, g);
   fmt::print("patches: {}\n", aggregate.count("section"));
   fmt::print("regions: {} (the section and {} atlas structures)\n", aggregate.regions().size(),
@@ -259,6 +387,8 @@ void addAttentionCommand(CLI::App& app) {
   cmd->add_option("--plane", a.plane, "first output plane")->capture_default_str();
   cmd->add_option("--seed", a.seed, "recorded with the results (the block does not use it)");
   cmd->add_option("--top", a.top, "pairs per region in top_pairs.csv")->capture_default_str();
+  cmd->add_option("--pair", a.pair, "pathway map pair A,B (default: the panel's first two genes)");
+  cmd->add_option("--sigma", a.sigma, "pathway map smoothing, bins")->capture_default_str();
   cmd->add_option("--out", a.out, "output directory");
   auto* compare = cmd->add_subcommand(
       "compare", "Pearson and Spearman correlations between attention results");

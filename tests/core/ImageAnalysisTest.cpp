@@ -10,6 +10,7 @@
 #include "analysis/HierarchicalClustering.h"
 #include "analysis/GeneAttentionAggregate.h"
 #include "analysis/NucleusCounter.h"
+#include "analysis/PathwayMap.h"
 #include "analysis/SeamMetric.h"
 
 namespace teramind {
@@ -156,6 +157,40 @@ TEST(Colormap, ViridisEndsAndMiddle) {
   EXPECT_EQ(viridis(1), (std::array<std::uint8_t, 3>{253, 231, 37}));
   EXPECT_EQ(viridis(0.5), (std::array<std::uint8_t, 3>{33, 144, 141}));
   EXPECT_EQ(viridis(-3), viridis(0));
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+TEST(PathwayMap, LevelIsMaskedAttentionAndWeightedExpressionIsTheSubMatrixTimesCounts) {
+  PathwayMapInput in;
+  in.width = 3;
+  in.height = 1;
+  in.genes = 4;
+  in.countA = {2, 0, 1};
+  in.countB = {1, 5, 3};
+  // Uniform attention (1/4) in bin 0, a→b = 0.75 in bins 1 and 2.
+  in.attention = {0.25f, 0.25f, 0.25f, 0.25f, 0.1f, 0.75f, 0.2f, 0.3f, 0.1f, 0.75f, 0.2f, 0.3f};
+  const auto m = computePathwayMap(in, 0.0);
+  EXPECT_EQ(m.bothExpressed, (std::vector<unsigned char>{1, 0, 1}));
+  EXPECT_FLOAT_EQ(m.level[0], 1.0f);  // log2(0.25 · 4 + 1)
+  EXPECT_FLOAT_EQ(m.level[1], 0.0f);  // a has no counts
+  EXPECT_FLOAT_EQ(m.level[2], 2.0f);  // log2(0.75 · 4 + 1)
+  EXPECT_EQ(m.rawLevel, m.level) << "σ = 0 smooths nothing";
+  EXPECT_FLOAT_EQ(m.weightedA[2], 0.1f * 1 + 0.75f * 3);
+  EXPECT_FLOAT_EQ(m.weightedB[1], 0.2f * 0 + 0.3f * 5);
+  // Smoothing keeps the total where the image is far from its edges.
+  std::vector<float> spike(21 * 21, 0.0f);
+  spike[10 * 21 + 10] = 1.0f;
+  const auto s = gaussianSmooth(spike, 21, 21, 2.0);
+  double total = 0;
+  for (float v : s) total += v;
+  EXPECT_NEAR(total, 1.0, 1e-6);
+  EXPECT_GT(s[10 * 21 + 10], s[10 * 21 + 12]);
+  EXPECT_NEAR(s[10 * 21 + 12] / s[10 * 21 + 10], std::exp(-0.5), 1e-5);  // 2 bins = 1 σ
 }
 
 }  // namespace
