@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -18,6 +19,7 @@
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
+#include "conditions/PolygonSelection.h"
 #include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
@@ -31,7 +33,7 @@ namespace {
 
 struct AttentionArguments {
   bool demo = false;
-  std::string data, model, panel = "GLUT", out, atlas, pair;
+  std::string data, model, panel = "GLUT", out, atlas, pair, roi;
   int plane = 0;
   double sigma = 2.0;
   std::uint64_t seed = 0;
@@ -188,6 +190,21 @@ void runAttention(const AttentionArguments& a) {
           mapInput.countB[std::size_t(y) * grid.width + x] += section.count(int(pair[1]), z, y, x);
         }
   }
+  std::optional<PolygonSelection> roi;
+  if (!a.roi.empty()) {
+    roi.emplace();
+    std::stringstream vertices(a.roi);
+    std::string vertex;
+    while (vertices >> vertex) {
+      double x = 0, y = 0;
+      char comma = 0;
+      std::stringstream v(vertex);
+      if (!(v >> x >> comma >> y) || comma != ',')
+        throw std::invalid_argument(fmt::format("--roi: '{}' is not X,Y (µm on the section)", vertex));
+      roi->verticesUm.push_back({x, y});
+    }
+    roi->validate();
+  }
   ProgressBar bar("attention");
   const int rows = grid.height / b + 1;
   // Patch centres up to half a patch past the edge, so every bin lies in a patch.
@@ -207,6 +224,7 @@ void runAttention(const AttentionArguments& a) {
                       const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
                                     grid.originYUm + p.row * b * grid.binUm,
                                     a.plane * grid.planeSpacingUm};
+                      if (roi && roi->contains(um[0], um[1])) aggregate.add("roi", p.values);
                       if (const Structure* s = atlas.structureAt(toAtlas.apply(um))) {
                         aggregate.add(s->acronym, p.values);
                         for (const auto* up : atlas.ontology().ancestors(s->id))
@@ -293,8 +311,10 @@ void runAttention(const AttentionArguments& a) {
   }
   fmt::print("model: {} ({} genes)\n", c.name, g);
   fmt::print("patches: {}\n", aggregate.count("section"));
-  fmt::print("regions: {} (the section and {} atlas structures)\n", aggregate.regions().size(),
-             aggregate.regions().size() - 1);
+  const auto structures = aggregate.regions().size() - 1 - (aggregate.count("roi") ? 1 : 0);
+  fmt::print("regions: {} (the section, {} atlas structures{})\n", aggregate.regions().size(),
+             structures,
+             roi ? fmt::format(", the ROI: {} patches", aggregate.count("roi")) : std::string());
   fmt::print("seed: {} (the gene-gene block sees only the condition: no seed changes it)\n",
              a.seed);
   for (auto q : panel)
@@ -387,6 +407,7 @@ void addAttentionCommand(CLI::App& app) {
   cmd->add_option("--plane", a.plane, "first output plane")->capture_default_str();
   cmd->add_option("--seed", a.seed, "recorded with the results (the block does not use it)");
   cmd->add_option("--top", a.top, "pairs per region in top_pairs.csv")->capture_default_str();
+  cmd->add_option("--roi", a.roi, "\"x,y x,y ...\": a polygon (section um) aggregated as region roi");
   cmd->add_option("--pair", a.pair, "pathway map pair A,B (default: the panel's first two genes)");
   cmd->add_option("--sigma", a.sigma, "pathway map smoothing, bins")->capture_default_str();
   cmd->add_option("--out", a.out, "output directory");
