@@ -192,18 +192,11 @@ void runAttention(const AttentionArguments& a) {
   }
   std::optional<PolygonSelection> roi;
   if (!a.roi.empty()) {
-    roi.emplace();
-    std::stringstream vertices(a.roi);
-    std::string vertex;
-    while (vertices >> vertex) {
-      double x = 0, y = 0;
-      char comma = 0;
-      std::stringstream v(vertex);
-      if (!(v >> x >> comma >> y) || comma != ',')
-        throw std::invalid_argument(fmt::format("--roi: '{}' is not X,Y (µm on the section)", vertex));
-      roi->verticesUm.push_back({x, y});
+    try {
+      roi = PolygonSelection::fromText(a.roi);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--roi: ") + e.what());
     }
-    roi->validate();
   }
   ProgressBar bar("attention");
   const int rows = grid.height / b + 1;

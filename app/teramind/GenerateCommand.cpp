@@ -63,23 +63,6 @@ std::array<int, 4> parseRegion(const std::string& text) {
   return r;
 }
 
-PolygonSelection parsePolygon(const std::string& text) {
-  PolygonSelection polygon;
-  std::istringstream in(text);
-  std::string vertex;
-  while (in >> vertex) {
-    double x = 0, y = 0;
-    char comma = 0;
-    std::istringstream v(vertex);
-    if (!(v >> x >> comma >> y) || comma != ',' || !v.eof())
-      throw std::invalid_argument(
-          fmt::format("--polygon: '{}' is not X,Y (µm on the section)", vertex));
-    polygon.verticesUm.push_back({x, y});
-  }
-  polygon.validate();
-  return polygon;
-}
-
 // What a job generates: the plane pairs, the tile grid's box and which bins were asked for.
 struct GenerationRegion {
   std::array<int, 4> box{};              // bins x, y, width, height
@@ -128,8 +111,12 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
     selection = AtlasRegionSelection{s->id, std::nullopt};
     region.description = fmt::format("{} ({}) as placed on the section", s->acronym, s->name);
   } else {
-    auto polygon = parsePolygon(a.polygon);
-    polygon.plane = region.firstPlanes.front();
+    PolygonSelection polygon;
+    try {
+      polygon = PolygonSelection::fromText(a.polygon, region.firstPlanes.front());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--polygon: ") + e.what());
+    }
     selection = polygon;
     region.description = fmt::format("a polygon of {} vertices", polygon.verticesUm.size());
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 
 #include "conditions/BinRange.h"
@@ -71,6 +72,23 @@ std::vector<SelectedBin> PolygonSelection::select(const BinGrid& grid) const {
     }
   }
   return out;
+}
+
+PolygonSelection PolygonSelection::fromText(const std::string& vertices, std::int32_t plane) {
+  PolygonSelection polygon;
+  polygon.plane = plane;
+  std::istringstream in(vertices);
+  std::string vertex;
+  while (in >> vertex) {
+    double x = 0, y = 0;
+    char comma = 0;
+    std::istringstream v(vertex);
+    if (!(v >> x >> comma >> y) || comma != ',' || !(v >> std::ws).eof())
+      throw std::invalid_argument("'" + vertex + "' is not X,Y (µm on the section)");
+    polygon.verticesUm.push_back({x, y});
+  }
+  polygon.validate();
+  return polygon;
 }
 
 }  // namespace teramind

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "conditions/SelectedBin.h"
@@ -17,6 +18,9 @@ struct PolygonSelection {
 
   // Throws std::invalid_argument: fewer than 3 vertices, a non-finite vertex, plane < 0.
   void validate() const;
+  // "x,y x,y …" (µm), as typed on a command line; validated. Throws std::invalid_argument
+  // naming the vertex that is not X,Y.
+  static PolygonSelection fromText(const std::string& vertices, std::int32_t plane = 0);
   // The even-odd test on one point, the same rule select() applies row by row.
   bool contains(double xUm, double yUm) const;
   std::vector<SelectedBin> select(const BinGrid& grid) const;
