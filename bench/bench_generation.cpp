@@ -22,8 +22,9 @@ using namespace teramind;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fmt::print(stderr, "usage: bench_generation TILES [--cols C] [--steps S] [--tile-patches P] "
-                       "[--threads T]\n");
+    fmt::print(stderr,
+               "usage: bench_generation TILES [--cols C] [--steps S] [--tile-patches P] "
+               "[--threads T]\n");
     return 2;
   }
   const long tiles = std::atol(argv[1]);
@@ -31,10 +32,14 @@ int main(int argc, char** argv) {
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string o = argv[i];
     const int v = std::atoi(argv[i + 1]);
-    if (o == "--cols") cols = v;
-    else if (o == "--steps") steps = v;
-    else if (o == "--tile-patches") tilePatches = v;
-    else if (o == "--threads") threads = v;
+    if (o == "--cols")
+      cols = v;
+    else if (o == "--steps")
+      steps = v;
+    else if (o == "--tile-patches")
+      tilePatches = v;
+    else if (o == "--threads")
+      threads = v;
   }
   configureComputeRuntime(1);
   const auto config = namedModelConfig("tiny");

@@ -12,9 +12,9 @@
 #include "ProgressBar.h"
 #include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
+#include "analysis/GeneAttentionAggregate.h"
 #include "analysis/HierarchicalClustering.h"
 #include "analysis/PathwayMap.h"
-#include "analysis/GeneAttentionAggregate.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
@@ -131,8 +131,8 @@ void writeMapPng(const std::filesystem::path& file, const std::vector<float>& v,
 void runAttention(const AttentionArguments& a) {
   if (a.out.empty()) throw std::invalid_argument("--out DIR is required");
   configureComputeRuntime(0);
-  const auto model = MorphologyModel::load(a.model.empty() ? bundledDemoModel()
-                                                           : std::filesystem::path(a.model));
+  const auto model =
+      MorphologyModel::load(a.model.empty() ? bundledDemoModel() : std::filesystem::path(a.model));
   const auto& c = model.config();
   const auto& genes = model.genes();
   ProgressBar reading("reading");
@@ -142,8 +142,8 @@ void runAttention(const AttentionArguments& a) {
   const Atlas atlas =
       Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas));
   if (a.plane < 0 || a.plane + c.outputSections > section.planes())
-    throw std::invalid_argument(fmt::format("--plane {}: the data has planes 0…{}", a.plane,
-                                            section.planes() - 1));
+    throw std::invalid_argument(
+        fmt::format("--plane {}: the data has planes 0…{}", a.plane, section.planes() - 1));
   std::vector<std::size_t> panel;
   const auto wanted = GenePanel::resolve(a.panel);
   for (const auto& name : wanted.genes) {
@@ -201,30 +201,30 @@ void runAttention(const AttentionArguments& a) {
   ProgressBar bar("attention");
   const int rows = grid.height / b + 1;
   // Patch centres up to half a patch past the edge, so every bin lies in a patch.
-  geneAttentionPass(model, section, a.plane, 0, 0, grid.width + b / 2, grid.height + b / 2,
-                    [&](const AttentionPatch& p) {
-                      if (mapPair) {
-                        const float* m = p.values;
-                        const std::size_t G = std::size_t(c.genes), A = pair[0], B = pair[1];
-                        const float sub[4] = {m[A * G + A], m[A * G + B], m[B * G + A], m[B * G + B]};
-                        for (int y = std::max(0, p.row * b - b / 2);
-                             y < std::min(grid.height, p.row * b + b - b / 2); ++y)
-                          for (int x = std::max(0, p.col * b - b / 2);
-                               x < std::min(grid.width, p.col * b + b - b / 2); ++x)
-                            std::copy(sub, sub + 4, &mapInput.attention[4 * (std::size_t(y) * grid.width + x)]);
-                      }
-                      aggregate.add("section", p.values);
-                      const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
-                                    grid.originYUm + p.row * b * grid.binUm,
-                                    a.plane * grid.planeSpacingUm};
-                      if (roi && roi->contains(um[0], um[1])) aggregate.add("roi", p.values);
-                      if (const Structure* s = atlas.structureAt(toAtlas.apply(um))) {
-                        aggregate.add(s->acronym, p.values);
-                        for (const auto* up : atlas.ontology().ancestors(s->id))
-                          aggregate.add(up->acronym, p.values);
-                      }
-                      bar(double(p.row + 1) / rows);
-                    });
+  geneAttentionPass(
+      model, section, a.plane, 0, 0, grid.width + b / 2, grid.height + b / 2,
+      [&](const AttentionPatch& p) {
+        if (mapPair) {
+          const float* m = p.values;
+          const std::size_t G = std::size_t(c.genes), A = pair[0], B = pair[1];
+          const float sub[4] = {m[A * G + A], m[A * G + B], m[B * G + A], m[B * G + B]};
+          for (int y = std::max(0, p.row * b - b / 2);
+               y < std::min(grid.height, p.row * b + b - b / 2); ++y)
+            for (int x = std::max(0, p.col * b - b / 2);
+                 x < std::min(grid.width, p.col * b + b - b / 2); ++x)
+              std::copy(sub, sub + 4, &mapInput.attention[4 * (std::size_t(y) * grid.width + x)]);
+        }
+        aggregate.add("section", p.values);
+        const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
+                      grid.originYUm + p.row * b * grid.binUm, a.plane * grid.planeSpacingUm};
+        if (roi && roi->contains(um[0], um[1])) aggregate.add("roi", p.values);
+        if (const Structure* s = atlas.structureAt(toAtlas.apply(um))) {
+          aggregate.add(s->acronym, p.values);
+          for (const auto* up : atlas.ontology().ancestors(s->id))
+            aggregate.add(up->acronym, p.values);
+        }
+        bar(double(p.row + 1) / rows);
+      });
 
   std::filesystem::create_directories(a.out);
   const std::filesystem::path out = a.out;
@@ -233,7 +233,8 @@ void runAttention(const AttentionArguments& a) {
   const auto sectionMean = aggregate.mean("section");
   writeText(out / "matrix.csv", matrixCsv(genes, sectionMean, all, g));
   writeText(out / "panel_matrix.csv", matrixCsv(genes, sectionMean, panel, g));
-  std::string regions = "region,patches,query,key,attention\n", top = "region,rank,query,key,attention\n";
+  std::string regions = "region,patches,query,key,attention\n",
+              top = "region,rank,query,key,attention\n";
   for (const auto& region : aggregate.regions()) {
     const auto m = aggregate.mean(region);
     for (auto q : panel)
@@ -247,12 +248,13 @@ void runAttention(const AttentionArguments& a) {
     std::partial_sort(pairs.begin(), pairs.begin() + std::ptrdiff_t(k), pairs.end(),
                       [](auto x, auto y) { return x.first > y.first; });
     for (std::size_t r = 0; r < k; ++r)
-      top += fmt::format("{},{},{},{},{:.8g}\n", region, r + 1, genes[pairs[r].second / std::size_t(g)],
+      top += fmt::format("{},{},{},{},{:.8g}\n", region, r + 1,
+                         genes[pairs[r].second / std::size_t(g)],
                          genes[pairs[r].second % std::size_t(g)], pairs[r].first);
   }
   // Clustered view: genes ordered by average linkage on their attention profiles.
-  const auto order = averageLinkageOrder(rowCorrelationDistances(sectionMean, std::size_t(g)),
-                                         std::size_t(g));
+  const auto order =
+      averageLinkageOrder(rowCorrelationDistances(sectionMean, std::size_t(g)), std::size_t(g));
   writeText(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
   const auto [lo, hi] = std::minmax_element(sectionMean.begin(), sectionMean.end());
   writeHeatmap(out / "heatmap.png", sectionMean, std::size_t(g), order, *lo, *hi);
@@ -292,14 +294,16 @@ void runAttention(const AttentionArguments& a) {
     writeVolume(out / (name + ".nrrd"), AnyVolume(std::move(volume)));
     writeMapPng(out / (name + ".png"), map.level, grid.width, grid.height, peak);
     writeText(out / (name + "_regression.csv"), csv);
-    fmt::print("pathway: {} -> {}: {} bins with both genes, smoothed level max {:.4f} ({}.nrrd, "
-               "{}.png, {}_regression.csv)\n",
-               genes[pair[0]], genes[pair[1]], levels.size(), peak, name, name, name);
+    fmt::print(
+        "pathway: {} -> {}: {} bins with both genes, smoothed level max {:.4f} ({}.nrrd, "
+        "{}.png, {}_regression.csv)\n",
+        genes[pair[0]], genes[pair[1]], levels.size(), peak, name, name, name);
     for (int k = 0; k < 2; ++k) {
       const auto fit = fitLine(k ? exprB : exprA, levels);
-      fmt::print("regression level (unsmoothed) ~ log2({} + 1): slope {:.4f}, intercept {:.4f}, "
-                 "r {:.3f}, n {}\n",
-                 genes[pair[std::size_t(k)]], fit.slope, fit.intercept, fit.r, fit.n);
+      fmt::print(
+          "regression level (unsmoothed) ~ log2({} + 1): slope {:.4f}, intercept {:.4f}, "
+          "r {:.3f}, n {}\n",
+          genes[pair[std::size_t(k)]], fit.slope, fit.intercept, fit.r, fit.n);
     }
   }
   fmt::print("model: {} ({} genes)\n", c.name, g);
@@ -314,10 +318,14 @@ void runAttention(const AttentionArguments& a) {
     for (auto k : panel)
       fmt::print("attention {} -> {}: {:.6f} (uniform {:.6f})\n", genes[q], genes[k],
                  sectionMean[q * std::size_t(g) + k], 1.0 / g);
-  fmt::print("heatmap: {} genes clustered, colour bar {:.6f} (bottom) … {:.6f} (top); order in "
-             "matrix_clustered.csv\n", g, *lo, *hi);
-  fmt::print("out: {} (matrix.csv, matrix_clustered.csv, heatmap.png, panel_matrix.csv, "
-             "regions.csv, top_pairs.csv)\n", a.out);
+  fmt::print(
+      "heatmap: {} genes clustered, colour bar {:.6f} (bottom) … {:.6f} (top); order in "
+      "matrix_clustered.csv\n",
+      g, *lo, *hi);
+  fmt::print(
+      "out: {} (matrix.csv, matrix_clustered.csv, heatmap.png, panel_matrix.csv, "
+      "regions.csv, top_pairs.csv)\n",
+      a.out);
 }
 
 struct Matrix {
@@ -351,7 +359,8 @@ Matrix readMatrix(const std::filesystem::path& file) {
       ++n;
     }
     if (n != m.genes.size())
-      throw FileError(file, fmt::format("row {} has {} values, expected {}", row + 1, n, m.genes.size()));
+      throw FileError(file,
+                      fmt::format("row {} has {} values, expected {}", row + 1, n, m.genes.size()));
     ++row;
   }
   if (row != m.genes.size() || row == 0)
@@ -400,12 +409,13 @@ void addAttentionCommand(CLI::App& app) {
   cmd->add_option("--plane", a.plane, "first output plane")->capture_default_str();
   cmd->add_option("--seed", a.seed, "recorded with the results (the block does not use it)");
   cmd->add_option("--top", a.top, "pairs per region in top_pairs.csv")->capture_default_str();
-  cmd->add_option("--roi", a.roi, "\"x,y x,y ...\": a polygon (section um) aggregated as region roi");
+  cmd->add_option("--roi", a.roi,
+                  "\"x,y x,y ...\": a polygon (section um) aggregated as region roi");
   cmd->add_option("--pair", a.pair, "pathway map pair A,B (default: the panel's first two genes)");
   cmd->add_option("--sigma", a.sigma, "pathway map smoothing, bins")->capture_default_str();
   cmd->add_option("--out", a.out, "output directory");
-  auto* compare = cmd->add_subcommand(
-      "compare", "Pearson and Spearman correlations between attention results");
+  auto* compare =
+      cmd->add_subcommand("compare", "Pearson and Spearman correlations between attention results");
   static std::vector<std::string> dirs;
   static std::string csv = "attention_compare.csv";
   compare->add_option("DIRS", dirs, "result directories of `teramind attention`")->required();

@@ -14,7 +14,7 @@ void addAtlasCommand(CLI::App& app);
 void addVersionCommand(CLI::App& app);
 // model info, train; `commandLine` is recorded in trained checkpoints.
 void addModelCommands(CLI::App& app, const std::string& commandLine);
-void addEvaluateCommand(CLI::App& app);  // model evaluate (after addModelCommands)
+void addEvaluateCommand(CLI::App& app);   // model evaluate (after addModelCommands)
 void addGenerateCommands(CLI::App& app);  // generate, seams
 void addAttentionCommand(CLI::App& app);  // attention, attention compare
 void addExportCommand(CLI::App& app);     // export (OME-Zarr level → NRRD/NIfTI/TIFF)

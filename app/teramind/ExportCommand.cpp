@@ -31,7 +31,8 @@ void runExport(const ExportArguments& a) {
     throw std::invalid_argument(fmt::format(
         "level {} is {:.1f} GiB, above --max-gib {}: export a coarser --level or keep OME-Zarr",
         a.level, bytes / double(1ll << 30), a.maxGiB));
-  const double px = L.pixelUm * double(1ll << a.level), shift = (double(1ll << a.level) - 1) / 2 * L.pixelUm;
+  const double px = L.pixelUm * double(1ll << a.level),
+               shift = (double(1ll << a.level) - 1) / 2 * L.pixelUm;
   const PhysicalFrame frame({L.originXUm + shift, L.originYUm + shift, L.originZUm},
                             {px, px, L.planeUm});
   Image3D<std::uint8_t> volume({w, h, L.planes}, frame, L.channels);
@@ -47,15 +48,15 @@ void runExport(const ExportArguments& a) {
               volume(q * T + x, r * T + y, z, c) = chunk[std::size_t(y) * T + x];
         }
   writeVolume(a.output, AnyVolume(std::move(volume)));
-  fmt::print("exported: level {} of {} → {} ({} x {} x {} voxels, channels {})\n", a.level,
-             a.input, a.output, w, h, L.planes, fmt::join(L.channels, ", "));
+  fmt::print("exported: level {} of {} → {} ({} x {} x {} voxels, channels {})\n", a.level, a.input,
+             a.output, w, h, L.planes, fmt::join(L.channels, ", "));
 }
 
 }  // namespace
 
 void addExportCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "export", "Write one level of a generated OME-Zarr as NRRD, NIfTI or TIFF");
+  auto* cmd = app.add_subcommand("export",
+                                 "Write one level of a generated OME-Zarr as NRRD, NIfTI or TIFF");
   static ExportArguments a;
   cmd->add_option("INPUT", a.input, "a generated OME-Zarr")->required();
   cmd->add_option("--out", a.output, "output volume (.nrrd, .nii, .nii.gz, .tif)")->required();

@@ -1,9 +1,9 @@
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <csignal>
-#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -14,11 +14,11 @@
 #include "ProgressBar.h"
 #include "analysis/SeamMetric.h"
 #include "atlas/Atlas.h"
+#include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "conditions/ConditionDocument.h"
 #include "conditions/EditCommand.h"
 #include "conditions/Selection.h"
-#include "common/FileError.h"
 #include "generation/ColumnDecomposition.h"
 #include "generation/GenerationJob.h"
 #include "generation/MpiHaloExchange.h"
@@ -65,9 +65,9 @@ std::array<int, 4> parseRegion(const std::string& text) {
 
 // What a job generates: the plane pairs, the tile grid's box and which bins were asked for.
 struct GenerationRegion {
-  std::array<int, 4> box{};              // bins x, y, width, height
-  std::vector<std::uint8_t> selected;    // [by][bx] of the section grid; empty: every bin
-  std::vector<int> firstPlanes;          // one lock-step job per plane pair
+  std::array<int, 4> box{};            // bins x, y, width, height
+  std::vector<std::uint8_t> selected;  // [by][bx] of the section grid; empty: every bin
+  std::vector<int> firstPlanes;        // one lock-step job per plane pair
   std::string description;
 };
 
@@ -81,8 +81,9 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
       region.firstPlanes.push_back(z);
   } else {
     if (a.plane < 0 || a.plane + c.outputSections > g.planes)
-      throw std::invalid_argument(fmt::format("--plane {}: the data has planes 0…{}, a job makes {}",
-                                              a.plane, g.planes - 1, c.outputSections));
+      throw std::invalid_argument(
+          fmt::format("--plane {}: the data has planes 0…{}, a job makes {}", a.plane, g.planes - 1,
+                      c.outputSections));
     region.firstPlanes = {a.plane};
   }
   if (region.firstPlanes.empty())
@@ -95,9 +96,9 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
   region.description = "the whole section";
   if (!a.region.empty()) {
     region.box = parseRegion(a.region);
-    region.description = fmt::format("bins x [{}, {}) y [{}, {})", region.box[0],
-                                     region.box[0] + region.box[2], region.box[1],
-                                     region.box[1] + region.box[3]);
+    region.description =
+        fmt::format("bins x [{}, {}) y [{}, {})", region.box[0], region.box[0] + region.box[2],
+                    region.box[1], region.box[1] + region.box[3]);
   } else if (a.demo && chosen == 0) {
     region.box = {kDemoRegion[0], kDemoRegion[1], kDemoRegion[2], kDemoRegion[3]};
     region.description = "the demo's 3 x 3 tiles";
@@ -107,7 +108,8 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
   Selection selection;
   if (!a.structure.empty()) {
     const Structure* s = atlas->ontology().findAcronym(a.structure);
-    if (!s) throw std::invalid_argument(fmt::format("--structure: unknown acronym '{}'", a.structure));
+    if (!s)
+      throw std::invalid_argument(fmt::format("--structure: unknown acronym '{}'", a.structure));
     selection = AtlasRegionSelection{s->id, std::nullopt};
     region.description = fmt::format("{} ({}) as placed on the section", s->acronym, s->name);
   } else {
@@ -122,7 +124,8 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
   }
   region.selected.assign(std::size_t(g.width) * std::size_t(g.height), 0);
   int x0 = g.width, y0 = g.height, x1 = -1, y1 = -1;
-  for (const auto& bin : selectBins(selection, g, PaintContext{atlas, dataset.placement().sectionToAtlas})) {
+  for (const auto& bin :
+       selectBins(selection, g, PaintContext{atlas, dataset.placement().sectionToAtlas})) {
     region.selected[std::size_t(bin.bin.y) * std::size_t(g.width) + std::size_t(bin.bin.x)] = 1;
     x0 = std::min(x0, bin.bin.x);
     y0 = std::min(y0, bin.bin.y);
@@ -137,8 +140,10 @@ GenerationRegion resolveRegion(const GenerateArguments& a, const PairedSection& 
 
 bool tileSelected(const GenerationRegion& region, const BinGrid& g, TileIndex tile, int tileBins) {
   if (region.selected.empty()) return true;
-  for (int by = std::max(0, tile.row * tileBins); by < std::min(g.height, (tile.row + 1) * tileBins); ++by)
-    for (int bx = std::max(0, tile.col * tileBins); bx < std::min(g.width, (tile.col + 1) * tileBins); ++bx)
+  for (int by = std::max(0, tile.row * tileBins);
+       by < std::min(g.height, (tile.row + 1) * tileBins); ++by)
+    for (int bx = std::max(0, tile.col * tileBins);
+         bx < std::min(g.width, (tile.col + 1) * tileBins); ++bx)
       if (region.selected[std::size_t(by) * std::size_t(g.width) + std::size_t(bx)]) return true;
   return false;
 }
@@ -193,7 +198,8 @@ void runGenerate(const GenerateArguments& a) {
   const auto dataset = loadSpatialDataset(dataFile, std::ref(reading));
   std::optional<Atlas> atlas;
   if (!a.structure.empty() || !a.edits.empty())
-    atlas.emplace(Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas)));
+    atlas.emplace(
+        Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas)));
   const Atlas* atlasPtr = atlas ? &*atlas : nullptr;
   const auto section =
       preparePairedSection(dataset, c, model.genes(), paintedCondition(a.edits, atlasPtr, dataset));
@@ -206,21 +212,20 @@ void runGenerate(const GenerateArguments& a) {
   const int tileBins = a.tilePatches * c.geneBinsPerPatch;
   const TileGrid box(tileBins, region.box[0], region.box[1], region.box[2], region.box[3]);
   const int T = a.tilePatches * c.patchSize;
-  nlohmann::json job = {
-      {"model", std::filesystem::absolute(modelFile).string()},
-      {"model_step", model.trainingStep()},
-      {"model_config", c.name},
-      {"data", std::filesystem::absolute(dataFile).string()},
-      {"region", region.description},
-      {"region_bins", region.box},
-      {"planes", region.firstPlanes},
-      {"edits", a.edits.empty() ? std::string() : fileDigest(a.edits)},
-      {"seed", a.seed},
-      {"steps", a.steps},
-      {"eta", a.eta},
-      {"tile_patches", a.tilePatches},
-      {"naive", a.naive},
-      {"processes", mpi.size()}};
+  nlohmann::json job = {{"model", std::filesystem::absolute(modelFile).string()},
+                        {"model_step", model.trainingStep()},
+                        {"model_config", c.name},
+                        {"data", std::filesystem::absolute(dataFile).string()},
+                        {"region", region.description},
+                        {"region_bins", region.box},
+                        {"planes", region.firstPlanes},
+                        {"edits", a.edits.empty() ? std::string() : fileDigest(a.edits)},
+                        {"seed", a.seed},
+                        {"steps", a.steps},
+                        {"eta", a.eta},
+                        {"tile_patches", a.tilePatches},
+                        {"naive", a.naive},
+                        {"processes", mpi.size()}};
   const std::filesystem::path out = a.out;
   OmeZarrLayout layout;
   layout.channels = section.stainNames;
@@ -265,8 +270,9 @@ void runGenerate(const GenerateArguments& a) {
     TileGrid grid = box;
     for (int r = 0; r < grid.rows(); ++r)
       for (int q = 0; q < grid.cols(); ++q)
-        grid.setActive(r, q, tileSelected(region, section.grid, grid.global(r, q), tileBins) &&
-                                 denoiser.hasCondition(grid.global(r, q)));
+        grid.setActive(r, q,
+                       tileSelected(region, section.grid, grid.global(r, q), tileBins) &&
+                           denoiser.hasCondition(grid.global(r, q)));
     const auto strip = columnStrip(grid, mpi.size(), mpi.rank(), {a.naive, workers});
     std::string name = "teramind-job";
     if (a.allPlanes) name += fmt::format(".plane{}", z0);
@@ -287,11 +293,12 @@ void runGenerate(const GenerateArguments& a) {
     generation.setExchange(std::cref(exchange));
     const auto resumedTiles = generation.resumeFromCheckpoint();
     if (lead) {
-      fmt::print("tiles: {} x {} of {} px ({} with a condition, {} skipped), halo {} px, {} steps, "
-                 "planes {}…{}{}\n",
-                 grid.rows(), grid.cols(), T, grid.activeCount(),
-                 grid.tileCount() - grid.activeCount(), denoiser.shape().haloPixels, a.steps, z0,
-                 z0 + c.outputSections - 1, a.naive ? ", naive (no halos)" : "");
+      fmt::print(
+          "tiles: {} x {} of {} px ({} with a condition, {} skipped), halo {} px, {} steps, "
+          "planes {}…{}{}\n",
+          grid.rows(), grid.cols(), T, grid.activeCount(), grid.tileCount() - grid.activeCount(),
+          denoiser.shape().haloPixels, a.steps, z0, z0 + c.outputSections - 1,
+          a.naive ? ", naive (no halos)" : "");
       if (std::filesystem::exists(options.checkpoint))
         fmt::print("resumed: {} tiles already written{}\n", resumedTiles,
                    mpi.size() > 1 ? " by rank 0" : "");
@@ -368,8 +375,9 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_flag("--demo", a.demo, "the bundled demo data, model and region");
   cmd->add_option("--data", a.data, "spatial dataset (default: the bundled demo)");
   cmd->add_option("--model", a.model, "model checkpoint (default: the bundled demo model)");
-  cmd->add_option("--region", a.region, "X,Y,WIDTH,HEIGHT in the model's gene bins (default: the "
-                                        "whole section; --demo: a 3 x 3-tile block)");
+  cmd->add_option("--region", a.region,
+                  "X,Y,WIDTH,HEIGHT in the model's gene bins (default: the "
+                  "whole section; --demo: a 3 x 3-tile block)");
   cmd->add_option("--structure", a.structure,
                   "an atlas structure (with descendants) as placed on the section");
   cmd->add_option("--polygon,--roi", a.polygon, "\"x,y x,y ...\": a polygon in section um");
@@ -387,8 +395,7 @@ void addGenerateCommands(CLI::App& app) {
                   "tiles stepped at once, one CPU thread each (default: all cores); the output "
                   "does not depend on it");
   cmd->add_option("--batch", a.batch, "tiles per forward pass (default: 8 on a GPU, 1 on a CPU)");
-  cmd->add_option("--checkpoint-seconds", a.checkpointSeconds,
-                  "seconds between resume checkpoints")
+  cmd->add_option("--checkpoint-seconds", a.checkpointSeconds, "seconds between resume checkpoints")
       ->capture_default_str();
   cmd->add_option("--out", a.out, "output OME-Zarr directory (rerun to resume)")->required();
   cmd->callback([] { runGenerate(a); });

@@ -43,7 +43,8 @@ std::vector<std::size_t> averageLinkageOrder(const std::vector<double>& d, std::
 
 std::vector<double> rowCorrelationDistances(const std::vector<double>& m, std::size_t n) {
   std::vector<std::vector<double>> rows(n);
-  for (std::size_t i = 0; i < n; ++i) rows[i].assign(m.begin() + std::ptrdiff_t(i * n), m.begin() + std::ptrdiff_t((i + 1) * n));
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i].assign(m.begin() + std::ptrdiff_t(i * n), m.begin() + std::ptrdiff_t((i + 1) * n));
   std::vector<double> d(n * n, 0.0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j) {

@@ -11,21 +11,24 @@ std::vector<float> gaussianSmooth(const std::vector<float>& image, int width, in
   const int r = static_cast<int>(std::ceil(3 * sigma));
   std::vector<double> k(std::size_t(2 * r + 1));
   double sum = 0;
-  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  for (int i = -r; i <= r; ++i)
+    sum += k[std::size_t(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
   for (auto& v : k) v /= sum;
   std::vector<float> tmp(image.size(), 0.0f), out(image.size(), 0.0f);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       double acc = 0;
       for (int i = -r; i <= r; ++i)
-        if (x + i >= 0 && x + i < width) acc += k[std::size_t(i + r)] * image[std::size_t(y) * width + x + i];
+        if (x + i >= 0 && x + i < width)
+          acc += k[std::size_t(i + r)] * image[std::size_t(y) * width + x + i];
       tmp[std::size_t(y) * width + x] = float(acc);
     }
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       double acc = 0;
       for (int i = -r; i <= r; ++i)
-        if (y + i >= 0 && y + i < height) acc += k[std::size_t(i + r)] * tmp[std::size_t(y + i) * width + x];
+        if (y + i >= 0 && y + i < height)
+          acc += k[std::size_t(i + r)] * tmp[std::size_t(y + i) * width + x];
       out[std::size_t(y) * width + x] = float(acc);
     }
   return out;

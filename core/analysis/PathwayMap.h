@@ -11,9 +11,9 @@ namespace teramind {
 //   weighted  = the pathway sub-matrix times the pair's counts: att(a→a)·c_a + att(a→b)·c_b
 //               for a, and att(b→a)·c_a + att(b→b)·c_b for b (attention-weighted expression).
 struct PathwayMap {
-  int width = 0, height = 0;      // bins
-  std::vector<float> level;       // [y][x], smoothed
-  std::vector<float> rawLevel;    // [y][x], before smoothing (0 where masked)
+  int width = 0, height = 0;    // bins
+  std::vector<float> level;     // [y][x], smoothed
+  std::vector<float> rawLevel;  // [y][x], before smoothing (0 where masked)
   std::vector<float> weightedA, weightedB;
   std::vector<unsigned char> bothExpressed;  // [y][x], the mask before smoothing
 };

@@ -2,7 +2,9 @@
 
 namespace teramind {
 namespace {
-double squared(float a, float b) { return double(a - b) * double(a - b); }
+double squared(float a, float b) {
+  return double(a - b) * double(a - b);
+}
 }  // namespace
 
 void SeamMeter::addTile(const std::vector<float>& t) {
@@ -16,7 +18,8 @@ void SeamMeter::addTile(const std::vector<float>& t) {
   interiorPairs_ += 2 * std::int64_t(T) * (T - 1);
 }
 
-void SeamMeter::addHorizontalBorder(const std::vector<float>& left, const std::vector<float>& right) {
+void SeamMeter::addHorizontalBorder(const std::vector<float>& left,
+                                    const std::vector<float>& right) {
   const int T = tile_;
   for (int y = 0; y < T; ++y)
     border_ += squared(left[std::size_t(y) * T + T - 1], right[std::size_t(y) * T]);

@@ -17,8 +17,8 @@ ColumnStrip columnStrip(const TileGrid& whole, int parts, int part, LockstepOpti
   const int from = first - (part > 0 ? 1 : 0), to = last + (part + 1 < parts ? 1 : 0);
   const int b = whole.tileBins();
   ColumnStrip strip;
-  strip.grid = TileGrid(b, (whole.firstCol() + from) * b, whole.firstRow() * b,
-                        (to - from + 1) * b, whole.rows() * b);
+  strip.grid = TileGrid(b, (whole.firstCol() + from) * b, whole.firstRow() * b, (to - from + 1) * b,
+                        whole.rows() * b);
   for (int r = 0; r < whole.rows(); ++r)
     for (int c = from; c <= to; ++c) strip.grid.setActive(r, c - from, whole.active(r, c));
   strip.options = options;

@@ -55,14 +55,16 @@ std::int64_t GenerationJob::resumeFromCheckpoint() {
   const int mine = current ? current->front : (previous ? previous->front : -1);
   const int agreed = options_.minimumOverProcesses ? options_.minimumOverProcesses(mine) : mine;
   std::optional<Checkpoint> chosen;
-  if (current && current->front == agreed) chosen = std::move(current);
-  else if (previous && previous->front == agreed) chosen = std::move(previous);
+  if (current && current->front == agreed)
+    chosen = std::move(current);
+  else if (previous && previous->front == agreed)
+    chosen = std::move(previous);
   else if (agreed >= 0 || mine >= 0)
-    throw FileError(options_.checkpoint,
-                    fmt::format("no checkpoint of front {} that every process has (this one has {} "
-                                "and {}); remove the output to start afresh",
-                                agreed, current ? current->front : -1,
-                                previous ? previous->front : -1));
+    throw FileError(
+        options_.checkpoint,
+        fmt::format("no checkpoint of front {} that every process has (this one has {} "
+                    "and {}); remove the output to start afresh",
+                    agreed, current ? current->front : -1, previous ? previous->front : -1));
   if (!chosen) return 0;
   const auto& c = *chosen;
   if (c.meta("fingerprint") != options_.fingerprint)
@@ -94,10 +96,10 @@ void GenerationJob::writeCheckpoint(bool complete) {
   writeSafetensors(options_.checkpoint, content);
 }
 
-GenerationJob::Outcome GenerationJob::run(const JobControl& control,
-                                          const ProgressCallback& progress,
-                                          const LockstepScheduler::TileFinished& liveTile,
-                                          const std::function<void(TileIndex, int, const std::vector<float>&)>& preview) {
+GenerationJob::Outcome GenerationJob::run(
+    const JobControl& control, const ProgressCallback& progress,
+    const LockstepScheduler::TileFinished& liveTile,
+    const std::function<void(TileIndex, int, const std::vector<float>&)>& preview) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto lastCheckpoint = start;

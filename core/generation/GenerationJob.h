@@ -74,7 +74,8 @@ class GenerationJob {
     frontCallbacks_.exchange = std::move(exchange);
   }
   // Hands over each tile's attention capture at DDIM step `step` (1 … steps).
-  void setAttentionCapture(int step, std::function<void(TileIndex, const std::vector<float>&)> capture) {
+  void setAttentionCapture(int step,
+                           std::function<void(TileIndex, const std::vector<float>&)> capture) {
     frontCallbacks_.attentionStep = step;
     frontCallbacks_.attention = std::move(capture);
   }

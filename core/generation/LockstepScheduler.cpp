@@ -25,7 +25,9 @@ LockstepScheduler::LockstepScheduler(const TileGrid& grid, TileDenoiser& denoise
   options_.workers = std::max(1, options_.workers);
 }
 
-int LockstepScheduler::frontCount() const { return grid_.rows() + 2 * steps_; }
+int LockstepScheduler::frontCount() const {
+  return grid_.rows() + 2 * steps_;
+}
 
 std::int64_t LockstepScheduler::activeInRows(int first, int last) const {
   std::int64_t n = 0;
@@ -63,8 +65,8 @@ LockstepScheduler::RowState* LockstepScheduler::row(int r) {
 float* LockstepScheduler::tileState(int r, int c, int step) {
   auto* state = row(r);
   if (!state || state->step[step % 2] != step || c < 0 || c >= grid_.cols())
-    throw std::logic_error(fmt::format("lock-step: tile ({}, {}) at step {} is not in memory", r, c,
-                                       step));
+    throw std::logic_error(
+        fmt::format("lock-step: tile ({}, {}) at step {} is not in memory", r, c, step));
   return state->slot[step % 2].data() + std::size_t(c) * shape_.coreValues();
 }
 
@@ -94,8 +96,8 @@ void LockstepScheduler::assembleHalo(int r, int c, int step, float* padded) cons
   const float* tiles[3][3];
   for (int dy = -1; dy <= 1; ++dy)
     for (int dx = -1; dx <= 1; ++dx)
-      tiles[dy + 1][dx + 1] = (options_.naive && (dy || dx)) ? nullptr
-                                                              : readableState(r + dy, c + dx, step);
+      tiles[dy + 1][dx + 1] =
+          (options_.naive && (dy || dx)) ? nullptr : readableState(r + dy, c + dx, step);
   // Column segments of a padded row: [−h, 0) from the left, [0, T) own, [T, T + h) right.
   const int segStart[3] = {0, h, h + T}, segLength[3] = {h, T, h}, srcX[3] = {T - h, 0, 0};
   for (int ch = 0; ch < shape_.channels; ++ch)
@@ -206,7 +208,8 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
       stop = true;
     }
   };
-  const int threads = static_cast<int>(std::min<std::size_t>(std::size_t(options_.workers), batches));
+  const int threads =
+      static_cast<int>(std::min<std::size_t>(std::size_t(options_.workers), batches));
   if (threads <= 1) {
     work();
   } else {
@@ -249,7 +252,8 @@ bool LockstepScheduler::runFront(const FrontCallbacks& callbacks) {
 
 std::size_t LockstepScheduler::residentBytes() const {
   std::size_t bytes = 0;
-  for (const auto& r : rows_) bytes += (r.slot[0].capacity() + r.slot[1].capacity()) * sizeof(float);
+  for (const auto& r : rows_)
+    bytes += (r.slot[0].capacity() + r.slot[1].capacity()) * sizeof(float);
   return bytes;
 }
 
@@ -259,17 +263,16 @@ SafetensorsContent LockstepScheduler::snapshot() const {
   m["front"] = std::to_string(nextFront_);
   m["first_row"] = std::to_string(firstRow_);
   m["resident_rows"] = std::to_string(rows_.size());
-  m["shape"] = fmt::format("{} {} {} {} {} {}", grid_.rows(), grid_.cols(), steps_,
-                           shape_.channels, shape_.corePixels, shape_.haloPixels);
+  m["shape"] = fmt::format("{} {} {} {} {} {}", grid_.rows(), grid_.cols(), steps_, shape_.channels,
+                           shape_.corePixels, shape_.haloPixels);
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const int r = firstRow_ + static_cast<int>(i);
     for (int s = 0; s < 2; ++s) {
       const auto& slot = rows_[i].slot[s];
       m[fmt::format("row.{}.slot{}.step", r, s)] = std::to_string(rows_[i].step[s]);
       if (slot.empty()) continue;
-      StoredTensor t{"F32",
-                     {grid_.cols(), shape_.channels, shape_.corePixels, shape_.corePixels},
-                     {}};
+      StoredTensor t{
+          "F32", {grid_.cols(), shape_.channels, shape_.corePixels, shape_.corePixels}, {}};
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(slot.data());
       t.bytes.assign(bytes, bytes + slot.size() * sizeof(float));
       out.tensors[fmt::format("row.{}.slot{}", r, s)] = std::move(t);
@@ -304,7 +307,8 @@ void LockstepScheduler::restore(const SafetensorsContent& snapshot) {
       auto it = snapshot.tensors.find(fmt::format("row.{}.slot{}", r, s));
       if (it == snapshot.tensors.end()) continue;
       if (it->second.dtype != "F32" || it->second.bytes.size() != rowValues * sizeof(float))
-        throw std::runtime_error(fmt::format("the snapshot's row {} slot {} has the wrong size", r, s));
+        throw std::runtime_error(
+            fmt::format("the snapshot's row {} slot {} has the wrong size", r, s));
       state.slot[s].resize(rowValues);
       std::memcpy(state.slot[s].data(), it->second.bytes.data(), it->second.bytes.size());
     }

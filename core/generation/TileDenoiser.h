@@ -27,9 +27,9 @@ struct TileStepTask {
 class TileDenoiser {
  public:
   struct Shape {
-    int channels = 1;     // stains × output sections
-    int corePixels = 1;   // tile side
-    int haloPixels = 0;   // read from each neighbour
+    int channels = 1;    // stains × output sections
+    int corePixels = 1;  // tile side
+    int haloPixels = 0;  // read from each neighbour
     int paddedPixels() const { return corePixels + 2 * haloPixels; }
     std::size_t coreValues() const {
       return std::size_t(channels) * std::size_t(corePixels) * std::size_t(corePixels);

@@ -7,7 +7,9 @@
 
 namespace teramind {
 namespace {
-int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int floorDiv(int a, int b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 }  // namespace
 
 TileGrid::TileGrid(int tileBins, int bx0, int by0, int widthBins, int heightBins)

@@ -34,8 +34,8 @@ json readJson(const std::filesystem::path& file) {
   }
 }
 
-const json kCompressor = {{"id", "blosc"}, {"cname", "zstd"}, {"clevel", 5}, {"shuffle", 1},
-                          {"blocksize", 0}};
+const json kCompressor = {
+    {"id", "blosc"}, {"cname", "zstd"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}};
 
 }  // namespace
 
@@ -65,17 +65,17 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
             {"translation",
              {0.0, layout.originZUm, layout.originYUm + shift, layout.originXUm + shift}}}}}});
     std::filesystem::create_directories(path / std::to_string(l));
-    json array = {{"zarr_format", 2},
-                  {"shape",
-                   {layout.channels.size(), layout.planes, layout.levelHeight(l),
-                    layout.levelWidth(l)}},
-                  {"chunks", {1, 1, layout.chunk, layout.chunk}},
-                  {"dtype", "|u1"},
-                  {"compressor", kCompressor},
-                  {"fill_value", 0},
-                  {"order", "C"},
-                  {"filters", nullptr},
-                  {"dimension_separator", "."}};
+    json array = {
+        {"zarr_format", 2},
+        {"shape",
+         {layout.channels.size(), layout.planes, layout.levelHeight(l), layout.levelWidth(l)}},
+        {"chunks", {1, 1, layout.chunk, layout.chunk}},
+        {"dtype", "|u1"},
+        {"compressor", kCompressor},
+        {"fill_value", 0},
+        {"order", "C"},
+        {"filters", nullptr},
+        {"dimension_separator", "."}};
     writeText(path / std::to_string(l) / ".zarray", array.dump(2));
   }
   json axes = json::array({{{"name", "c"}, {"type", "channel"}},
@@ -148,8 +148,8 @@ std::string OmeZarrStore::attributes() const {
   return attrs["teramind"]["attributes"].dump();
 }
 
-std::filesystem::path OmeZarrStore::chunkPath(int level, int channel, int plane,
-                                              std::int64_t row, std::int64_t col) const {
+std::filesystem::path OmeZarrStore::chunkPath(int level, int channel, int plane, std::int64_t row,
+                                              std::int64_t col) const {
   return path_ / std::to_string(level) / fmt::format("{}.{}.{}.{}", channel, plane, row, col);
 }
 
@@ -158,8 +158,8 @@ bool OmeZarrStore::hasChunk(int level, int channel, int plane, std::int64_t row,
   return std::filesystem::exists(chunkPath(level, channel, plane, row, col));
 }
 
-void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t row,
-                              std::int64_t col, const std::vector<std::uint8_t>& pixels) const {
+void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t row, std::int64_t col,
+                              const std::vector<std::uint8_t>& pixels) const {
   const auto file = chunkPath(level, channel, plane, row, col);
   const std::size_t n = std::size_t(layout_.chunk) * std::size_t(layout_.chunk);
   if (pixels.size() != n)
@@ -187,8 +187,8 @@ std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int pl
   if (packed.size() >= BLOSC_MIN_HEADER_LENGTH)
     blosc_cbuffer_sizes(packed.data(), &nbytes, &cbytes, &blocksize);
   if (packed.size() < BLOSC_MIN_HEADER_LENGTH || nbytes != n || cbytes != packed.size())
-    throw FileError(file, fmt::format("not a blosc chunk of {} bytes ({} bytes on disk)", n,
-                                      packed.size()));
+    throw FileError(
+        file, fmt::format("not a blosc chunk of {} bytes ({} bytes on disk)", n, packed.size()));
   if (blosc_decompress_ctx(packed.data(), pixels.data(), n, 1) != static_cast<int>(n))
     throw FileError(file, "blosc could not decompress the chunk");
   return pixels;
@@ -213,9 +213,11 @@ void OmeZarrStore::buildPyramid() const {
                 const auto in = readChunk(l - 1, c, z, r0, q0);
                 for (int y = 0; y < half; ++y)
                   for (int x = 0; x < half; ++x) {
-                    const auto at = [&](int yy, int xx) { return int(in[std::size_t(yy) * T + xx]); };
-                    const int sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) +
-                                    at(2 * y + 1, 2 * x) + at(2 * y + 1, 2 * x + 1);
+                    const auto at = [&](int yy, int xx) {
+                      return int(in[std::size_t(yy) * T + xx]);
+                    };
+                    const int sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) +
+                                    at(2 * y + 1, 2 * x + 1);
                     out[std::size_t(dy * half + y) * T + dx * half + x] =
                         std::uint8_t((sum + 2) / 4);
                   }

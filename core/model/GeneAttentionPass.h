@@ -15,7 +15,7 @@ namespace teramind {
 // b = geneBinsPerPatch — the patches a generation tile's collage is built around, so these are
 // exactly the matrices MorphologyTileDenoiser captures for the tiles' own patches.
 struct AttentionPatch {
-  int row = 0, col = 0;  // i, j
+  int row = 0, col = 0;           // i, j
   const float* values = nullptr;  // [query gene][key gene], rows sum to 1
 };
 

@@ -8,8 +8,8 @@
 
 #include <torch/torch.h>
 
-#include "model/MorphologyModel.h"
 #include "io/SafetensorsFile.h"
+#include "model/MorphologyModel.h"
 #include "model/network/GeneMorphUNet.h"
 
 namespace teramind {

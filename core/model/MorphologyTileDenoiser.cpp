@@ -39,8 +39,8 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
 std::uint64_t MorphologyTileDenoiser::streamSeed(TileIndex tile, int step) const {
   // splitmix64 over the fields: neighbouring tiles and steps get unrelated streams.
   std::uint64_t h = options_.seed;
-  for (std::int64_t v : {std::int64_t(z0_), std::int64_t(tile.row), std::int64_t(tile.col),
-                         std::int64_t(step)}) {
+  for (std::int64_t v :
+       {std::int64_t(z0_), std::int64_t(tile.row), std::int64_t(tile.col), std::int64_t(step)}) {
     h += 0x9E3779B97F4A7C15ull + std::uint64_t(v);
     h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
     h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
@@ -96,7 +96,7 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
     inputs.push_back(toPatches(padded.back(), P));
   }
   const bool capture = std::any_of(tasks.begin(), tasks.end(),
-                                  [](const TileStepTask& t) { return t.attention != nullptr; });
+                                   [](const TileStepTask& t) { return t.attention != nullptr; });
   torch::Tensor attention;
   const auto eps =
       net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),

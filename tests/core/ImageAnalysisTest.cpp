@@ -4,11 +4,11 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/ImageSimilarity.h"
 #include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
-#include "analysis/HierarchicalClustering.h"
 #include "analysis/GeneAttentionAggregate.h"
+#include "analysis/HierarchicalClustering.h"
+#include "analysis/ImageSimilarity.h"
 #include "analysis/NucleusCounter.h"
 #include "analysis/PathwayMap.h"
 #include "analysis/SeamMetric.h"
@@ -70,7 +70,7 @@ TEST(SeamMeter, SmoothMosaicIsAboutOneAndASteppedOneIsHigher) {
   }
   smooth.addHorizontalBorder(ramp(0, 0), ramp(T, 0));
   stepped.addHorizontalBorder(ramp(0, 0), ramp(T, 5));
-  EXPECT_NEAR(smooth.ratio(), 2.0, 1e-9);  // x steps of 1 across, x steps of 1 and y of 0 inside
+  EXPECT_NEAR(smooth.ratio(), 2.0, 1e-9);    // x steps of 1 across, x steps of 1 and y of 0 inside
   EXPECT_NEAR(stepped.ratio(), 72.0, 1e-9);  // (1 + 5)² against the same interior
   EXPECT_EQ(SeamMeter(T).ratio(), 0);
 }

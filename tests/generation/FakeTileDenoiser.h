@@ -39,9 +39,10 @@ class FakeTileDenoiser : public TileDenoiser {
           for (int x = 0; x < T; ++x) {
             auto p = [&](int yy, int xx) { return t.padded[(std::size_t(ch) * W + yy) * W + xx]; };
             const int py = y + h, px = x + h;
-            const float v = 0.4f * p(py, px) +
-                            0.15f * (p(py - h, px) + p(py + h, px) + p(py, px - h) + p(py, px + h)) +
-                            0.01f * float(t.step) + 0.001f * float(t.tile.col - t.tile.row);
+            const float v =
+                0.4f * p(py, px) +
+                0.15f * (p(py - h, px) + p(py + h, px) + p(py, px - h) + p(py, px + h)) +
+                0.01f * float(t.step) + 0.001f * float(t.tile.col - t.tile.row);
             t.core[(std::size_t(ch) * T + y) * T + x] = std::tanh(v);
             if (t.preview) t.preview[(std::size_t(ch) * T + y) * T + x] = -std::tanh(v);
           }

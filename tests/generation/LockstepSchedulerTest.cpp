@@ -254,13 +254,14 @@ TEST(ColumnDecomposition, StripsWithGhostExchangeEqualTheWholeGrid) {
       }
     };
     while (!schedulers[0]->finished()) {
-      for (int p = 0; p < parts; ++p) schedulers[std::size_t(p)]->runFront(callbacks[std::size_t(p)]);
+      for (int p = 0; p < parts; ++p)
+        schedulers[std::size_t(p)]->runFront(callbacks[std::size_t(p)]);
       const int front = schedulers[0]->nextFront() - 1;
       for (int p = 0; p + 1 < parts; ++p) {
         const auto& left = strips[std::size_t(p)];
         copyColumn(p, left.lastOwnedColumn(), p + 1, 0, front);
-        copyColumn(p + 1, strips[std::size_t(p + 1)].firstOwnedColumn(), p,
-                   left.grid.cols() - 1, front);
+        copyColumn(p + 1, strips[std::size_t(p + 1)].firstOwnedColumn(), p, left.grid.cols() - 1,
+                   front);
       }
     }
     EXPECT_EQ(out, expected) << parts << " strips";
@@ -289,7 +290,9 @@ TEST(GenerationJob, PreviewsArriveForEveryTileAndStepWithoutChangingTheResult) {
   JobControl control;
   job.run(
       control, {}, [&](TileIndex t, const std::vector<float>& core) { live[t] = core; },
-      [&](TileIndex t, int step, const std::vector<float>& x0) { previews[{t, step}] = x0; });
+      [&](TileIndex t, int step, const std::vector<float>& x0) {
+        previews[{t, step}] = x0;
+      });
   EXPECT_EQ(live, expected);
   EXPECT_EQ(previews.size(), expected.size() * 3);
   for (const auto& [tile, core] : expected) {

@@ -6,10 +6,10 @@
 
 #include "ModelTestSupport.h"
 #include "common/FileError.h"
+#include "io/SafetensorsFile.h"
 #include "model/ModelTrainer.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologyModelImpl.h"
-#include "io/SafetensorsFile.h"
 
 namespace teramind {
 namespace {

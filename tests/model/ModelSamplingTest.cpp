@@ -114,12 +114,15 @@ TEST_F(Sampling, AttentionPassMatchesTheGenerationCapture) {
   const auto reference = sampleRegion(model, *section, 0, 0, 4, 4, 0, o).attention.back();
   const std::size_t g2 = std::size_t(config.genes) * config.genes;
   std::vector<std::pair<int, int>> seen;
-  geneAttentionPass(model, *section, 0, 0, 0, 4, 4, [&](const AttentionPatch& p) {
-    seen.emplace_back(p.row, p.col);
-    const int input = p.row * 3 + p.col;  // the 3 × 3 input grid of the one-tile sampler
-    for (std::size_t v = 0; v < g2; ++v)
-      ASSERT_NEAR(p.values[v], reference.values[std::size_t(input) * g2 + v], 1e-6);
-  }, 3);
+  geneAttentionPass(
+      model, *section, 0, 0, 0, 4, 4,
+      [&](const AttentionPatch& p) {
+        seen.emplace_back(p.row, p.col);
+        const int input = p.row * 3 + p.col;  // the 3 × 3 input grid of the one-tile sampler
+        for (std::size_t v = 0; v < g2; ++v)
+          ASSERT_NEAR(p.values[v], reference.values[std::size_t(input) * g2 + v], 1e-6);
+      },
+      3);
   EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{0, 0}, {0, 1}, {1, 0}, {1, 1}}));
 }
 
