@@ -318,9 +318,8 @@ void runGenerate(const GenerateArguments& a) {
       if (lead) fmt::print("cancelled: run the same command again to resume\n");
       throw std::runtime_error("generation cancelled");
     }
-    // Rank 0's share times the ranks: the strips are nearly equal.
-    voxels += double(stepsDone - std::max<std::int64_t>(stepsAtStart, 0)) *
-              double(denoiser.shape().coreValues()) / std::max(1, a.steps) * mpi.size();
+    voxels += mpi.sum(double(stepsDone - std::max<std::int64_t>(stepsAtStart, 0))) *
+              double(denoiser.shape().coreValues()) / std::max(1, a.steps);
   }
   if (!lead) return;
   const double seconds =

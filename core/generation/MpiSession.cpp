@@ -80,6 +80,17 @@ int MpiSession::maximum(int mine) const {
   return mine;
 }
 
+double MpiSession::sum(double mine) const {
+#ifdef TERAMIND_HAVE_MPI
+  if (size_ > 1) {
+    double out = mine;
+    MPI_Allreduce(&mine, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    return out;
+  }
+#endif
+  return mine;
+}
+
 void MpiSession::barrier() const {
 #ifdef TERAMIND_HAVE_MPI
   if (size_ > 1) MPI_Barrier(MPI_COMM_WORLD);

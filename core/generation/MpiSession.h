@@ -18,6 +18,7 @@ class MpiSession {
   bool anyProcess(bool mine) const;
   int minimum(int mine) const;
   int maximum(int mine) const;
+  double sum(double mine) const;
   void barrier() const;
 
  private:

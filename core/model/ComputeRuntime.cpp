@@ -1,5 +1,7 @@
 #include "model/ComputeRuntime.h"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <thread>
 
@@ -16,6 +18,11 @@ ComputeRuntime configureComputeRuntime(int threads) {
       threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   torch::set_num_threads(threads);
+  // LibTorch's GEMMs go to the system BLAS, whose thread pool LibTorch does not size; an
+  // OpenBLAS left at one thread per core oversubscribes the cores when tiles run in parallel.
+  using SetThreads = void (*)(int);
+  if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set(threads);
   ComputeRuntime runtime;
   runtime.libtorchVersion = TORCH_VERSION;
   runtime.threads = torch::get_num_threads();
