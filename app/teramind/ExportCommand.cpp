@@ -31,8 +31,7 @@ void runExport(const ExportArguments& a) {
     throw std::invalid_argument(fmt::format(
         "level {} is {:.1f} GiB, above --max-gib {}: export a coarser --level or keep OME-Zarr",
         a.level, bytes / double(1ll << 30), a.maxGiB));
-  const double px = L.pixelUm * double(1ll << a.level),
-               shift = (double(1ll << a.level) - 1) / 2 * L.pixelUm;
+  const double px = L.levelPixelUm(a.level), shift = px / 2;  // voxel centres
   const PhysicalFrame frame({L.originXUm + shift, L.originYUm + shift, L.originZUm},
                             {px, px, L.planeUm});
   Image3D<std::uint8_t> volume({w, h, L.planes}, frame, L.channels);

@@ -237,8 +237,9 @@ void runGenerate(const GenerateArguments& a) {
   layout.pixelUm = c.pixelUm;
   layout.planeUm = section.grid.planeSpacingUm;
   layout.originZUm = region.firstPlanes.front() * section.grid.planeSpacingUm;
-  layout.originYUm = double(box.firstRow()) * T * c.pixelUm;
-  layout.originXUm = double(box.firstCol()) * T * c.pixelUm;
+  // Pixel (0, 0) of the store is the first tile's corner, in the section's µm.
+  layout.originYUm = section.grid.originYUm + double(box.firstRow()) * T * c.pixelUm;
+  layout.originXUm = section.grid.originXUm + double(box.firstCol()) * T * c.pixelUm;
 
   bool mine = false;
   if (std::filesystem::is_directory(out))

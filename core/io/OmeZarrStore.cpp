@@ -55,8 +55,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
 
   json datasets = json::array();
   for (int l = 0; l < layout.levels; ++l) {
-    const double f = double(1ll << l), px = layout.pixelUm * f,
-                 shift = (f - 1) / 2 * layout.pixelUm;
+    const double f = double(1ll << l), px = layout.pixelUm * f, shift = px / 2;
     datasets.push_back(
         {{"path", std::to_string(l)},
          {"coordinateTransformations",
@@ -118,8 +117,8 @@ OmeZarrStore OmeZarrStore::open(const std::filesystem::path& path) {
     L.planeUm = t0.at(0).at("scale").at(1).get<double>();
     L.pixelUm = t0.at(0).at("scale").at(3).get<double>();
     L.originZUm = t0.at(1).at("translation").at(1).get<double>();
-    L.originYUm = t0.at(1).at("translation").at(2).get<double>();
-    L.originXUm = t0.at(1).at("translation").at(3).get<double>();
+    L.originYUm = t0.at(1).at("translation").at(2).get<double>() - L.pixelUm / 2;
+    L.originXUm = t0.at(1).at("translation").at(3).get<double>() - L.pixelUm / 2;
     for (const auto& c : attrs.at("omero").at("channels"))
       L.channels.push_back(c.at("label").get<std::string>());
   } catch (const json::exception& e) {

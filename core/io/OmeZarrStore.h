@@ -17,7 +17,10 @@ struct OmeZarrLayout {
   int chunk = 256;
   int levels = 1;
   double pixelUm = 1, planeUm = 1;
-  double originYUm = 0, originXUm = 0, originZUm = 0;  // where pixel (0, 0) of plane 0 lies
+  // The outer corner of pixel (0, 0) of plane 0, µm (translations name pixel centres, so
+  // level l's is this plus half of its pixel).
+  double originYUm = 0, originXUm = 0, originZUm = 0;
+  double levelPixelUm(int level) const { return pixelUm * double(1ll << level); }
 
   std::int64_t levelHeight(int level) const { return (height + (1ll << level) - 1) >> level; }
   std::int64_t levelWidth(int level) const { return (width + (1ll << level) - 1) >> level; }

@@ -114,7 +114,9 @@ print("other job refused")
 mpirun = shutil.which("mpirun")
 if mpirun:
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
+               OMPI_MCA_rmaps_base_oversubscribe="1",
+               # containers often give /dev/shm no room for single-copy transfers
+               OMPI_MCA_btl_vader_single_copy_mechanism="none")
     p = subprocess.run([mpirun, "-n", "2", "--oversubscribe"] + base +
                        ["--threads", "1", "--out", str(work / "mpi.zarr")],
                        capture_output=True, text=True, env=env)
