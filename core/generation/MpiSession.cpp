@@ -47,46 +47,34 @@ MpiSession::~MpiSession() {
 #endif
 }
 
+#ifdef TERAMIND_HAVE_MPI
+namespace {
+template <typename T>
+T allReduce(T mine, MPI_Datatype type, MPI_Op op) {
+  T out = mine;
+  MPI_Allreduce(&mine, &out, 1, type, op, MPI_COMM_WORLD);
+  return out;
+}
+}  // namespace
+#endif
+
 bool MpiSession::anyProcess(bool mine) const {
 #ifdef TERAMIND_HAVE_MPI
-  if (size_ > 1) {
-    int in = mine ? 1 : 0, out = 0;
-    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-    return out != 0;
-  }
+  if (size_ > 1) return allReduce(mine ? 1 : 0, MPI_INT, MPI_LOR) != 0;
 #endif
   return mine;
 }
 
 int MpiSession::minimum(int mine) const {
 #ifdef TERAMIND_HAVE_MPI
-  if (size_ > 1) {
-    int out = mine;
-    MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    return out;
-  }
-#endif
-  return mine;
-}
-
-int MpiSession::maximum(int mine) const {
-#ifdef TERAMIND_HAVE_MPI
-  if (size_ > 1) {
-    int out = mine;
-    MPI_Allreduce(&mine, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return out;
-  }
+  if (size_ > 1) return allReduce(mine, MPI_INT, MPI_MIN);
 #endif
   return mine;
 }
 
 double MpiSession::sum(double mine) const {
 #ifdef TERAMIND_HAVE_MPI
-  if (size_ > 1) {
-    double out = mine;
-    MPI_Allreduce(&mine, &out, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
-    return out;
-  }
+  if (size_ > 1) return allReduce(mine, MPI_DOUBLE, MPI_SUM);
 #endif
   return mine;
 }

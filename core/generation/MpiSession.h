@@ -17,7 +17,6 @@ class MpiSession {
   int size() const { return size_; }
   bool anyProcess(bool mine) const;
   int minimum(int mine) const;
-  int maximum(int mine) const;
   double sum(double mine) const;
   void barrier() const;
 
