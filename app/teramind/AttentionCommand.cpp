@@ -40,14 +40,6 @@ struct AttentionArguments {
   int top = 10;
 };
 
-void writeText(const std::filesystem::path& file, const std::string& text) {
-  writeFileAtomically(file, [&](const std::filesystem::path& tmp) {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out.flush()) throw FileError(file, "cannot write");
-  });
-}
-
 std::string matrixCsv(const std::vector<std::string>& genes, const std::vector<double>& m,
                       const std::vector<std::size_t>& rows, int g) {
   std::string text = "gene";
@@ -231,8 +223,8 @@ void runAttention(const AttentionArguments& a) {
   std::vector<std::size_t> all(static_cast<std::size_t>(g));
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   const auto sectionMean = aggregate.mean("section");
-  writeText(out / "matrix.csv", matrixCsv(genes, sectionMean, all, g));
-  writeText(out / "panel_matrix.csv", matrixCsv(genes, sectionMean, panel, g));
+  writeTextFileAtomically(out / "matrix.csv", matrixCsv(genes, sectionMean, all, g));
+  writeTextFileAtomically(out / "panel_matrix.csv", matrixCsv(genes, sectionMean, panel, g));
   std::string regions = "region,patches,query,key,attention\n",
               top = "region,rank,query,key,attention\n";
   for (const auto& region : aggregate.regions()) {
@@ -255,15 +247,16 @@ void runAttention(const AttentionArguments& a) {
   // Clustered view: genes ordered by average linkage on their attention profiles.
   const auto order =
       averageLinkageOrder(rowCorrelationDistances(sectionMean, std::size_t(g)), std::size_t(g));
-  writeText(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
+  writeTextFileAtomically(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
   const auto [lo, hi] = std::minmax_element(sectionMean.begin(), sectionMean.end());
   writeHeatmap(out / "heatmap.png", sectionMean, std::size_t(g), order, *lo, *hi);
-  writeText(out / "regions.csv", regions);
-  writeText(out / "top_pairs.csv", top);
-  writeText(out / "attention.json",
-            fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\"}}\n",
-                        a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed,
-                        a.panel));
+  writeTextFileAtomically(out / "regions.csv", regions);
+  writeTextFileAtomically(out / "top_pairs.csv", top);
+  writeTextFileAtomically(
+      out / "attention.json",
+      fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\"}}\n",
+                  a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed,
+                  a.panel));
 
   if (mapPair) {
     const auto map = computePathwayMap(mapInput, a.sigma);
@@ -293,7 +286,7 @@ void runAttention(const AttentionArguments& a) {
       }
     writeVolume(out / (name + ".nrrd"), AnyVolume(std::move(volume)));
     writeMapPng(out / (name + ".png"), map.level, grid.width, grid.height, peak);
-    writeText(out / (name + "_regression.csv"), csv);
+    writeTextFileAtomically(out / (name + "_regression.csv"), csv);
     fmt::print(
         "pathway: {} -> {}: {} bins with both genes, smoothed level max {:.4f} ({}.nrrd, "
         "{}.png, {}_regression.csv)\n",
@@ -390,7 +383,7 @@ void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
       table += fmt::format("{},{},{:.8g},{:.8g}\n", dirs[i], dirs[j], r, rho);
     }
   fmt::print("pearson_min: {:.6f}\nspearman_min: {:.6f}\n", minR, minRho);
-  writeText(csv, table);
+  writeTextFileAtomically(csv, table);
   fmt::print("csv: {}\n", csv);
 }
 

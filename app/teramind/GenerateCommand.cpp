@@ -14,6 +14,7 @@
 #include "ProgressBar.h"
 #include "analysis/SeamMetric.h"
 #include "atlas/Atlas.h"
+#include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "conditions/ConditionDocument.h"
@@ -249,6 +250,7 @@ void runGenerate(const GenerateArguments& a) {
   if (lead && !resuming && std::filesystem::exists(out) && !std::filesystem::is_empty(out))
     throw FileError(out, "exists and is not a generation job's output (remove it first)");
   if (lead && !resuming) OmeZarrStore::create(out, layout, job.dump());
+  if (lead && resuming) removeUnfinishedWrites(out);  // a killed run's half-written files
   mpi.barrier();
   const auto store = OmeZarrStore::open(out);
 

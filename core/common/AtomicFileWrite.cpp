@@ -1,6 +1,7 @@
 #include "common/AtomicFileWrite.h"
 
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -29,6 +30,26 @@ void writeFileAtomically(const std::filesystem::path& target,
     std::filesystem::remove(temporary, ignored);
     throw;
   }
+}
+
+void writeTextFileAtomically(const std::filesystem::path& target, const std::string& text) {
+  writeFileAtomically(target, [&](const std::filesystem::path& temporary) {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw FileError(target, "cannot write");
+  });
+}
+
+int removeUnfinishedWrites(const std::filesystem::path& directory) {
+  int removed = 0;
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(directory, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error))
+    if (it->is_regular_file() && it->path().filename().string().rfind(".partial-", 0) == 0) {
+      std::error_code ignored;
+      if (std::filesystem::remove(it->path(), ignored)) ++removed;
+    }
+  return removed;
 }
 
 }  // namespace teramind

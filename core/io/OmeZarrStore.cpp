@@ -16,14 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-void writeText(const std::filesystem::path& file, const std::string& text) {
-  writeFileAtomically(file, [&](const std::filesystem::path& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw FileError(file, "cannot write");
-  });
-}
-
 json readJson(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw FileError(file, "cannot open (not an OME-Zarr image written by teramind?)");
@@ -51,7 +43,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
       layout.chunk < 1 || layout.levels < 1)
     throw FileError(path, "an OME-Zarr image needs channels, planes, pixels and levels");
   std::filesystem::create_directories(path);
-  writeText(path / ".zgroup", json{{"zarr_format", 2}}.dump(2));
+  writeTextFileAtomically(path / ".zgroup", json{{"zarr_format", 2}}.dump(2));
 
   json datasets = json::array();
   for (int l = 0; l < layout.levels; ++l) {
@@ -75,7 +67,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
         {"order", "C"},
         {"filters", nullptr},
         {"dimension_separator", "."}};
-    writeText(path / std::to_string(l) / ".zarray", array.dump(2));
+    writeTextFileAtomically(path / std::to_string(l) / ".zarray", array.dump(2));
   }
   json axes = json::array({{{"name", "c"}, {"type", "channel"}},
                            {{"name", "z"}, {"type", "space"}, {"unit", "micrometer"}},
@@ -98,7 +90,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
                 {"teramind",
                  {{"chunk", layout.chunk},
                   {"attributes", attributes.empty() ? json::object() : json::parse(attributes)}}}};
-  writeText(path / ".zattrs", attrs.dump(2));
+  writeTextFileAtomically(path / ".zattrs", attrs.dump(2));
   OmeZarrStore store;
   store.path_ = path;
   store.layout_ = layout;

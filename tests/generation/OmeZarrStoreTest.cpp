@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "io/OmeZarrStore.h"
 
@@ -80,6 +81,18 @@ TEST(OmeZarrStore, DamagedStoresAreNamedInTheError) {
     EXPECT_NE(std::string(e.what()).find(".zattrs"), std::string::npos) << e.what();
   }
   EXPECT_THROW(OmeZarrStore::open(freshDir("missing.zarr")), FileError);
+}
+
+TEST(OmeZarrStore, AKilledWritersTemporaryFilesAreRemovedAndChunksKept) {
+  const auto dir = freshDir("killed.zarr");
+  const auto store = OmeZarrStore::create(dir, smallLayout());
+  store.writeChunk(0, 0, 0, 0, 0, std::vector<std::uint8_t>(64, 9));
+  std::ofstream(dir / "0" / ".partial-123-4-0.0.0.1") << "half a chunk";
+  std::ofstream(dir / ".partial-123-5-teramind-job.safetensors") << "half a checkpoint";
+  EXPECT_EQ(removeUnfinishedWrites(dir), 2);
+  EXPECT_FALSE(std::filesystem::exists(dir / "0" / ".partial-123-4-0.0.0.1"));
+  EXPECT_EQ(store.readChunk(0, 0, 0, 0, 0), std::vector<std::uint8_t>(64, 9));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".zattrs"));
 }
 
 }  // namespace
