@@ -39,8 +39,8 @@ void geneAttentionPass(const MorphologyModel& model, const PairedSection& condit
   };
   for (int i = i0; i <= i1; ++i)
     for (int j = j0; j <= j1; ++j) {
-      const auto window = extractWindow(condition, c, j * b - b / 2, i * b - b / 2, b, b, z0);
-      genes.push_back(windowTensors(window, c, c.stains).second.unsqueeze(0));
+      genes.push_back(
+          geneWindowTensor(condition, c, j * b - b / 2, i * b - b / 2, b, b, z0).unsqueeze(0));
       pending.emplace_back(i, j);
       if (static_cast<int>(pending.size()) >= batch) flush();
     }

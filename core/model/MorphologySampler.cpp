@@ -31,9 +31,10 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   torch::NoGradGuard noGrad;
 
   // Gene input of the (p+1) × (p+1) grid: the region plus half a patch each side.
-  const auto window =
-      extractWindow(section, c, bx0 - gb / 2, by0 - gb / 2, widthBins + gb, heightBins + gb, z0);
-  auto genes = toPatches(windowTensors(window, c, stains).second, gb).to(device);
+  auto genes = toPatches(geneWindowTensor(section, c, bx0 - gb / 2, by0 - gb / 2, widthBins + gb,
+                                          heightBins + gb, z0),
+                         gb)
+                   .to(device);
 
   auto generator = at::detail::createCPUGenerator(options.seed);
   auto x = torch::randn({stains, c.outputSections, py * P, px * P}, generator, torch::kFloat32)

@@ -86,10 +86,10 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
   std::vector<std::int64_t> timesteps;
   for (const auto& task : tasks) {
     timesteps.push_back(timesteps_[std::size_t(options_.steps - task.step)]);
-    const auto window =
-        extractWindow(condition_, c, task.tile.col * tileBins_ - gb / 2,
-                      task.tile.row * tileBins_ - gb / 2, tileBins_ + gb, tileBins_ + gb, z0_);
-    genes.push_back(toPatches(windowTensors(window, c, c.stains).second, gb));
+    genes.push_back(toPatches(
+        geneWindowTensor(condition_, c, task.tile.col * tileBins_ - gb / 2,
+                         task.tile.row * tileBins_ - gb / 2, tileBins_ + gb, tileBins_ + gb, z0_),
+        gb));
     padded.push_back(torch::from_blob(const_cast<float*>(task.padded),
                                       {c.stains, c.outputSections, W, W}, torch::kFloat32)
                          .to(device));

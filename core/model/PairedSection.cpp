@@ -130,9 +130,15 @@ ModelWindow extractWindow(const PairedSection& section, const ModelConfig& confi
         }
       }
     }
+  w.genes = extractGeneWindow(section, config, bx0, by0, widthBins, heightBins, z0);
+  return w;
+}
+
+std::vector<float> extractGeneWindow(const PairedSection& section, const ModelConfig& config,
+                                     int bx0, int by0, int widthBins, int heightBins, int z0) {
   const int genes = static_cast<int>(section.genes.size());
   const int before = (config.geneSections - config.outputSections) / 2;
-  w.genes.assign(std::size_t(genes) * config.geneSections * heightBins * widthBins, 0.0f);
+  std::vector<float> out(std::size_t(genes) * config.geneSections * heightBins * widthBins, 0.0f);
   for (int g = 0; g < genes; ++g)
     for (int d = 0; d < config.geneSections; ++d) {
       const int z = z0 - before + d;
@@ -143,12 +149,12 @@ ModelWindow extractWindow(const PairedSection& section, const ModelConfig& confi
         for (int bx = 0; bx < widthBins; ++bx) {
           const int sx = bx0 + bx;
           if (sx < 0 || sx >= section.grid.width) continue;
-          w.genes[((std::size_t(g) * config.geneSections + d) * heightBins + by) * widthBins + bx] =
+          out[((std::size_t(g) * config.geneSections + d) * heightBins + by) * widthBins + bx] =
               section.count(g, z, sy, sx);
         }
       }
     }
-  return w;
+  return out;
 }
 
 }  // namespace teramind

@@ -58,5 +58,8 @@ struct ModelWindow {
 };
 ModelWindow extractWindow(const PairedSection& section, const ModelConfig& config, int bx0, int by0,
                           int widthBins, int heightBins, int z0);
+// Only the genes of such a window (what inference reads): [gene][geneSection][by][bx].
+std::vector<float> extractGeneWindow(const PairedSection& section, const ModelConfig& config,
+                                     int bx0, int by0, int widthBins, int heightBins, int z0);
 
 }  // namespace teramind

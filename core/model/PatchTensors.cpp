@@ -44,6 +44,16 @@ std::pair<torch::Tensor, torch::Tensor> windowTensors(const ModelWindow& w,
   return {x, g};
 }
 
+torch::Tensor geneWindowTensor(const PairedSection& section, const ModelConfig& config, int bx0,
+                               int by0, int widthBins, int heightBins, int z0) {
+  auto genes = extractGeneWindow(section, config, bx0, by0, widthBins, heightBins, z0);
+  return torch::from_blob(genes.data(),
+                          {static_cast<int64_t>(section.genes.size()), config.geneSections,
+                           heightBins, widthBins},
+                          torch::kFloat32)
+      .clone();
+}
+
 torch::Tensor toPatches(const torch::Tensor& image, int64_t patch) {
   const int64_t c = image.size(0), z = image.size(1);
   const int64_t p1 = image.size(2) / patch, p2 = image.size(3) / patch;

@@ -25,6 +25,10 @@ struct DiffusionScheduleTensors {
 std::pair<torch::Tensor, torch::Tensor> windowTensors(const ModelWindow& window,
                                                       const ModelConfig& config, int stains);
 
+// The genes of a window as a (G, Dz, heightBins, widthBins) tensor, without the stains.
+torch::Tensor geneWindowTensor(const PairedSection& section, const ModelConfig& config, int bx0,
+                               int by0, int widthBins, int heightBins, int z0);
+
 // (C, Z, p1*P, p2*P) → (p1*p2, C, Z, P, P), patches in row-major (p1, p2) order; and back.
 torch::Tensor toPatches(const torch::Tensor& image, int64_t patch);
 torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
