@@ -49,12 +49,6 @@ TEST(NucleusCounter, CountsSeparateDiscsAndIgnoresSpecks) {
   EXPECT_EQ(countNuclei(GreyImage{4, 4, std::vector<float>(16, 3.f)}, 1).nuclei, 0);
 }
 
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
-
 TEST(SeamMeter, SmoothMosaicIsAboutOneAndASteppedOneIsHigher) {
   const int T = 8;
   auto ramp = [&](int x0, float jump) {
@@ -74,12 +68,6 @@ TEST(SeamMeter, SmoothMosaicIsAboutOneAndASteppedOneIsHigher) {
   EXPECT_NEAR(stepped.ratio(), 72.0, 1e-9);  // (1 + 5)² against the same interior
   EXPECT_EQ(SeamMeter(T).ratio(), 0);
 }
-
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
 
 TEST(GeneAttentionAggregate, MeansAreExactAgainstADirectComputation) {
   const int g = 3;
@@ -125,12 +113,6 @@ TEST(Correlation, PearsonAndSpearmanOnKnownValues) {
   EXPECT_TRUE(std::isnan(pearson({1, 1, 1}, {1, 2, 3})));
 }
 
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
-
 TEST(HierarchicalClustering, AverageLinkageKeepsCloseItemsTogether) {
   // Points on a line: 0, 10, 1, 11, 2 → clusters {0, 2, 4} (near 0–2) and {1, 3} (near 10–11).
   const std::vector<double> x{0, 10, 1, 11, 2};
@@ -158,12 +140,6 @@ TEST(Colormap, ViridisEndsAndMiddle) {
   EXPECT_EQ(viridis(0.5), (std::array<std::uint8_t, 3>{33, 144, 141}));
   EXPECT_EQ(viridis(-3), viridis(0));
 }
-
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
 
 TEST(PathwayMap, LevelIsMaskedAttentionAndWeightedExpressionIsTheSubMatrixTimesCounts) {
   PathwayMapInput in;

@@ -159,19 +159,24 @@ struct CollectingSink : GeneratedTileSink {
   void flush() override { ++flushes; }
 };
 
+// Options of a job that checkpoints after every front into a fresh file `name`.
+GenerationJobOptions checkpointEveryFront(const std::string& name, const std::string& fingerprint) {
+  GenerationJobOptions o;
+  o.checkpoint = std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / name;
+  std::filesystem::create_directories(o.checkpoint.parent_path());
+  std::filesystem::remove(o.checkpoint);
+  std::filesystem::remove(o.checkpoint.string() + ".previous");
+  o.fingerprint = fingerprint;
+  o.checkpointSeconds = 0;
+  return o;
+}
+
 TEST(GenerationJob, CancelledJobResumesFromItsCheckpointWithoutRewritingTiles) {
   const auto grid = gridWithHoles(6, 4);
   FakeTileDenoiser d(2, 8, 3, 4);
   const auto expected = runScheduler(grid, d);
-  const auto checkpoint =
-      std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / "job.checkpoint";
-  std::filesystem::create_directories(checkpoint.parent_path());
-  std::filesystem::remove(checkpoint);
-  std::filesystem::remove(checkpoint.string() + ".previous");
-  GenerationJobOptions o;
-  o.checkpoint = checkpoint;
-  o.fingerprint = "fake 6x4";
-  o.checkpointSeconds = 0;  // after every front
+  auto o = checkpointEveryFront("job.checkpoint", "fake 6x4");
+  const auto checkpoint = o.checkpoint;
 
   CollectingSink sink;
   JobControl control;
@@ -220,12 +225,6 @@ TEST(GenerationJob, PausedJobWaitsAndCancelEndsThePause) {
   canceller.join();
 }
 
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
-
 // Strips exchanging their edge columns after every front reproduce the whole grid exactly.
 TEST(ColumnDecomposition, StripsWithGhostExchangeEqualTheWholeGrid) {
   const auto whole = gridWithHoles(5, 7);
@@ -269,12 +268,6 @@ TEST(ColumnDecomposition, StripsWithGhostExchangeEqualTheWholeGrid) {
   EXPECT_THROW(columnStrip(whole, 8, 0, {}), std::invalid_argument);
 }
 
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
-
 TEST(GenerationJob, PreviewsArriveForEveryTileAndStepWithoutChangingTheResult) {
   const auto grid = gridWithHoles(4, 3);
   FakeTileDenoiser d(1, 6, 2, 3);
@@ -301,26 +294,13 @@ TEST(GenerationJob, PreviewsArriveForEveryTileAndStepWithoutChangingTheResult) {
   }
 }
 
-}  // namespace
-}  // namespace teramind
-
-namespace teramind {
-namespace {
-
 // A kill between keeping the old checkpoint aside and writing the new one leaves only the old.
 TEST(GenerationJob, ResumesFromThePreviousCheckpointWhenTheNewestIsMissing) {
   const auto grid = gridWithHoles(5, 3);
   FakeTileDenoiser d(1, 6, 2, 3);
   const auto expected = runScheduler(grid, d);
-  const auto checkpoint =
-      std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "generation" / "previous.checkpoint";
-  std::filesystem::create_directories(checkpoint.parent_path());
-  std::filesystem::remove(checkpoint);
-  std::filesystem::remove(checkpoint.string() + ".previous");
-  GenerationJobOptions o;
-  o.checkpoint = checkpoint;
-  o.fingerprint = "fake 5x3";
-  o.checkpointSeconds = 0;
+  auto o = checkpointEveryFront("previous.checkpoint", "fake 5x3");
+  const auto checkpoint = o.checkpoint;
   struct Sink : GeneratedTileSink {
     Tiles tiles;
     void writeTile(TileIndex t, const std::vector<float>& core) override { tiles[t] = core; }
