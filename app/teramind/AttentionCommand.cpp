@@ -12,8 +12,6 @@
 #include "ProgressBar.h"
 #include "analysis/Colormap.h"
 #include "analysis/Correlation.h"
-#include "analysis/GeneAttentionAggregate.h"
-#include "analysis/HierarchicalClustering.h"
 #include "analysis/PathwayMap.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
@@ -23,10 +21,10 @@
 #include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
-#include "model/GeneAttentionPass.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
 #include "transcriptomics/GenePanel.h"
+#include "workflow/SectionAttention.h"
 
 namespace teramind::cli {
 namespace {
@@ -148,10 +146,8 @@ void runAttention(const AttentionArguments& a) {
   if (panel.empty())
     throw std::invalid_argument(fmt::format("no gene of panel {} is in the model", a.panel));
 
-  const int g = c.genes, b = c.geneBinsPerPatch;
-  GeneAttentionAggregate aggregate(g);
+  const int g = c.genes;
   const auto& grid = section.grid;
-  const auto toAtlas = dataset.placement().sectionToAtlas;
   // The pathway pair: --pair A,B or the panel's first two genes.
   std::vector<std::size_t> pair = panel;
   if (!a.pair.empty()) {
@@ -166,57 +162,21 @@ void runAttention(const AttentionArguments& a) {
     }
   }
   const bool mapPair = pair.size() >= 2;
-  PathwayMapInput mapInput;
-  if (mapPair) {
-    mapInput.width = grid.width;
-    mapInput.height = grid.height;
-    mapInput.genes = c.genes;
-    const std::size_t n = std::size_t(grid.width) * std::size_t(grid.height);
-    mapInput.countA.assign(n, 0.0f);
-    mapInput.countB.assign(n, 0.0f);
-    mapInput.attention.assign(4 * n, 0.0f);
-    for (int z = a.plane; z < a.plane + c.outputSections; ++z)
-      for (int y = 0; y < grid.height; ++y)
-        for (int x = 0; x < grid.width; ++x) {
-          mapInput.countA[std::size_t(y) * grid.width + x] += section.count(int(pair[0]), z, y, x);
-          mapInput.countB[std::size_t(y) * grid.width + x] += section.count(int(pair[1]), z, y, x);
-        }
-  }
-  std::optional<PolygonSelection> roi;
+  SectionAttentionRequest request;
+  request.plane = a.plane;
+  if (mapPair) request.trackedGenes = {pair[0], pair[1]};
   if (!a.roi.empty()) {
     try {
-      roi = PolygonSelection::fromText(a.roi);
+      request.roi = PolygonSelection::fromText(a.roi);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--roi: ") + e.what());
     }
   }
+  const bool hasRoi = request.roi.has_value();
   ProgressBar bar("attention");
-  const int rows = grid.height / b + 1;
-  // Patch centres up to half a patch past the edge, so every bin lies in a patch.
-  geneAttentionPass(
-      model, section, a.plane, 0, 0, grid.width + b / 2, grid.height + b / 2,
-      [&](const AttentionPatch& p) {
-        if (mapPair) {
-          const float* m = p.values;
-          const std::size_t G = std::size_t(c.genes), A = pair[0], B = pair[1];
-          const float sub[4] = {m[A * G + A], m[A * G + B], m[B * G + A], m[B * G + B]};
-          for (int y = std::max(0, p.row * b - b / 2);
-               y < std::min(grid.height, p.row * b + b - b / 2); ++y)
-            for (int x = std::max(0, p.col * b - b / 2);
-                 x < std::min(grid.width, p.col * b + b - b / 2); ++x)
-              std::copy(sub, sub + 4, &mapInput.attention[4 * (std::size_t(y) * grid.width + x)]);
-        }
-        aggregate.add("section", p.values);
-        const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
-                      grid.originYUm + p.row * b * grid.binUm, a.plane * grid.planeSpacingUm};
-        if (roi && roi->contains(um[0], um[1])) aggregate.add("roi", p.values);
-        if (const Structure* s = atlas.structureAt(toAtlas.apply(um))) {
-          aggregate.add(s->acronym, p.values);
-          for (const auto* up : atlas.ontology().ancestors(s->id))
-            aggregate.add(up->acronym, p.values);
-        }
-        bar(double(p.row + 1) / rows);
-      });
+  const auto attention = SectionAttention::compute(
+      model, section, &atlas, dataset.placement().sectionToAtlas, request, std::ref(bar));
+  const auto& aggregate = attention.aggregate();
 
   std::filesystem::create_directories(a.out);
   const std::filesystem::path out = a.out;
@@ -245,8 +205,7 @@ void runAttention(const AttentionArguments& a) {
                          genes[pairs[r].second % std::size_t(g)], pairs[r].first);
   }
   // Clustered view: genes ordered by average linkage on their attention profiles.
-  const auto order =
-      averageLinkageOrder(rowCorrelationDistances(sectionMean, std::size_t(g)), std::size_t(g));
+  const auto order = attention.clusteredOrder();
   writeTextFileAtomically(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
   const auto [lo, hi] = std::minmax_element(sectionMean.begin(), sectionMean.end());
   writeHeatmap(out / "heatmap.png", sectionMean, std::size_t(g), order, *lo, *hi);
@@ -259,6 +218,7 @@ void runAttention(const AttentionArguments& a) {
                   a.panel));
 
   if (mapPair) {
+    const auto mapInput = attention.pathwayInput(pair[0], pair[1]);
     const auto map = computePathwayMap(mapInput, a.sigma);
     const std::string name = fmt::format("pathway_{}_{}", genes[pair[0]], genes[pair[1]]);
     const PhysicalFrame frame({grid.originXUm + grid.binUm / 2, grid.originYUm + grid.binUm / 2,
@@ -304,7 +264,7 @@ void runAttention(const AttentionArguments& a) {
   const auto structures = aggregate.regions().size() - 1 - (aggregate.count("roi") ? 1 : 0);
   fmt::print("regions: {} (the section, {} atlas structures{})\n", aggregate.regions().size(),
              structures,
-             roi ? fmt::format(", the ROI: {} patches", aggregate.count("roi")) : std::string());
+             hasRoi ? fmt::format(", the ROI: {} patches", aggregate.count("roi")) : std::string());
   fmt::print("seed: {} (the gene-gene block sees only the condition: no seed changes it)\n",
              a.seed);
   for (auto q : panel)

@@ -1,0 +1,157 @@
+#include "workflow/RegionGeneration.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
+#include "generation/ColumnDecomposition.h"
+#include "generation/MpiHaloExchange.h"
+#include "generation/MpiSession.h"
+#include "generation/OmeZarrTileSink.h"
+#include "model/MorphologyTileDenoiser.h"
+
+namespace teramind {
+namespace {
+
+bool holdsJobCheckpoints(const std::filesystem::path& out) {
+  if (!std::filesystem::is_directory(out)) return false;
+  for (const auto& f : std::filesystem::directory_iterator(out))
+    if (f.path().filename().string().rfind("teramind-job", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSection& section,
+                                   GenerationRegion region, RegionGenerationSettings settings,
+                                   std::filesystem::path out, const std::string& jobDescription,
+                                   const MpiSession* processes)
+    : model_(model),
+      section_(section),
+      region_(std::move(region)),
+      settings_(settings),
+      out_(std::move(out)),
+      processes_(processes) {
+  const auto& c = model.config();
+  const int tileBins = settings_.tilePatches * c.geneBinsPerPatch;
+  box_ = TileGrid(tileBins, region_.box[0], region_.box[1], region_.box[2], region_.box[3]);
+  const int parts = processes_ ? processes_->size() : 1;
+  const bool lead = !processes_ || processes_->rank() == 0;
+
+  auto job = nlohmann::json::parse(jobDescription.empty() ? "{}" : jobDescription);
+  job["model_step"] = model.trainingStep();
+  job["model_config"] = c.name;
+  job["region"] = region_.description;
+  job["region_bins"] = region_.box;
+  job["planes"] = region_.firstPlanes;
+  job["seed"] = settings_.sampling.seed;
+  job["steps"] = settings_.sampling.steps;
+  job["eta"] = settings_.sampling.eta;
+  job["tile_patches"] = settings_.tilePatches;
+  job["naive"] = settings_.naive;
+  job["processes"] = parts;
+  fingerprint_ = job.dump();
+
+  OmeZarrLayout layout;
+  const int T = tilePixels();
+  layout.channels = section.stainNames;
+  layout.planes = static_cast<int>(region_.firstPlanes.size()) * c.outputSections;
+  layout.height = std::int64_t(box_.rows()) * T;
+  layout.width = std::int64_t(box_.cols()) * T;
+  layout.chunk = T;
+  layout.levels = OmeZarrLayout::levelsToFit(layout.height, layout.width, layout.chunk);
+  layout.pixelUm = c.pixelUm;
+  layout.planeUm = section.grid.planeSpacingUm;
+  layout.originZUm = region_.firstPlanes.front() * section.grid.planeSpacingUm;
+  // Pixel (0, 0) of the store is the first tile's corner, in the section's µm.
+  layout.originYUm = section.grid.originYUm + double(box_.firstRow()) * T * c.pixelUm;
+  layout.originXUm = section.grid.originXUm + double(box_.firstCol()) * T * c.pixelUm;
+
+  const bool mine = holdsJobCheckpoints(out_);
+  resuming_ = processes_ ? processes_->anyProcess(mine) : mine;
+  if (lead && !resuming_ && std::filesystem::exists(out_) && !std::filesystem::is_empty(out_))
+    throw FileError(out_, "exists and is not a generation job's output (remove it first)");
+  if (lead && !resuming_) OmeZarrStore::create(out_, layout, fingerprint_);
+  if (lead && resuming_) removeUnfinishedWrites(out_);  // a killed run's half-written files
+  if (processes_) processes_->barrier();
+  store_ = std::make_unique<OmeZarrStore>(OmeZarrStore::open(out_));
+}
+
+RegionGeneration::~RegionGeneration() = default;
+
+int RegionGeneration::tilePixels() const {
+  return settings_.tilePatches * model_.config().patchSize;
+}
+
+int RegionGeneration::haloPixels() const {
+  return model_.config().patchSize / 2;
+}
+
+TileGrid RegionGeneration::activeGrid(int, const MorphologyTileDenoiser& denoiser) const {
+  TileGrid grid = box_;
+  for (int r = 0; r < grid.rows(); ++r)
+    for (int q = 0; q < grid.cols(); ++q)
+      grid.setActive(r, q,
+                     region_.tileSelected(section_.grid, grid.global(r, q), box_.tileBins()) &&
+                         denoiser.hasCondition(grid.global(r, q)));
+  return grid;
+}
+
+GenerationJob::Outcome RegionGeneration::run(const JobControl& control,
+                                             const RegionGenerationEvents& events) {
+  const auto& c = model_.config();
+  const int parts = processes_ ? processes_->size() : 1;
+  const int rank = processes_ ? processes_->rank() : 0;
+  const bool lead = rank == 0;
+  auto job = nlohmann::json::parse(fingerprint_);
+  for (int z0 : region_.firstPlanes) {
+    MorphologyTileDenoiser denoiser(model_, section_, z0, settings_.tilePatches, settings_.sampling,
+                                    settings_.batch);
+    const TileGrid grid = activeGrid(z0, denoiser);
+    const auto strip = columnStrip(grid, parts, rank, {settings_.naive, settings_.workers});
+    std::string name = "teramind-job";
+    if (region_.firstPlanes.size() > 1) name += ".plane" + std::to_string(z0);
+    if (parts > 1) name += ".rank" + std::to_string(rank) + "-of-" + std::to_string(parts);
+    OmeZarrTileSink sink(*store_, grid, c.stains, c.outputSections,
+                         z0 - region_.firstPlanes.front());
+    GenerationJobOptions options;
+    options.lockstep = strip.options;
+    options.checkpoint = out_ / (name + ".safetensors");
+    job["plane"] = z0;
+    options.fingerprint = job.dump();
+    options.checkpointSeconds = settings_.checkpointSeconds;
+    if (parts > 1) {
+      options.anyProcess = [this](bool yes) { return processes_->anyProcess(yes); };
+      options.minimumOverProcesses = [this](int v) { return processes_->minimum(v); };
+    }
+    GenerationJob generation(strip.grid, denoiser, sink, options);
+    const MpiHaloExchange exchange(generation.scheduler(), strip);
+    generation.setExchange(std::cref(exchange));
+    const auto resumedTiles = generation.resumeFromCheckpoint();
+    if (events.planeStarted) events.planeStarted(z0, grid, resumedTiles);
+
+    std::int64_t stepsAtStart = -1, stepsDone = 0;
+    LockstepScheduler::TileFinished live;
+    if (events.tileFinished)
+      live = [&](TileIndex tile, const std::vector<float>& core) {
+        events.tileFinished(z0, tile, core);
+      };
+    const auto outcome = generation.run(
+        control,
+        [&](const GenerationProgress& p) {
+          if (stepsAtStart < 0) stepsAtStart = p.tileStepsDone;
+          stepsDone = p.tileStepsDone;
+          if (events.progress) events.progress(z0, p);
+        },
+        live);
+    if (processes_) processes_->barrier();
+    const double mySteps = double(stepsDone - std::max<std::int64_t>(stepsAtStart, 0));
+    voxels_ += (processes_ ? processes_->sum(mySteps) : mySteps) *
+               double(denoiser.shape().coreValues()) / std::max(1, settings_.sampling.steps);
+    if (outcome == GenerationJob::Outcome::Cancelled) return outcome;
+  }
+  if (lead) store_->buildPyramid();
+  return GenerationJob::Outcome::Finished;
+}
+
+}  // namespace teramind
