@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <stdexcept>
 
 #include <fmt/core.h>
 
@@ -66,6 +67,19 @@ std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int c
   return genes;
 }
 
+void replaceCounts(PairedSection& section, const BinnedCondition& condition) {
+  if (!(condition.grid() == section.grid) || condition.geneNames() != section.genes)
+    throw std::invalid_argument("the condition's grid or genes differ from the section's");
+  const std::size_t planes = std::size_t(section.grid.planes), gw = std::size_t(section.grid.width),
+                    gh = std::size_t(section.grid.height);
+  section.counts.assign(section.genes.size() * planes * gh * gw, 0.0f);
+  for (std::size_t g = 0; g < section.genes.size(); ++g)
+    condition.forEachNonZero(g, [&](const BinIndex& b, float v) {
+      section.counts[((g * planes + std::size_t(b.plane)) * gh + std::size_t(b.y)) * gw +
+                     std::size_t(b.x)] = v;
+    });
+}
+
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
                                    const std::vector<std::string>& genes,
                                    const std::function<void(BinnedCondition&)>& editCondition) {
@@ -82,12 +96,8 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   auto binned = binDataset(dataset, options, &panel).condition;
   if (editCondition) editCondition(binned);
   section.grid = binned.grid();
-  const int planes = section.grid.planes, gw = section.grid.width, gh = section.grid.height;
-  section.counts.assign(std::size_t(genes.size()) * planes * gh * gw, 0.0f);
-  for (std::size_t g = 0; g < genes.size(); ++g)
-    binned.forEachNonZero(g, [&](const BinIndex& b, float v) {
-      section.counts[((g * planes + b.plane) * gh + b.y) * gw + b.x] = v;
-    });
+  replaceCounts(section, binned);
+  const int planes = section.grid.planes;
 
   section.stainNames = {"DAPI", "PolyT"};
   const std::size_t plane = std::size_t(section.widthPx()) * section.heightPx();

@@ -42,6 +42,10 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
                                    const std::vector<std::string>& genes,
                                    const std::function<void(BinnedCondition&)>& editCondition = {});
 
+// Replaces the section's counts by a condition on the same grid and genes (a painted one);
+// throws std::invalid_argument when the grid or the gene order differ.
+void replaceCounts(PairedSection& section, const BinnedCondition& condition);
+
 // The `count` genes with most molecules, `required` ones first (those the data lacks are
 // skipped), in descending order of total.
 std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int count,
