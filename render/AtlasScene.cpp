@@ -1,7 +1,9 @@
 #include "AtlasScene.h"
+#include <array>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkCellPicker.h>
 #include <vtkColorTransferFunction.h>
 #include <vtkDiscreteFlyingEdges3D.h>
 #include <vtkGPUVolumeRayCastMapper.h>
@@ -19,6 +21,7 @@
 #include <vtkWindowedSincPolyDataFilter.h>
 
 #include "ImageDataConversion.h"
+#include "SectionImage.h"
 #include "SectionPlane.h"
 
 namespace teramind::render {
@@ -34,6 +37,15 @@ struct AtlasScene::Impl {
   std::optional<StructureId> selected;
   std::unique_ptr<SectionPlane> section;
   vtkSmartPointer<vtkPlane> sectionCut;  // removes tissue and region in front of the section
+  AffineTransform sectionToAtlas;
+  std::map<std::array<int, 3>, std::unique_ptr<SectionImage>> generated;
+  std::size_t generatedUploads = 0;
+  std::map<std::string, std::unique_ptr<SectionImage>> overlays;
+  vtkNew<vtkCellPicker> picker;
+
+  // Layers sit in front of the stain (towards the viewer of the cut face) so depth never
+  // decides between them: generated tiles, then overlays.
+  static constexpr double kGeneratedLiftUm = 3, kOverlayLiftUm = 6;
 
   void applySectionCut() {
     templateMapper->RemoveAllClippingPlanes();
@@ -81,6 +93,10 @@ AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)
   }
   r.regionActor->VisibilityOff();
   r.renderer->AddActor(r.regionActor);
+  r.picker->SetTolerance(0.0005);
+  // The template's opacity is low per voxel: pick where tissue starts, not where it saturates.
+  r.picker->SetVolumeOpacityIsovalue(0.002);
+  r.picker->PickFromListOff();
   resetCamera();
 }
 
@@ -158,6 +174,7 @@ void AtlasScene::showSection(const Image3D<std::uint8_t>* stain,
   r.sectionCut = nullptr;
   r.applySectionCut();
   if (!stain) return;
+  r.sectionToAtlas = sectionToAtlas;
   r.section = std::make_unique<SectionPlane>(*stain, sectionToAtlas);
   r.renderer->AddActor(r.section->actor());
   // Cut the template (and a selected region) away in front of the section: the stain sits on
@@ -186,6 +203,81 @@ void AtlasScene::focusSection() {
   camera->SetViewUp(0, -1, 0);
   camera->SetViewAngle(30);
   r.renderer->ResetCameraClippingRange();
+}
+
+CameraPose AtlasScene::cameraPose() const {
+  vtkCamera* camera = impl_->renderer->GetActiveCamera();
+  CameraPose pose;
+  camera->GetPosition(pose.position.data());
+  camera->GetFocalPoint(pose.focalPoint.data());
+  camera->GetViewUp(pose.viewUp.data());
+  pose.viewAngle = camera->GetViewAngle();
+  return pose;
+}
+
+void AtlasScene::setCameraPose(const CameraPose& pose) {
+  vtkCamera* camera = impl_->renderer->GetActiveCamera();
+  camera->SetPosition(pose.position.data());
+  camera->SetFocalPoint(pose.focalPoint.data());
+  camera->SetViewUp(pose.viewUp.data());
+  camera->SetViewAngle(pose.viewAngle);
+  impl_->renderer->ResetCameraClippingRange();
+}
+
+const AffineTransform& AtlasScene::sectionToAtlas() const {
+  return impl_->sectionToAtlas;
+}
+
+void AtlasScene::setGeneratedTile(int plane, int row, int col, const SectionRaster& raster) {
+  auto& r = *impl_;
+  auto& image = r.generated[{plane, row, col}];
+  if (image) {
+    image->update(raster);
+  } else {
+    image = std::make_unique<SectionImage>(raster, r.sectionToAtlas, Impl::kGeneratedLiftUm);
+    r.renderer->AddActor(image->actor());
+  }
+  r.generatedUploads += image->textureBytes();
+}
+
+void AtlasScene::clearGenerated() {
+  auto& r = *impl_;
+  for (auto& [key, image] : r.generated) r.renderer->RemoveActor(image->actor());
+  r.generated.clear();
+  r.generatedUploads = 0;
+}
+
+int AtlasScene::generatedTileCount() const {
+  return static_cast<int>(impl_->generated.size());
+}
+
+std::size_t AtlasScene::generatedUploadBytes() const {
+  return impl_->generatedUploads;
+}
+
+void AtlasScene::setOverlay(const std::string& name, const SectionRaster& raster) {
+  auto& r = *impl_;
+  if (auto it = r.overlays.find(name); it != r.overlays.end()) {
+    r.renderer->RemoveActor(it->second->actor());
+    r.overlays.erase(it);
+  }
+  if (raster.rgba.empty()) return;
+  auto image = std::make_unique<SectionImage>(raster, r.sectionToAtlas, Impl::kOverlayLiftUm);
+  r.renderer->AddActor(image->actor());
+  r.overlays[name] = std::move(image);
+}
+
+bool AtlasScene::hasOverlay(const std::string& name) const {
+  return impl_->overlays.count(name) > 0;
+}
+
+std::optional<Vec3> AtlasScene::pickAtlasPoint(int x, int y) {
+  auto& r = *impl_;
+  if (!r.renderer->GetRenderWindow()) return std::nullopt;
+  if (!r.picker->Pick(x, y, 0, r.renderer)) return std::nullopt;
+  double p[3];
+  r.picker->GetPickPosition(p);
+  return Vec3{p[0], p[1], p[2]};
 }
 
 vtkRenderer* AtlasScene::renderer() {

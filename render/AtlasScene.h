@@ -1,8 +1,13 @@
 #pragma once
 
+#include <array>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+
+#include "SectionRaster.h"
 
 #include "atlas/Atlas.h"
 #include "volume/AffineTransform.h"
@@ -12,6 +17,12 @@ class vtkRenderer;
 namespace teramind::render {
 
 enum class VolumeBlend { Composite, MaximumIntensity };
+
+// Where the 3D view looks from, in atlas µm (saved with a session).
+struct CameraPose {
+  std::array<double, 3> position{}, focalPoint{}, viewUp{0, -1, 0};
+  double viewAngle = 30;  // degrees
+};
 
 // What the 3D view shows of an atlas: the template as a ray-cast volume and, when a structure
 // is selected, its region as a surface in the structure's colour. VTK stays behind this class.
@@ -30,10 +41,29 @@ class AtlasScene {
   // the previous one; nullptr removes it. The template is cut away in front of the plane.
   void showSection(const Image3D<std::uint8_t>* stain, const AffineTransform& sectionToAtlas = {});
   bool hasSection() const;
+  const AffineTransform& sectionToAtlas() const;
+
+  // Generated tiles as they arrive, keyed by (plane, row, column): a known tile's texture is
+  // replaced and a new one added; no other texture is uploaded again.
+  void setGeneratedTile(int plane, int row, int col, const SectionRaster& raster);
+  void clearGenerated();
+  int generatedTileCount() const;
+  // Texture bytes handed to the GPU for generated tiles since the last clearGenerated().
+  std::size_t generatedUploadBytes() const;
+  // A named layer over the section (a gene's counts, a pathway map); an empty raster removes it.
+  void setOverlay(const std::string& name, const SectionRaster& raster);
+  bool hasOverlay(const std::string& name) const;
+
+  // The atlas point (µm) of the tissue, section or overlay under display pixel (x, y) (origin
+  // bottom-left) of the window showing the scene; nullopt where the ray meets nothing.
+  std::optional<Vec3> pickAtlasPoint(int x, int y);
+
   // Frames the section plane (or, without one, the whole brain).
   void focusSection();
   // A lateral-dorsal view of the whole brain, dorsal up.
   void resetCamera();
+  CameraPose cameraPose() const;
+  void setCameraPose(const CameraPose& pose);
 
   // The renderer the scene fills, for a window (or the Qt viewport) to show.
   vtkRenderer* renderer();

@@ -2,68 +2,212 @@
 
 #include <QAction>
 #include <QActionGroup>
-#include <QCompleter>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
-#include <QToolBar>
+#include <QThread>
+#include <QUndoStack>
+#include <algorithm>
 
 #include "AtlasScene.h"
+#include "AttentionDock.h"
+#include "GenePanelDock.h"
+#include "GenerationController.h"
+#include "JobDock.h"
+#include "OntologyDock.h"
+#include "PaintDock.h"
+#include "PaintUndoCommand.h"
+#include "SectionRasters.h"
 #include "VtkViewport.h"
+#include "analysis/PathwayMap.h"
+#include "common/AtomicFileWrite.h"
+#include "io/OmeZarrVolume.h"
+#include "io/VolumeFile.h"
+#include "model/ComputeRuntime.h"
+#include "workflow/StudioSession.h"
 
 namespace teramind::ui {
+namespace {
+
+QString describeEdit(const ConditionEdit& edit, const EditCommand& applied, const Atlas& atlas) {
+  QString where;
+  if (const auto* region = std::get_if<AtlasRegionSelection>(&edit.selection()))
+    where = QString::fromStdString(atlas.ontology().byId(region->structureId).acronym);
+  else if (const auto* brush = std::get_if<BrushStroke>(&edit.selection()))
+    where = QObject::tr("brush r=%1 µm").arg(brush->radiusUm);
+  else
+    where = QObject::tr("polygon");
+  return QObject::tr("%1 %2 on %3 (%L4 bins)")
+      .arg(QString::fromLatin1(operationName(edit.operation())),
+           QString::fromStdString(edit.gene()), where)
+      .arg(applied.changes().size());
+}
+
+// The 99th percentile of the positive values: a colour scale that a few hot bins do not flatten.
+double robustMaximum(std::vector<float> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](float v) { return !(v > 0); }),
+               values.end());
+  if (values.empty()) return 1;
+  const auto k = std::size_t(0.99 * double(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
+  return std::max(1e-6, double(values[k]));
+}
+
+}  // namespace
 
 MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
     : QMainWindow(parent),
-      atlas_(std::move(atlas)),
-      scene_(std::make_unique<render::AtlasScene>(*atlas_)) {
+      workspace_(std::move(atlas)),
+      scene_(std::make_unique<render::AtlasScene>(workspace_.atlas())) {
   setWindowTitle(QStringLiteral("Tera-MIND Studio"));
+  setAcceptDrops(true);
+  setDockNestingEnabled(true);
   viewport_ = new VtkViewport(this);
   viewport_->setRenderer(scene_->renderer());
   setCentralWidget(viewport_);
-
-  auto* toolbar = addToolBar(tr("Structure"));
-  toolbar->setObjectName(QStringLiteral("structureToolbar"));
-  toolbar->addWidget(new QLabel(tr(" Structure: ")));
-  search_ = new QLineEdit(toolbar);
-  search_->setPlaceholderText(tr("acronym, e.g. CA1"));
-  search_->setClearButtonEnabled(true);
-  search_->setMaximumWidth(220);
-  QStringList acronyms;
-  for (const Structure& s : atlas_->ontology().structures())
-    acronyms << QString::fromStdString(s.acronym);
-  auto* completer = new QCompleter(acronyms, search_);
-  completer->setCaseSensitivity(Qt::CaseInsensitive);
-  search_->setCompleter(completer);
-  toolbar->addWidget(search_);
-  connect(search_, &QLineEdit::returnPressed, this, [this] { selectStructure(search_->text()); });
+  undoStack_ = new QUndoStack(this);
+  buildDocks();
 
   selection_ = new QLabel(this);
+  hoverLabel_ = new QLabel(this);
+  hoverLabel_->setObjectName(QStringLiteral("hoverLabel"));
   datasetLabel_ = new QLabel(this);
   modelLabel_ = new QLabel(this);
+  for (QLabel* l : {selection_, hoverLabel_, datasetLabel_, modelLabel_})
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  statusBar()->addWidget(selection_, 1);
+  statusBar()->addWidget(hoverLabel_, 1);
   statusBar()->addPermanentWidget(datasetLabel_);
   statusBar()->addPermanentWidget(modelLabel_);
-  statusBar()->addPermanentWidget(selection_);
   buildMenus();
   updateStatus();
-  resize(1100, 760);
+
+  connect(viewport_, &VtkViewport::hovered, this, &MainWindow::hoverAt);
+  connect(viewport_, &VtkViewport::clicked, this, &MainWindow::clickAt);
+  connect(viewport_, &VtkViewport::strokeMoved, this, &MainWindow::strokeAt);
+  connect(viewport_, &VtkViewport::strokeFinished, this, &MainWindow::finishStroke);
+  resize(1440, 900);
 }
 
-MainWindow::~MainWindow() = default;
+void MainWindow::restoreSettings() {
+  QSettings settings;
+  if (settings.contains("window/geometry"))
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+  if (settings.contains("window/state")) restoreState(settings.value("window/state").toByteArray());
+}
+
+MainWindow::~MainWindow() {
+  for (QThread* t : {prepareThread_, attentionThread_})
+    if (t) t->wait();
+}
+
+void MainWindow::buildDocks() {
+  ontologyDock_ = new OntologyDock(workspace_.atlas().ontology(), this);
+  genePanelDock_ = new GenePanelDock(this);
+  paintDock_ = new PaintDock(undoStack_, this);
+  jobDock_ = new JobDock(this);
+  attentionDock_ = new AttentionDock(this);
+  addDockWidget(Qt::LeftDockWidgetArea, ontologyDock_);
+  addDockWidget(Qt::LeftDockWidgetArea, genePanelDock_);
+  addDockWidget(Qt::RightDockWidgetArea, jobDock_);
+  addDockWidget(Qt::RightDockWidgetArea, paintDock_);
+  tabifyDockWidget(jobDock_, paintDock_);
+  jobDock_->raise();
+  addDockWidget(Qt::RightDockWidgetArea, attentionDock_);
+  resizeDocks({ontologyDock_, jobDock_}, {300, 360}, Qt::Horizontal);
+
+  generation_ = new GenerationController(workspace_, *scene_, jobDock_, this);
+  connect(generation_, &GenerationController::sceneChanged, viewport_, &VtkViewport::requestRender);
+  connect(generation_, &GenerationController::failed, this,
+          [this](const QString& message) { reportError(tr("Generation failed"), message); });
+  connect(generation_, &GenerationController::ended, this,
+          [this](JobState state, const QString& out) {
+            if (state == JobState::Finished) lastOutput_ = out;
+          });
+  connect(jobDock_, &JobDock::runRequested, this, &MainWindow::startGeneration);
+  connect(jobDock_, &JobDock::cancelRequested, generation_, &GenerationController::cancel);
+  connect(jobDock_, &JobDock::displayChanged, generation_, &GenerationController::redraw);
+
+  connect(ontologyDock_, &OntologyDock::structureChosen, this,
+          [this](StructureId id) { selectStructureId(id); });
+  connect(genePanelDock_, &GenePanelDock::panelChanged, attentionDock_, &AttentionDock::setPanel);
+  connect(genePanelDock_, &GenePanelDock::overlayGeneChanged, this, &MainWindow::updateGeneOverlay);
+  connect(paintDock_, &PaintDock::applyToStructureRequested, this,
+          &MainWindow::paintSelectedStructure);
+  connect(paintDock_, &PaintDock::brushToggled, this, [this](bool on) {
+    viewport_->setCameraInteraction(!on);
+    statusBar()->showMessage(on ? tr("Brush: drag on the section to paint %1")
+                                      .arg(QString::fromStdString(paintDock_->gene()))
+                                : tr("Brush off: the mouse moves the camera"),
+                             4000);
+  });
+  connect(attentionDock_, &AttentionDock::computeRequested, this, &MainWindow::computeAttention);
+  connect(attentionDock_, &AttentionDock::pairClicked, this, &MainWindow::showPathway);
+  connect(attentionDock_, &AttentionDock::exportRequested, this, [this] {
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Export attention matrix"), QStringLiteral("attention.csv"), tr("CSV (*.csv)"));
+    if (!file.isEmpty()) exportAttentionCsv(file);
+  });
+}
 
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
-  auto* screenshot = file->addAction(tr("Save &Screenshot…"), this, [this] {
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a session, dataset or model"), QString(),
+        tr("Studio sessions (*.json);;Models (*.safetensors);;All files (*)"));
+    if (!path.isEmpty()) openPath(path);
+  });
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
+  file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save screenshot"), QStringLiteral("teramind.png"), tr("PNG images (*.png)"));
+        this, tr("Save session"), QStringLiteral("session.json"), tr("Studio sessions (*.json)"));
+    if (!path.isEmpty()) saveSession(path);
+  });
+  file->addSeparator();
+  auto* screenshot = file->addAction(tr("Save &Screenshot…"), this, [this] {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save screenshot (2× the view)"),
+                                     QStringLiteral("teramind.png"), tr("PNG images (*.png)"));
     if (!path.isEmpty()) saveScreenshot(path, 2);
   });
   screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  file->addAction(
+      tr("Export Generated &Volume…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the last generated region"), QStringLiteral("generated.nrrd"),
+            tr("Volumes (*.nrrd *.nii *.nii.gz *.tif *.vdb)"));
+        if (!path.isEmpty()) exportVolume(path);
+      });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  auto* undo = undoStack_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  auto* redo = undoStack_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  edit->addAction(tr("&Find Structure"), QKeySequence::Find, this, [this] {
+    ontologyDock_->raise();
+    ontologyDock_->searchField()->setFocus();
+    ontologyDock_->searchField()->selectAll();
+  });
 
   auto* view = menuBar()->addMenu(tr("&View"));
   auto* blend = new QActionGroup(this);
@@ -90,20 +234,28 @@ void MainWindow::buildMenus() {
     scene_->focusSection();
     viewport_->requestRender();
   });
+  view->addAction(tr("Clear &overlays"), this, [this] {
+    scene_->setOverlay("pathway", {});
+    genePanelDock_->setOverlayGene({});
+    viewport_->requestRender();
+  });
+  view->addSeparator();
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
   auto* modelMenu = menuBar()->addMenu(tr("&Model"));
   modelMenu->addAction(tr("&About the model…"), this, [this] {
-    if (!model_) {
+    const MorphologyModel* model = workspace_.model();
+    if (!model) {
       QMessageBox::information(this, tr("Model"), tr("No model is loaded."));
       return;
     }
-    const auto& c = model_->config();
+    const auto& c = model->config();
     QString text = tr("<b>%1</b>: gm-UNet with the 3D gene-gene block<br>"
                       "%L2 parameters · %3 genes · %4 base channels<br>"
                       "patch %5 px × %6 sections × %7 stains at %8 µm/px<br>"
                       "gene bins %9 px")
                        .arg(QString::fromStdString(c.name))
-                       .arg(model_->parameterCount())
+                       .arg(model->parameterCount())
                        .arg(c.genes)
                        .arg(c.modelChannels)
                        .arg(c.patchSize)
@@ -111,7 +263,7 @@ void MainWindow::buildMenus() {
                        .arg(c.stains)
                        .arg(c.pixelUm)
                        .arg(c.binPixels());
-    const auto& meta = model_->metadata();
+    const auto& meta = model->metadata();
     if (auto it = meta.find("training_command"); it != meta.end())
       text += tr("<br>trained with <tt>%1</tt>")
                   .arg(QString::fromStdString(it->second).toHtmlEscaped());
@@ -119,17 +271,34 @@ void MainWindow::buildMenus() {
   });
 }
 
+void MainWindow::reportError(const QString& title, const QString& text) {
+  lastError_ = text;
+  statusBar()->showMessage(text, 10000);
+  // Not modal-blocking: the studio keeps running (and scripted runs are never stuck).
+  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
 bool MainWindow::selectStructure(const QString& acronym) {
-  const Structure* s = atlas_->ontology().findAcronym(acronym.trimmed().toStdString());
+  const Structure* s = workspace_.atlas().ontology().findAcronym(acronym.trimmed().toStdString());
   if (!s) {
     statusBar()->showMessage(tr("Unknown structure '%1'").arg(acronym), 5000);
     return false;
   }
-  scene_->selectStructure(s->id);
-  search_->setText(QString::fromStdString(s->acronym));
+  selectStructureId(s->id);
+  return true;
+}
+
+void MainWindow::selectStructureId(std::optional<StructureId> id) {
+  scene_->selectStructure(id);
+  ontologyDock_->showStructure(id);
+  paintDock_->setStructureName(
+      id ? QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym) : QString());
+  attentionDock_->chooseRegion(
+      id ? QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym) : "section");
   updateStatus();
   viewport_->requestRender();
-  return true;
 }
 
 void MainWindow::saveScreenshot(const QString& file, int scale) {
@@ -143,56 +312,464 @@ void MainWindow::saveScreenshot(const QString& file, int scale) {
     statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
   } catch (const std::exception& e) {
     viewport_->setRenderer(scene_->renderer());
-    QMessageBox::critical(this, tr("Screenshot failed"), QString::fromStdString(e.what()));
+    reportError(tr("Screenshot failed"), QString::fromStdString(e.what()));
   }
 }
 
-void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
-  dataset_ = std::move(dataset);
+void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
+                             const std::filesystem::path& source) {
+  workspace_.setDataset(dataset, source);
+  undoStack_->clear();
   datasetLabel_->clear();
   scene_->showSection(nullptr);
-  if (!dataset_) return;
-  QString summary = QString::fromStdString(dataset_->name);
-  if (const auto* t = dataset_->transcripts())
-    summary += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
-  else if (const auto* c = dataset_->cells())
-    summary += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
-  datasetLabel_->setText(summary);
-  if (!dataset_->stains.empty()) {
-    try {
-      const auto stain = dataset_->readStain(dataset_->stains.front());
-      scene_->showSection(&stain, dataset_->placement().sectionToAtlas);
-      scene_->focusSection();
-    } catch (const std::exception& e) {
-      statusBar()->showMessage(tr("Stain image not shown: %1").arg(e.what()), 8000);
+  scene_->clearGenerated();
+  if (dataset) {
+    QString summary = QString::fromStdString(dataset->name);
+    if (const auto* t = dataset->transcripts())
+      summary += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
+    else if (const auto* c = dataset->cells())
+      summary += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
+    datasetLabel_->setText(summary);
+    if (!dataset->stains.empty()) {
+      try {
+        const auto stain = dataset->readStain(dataset->stains.front());
+        scene_->showSection(&stain, dataset->placement().sectionToAtlas);
+        scene_->focusSection();
+      } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Stain image not shown: %1").arg(e.what()), 8000);
+      }
     }
   }
+  prepareCondition();
   viewport_->requestRender();
 }
 
-void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model) {
-  model_ = std::move(model);
+void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model,
+                          const std::filesystem::path& source) {
+  workspace_.setModel(model, source);
+  undoStack_->clear();
   modelLabel_->clear();
-  if (!model_) return;
-  const auto& c = model_->config();
-  QString text = tr("model %1 · %2 M parameters · %3 genes")
-                     .arg(QString::fromStdString(c.name))
-                     .arg(double(model_->parameterCount()) / 1e6, 0, 'f', 1)
-                     .arg(c.genes);
-  if (model_->trainingStep() > 0) text += tr(" · %1 steps").arg(model_->trainingStep());
-  modelLabel_->setText(text);
+  std::vector<std::string> genes;
+  if (model) {
+    const auto& c = model->config();
+    QString text = tr("model %1 · %2 M parameters · %3 genes")
+                       .arg(QString::fromStdString(c.name))
+                       .arg(double(model->parameterCount()) / 1e6, 0, 'f', 1)
+                       .arg(c.genes);
+    if (model->trainingStep() > 0) text += tr(" · %1 steps").arg(model->trainingStep());
+    modelLabel_->setText(text);
+    genes = model->genes();
+  }
+  genePanelDock_->setGenes(genes);
+  paintDock_->setGenes(genes);
+  genePanelDock_->choosePreset(QStringLiteral("GLUT"));
+  attentionDock_->setResult(nullptr);
+  prepareCondition();
+}
+
+// Bins the dataset for the model on a worker thread; the docks that need it wait for it.
+void MainWindow::prepareCondition() {
+  auto dataset = workspace_.sharedDataset();
+  auto model = workspace_.sharedModel();
+  if (!dataset || !model) return;
+  jobDock_->setStatus(tr("Preparing the condition (binning %1 for the model)…")
+                          .arg(QString::fromStdString(dataset->name)));
+  auto result = std::make_shared<Workspace::Prepared>();
+  auto error = std::make_shared<std::string>();
+  QThread* thread = QThread::create([dataset, model, result, error] {
+    try {
+      *result = Workspace::prepare(*dataset, *model);
+    } catch (const std::exception& e) {
+      *error = e.what();
+    }
+  });
+  prepareThread_ = thread;
+  connect(thread, &QThread::finished, this, [this, thread, dataset, model, result, error] {
+    thread->deleteLater();
+    if (prepareThread_ == thread) prepareThread_ = nullptr;
+    // A newer dataset or model replaced these while they were being prepared.
+    if (workspace_.sharedDataset() != dataset || workspace_.sharedModel() != model) return;
+    if (!error->empty()) {
+      reportError(tr("Cannot prepare the condition"), QString::fromStdString(*error));
+      return;
+    }
+    workspace_.install(std::move(*result));
+    jobDock_->setPlaneCount(workspace_.grid().planes);
+    jobDock_->setStatus(tr("Ready: %1 × %2 bins of %3 µm, %4 planes")
+                            .arg(workspace_.grid().width)
+                            .arg(workspace_.grid().height)
+                            .arg(workspace_.grid().binUm, 0, 'f', 2)
+                            .arg(workspace_.grid().planes));
+    updateGeneOverlay();
+  });
+  thread->start();
+}
+
+bool MainWindow::applyEdit(const ConditionEdit& edit) {
+  if (!workspace_.ready()) {
+    reportError(tr("Cannot paint yet"), tr("The condition is still being prepared."));
+    return false;
+  }
+  try {
+    auto& document = workspace_.condition();
+    const EditCommand& applied = document.apply(edit);
+    const QString text = describeEdit(edit, applied, workspace_.atlas());
+    undoStack_->push(new PaintUndoCommand(document, text, [this] { conditionChanged(); }));
+    statusBar()->showMessage(tr("Painted: %1").arg(text), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::paintSelectedStructure() {
+  const auto id = scene_->selectedStructure();
+  if (!id) {
+    reportError(tr("No structure"), tr("Select a structure to paint first."));
+    return false;
+  }
+  try {
+    return applyEdit(ConditionEdit(paintDock_->gene(), AtlasRegionSelection{*id, std::nullopt},
+                                   paintDock_->operation()));
+  } catch (const std::exception& e) {
+    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+void MainWindow::conditionChanged() {
+  updateGeneOverlay();
+}
+
+void MainWindow::updateGeneOverlay() {
+  const QString gene = genePanelDock_->overlayGene();
+  if (gene.isEmpty() || !workspace_.ready()) {
+    scene_->setOverlay("gene", {});
+    viewport_->requestRender();
+    return;
+  }
+  const auto& condition = workspace_.condition().condition();
+  const auto index = condition.geneIndex(gene.toStdString());
+  if (!index) return;
+  const BinGrid& grid = condition.grid();
+  const int plane = std::min(jobDock_->plane(), grid.planes - 1);
+  std::vector<float> values(std::size_t(grid.width) * std::size_t(grid.height), 0.0f);
+  condition.forEachNonZero(*index, [&](const BinIndex& b, float v) {
+    if (b.plane == plane) values[std::size_t(b.y) * std::size_t(grid.width) + std::size_t(b.x)] = v;
+  });
+  scene_->setOverlay("gene", render::binValueRaster(values, grid, plane * grid.planeSpacingUm,
+                                                    robustMaximum(values)));
+  statusBar()->showMessage(tr("Overlay: %1 counts on plane %2").arg(gene).arg(plane), 4000);
+  viewport_->requestRender();
+}
+
+bool MainWindow::startGeneration() {
+  try {
+    generation_->start(scene_->selectedStructure());
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Cannot start the job"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::computeAttention() {
+  if (attentionThread_) return false;
+  if (!workspace_.ready()) {
+    reportError(tr("Attention"), tr("The condition is still being prepared."));
+    return false;
+  }
+  const auto model = workspace_.sharedModel();
+  const auto section = workspace_.paintedSection();
+  const auto atlas = workspace_.sharedAtlas();
+  SectionAttentionRequest request;
+  request.plane = jobDock_->plane();
+  for (const QString& g : genePanelDock_->panel()) {
+    const auto& genes = model->genes();
+    const auto it = std::find(genes.begin(), genes.end(), g.toStdString());
+    if (it != genes.end()) request.trackedGenes.push_back(std::size_t(it - genes.begin()));
+  }
+  const AffineTransform toAtlas = workspace_.paintContext().sectionToAtlas;
+  auto result = std::make_shared<std::shared_ptr<const SectionAttention>>();
+  auto error = std::make_shared<std::string>();
+  // Torch's own threads for one pass, unless a job already has every core.
+  if (!generation_->job().active()) configureComputeRuntime(0);
+  attentionDock_->setStatus(tr("Computing attention over the section…"));
+  attentionDock_->computeButton()->setEnabled(false);
+  QThread* thread = QThread::create([model, section, atlas, toAtlas, request, result, error] {
+    try {
+      *result = std::make_shared<const SectionAttention>(
+          SectionAttention::compute(*model, *section, atlas.get(), toAtlas, request));
+    } catch (const std::exception& e) {
+      *error = e.what();
+    }
+  });
+  attentionThread_ = thread;
+  connect(thread, &QThread::finished, this, [this, thread, result, error] {
+    thread->deleteLater();
+    attentionThread_ = nullptr;
+    attentionDock_->computeButton()->setEnabled(true);
+    if (!error->empty()) {
+      reportError(tr("Attention failed"), QString::fromStdString(*error));
+      return;
+    }
+    attentionDock_->setPanel(genePanelDock_->panel());
+    attentionDock_->setResult(*result);
+    if (const auto id = scene_->selectedStructure())
+      attentionDock_->chooseRegion(
+          QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym));
+  });
+  thread->start();
+  return true;
+}
+
+bool MainWindow::showPathway(int query, int key) {
+  const SectionAttention* result = attentionDock_->result();
+  if (!result || query == key) return false;
+  const auto& genes = result->genes();
+  const QString a = QString::fromStdString(genes[std::size_t(query)]),
+                b = QString::fromStdString(genes[std::size_t(key)]);
+  try {
+    const auto map = computePathwayMap(result->pathwayInput(std::size_t(query), std::size_t(key)));
+    const BinGrid& grid = workspace_.grid();
+    const double peak = *std::max_element(map.level.begin(), map.level.end());
+    scene_->setOverlay(
+        "pathway", render::binValueRaster(map.level, grid, jobDock_->plane() * grid.planeSpacingUm,
+                                          peak > 0 ? peak : 1.0, 0.85));
+    genePanelDock_->setOverlayGene({});
+    attentionDock_->setStatus(tr("Pathway %1 → %2 over the section: level max %3 (1 = uniform)")
+                                  .arg(a, b)
+                                  .arg(peak, 0, 'f', 3));
+    viewport_->requestRender();
+    return true;
+  } catch (const std::invalid_argument&) {
+    attentionDock_->setStatus(
+        tr("%1 → %2: put both genes in the panel and compute again to map them").arg(a, b));
+    return false;
+  }
+}
+
+bool MainWindow::exportVolume(const QString& file) {
+  const QString source = !lastOutput_.isEmpty() ? lastOutput_ : generation_->output();
+  if (source.isEmpty()) {
+    reportError(tr("Nothing to export"), tr("Generate a region first."));
+    return false;
+  }
+  try {
+    const auto store = OmeZarrStore::open(source.toStdString());
+    writeVolume(file.toStdString(), AnyVolume(readOmeZarrLevel(store, 0, 4.0 * (1ll << 30))));
+    statusBar()->showMessage(tr("Exported %1 → %2").arg(source, file), 6000);
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Export failed"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::exportAttentionCsv(const QString& file) {
+  if (!attentionDock_->result()) {
+    reportError(tr("Nothing to export"), tr("Compute the attention first."));
+    return false;
+  }
+  try {
+    writeTextFileAtomically(file.toStdString(), attentionDock_->matrixCsv());
+    statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Export failed"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::saveSession(const QString& file) {
+  try {
+    StudioSession s;
+    s.atlas = workspace_.atlas().files().annotation.parent_path();
+    s.atlasResolutionUm = workspace_.atlas().resolutionUm();
+    s.dataset = workspace_.datasetPath();
+    s.model = workspace_.modelPath();
+    if (const auto id = scene_->selectedStructure())
+      s.structure = workspace_.atlas().ontology().byId(*id).acronym;
+    for (const QString& g : genePanelDock_->panel()) s.panel.push_back(g.toStdString());
+    s.overlayGene = genePanelDock_->overlayGene().toStdString();
+    const auto pose = scene_->cameraPose();
+    s.camera = StudioSession::Camera{pose.position, pose.focalPoint, pose.viewUp, pose.viewAngle};
+    if (workspace_.ready() && !workspace_.condition().edits().empty()) {
+      std::filesystem::path condition = file.toStdString();
+      condition.replace_extension(".condition.json");
+      workspace_.condition().save(condition);
+      s.condition = condition;
+    }
+    s.job.seed = jobDock_->seed();
+    s.job.steps = jobDock_->steps();
+    s.job.tilePatches = jobDock_->tilePatches();
+    s.job.plane = jobDock_->plane();
+    s.job.region = static_cast<int>(jobDock_->region());
+    s.job.output = (lastOutput_.isEmpty() ? generation_->output() : lastOutput_).toStdString();
+    s.save(file.toStdString());
+    addRecent(file);
+    statusBar()->showMessage(tr("Saved session %1").arg(file), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Cannot save the session"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::openSession(const QString& file) {
+  try {
+    const auto s = StudioSession::load(file.toStdString());
+    if (!s.dataset.empty() && s.dataset != workspace_.datasetPath())
+      showDataset(std::make_shared<const SpatialDataset>(loadSpatialDataset(s.dataset)), s.dataset);
+    if (!s.model.empty() && s.model != workspace_.modelPath())
+      setModel(std::make_shared<const MorphologyModel>(MorphologyModel::load(s.model)), s.model);
+    selectStructureId(std::nullopt);
+    if (!s.structure.empty()) selectStructure(QString::fromStdString(s.structure));
+    QStringList panel;
+    for (const auto& g : s.panel) panel << QString::fromStdString(g);
+    genePanelDock_->setPanel(panel);
+    genePanelDock_->setOverlayGene(QString::fromStdString(s.overlayGene));
+    if (s.camera)
+      scene_->setCameraPose(
+          {s.camera->position, s.camera->focalPoint, s.camera->viewUp, s.camera->viewAngle});
+    jobDock_->setJob(s.job.seed, s.job.steps, s.job.tilePatches);
+    jobDock_->setRegion(static_cast<JobDock::Region>(s.job.region));
+    lastOutput_ = QString::fromStdString(s.job.output.string());
+    if (!s.condition.empty()) {
+      // The painted edits replay on the measured condition once it is prepared.
+      auto document = std::make_shared<ConditionDocument>(
+          ConditionDocument::load(s.condition, &workspace_.atlas()));
+      auto replay = [this, document] {
+        for (const auto& edit : document->edits()) applyEdit(edit);
+      };
+      if (workspace_.ready())
+        replay();
+      else if (prepareThread_)
+        connect(prepareThread_, &QThread::finished, this, replay, Qt::QueuedConnection);
+    }
+    addRecent(file);
+    viewport_->requestRender();
+    statusBar()->showMessage(tr("Opened session %1").arg(file), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Cannot open the session"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::openPath(const QString& path) {
+  const QFileInfo info(path);
+  try {
+    if (info.suffix() == "json" && !info.fileName().endsWith(".condition.json"))
+      return openSession(path);
+    if (info.suffix() == "safetensors") {
+      setModel(std::make_shared<const MorphologyModel>(MorphologyModel::load(path.toStdString())),
+               path.toStdString());
+      return true;
+    }
+    showDataset(std::make_shared<const SpatialDataset>(loadSpatialDataset(path.toStdString())),
+                path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    reportError(tr("Cannot open %1").arg(info.fileName()), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+void MainWindow::addRecent(const QString& file) {
+  QSettings settings;
+  QStringList recent = settings.value("recentSessions").toStringList();
+  recent.removeAll(QFileInfo(file).absoluteFilePath());
+  recent.prepend(QFileInfo(file).absoluteFilePath());
+  while (recent.size() > 8) recent.removeLast();
+  settings.setValue("recentSessions", recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = QSettings().value("recentSessions").toStringList();
+  for (const QString& f : recent)
+    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openSession(f); })
+        ->setToolTip(f);
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+QString MainWindow::structureUnderCursor() const {
+  return hoverLabel_->text();
+}
+
+void MainWindow::hoverAt(int x, int y) {
+  // One pick per 40 ms is enough for a status line.
+  const qint64 now = QDateTime::currentMSecsSinceEpoch();
+  if (now - lastHoverMs_ < 40) return;
+  lastHoverMs_ = now;
+  const auto point = scene_->pickAtlasPoint(x, y);
+  const Structure* s = point ? workspace_.atlas().structureAt(*point) : nullptr;
+  hoverLabel_->setText(
+      s ? tr("Under cursor: %1 (%2)")
+              .arg(QString::fromStdString(s->acronym), QString::fromStdString(s->name))
+        : QString());
+}
+
+void MainWindow::clickAt(int x, int y) {
+  const auto point = scene_->pickAtlasPoint(x, y);
+  if (!point) return;
+  if (const Structure* s = workspace_.atlas().structureAt(*point)) selectStructureId(s->id);
+}
+
+void MainWindow::strokeAt(int x, int y) {
+  const auto point = scene_->pickAtlasPoint(x, y);
+  if (!point) return;
+  const Vec3 um = scene_->sectionToAtlas().inverse().apply(*point);
+  stroke_.emplace_back(um[0], um[1]);
+}
+
+void MainWindow::finishStroke() {
+  if (stroke_.empty()) return;
+  BrushStroke brush;
+  const int plane = jobDock_->plane();
+  for (const auto& [x, y] : stroke_) brush.centres.push_back({x, y, plane});
+  stroke_.clear();
+  brush.radiusUm = paintDock_->brushRadiusUm();
+  brush.edge = paintDock_->softBrush() ? BrushStroke::Edge::Soft : BrushStroke::Edge::Hard;
+  try {
+    applyEdit(ConditionEdit(paintDock_->gene(), brush, paintDock_->operation()));
+  } catch (const std::exception& e) {
+    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
+  }
 }
 
 void MainWindow::updateStatus() {
-  QString text =
-      tr("CCFv3 %1 µm · %2 structures").arg(atlas_->resolutionUm()).arg(atlas_->ontology().size());
+  const Atlas& atlas = workspace_.atlas();
+  QString text = tr("CCFv3 %1 µm").arg(atlas.resolutionUm());
   if (auto id = scene_->selectedStructure()) {
-    const Structure& s = atlas_->ontology().byId(*id);
+    const Structure& s = atlas.ontology().byId(*id);
     text += tr(" · %1 (%2): %3 mm³")
                 .arg(QString::fromStdString(s.name), QString::fromStdString(s.acronym))
-                .arg(atlas_->volumeMm3(s.id), 0, 'f', 3);
+                .arg(atlas.volumeMm3(s.id), 0, 'f', 3);
+  } else {
+    text += tr(" · %1 structures").arg(atlas.ontology().size());
   }
   selection_->setText(text);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  generation_->cancel();
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) openPath(url.toLocalFile());
 }
 
 }  // namespace teramind::ui

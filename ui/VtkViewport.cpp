@@ -23,6 +23,8 @@ struct VtkViewport::Impl {
   vtkNew<vtkInteractorStyleTrackballCamera> style;
   vtkNew<vtkCallbackCommand> contextCallback;
   QPoint pressPosition;
+  bool cameraInteraction = true;
+  bool stroking = false;
 };
 
 namespace {
@@ -155,9 +157,26 @@ unsigned long buttonEvent(Qt::MouseButton button, bool press) {
 
 }  // namespace
 
+void VtkViewport::setCameraInteraction(bool on) {
+  impl_->cameraInteraction = on;
+  impl_->stroking = false;
+  setCursor(on ? Qt::ArrowCursor : Qt::CrossCursor);
+}
+
+bool VtkViewport::cameraInteraction() const {
+  return impl_->cameraInteraction;
+}
+
 void VtkViewport::mousePressEvent(QMouseEvent* event) {
   impl_->pressPosition = event->position().toPoint();
-  forwardPosition(this, event, *impl_->interactor);
+  const QPoint at = forwardPosition(this, event, *impl_->interactor);
+  if (!impl_->cameraInteraction) {
+    if (event->button() == Qt::LeftButton) {
+      impl_->stroking = true;
+      Q_EMIT strokeMoved(at.x(), at.y());
+    }
+    return;
+  }
   if (const auto id = buttonEvent(event->button(), true); id != vtkCommand::NoEvent)
     impl_->interactor->InvokeEvent(id);
   update();
@@ -165,6 +184,13 @@ void VtkViewport::mousePressEvent(QMouseEvent* event) {
 
 void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
   const QPoint at = forwardPosition(this, event, *impl_->interactor);
+  if (!impl_->cameraInteraction) {
+    if (event->button() == Qt::LeftButton && impl_->stroking) {
+      impl_->stroking = false;
+      Q_EMIT strokeFinished();
+    }
+    return;
+  }
   if (const auto id = buttonEvent(event->button(), false); id != vtkCommand::NoEvent)
     impl_->interactor->InvokeEvent(id);
   // A click without a drag picks.
@@ -176,8 +202,12 @@ void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
 
 void VtkViewport::mouseMoveEvent(QMouseEvent* event) {
   const QPoint at = forwardPosition(this, event, *impl_->interactor);
-  impl_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
   Q_EMIT hovered(at.x(), at.y());
+  if (!impl_->cameraInteraction) {
+    if (impl_->stroking) Q_EMIT strokeMoved(at.x(), at.y());
+    return;
+  }
+  impl_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
   if (event->buttons() != Qt::NoButton) update();
 }
 

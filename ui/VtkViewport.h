@@ -21,11 +21,17 @@ class VtkViewport : public QOpenGLWidget {
   vtkGenericOpenGLRenderWindow* renderWindow() const;
   // Render on the next paint.
   void requestRender() { update(); }
+  // Off: mouse buttons no longer move the camera but are reported (a paint tool uses them).
+  void setCameraInteraction(bool on);
+  bool cameraInteraction() const;
 
  Q_SIGNALS:
   // A mouse position in VTK display coordinates (origin bottom-left), for picking.
   void hovered(int x, int y);
   void clicked(int x, int y);
+  // With camera interaction off: a left-button stroke, point by point.
+  void strokeMoved(int x, int y);
+  void strokeFinished();
 
  protected:
   void initializeGL() override;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "GenerationController.h"
 #include "MainWindow.h"
 #include "VtkViewport.h"
 #include "atlas/Atlas.h"
@@ -51,8 +52,21 @@ int main(int argc, char** argv) {
       QStringLiteral("model"),
       QStringLiteral("Diffusion model checkpoint (default: the bundled demo model)"),
       QStringLiteral("FILE"));
+  QCommandLineOption sessionOption(QStringLiteral("session"),
+                                   QStringLiteral("Studio session to open (JSON)"),
+                                   QStringLiteral("FILE"));
+  QCommandLineOption sizeOption(QStringLiteral("size"),
+                                QStringLiteral("Window size for --screenshot (default 1440x900)"),
+                                QStringLiteral("WxH"), QStringLiteral("1440x900"));
+  QCommandLineOption attentionOption(
+      QStringLiteral("attention"),
+      QStringLiteral("With --screenshot: compute the attention first"));
+  QCommandLineOption generateOption(
+      QStringLiteral("generate"),
+      QStringLiteral("With --screenshot: run the job dock's job (the demo block) first"));
   parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
-                     noDatasetOption, modelOption});
+                     noDatasetOption, modelOption, sessionOption, sizeOption, attentionOption,
+                     generateOption});
   parser.process(app);
 
   std::shared_ptr<const teramind::Atlas> atlas;
@@ -78,7 +92,8 @@ int main(int argc, char** argv) {
               ? std::filesystem::path(parser.value(datasetOption).toStdString())
               : teramind::bundledDemoDataset();
       window.showDataset(
-          std::make_shared<const teramind::SpatialDataset>(teramind::loadSpatialDataset(path)));
+          std::make_shared<const teramind::SpatialDataset>(teramind::loadSpatialDataset(path)),
+          path);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "teramind-studio: error: %s\n", e.what());
       if (!parser.isSet(screenshotOption))
@@ -92,7 +107,8 @@ int main(int argc, char** argv) {
         parser.isSet(modelOption) ? std::filesystem::path(parser.value(modelOption).toStdString())
                                   : teramind::bundledDemoModel();
     window.setModel(
-        std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)));
+        std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)),
+        path);
   } catch (const std::exception& e) {
     // The studio stays useful without a model; generation needs one.
     std::fprintf(stderr, "teramind-studio: warning: no model: %s\n", e.what());
@@ -105,21 +121,74 @@ int main(int argc, char** argv) {
                  qPrintable(parser.value(selectOption)));
     return 1;
   }
+  if (parser.isSet(sessionOption) && !window.openSession(parser.value(sessionOption))) {
+    std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
+    return 1;
+  }
+  const bool scripted = parser.isSet(screenshotOption);
+  if (scripted) {
+    const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
+    const int w = size.size() == 2 ? size[0].toInt() : 0,
+              h = size.size() == 2 ? size[1].toInt() : 0;
+    if (w < 320 || h < 240) {
+      std::fprintf(stderr, "teramind-studio: error: --size %s is not WxH of at least 320x240\n",
+                   qPrintable(parser.value(sizeOption)));
+      return 1;
+    }
+    window.resize(w, h);
+  } else {
+    window.restoreSettings();
+  }
   window.show();
 
   int status = 0;
-  if (parser.isSet(screenshotOption)) {
+  if (scripted) {
+    // The scripted view: wait for the prepared condition, optionally compute the attention and
+    // run the job dock's job, then grab the whole window.
     const QString file = parser.value(screenshotOption);
-    QTimer::singleShot(500, &window, [&window, &status, file] {
+    const bool attention = parser.isSet(attentionOption), generate = parser.isSet(generateOption);
+    auto* poll = new QTimer(&window);
+    enum class Stage { Preparing, Attention, Generating, Settling };
+    auto stage = std::make_shared<Stage>(Stage::Preparing);
+    auto settle = std::make_shared<int>(0);
+    QObject::connect(poll, &QTimer::timeout, &window, [=, &window, &status] {
+      const bool needsCondition = attention || generate;
+      switch (*stage) {
+        case Stage::Preparing:
+          if (needsCondition && !window.conditionReady() && window.model()) return;
+          if (attention && window.conditionReady()) window.computeAttention();
+          *stage = Stage::Attention;
+          return;
+        case Stage::Attention:
+          if (window.attentionBusy()) return;
+          if (generate && !window.startGeneration()) {
+            std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
+            status = 1;
+            QApplication::quit();
+            return;
+          }
+          *stage = Stage::Generating;
+          return;
+        case Stage::Generating:
+          if (window.generation()->job().active()) return;
+          *stage = Stage::Settling;
+          return;
+        case Stage::Settling:
+          if (++*settle < 5) return;  // a few frames for the last tiles
+          break;
+      }
+      poll->stop();
       const QImage image = window.grab().toImage();
       if (image.isNull() || !image.save(file)) {
         std::fprintf(stderr, "teramind-studio: error: cannot write %s\n", qPrintable(file));
         status = 1;
       } else {
         std::printf("screenshot: %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
+        if (generate) std::printf("generated_tiles: %d\n", window.generation()->tilesShown());
       }
       QApplication::quit();
     });
+    poll->start(100);
   }
   const int rc = QApplication::exec();
   return status ? status : rc;

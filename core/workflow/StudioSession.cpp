@@ -1,0 +1,95 @@
+#include "workflow/StudioSession.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
+
+namespace teramind {
+namespace {
+
+std::string absoluteText(const std::filesystem::path& p) {
+  return p.empty() ? std::string() : std::filesystem::absolute(p).lexically_normal().string();
+}
+
+}  // namespace
+
+void StudioSession::save(const std::filesystem::path& file) const {
+  nlohmann::json j = {{"format", kFormat},
+                      {"version", kVersion},
+                      {"atlas", absoluteText(atlas)},
+                      {"atlas_resolution_um", atlasResolutionUm},
+                      {"dataset", absoluteText(dataset)},
+                      {"model", absoluteText(model)},
+                      {"structure", structure},
+                      {"panel", panel},
+                      {"overlay_gene", overlayGene},
+                      {"condition", absoluteText(condition)},
+                      {"job",
+                       {{"seed", job.seed},
+                        {"steps", job.steps},
+                        {"tile_patches", job.tilePatches},
+                        {"plane", job.plane},
+                        {"region", job.region},
+                        {"output", absoluteText(job.output)}}}};
+  if (camera)
+    j["camera"] = {{"position", camera->position},
+                   {"focal_point", camera->focalPoint},
+                   {"view_up", camera->viewUp},
+                   {"view_angle", camera->viewAngle}};
+  writeTextFileAtomically(file, j.dump(2) + "\n");
+}
+
+StudioSession StudioSession::load(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in)
+    throw FileError(file, std::filesystem::exists(file) ? "cannot be read" : "file does not exist");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(file, std::string("is not JSON: ") + e.what());
+  }
+  if (!j.is_object() || j.value("format", std::string()) != kFormat)
+    throw FileError(file, std::string("is not a studio session (format is not '") + kFormat + "')");
+  if (j.value("version", 0) != kVersion)
+    throw FileError(file, "has session version " + j.value("version", nlohmann::json()).dump() +
+                              "; this studio reads version " + std::to_string(kVersion));
+  StudioSession s;
+  try {
+    s.atlas = j.value("atlas", std::string());
+    s.atlasResolutionUm = j.value("atlas_resolution_um", 0);
+    s.dataset = j.value("dataset", std::string());
+    s.model = j.value("model", std::string());
+    s.structure = j.value("structure", std::string());
+    s.panel = j.value("panel", std::vector<std::string>());
+    s.overlayGene = j.value("overlay_gene", std::string());
+    s.condition = j.value("condition", std::string());
+    if (j.contains("camera")) {
+      const auto& c = j.at("camera");
+      s.camera =
+          Camera{c.at("position").get<std::array<double, 3>>(),
+                 c.at("focal_point").get<std::array<double, 3>>(),
+                 c.at("view_up").get<std::array<double, 3>>(), c.at("view_angle").get<double>()};
+    }
+    if (j.contains("job")) {
+      const auto& k = j.at("job");
+      s.job.seed = k.value("seed", std::uint64_t(0));
+      s.job.steps = k.value("steps", 15);
+      s.job.tilePatches = k.value("tile_patches", 4);
+      s.job.plane = k.value("plane", 0);
+      s.job.region = k.value("region", 1);
+      s.job.output = k.value("output", std::string());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(file, std::string("has a bad field: ") + e.what());
+  }
+  if (s.job.steps < 1 || s.job.tilePatches < 1 || s.job.plane < 0 || s.job.region < 0 ||
+      s.job.region > 2)
+    throw FileError(file, "has job settings out of range");
+  return s;
+}
+
+}  // namespace teramind

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace teramind {
+
+// A studio session on disk (JSON): which data, model and atlas were open, the camera, the
+// selected structure, the gene panel, the painted condition (a ConditionDocument beside it)
+// and the last job's settings and output. Paths are stored absolute.
+struct StudioSession {
+  static constexpr const char* kFormat = "teramind-studio-session";
+  static constexpr int kVersion = 1;
+
+  std::filesystem::path atlas;
+  int atlasResolutionUm = 0;
+  std::filesystem::path dataset, model;
+  std::string structure;  // acronym; empty: none
+  std::vector<std::string> panel;
+  std::string overlayGene;
+  struct Camera {
+    std::array<double, 3> position{}, focalPoint{}, viewUp{0, -1, 0};
+    double viewAngle = 30;
+  };
+  std::optional<Camera> camera;
+  std::filesystem::path condition;  // a ConditionDocument's JSON file; empty: the measured one
+  struct Job {
+    std::uint64_t seed = 0;
+    int steps = 15, tilePatches = 4, plane = 0, region = 1;  // region: the job dock's choice
+    std::filesystem::path output;
+  } job;
+
+  // Atomic write; throws FileError.
+  void save(const std::filesystem::path& file) const;
+  // Throws FileError naming the file and the problem (not JSON, another format, a bad field).
+  static StudioSession load(const std::filesystem::path& file);
+};
+
+}  // namespace teramind

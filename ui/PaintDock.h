@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QDockWidget>
+#include <string>
+#include <vector>
+
+#include "conditions/PaintOperation.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QCheckBox;
+class QUndoStack;
+
+namespace teramind::ui {
+
+// Paint tools for the condition: which gene, what to do (knock out, scale, set, add) and
+// where — the selected atlas structure, or brush strokes on the section in the view. The
+// edits themselves live in the core ConditionDocument; this dock only describes them.
+class PaintDock : public QDockWidget {
+  Q_OBJECT
+
+ public:
+  PaintDock(QUndoStack* history, QWidget* parent = nullptr);
+
+  void setGenes(const std::vector<std::string>& genes);
+  std::string gene() const;
+  bool setGene(const QString& gene);
+  // Throws std::invalid_argument for a value the operation rejects.
+  PaintOperation operation() const;
+  // 0 knock-out, 1 scale, 2 set, 3 add.
+  void setOperation(int index, double value = 0);
+  double brushRadiusUm() const;
+  bool softBrush() const;
+  bool brushActive() const;
+  void setBrushActive(bool on);
+  void setStructureName(const QString& name);  // empty: none selected
+  QPushButton* applyToStructureButton() const { return applyStructure_; }
+
+ Q_SIGNALS:
+  void applyToStructureRequested();
+  void brushToggled(bool on);
+
+ private:
+  QComboBox* gene_ = nullptr;
+  QComboBox* operation_ = nullptr;
+  QDoubleSpinBox* value_ = nullptr;
+  QDoubleSpinBox* radius_ = nullptr;
+  QCheckBox* soft_ = nullptr;
+  QPushButton* applyStructure_ = nullptr;
+  QPushButton* brush_ = nullptr;
+  QLabel* structure_ = nullptr;
+};
+
+}  // namespace teramind::ui
