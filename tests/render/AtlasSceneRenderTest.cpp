@@ -4,7 +4,10 @@
 #include <vtkNew.h>
 #include <vtkPNGReader.h>
 
+#include <cmath>
+
 #include "AtlasScene.h"
+#include "SectionRasters.h"
 #include "common/ResourceLocator.h"
 #include "io/SpatialDataset.h"
 #include "support/ImageComparison.h"
@@ -50,6 +53,76 @@ TEST(AtlasSceneRender, DemoSectionOnItsPlaneMatchesBaseline) {
   EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
   scene.showSection(nullptr);
   EXPECT_FALSE(scene.hasSection());
+}
+
+// Layers over the section: a generated tile (a synthetic pattern in the engine's layout) and a
+// per-bin overlay in viridis, each where its section µm put it.
+TEST(AtlasSceneRender, GeneratedTileAndOverlayOnTheSectionMatchBaseline) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const auto dapi = demo.readStain(demo.stains.front());
+  const auto& f = dapi.frame();
+  const double x0 = f.origin()[0], y0 = f.origin()[1];
+  const double w = double(dapi.dims()[0]) * f.spacing()[0],
+               h = double(dapi.dims()[1]) * f.spacing()[1];
+  test::ScratchDirectory dir;
+  render::AtlasScene scene(bundledAtlas());
+  scene.showSection(&dapi, demo.placement().sectionToAtlas);
+  scene.focusSection();
+  auto pose = scene.cameraPose();  // close in: the section fills the view
+  for (int a = 0; a < 3; ++a)
+    pose.position[std::size_t(a)] =
+        pose.focalPoint[std::size_t(a)] +
+        0.25 * (pose.position[std::size_t(a)] - pose.focalPoint[std::size_t(a)]);
+  scene.setCameraPose(pose);
+  // A 64-px tile over the section's top-left third: rings in DAPI, stripes in PolyT.
+  const int T = 64;
+  std::vector<float> core(std::size_t(2 * 2 * T * T));
+  for (int y = 0; y < T; ++y)
+    for (int x = 0; x < T; ++x) {
+      const double r = std::hypot(x - T / 2.0, y - T / 2.0);
+      core[std::size_t(y * T + x)] = float(std::cos(r / 3.0));
+      core[std::size_t(2 * T * T + y * T + x)] = (x / 8) % 2 ? 0.8f : -0.8f;
+    }
+  render::TilePlacement placement{x0, y0, w / 3 / T, 0};
+  scene.setGeneratedTile(
+      0, 0, 0,
+      render::generatedTileRaster(core, T, 2, 2, 0, render::StainDisplay::Composite, placement));
+  // A 10 × 10-bin ramp over the bottom-right third.
+  BinGrid grid;
+  grid.originXUm = x0 + 2 * w / 3;
+  grid.originYUm = y0 + 2 * h / 3;
+  grid.binUm = w / 30;
+  grid.width = grid.height = 10;
+  std::vector<float> ramp(100);
+  for (int i = 0; i < 100; ++i) ramp[std::size_t(i)] = float(i % 10 + 1);
+  scene.setOverlay("ramp", render::binValueRaster(ramp, grid, 0, 10, 1.0));
+  EXPECT_TRUE(scene.hasOverlay("ramp"));
+  EXPECT_EQ(scene.generatedTileCount(), 1);
+  render::saveScreenshot(scene, dir / "section_layers.png", {400, 300, 1, false});
+  const auto d = test::compareWithBaseline(dir / "section_layers.png", "section_layers.png");
+  EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
+}
+
+// A tile update uploads that tile's texture only: the bytes handed over grow by one tile.
+TEST(AtlasSceneRender, ATileUpdateUploadsOnlyThatTile) {
+  render::AtlasScene scene(bundledAtlas());
+  const int T = 32;
+  const std::vector<float> core(std::size_t(2 * 2 * T * T), 0.5f);
+  for (int q = 0; q < 4; ++q)
+    scene.setGeneratedTile(0, 0, q,
+                           render::generatedTileRaster(core, T, 2, 2, 0, render::StainDisplay::Dapi,
+                                                       {q * 10.0, 0, 10.0 / T, 0}));
+  const std::size_t tile = std::size_t(T) * T * 4;
+  EXPECT_EQ(scene.generatedUploadBytes(), 4 * tile);
+  scene.setGeneratedTile(0, 0, 2,
+                         render::generatedTileRaster(core, T, 2, 2, 1, render::StainDisplay::PolyT,
+                                                     {20.0, 0, 10.0 / T, 0}));
+  EXPECT_EQ(scene.generatedTileCount(), 4);
+  EXPECT_EQ(scene.generatedUploadBytes(), 5 * tile);
+  scene.clearGenerated();
+  EXPECT_EQ(scene.generatedTileCount(), 0);
+  EXPECT_THROW(render::generatedTileRaster(core, T + 1, 2, 2, 0, render::StainDisplay::Dapi, {}),
+               std::invalid_argument);
 }
 
 TEST(AtlasSceneRender, ScreenshotScaleAndTransparency) {

@@ -1,0 +1,291 @@
+// The studio's whole workflow driven through its widgets, under xvfb: find a region, paint
+// and undo, generate with a tiny model and watch tiles arrive, attention, exports, sessions.
+#include <gtest/gtest.h>
+#include <QAction>
+#include <QImage>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTest>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <cmath>
+#include <fstream>
+
+#include "AtlasScene.h"
+#include "AttentionDock.h"
+#include "AttentionHeatmap.h"
+#include "GenePanelDock.h"
+#include "GenerationController.h"
+#include "JobDock.h"
+#include "MainWindow.h"
+#include "OntologyDock.h"
+#include "PaintDock.h"
+#include "VtkViewport.h"
+#include "common/ResourceLocator.h"
+#include "io/OmeZarrStore.h"
+#include "support/TestData.h"
+
+namespace teramind {
+namespace {
+
+std::shared_ptr<const Atlas> bundledAtlas() {
+  static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  return atlas;
+}
+
+std::shared_ptr<const SpatialDataset> demoDataset() {
+  static auto dataset =
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset()));
+  return dataset;
+}
+
+// An untrained `tiny` model on the demo's 8 most expressed genes (Slc17a7 among them):
+// generation and attention run in seconds.
+std::shared_ptr<const MorphologyModel> tinyModel() {
+  static auto model = [] {
+    auto genes = mostExpressedGenes(*demoDataset(), 8, {"Slc17a7"});
+    return std::make_shared<const MorphologyModel>(namedModelConfig("tiny"), genes, 3);
+  }();
+  return model;
+}
+
+// A shown studio with the demo data and the tiny model, its condition prepared.
+struct Studio {
+  ui::MainWindow window{bundledAtlas()};
+  Studio() {
+    window.resize(1280, 800);
+    window.showDataset(demoDataset(), bundledDemoDataset());
+    window.setModel(tinyModel());
+    window.show();
+    EXPECT_TRUE(QTest::qWaitForWindowExposed(&window));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return window.conditionReady(); }, 60000))
+        << "the condition was never prepared";
+  }
+};
+
+double geneTotal(const BinnedCondition& c, const std::string& gene) {
+  double sum = 0;
+  c.forEachNonZero(*c.geneIndex(gene), [&](const BinIndex&, float v) { sum += v; });
+  return sum;
+}
+
+double greyStdDev(const QImage& image) {
+  double sum = 0, squares = 0;
+  const double n = double(image.width()) * image.height();
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) {
+      const double g = qGray(image.pixel(x, y));
+      sum += g;
+      squares += g * g;
+    }
+  return std::sqrt(std::max(0.0, squares / n - (sum / n) * (sum / n)));
+}
+
+TEST(StudioWorkflow, SearchingTheOntologySelectsAndHighlightsARegion) {
+  ui::MainWindow window(bundledAtlas());
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  ui::OntologyDock* dock = window.ontologyDock();
+  QTest::keyClicks(dock->searchField(), QStringLiteral("field ca1"));
+  EXPECT_EQ(dock->filter(QStringLiteral("field ca1")), 5) << "CA1 and its four layers";
+  QTest::keyClick(dock->searchField(), Qt::Key_Return);
+  EXPECT_EQ(window.scene().selectedStructure(), std::optional<StructureId>(382));
+  ASSERT_NE(dock->tree()->currentItem(), nullptr);
+  EXPECT_EQ(dock->tree()->currentItem()->text(1), QStringLiteral("CA1"));
+  // Choosing in the tree selects too.
+  dock->searchField()->clear();
+  QTest::keyClicks(dock->searchField(), QStringLiteral("SSp-ul5"));
+  QTest::keyClick(dock->searchField(), Qt::Key_Return);
+  EXPECT_EQ(window.scene().selectedStructure(),
+            std::optional<StructureId>(bundledAtlas()->ontology().findAcronym("SSp-ul5")->id));
+}
+
+TEST(StudioWorkflow, ClickingTheSectionSelectsTheStructureUnderIt) {
+  Studio s;
+  QTest::qWait(200);
+  ui::VtkViewport* view = s.window.viewport();
+  const QPoint centre(view->width() / 2, view->height() / 2);
+  s.window.hoverAt(int(centre.x() * view->devicePixelRatioF()),
+                   int((view->height() - centre.y() - 1) * view->devicePixelRatioF()));
+  EXPECT_TRUE(s.window.structureUnderCursor().startsWith("Under cursor: "))
+      << s.window.structureUnderCursor().toStdString();
+  QTest::mouseClick(view, Qt::LeftButton, Qt::NoModifier, centre);
+  ASSERT_TRUE(s.window.scene().selectedStructure().has_value());
+  const auto& name = bundledAtlas()->ontology().byId(*s.window.scene().selectedStructure()).acronym;
+  EXPECT_TRUE(s.window.structureUnderCursor().contains(QString::fromStdString(name)));
+}
+
+TEST(StudioWorkflow, KnockOutInAStructureThenUndoAndRedo) {
+  Studio s;
+  const auto& document = s.window.workspace().condition();
+  const double before = geneTotal(document.condition(), "Slc17a7");
+  ASSERT_GT(before, 0);
+  ASSERT_TRUE(s.window.selectStructure(QStringLiteral("SSp-ul5")));
+  ASSERT_TRUE(s.window.paintDock()->setGene(QStringLiteral("Slc17a7")));
+  s.window.paintDock()->setOperation(0);
+  QTest::mouseClick(s.window.paintDock()->applyToStructureButton(), Qt::LeftButton);
+  EXPECT_EQ(s.window.undoStack()->count(), 1);
+  EXPECT_TRUE(s.window.undoStack()->text(0).startsWith("knock_out Slc17a7 on SSp-ul5"))
+      << s.window.undoStack()->text(0).toStdString();
+  const double knocked = geneTotal(document.condition(), "Slc17a7");
+  EXPECT_LT(knocked, before);
+  s.window.undoStack()->undo();
+  EXPECT_EQ(geneTotal(document.condition(), "Slc17a7"), before);
+  s.window.undoStack()->redo();
+  EXPECT_EQ(geneTotal(document.condition(), "Slc17a7"), knocked);
+  // A painted section is what jobs and attention get.
+  EXPECT_LT(s.window.workspace().paintedSection()->counts.size(), std::size_t(1) << 40);
+}
+
+TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
+  Studio s;
+  QTest::qWait(200);
+  ASSERT_TRUE(s.window.paintDock()->setGene(QStringLiteral("Slc17a7")));
+  s.window.paintDock()->setOperation(0);
+  s.window.paintDock()->setBrushActive(true);
+  EXPECT_FALSE(s.window.viewport()->cameraInteraction());
+  const auto& document = s.window.workspace().condition();
+  const double before = geneTotal(document.condition(), "Slc17a7");
+  ui::VtkViewport* view = s.window.viewport();
+  const QPoint a(view->width() / 2 - 30, view->height() / 2),
+      b(view->width() / 2 + 30, view->height() / 2);
+  QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, a);
+  for (int i = 1; i <= 6; ++i) {
+    QMouseEvent move(QEvent::MouseMove, a + (b - a) * i / 6, view->mapToGlobal(a + (b - a) * i / 6),
+                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view, &move);
+  }
+  QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, b);
+  ASSERT_EQ(s.window.undoStack()->count(), 1) << s.window.lastError().toStdString();
+  EXPECT_TRUE(s.window.undoStack()->text(0).startsWith("knock_out Slc17a7 on brush r=40"));
+  EXPECT_LT(geneTotal(document.condition(), "Slc17a7"), before);
+  QAction* undo = nullptr;
+  for (QAction* action : s.window.findChildren<QAction*>())
+    if (action->shortcut() == QKeySequence(QKeySequence::Undo)) undo = action;
+  ASSERT_NE(undo, nullptr) << "Edit → Undo";
+  undo->trigger();
+  EXPECT_EQ(geneTotal(document.condition(), "Slc17a7"), before);
+  s.window.paintDock()->setBrushActive(false);
+  EXPECT_TRUE(s.window.viewport()->cameraInteraction());
+}
+
+TEST(StudioWorkflow, AGenerationJobFillsTheViewTileByTileAndResumesAfterCancel) {
+  Studio s;
+  test::ScratchDirectory scratch;
+  ui::JobDock* dock = s.window.jobDock();
+  dock->setRegion(ui::JobDock::Region::DemoBlock);
+  dock->setJob(7, 2, 2);
+  dock->setOutput(QString::fromStdString((scratch / "job.zarr").string()));
+  // Cancel as soon as the first tiles arrive...
+  QTest::mouseClick(dock->runButton(), Qt::LeftButton);
+  ASSERT_TRUE(s.window.generation()->job().active()) << s.window.lastError().toStdString();
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        return s.window.scene().generatedTileCount() > 0 || !s.window.generation()->job().active();
+      },
+      120000));
+  QTest::mouseClick(dock->cancelButton(), Qt::LeftButton);
+  // The dock turns back to Run once the job has ended and its last tiles are shown.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return dock->runButton()->isEnabled(); }, 60000));
+  const auto first = s.window.generation()->job().state();
+  EXPECT_TRUE(first == JobState::Cancelled || first == JobState::Finished);
+  // ...then run again on the same output: it resumes and finishes.
+  QTest::mouseClick(dock->runButton(), Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return dock->runButton()->isEnabled(); }, 120000));
+  EXPECT_EQ(s.window.generation()->job().state(), JobState::Finished)
+      << s.window.generation()->job().error();
+  EXPECT_EQ(dock->progressBar()->value(), 1000);
+  // Demo block: 24 × 24 bins; tiny tiles are 2 patches; every tile with counts is shown.
+  const auto store = OmeZarrStore::open(scratch / "job.zarr");
+  int chunks = 0;
+  for (std::int64_t r = 0; r < store.layout().chunkRows(0); ++r)
+    for (std::int64_t q = 0; q < store.layout().chunkCols(0); ++q)
+      chunks += store.hasChunk(0, 0, 0, r, q) ? 1 : 0;
+  EXPECT_GT(chunks, 0);
+  EXPECT_EQ(s.window.scene().generatedTileCount(), s.window.generation()->tilesShown());
+  EXPECT_GT(s.window.generation()->tilesShown(), 0);
+  // Each tile is uploaded once as it arrives (one texture per tile).
+  const auto tile = std::size_t(store.layout().chunk) * std::size_t(store.layout().chunk) * 4;
+  EXPECT_EQ(s.window.scene().generatedUploadBytes(),
+            tile * std::size_t(s.window.scene().generatedTileCount()));
+  // The volume export reads the job's output.
+  const auto nrrd = scratch / "generated.nrrd";
+  ASSERT_TRUE(s.window.exportVolume(QString::fromStdString(nrrd.string())))
+      << s.window.lastError().toStdString();
+  EXPECT_GT(std::filesystem::file_size(nrrd), 1000u);
+}
+
+TEST(StudioWorkflow, TheAttentionDockShowsTheMatrixAndMapsAPair) {
+  Studio s;
+  test::ScratchDirectory scratch;
+  ASSERT_EQ(s.window.genePanelDock()->setPanel({QString::fromStdString(tinyModel()->genes()[0]),
+                                                QString::fromStdString(tinyModel()->genes()[1])}),
+            2);
+  QTest::mouseClick(s.window.attentionDock()->computeButton(), Qt::LeftButton);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !s.window.attentionBusy(); }, 60000));
+  ASSERT_NE(s.window.attentionDock()->result(), nullptr) << s.window.lastError().toStdString();
+  ui::AttentionHeatmap* heatmap = s.window.attentionDock()->heatmap();
+  EXPECT_EQ(heatmap->size(), 8);
+  const auto [q, k] = heatmap->pairAt(heatmap->cellCentre(0, 1));
+  ASSERT_GE(q, 0);
+  EXPECT_TRUE(heatmap->describe(q, k).contains(QStringLiteral("→")));
+  // A click on the panel pair draws its pathway map over the section.
+  const auto& order = s.window.attentionDock()->result()->clusteredOrder();
+  int row0 = -1, col1 = -1;
+  for (int i = 0; i < 8; ++i) {
+    if (order[std::size_t(i)] == 0) row0 = i;
+    if (order[std::size_t(i)] == 1) col1 = i;
+  }
+  QTest::mouseClick(heatmap, Qt::LeftButton, Qt::NoModifier, heatmap->cellCentre(row0, col1));
+  EXPECT_TRUE(s.window.scene().hasOverlay("pathway"));
+  const auto csv = scratch / "attention.csv";
+  ASSERT_TRUE(s.window.exportAttentionCsv(QString::fromStdString(csv.string())));
+  std::ifstream in(csv);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("gene,", 0), 0u);
+  EXPECT_NE(header.find(tinyModel()->genes()[0]), std::string::npos);
+}
+
+TEST(StudioWorkflow, ScreenshotExportWritesANonBlankPng) {
+  Studio s;
+  test::ScratchDirectory scratch;
+  const auto png = scratch / "view.png";
+  s.window.saveScreenshot(QString::fromStdString(png.string()), 2);
+  QImage image(QString::fromStdString(png.string()));
+  ASSERT_FALSE(image.isNull()) << s.window.lastError().toStdString();
+  EXPECT_EQ(image.width(), 2 * s.window.viewport()->width());
+  EXPECT_GT(greyStdDev(image), 8.0) << "the screenshot looks blank";
+}
+
+TEST(StudioWorkflow, ASessionRestoresStructurePanelCameraAndPaint) {
+  test::ScratchDirectory scratch;
+  const QString file = QString::fromStdString((scratch / "session.json").string());
+  render::CameraPose pose;
+  {
+    Studio s;
+    s.window.selectStructure(QStringLiteral("SSp-ul5"));
+    s.window.genePanelDock()->setPanel({QString::fromStdString(tinyModel()->genes()[2])});
+    ASSERT_TRUE(s.window.paintDock()->setGene(QStringLiteral("Slc17a7")));
+    ASSERT_TRUE(s.window.paintSelectedStructure());
+    pose = s.window.scene().cameraPose();
+    ASSERT_TRUE(s.window.saveSession(file)) << s.window.lastError().toStdString();
+  }
+  Studio t;
+  t.window.selectStructure(QStringLiteral("CA1"));
+  ASSERT_TRUE(t.window.openSession(file)) << t.window.lastError().toStdString();
+  EXPECT_EQ(t.window.scene().selectedStructure(),
+            std::optional<StructureId>(bundledAtlas()->ontology().findAcronym("SSp-ul5")->id));
+  EXPECT_EQ(t.window.genePanelDock()->panel(),
+            QStringList{QString::fromStdString(tinyModel()->genes()[2])});
+  EXPECT_NEAR(t.window.scene().cameraPose().position[0], pose.position[0], 1e-6);
+  EXPECT_EQ(t.window.undoStack()->count(), 1) << "the painted edit is replayed";
+  // A broken session is refused with its file named, and the studio stays as it was.
+  std::ofstream(scratch / "broken.json") << "{\"format\": \"something else\"}";
+  EXPECT_FALSE(t.window.openSession(QString::fromStdString((scratch / "broken.json").string())));
+  EXPECT_TRUE(t.window.lastError().contains("broken.json"));
+}
+
+}  // namespace
+}  // namespace teramind
