@@ -1,5 +1,6 @@
 #include "AtlasScene.h"
 #include <array>
+#include <unordered_map>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -32,6 +33,9 @@ struct AtlasScene::Impl {
   vtkNew<vtkVolume> templateVolume;
   vtkNew<vtkGPUVolumeRayCastMapper> templateMapper;
   vtkNew<vtkActor> regionActor;
+  vtkNew<vtkVolume> labelVolume;
+  vtkNew<vtkGPUVolumeRayCastMapper> labelMapper;
+  bool labelsBuilt = false;
   vtkNew<vtkPiecewiseFunction> compositeOpacity;   // see-through tissue
   vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
   std::optional<StructureId> selected;
@@ -47,9 +51,58 @@ struct AtlasScene::Impl {
   // decides between them: generated tiles, then overlays.
   static constexpr double kGeneratedLiftUm = 3, kOverlayLiftUm = 6;
 
+  // Structure ids are sparse 32-bit numbers: relabel them 1…n (0 outside the brain) and give
+  // each index its structure's colour, looked up without interpolation.
+  void buildLabels() {
+    const auto& annotation = atlas.annotation();
+    std::unordered_map<std::uint32_t, std::uint16_t> index;
+    vtkNew<vtkColorTransferFunction> colours;
+    colours->AddRGBPoint(0, 0, 0, 0);
+    auto image = vtkSmartPointer<vtkImageData>::New();
+    const auto& d = annotation.dims();
+    image->SetDimensions(int(d[0]), int(d[1]), int(d[2]));
+    const double s = atlas.resolutionUm();
+    image->SetSpacing(s, s, s);
+    image->AllocateScalars(VTK_UNSIGNED_SHORT, 1);
+    auto* out = static_cast<std::uint16_t*>(image->GetScalarPointer());
+    const std::uint32_t* in = annotation.channelData(0);
+    for (std::int64_t i = 0; i < annotation.voxelCount(); ++i) {
+      if (in[i] == 0) {
+        out[i] = 0;
+        continue;
+      }
+      auto [it, added] = index.try_emplace(in[i], std::uint16_t(index.size() + 1));
+      if (added) {
+        std::array<std::uint8_t, 3> c{128, 128, 128};
+        if (atlas.ontology().contains(in[i])) c = atlas.ontology().byId(in[i]).color;
+        colours->AddRGBPoint(it->second, c[0] / 255.0, c[1] / 255.0, c[2] / 255.0);
+      }
+      out[i] = it->second;
+    }
+    vtkNew<vtkPiecewiseFunction> opacity;
+    opacity->AddPoint(0, 0.0);
+    opacity->AddPoint(0.5, 0.0);
+    opacity->AddPoint(1, 0.05);
+    opacity->AddPoint(double(index.size() + 1), 0.05);
+    vtkNew<vtkVolumeProperty> property;
+    property->SetColor(colours);
+    property->SetScalarOpacity(opacity);
+    property->SetInterpolationTypeToNearest();
+    property->SetScalarOpacityUnitDistance(s);
+    labelMapper->SetInputData(image);
+    labelMapper->SetAutoAdjustSampleDistances(false);
+    labelMapper->SetSampleDistance(s * 0.5f);
+    labelVolume->SetMapper(labelMapper);
+    labelVolume->SetProperty(property);
+    renderer->AddVolume(labelVolume);
+    labelsBuilt = true;
+  }
+
   void applySectionCut() {
     templateMapper->RemoveAllClippingPlanes();
     if (sectionCut) templateMapper->AddClippingPlane(sectionCut);
+    labelMapper->RemoveAllClippingPlanes();
+    if (sectionCut) labelMapper->AddClippingPlane(sectionCut);
     if (auto* mapper = regionActor->GetMapper()) {
       mapper->RemoveAllClippingPlanes();
       if (sectionCut) mapper->AddClippingPlane(sectionCut);
@@ -93,6 +146,7 @@ AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)
   }
   r.regionActor->VisibilityOff();
   r.renderer->AddActor(r.regionActor);
+  if (!atlas.templateImage()) setShowLabels(true);
   r.picker->SetTolerance(0.0005);
   // The template's opacity is low per voxel: pick where tissue starts, not where it saturates.
   r.picker->SetVolumeOpacityIsovalue(0.002);
@@ -117,6 +171,17 @@ void AtlasScene::setBlend(VolumeBlend blend) {
     property->SetScalarOpacity(r.compositeOpacity);
   }
   property->SetScalarOpacityUnitDistance(r.atlas.resolutionUm());
+}
+
+void AtlasScene::setShowLabels(bool on) {
+  auto& r = *impl_;
+  if (on && !r.labelsBuilt) r.buildLabels();
+  r.labelVolume->SetVisibility(on);
+  if (r.atlas.templateImage()) r.templateVolume->SetVisibility(!on);
+}
+
+bool AtlasScene::showsLabels() const {
+  return impl_->labelsBuilt && impl_->labelVolume->GetVisibility();
 }
 
 void AtlasScene::selectStructure(std::optional<StructureId> id) {

@@ -35,6 +35,10 @@ class AtlasScene {
 
   const Atlas& atlas() const;
   void setBlend(VolumeBlend blend);
+  // The annotation as a volume of structure colours (on by default when the atlas has no
+  // template, which the 50 µm and 10 µm downloads lack).
+  void setShowLabels(bool on);
+  bool showsLabels() const;
   void selectStructure(std::optional<StructureId> id);
   std::optional<StructureId> selectedStructure() const;
   // A section's stain (in section µm) as a textured plane at its place in the atlas; replaces

@@ -226,6 +226,14 @@ void MainWindow::buildMenus() {
     scene_->setBlend(render::VolumeBlend::MaximumIntensity);
     viewport_->requestRender();
   });
+  auto* labels = view->addAction(tr("Annotation &labels"));
+  labels->setCheckable(true);
+  labels->setShortcut(QKeySequence(Qt::Key_L));
+  labels->setChecked(scene_->showsLabels());
+  connect(labels, &QAction::toggled, this, [this](bool on) {
+    scene_->setShowLabels(on);
+    viewport_->requestRender();
+  });
   view->addAction(tr("&Reset camera"), QKeySequence(Qt::Key_R), this, [this] {
     scene_->resetCamera();
     viewport_->requestRender();
