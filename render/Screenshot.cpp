@@ -8,18 +8,19 @@
 #include <vtkWindowToImageFilter.h>
 
 #include "AtlasScene.h"
+#include "SliceScene.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 
 namespace teramind::render {
+namespace {
 
-void saveScreenshot(AtlasScene& scene, const std::filesystem::path& png,
-                    const ScreenshotOptions& options) {
+void saveRendererScreenshot(vtkRenderer* renderer, const std::filesystem::path& png,
+                            const ScreenshotOptions& options) {
   if (options.scale < 1 || options.scale > 4)
     throw std::invalid_argument("screenshot scale must be 1 to 4");
   if (options.width < 16 || options.height < 16)
     throw std::invalid_argument("screenshot must be at least 16x16 pixels");
-  vtkRenderer* renderer = scene.renderer();
   vtkRenderWindow* previous = renderer->GetRenderWindow();
   if (previous) previous->RemoveRenderer(renderer);
 
@@ -52,6 +53,18 @@ void saveScreenshot(AtlasScene& scene, const std::filesystem::path& png,
   window->RemoveRenderer(renderer);
   window->Finalize();
   if (previous) previous->AddRenderer(renderer);
+}
+
+}  // namespace
+
+void saveScreenshot(AtlasScene& scene, const std::filesystem::path& png,
+                    const ScreenshotOptions& options) {
+  saveRendererScreenshot(scene.renderer(), png, options);
+}
+
+void saveScreenshot(SliceScene& scene, const std::filesystem::path& png,
+                    const ScreenshotOptions& options) {
+  saveRendererScreenshot(scene.renderer(), png, options);
 }
 
 }  // namespace teramind::render

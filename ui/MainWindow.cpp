@@ -16,6 +16,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QThread>
 #include <QUndoStack>
@@ -30,8 +31,10 @@
 #include "PaintDock.h"
 #include "PaintUndoCommand.h"
 #include "SectionRasters.h"
+#include "SliceViewPanel.h"
 #include "VtkViewport.h"
 #include "analysis/PathwayMap.h"
+#include "atlas/AtlasSlice.h"
 #include "common/AtomicFileWrite.h"
 #include "io/OmeZarrVolume.h"
 #include "io/VolumeFile.h"
@@ -76,7 +79,16 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   setDockNestingEnabled(true);
   viewport_ = new VtkViewport(this);
   viewport_->setRenderer(scene_->renderer());
-  setCentralWidget(viewport_);
+  viewport_->setMinimumSize(200, 150);
+  slicePanel_ = new SliceViewPanel(workspace_.atlas(), this);
+  auto* views = new QSplitter(Qt::Horizontal, this);
+  views->addWidget(viewport_);
+  views->addWidget(slicePanel_);
+  views->setStretchFactor(0, 2);
+  views->setStretchFactor(1, 1);
+  views->setSizes({2000, 1000});  // proportions until the window has a size
+  views->setChildrenCollapsible(false);
+  setCentralWidget(views);
   undoStack_ = new QUndoStack(this);
   buildDocks();
 
@@ -98,6 +110,9 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   connect(viewport_, &VtkViewport::clicked, this, &MainWindow::clickAt);
   connect(viewport_, &VtkViewport::strokeMoved, this, &MainWindow::strokeAt);
   connect(viewport_, &VtkViewport::strokeFinished, this, &MainWindow::finishStroke);
+  connect(slicePanel_, &SliceViewPanel::structurePicked, this,
+          [this](StructureId id) { selectStructureId(id); });
+  connect(slicePanel_, &SliceViewPanel::structureHovered, this, &MainWindow::showHovered);
   resize(1440, 900);
 }
 
@@ -247,6 +262,11 @@ void MainWindow::buildMenus() {
     genePanelDock_->setOverlayGene({});
     viewport_->requestRender();
   });
+  auto* slices = view->addAction(tr("Slice &views"));
+  slices->setCheckable(true);
+  slices->setChecked(true);
+  slices->setShortcut(QKeySequence(Qt::Key_F4));
+  connect(slices, &QAction::toggled, slicePanel_, &QWidget::setVisible);
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
@@ -300,6 +320,14 @@ bool MainWindow::selectStructure(const QString& acronym) {
 
 void MainWindow::selectStructureId(std::optional<StructureId> id) {
   scene_->selectStructure(id);
+  slicePanel_->selectStructure(id);
+  // Bring the region into the slice views unless the cursor is already in it (a click there).
+  if (id) {
+    const Atlas& atlas = workspace_.atlas();
+    const auto here = StructureId(atlas.annotation().at(slicePanel_->cursor().voxel()));
+    if (!atlas.ontology().contains(here) || !atlas.ontology().isDescendantOrSelf(here, *id))
+      if (const auto v = regionCentreVoxel(atlas, *id)) slicePanel_->moveCursor(*v);
+  }
   ontologyDock_->showStructure(id);
   paintDock_->setStructureName(
       id ? QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym) : QString());
@@ -714,7 +742,10 @@ void MainWindow::hoverAt(int x, int y) {
   if (now - lastHoverMs_ < 40) return;
   lastHoverMs_ = now;
   const auto point = scene_->pickAtlasPoint(x, y);
-  const Structure* s = point ? workspace_.atlas().structureAt(*point) : nullptr;
+  showHovered(point ? workspace_.atlas().structureAt(*point) : nullptr);
+}
+
+void MainWindow::showHovered(const Structure* s) {
   hoverLabel_->setText(
       s ? tr("Under cursor: %1 (%2)")
               .arg(QString::fromStdString(s->acronym), QString::fromStdString(s->name))
@@ -724,6 +755,7 @@ void MainWindow::hoverAt(int x, int y) {
 void MainWindow::clickAt(int x, int y) {
   const auto point = scene_->pickAtlasPoint(x, y);
   if (!point) return;
+  slicePanel_->moveCursorToPoint(*point);
   if (const Structure* s = workspace_.atlas().structureAt(*point)) selectStructureId(s->id);
 }
 

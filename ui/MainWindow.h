@@ -29,6 +29,7 @@ class GenerationController;
 class JobDock;
 class OntologyDock;
 class PaintDock;
+class SliceViewPanel;
 class VtkViewport;
 
 // The studio's main window: the atlas in 3D with the section placed in it, and docks for the
@@ -46,6 +47,7 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
 
   VtkViewport* viewport() const { return viewport_; }
+  SliceViewPanel* sliceViews() const { return slicePanel_; }
   render::AtlasScene& scene() { return *scene_; }
   Workspace& workspace() { return workspace_; }
   OntologyDock* ontologyDock() const { return ontologyDock_; }
@@ -105,6 +107,7 @@ class MainWindow : public QMainWindow {
   void conditionChanged();
   void updateGeneOverlay();
   void clickAt(int x, int y);
+  void showHovered(const Structure* structure);
   void strokeAt(int x, int y);
   void finishStroke();
   void addRecent(const QString& file);
@@ -114,6 +117,7 @@ class MainWindow : public QMainWindow {
   Workspace workspace_;
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
+  SliceViewPanel* slicePanel_ = nullptr;
   OntologyDock* ontologyDock_ = nullptr;
   GenePanelDock* genePanelDock_ = nullptr;
   PaintDock* paintDock_ = nullptr;

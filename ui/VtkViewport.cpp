@@ -24,7 +24,10 @@ struct VtkViewport::Impl {
   vtkNew<vtkCallbackCommand> contextCallback;
   QPoint pressPosition;
   bool cameraInteraction = true;
+  bool sliceNavigation = false;
   bool stroking = false;
+  // The left button is reported as a stroke rather than turning the camera.
+  bool leftIsStroke() const { return !cameraInteraction || sliceNavigation; }
 };
 
 namespace {
@@ -108,6 +111,7 @@ void VtkViewport::resizeGL(int width, int height) {
   const int w = static_cast<int>(width * ratio), h = static_cast<int>(height * ratio);
   impl_->window->SetSize(w, h);
   impl_->interactor->UpdateSize(w, h);
+  Q_EMIT resized();
 }
 
 void VtkViewport::paintGL() {
@@ -163,6 +167,12 @@ void VtkViewport::setCameraInteraction(bool on) {
   setCursor(on ? Qt::ArrowCursor : Qt::CrossCursor);
 }
 
+void VtkViewport::setSliceNavigation(bool on) {
+  impl_->sliceNavigation = on;
+  impl_->stroking = false;
+  setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
+}
+
 bool VtkViewport::cameraInteraction() const {
   return impl_->cameraInteraction;
 }
@@ -170,13 +180,12 @@ bool VtkViewport::cameraInteraction() const {
 void VtkViewport::mousePressEvent(QMouseEvent* event) {
   impl_->pressPosition = event->position().toPoint();
   const QPoint at = forwardPosition(this, event, *impl_->interactor);
-  if (!impl_->cameraInteraction) {
-    if (event->button() == Qt::LeftButton) {
-      impl_->stroking = true;
-      Q_EMIT strokeMoved(at.x(), at.y());
-    }
+  if (event->button() == Qt::LeftButton && impl_->leftIsStroke()) {
+    impl_->stroking = true;
+    Q_EMIT strokeMoved(at.x(), at.y());
     return;
   }
+  if (!impl_->cameraInteraction) return;
   if (const auto id = buttonEvent(event->button(), true); id != vtkCommand::NoEvent)
     impl_->interactor->InvokeEvent(id);
   update();
@@ -184,13 +193,14 @@ void VtkViewport::mousePressEvent(QMouseEvent* event) {
 
 void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
   const QPoint at = forwardPosition(this, event, *impl_->interactor);
-  if (!impl_->cameraInteraction) {
-    if (event->button() == Qt::LeftButton && impl_->stroking) {
+  if (event->button() == Qt::LeftButton && impl_->leftIsStroke()) {
+    if (impl_->stroking) {
       impl_->stroking = false;
       Q_EMIT strokeFinished();
     }
     return;
   }
+  if (!impl_->cameraInteraction) return;
   if (const auto id = buttonEvent(event->button(), false); id != vtkCommand::NoEvent)
     impl_->interactor->InvokeEvent(id);
   // A click without a drag picks.
@@ -203,15 +213,20 @@ void VtkViewport::mouseReleaseEvent(QMouseEvent* event) {
 void VtkViewport::mouseMoveEvent(QMouseEvent* event) {
   const QPoint at = forwardPosition(this, event, *impl_->interactor);
   Q_EMIT hovered(at.x(), at.y());
-  if (!impl_->cameraInteraction) {
-    if (impl_->stroking) Q_EMIT strokeMoved(at.x(), at.y());
+  if (impl_->stroking) {
+    Q_EMIT strokeMoved(at.x(), at.y());
     return;
   }
+  if (!impl_->cameraInteraction) return;
   impl_->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
   if (event->buttons() != Qt::NoButton) update();
 }
 
 void VtkViewport::wheelEvent(QWheelEvent* event) {
+  if (impl_->sliceNavigation && !(event->modifiers() & Qt::ControlModifier)) {
+    if (event->angleDelta().y() != 0) Q_EMIT sliceStepped(event->angleDelta().y() > 0 ? 1 : -1);
+    return;
+  }
   auto& i = *impl_->interactor;
   i.InvokeEvent(event->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent
                                             : vtkCommand::MouseWheelBackwardEvent);

@@ -24,6 +24,9 @@ class VtkViewport : public QOpenGLWidget {
   // Off: mouse buttons no longer move the camera but are reported (a paint tool uses them).
   void setCameraInteraction(bool on);
   bool cameraInteraction() const;
+  // For a slice view: the left button reports strokes (moving the cursor), the wheel steps
+  // slices (Ctrl+wheel zooms), the right and middle buttons zoom and pan.
+  void setSliceNavigation(bool on);
 
  Q_SIGNALS:
   // A mouse position in VTK display coordinates (origin bottom-left), for picking.
@@ -32,6 +35,10 @@ class VtkViewport : public QOpenGLWidget {
   // With camera interaction off: a left-button stroke, point by point.
   void strokeMoved(int x, int y);
   void strokeFinished();
+  // The drawable size changed (a 2D view refits its camera).
+  void resized();
+  // With slice navigation: one wheel notch, +1 or -1.
+  void sliceStepped(int delta);
 
  protected:
   void initializeGL() override;

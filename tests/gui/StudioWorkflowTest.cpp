@@ -9,6 +9,7 @@
 #include <QTest>
 #include <QTreeWidget>
 #include <QUndoStack>
+#include <QWheelEvent>
 #include <cmath>
 #include <fstream>
 
@@ -21,6 +22,8 @@
 #include "MainWindow.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
+#include "SliceScene.h"
+#include "SliceViewPanel.h"
 #include "VtkViewport.h"
 #include "common/ResourceLocator.h"
 #include "io/OmeZarrStore.h"
@@ -99,6 +102,47 @@ TEST(StudioWorkflow, SearchingTheOntologySelectsAndHighlightsARegion) {
   QTest::keyClick(dock->searchField(), Qt::Key_Return);
   EXPECT_EQ(window.scene().selectedStructure(),
             std::optional<StructureId>(bundledAtlas()->ontology().findAcronym("SSp-ul5")->id));
+}
+
+// The three slice views follow a selection, pick what is clicked in them and step with the wheel.
+TEST(StudioWorkflow, SliceViewsFollowTheSelectionPickAndStep) {
+  ui::MainWindow window(bundledAtlas());
+  window.resize(1280, 800);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  const Atlas& atlas = *bundledAtlas();
+  ui::SliceViewPanel* slices = window.sliceViews();
+  window.selectStructureId(382);  // CA1: the cursor moves into it
+  const auto inCa1 = StructureId(atlas.annotation().at(slices->cursor().voxel()));
+  EXPECT_TRUE(atlas.ontology().isDescendantOrSelf(inCa1, 382));
+  EXPECT_EQ(slices->scene(SliceOrientation::Coronal).sliceIndex(),
+            int(slices->cursor().voxel()[0]));
+
+  // A click in the middle of the coronal view: the cursor goes there (same coronal slice) and
+  // the structure under it is selected and named while hovering.
+  ui::VtkViewport* coronal = slices->viewport(SliceOrientation::Coronal);
+  const auto before = slices->cursor().voxel();
+  const QPoint centre(coronal->width() / 2, coronal->height() / 2);
+  QTest::mouseMove(coronal, centre);
+  QTest::mouseClick(coronal, Qt::LeftButton, Qt::NoModifier, centre);
+  const auto after = slices->cursor().voxel();
+  EXPECT_EQ(after[0], before[0]);
+  EXPECT_NEAR(double(after[2]), double(atlas.annotation().dims()[2] - 1) / 2, 2.0);
+  const Structure* picked = atlas.ontology().find(StructureId(atlas.annotation().at(after)));
+  ASSERT_NE(picked, nullptr) << "the middle of a coronal slice is brain";
+  EXPECT_EQ(window.scene().selectedStructure(), std::optional<StructureId>(picked->id));
+  EXPECT_TRUE(window.structureUnderCursor().contains(QString::fromStdString(picked->acronym)))
+      << window.structureUnderCursor().toStdString();
+
+  // One wheel notch over the sagittal view moves one sagittal slice and leaves the others.
+  ui::VtkViewport* sagittal = slices->viewport(SliceOrientation::Sagittal);
+  const QPointF at(sagittal->width() / 2.0, sagittal->height() / 2.0);
+  QWheelEvent wheel(at, sagittal->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(sagittal, &wheel);
+  EXPECT_EQ(slices->cursor().voxel()[2], after[2] + 1);
+  EXPECT_EQ(slices->cursor().voxel()[0], after[0]);
+  EXPECT_EQ(slices->scene(SliceOrientation::Sagittal).sliceIndex(), int(after[2] + 1));
 }
 
 TEST(StudioWorkflow, ClickingTheSectionSelectsTheStructureUnderIt) {

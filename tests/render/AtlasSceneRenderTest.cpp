@@ -3,11 +3,14 @@
 #include <vtkImageData.h>
 #include <vtkNew.h>
 #include <vtkPNGReader.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
 
 #include <cmath>
 
 #include "AtlasScene.h"
 #include "SectionRasters.h"
+#include "SliceScene.h"
 #include "common/ResourceLocator.h"
 #include "io/SpatialDataset.h"
 #include "support/ImageComparison.h"
@@ -144,6 +147,62 @@ TEST(AtlasSceneRender, ScreenshotScaleAndTransparency) {
   EXPECT_GT(centre[3], 0) << "the brain should be opaque-ish";
   EXPECT_THROW(render::saveScreenshot(scene, dir / "x.png", {200, 150, 5, false}),
                std::invalid_argument);
+}
+
+// A coronal slice through CA1 with CA1 selected: template, structure colours, boundaries and the
+// crosshair at the cursor.
+TEST(SliceSceneRender, CoronalSliceThroughCa1MatchesBaseline) {
+  const Atlas& atlas = bundledAtlas();
+  const StructureId ca1 = atlas.ontology().byAcronym("CA1").id;
+  const auto box = atlas.boundingBox(ca1);
+  ASSERT_TRUE(box);
+  SliceCursor cursor(atlas.annotation().dims());
+  cursor.moveTo(Index3{box->begin[0] + box->size[0] / 2, box->begin[1] + box->size[1] / 2,
+                       box->begin[2] + box->size[2] / 4});
+  render::SliceScene scene(atlas, SliceOrientation::Coronal);
+  scene.setCursor(cursor);
+  scene.selectStructure(ca1);
+  EXPECT_EQ(scene.sliceIndex(), int(cursor.voxel()[0]));
+  test::ScratchDirectory dir;
+  render::saveScreenshot(scene, dir / "slice_coronal_ca1.png", {400, 300, 1, false});
+  const auto d = test::compareWithBaseline(dir / "slice_coronal_ca1.png", "slice_coronal_ca1.png");
+  EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
+}
+
+// A cursor move within the slice only moves the crosshair; another slice rebuilds the image.
+TEST(SliceSceneRender, OnlyANewSliceRebuildsTheImage) {
+  const Atlas& atlas = bundledAtlas();
+  render::SliceScene scene(atlas, SliceOrientation::Sagittal);
+  const int before = scene.imageUpdates();
+  SliceCursor cursor(atlas.annotation().dims());
+  cursor.moveTo(Index3{10, 10, cursor.voxel()[2]});
+  scene.setCursor(cursor);
+  EXPECT_EQ(scene.imageUpdates(), before);
+  cursor.step(SliceOrientation::Sagittal, 5);
+  scene.setCursor(cursor);
+  EXPECT_EQ(scene.imageUpdates(), before + 1);
+  EXPECT_EQ(scene.sliceIndex(), int(cursor.voxel()[2]));
+}
+
+// Display pixels map back to the voxels they show: the window's centre is the slice's centre,
+// and a pixel beside the slice is no voxel.
+TEST(SliceSceneRender, DisplayPixelsPickTheirVoxel) {
+  const Atlas& atlas = bundledAtlas();
+  const auto& dims = atlas.annotation().dims();  // 132 × 80 × 114
+  render::SliceScene scene(atlas, SliceOrientation::Coronal);
+  vtkNew<vtkRenderWindow> window;
+  window->SetOffScreenRendering(1);
+  window->SetSize(400, 300);
+  window->AddRenderer(scene.renderer());
+  scene.resetCamera();
+  window->Render();
+  const auto centre = scene.voxelAt(200, 150);
+  ASSERT_TRUE(centre);
+  EXPECT_EQ((*centre)[0], dims[0] / 2);
+  EXPECT_NEAR(double((*centre)[1]), double(dims[1] - 1) / 2, 1.0);
+  EXPECT_NEAR(double((*centre)[2]), double(dims[2] - 1) / 2, 1.0);
+  EXPECT_FALSE(scene.voxelAt(200, 0));  // 80 rows do not reach the bottom of a 4:3 view
+  window->RemoveRenderer(scene.renderer());
 }
 
 }  // namespace

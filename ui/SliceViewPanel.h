@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QWidget>
+#include <array>
+#include <memory>
+#include <optional>
+
+#include "atlas/Atlas.h"
+#include "atlas/AtlasSlice.h"
+
+namespace teramind::render {
+class SliceScene;
+}
+
+namespace teramind::ui {
+
+class VtkViewport;
+
+// The three orthogonal slice views, stacked, sharing one cursor: a left click or drag moves the
+// cursor (the other views follow), releasing it selects the structure under it, the wheel steps
+// the slice, right-drag zooms and middle-drag pans.
+class SliceViewPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  SliceViewPanel(const Atlas& atlas, QWidget* parent = nullptr);
+  ~SliceViewPanel() override;
+
+  const SliceCursor& cursor() const { return cursor_; }
+  void moveCursor(const Index3& voxel);
+  void moveCursorToPoint(const Vec3& atlasUm);
+  void selectStructure(std::optional<StructureId> id);
+  render::SliceScene& scene(SliceOrientation orientation);
+  VtkViewport* viewport(SliceOrientation orientation) const;
+
+ Q_SIGNALS:
+  void structurePicked(StructureId id);
+  // The structure under the mouse in a slice view, or nullptr off the brain.
+  void structureHovered(const Structure* structure);
+  void cursorMoved(const Index3& voxel);
+
+ private:
+  void strokeAt(int view, int x, int y);
+  void finishStroke();
+  void updateScenes();
+
+  const Atlas& atlas_;
+  SliceCursor cursor_;
+  std::array<std::unique_ptr<render::SliceScene>, 3> scenes_;
+  std::array<VtkViewport*, 3> viewports_{};
+};
+
+}  // namespace teramind::ui
