@@ -36,8 +36,30 @@ struct AtlasScene::Impl {
   vtkNew<vtkVolume> labelVolume;
   vtkNew<vtkGPUVolumeRayCastMapper> labelMapper;
   bool labelsBuilt = false;
-  vtkNew<vtkPiecewiseFunction> compositeOpacity;   // see-through tissue
-  vtkNew<vtkPiecewiseFunction> projectionOpacity;  // MIP shows the brightest value fully
+  // One transfer function per blend, so switching blends keeps each one's edits.
+  TransferFunction compositeFunction = TransferFunction::tissue();
+  TransferFunction projectionFunction = TransferFunction::maximumIntensity();
+  VolumeBlend blend = VolumeBlend::Composite;
+  double templateTop = 1;  // the template value a transfer function's 1 stands for
+
+  void applyTransferFunction() {
+    if (!atlas.templateImage()) return;
+    const TransferFunction& tf =
+        blend == VolumeBlend::MaximumIntensity ? projectionFunction : compositeFunction;
+    vtkNew<vtkPiecewiseFunction> opacity;
+    for (const auto& p : tf.opacityPoints()) opacity->AddPoint(p.value * templateTop, p.opacity);
+    vtkNew<vtkColorTransferFunction> colours;
+    for (const auto& p : tf.colourPoints())
+      colours->AddRGBPoint(p.value * templateTop, p.rgb[0], p.rgb[1], p.rgb[2]);
+    vtkVolumeProperty* property = templateVolume->GetProperty();
+    property->SetScalarOpacity(opacity);
+    property->SetColor(colours);
+    property->SetScalarOpacityUnitDistance(atlas.resolutionUm());  // opacity per voxel, not per µm
+    if (blend == VolumeBlend::MaximumIntensity)
+      templateMapper->SetBlendModeToMaximumIntensity();
+    else
+      templateMapper->SetBlendModeToComposite();
+  }
   std::optional<StructureId> selected;
   std::unique_ptr<SectionPlane> section;
   vtkSmartPointer<vtkPlane> sectionCut;  // removes tissue and region in front of the section
@@ -121,28 +143,14 @@ AtlasScene::AtlasScene(const Atlas& atlas) : impl_(std::make_unique<Impl>(atlas)
     r.templateMapper->SetAutoAdjustSampleDistances(false);
     r.templateMapper->SetSampleDistance(atlas.resolutionUm() * 0.5f);
     r.templateMapper->SetUseJittering(true);  // no wood-grain rings from the sample spacing
-    const double top = atlas.templateImage()->valueRange().second;
-    auto& opacity = r.compositeOpacity;
-    opacity->AddPoint(0, 0.0);
-    opacity->AddPoint(0.15 * top, 0.0);
-    opacity->AddPoint(0.45 * top, 0.015);
-    opacity->AddPoint(top, 0.12);
-    r.projectionOpacity->AddPoint(0, 0.0);
-    r.projectionOpacity->AddPoint(0.1 * top, 0.0);
-    r.projectionOpacity->AddPoint(top, 1.0);
-    vtkNew<vtkColorTransferFunction> color;
-    color->AddRGBPoint(0, 0, 0, 0);
-    color->AddRGBPoint(0.3 * top, 0.55, 0.5, 0.45);
-    color->AddRGBPoint(top, 1.0, 0.97, 0.9);
+    r.templateTop = atlas.templateImage()->valueRange().second;
     vtkNew<vtkVolumeProperty> property;
-    property->SetScalarOpacity(opacity);
-    property->SetColor(color);
     property->SetInterpolationTypeToLinear();
     property->ShadeOff();
-    property->SetScalarOpacityUnitDistance(atlas.resolutionUm());  // opacity per voxel, not per µm
     r.templateVolume->SetMapper(r.templateMapper);
     r.templateVolume->SetProperty(property);
     r.renderer->AddVolume(r.templateVolume);
+    r.applyTransferFunction();
   }
   r.regionActor->VisibilityOff();
   r.renderer->AddActor(r.regionActor);
@@ -161,16 +169,29 @@ const Atlas& AtlasScene::atlas() const {
 }
 
 void AtlasScene::setBlend(VolumeBlend blend) {
+  impl_->blend = blend;
+  impl_->applyTransferFunction();
+}
+
+VolumeBlend AtlasScene::blend() const {
+  return impl_->blend;
+}
+
+void AtlasScene::setTransferFunction(const TransferFunction& tf) {
   auto& r = *impl_;
-  vtkVolumeProperty* property = r.templateVolume->GetProperty();
-  if (blend == VolumeBlend::MaximumIntensity) {
-    r.templateMapper->SetBlendModeToMaximumIntensity();
-    property->SetScalarOpacity(r.projectionOpacity);
+  if (tf.blend() == TransferFunction::Blend::MaximumIntensity) {
+    r.projectionFunction = tf;
+    r.blend = VolumeBlend::MaximumIntensity;
   } else {
-    r.templateMapper->SetBlendModeToComposite();
-    property->SetScalarOpacity(r.compositeOpacity);
+    r.compositeFunction = tf;
+    r.blend = VolumeBlend::Composite;
   }
-  property->SetScalarOpacityUnitDistance(r.atlas.resolutionUm());
+  r.applyTransferFunction();
+}
+
+const TransferFunction& AtlasScene::transferFunction() const {
+  const auto& r = *impl_;
+  return r.blend == VolumeBlend::MaximumIntensity ? r.projectionFunction : r.compositeFunction;
 }
 
 void AtlasScene::setShowLabels(bool on) {

@@ -11,6 +11,7 @@
 
 #include "atlas/Atlas.h"
 #include "volume/AffineTransform.h"
+#include "volume/TransferFunction.h"
 
 class vtkRenderer;
 
@@ -35,6 +36,11 @@ class AtlasScene {
 
   const Atlas& atlas() const;
   void setBlend(VolumeBlend blend);
+  VolumeBlend blend() const;
+  // The template's opacity and colours; also switches to the function's blend. Each blend
+  // keeps its own function.
+  void setTransferFunction(const TransferFunction& tf);
+  const TransferFunction& transferFunction() const;
   // The annotation as a volume of structure colours (on by default when the atlas has no
   // template, which the 50 µm and 10 µm downloads lack).
   void setShowLabels(bool on);

@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QThread>
 #include <QUndoStack>
@@ -32,6 +33,7 @@
 #include "PaintUndoCommand.h"
 #include "SectionRasters.h"
 #include "SliceViewPanel.h"
+#include "VolumeDock.h"
 #include "VtkViewport.h"
 #include "analysis/PathwayMap.h"
 #include "atlas/AtlasSlice.h"
@@ -39,6 +41,7 @@
 #include "io/OmeZarrVolume.h"
 #include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
+#include "volume/ValueHistogram.h"
 #include "workflow/StudioSession.h"
 
 namespace teramind::ui {
@@ -134,6 +137,11 @@ void MainWindow::buildDocks() {
   paintDock_ = new PaintDock(undoStack_, this);
   jobDock_ = new JobDock(this);
   attentionDock_ = new AttentionDock(this);
+  volumeDock_ =
+      new VolumeDock((QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                      "/presets/transfer_functions")
+                         .toStdString(),
+                     this);
   addDockWidget(Qt::LeftDockWidgetArea, ontologyDock_);
   addDockWidget(Qt::LeftDockWidgetArea, genePanelDock_);
   addDockWidget(Qt::RightDockWidgetArea, jobDock_);
@@ -141,7 +149,26 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(jobDock_, paintDock_);
   jobDock_->raise();
   addDockWidget(Qt::RightDockWidgetArea, attentionDock_);
+  addDockWidget(Qt::LeftDockWidgetArea, volumeDock_);
+  tabifyDockWidget(genePanelDock_, volumeDock_);
+  genePanelDock_->raise();
   resizeDocks({ontologyDock_, jobDock_}, {300, 360}, Qt::Horizontal);
+  if (const auto& t = workspace_.atlas().templateImage()) {
+    volumeDock_->setHistogram(valueHistogram(t->voxels(), 64));
+    volumeDock_->showTransferFunction(scene_->transferFunction());
+  } else {
+    volumeDock_->setEnabled(false);  // no template to render
+  }
+  connect(volumeDock_, &VolumeDock::transferFunctionChanged, this,
+          [this](const TransferFunction& tf) {
+            scene_->setTransferFunction(tf);
+            if (QAction* a =
+                    blendActions_[tf.blend() == TransferFunction::Blend::MaximumIntensity ? 1 : 0])
+              a->setChecked(true);
+            viewport_->requestRender();
+          });
+  connect(volumeDock_, &VolumeDock::problem, this,
+          [this](const QString& message) { reportError(tr("Transfer-function preset"), message); });
 
   generation_ = new GenerationController(workspace_, *scene_, jobDock_, this);
   connect(generation_, &GenerationController::sceneChanged, viewport_, &VtkViewport::requestRender);
@@ -235,10 +262,13 @@ void MainWindow::buildMenus() {
   composite->setChecked(true);
   connect(composite, &QAction::triggered, this, [this] {
     scene_->setBlend(render::VolumeBlend::Composite);
+    volumeDock_->showTransferFunction(scene_->transferFunction());
     viewport_->requestRender();
   });
+  blendActions_ = {composite, mip};
   connect(mip, &QAction::triggered, this, [this] {
     scene_->setBlend(render::VolumeBlend::MaximumIntensity);
+    volumeDock_->showTransferFunction(scene_->transferFunction());
     viewport_->requestRender();
   });
   auto* labels = view->addAction(tr("Annotation &labels"));

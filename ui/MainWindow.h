@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@ class JobDock;
 class OntologyDock;
 class PaintDock;
 class SliceViewPanel;
+class VolumeDock;
 class VtkViewport;
 
 // The studio's main window: the atlas in 3D with the section placed in it, and docks for the
@@ -55,6 +57,7 @@ class MainWindow : public QMainWindow {
   PaintDock* paintDock() const { return paintDock_; }
   JobDock* jobDock() const { return jobDock_; }
   AttentionDock* attentionDock() const { return attentionDock_; }
+  VolumeDock* volumeDock() const { return volumeDock_; }
   GenerationController* generation() const { return generation_; }
   QUndoStack* undoStack() const { return undoStack_; }
 
@@ -118,6 +121,8 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
   SliceViewPanel* slicePanel_ = nullptr;
+  VolumeDock* volumeDock_ = nullptr;
+  std::array<QAction*, 2> blendActions_{};  // composite, maximum intensity
   OntologyDock* ontologyDock_ = nullptr;
   GenePanelDock* genePanelDock_ = nullptr;
   PaintDock* paintDock_ = nullptr;

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QSurfaceFormat>
 #include <QTest>
@@ -110,6 +111,7 @@ int main(int argc, char** argv) {
   format.setDepthBufferSize(24);
   QSurfaceFormat::setDefaultFormat(format);
   ::testing::InitGoogleTest(&argc, argv);
+  QStandardPaths::setTestModeEnabled(true);  // presets and job output away from the user's
   int status = 0;
   {
     // Created in main and destroyed before return: a static QApplication crashes at exit.

@@ -24,6 +24,8 @@
 #include "PaintDock.h"
 #include "SliceScene.h"
 #include "SliceViewPanel.h"
+#include "TransferFunctionEditor.h"
+#include "VolumeDock.h"
 #include "VtkViewport.h"
 #include "common/ResourceLocator.h"
 #include "io/OmeZarrStore.h"
@@ -143,6 +145,41 @@ TEST(StudioWorkflow, SliceViewsFollowTheSelectionPickAndStep) {
   EXPECT_EQ(slices->cursor().voxel()[2], after[2] + 1);
   EXPECT_EQ(slices->cursor().voxel()[0], after[0]);
   EXPECT_EQ(slices->scene(SliceOrientation::Sagittal).sliceIndex(), int(after[2] + 1));
+}
+
+// Presets switch the template's look and blend; dragging a point in the editor changes the
+// rendering; an edited function saved as a preset is listed and reloads the same.
+TEST(StudioWorkflow, VolumePresetsAndTheOpacityEditorDriveTheRendering) {
+  ui::MainWindow window(bundledAtlas());
+  window.resize(1280, 800);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  ui::VolumeDock* dock = window.volumeDock();
+  for (const char* name : {"tissue", "maximum intensity", "dense tissue", "fire"})
+    EXPECT_TRUE(dock->presetNames().contains(name)) << name;
+  EXPECT_EQ(window.scene().transferFunction().name(), "tissue");
+  ASSERT_TRUE(dock->choosePreset(QStringLiteral("maximum intensity")));
+  EXPECT_EQ(window.scene().blend(), render::VolumeBlend::MaximumIntensity);
+  ASSERT_TRUE(dock->choosePreset(QStringLiteral("tissue")));
+  EXPECT_EQ(window.scene().blend(), render::VolumeBlend::Composite);
+
+  dock->raise();
+  ui::TransferFunctionEditor* editor = dock->editor();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(editor));
+  const int last = int(editor->transferFunction().opacityPoints().size()) - 1;
+  const QPoint from = editor->opacityPointPosition(last);
+  QTest::mousePress(editor, Qt::LeftButton, Qt::NoModifier, from);
+  QTest::mouseMove(editor, from + QPoint(0, 25));
+  QTest::mouseRelease(editor, Qt::LeftButton, Qt::NoModifier, from + QPoint(0, 25));
+  const double lowered = window.scene().transferFunction().opacityAt(1.0);
+  EXPECT_LT(lowered, 0.12);
+  EXPECT_GT(lowered, 0.0);
+
+  const auto file = dock->savePreset(QStringLiteral("my tissue"));
+  ASSERT_TRUE(std::filesystem::exists(file));
+  EXPECT_TRUE(dock->presetNames().contains(QStringLiteral("my tissue")));
+  EXPECT_DOUBLE_EQ(TransferFunction::load(file).opacityAt(1.0), lowered);
+  std::filesystem::remove(file);
 }
 
 TEST(StudioWorkflow, ClickingTheSectionSelectsTheStructureUnderIt) {

@@ -42,6 +42,18 @@ TEST(AtlasSceneRender, MaximumIntensityMatchesBaseline) {
   EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
 }
 
+// A bundled preset read from JSON drives the ray cast: the "fire" colours and denser opacity.
+TEST(AtlasSceneRender, FirePresetMatchesBaseline) {
+  test::ScratchDirectory dir;
+  render::AtlasScene scene(bundledAtlas());
+  scene.setTransferFunction(
+      TransferFunction::load(resourceDirectory() / "presets" / "transfer_functions" / "fire.json"));
+  EXPECT_EQ(scene.transferFunction().name(), "fire");
+  render::saveScreenshot(scene, dir / "atlas_fire.png", {400, 300, 1, false});
+  const auto d = test::compareWithBaseline(dir / "atlas_fire.png", "atlas_fire.png");
+  EXPECT_TRUE(test::matchesBaseline(d)) << d.message;
+}
+
 // The bundled Vizgen crop's DAPI on its section plane, the template cut away in front of it.
 TEST(AtlasSceneRender, DemoSectionOnItsPlaneMatchesBaseline) {
   const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
