@@ -31,6 +31,7 @@
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "PaintUndoCommand.h"
+#include "ScreenshotDialog.h"
 #include "SectionRasters.h"
 #include "SliceViewPanel.h"
 #include "VolumeDock.h"
@@ -38,6 +39,7 @@
 #include "analysis/PathwayMap.h"
 #include "atlas/AtlasSlice.h"
 #include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
 #include "io/OmeZarrVolume.h"
 #include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
@@ -221,10 +223,9 @@ void MainWindow::buildMenus() {
   });
   file->addSeparator();
   auto* screenshot = file->addAction(tr("Save &Screenshot…"), this, [this] {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Save screenshot (2× the view)"),
-                                     QStringLiteral("teramind.png"), tr("PNG images (*.png)"));
-    if (!path.isEmpty()) saveScreenshot(path, 2);
+    ScreenshotDialog dialog(viewport_->size(), size(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.request().file.isEmpty())
+      saveScreenshot(dialog.request());
   });
   screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
   file->addAction(
@@ -367,15 +368,22 @@ void MainWindow::selectStructureId(std::optional<StructureId> id) {
   viewport_->requestRender();
 }
 
-void MainWindow::saveScreenshot(const QString& file, int scale) {
+void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
   try {
-    render::ScreenshotOptions options;
-    options.width = viewport_->width();
-    options.height = viewport_->height();
-    options.scale = scale;
-    render::saveScreenshot(*scene_, file.toStdString(), options);
-    viewport_->setRenderer(scene_->renderer());
-    statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+    if (request.wholeWindow) {
+      const QImage image = grab().toImage();
+      if (image.isNull() || !image.save(request.file, "PNG"))
+        throw FileError(request.file.toStdString(), "cannot write the PNG screenshot");
+    } else {
+      render::ScreenshotOptions options;
+      options.width = viewport_->width();
+      options.height = viewport_->height();
+      options.scale = request.scale;
+      options.transparent = request.transparent;
+      render::saveScreenshot(*scene_, request.file.toStdString(), options);
+      viewport_->setRenderer(scene_->renderer());
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(request.file), 5000);
   } catch (const std::exception& e) {
     viewport_->setRenderer(scene_->renderer());
     reportError(tr("Screenshot failed"), QString::fromStdString(e.what()));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "ScreenshotDialog.h"
 #include "atlas/Atlas.h"
 #include "conditions/ConditionEdit.h"
 #include "io/SpatialDataset.h"
@@ -64,7 +65,8 @@ class MainWindow : public QMainWindow {
   // Selects a structure by acronym; false (with a message in the status bar) if unknown.
   bool selectStructure(const QString& acronym);
   void selectStructureId(std::optional<StructureId> id);
-  void saveScreenshot(const QString& file, int scale = 1);
+  // The 3D view at 1–4× (optionally see-through) or the whole window; errors as a dialog.
+  void saveScreenshot(const ScreenshotRequest& request);
   // Shows a dataset's first stain on its section plane and names it in the status bar;
   // nullptr clears it. `source` is where it was read from (saved with a session).
   void showDataset(std::shared_ptr<const SpatialDataset> dataset,

@@ -333,11 +333,37 @@ TEST(StudioWorkflow, ScreenshotExportWritesANonBlankPng) {
   Studio s;
   test::ScratchDirectory scratch;
   const auto png = scratch / "view.png";
-  s.window.saveScreenshot(QString::fromStdString(png.string()), 2);
-  QImage image(QString::fromStdString(png.string()));
+  ui::ScreenshotRequest request;
+  request.file = QString::fromStdString(png.string());
+  request.scale = 2;
+  s.window.saveScreenshot(request);
+  QImage image(request.file);
   ASSERT_FALSE(image.isNull()) << s.window.lastError().toStdString();
   EXPECT_EQ(image.width(), 2 * s.window.viewport()->width());
   EXPECT_GT(greyStdDev(image), 8.0) << "the screenshot looks blank";
+
+  // See-through: the background corner has alpha 0, the brain in the middle does not.
+  request.file = QString::fromStdString((scratch / "transparent.png").string());
+  request.scale = 1;
+  request.transparent = true;
+  s.window.saveScreenshot(request);
+  const QImage clear(request.file);
+  ASSERT_TRUE(clear.hasAlphaChannel()) << s.window.lastError().toStdString();
+  EXPECT_EQ(qAlpha(clear.pixel(1, 1)), 0);
+  EXPECT_GT(qAlpha(clear.pixel(clear.width() / 2, clear.height() / 2)), 0);
+
+  // The whole window, docks and slice views included, as on screen.
+  request.file = QString::fromStdString((scratch / "window.png").string());
+  request.wholeWindow = true;
+  s.window.saveScreenshot(request);
+  const QImage window(request.file);
+  EXPECT_EQ(window.size(), s.window.size());
+
+  // A folder that does not exist: an error dialog names the file, nothing crashes.
+  request.file = QString::fromStdString((scratch / "missing" / "x.png").string());
+  request.wholeWindow = false;
+  s.window.saveScreenshot(request);
+  EXPECT_TRUE(s.window.lastError().contains("x.png")) << s.window.lastError().toStdString();
 }
 
 TEST(StudioWorkflow, ASessionRestoresStructurePanelCameraAndPaint) {
