@@ -25,6 +25,7 @@ rm -rf "$out/demo_generated.zarr"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/teramind-studio" --select CA1
 fi
-xvfb-run -a -s '-screen 0 1280x800x24' "$bin/teramind-studio" --select CA1 --screenshot "$out/studio.png"
+xvfb-run -a -s '-screen 0 1600x1000x24' "$bin/teramind-studio" --select CA1 --size 1440x900 \
+  --attention --generate --screenshot "$out/studio.png"
 "$bin/teramind" info "$out/ca1_mask.nrrd"
 echo "demo output: $out/studio.png $out/demo_generated.png $out/demo_generated.zarr $out/ca1_mask.nrrd $out/demo_condition.vdb"
