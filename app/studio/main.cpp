@@ -1,11 +1,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QMessageBox>
 #include <QSurfaceFormat>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
 
+#include "AttentionDock.h"
 #include "GenerationController.h"
 #include "MainWindow.h"
 #include "VtkViewport.h"
@@ -61,12 +63,16 @@ int main(int argc, char** argv) {
   QCommandLineOption attentionOption(
       QStringLiteral("attention"),
       QStringLiteral("With --screenshot: compute the attention first"));
+  QCommandLineOption attentionCsvOption(
+      QStringLiteral("attention-csv"),
+      QStringLiteral("With --attention: also write the dock's matrix (clustered order) as CSV"),
+      QStringLiteral("FILE"));
   QCommandLineOption generateOption(
       QStringLiteral("generate"),
       QStringLiteral("With --screenshot: run the job dock's job (the demo block) first"));
   parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
                      noDatasetOption, modelOption, sessionOption, sizeOption, attentionOption,
-                     generateOption});
+                     attentionCsvOption, generateOption});
   parser.process(app);
 
   std::shared_ptr<const teramind::Atlas> atlas;
@@ -147,6 +153,7 @@ int main(int argc, char** argv) {
     // run the job dock's job, then grab the whole window.
     const QString file = parser.value(screenshotOption);
     const bool attention = parser.isSet(attentionOption), generate = parser.isSet(generateOption);
+    const QString attentionCsv = parser.value(attentionCsvOption);
     auto* poll = new QTimer(&window);
     enum class Stage { Preparing, Attention, Generating, Settling };
     auto stage = std::make_shared<Stage>(Stage::Preparing);
@@ -161,6 +168,20 @@ int main(int argc, char** argv) {
           return;
         case Stage::Attention:
           if (window.attentionBusy()) return;
+          if (attention && !attentionCsv.isEmpty()) {
+            const QString& csv = attentionCsv;
+            QFile out(csv);
+            const std::string text = window.attentionDock()->matrixCsv();
+            if (text.empty() || !out.open(QIODevice::WriteOnly) ||
+                out.write(text.data(), qint64(text.size())) != qint64(text.size())) {
+              std::fprintf(stderr, "teramind-studio: error: cannot write the attention to %s\n",
+                           qPrintable(csv));
+              status = 1;
+              QApplication::quit();
+              return;
+            }
+            std::printf("attention_csv: %s\n", qPrintable(csv));
+          }
           if (generate && !window.startGeneration()) {
             std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
             status = 1;
