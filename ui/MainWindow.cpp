@@ -155,12 +155,6 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(genePanelDock_, volumeDock_);
   genePanelDock_->raise();
   resizeDocks({ontologyDock_, jobDock_}, {300, 360}, Qt::Horizontal);
-  if (const auto& t = workspace_.atlas().templateImage()) {
-    volumeDock_->setHistogram(valueHistogram(t->voxels(), 64));
-    volumeDock_->showTransferFunction(scene_->transferFunction());
-  } else {
-    volumeDock_->setEnabled(false);  // no template to render
-  }
   connect(volumeDock_, &VolumeDock::transferFunctionChanged, this,
           [this](const TransferFunction& tf) {
             scene_->setTransferFunction(tf);
@@ -171,6 +165,13 @@ void MainWindow::buildDocks() {
           });
   connect(volumeDock_, &VolumeDock::problem, this,
           [this](const QString& message) { reportError(tr("Transfer-function preset"), message); });
+  volumeDock_->loadPresets();
+  if (const auto& t = workspace_.atlas().templateImage()) {
+    volumeDock_->setHistogram(valueHistogram(t->voxels(), 64));
+    volumeDock_->showTransferFunction(scene_->transferFunction());
+  } else {
+    volumeDock_->setEnabled(false);  // no template to render
+  }
 
   generation_ = new GenerationController(workspace_, *scene_, jobDock_, this);
   connect(generation_, &GenerationController::sceneChanged, viewport_, &VtkViewport::requestRender);

@@ -41,7 +41,6 @@ VolumeDock::VolumeDock(std::filesystem::path userPresets, QWidget* parent)
         QString::fromStdString(editor_->transferFunction().name()), &ok);
     if (ok && !name.trimmed().isEmpty()) savePreset(name.trimmed());
   });
-  loadPresets();
 }
 
 void VolumeDock::loadPresets() {

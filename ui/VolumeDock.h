@@ -21,7 +21,8 @@ class VolumeDock : public QDockWidget {
  public:
   VolumeDock(std::filesystem::path userPresets, QWidget* parent = nullptr);
 
-  // Reloads the bundled and user presets; a broken user preset is skipped and reported.
+  // (Re)loads the bundled and user presets; a broken file is reported through problem(), so
+  // connect that first.
   void loadPresets();
   QStringList presetNames() const;
   bool choosePreset(const QString& name);
