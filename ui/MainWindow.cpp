@@ -373,8 +373,10 @@ void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
   try {
     if (request.wholeWindow) {
       const QImage image = grab().toImage();
-      if (image.isNull() || !image.save(request.file, "PNG"))
-        throw FileError(request.file.toStdString(), "cannot write the PNG screenshot");
+      writeFileAtomically(request.file.toStdString(), [&](const std::filesystem::path& temporary) {
+        if (image.isNull() || !image.save(QString::fromStdString(temporary.string()), "PNG"))
+          throw FileError(request.file.toStdString(), "cannot write the PNG screenshot");
+      });
     } else {
       render::ScreenshotOptions options;
       options.width = viewport_->width();

@@ -1,13 +1,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QFile>
 #include <QMessageBox>
 #include <QSurfaceFormat>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
 
-#include "AttentionDock.h"
 #include "GenerationController.h"
 #include "MainWindow.h"
 #include "VtkViewport.h"
@@ -169,18 +167,13 @@ int main(int argc, char** argv) {
         case Stage::Attention:
           if (window.attentionBusy()) return;
           if (attention && !attentionCsv.isEmpty()) {
-            const QString& csv = attentionCsv;
-            QFile out(csv);
-            const std::string text = window.attentionDock()->matrixCsv();
-            if (text.empty() || !out.open(QIODevice::WriteOnly) ||
-                out.write(text.data(), qint64(text.size())) != qint64(text.size())) {
-              std::fprintf(stderr, "teramind-studio: error: cannot write the attention to %s\n",
-                           qPrintable(csv));
+            if (!window.exportAttentionCsv(attentionCsv)) {
+              std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
               status = 1;
               QApplication::quit();
               return;
             }
-            std::printf("attention_csv: %s\n", qPrintable(csv));
+            std::printf("attention_csv: %s\n", qPrintable(attentionCsv));
           }
           if (generate && !window.startGeneration()) {
             std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
