@@ -10,6 +10,8 @@
 #include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
+#include "model/DenoisingError.h"
+#include "model/DiffusionSchedule.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologySampler.h"
 #include "model/PairedSection.h"
@@ -25,6 +27,7 @@ struct EvaluateArguments {
   int steps = 15;
   double eta = 0;
   int threads = 0;
+  bool noiseLevels = false;
 };
 
 GreyImage plane(const GeneratedMorphology& m, int stain, int section) {
@@ -86,6 +89,20 @@ void runEvaluate(const EvaluateArguments& a) {
   fmt::print("held_out_region: bins x [0, {}) y [{}, {}) = {} x {} px at {} um/px\n", widthBins,
              trainRows, trainRows + heightBins, widthBins * c.binPixels(),
              heightBins * c.binPixels(), c.pixelUm);
+  if (a.noiseLevels) {
+    // The DDIM timesteps: where sampling asks the network, what it must get right.
+    const DiffusionSchedule schedule(c);
+    const auto errors = measureDenoisingError(model, section, trainRows, section.grid.height,
+                                              schedule.ddimTimesteps(a.steps), a.seed);
+    fmt::print("noise_levels: t, eps_mse, identity_eps_mse, x0_mean_error per stain\n");
+    for (const auto& e : errors) {
+      fmt::print("  t {:4d}  eps_mse {:.5f}  identity {:.5f} ", e.timestep, e.epsMse,
+                 e.identityEpsMse);
+      for (std::size_t s = 0; s < e.x0MeanError.size(); ++s)
+        fmt::print(" {} {:+.3f}", section.stainNames[s], e.x0MeanError[s]);
+      fmt::print("\n");
+    }
+  }
   SamplingOptions options;
   options.seed = a.seed;
   options.steps = a.steps;
@@ -144,6 +161,9 @@ void addEvaluateCommand(CLI::App& app) {
   cmd->add_option("--steps", args.steps, "DDIM steps")->capture_default_str();
   cmd->add_option("--eta", args.eta, "DDIM eta")->capture_default_str();
   cmd->add_option("--threads", args.threads, "CPU threads (default: all cores)");
+  cmd->add_flag("--noise-levels", args.noiseLevels,
+                "also print the noise-prediction error of the held-out windows at each DDIM "
+                "timestep");
   cmd->callback([] { runEvaluate(args); });
 }
 
