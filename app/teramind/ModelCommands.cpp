@@ -126,8 +126,8 @@ void runTrain(TrainArguments a) {
   const auto t0 = std::chrono::steady_clock::now();
   auto lastLog = t0;
   trainer.run([&](const TrainingProgress& p) {
-    const auto detail = fmt::format("step {}/{} loss {:.4f} {:.2f} steps/s", p.step, p.steps,
-                                    p.loss, p.stepsPerSecond);
+    const auto detail = fmt::format("step {}/{} loss {:.4f} lr {:.1e} {:.2f} steps/s", p.step,
+                                    p.steps, p.loss, p.learningRate, p.stepsPerSecond);
     bar(double(p.step) / double(p.steps), detail);
     const auto now = std::chrono::steady_clock::now();
     if (!bar.drawing() && (now - lastLog > std::chrono::seconds(30) || p.step == p.steps)) {
@@ -178,6 +178,12 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
   train->add_option("--steps", o.steps, "total optimiser steps")->capture_default_str();
   train->add_option("--batch", o.batch, "2x2-patch windows per step")->capture_default_str();
   train->add_option("--lr", o.learningRate, "Adam learning rate")->capture_default_str();
+  train
+      ->add_option("--lr-decay-steps", o.learningRateDecaySteps,
+                   "cosine-decay the learning rate over the last N steps")
+      ->capture_default_str();
+  train->add_option("--lr-final", o.finalLearningRate, "learning rate at the last step")
+      ->capture_default_str();
   train->add_option("--grad-clip", o.gradientClip, "global gradient-norm clip")
       ->capture_default_str();
   train->add_option("--ema", o.emaDecay, "EMA decay")->capture_default_str();

@@ -27,6 +27,15 @@ std::uint64_t stepSeed(std::uint64_t seed, std::int64_t step) {
 
 }  // namespace
 
+double learningRateAt(const TrainingOptions& o, std::int64_t step) {
+  const std::int64_t decayStart = o.steps - o.learningRateDecaySteps;
+  if (o.learningRateDecaySteps <= 0 || step < decayStart) return o.learningRate;
+  const double progress =
+      std::min(1.0, double(step - decayStart) / double(o.learningRateDecaySteps));
+  return o.finalLearningRate +
+         (o.learningRate - o.finalLearningRate) * 0.5 * (1 + std::cos(M_PI * progress));
+}
+
 struct ModelTrainer::State {
   MorphologyModel model;
   std::shared_ptr<const PairedSection> data;
@@ -46,6 +55,12 @@ ModelTrainer::ModelTrainer(MorphologyModel model, std::shared_ptr<const PairedSe
     : state_(std::make_unique<State>(std::move(model), std::move(data), std::move(options))) {
   auto& s = *state_;
   const auto& c = s.model.config();
+  if (s.options.learningRateDecaySteps < 0 || s.options.learningRateDecaySteps > s.options.steps ||
+      s.options.finalLearningRate < 0)
+    throw std::invalid_argument(fmt::format(
+        "the learning-rate decay must last 0 to {} steps and end at a rate ≥ 0 (got {} steps to "
+        "{})",
+        s.options.steps, s.options.learningRateDecaySteps, s.options.finalLearningRate));
   if (s.data->genes != s.model.genes())
     throw std::invalid_argument("the training data's genes differ from the model's panel");
   const int windowBins = 2 * c.geneBinsPerPatch;
@@ -165,6 +180,7 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
     p.step = s.step;
     p.steps = s.options.steps;
     p.loss = stepsSinceReport ? lossSinceReport / stepsSinceReport : 0;
+    p.learningRate = learningRateAt(s.options, std::max<std::int64_t>(0, s.step - 1));
     p.stepsPerSecond = seconds > 0 ? stepsSinceReport / seconds : 0;
     p.device = cuda ? "cuda" : "cpu";
     lastReport = now;
@@ -221,7 +237,7 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
       torch::NoGradGuard noGrad;
       const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
       const double n = static_cast<double>(s.step + 1);
-      const double stepSize = s.options.learningRate / (1 - std::pow(b1, n));
+      const double stepSize = learningRateAt(s.options, s.step) / (1 - std::pow(b1, n));
       const double vCorrection = std::sqrt(1 - std::pow(b2, n));
       // EMA warm-up (1 + n)/(10 + n): without it the average stays mostly the initial weights
       // for the first few thousand steps (0.999^1000 = 37 %).

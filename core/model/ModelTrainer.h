@@ -14,6 +14,10 @@ struct TrainingOptions {
   std::int64_t steps = 1000;  // total optimiser steps (a resumed run continues up to this)
   int batch = 4;              // 2 × 2-patch windows per step
   double learningRate = 2e-5;
+  // Warmup-free "stable then decay": the rate stays at learningRate until the last
+  // learningRateDecaySteps steps, then follows a cosine down to finalLearningRate at `steps`.
+  std::int64_t learningRateDecaySteps = 0;
+  double finalLearningRate = 2e-5;
   double gradientClip = 1.0;
   double emaDecay = 0.9999;  // with warm-up min(decay, (1 + n) / (10 + n)) at step n
   std::uint64_t seed = 0;
@@ -25,9 +29,13 @@ struct TrainingOptions {
   bool mixedPrecision = true;       // bf16 autocast on CUDA (ignored on CPU)
 };
 
+// The Adam learning rate of step `step` (0-based) under `options`.
+double learningRateAt(const TrainingOptions& options, std::int64_t step);
+
 struct TrainingProgress {
   std::int64_t step = 0, steps = 0;
   double loss = 0;  // mean over the steps since the last report
+  double learningRate = 0;
   double stepsPerSecond = 0;
   std::string device;
 };

@@ -35,6 +35,8 @@ std::string errorOf(const std::function<void()>& f) {
     f();
   } catch (const FileError& e) {
     return e.what();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
   }
   return "";
 }
@@ -174,6 +176,8 @@ TEST(ModelTraining, ResumedRunIsBitIdenticalToAnUninterruptedOne) {
     o.steps = 4;
     o.batch = 2;
     o.learningRate = 1e-3;
+    o.learningRateDecaySteps = 2;  // decays over steps 2–3, after the interruption
+    o.finalLearningRate = 1e-4;
     o.emaDecay = 0.9;
     o.seed = 3;
     o.checkpointEvery = 0;
@@ -184,6 +188,7 @@ TEST(ModelTraining, ResumedRunIsBitIdenticalToAnUninterruptedOne) {
     if (firstStop > 0) {  // an interrupted run: stops at firstStop, leaving its state file
       auto interrupted = o;
       interrupted.steps = firstStop;
+      interrupted.learningRateDecaySteps = 0;  // the decay starts after firstStop anyway
       ModelTrainer first(MorphologyModel(c, data->genes, 9), data, interrupted);
       first.run({});
       EXPECT_EQ(first.step(), firstStop);
@@ -204,6 +209,27 @@ TEST(ModelTraining, ResumedRunIsBitIdenticalToAnUninterruptedOne) {
   for (auto& p : fresh.impl().net->named_parameters())
     moved |= !torch::equal(p.value(), a[p.key()]);
   EXPECT_TRUE(moved);
+}
+
+TEST(ModelTraining, LearningRateIsConstantThenCosineDecays) {
+  TrainingOptions o;
+  o.steps = 10;
+  o.learningRate = 4e-4;
+  o.finalLearningRate = 2e-5;
+  EXPECT_EQ(learningRateAt(o, 9), 4e-4);  // no decay asked for
+  o.learningRateDecaySteps = 4;
+  for (int step = 0; step <= 6; ++step) EXPECT_EQ(learningRateAt(o, step), 4e-4) << step;
+  EXPECT_NEAR(learningRateAt(o, 8), (4e-4 + 2e-5) / 2, 1e-12);  // half way: the cosine's middle
+  EXPECT_LT(learningRateAt(o, 9), learningRateAt(o, 8));
+  EXPECT_GT(learningRateAt(o, 9), 2e-5);
+  EXPECT_NEAR(learningRateAt(o, 10), 2e-5, 1e-12);
+
+  auto c = namedModelConfig("tiny");
+  auto data = test::syntheticSection(c, 8, 8);
+  o.learningRateDecaySteps = 11;
+  EXPECT_NE(
+      errorOf([&] { ModelTrainer(MorphologyModel(c, data->genes, 0), data, o); }).find("decay"),
+      std::string::npos);
 }
 
 TEST(ModelTraining, ResumeRefusesAnotherSeed) {
