@@ -4,8 +4,10 @@
 #include <cmath>
 
 #include "ModelTestSupport.h"
+#include "model/DenoisingError.h"
 #include "model/DiffusionSchedule.h"
 #include "model/GeneAttentionPass.h"
+#include "model/MorphologyModelImpl.h"
 #include "model/MorphologySampler.h"
 #include "model/MorphologyTileDenoiser.h"
 
@@ -41,6 +43,31 @@ class Sampling : public ::testing::Test {
   std::shared_ptr<PairedSection> section = test::syntheticSection(config, 8, 6);
   MorphologyModel model{config, section->genes, 11};
 };
+
+TEST_F(Sampling, DenoisingErrorScoresTheTrueNoiseByTimestep) {
+  // With its output layer zeroed the network predicts ε̂ = 0, so its error is E[ε²] ≈ 1 at
+  // every t, while the identity guess improves as the signal fades.
+  {
+    torch::NoGradGuard noGrad;
+    for (auto& p : model.impl().net->named_parameters())
+      if (p.key().rfind("out.", 0) == 0) p.value().zero_();
+  }
+  const auto errors = measureDenoisingError(model, *section, 0, 6, {0, 500, 938}, 1);
+  ASSERT_EQ(errors.size(), 3u);
+  for (const auto& e : errors) {
+    EXPECT_NEAR(e.epsMse, 1.0, 0.1) << e.timestep;
+    ASSERT_EQ(e.x0MeanError.size(), std::size_t(config.stains));
+  }
+  EXPECT_EQ(errors[2].timestep, 938);
+  EXPECT_GT(errors[0].identityEpsMse, errors[1].identityEpsMse);
+  EXPECT_GT(errors[1].identityEpsMse, errors[2].identityEpsMse);
+  EXPECT_LT(errors[2].identityEpsMse, 0.01);
+  EXPECT_EQ(measureDenoisingError(model, *section, 0, 6, {0, 500, 938}, 1)[2].identityEpsMse,
+            errors[2].identityEpsMse)
+      << "the same seed draws the same noise";
+  EXPECT_THROW(measureDenoisingError(model, *section, 0, 6, {1000}, 1), std::invalid_argument);
+  EXPECT_THROW(measureDenoisingError(model, *section, 4, 6, {0}, 1), std::invalid_argument);
+}
 
 TEST_F(Sampling, DdimWithOneSeedIsBitIdenticalAcrossRuns) {
   SamplingOptions o;
