@@ -182,6 +182,9 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
       ->add_option("--lr-decay-steps", o.learningRateDecaySteps,
                    "cosine-decay the learning rate over the last N steps")
       ->capture_default_str();
+  train->add_option("--lr-decay-start", o.learningRateDecayStart,
+                    "step the decay starts at (default: so that it ends at --steps; the rate "
+                    "stays at --lr-final after it)");
   train->add_option("--lr-final", o.finalLearningRate, "learning rate at the last step")
       ->capture_default_str();
   train->add_option("--grad-clip", o.gradientClip, "global gradient-norm clip")

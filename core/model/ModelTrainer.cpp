@@ -28,7 +28,8 @@ std::uint64_t stepSeed(std::uint64_t seed, std::int64_t step) {
 }  // namespace
 
 double learningRateAt(const TrainingOptions& o, std::int64_t step) {
-  const std::int64_t decayStart = o.steps - o.learningRateDecaySteps;
+  const std::int64_t decayStart =
+      o.learningRateDecayStart >= 0 ? o.learningRateDecayStart : o.steps - o.learningRateDecaySteps;
   if (o.learningRateDecaySteps <= 0 || step < decayStart) return o.learningRate;
   const double progress =
       std::min(1.0, double(step - decayStart) / double(o.learningRateDecaySteps));
@@ -55,8 +56,8 @@ ModelTrainer::ModelTrainer(MorphologyModel model, std::shared_ptr<const PairedSe
     : state_(std::make_unique<State>(std::move(model), std::move(data), std::move(options))) {
   auto& s = *state_;
   const auto& c = s.model.config();
-  if (s.options.learningRateDecaySteps < 0 || s.options.learningRateDecaySteps > s.options.steps ||
-      s.options.finalLearningRate < 0)
+  if (s.options.learningRateDecaySteps < 0 || s.options.finalLearningRate < 0 ||
+      (s.options.learningRateDecayStart < 0 && s.options.learningRateDecaySteps > s.options.steps))
     throw std::invalid_argument(fmt::format(
         "the learning-rate decay must last 0 to {} steps and end at a rate ≥ 0 (got {} steps to "
         "{})",

@@ -14,9 +14,12 @@ struct TrainingOptions {
   std::int64_t steps = 1000;  // total optimiser steps (a resumed run continues up to this)
   int batch = 4;              // 2 × 2-patch windows per step
   double learningRate = 2e-5;
-  // Warmup-free "stable then decay": the rate stays at learningRate until the last
-  // learningRateDecaySteps steps, then follows a cosine down to finalLearningRate at `steps`.
+  // Warmup-free "stable, decay, stable": the rate stays at learningRate until
+  // learningRateDecayStart (default: steps − learningRateDecaySteps, so the decay ends at
+  // `steps`), follows a cosine down to finalLearningRate over learningRateDecaySteps steps,
+  // then stays there. A run can so be extended at the final rate without changing its past.
   std::int64_t learningRateDecaySteps = 0;
+  std::int64_t learningRateDecayStart = -1;
   double finalLearningRate = 2e-5;
   double gradientClip = 1.0;
   double emaDecay = 0.9999;  // with warm-up min(decay, (1 + n) / (10 + n)) at step n

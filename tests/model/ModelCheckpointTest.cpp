@@ -223,6 +223,13 @@ TEST(ModelTraining, LearningRateIsConstantThenCosineDecays) {
   EXPECT_LT(learningRateAt(o, 9), learningRateAt(o, 8));
   EXPECT_GT(learningRateAt(o, 9), 2e-5);
   EXPECT_NEAR(learningRateAt(o, 10), 2e-5, 1e-12);
+  // An explicit start: the same decay, then the final rate for the steps added after it.
+  auto extended = o;
+  extended.steps = 20;
+  extended.learningRateDecayStart = 6;
+  for (int step = 0; step <= 10; ++step)
+    EXPECT_EQ(learningRateAt(extended, step), learningRateAt(o, step)) << step;
+  EXPECT_NEAR(learningRateAt(extended, 15), 2e-5, 1e-12);
 
   auto c = namedModelConfig("tiny");
   auto data = test::syntheticSection(c, 8, 8);
