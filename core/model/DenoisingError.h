@@ -19,9 +19,9 @@ struct DenoisingError {
   std::vector<double> x0MeanError;  // per stain
 };
 
-// Every whole 2 × 2-patch window of bin rows [rowBegin, rowEnd), plane z0, noised at each of
-// `timesteps` with noise from `seed`; the collage decoder's ε (the one sampling uses) is scored
-// on the window's centre patch.
+// Every whole 2 × 2-patch window of bin rows [rowBegin, rowEnd) (output planes from 0), noised
+// at each of `timesteps` with noise from `seed`; the collage decoder's ε (the one sampling uses)
+// is scored on the window's centre patch.
 std::vector<DenoisingError> measureDenoisingError(const MorphologyModel& model,
                                                   const PairedSection& section, int rowBegin,
                                                   int rowEnd, const std::vector<int>& timesteps,
