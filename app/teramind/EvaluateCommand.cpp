@@ -15,6 +15,7 @@
 #include "model/MorphologyModel.h"
 #include "model/MorphologySampler.h"
 #include "model/PairedSection.h"
+#include "model/PairedSectionFile.h"
 
 namespace teramind::cli {
 namespace {
@@ -72,8 +73,7 @@ void runEvaluate(const EvaluateArguments& a) {
   std::filesystem::path data = a.data;
   if (data.empty()) data = bundledDemoDataset();
   ProgressBar reading("reading");
-  const auto dataset = loadSpatialDataset(data, std::ref(reading));
-  const auto section = preparePairedSection(dataset, c, model.genes());
+  const auto section = openPairedSection(data, c, model.genes(), std::ref(reading));
   double holdout = 0.25;
   if (auto it = model.metadata().find("holdout_fraction"); it != model.metadata().end())
     holdout = std::stod(it->second);
@@ -155,7 +155,10 @@ void addEvaluateCommand(CLI::App& app) {
       "Generate the held-out rows of the training data and compare with the real stains");
   static EvaluateArguments args;
   cmd->add_option("--weights", args.weights, "model checkpoint (default: the bundled demo model)");
-  cmd->add_option("--data", args.data, "spatial dataset with stains (default: the bundled demo)");
+  cmd->add_option(
+      "--data", args.data,
+      "spatial dataset with stains, or a paired section from `teramind prepare` (default: the "
+      "bundled demo)");
   cmd->add_option("--image", args.image, "write real | generated side by side (PNG)");
   cmd->add_option("--seed", args.seed, "noise seed")->capture_default_str();
   cmd->add_option("--steps", args.steps, "DDIM steps")->capture_default_str();

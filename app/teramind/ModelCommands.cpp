@@ -12,6 +12,7 @@
 #include "model/ModelTrainer.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
+#include "model/PairedSectionFile.h"
 #include "transcriptomics/GenePanel.h"
 
 namespace teramind::cli {
@@ -79,26 +80,72 @@ struct TrainArguments {
   std::string commandLine;
 };
 
+// The pathway genes of METHOD.md first (where the data has them), then the most expressed.
+const std::vector<std::string> kRequiredGenes = {"Slc17a6", "Slc17a7", "Cldn5",
+                                                 "Aqp4",    "Th",      "Nr4a2"};
+
+struct TrainingData {
+  std::filesystem::path path;
+  ModelConfig config;
+  std::vector<std::string> genes;
+  std::shared_ptr<PairedSection> section;
+};
+
+// A dataset is binned and resampled here; a paired section saved by `teramind prepare` is used
+// as it is, its genes the panel unless --panel names another order.
+TrainingData trainingData(const std::string& dataArg, const std::string& configName, int geneCount,
+                          const std::string& panel) {
+  TrainingData d;
+  d.path = dataArg.empty() ? bundledDemoDataset() : std::filesystem::path(dataArg);
+  if (!panel.empty()) d.genes = GenePanel::resolve(panel).genes;
+  if (isPairedSectionFile(d.path)) {
+    if (d.genes.empty()) d.genes = loadPairedSection(d.path).genes;
+    if (geneCount > 0 && geneCount != static_cast<int>(d.genes.size()))
+      throw std::invalid_argument(fmt::format("{} holds {} genes, not --genes {}", d.path.string(),
+                                              d.genes.size(), geneCount));
+    d.config = namedModelConfig(configName, static_cast<int>(d.genes.size()));
+    d.section = std::make_shared<PairedSection>(openPairedSection(d.path, d.config, d.genes));
+    return d;
+  }
+  ProgressBar reading("reading");
+  const SpatialDataset dataset = loadSpatialDataset(d.path, std::ref(reading));
+  d.config = namedModelConfig(configName, d.genes.empty() ? geneCount : int(d.genes.size()));
+  if (d.genes.empty()) {
+    d.genes = mostExpressedGenes(dataset, d.config.genes, kRequiredGenes);
+    if (static_cast<int>(d.genes.size()) < d.config.genes)
+      throw std::invalid_argument(fmt::format("the data has {} genes, configuration {} needs {}",
+                                              d.genes.size(), d.config.name, d.config.genes));
+  }
+  d.section = std::make_shared<PairedSection>(preparePairedSection(dataset, d.config, d.genes));
+  return d;
+}
+
+struct PrepareArguments {
+  std::string data;
+  std::string config = "demo";
+  int genes = 0;
+  std::string panel;
+  std::string out;
+};
+
+void runPrepare(const PrepareArguments& a) {
+  const std::filesystem::path out(a.out);
+  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+  const auto d = trainingData(a.data, a.config, a.genes, a.panel);
+  savePairedSection(a.out, *d.section, d.path.string());
+  fmt::print("data: {} ({} x {} bins of {:.3f} um, {} planes, {} x {} px, {} genes)\n",
+             d.path.string(), d.section->grid.width, d.section->grid.height, d.section->grid.binUm,
+             d.section->planes(), d.section->widthPx(), d.section->heightPx(), d.genes.size());
+  fmt::print("paired_section: {} ({} bytes)\n", a.out, std::filesystem::file_size(a.out));
+}
+
 void runTrain(TrainArguments a) {
   const auto runtime = configureComputeRuntime(a.threads);
-  const std::filesystem::path data =
-      a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data);
-  ProgressBar reading("reading");
-  const SpatialDataset dataset = loadSpatialDataset(data, std::ref(reading));
-  auto config = namedModelConfig(a.config, a.genes);
-  std::vector<std::string> genes;
-  if (!a.panel.empty()) {
-    genes = GenePanel::resolve(a.panel).genes;
-    config = namedModelConfig(a.config, static_cast<int>(genes.size()));
-  } else {
-    // The pathway genes of METHOD.md first (where the data has them), then the most expressed.
-    genes = mostExpressedGenes(dataset, config.genes,
-                               {"Slc17a6", "Slc17a7", "Cldn5", "Aqp4", "Th", "Nr4a2"});
-    if (static_cast<int>(genes.size()) < config.genes)
-      throw std::invalid_argument(fmt::format("the data has {} genes, configuration {} needs {}",
-                                              genes.size(), config.name, config.genes));
-  }
-  auto section = std::make_shared<PairedSection>(preparePairedSection(dataset, config, genes));
+  const auto d = trainingData(a.data, a.config, a.genes, a.panel);
+  const auto& config = d.config;
+  const auto& genes = d.genes;
+  const auto& section = d.section;
+  const auto& data = d.path;
   a.options.modelPath = a.out;
   a.options.statePath = a.state.empty()
                             ? std::filesystem::path(a.out).replace_extension(".state.safetensors")
@@ -164,7 +211,8 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
   static TrainArguments trainArgs;
   trainArgs.commandLine = commandLine;
   train->add_option("--data", trainArgs.data,
-                    "spatial dataset with stains (default: the bundled demo)");
+                    "spatial dataset with stains, or a paired section from `teramind prepare` "
+                    "(default: the bundled demo)");
   train->add_option("--config", trainArgs.config, "model configuration")->capture_default_str();
   train->add_option("--genes", trainArgs.genes,
                     "panel size: pathway genes, then the most expressed");
@@ -199,6 +247,21 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
   train->add_flag("!--no-augment", o.augment, "disable rot90/flip augmentation");
   train->add_option("--threads", trainArgs.threads, "CPU threads (default: all cores)");
   train->callback([] { runTrain(trainArgs); });
+
+  auto* prepare = app.add_subcommand(
+      "prepare",
+      "Bin transcripts and resample stains onto a model's grid once, for `train --data` on a "
+      "machine without the raw dataset");
+  static PrepareArguments prepareArgs;
+  prepare->add_option("--data", prepareArgs.data,
+                      "spatial dataset with stains (default: the bundled demo)");
+  prepare->add_option("--config", prepareArgs.config, "model configuration")->capture_default_str();
+  prepare->add_option("--genes", prepareArgs.genes,
+                      "panel size: pathway genes, then the most expressed");
+  prepare->add_option("--panel", prepareArgs.panel,
+                      "gene panel preset or JSON file instead of --genes");
+  prepare->add_option("--out", prepareArgs.out, "paired section (.safetensors)")->required();
+  prepare->callback([] { runPrepare(prepareArgs); });
 }
 
 }  // namespace teramind::cli

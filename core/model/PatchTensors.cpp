@@ -1,6 +1,7 @@
 #include "model/PatchTensors.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 
 namespace teramind {
 
@@ -81,6 +82,20 @@ torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
   return next;
 }
 
+// LibTorch 2.4 replaced the CUDA-only autocast calls by per-device ones (the old are gone later).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
+  if (!enabled_) return;
+  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::autocast::set_autocast_enabled(at::kCUDA, true);
+}
+
+CudaAutocast::~CudaAutocast() {
+  if (!enabled_) return;
+  at::autocast::set_autocast_enabled(at::kCUDA, false);
+  at::autocast::clear_cache();
+}
+#else
 CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
   if (!enabled_) return;
   at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
@@ -92,5 +107,6 @@ CudaAutocast::~CudaAutocast() {
   at::autocast::set_enabled(false);
   at::autocast::clear_cache();
 }
+#endif
 
 }  // namespace teramind

@@ -1,4 +1,5 @@
-// safetensors read/write, model checkpoints, and training resumed bit-identically.
+// safetensors read/write, model checkpoints, saved paired sections, and training resumed
+// bit-identically.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "model/ModelTrainer.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologyModelImpl.h"
+#include "model/PairedSectionFile.h"
 
 namespace teramind {
 namespace {
@@ -252,6 +254,66 @@ TEST(ModelTraining, ResumeRefusesAnotherSeed) {
   o.seed = 2;
   ModelTrainer other(MorphologyModel(c, data->genes, 0), data, o);
   EXPECT_NE(errorOf([&] { other.resumeIfPossible(); }).find("seed 1, not 2"), std::string::npos);
+}
+
+TEST(PairedSectionFile, SavedSectionLoadsIdenticallyAndInAnotherGeneOrder) {
+  const auto config = namedModelConfig("tiny");
+  auto section = test::syntheticSection(config, 5, 4);
+  section->grid.originXUm = 12.5;
+  section->grid.planeSpacingUm = 1.5;
+  const auto file = tempFile("section.safetensors");
+  savePairedSection(file, *section, "synthetic");
+  ASSERT_TRUE(isPairedSectionFile(file));
+  const auto loaded = loadPairedSection(file);
+  EXPECT_EQ(loaded.grid, section->grid);
+  EXPECT_EQ(loaded.binPixels, section->binPixels);
+  EXPECT_EQ(loaded.genes, section->genes);
+  EXPECT_EQ(loaded.stainNames, section->stainNames);
+  EXPECT_EQ(loaded.stains, section->stains);
+  EXPECT_EQ(loaded.counts, section->counts);
+
+  // The model's order, not the file's: gene 1 first.
+  std::vector<std::string> genes = section->genes;
+  std::swap(genes[0], genes[1]);
+  const auto reordered = openPairedSection(file, config, genes);
+  for (int by = 0; by < 4; ++by)
+    for (int bx = 0; bx < 5; ++bx) {
+      EXPECT_EQ(reordered.count(0, 1, by, bx), section->count(1, 1, by, bx));
+      EXPECT_EQ(reordered.count(1, 1, by, bx), section->count(0, 1, by, bx));
+      EXPECT_EQ(reordered.count(2, 0, by, bx), section->count(2, 0, by, bx));
+    }
+}
+
+TEST(PairedSectionFile, RejectsOtherFilesGenesAndBinSizesNamingTheFile) {
+  const auto config = namedModelConfig("tiny");
+  const auto file = tempFile("section_checked.safetensors");
+  savePairedSection(file, *test::syntheticSection(config, 4, 4), "synthetic");
+
+  auto genes = test::syntheticSection(config, 4, 4)->genes;
+  genes.back() = "Gfap";
+  EXPECT_NE(errorOf([&] {
+              openPairedSection(file, config, genes);
+            }).find("section_checked.safetensors: the paired section has no gene 'Gfap'"),
+            std::string::npos);
+
+  auto coarse = config;
+  coarse.patchSize *= 2;  // bins of twice the pixels
+  EXPECT_NE(
+      errorOf([&] { openPairedSection(file, coarse, genes); }).find("was prepared for bins of"),
+      std::string::npos);
+
+  const auto model = tempFile("not_a_section.safetensors");
+  MorphologyModel(config, genes, 1).save(model);
+  EXPECT_FALSE(isPairedSectionFile(model));
+  EXPECT_NE(errorOf([&] { loadPairedSection(model); }).find("not a paired section"),
+            std::string::npos);
+
+  // Metadata that promises more pixels than the tensor holds.
+  auto content = readSafetensors(file);
+  content.metadata["bin_pixels"] = "9";
+  writeSafetensors(model, content);
+  EXPECT_NE(errorOf([&] { loadPairedSection(model); }).find("tensor 'stains' is F32"),
+            std::string::npos);
 }
 
 }  // namespace
