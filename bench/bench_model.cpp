@@ -1,7 +1,9 @@
 // Throughput of the gm-UNet: FLOPs per patch counted from layer shapes, inference forward
 // (collage decoder on a (p+1)² grid, as sampling runs it) and boundary-aware training steps.
 //
-//   bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T]
+//   bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T] [--bf16 1]
+//
+// --bf16 1 times the forward passes under bf16 autocast, as training runs on CUDA.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +13,7 @@
 #include <torch/torch.h>
 
 #include "model/ComputeRuntime.h"
+#include "model/PatchTensors.h"
 #include "model/network/FlopCounter.h"
 #include "model/network/GeneMorphUNet.h"
 
@@ -28,11 +31,13 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(
         stderr,
-        "usage: bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T]\n");
+        "usage: bench_model CONFIG [--grid N] [--train-batch B] [--repeat R] [--threads T] "
+        "[--bf16 1]\n");
     return 2;
   }
   const std::string name = argv[1];
   int grid = 2, trainBatch = 1, repeat = 3, threads = 0;
+  bool bf16 = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--grid"))
       grid = std::atoi(argv[i + 1]);
@@ -42,6 +47,8 @@ int main(int argc, char** argv) {
       repeat = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--threads"))
       threads = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--bf16"))
+      bf16 = std::atoi(argv[i + 1]) != 0;
   }
   const auto runtime = configureComputeRuntime(threads);
   const auto config = namedModelConfig(name);
@@ -63,6 +70,8 @@ int main(int argc, char** argv) {
 
   fmt::print("config: {} ({} parameters)\n", name, parameters);
   fmt::print("device: {} ({} threads)\n", runtime.device, runtime.threads);
+  bf16 = bf16 && device.is_cuda();  // autocast is CUDA's only
+  fmt::print("precision: {}\n", bf16 ? "bf16 autocast" : "fp32");
   {
     torch::NoGradGuard noGrad;
     auto flops = [&](network::GeneMorphUNetImpl::Passes passes) {
@@ -89,6 +98,7 @@ int main(int argc, char** argv) {
     const int64_t in = (grid + 1) * (grid + 1), out = int64_t(grid) * grid;
     auto x = patches(in);
     auto g = genes(in);
+    CudaAutocast autocast(bf16);
     net->forward(x, t, g, grid + 1, grid + 1, {true, false});  // warm-up
     if (device.is_cuda()) torch::cuda::synchronize();
     const auto start = std::chrono::steady_clock::now();
@@ -111,8 +121,13 @@ int main(int argc, char** argv) {
     auto g = genes(n);
     auto tb = torch::full({trainBatch}, 500, torch::kLong).to(device);
     auto step = [&] {
-      auto o = net->forward(x, tb, g, 2, 2, {true, true});
-      auto loss = o.original.pow(2).mean() + o.collage.pow(2).mean();
+      network::GeneMorphUNetImpl::Output o;
+      {
+        CudaAutocast autocast(bf16);
+        o = net->forward(x, tb, g, 2, 2, {true, true});
+      }
+      auto loss = o.original.to(torch::kFloat32).pow(2).mean() +
+                  o.collage.to(torch::kFloat32).pow(2).mean();
       net->zero_grad();
       loss.backward();
     };
