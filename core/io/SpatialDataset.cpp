@@ -201,12 +201,19 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
       dataset.data = readStarmap(pair->first, pair->second, progress);
       break;
     }
+#ifdef TERAMIND_HAVE_HDF5
     case SpatialFormat::Loom:
       dataset.data = readLoom(path, 0, progress);
       break;
     case SpatialFormat::H5ad:
       dataset.data = readH5ad(path, {}, progress);
       break;
+#else
+    // The engine-only build may lack HDF5: say so instead of failing to link.
+    case SpatialFormat::Loom:
+    case SpatialFormat::H5ad:
+      throw FileError(path, "this build of Tera-MIND has no HDF5 support (loom, h5ad)");
+#endif
     case SpatialFormat::DatasetManifest:
       break;
   }

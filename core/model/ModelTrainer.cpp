@@ -6,6 +6,7 @@
 #include <random>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -196,27 +197,38 @@ void ModelTrainer::run(const std::function<bool(const TrainingProgress&)>& repor
     torch::manual_seed(seed);  // dropout
     auto generator = at::detail::createCPUGenerator(seed ^ 0xD1B54A32D192ED03ull);
 
-    std::vector<torch::Tensor> xs, gs;
-    for (int b = 0; b < s.options.batch; ++b) {
-      const int bx = std::uniform_int_distribution<int>(0, s.data->grid.width - windowBins)(rng);
-      const int by = std::uniform_int_distribution<int>(0, rows - windowBins)(rng);
-      const int z0 =
-          std::uniform_int_distribution<int>(0, s.data->planes() - c.outputSections)(rng);
-      const int rot = std::uniform_int_distribution<int>(0, 3)(rng);
-      const bool flip = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
-      auto window = extractWindow(*s.data, c, bx, by, windowBins, windowBins, z0);
-      auto [x, g] = windowTensors(window, c, static_cast<int>(s.data->stainNames.size()));
-      if (s.options.augment) {
-        x = torch::rot90(x, rot, {-2, -1});
-        g = torch::rot90(g, rot, {-2, -1});
-        if (flip) {
-          x = x.flip({-1});
-          g = g.flip({-1});
-        }
-      }
-      xs.push_back(toPatches(x.contiguous(), c.patchSize));
-      gs.push_back(toPatches(g.contiguous(), c.geneBinsPerPatch));
+    // Crops drawn in order (the run depends on the seed only), cut in parallel: on a GPU the
+    // windows of a large batch would otherwise cost more than the network.
+    struct Crop {
+      int bx, by, z0, rot;
+      bool flip;
+    };
+    std::vector<Crop> crops(static_cast<std::size_t>(s.options.batch));
+    for (auto& crop : crops) {
+      crop.bx = std::uniform_int_distribution<int>(0, s.data->grid.width - windowBins)(rng);
+      crop.by = std::uniform_int_distribution<int>(0, rows - windowBins)(rng);
+      crop.z0 = std::uniform_int_distribution<int>(0, s.data->planes() - c.outputSections)(rng);
+      crop.rot = std::uniform_int_distribution<int>(0, 3)(rng);
+      crop.flip = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
     }
+    std::vector<torch::Tensor> xs(crops.size()), gs(crops.size());
+    at::parallel_for(0, std::int64_t(crops.size()), 1, [&](std::int64_t begin, std::int64_t end) {
+      for (auto b = std::size_t(begin); b < std::size_t(end); ++b) {
+        const auto& crop = crops[b];
+        auto window = extractWindow(*s.data, c, crop.bx, crop.by, windowBins, windowBins, crop.z0);
+        auto [x, g] = windowTensors(window, c, static_cast<int>(s.data->stainNames.size()));
+        if (s.options.augment) {
+          x = torch::rot90(x, crop.rot, {-2, -1});
+          g = torch::rot90(g, crop.rot, {-2, -1});
+          if (crop.flip) {
+            x = x.flip({-1});
+            g = g.flip({-1});
+          }
+        }
+        xs[b] = toPatches(x.contiguous(), c.patchSize);
+        gs[b] = toPatches(g.contiguous(), c.geneBinsPerPatch);
+      }
+    });
     auto x0 = torch::cat(xs).to(s.device);
     auto genes = torch::cat(gs).to(s.device);
     auto t = torch::randint(0, c.timesteps, {s.options.batch}, generator, torch::kLong);
