@@ -6,6 +6,7 @@
 
 #include "Commands.h"
 #include "ProgressBar.h"
+#include "common/FileError.h"
 #include "io/SpatialDataset.h"
 #include "model/ComputeRuntime.h"
 #include "model/ModelConfig.h"
@@ -75,6 +76,7 @@ struct TrainArguments {
   std::string panel;
   std::string out;
   std::string state;
+  std::string init;
   TrainingOptions options;
   int threads = 0;
   std::string commandLine;
@@ -139,6 +141,21 @@ void runPrepare(const PrepareArguments& a) {
   fmt::print("paired_section: {} ({} bytes)\n", a.out, std::filesystem::file_size(a.out));
 }
 
+// Fine-tuning starts from a checkpoint's weights (EMA and all), with fresh optimiser moments.
+MorphologyModel initialModel(const std::filesystem::path& file, const ModelConfig& config,
+                             const std::vector<std::string>& genes) {
+  auto model = MorphologyModel::load(file);
+  if (!sameArchitecture(model.config(), config))
+    throw FileError(file, fmt::format("is configuration {}, not {}: it cannot start this training",
+                                      model.config().name, config.name));
+  if (model.genes() != genes)
+    throw FileError(file, "has another gene panel (or order) than the training data");
+  const auto step = model.metadata().count("step") ? model.metadata().at("step") : "?";
+  model.metadata().clear();
+  model.metadata()["initial_weights"] = fmt::format("{} (step {})", file.string(), step);
+  return model;
+}
+
 void runTrain(TrainArguments a) {
   const auto runtime = configureComputeRuntime(a.threads);
   const auto d = trainingData(a.data, a.config, a.genes, a.panel);
@@ -153,7 +170,8 @@ void runTrain(TrainArguments a) {
   // Fail now, not after hours of training, when an output cannot be written.
   for (const auto& file : {a.options.modelPath, a.options.statePath})
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
-  MorphologyModel model(config, genes, a.options.seed);
+  MorphologyModel model = a.init.empty() ? MorphologyModel(config, genes, a.options.seed)
+                                         : initialModel(a.init, config, genes);
   model.metadata()["training_command"] = a.commandLine;
   model.metadata()["training_data"] = data.string();
   model.metadata()["holdout_fraction"] = fmt::format("{}", a.options.holdoutFraction);
@@ -222,6 +240,9 @@ void addModelCommands(CLI::App& app, const std::string& commandLine) {
       ->required();
   train->add_option("--state", trainArgs.state,
                     "training state for resuming (default OUT.state.safetensors)");
+  train->add_option("--init", trainArgs.init,
+                    "start from this checkpoint's weights (fine-tuning; same configuration and "
+                    "genes), not from random ones");
   auto& o = trainArgs.options;
   train->add_option("--steps", o.steps, "total optimiser steps")->capture_default_str();
   train->add_option("--batch", o.batch, "2x2-patch windows per step")->capture_default_str();
