@@ -101,7 +101,7 @@ TrainingData trainingData(const std::string& dataArg, const std::string& configN
   d.path = dataArg.empty() ? bundledDemoDataset() : std::filesystem::path(dataArg);
   if (!panel.empty()) d.genes = GenePanel::resolve(panel).genes;
   if (isPairedSectionFile(d.path)) {
-    if (d.genes.empty()) d.genes = loadPairedSection(d.path).genes;
+    if (d.genes.empty()) d.genes = pairedSectionGenes(d.path);
     if (geneCount > 0 && geneCount != static_cast<int>(d.genes.size()))
       throw std::invalid_argument(fmt::format("{} holds {} genes, not --genes {}", d.path.string(),
                                               d.genes.size(), geneCount));

@@ -117,6 +117,15 @@ bool isPairedSectionFile(const std::filesystem::path& file) {
   }
 }
 
+std::vector<std::string> pairedSectionGenes(const std::filesystem::path& file) {
+  const auto header = readSafetensorsHeader(file);
+  try {
+    return nlohmann::json::parse(header.metadata.at("genes")).get<std::vector<std::string>>();
+  } catch (const std::exception& e) {
+    throw FileError(file, std::string("bad paired-section metadata: ") + e.what());
+  }
+}
+
 PairedSection withGeneOrder(const PairedSection& section, const std::vector<std::string>& genes) {
   if (section.genes == genes) return section;
   std::map<std::string, std::size_t> index;

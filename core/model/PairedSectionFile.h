@@ -22,6 +22,8 @@ PairedSection loadPairedSection(const std::filesystem::path& file);
 
 // A regular file whose safetensors header says it is a paired section (only the header is read).
 bool isPairedSectionFile(const std::filesystem::path& file);
+// The gene order of a paired section, from its header alone.
+std::vector<std::string> pairedSectionGenes(const std::filesystem::path& file);
 
 // The section's counts in the order of `genes`; throws std::invalid_argument naming the first
 // gene the section lacks.

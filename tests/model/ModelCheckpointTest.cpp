@@ -264,6 +264,7 @@ TEST(PairedSectionFile, SavedSectionLoadsIdenticallyAndInAnotherGeneOrder) {
   const auto file = tempFile("section.safetensors");
   savePairedSection(file, *section, "synthetic");
   ASSERT_TRUE(isPairedSectionFile(file));
+  EXPECT_EQ(pairedSectionGenes(file), section->genes);
   const auto loaded = loadPairedSection(file);
   EXPECT_EQ(loaded.grid, section->grid);
   EXPECT_EQ(loaded.binPixels, section->binPixels);
