@@ -24,7 +24,7 @@ std::vector<DenoisingError> measureDenoisingError(const MorphologyModel& model,
     throw std::invalid_argument(
         fmt::format("bin rows [{}, {}) hold no whole {}-bin window", rowBegin, rowEnd, window));
   auto& net = model.impl().net;
-  const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  const torch::Device device = modelDevice();
   net->to(device);
   net->eval();
   torch::NoGradGuard noGrad;

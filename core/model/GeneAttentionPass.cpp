@@ -20,7 +20,7 @@ void geneAttentionPass(const MorphologyModel& model, const PairedSection& condit
   const int i0 = floorDiv(by0 + b - 1, b), i1 = floorDiv(by0 + heightBins - 1, b);
   if (j1 < j0 || i1 < i0) return;
   auto& net = model.impl().net;
-  const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  const torch::Device device = modelDevice();
   net->to(device);
   net->eval();
   torch::NoGradGuard noGrad;

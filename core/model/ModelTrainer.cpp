@@ -73,7 +73,7 @@ ModelTrainer::ModelTrainer(MorphologyModel model, std::shared_ptr<const PairedSe
   if (s.data->planes() < c.outputSections)
     throw std::invalid_argument(fmt::format("the data has {} planes, the model generates {}",
                                             s.data->planes(), c.outputSections));
-  s.device = torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  s.device = modelDevice();
   auto& net = s.model.impl().net;
   net->to(s.device);
   net->train();

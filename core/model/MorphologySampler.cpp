@@ -25,7 +25,7 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   const int64_t px = widthBins / gb, py = heightBins / gb, P = c.patchSize, half = P / 2;
   const int stains = c.stains;
   auto& net = model.impl().net;
-  const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  const torch::Device device = modelDevice();
   net->to(device);
   net->eval();
   torch::NoGradGuard noGrad;

@@ -30,9 +30,9 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
   timesteps_ = DiffusionSchedule(c).ddimTimesteps(options.steps);
   // A GPU wants many tiles per forward; on a CPU one tile per thread keeps the output
   // independent of how tiles are grouped.
-  batch_ = batch > 0 ? batch : (torch::cuda::is_available() ? 8 : 1);
+  batch_ = batch > 0 ? batch : (modelDevice().is_cuda() ? 8 : 1);
   auto& net = model.impl().net;
-  net->to(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
+  net->to(modelDevice());
   net->eval();
 }
 
@@ -76,7 +76,7 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
   if (tasks.empty()) return;
   const auto& c = model_.config();
   auto& net = model_.impl().net;
-  const torch::Device device = torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  const torch::Device device = modelDevice();
   torch::NoGradGuard noGrad;
   const DiffusionSchedule schedule(c);
   const int64_t P = c.patchSize, T = shape_.corePixels, h = shape_.haloPixels,

@@ -5,6 +5,10 @@
 
 namespace teramind {
 
+torch::Device modelDevice() {
+  return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
 DiffusionScheduleTensors::DiffusionScheduleTensors(const ModelConfig& config) : schedule(config) {
   std::vector<double> a, b;
   for (int t = 0; t < schedule.timesteps(); ++t) {

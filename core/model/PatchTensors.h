@@ -9,6 +9,9 @@
 
 namespace teramind {
 
+// Where the network runs: the GPU when LibTorch has one, else the CPU (decided at run time).
+torch::Device modelDevice();
+
 // ᾱ_t on the device, for q(x_t | x_0).
 struct DiffusionScheduleTensors {
   explicit DiffusionScheduleTensors(const ModelConfig& config);
