@@ -44,6 +44,7 @@ struct GenerateArguments {
   int threads = 0;
   int batch = 0;
   double checkpointSeconds = 60;
+  std::string layout = "v3";
 };
 
 // The bundled demo region: 3 × 3 tiles of the demo model in the crop's held-out rows.
@@ -151,12 +152,14 @@ void runGenerate(const GenerateArguments& a) {
   settings.workers = workers;
   settings.batch = a.batch;
   settings.checkpointSeconds = a.checkpointSeconds;
+  settings.format = a.layout == "v2" ? OmeZarrFormat::V2 : OmeZarrFormat::V3Sharded;
   const nlohmann::json job = {{"model", std::filesystem::absolute(modelFile).string()},
                               {"data", std::filesystem::absolute(dataFile).string()},
                               {"edits", a.edits.empty() ? std::string() : fileDigest(a.edits)}};
   RegionGeneration generation(model, section, std::move(region), settings, a.out, job.dump(), &mpi);
   const auto& box = generation.region().box;
   const auto& planes = generation.region().firstPlanes;
+  for (const auto& repair : generation.repairs()) fmt::print(stderr, "repaired: {}\n", repair);
   if (lead) {
     fmt::print("device: {} ({} tiles at once, {} thread each){}\n", runtime.device, workers,
                runtime.threads,
@@ -205,6 +208,10 @@ void runGenerate(const GenerateArguments& a) {
              seconds > 0 ? generation.voxelsGenerated() / seconds : 0.0);
   fmt::print("output: {} (OME-Zarr, {} levels, {} x {} px x {} planes x {} stains)\n", a.out,
              layout.levels, layout.width, layout.height, layout.planes, layout.channels.size());
+  fmt::print("layout: {}\n", layout.format == OmeZarrFormat::V2
+                                 ? "NGFF 0.4, Zarr v2, one file per chunk"
+                                 : fmt::format("NGFF 0.5, Zarr v3, shards of {} px of {} px chunks",
+                                               layout.shard, layout.chunk));
 }
 
 void runSeams(const std::string& path) {
@@ -271,6 +278,11 @@ void addGenerateCommands(CLI::App& app) {
                   "does not depend on it");
   cmd->add_option("--batch", a.batch, "tiles per forward pass (default: 8 on a GPU, 1 on a CPU)");
   cmd->add_option("--checkpoint-seconds", a.checkpointSeconds, "seconds between resume checkpoints")
+      ->capture_default_str();
+  cmd->add_option("--layout", a.layout,
+                  "v3: NGFF 0.5 on Zarr v3, one file per shard of about 4096 x 4096 px; v2: NGFF "
+                  "0.4 on Zarr v2, one file per tile (resuming needs the same)")
+      ->check(CLI::IsMember({"v3", "v2"}))
       ->capture_default_str();
   cmd->add_option("--out", a.out, "output OME-Zarr directory (rerun to resume)")->required();
   cmd->callback([] { runGenerate(a); });

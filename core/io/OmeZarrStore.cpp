@@ -2,19 +2,31 @@
 
 #include <blosc.h>
 
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <optional>
+#include <system_error>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/ZarrShard.h"
 
 namespace teramind {
 namespace {
 
 using nlohmann::json;
+
+// Bounds checked before any arithmetic on what a file says.
+constexpr int kMaxLevels = 40;
+constexpr std::int64_t kMaxPixels = std::int64_t(1) << 40;  // per side
+constexpr int kMaxChunk = 16384;
+constexpr int kMaxShardChunks = 1024;  // per side: an index of at most 16 MiB
 
 json readJson(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -26,8 +38,230 @@ json readJson(const std::filesystem::path& file) {
   }
 }
 
-const json kCompressor = {
+std::vector<std::uint8_t> readBytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return {};
+  return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+void writeBytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes) {
+  std::error_code ignored;  // another process may create it at the same time
+  std::filesystem::create_directories(file.parent_path(), ignored);
+  writeFileAtomically(file, [&](const std::filesystem::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    if (!out.flush()) throw FileError(file, "cannot write");
+  });
+}
+
+const json kV2Compressor = {
     {"id", "blosc"}, {"cname", "zstd"}, {"clevel", 5}, {"shuffle", 1}, {"blocksize", 0}};
+const json kBytesCodec = {{"name", "bytes"}, {"configuration", {{"endian", "little"}}}};
+const json kBloscCodec = {{"name", "blosc"},
+                          {"configuration",
+                           {{"cname", "zstd"},
+                            {"clevel", 5},
+                            {"shuffle", "shuffle"},
+                            {"typesize", 1},
+                            {"blocksize", 0}}}};
+const json kIndexCodecs = json::array({kBytesCodec, {{"name", "crc32c"}}});
+
+json multiscales(const OmeZarrLayout& L, const std::string& name, bool withVersion) {
+  json datasets = json::array();
+  for (int l = 0; l < L.levels; ++l) {
+    const double px = L.levelPixelUm(l), shift = px / 2;
+    datasets.push_back(
+        {{"path", std::to_string(l)},
+         {"coordinateTransformations",
+          {{{"type", "scale"}, {"scale", {1.0, L.planeUm, px, px}}},
+           {{"type", "translation"},
+            {"translation", {0.0, L.originZUm, L.originYUm + shift, L.originXUm + shift}}}}}});
+  }
+  const json axes = json::array({{{"name", "c"}, {"type", "channel"}},
+                                 {{"name", "z"}, {"type", "space"}, {"unit", "micrometer"}},
+                                 {{"name", "y"}, {"type", "space"}, {"unit", "micrometer"}},
+                                 {{"name", "x"}, {"type", "space"}, {"unit", "micrometer"}}});
+  json ms = {{"name", name}, {"axes", axes}, {"datasets", datasets}, {"type", "mean"}};
+  if (withVersion) ms["version"] = "0.4";  // NGFF 0.5 names its version once, under "ome"
+  return json::array({ms});
+}
+
+json omero(const OmeZarrLayout& L) {
+  json channels = json::array();
+  const char* colours[] = {"0000FF", "00FF00", "FF0000", "FFFFFF"};
+  for (std::size_t c = 0; c < L.channels.size(); ++c)
+    channels.push_back({{"label", L.channels[c]},
+                        {"color", colours[std::min<std::size_t>(c, 3)]},
+                        {"active", true},
+                        {"window", {{"start", 0}, {"end", 255}, {"min", 0}, {"max", 255}}}});
+  return {{"channels", channels}, {"rdefs", {{"model", "color"}}}};
+}
+
+json shape(const OmeZarrLayout& L, int level) {
+  return {L.channels.size(), L.planes, L.levelHeight(level), L.levelWidth(level)};
+}
+
+json v3Array(const OmeZarrLayout& L, int level) {
+  return {{"zarr_format", 3},
+          {"node_type", "array"},
+          {"shape", shape(L, level)},
+          {"data_type", "uint8"},
+          {"chunk_grid",
+           {{"name", "regular"}, {"configuration", {{"chunk_shape", {1, 1, L.shard, L.shard}}}}}},
+          {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
+          {"fill_value", 0},
+          {"codecs",
+           {{{"name", "sharding_indexed"},
+             {"configuration",
+              {{"chunk_shape", {1, 1, L.chunk, L.chunk}},
+               {"codecs", {kBytesCodec, kBloscCodec}},
+               {"index_codecs", kIndexCodecs},
+               {"index_location", "end"}}}}}},
+          {"dimension_names", {"c", "z", "y", "x"}},
+          {"attributes", json::object()}};
+}
+
+json v2Array(const OmeZarrLayout& L, int level) {
+  return {{"zarr_format", 2}, {"shape", shape(L, level)},    {"chunks", {1, 1, L.chunk, L.chunk}},
+          {"dtype", "|u1"},   {"compressor", kV2Compressor}, {"fill_value", 0},
+          {"order", "C"},     {"filters", nullptr},          {"dimension_separator", "/"}};
+}
+
+// An integer field within [lo, hi], or FileError naming the field.
+std::int64_t integer(const json& v, const std::filesystem::path& file, const std::string& what,
+                     std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer())
+    throw FileError(file, fmt::format("{} is not an integer: {}", what, v.dump()));
+  const auto x = v.get<std::int64_t>();
+  if (x < lo || x > hi)
+    throw FileError(file, fmt::format("{} is {}, outside [{}, {}]", what, x, lo, hi));
+  return x;
+}
+
+double positive(const json& v, const std::filesystem::path& file, const std::string& what) {
+  if (!v.is_number()) throw FileError(file, fmt::format("{} is not a number", what));
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || x <= 0) throw FileError(file, fmt::format("{} is {}", what, x));
+  return x;
+}
+
+double finite(const json& v, const std::filesystem::path& file, const std::string& what) {
+  if (!v.is_number()) throw FileError(file, fmt::format("{} is not a number", what));
+  const double x = v.get<double>();
+  if (!std::isfinite(x)) throw FileError(file, fmt::format("{} is {}", what, x));
+  return x;
+}
+
+// The multiscales and omero metadata (either NGFF version) into the layout.
+void readMultiscales(const json& ms, const json& omeroJson, const std::filesystem::path& file,
+                     OmeZarrLayout& L) {
+  const auto& datasets = ms.at("datasets");
+  if (!datasets.is_array() || datasets.empty() || datasets.size() > std::size_t(kMaxLevels))
+    throw FileError(file, fmt::format("multiscales has {} datasets, not 1…{}",
+                                      datasets.is_array() ? datasets.size() : 0, kMaxLevels));
+  L.levels = static_cast<int>(datasets.size());
+  for (int l = 0; l < L.levels; ++l)
+    if (datasets.at(std::size_t(l)).at("path") != std::to_string(l))
+      throw FileError(file, fmt::format("dataset {} is not at path \"{}\"", l, l));
+  const auto& t0 = datasets.at(0).at("coordinateTransformations");
+  L.planeUm = positive(t0.at(0).at("scale").at(1), file, "the plane spacing");
+  L.pixelUm = positive(t0.at(0).at("scale").at(3), file, "the pixel size");
+  L.originZUm = finite(t0.at(1).at("translation").at(1), file, "the z translation");
+  L.originYUm = finite(t0.at(1).at("translation").at(2), file, "the y translation") - L.pixelUm / 2;
+  L.originXUm = finite(t0.at(1).at("translation").at(3), file, "the x translation") - L.pixelUm / 2;
+  for (const auto& c : omeroJson.at("channels"))
+    L.channels.push_back(c.at("label").get<std::string>());
+  if (L.channels.empty()) throw FileError(file, "omero names no channel");
+}
+
+// The level's array shape against the layout; level 0 sets planes, height and width.
+void readShape(const json& s, const std::filesystem::path& file, int level, OmeZarrLayout& L) {
+  if (!s.is_array() || s.size() != 4) throw FileError(file, "shape is not [c, z, y, x]");
+  if (integer(s[0], file, "shape[0] (channels)", 1, 1 << 16) != std::int64_t(L.channels.size()))
+    throw FileError(file,
+                    fmt::format("has {} channels, omero names {}", s[0].dump(), L.channels.size()));
+  if (level == 0) {
+    L.planes = static_cast<int>(integer(s[1], file, "shape[1] (planes)", 1, 1 << 20));
+    L.height = integer(s[2], file, "shape[2] (height)", 1, kMaxPixels);
+    L.width = integer(s[3], file, "shape[3] (width)", 1, kMaxPixels);
+  } else if (s != shape(L, level)) {
+    throw FileError(file, fmt::format("shape {} is not level 0's halved {} times ({})", s.dump(),
+                                      level, shape(L, level).dump()));
+  }
+}
+
+int readChunkShape(const json& c, const std::filesystem::path& file, const std::string& what,
+                   int maxSide) {
+  if (!c.is_array() || c.size() != 4 || c[0] != 1 || c[1] != 1 || c[2] != c[3])
+    throw FileError(file, fmt::format("{} {} is not [1, 1, n, n]", what, c.dump()));
+  return static_cast<int>(integer(c[2], file, what + " side", 1, maxSide));
+}
+
+void readV2Array(const std::filesystem::path& file, int level, OmeZarrLayout& L, char& separator) {
+  const auto a = readJson(file);
+  try {
+    if (a.at("zarr_format") != 2) throw FileError(file, "not a Zarr v2 array");
+    readShape(a.at("shape"), file, level, L);
+    const int chunk = readChunkShape(a.at("chunks"), file, "chunks", kMaxChunk);
+    if (level == 0) L.chunk = chunk;
+    if (chunk != L.chunk) throw FileError(file, "its chunks differ from level 0's");
+    if (a.at("dtype") != "|u1" || a.at("compressor").value("id", "") != "blosc" ||
+        a.value("fill_value", json(0)) != 0 || a.value("order", "C") != "C" ||
+        !a.value("filters", json()).is_null())
+      throw FileError(file, "not an 8-bit, C-ordered, blosc-compressed array filled with 0");
+    const auto sep = a.value("dimension_separator", std::string("."));
+    if (sep != "." && sep != "/")
+      throw FileError(file, fmt::format("dimension_separator \"{}\" is neither . nor /", sep));
+    if (level == 0) separator = sep[0];
+    if (separator != sep[0]) throw FileError(file, "its key separator differs from level 0's");
+  } catch (const json::exception& e) {
+    throw FileError(file, fmt::format("not a Zarr v2 array: {}", e.what()));
+  }
+}
+
+void readV3Array(const std::filesystem::path& file, int level, OmeZarrLayout& L) {
+  const auto a = readJson(file);
+  try {
+    if (a.at("zarr_format") != 3 || a.at("node_type") != "array")
+      throw FileError(file, "not a Zarr v3 array");
+    readShape(a.at("shape"), file, level, L);
+    if (a.at("data_type") != "uint8") throw FileError(file, "data_type is not uint8");
+    if (a.at("fill_value") != 0) throw FileError(file, "fill_value is not 0");
+    const auto& grid = a.at("chunk_grid");
+    if (grid.at("name") != "regular") throw FileError(file, "chunk_grid is not regular");
+    const int shard = readChunkShape(grid.at("configuration").at("chunk_shape"), file,
+                                     "chunk_grid chunk_shape", kMaxChunk * kMaxShardChunks);
+    const auto& keys = a.at("chunk_key_encoding");
+    if (keys.at("name") != "default" ||
+        keys.value("configuration", json::object()).value("separator", "/") != "/")
+      throw FileError(file, "chunk_key_encoding is not default with '/'");
+    const auto& codecs = a.at("codecs");
+    if (!codecs.is_array() || codecs.size() != 1 || codecs[0].at("name") != "sharding_indexed")
+      throw FileError(file, "codecs are not [sharding_indexed]");
+    const auto& sharding = codecs[0].at("configuration");
+    const int chunk =
+        readChunkShape(sharding.at("chunk_shape"), file, "sharding chunk_shape", kMaxChunk);
+    if (shard % chunk != 0 || shard / chunk > kMaxShardChunks)
+      throw FileError(file, fmt::format("shard side {} is not a multiple of the chunk {} (at most "
+                                        "{} chunks)",
+                                        shard, chunk, kMaxShardChunks));
+    const auto& inner = sharding.at("codecs");
+    if (!inner.is_array() || inner.size() != 2 || inner[0].at("name") != "bytes" ||
+        inner[1].at("name") != "blosc")
+      throw FileError(file, "inner codecs are not [bytes, blosc]");
+    if (sharding.at("index_codecs") != kIndexCodecs ||
+        sharding.value("index_location", "end") != "end")
+      throw FileError(file, "the shard index is not little-endian with crc32c at the end");
+    if (level == 0) {
+      L.chunk = chunk;
+      L.shard = shard;
+    }
+    if (chunk != L.chunk || shard != L.shard)
+      throw FileError(file, "its chunks or shards differ from level 0's");
+  } catch (const json::exception& e) {
+    throw FileError(file, fmt::format("not a Zarr v3 sharded array: {}", e.what()));
+  }
+}
 
 }  // namespace
 
@@ -37,143 +271,153 @@ int OmeZarrLayout::levelsToFit(std::int64_t height, std::int64_t width, int chun
   return levels;
 }
 
+int OmeZarrLayout::shardFor(int chunk, int pixels) {
+  return chunk * std::max(1, (pixels + chunk / 2) / chunk);
+}
+
 OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZarrLayout& layout,
                                   const std::string& attributes) {
-  if (layout.channels.empty() || layout.planes < 1 || layout.height < 1 || layout.width < 1 ||
-      layout.chunk < 1 || layout.levels < 1)
+  const auto& L = layout;
+  if (L.channels.empty() || L.planes < 1 || L.height < 1 || L.width < 1 || L.chunk < 1 ||
+      L.levels < 1)
     throw FileError(path, "an OME-Zarr image needs channels, planes, pixels and levels");
+  if (L.height > kMaxPixels || L.width > kMaxPixels || L.chunk > kMaxChunk ||
+      L.levels > kMaxLevels || L.shard < L.chunk || L.shard % L.chunk != 0 ||
+      L.shard / L.chunk > kMaxShardChunks)
+    throw FileError(path, fmt::format("chunk {} and shard {} px: the shard must be 1…{} chunks",
+                                      L.chunk, L.shard, kMaxShardChunks));
   std::filesystem::create_directories(path);
-  writeTextFileAtomically(path / ".zgroup", json{{"zarr_format", 2}}.dump(2));
-
-  json datasets = json::array();
-  for (int l = 0; l < layout.levels; ++l) {
-    const double f = double(1ll << l), px = layout.pixelUm * f, shift = px / 2;
-    datasets.push_back(
-        {{"path", std::to_string(l)},
-         {"coordinateTransformations",
-          {{{"type", "scale"}, {"scale", {1.0, layout.planeUm, px, px}}},
-           {{"type", "translation"},
-            {"translation",
-             {0.0, layout.originZUm, layout.originYUm + shift, layout.originXUm + shift}}}}}});
-    std::filesystem::create_directories(path / std::to_string(l));
-    json array = {
-        {"zarr_format", 2},
-        {"shape",
-         {layout.channels.size(), layout.planes, layout.levelHeight(l), layout.levelWidth(l)}},
-        {"chunks", {1, 1, layout.chunk, layout.chunk}},
-        {"dtype", "|u1"},
-        {"compressor", kCompressor},
-        {"fill_value", 0},
-        {"order", "C"},
-        {"filters", nullptr},
-        {"dimension_separator", "."}};
-    writeTextFileAtomically(path / std::to_string(l) / ".zarray", array.dump(2));
+  const json teramind = {
+      {"chunk", L.chunk},
+      {"shard", L.shard},
+      {"attributes", attributes.empty() ? json::object() : json::parse(attributes)}};
+  const bool v3 = L.format == OmeZarrFormat::V3Sharded;
+  for (int l = 0; l < L.levels; ++l) {
+    const auto dir = path / std::to_string(l);
+    std::filesystem::create_directories(dir);
+    if (v3)
+      writeTextFileAtomically(dir / "zarr.json", v3Array(L, l).dump(2));
+    else
+      writeTextFileAtomically(dir / ".zarray", v2Array(L, l).dump(2));
   }
-  json axes = json::array({{{"name", "c"}, {"type", "channel"}},
-                           {{"name", "z"}, {"type", "space"}, {"unit", "micrometer"}},
-                           {{"name", "y"}, {"type", "space"}, {"unit", "micrometer"}},
-                           {{"name", "x"}, {"type", "space"}, {"unit", "micrometer"}}});
-  json channels = json::array();
-  const char* colours[] = {"0000FF", "00FF00", "FF0000", "FFFFFF"};
-  for (std::size_t c = 0; c < layout.channels.size(); ++c)
-    channels.push_back({{"label", layout.channels[c]},
-                        {"color", colours[std::min<std::size_t>(c, 3)]},
-                        {"active", true},
-                        {"window", {{"start", 0}, {"end", 255}, {"min", 0}, {"max", 255}}}});
-  json attrs = {{"multiscales",
-                 {{{"version", "0.4"},
-                   {"name", path.stem().string()},
-                   {"axes", axes},
-                   {"datasets", datasets},
-                   {"type", "mean"}}}},
-                {"omero", {{"channels", channels}, {"rdefs", {{"model", "color"}}}}},
-                {"teramind",
-                 {{"chunk", layout.chunk},
-                  {"attributes", attributes.empty() ? json::object() : json::parse(attributes)}}}};
-  writeTextFileAtomically(path / ".zattrs", attrs.dump(2));
+  const auto name = path.stem().string();
+  if (v3) {
+    const json group = {
+        {"zarr_format", 3},
+        {"node_type", "group"},
+        {"attributes",
+         {{"ome",
+           {{"version", "0.5"}, {"multiscales", multiscales(L, name, false)}, {"omero", omero(L)}}},
+          {"teramind", teramind}}}};
+    writeTextFileAtomically(path / "zarr.json", group.dump(2));
+  } else {
+    writeTextFileAtomically(path / ".zgroup", json{{"zarr_format", 2}}.dump(2));
+    const json attrs = {
+        {"multiscales", multiscales(L, name, true)}, {"omero", omero(L)}, {"teramind", teramind}};
+    writeTextFileAtomically(path / ".zattrs", attrs.dump(2));
+  }
   OmeZarrStore store;
   store.path_ = path;
   store.layout_ = layout;
+  store.separator_ = '/';
   return store;
 }
 
 OmeZarrStore OmeZarrStore::open(const std::filesystem::path& path) {
-  const auto attrs = readJson(path / ".zattrs");
   OmeZarrStore store;
   store.path_ = path;
   auto& L = store.layout_;
+  const bool v3 = std::filesystem::exists(path / "zarr.json");
+  const auto groupFile = path / (v3 ? "zarr.json" : ".zattrs");
+  const auto group = readJson(groupFile);
+  json teramind;
   try {
-    const auto& ms = attrs.at("multiscales").at(0);
-    L.levels = static_cast<int>(ms.at("datasets").size());
-    const auto& t0 = ms.at("datasets").at(0).at("coordinateTransformations");
-    L.planeUm = t0.at(0).at("scale").at(1).get<double>();
-    L.pixelUm = t0.at(0).at("scale").at(3).get<double>();
-    L.originZUm = t0.at(1).at("translation").at(1).get<double>();
-    L.originYUm = t0.at(1).at("translation").at(2).get<double>() - L.pixelUm / 2;
-    L.originXUm = t0.at(1).at("translation").at(3).get<double>() - L.pixelUm / 2;
-    for (const auto& c : attrs.at("omero").at("channels"))
-      L.channels.push_back(c.at("label").get<std::string>());
+    if (v3) {
+      L.format = OmeZarrFormat::V3Sharded;
+      if (group.at("zarr_format") != 3 || group.at("node_type") != "group")
+        throw FileError(groupFile, "not a Zarr v3 group");
+      const auto& ome = group.at("attributes").at("ome");
+      if (ome.at("version") != "0.5")
+        throw FileError(groupFile,
+                        fmt::format("NGFF version {}, not 0.5", ome.at("version").dump()));
+      readMultiscales(ome.at("multiscales").at(0), ome.at("omero"), groupFile, L);
+      teramind = group.at("attributes").value("teramind", json::object());
+    } else {
+      L.format = OmeZarrFormat::V2;
+      readMultiscales(group.at("multiscales").at(0), group.at("omero"), groupFile, L);
+      teramind = group.value("teramind", json::object());
+    }
   } catch (const json::exception& e) {
-    throw FileError(path / ".zattrs", fmt::format("not NGFF 0.4 multiscales: {}", e.what()));
+    throw FileError(groupFile,
+                    fmt::format("not NGFF {} multiscales: {}", v3 ? "0.5" : "0.4", e.what()));
   }
-  const auto array = readJson(path / "0" / ".zarray");
-  try {
-    const auto shape = array.at("shape");
-    L.planes = shape.at(1).get<int>();
-    L.height = shape.at(2).get<std::int64_t>();
-    L.width = shape.at(3).get<std::int64_t>();
-    L.chunk = array.at("chunks").at(2).get<int>();
-    if (array.at("dtype") != "|u1" || array.at("compressor") != kCompressor ||
-        shape.at(0).get<std::size_t>() != L.channels.size())
-      throw FileError(path / "0" / ".zarray",
-                      "not an 8-bit blosc/zstd array with one chunk per channel and plane");
-  } catch (const json::exception& e) {
-    throw FileError(path / "0" / ".zarray", fmt::format("not a Zarr v2 array: {}", e.what()));
+  for (int l = 0; l < L.levels; ++l) {
+    const auto dir = path / std::to_string(l);
+    if (v3)
+      readV3Array(dir / "zarr.json", l, L);
+    else
+      readV2Array(dir / ".zarray", l, L, store.separator_);
+  }
+  if (!v3) {  // V2's shard is only the pyramid's unit of work
+    L.shard = OmeZarrLayout::shardFor(L.chunk);
+    if (teramind.contains("shard") && teramind["shard"].is_number_integer()) {
+      const auto s = teramind["shard"].get<std::int64_t>();
+      if (s >= L.chunk && s % L.chunk == 0 && s / L.chunk <= kMaxShardChunks) L.shard = int(s);
+    }
   }
   return store;
 }
 
 std::string OmeZarrStore::attributes() const {
-  const auto attrs = readJson(path_ / ".zattrs");
+  const bool v3 = layout_.format == OmeZarrFormat::V3Sharded;
+  auto attrs = readJson(path_ / (v3 ? "zarr.json" : ".zattrs"));
+  if (v3) attrs = attrs.value("attributes", json::object());
   if (!attrs.contains("teramind") || !attrs["teramind"].contains("attributes")) return "{}";
   return attrs["teramind"]["attributes"].dump();
 }
 
 std::filesystem::path OmeZarrStore::chunkPath(int level, int channel, int plane, std::int64_t row,
                                               std::int64_t col) const {
-  return path_ / std::to_string(level) / fmt::format("{}.{}.{}.{}", channel, plane, row, col);
+  const char s = separator_;
+  return path_ / std::to_string(level) /
+         fmt::format("{}{}{}{}{}{}{}", channel, s, plane, s, row, s, col);
 }
 
-bool OmeZarrStore::hasChunk(int level, int channel, int plane, std::int64_t row,
-                            std::int64_t col) const {
-  return std::filesystem::exists(chunkPath(level, channel, plane, row, col));
+std::filesystem::path OmeZarrStore::shardPath(int level, int channel, int plane,
+                                              std::int64_t shardRow, std::int64_t shardCol) const {
+  return path_ / std::to_string(level) / "c" / std::to_string(channel) / std::to_string(plane) /
+         std::to_string(shardRow) / std::to_string(shardCol);
 }
 
-void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t row, std::int64_t col,
-                              const std::vector<std::uint8_t>& pixels) const {
-  const auto file = chunkPath(level, channel, plane, row, col);
+std::filesystem::path OmeZarrStore::pendingDirectory(int level, int channel, int plane,
+                                                     std::int64_t shardRow,
+                                                     std::int64_t shardCol) const {
+  return path_ / std::to_string(level) / ".pending" /
+         fmt::format("{}.{}.{}.{}", channel, plane, shardRow, shardCol);
+}
+
+std::size_t OmeZarrStore::innerIndex(std::int64_t row, std::int64_t col) const {
+  const int k = layout_.shardChunks();
+  return std::size_t(row % k) * std::size_t(k) + std::size_t(col % k);
+}
+
+std::vector<std::uint8_t> OmeZarrStore::compress(const std::filesystem::path& file,
+                                                 const std::vector<std::uint8_t>& pixels) const {
   const std::size_t n = std::size_t(layout_.chunk) * std::size_t(layout_.chunk);
   if (pixels.size() != n)
     throw FileError(file, fmt::format("a chunk holds {} bytes, {} were given", n, pixels.size()));
-  std::vector<char> packed(n + BLOSC_MAX_OVERHEAD);
+  std::vector<std::uint8_t> packed(n + BLOSC_MAX_OVERHEAD);
   const int size = blosc_compress_ctx(5, BLOSC_SHUFFLE, 1, n, pixels.data(), packed.data(),
                                       packed.size(), "zstd", 0, 1);
   if (size <= 0) throw FileError(file, "blosc could not compress the chunk");
-  writeFileAtomically(file, [&](const std::filesystem::path& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(packed.data(), size);
-    if (!out.flush()) throw FileError(file, "cannot write");
-  });
+  packed.resize(std::size_t(size));
+  return packed;
 }
 
-std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int plane,
-                                                  std::int64_t row, std::int64_t col) const {
+std::vector<std::uint8_t> OmeZarrStore::decompress(const std::filesystem::path& file,
+                                                   const std::vector<std::uint8_t>& packed) const {
   const std::size_t n = std::size_t(layout_.chunk) * std::size_t(layout_.chunk);
   std::vector<std::uint8_t> pixels(n, 0);
-  const auto file = chunkPath(level, channel, plane, row, col);
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return pixels;
-  const std::vector<char> packed((std::istreambuf_iterator<char>(in)), {});
   std::size_t nbytes = 0, cbytes = 0, blocksize = 0;
   if (packed.size() >= BLOSC_MIN_HEADER_LENGTH)
     blosc_cbuffer_sizes(packed.data(), &nbytes, &cbytes, &blocksize);
@@ -185,36 +429,242 @@ std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int pl
   return pixels;
 }
 
+bool OmeZarrStore::hasChunk(int level, int channel, int plane, std::int64_t row,
+                            std::int64_t col) const {
+  if (layout_.format == OmeZarrFormat::V2)
+    return std::filesystem::exists(chunkPath(level, channel, plane, row, col));
+  const int k = layout_.shardChunks();
+  const auto sr = row / k, sc = col / k;
+  if (std::filesystem::exists(pendingDirectory(level, channel, plane, sr, sc) /
+                              fmt::format("{}.{}", row, col)))
+    return true;
+  const auto shard = shardPath(level, channel, plane, sr, sc);
+  if (!std::filesystem::exists(shard)) return false;
+  return ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).has(innerIndex(row, col));
+}
+
+std::vector<bool> OmeZarrStore::chunksInShard(int level, int channel, int plane,
+                                              std::int64_t shardRow, std::int64_t shardCol) const {
+  const int k = layout_.shardChunks();
+  std::vector<bool> present(std::size_t(k) * std::size_t(k), false);
+  std::optional<ZarrShard> shard;
+  const auto file = shardPath(level, channel, plane, shardRow, shardCol);
+  const bool v3 = layout_.format == OmeZarrFormat::V3Sharded;
+  if (v3 && std::filesystem::exists(file)) shard = ZarrShard::open(file, present.size());
+  const auto pending = pendingDirectory(level, channel, plane, shardRow, shardCol);
+  const bool anyPending = v3 && std::filesystem::exists(pending);
+  for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
+       ++r)
+    for (std::int64_t q = shardCol * k; q < std::min(layout_.chunkCols(level), (shardCol + 1) * k);
+         ++q) {
+      const auto i = innerIndex(r, q);
+      if (!v3)
+        present[i] = hasChunk(level, channel, plane, r, q);
+      else
+        present[i] = (shard && shard->has(i)) ||
+                     (anyPending && std::filesystem::exists(pending / fmt::format("{}.{}", r, q)));
+    }
+  return present;
+}
+
+void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t row, std::int64_t col,
+                              const std::vector<std::uint8_t>& pixels) const {
+  if (layout_.format == OmeZarrFormat::V2) {
+    const auto file = chunkPath(level, channel, plane, row, col);
+    writeBytes(file, compress(file, pixels));
+    return;
+  }
+  const int k = layout_.shardChunks();
+  const auto sr = row / k, sc = col / k;
+  const auto shard = shardPath(level, channel, plane, sr, sc);
+  const auto pending = pendingDirectory(level, channel, plane, sr, sc);
+  const auto packed = compress(shard, pixels);
+  if (std::filesystem::exists(shard) && !std::filesystem::exists(pending)) {
+    // A finished shard: rewritten with the chunk (a resumed job rewrites the same bytes).
+    const auto stored = ZarrShard::open(shard, std::size_t(k) * std::size_t(k));
+    if (stored.read(innerIndex(row, col)) == packed) return;
+    auto chunks = stored.readAll();
+    chunks[innerIndex(row, col)] = packed;
+    writeBytes(shard, ZarrShard::encode(chunks));
+    return;
+  }
+  writeBytes(pending / fmt::format("{}.{}", row, col), packed);
+}
+
+std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int plane,
+                                                  std::int64_t row, std::int64_t col) const {
+  if (layout_.format == OmeZarrFormat::V2) {
+    const auto file = chunkPath(level, channel, plane, row, col);
+    if (!std::filesystem::exists(file))
+      return std::vector<std::uint8_t>(std::size_t(layout_.chunk) * std::size_t(layout_.chunk), 0);
+    return decompress(file, readBytes(file));
+  }
+  const int k = layout_.shardChunks();
+  const auto sr = row / k, sc = col / k;
+  const auto pending =
+      pendingDirectory(level, channel, plane, sr, sc) / fmt::format("{}.{}", row, col);
+  if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
+  const auto shard = shardPath(level, channel, plane, sr, sc);
+  std::vector<std::uint8_t> packed;
+  if (std::filesystem::exists(shard))
+    packed = ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).read(innerIndex(row, col));
+  if (packed.empty())
+    return std::vector<std::uint8_t>(std::size_t(layout_.chunk) * std::size_t(layout_.chunk), 0);
+  return decompress(shard, packed);
+}
+
+void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t shardRow,
+                               std::int64_t shardCol) const {
+  if (layout_.format == OmeZarrFormat::V2) return;
+  const auto pending = pendingDirectory(level, channel, plane, shardRow, shardCol);
+  if (!std::filesystem::exists(pending)) return;
+  const int k = layout_.shardChunks();
+  const auto shard = shardPath(level, channel, plane, shardRow, shardCol);
+  auto chunks = std::filesystem::exists(shard)
+                    ? ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).readAll()
+                    : ZarrShard::Chunks(std::size_t(k) * std::size_t(k));
+  for (const auto& f : std::filesystem::directory_iterator(pending)) {
+    const auto name = f.path().filename().string();
+    if (name.rfind(".partial-", 0) == 0) continue;  // a killed write, never data
+    long long row = -1, col = -1;
+    char tail = 0;
+    if (std::sscanf(name.c_str(), "%lld.%lld%c", &row, &col, &tail) != 2 || row / k != shardRow ||
+        col / k != shardCol || row < 0 || col < 0)
+      throw FileError(f.path(), "not a pending chunk of this shard");
+    auto bytes = readBytes(f.path());
+    decompress(f.path(), bytes);  // a damaged chunk is named here, not baked into the shard
+    chunks[innerIndex(row, col)] = std::move(bytes);
+  }
+  writeBytes(shard, ZarrShard::encode(chunks));
+  std::filesystem::remove_all(pending);
+  std::error_code ignored;  // the folder goes once its last shard is finished
+  std::filesystem::remove(pending.parent_path(), ignored);
+}
+
+bool OmeZarrStore::hasShard(int level, int channel, int plane, std::int64_t shardRow,
+                            std::int64_t shardCol) const {
+  if (layout_.format == OmeZarrFormat::V3Sharded)
+    return std::filesystem::exists(shardPath(level, channel, plane, shardRow, shardCol));
+  const int k = layout_.shardChunks();
+  for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
+       ++r)
+    for (std::int64_t q = shardCol * k; q < std::min(layout_.chunkCols(level), (shardCol + 1) * k);
+         ++q)
+      if (hasChunk(level, channel, plane, r, q)) return true;
+  return false;
+}
+
+void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int64_t shardRow,
+                                     std::int64_t shardCol) const {
+  if (level < 1 || level >= layout_.levels)
+    throw FileError(path_, fmt::format("level {} is not a pyramid level", level));
+  const int T = layout_.chunk, half = T / 2, k = layout_.shardChunks();
+  const bool v3 = layout_.format == OmeZarrFormat::V3Sharded;
+  // The level below, each of its shards opened once.
+  std::map<std::pair<std::int64_t, std::int64_t>, std::optional<ZarrShard>> below;
+  const auto child = [&](std::int64_t r,
+                         std::int64_t q) -> std::optional<std::vector<std::uint8_t>> {
+    if (r >= layout_.chunkRows(level - 1) || q >= layout_.chunkCols(level - 1)) return {};
+    if (!v3) {
+      if (!hasChunk(level - 1, channel, plane, r, q)) return {};
+      return readChunk(level - 1, channel, plane, r, q);
+    }
+    const auto pending =
+        pendingDirectory(level - 1, channel, plane, r / k, q / k) / fmt::format("{}.{}", r, q);
+    if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
+    auto [it, fresh] = below.try_emplace({r / k, q / k});
+    const auto file = shardPath(level - 1, channel, plane, r / k, q / k);
+    if (fresh && std::filesystem::exists(file))
+      it->second = ZarrShard::open(file, std::size_t(k) * std::size_t(k));
+    if (!it->second || !it->second->has(innerIndex(r, q))) return {};
+    return decompress(file, it->second->read(innerIndex(r, q)));
+  };
+  bool anyBelow = false;  // most of a section's margin is empty: no chunk-by-chunk look
+  for (std::int64_t r = 2 * shardRow; r < std::min(layout_.shardRows(level - 1), 2 * shardRow + 2);
+       ++r)
+    for (std::int64_t q = 2 * shardCol;
+         q < std::min(layout_.shardCols(level - 1), 2 * shardCol + 2); ++q)
+      anyBelow = anyBelow || hasShard(level - 1, channel, plane, r, q) ||
+                 (v3 && std::filesystem::exists(pendingDirectory(level - 1, channel, plane, r, q)));
+  if (!anyBelow) return;
+  ZarrShard::Chunks built(std::size_t(k) * std::size_t(k));
+  bool any = false;
+  for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
+       ++r)
+    for (std::int64_t q = shardCol * k; q < std::min(layout_.chunkCols(level), (shardCol + 1) * k);
+         ++q) {
+      std::vector<std::uint8_t> out(std::size_t(T) * T, 0);
+      bool here = false;
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx) {
+          const auto in = child(2 * r + dy, 2 * q + dx);
+          if (!in) continue;
+          here = true;
+          for (int y = 0; y < half; ++y)
+            for (int x = 0; x < half; ++x) {
+              const auto at = [&](int yy, int xx) { return int((*in)[std::size_t(yy) * T + xx]); };
+              const int sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) +
+                              at(2 * y + 1, 2 * x + 1);
+              out[std::size_t(dy * half + y) * T + dx * half + x] = std::uint8_t((sum + 2) / 4);
+            }
+        }
+      if (!here) continue;
+      any = true;
+      if (v3)
+        built[innerIndex(r, q)] =
+            compress(shardPath(level, channel, plane, shardRow, shardCol), out);
+      else
+        writeChunk(level, channel, plane, r, q, out);
+    }
+  if (v3 && any)
+    writeBytes(shardPath(level, channel, plane, shardRow, shardCol), ZarrShard::encode(built));
+}
+
 void OmeZarrStore::buildPyramid() const {
-  const int T = layout_.chunk, half = T / 2;
-  for (int l = 1; l < layout_.levels; ++l)
-    for (int c = 0; c < static_cast<int>(layout_.channels.size()); ++c)
-      for (int z = 0; z < layout_.planes; ++z)
-        for (std::int64_t r = 0; r < layout_.chunkRows(l); ++r)
-          for (std::int64_t q = 0; q < layout_.chunkCols(l); ++q) {
-            std::vector<std::uint8_t> out(std::size_t(T) * T, 0);
-            bool any = false;
-            for (int dy = 0; dy < 2; ++dy)
-              for (int dx = 0; dx < 2; ++dx) {
-                const auto r0 = 2 * r + dy, q0 = 2 * q + dx;
-                if (r0 >= layout_.chunkRows(l - 1) || q0 >= layout_.chunkCols(l - 1) ||
-                    !hasChunk(l - 1, c, z, r0, q0))
-                  continue;
-                any = true;
-                const auto in = readChunk(l - 1, c, z, r0, q0);
-                for (int y = 0; y < half; ++y)
-                  for (int x = 0; x < half; ++x) {
-                    const auto at = [&](int yy, int xx) {
-                      return int(in[std::size_t(yy) * T + xx]);
-                    };
-                    const int sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) +
-                                    at(2 * y + 1, 2 * x + 1);
-                    out[std::size_t(dy * half + y) * T + dx * half + x] =
-                        std::uint8_t((sum + 2) / 4);
-                  }
-              }
-            if (any) writeChunk(l, c, z, r, q, out);
+  const auto& L = layout_;
+  if (L.format == OmeZarrFormat::V3Sharded)
+    for (int l = 0; l < L.levels; ++l) {
+      const auto pending = path_ / std::to_string(l) / ".pending";
+      if (!std::filesystem::is_directory(pending)) continue;
+      std::vector<std::filesystem::path> shards;
+      for (const auto& f : std::filesystem::directory_iterator(pending)) shards.push_back(f.path());
+      for (const auto& s : shards) {
+        int c = 0, z = 0;
+        long long sr = 0, sc = 0;
+        char tail = 0;
+        if (std::sscanf(s.filename().string().c_str(), "%d.%d.%lld.%lld%c", &c, &z, &sr, &sc,
+                        &tail) != 4)
+          throw FileError(s, "not a shard's pending chunks");
+        finishShard(l, c, z, sr, sc);
+      }
+    }
+  for (int l = 1; l < L.levels; ++l)
+    for (int c = 0; c < static_cast<int>(L.channels.size()); ++c)
+      for (int z = 0; z < L.planes; ++z)
+        for (std::int64_t sr = 0; sr < L.shardRows(l); ++sr)
+          for (std::int64_t sc = 0; sc < L.shardCols(l); ++sc)
+            if (!hasShard(l, c, z, sr, sc)) buildPyramidShard(l, c, z, sr, sc);
+}
+
+std::vector<OmeZarrStore::DamagedShard> OmeZarrStore::damagedShards() const {
+  std::vector<DamagedShard> damaged;
+  const auto& L = layout_;
+  if (L.format != OmeZarrFormat::V3Sharded) return damaged;
+  const std::size_t n = std::size_t(L.shardChunks()) * std::size_t(L.shardChunks());
+  for (int l = 0; l < L.levels; ++l)
+    for (int c = 0; c < static_cast<int>(L.channels.size()); ++c)
+      for (int z = 0; z < L.planes; ++z)
+        for (std::int64_t sr = 0; sr < L.shardRows(l); ++sr)
+          for (std::int64_t sc = 0; sc < L.shardCols(l); ++sc) {
+            const auto file = shardPath(l, c, z, sr, sc);
+            if (!std::filesystem::exists(file)) continue;
+            try {
+              ZarrShard::open(file, n);
+            } catch (const FileError& e) {
+              damaged.push_back({l, c, z, sr, sc, file, e.problem()});
+            }
           }
+  return damaged;
 }
 
 }  // namespace teramind

@@ -7,15 +7,27 @@
 
 namespace teramind {
 
-// The shape of a multiscale image stored as OME-Zarr (NGFF 0.4, Zarr v2): axes c, z, y, x;
-// 8-bit; chunks of one channel × one plane × chunk × chunk pixels, blosc/zstd compressed;
-// level l halves y and x l times.
+// How an OME-Zarr image lies on disk.
+enum class OmeZarrFormat {
+  // NGFF 0.4 on Zarr v2: one file per chunk (key separator '/'; '.' still read).
+  V2,
+  // NGFF 0.5 on Zarr v3 with the sharding codec: one file per shard of shard × shard pixels of
+  // one channel and plane, whose inner chunks are the chunks.
+  V3Sharded,
+};
+
+// The shape of a multiscale image stored as OME-Zarr: axes c, z, y, x; 8-bit; chunks of one
+// channel × one plane × chunk × chunk pixels, blosc/zstd compressed; level l halves y and x l
+// times. Shards (V3Sharded's files; V2's unit of the pyramid built as the job goes) are
+// shard × shard pixels at every level.
 struct OmeZarrLayout {
   std::vector<std::string> channels;
   int planes = 1;
   std::int64_t height = 0, width = 0;  // level 0, pixels
   int chunk = 256;
   int levels = 1;
+  OmeZarrFormat format = OmeZarrFormat::V3Sharded;
+  int shard = 4096;  // a multiple of chunk
   double pixelUm = 1, planeUm = 1;
   // The outer corner of pixel (0, 0) of plane 0, µm (translations name pixel centres, so
   // level l's is this plus half of its pixel).
@@ -26,20 +38,34 @@ struct OmeZarrLayout {
   std::int64_t levelWidth(int level) const { return (width + (1ll << level) - 1) >> level; }
   std::int64_t chunkRows(int level) const { return (levelHeight(level) + chunk - 1) / chunk; }
   std::int64_t chunkCols(int level) const { return (levelWidth(level) + chunk - 1) / chunk; }
+  int shardChunks() const { return shard / chunk; }  // chunks along a shard's side
+  std::int64_t shardRows(int level) const {
+    return (chunkRows(level) + shardChunks() - 1) / shardChunks();
+  }
+  std::int64_t shardCols(int level) const {
+    return (chunkCols(level) + shardChunks() - 1) / shardChunks();
+  }
   // Levels until the image fits one chunk.
   static int levelsToFit(std::int64_t height, std::int64_t width, int chunk);
+  // The multiple of `chunk` nearest `pixels` (at least one chunk).
+  static int shardFor(int chunk, int pixels = 4096);
 };
 
-// An OME-Zarr image on disk, written chunk by chunk (each chunk file atomically) so a reader
-// never sees a half-written chunk and a killed writer leaves every existing chunk whole.
-// Chunks never written read as 0 (the array's fill value).
+// An OME-Zarr image on disk, written chunk by chunk, every file atomically, so a reader never
+// sees a half-written file and a killed writer leaves every existing chunk whole. Chunks never
+// written read as 0 (the array's fill value).
+//
+// V3Sharded: a chunk written before its shard exists waits as a small file in the level's
+// .pending/ folder (readers see it there) until finishShard() assembles the shard; a chunk
+// written into an existing shard rewrites that shard.
 class OmeZarrStore {
  public:
   // Writes the group, multiscales metadata and array headers; `attributes` (JSON text of an
   // object, may be empty) is stored under "teramind" in the group attributes.
   static OmeZarrStore create(const std::filesystem::path& path, const OmeZarrLayout& layout,
                              const std::string& attributes = {});
-  // Reads the layout back; throws FileError naming the file and the problem.
+  // Reads the layout back (either format), checking every field; throws FileError naming the
+  // file and the problem.
   static OmeZarrStore open(const std::filesystem::path& path);
 
   const OmeZarrLayout& layout() const { return layout_; }
@@ -52,14 +78,53 @@ class OmeZarrStore {
   std::vector<std::uint8_t> readChunk(int level, int channel, int plane, std::int64_t row,
                                       std::int64_t col) const;
   bool hasChunk(int level, int channel, int plane, std::int64_t row, std::int64_t col) const;
-  // Rebuilds levels 1… from level 0 (2 × 2 mean), chunk by chunk.
+  // hasChunk() for every chunk of a shard at once (its index read once), in the shard's C
+  // order (shardChunks() × shardChunks(), chunks past the image's edge false).
+  std::vector<bool> chunksInShard(int level, int channel, int plane, std::int64_t shardRow,
+                                  std::int64_t shardCol) const;
+
+  // V3Sharded: the shard's pending chunks into its file (with those it already holds), then
+  // the pending files removed; nothing when none are pending. V2: nothing to do.
+  void finishShard(int level, int channel, int plane, std::int64_t shardRow,
+                   std::int64_t shardCol) const;
+  // Whether the shard holds data: its file (V3Sharded) or any of its chunks (V2).
+  bool hasShard(int level, int channel, int plane, std::int64_t shardRow,
+                std::int64_t shardCol) const;
+  // Shard (shardRow, shardCol) of `level` ≥ 1 from the four shards under it (2 × 2 mean),
+  // written whole; nothing when they hold no data.
+  void buildPyramidShard(int level, int channel, int plane, std::int64_t shardRow,
+                         std::int64_t shardCol) const;
+  // What is not yet built: every pending shard finished, then every level-1… shard that does
+  // not exist built from the level under it. A shard that exists was built from finished
+  // shards and is kept.
   void buildPyramid() const;
+
+  // V3Sharded: shard files whose index does not fit their size or fails its checksum (what
+  // a kill or a full disk can leave), each with the problem. V2: none.
+  struct DamagedShard {
+    int level = 0, channel = 0, plane = 0;
+    std::int64_t shardRow = 0, shardCol = 0;
+    std::filesystem::path file;
+    std::string problem;
+  };
+  std::vector<DamagedShard> damagedShards() const;
+
+  std::filesystem::path shardPath(int level, int channel, int plane, std::int64_t shardRow,
+                                  std::int64_t shardCol) const;
 
  private:
   std::filesystem::path chunkPath(int level, int channel, int plane, std::int64_t row,
                                   std::int64_t col) const;
+  std::filesystem::path pendingDirectory(int level, int channel, int plane, std::int64_t shardRow,
+                                         std::int64_t shardCol) const;
+  std::size_t innerIndex(std::int64_t row, std::int64_t col) const;
+  std::vector<std::uint8_t> compress(const std::filesystem::path& file,
+                                     const std::vector<std::uint8_t>& pixels) const;
+  std::vector<std::uint8_t> decompress(const std::filesystem::path& file,
+                                       const std::vector<std::uint8_t>& packed) const;
   std::filesystem::path path_;
   OmeZarrLayout layout_;
+  char separator_ = '/';  // V2 chunk keys
 };
 
 }  // namespace teramind

@@ -1,5 +1,8 @@
 #include "workflow/RegionGeneration.h"
 
+#include <algorithm>
+
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
@@ -50,6 +53,7 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   job["tile_patches"] = settings_.tilePatches;
   job["naive"] = settings_.naive;
   job["processes"] = parts;
+  job["layout"] = settings_.format == OmeZarrFormat::V2 ? "v2" : "v3";
   fingerprint_ = job.dump();
 
   OmeZarrLayout layout;
@@ -59,6 +63,8 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   layout.height = std::int64_t(box_.rows()) * T;
   layout.width = std::int64_t(box_.cols()) * T;
   layout.chunk = T;
+  layout.format = settings_.format;
+  layout.shard = OmeZarrLayout::shardFor(T);
   layout.levels = OmeZarrLayout::levelsToFit(layout.height, layout.width, layout.chunk);
   layout.pixelUm = c.pixelUm;
   layout.planeUm = section.grid.planeSpacingUm;
@@ -72,12 +78,54 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   if (lead && !resuming_ && std::filesystem::exists(out_) && !std::filesystem::is_empty(out_))
     throw FileError(out_, "exists and is not a generation job's output (remove it first)");
   if (lead && !resuming_) OmeZarrStore::create(out_, layout, fingerprint_);
-  if (lead && resuming_) removeUnfinishedWrites(out_);  // a killed run's half-written files
+  if (lead && resuming_) {
+    removeUnfinishedWrites(out_);  // a killed run's half-written files
+    removeDamagedShards();
+  }
   if (processes_) processes_->barrier();
   store_ = std::make_unique<OmeZarrStore>(OmeZarrStore::open(out_));
 }
 
 RegionGeneration::~RegionGeneration() = default;
+
+std::string RegionGeneration::checkpointName(int firstPlane, int rank, int parts) const {
+  std::string name = "teramind-job";
+  if (region_.firstPlanes.size() > 1) name += ".plane" + std::to_string(firstPlane);
+  if (parts > 1) name += ".rank" + std::to_string(rank) + "-of-" + std::to_string(parts);
+  return name;
+}
+
+// A shard file cannot be trusted after a crash it was not written for (a full disk, a lost
+// cache): one whose index does not check out is removed. A pyramid shard is built again from
+// the level under it; a level-0 shard's tiles are already in the checkpoint, so the checkpoints
+// of its planes go too and those planes are generated again (tiles in intact shards come out
+// the same bytes and are not rewritten).
+void RegionGeneration::removeDamagedShards() {
+  const auto store = OmeZarrStore::open(out_);
+  const int sections = model_.config().outputSections;
+  std::vector<int> restart;
+  for (const auto& d : store.damagedShards()) {
+    std::filesystem::remove(d.file);
+    std::string what = d.level == 0 ? "its tiles are generated again" : "it is built again";
+    if (d.level == 0) {
+      for (int z0 : region_.firstPlanes) {
+        const int first = z0 - region_.firstPlanes.front();  // the store's planes from here
+        if (d.plane >= first && d.plane < first + sections &&
+            std::find(restart.begin(), restart.end(), z0) == restart.end())
+          restart.push_back(z0);
+      }
+    }
+    repairs_.push_back(fmt::format("{}: {}; removed, {}", d.file.string(), d.problem, what));
+  }
+  for (int z0 : restart) {
+    const auto name = checkpointName(z0, 0, 1);
+    for (const auto& f : std::filesystem::directory_iterator(out_)) {
+      const auto file = f.path().filename().string();
+      if (file.rfind(name + ".safetensors", 0) == 0 || file.rfind(name + ".rank", 0) == 0)
+        std::filesystem::remove(f.path());
+    }
+  }
+}
 
 int RegionGeneration::tilePixels() const {
   return settings_.tilePatches * model_.config().patchSize;
@@ -109,11 +157,11 @@ GenerationJob::Outcome RegionGeneration::run(const JobControl& control,
                                     settings_.batch);
     const TileGrid grid = activeGrid(z0, denoiser);
     const auto strip = columnStrip(grid, parts, rank, {settings_.naive, settings_.workers});
-    std::string name = "teramind-job";
-    if (region_.firstPlanes.size() > 1) name += ".plane" + std::to_string(z0);
-    if (parts > 1) name += ".rank" + std::to_string(rank) + "-of-" + std::to_string(parts);
+    const std::string name = checkpointName(z0, rank, parts);
+    // One process finishes shards and builds the pyramid as it goes; several share shards,
+    // so the first of them does it once all are through.
     OmeZarrTileSink sink(*store_, grid, c.stains, c.outputSections,
-                         z0 - region_.firstPlanes.front());
+                         z0 - region_.firstPlanes.front(), parts == 1);
     GenerationJobOptions options;
     options.lockstep = strip.options;
     options.checkpoint = out_ / (name + ".safetensors");

@@ -24,6 +24,8 @@ struct RegionGenerationSettings {
   int workers = 1;      // tiles stepped at once, one thread each; output independent
   int batch = 0;        // tiles per forward pass (0: 8 on a GPU, 1 on a CPU)
   double checkpointSeconds = 60;
+  // NGFF 0.5 sharded (the default; few files at any size) or NGFF 0.4 one file per chunk.
+  OmeZarrFormat format = OmeZarrFormat::V3Sharded;
 };
 
 // What a running job tells its caller: each plane pair as it starts, progress and every
@@ -55,6 +57,9 @@ class RegionGeneration {
   const OmeZarrLayout& layout() const { return store_->layout(); }
   const std::filesystem::path& output() const { return out_; }
   bool resuming() const { return resuming_; }
+  // What resuming found damaged and removed (a shard cut short …), one line each: those
+  // shards' tiles are generated again.
+  const std::vector<std::string>& repairs() const { return repairs_; }
   // The tile box (global grid, all tiles active) and a tile's side in pixels.
   const TileGrid& tiles() const { return box_; }
   int tilePixels() const;
@@ -67,6 +72,8 @@ class RegionGeneration {
   double voxelsGenerated() const { return voxels_; }
 
  private:
+  std::string checkpointName(int firstPlane, int rank, int parts) const;
+  void removeDamagedShards();
   TileGrid activeGrid(int firstPlane, const class MorphologyTileDenoiser& denoiser) const;
 
   const MorphologyModel& model_;
@@ -78,6 +85,7 @@ class RegionGeneration {
   const MpiSession* processes_;
   TileGrid box_;
   bool resuming_ = false;
+  std::vector<std::string> repairs_;
   std::unique_ptr<OmeZarrStore> store_;
   double voxels_ = 0;
 };

@@ -1,0 +1,358 @@
+// OME-Zarr NGFF 0.5 on Zarr v3 with the sharding codec: chunks round-trip through pending
+// files and shards, shard bytes do not depend on the order chunks arrive in, the pyramid built
+// as shards finish equals the one built at the end (both layouts), pending chunks survive a
+// kill, and damaged shards or metadata are named. Independent readers (zarrita for v3,
+// python3-zarr for v2) check real outputs in tools.generate_resume and tools.zarr_v3_reader.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
+#include "generation/OmeZarrTileSink.h"
+#include "io/OmeZarrStore.h"
+#include "io/ZarrShard.h"
+
+namespace teramind {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path freshDir(const std::string& name) {
+  auto dir = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "zarr_shard" / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+// 40 × 56 px in chunks of 8 and shards of 16 (2 × 2 chunks): 5 × 7 tiles, 3 × 4 shards.
+OmeZarrLayout shardedLayout(OmeZarrFormat format = OmeZarrFormat::V3Sharded) {
+  OmeZarrLayout L;
+  L.channels = {"DAPI", "PolyT"};
+  L.planes = 2;
+  L.height = 40;
+  L.width = 56;
+  L.chunk = 8;
+  L.shard = 16;
+  L.format = format;
+  L.levels = OmeZarrLayout::levelsToFit(L.height, L.width, L.chunk);
+  L.pixelUm = 0.25;
+  L.planeUm = 1.5;
+  return L;
+}
+
+std::vector<std::uint8_t> pattern(int seed) {
+  std::vector<std::uint8_t> p(64);
+  for (int i = 0; i < 64; ++i) p[std::size_t(i)] = std::uint8_t((i * 7 + seed * 31) % 251);
+  return p;
+}
+
+// Every file under the levels (not the group metadata, which names the path), with its bytes.
+std::map<std::string, std::string> levelFiles(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    if (!it->is_regular_file()) continue;
+    const auto rel = fs::relative(it->path(), root).generic_string();
+    if (rel.find('/') == std::string::npos) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    files[rel] = std::string((std::istreambuf_iterator<char>(in)), {});
+  }
+  return files;
+}
+
+TEST(OmeZarrShard, Crc32cIsCastagnoli) {
+  const std::string check = "123456789";
+  EXPECT_EQ(crc32c(reinterpret_cast<const std::uint8_t*>(check.data()), check.size()), 0xE3069283u);
+}
+
+TEST(OmeZarrShard, ChunksRoundTripThroughPendingFilesAndTheShard) {
+  const auto dir = freshDir("roundtrip.zarr");
+  const auto L = shardedLayout();
+  EXPECT_EQ(L.levels, 4);  // 56 → 28 → 14 → 7 columns
+  const auto store = OmeZarrStore::create(dir, L, R"({"seed": 5})");
+  store.writeChunk(0, 1, 0, 2, 3, pattern(1));
+  EXPECT_TRUE(fs::exists(dir / "0" / ".pending" / "1.0.1.1" / "2.3"));
+  EXPECT_TRUE(store.hasChunk(0, 1, 0, 2, 3));
+  EXPECT_FALSE(store.hasChunk(0, 1, 0, 3, 3));
+  EXPECT_EQ(store.readChunk(0, 1, 0, 2, 3), pattern(1));
+  store.writeChunk(0, 1, 0, 3, 2, pattern(2));
+  store.finishShard(0, 1, 0, 1, 1);
+  EXPECT_TRUE(fs::exists(dir / "0" / "c" / "1" / "0" / "1" / "1"));
+  EXPECT_FALSE(fs::exists(dir / "0" / ".pending")) << "pending files removed";
+  EXPECT_EQ(store.readChunk(0, 1, 0, 2, 3), pattern(1));
+  EXPECT_EQ(store.readChunk(0, 1, 0, 3, 2), pattern(2));
+  EXPECT_FALSE(store.hasChunk(0, 1, 0, 2, 2));
+  EXPECT_EQ(store.readChunk(0, 1, 0, 2, 2), std::vector<std::uint8_t>(64, 0)) << "fill value";
+  // A chunk written into a finished shard rewrites it.
+  store.writeChunk(0, 1, 0, 2, 2, pattern(3));
+  EXPECT_FALSE(fs::exists(dir / "0" / ".pending"));
+  EXPECT_EQ(store.readChunk(0, 1, 0, 2, 2), pattern(3));
+  EXPECT_EQ(store.readChunk(0, 1, 0, 2, 3), pattern(1));
+
+  const auto back = OmeZarrStore::open(dir);
+  EXPECT_EQ(back.layout().format, OmeZarrFormat::V3Sharded);
+  EXPECT_EQ(back.layout().channels, L.channels);
+  EXPECT_EQ(back.layout().width, 56);
+  EXPECT_EQ(back.layout().chunk, 8);
+  EXPECT_EQ(back.layout().shard, 16);
+  EXPECT_EQ(back.layout().levels, 4);
+  EXPECT_DOUBLE_EQ(back.layout().pixelUm, 0.25);
+  EXPECT_NE(back.attributes().find("\"seed\":5"), std::string::npos);
+  EXPECT_EQ(back.readChunk(0, 1, 0, 2, 2), pattern(3));
+
+  std::ifstream in(dir / "zarr.json");
+  const auto group = nlohmann::json::parse(in);
+  EXPECT_EQ(group["attributes"]["ome"]["version"], "0.5");
+  std::ifstream arrayIn(dir / "0" / "zarr.json");
+  const auto array = nlohmann::json::parse(arrayIn);
+  EXPECT_EQ(array["codecs"][0]["name"], "sharding_indexed");
+  EXPECT_EQ(array["chunk_grid"]["configuration"]["chunk_shape"], nlohmann::json({1, 1, 16, 16}));
+}
+
+TEST(OmeZarrShard, ShardBytesDoNotDependOnTheOrderChunksArrive) {
+  const auto a = OmeZarrStore::create(freshDir("order_a.zarr"), shardedLayout());
+  const auto b = OmeZarrStore::create(freshDir("order_b.zarr"), shardedLayout());
+  const std::vector<std::pair<int, int>> chunks = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+  for (std::size_t i = 0; i < chunks.size(); ++i)
+    a.writeChunk(0, 0, 1, chunks[i].first, chunks[i].second, pattern(int(i)));
+  for (std::size_t i = chunks.size(); i-- > 0;)
+    b.writeChunk(0, 0, 1, chunks[i].first, chunks[i].second, pattern(int(i)));
+  a.finishShard(0, 0, 1, 0, 0);
+  b.finishShard(0, 0, 1, 0, 0);
+  EXPECT_EQ(levelFiles(a.path()), levelFiles(b.path()));
+  // The index: 4 × (offset, nbytes) then a CRC-32C, the first chunk at offset 0.
+  const auto file = a.shardPath(0, 0, 1, 0, 0);
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_GT(bytes.size(), ZarrShard::indexBytes(4));
+  const auto* index = bytes.data() + bytes.size() - ZarrShard::indexBytes(4);
+  std::uint64_t offset0 = 0;
+  for (int i = 7; i >= 0; --i) offset0 = (offset0 << 8) | index[i];
+  EXPECT_EQ(offset0, 0u);
+  std::uint32_t stored = 0;
+  for (int i = 3; i >= 0; --i) stored = (stored << 8) | index[64 + i];
+  EXPECT_EQ(stored, crc32c(index, 64));
+}
+
+// Writes the tiles of a 5 × 7 grid (two inactive) through the sink in `order`.
+void writeTiles(OmeZarrTileSink& sink, const TileGrid& grid, const std::vector<int>& order) {
+  for (int t : order) {
+    const int r = t / grid.cols(), q = t % grid.cols();
+    if (!grid.active(r, q)) continue;
+    std::vector<float> core(64 * 2 * 2);
+    for (std::size_t i = 0; i < core.size(); ++i)
+      core[i] = float((i * 13 + std::size_t(t) * 57) % 200) / 100.0f - 1.0f;
+    sink.writeTile(grid.global(r, q), core);
+  }
+}
+
+TileGrid sparseGrid() {
+  TileGrid grid(1, 0, 0, 7, 5);
+  grid.setActive(0, 6, false);
+  grid.setActive(4, 0, false);
+  return grid;
+}
+
+std::vector<int> allTiles(bool reversed) {
+  std::vector<int> order;
+  for (int t = 0; t < 35; ++t) order.push_back(reversed ? 34 - t : t);
+  return order;
+}
+
+void expectIncrementalPyramidMatchesTheOneBuiltAtTheEnd(OmeZarrFormat format) {
+  const auto name = format == OmeZarrFormat::V2 ? std::string("v2") : std::string("v3");
+  const auto grid = sparseGrid();
+  const auto incremental =
+      OmeZarrStore::create(freshDir(name + "_incremental.zarr"), shardedLayout(format));
+  {
+    OmeZarrTileSink sink(incremental, grid, 2, 2, 0, true);
+    writeTiles(sink, grid, allTiles(true));
+  }
+  // Built as shards finished: the top level exists before any buildPyramid().
+  EXPECT_TRUE(incremental.hasChunk(3, 1, 1, 0, 0));
+  EXPECT_FALSE(fs::exists(incremental.path() / "0" / ".pending"));
+  const auto atTheEnd =
+      OmeZarrStore::create(freshDir(name + "_at_end.zarr"), shardedLayout(format));
+  {
+    OmeZarrTileSink sink(atTheEnd, grid, 2, 2, 0, false);
+    writeTiles(sink, grid, allTiles(false));
+  }
+  EXPECT_FALSE(atTheEnd.hasChunk(1, 0, 0, 0, 0));
+  atTheEnd.buildPyramid();
+  const auto a = levelFiles(incremental.path()), b = levelFiles(atTheEnd.path());
+  EXPECT_EQ(a, b);
+  int level0 = 0;
+  for (const auto& [file, bytes] : a) level0 += file.rfind("0/", 0) == 0 ? 1 : 0;
+  // v3: 3 × 4 shards × 2 stains × 2 planes + zarr.json; v2: 33 tiles × 4 + .zarray.
+  EXPECT_EQ(level0, format == OmeZarrFormat::V2 ? 33 * 4 + 1 : 12 * 4 + 1);
+  // The 2 × 2 mean: level-1 chunk (1, 1) is in shard (0, 0), made from level-0 shard (1, 1).
+  const auto up = incremental.readChunk(1, 0, 1, 1, 1);
+  const auto in = incremental.readChunk(0, 0, 1, 2, 2);
+  EXPECT_EQ(up[0], (in[0] + in[1] + in[8] + in[9] + 2) / 4);
+}
+
+TEST(OmeZarrShard, ThePyramidBuiltAsShardsFinishEqualsTheOneBuiltAtTheEnd) {
+  expectIncrementalPyramidMatchesTheOneBuiltAtTheEnd(OmeZarrFormat::V3Sharded);
+}
+
+TEST(OmeZarrShard, TheV2PyramidBuiltAsBlocksFinishEqualsTheOneBuiltAtTheEnd) {
+  expectIncrementalPyramidMatchesTheOneBuiltAtTheEnd(OmeZarrFormat::V2);
+}
+
+TEST(OmeZarrShard, PendingChunksSurviveAKillAndAreAssembledOnResume) {
+  const auto grid = sparseGrid();
+  const auto dir = freshDir("killed.zarr");
+  const auto order = allTiles(false);
+  {
+    const auto store = OmeZarrStore::create(dir, shardedLayout());
+    OmeZarrTileSink sink(store, grid, 2, 2, 0, true);
+    // Killed after tiles 0…9: shard (0, 0) holds tiles 0, 1, 7, 8 and is finished; shard
+    // (0, 1)'s tiles 2, 3 and 9 wait in pending files.
+    writeTiles(sink, grid, {order.begin(), order.begin() + 10});
+  }
+  EXPECT_TRUE(fs::exists(dir / "0" / "c" / "0" / "0" / "0" / "0"));
+  EXPECT_TRUE(fs::exists(dir / "0" / ".pending" / "0.0.0.1" / "1.2"));
+  // A kill in the middle of a write leaves a temporary file; resuming removes it.
+  std::ofstream(dir / "0" / ".pending" / "0.0.0.1" / ".partial-1-2-1.3") << "half";
+  EXPECT_EQ(removeUnfinishedWrites(dir), 1);
+  {
+    const auto store = OmeZarrStore::open(dir);
+    EXPECT_TRUE(store.hasChunk(0, 0, 0, 1, 2)) << "a pending chunk";
+    OmeZarrTileSink sink(store, grid, 2, 2, 0, true);
+    // The resumed job writes again from its checkpoint (some tiles a second time).
+    writeTiles(sink, grid, {order.begin() + 5, order.end()});
+  }
+  EXPECT_FALSE(fs::exists(dir / "0" / ".pending"));
+  const auto whole = OmeZarrStore::create(freshDir("unkilled.zarr"), shardedLayout());
+  {
+    OmeZarrTileSink sink(whole, grid, 2, 2, 0, true);
+    writeTiles(sink, grid, order);
+  }
+  EXPECT_EQ(levelFiles(dir), levelFiles(whole.path()));
+
+  // Every chunk of a shard pending, the kill before its assembly: the resumed sink finishes
+  // it (and the pyramid above) before any tile comes.
+  const auto all = freshDir("all_pending.zarr");
+  {
+    const auto store = OmeZarrStore::create(all, shardedLayout());
+    OmeZarrTileSink sink(store, grid, 2, 2, 0, false);
+    writeTiles(sink, grid, order);
+  }
+  EXPECT_TRUE(fs::exists(all / "0" / ".pending"));
+  {
+    const auto store = OmeZarrStore::open(all);
+    OmeZarrTileSink sink(store, grid, 2, 2, 0, true);
+  }
+  EXPECT_FALSE(fs::exists(all / "0" / ".pending"));
+  EXPECT_EQ(levelFiles(all), levelFiles(whole.path()));
+}
+
+TEST(OmeZarrShard, AShardCutShortIsNamedAndListed) {
+  const auto dir = freshDir("cut.zarr");
+  const auto store = OmeZarrStore::create(dir, shardedLayout());
+  store.writeChunk(0, 0, 0, 0, 0, pattern(4));
+  store.writeChunk(0, 0, 0, 0, 1, pattern(5));
+  store.finishShard(0, 0, 0, 0, 0);
+  EXPECT_TRUE(store.damagedShards().empty());
+  const auto shard = store.shardPath(0, 0, 0, 0, 0);
+  fs::resize_file(shard, fs::file_size(shard) - 7);
+  try {
+    store.readChunk(0, 0, 0, 0, 1);
+    FAIL() << "a shard cut short was read";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), shard);
+    EXPECT_NE(std::string(e.what()).find("shard cut short"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(store.hasChunk(0, 0, 0, 0, 0), FileError);
+  const auto damaged = store.damagedShards();
+  ASSERT_EQ(damaged.size(), 1u);
+  EXPECT_EQ(damaged[0].file, shard);
+  EXPECT_EQ(damaged[0].shardCol, 0);
+  // Shorter than its index.
+  fs::resize_file(shard, 10);
+  try {
+    store.readChunk(0, 0, 0, 0, 0);
+    FAIL() << "a shard shorter than its index was read";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("shard cut short: 10 bytes"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A level's zarr.json with one field changed.
+void expectRefused(const std::string& name, const std::function<void(nlohmann::json&)>& change,
+                   const std::string& problem) {
+  const auto dir = freshDir(name);
+  OmeZarrStore::create(dir, shardedLayout());
+  const auto file = dir / "1" / "zarr.json";
+  nlohmann::json array;
+  {
+    std::ifstream in(file);
+    array = nlohmann::json::parse(in);
+  }
+  change(array);
+  std::ofstream(file) << array.dump();
+  try {
+    OmeZarrStore::open(dir);
+    FAIL() << name << " was opened";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), file) << e.what();
+    EXPECT_NE(std::string(e.what()).find(problem), std::string::npos) << e.what();
+  }
+}
+
+TEST(OmeZarrShard, MetadataIsCheckedBeforeUse) {
+  expectRefused(
+      "negative.zarr", [](auto& a) { a["shape"][2] = -4; }, "shape");
+  expectRefused(
+      "dtype.zarr", [](auto& a) { a["data_type"] = "uint16"; }, "data_type is not uint8");
+  expectRefused(
+      "shard.zarr",
+      [](auto& a) {
+        a["chunk_grid"]["configuration"]["chunk_shape"] = {1, 1, 20, 20};
+      },
+      "not a multiple of the chunk");
+  expectRefused(
+      "zero.zarr",
+      [](auto& a) {
+        a["codecs"][0]["configuration"]["chunk_shape"] = {1, 1, 0, 0};
+      },
+      "outside [1, ");
+  expectRefused(
+      "codec.zarr", [](auto& a) { a["codecs"][0]["name"] = "transpose"; }, "sharding_indexed");
+  expectRefused(
+      "index.zarr", [](auto& a) { a["codecs"][0]["configuration"]["index_location"] = "start"; },
+      "the shard index");
+  expectRefused(
+      "missing.zarr", [](auto& a) { a.erase("chunk_grid"); }, "not a Zarr v3 sharded array");
+}
+
+TEST(OmeZarrShard, V2ChunksUseSlashKeysAndOldDotStoresStillRead) {
+  const auto dir = freshDir("v2.zarr");
+  const auto store = OmeZarrStore::create(dir, shardedLayout(OmeZarrFormat::V2));
+  store.writeChunk(0, 1, 1, 3, 4, pattern(6));
+  EXPECT_TRUE(fs::exists(dir / "0" / "1" / "1" / "3" / "4"));
+  // A store written before: '.' separators.
+  fs::rename(dir / "0" / "1" / "1" / "3" / "4", dir / "0" / "1.1.3.4");
+  for (int l = 0; l < store.layout().levels; ++l) {
+    const auto file = dir / std::to_string(l) / ".zarray";
+    nlohmann::json array;
+    {
+      std::ifstream in(file);
+      array = nlohmann::json::parse(in);
+    }
+    array["dimension_separator"] = ".";
+    std::ofstream(file) << array.dump();
+  }
+  const auto old = OmeZarrStore::open(dir);
+  EXPECT_EQ(old.layout().format, OmeZarrFormat::V2);
+  EXPECT_TRUE(old.hasChunk(0, 1, 1, 3, 4));
+  EXPECT_EQ(old.readChunk(0, 1, 1, 3, 4), pattern(6));
+}
+
+}  // namespace
+}  // namespace teramind
