@@ -1,0 +1,576 @@
+#include "io/TiffImage.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <list>
+#include <system_error>
+#include <unordered_map>
+
+#include <tiffio.h>
+#include <unistd.h>
+#include <zlib.h>
+#ifdef TERAMIND_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
+
+#include "common/FileError.h"
+
+namespace teramind {
+
+namespace {
+
+// A tile or strip larger than this decoded is refused rather than allocated: real mosaics use
+// tiles of 256–1024 px or strips of a few rows (libtiff splits uncompressed single-strip images
+// into small virtual strips itself).
+constexpr std::int64_t kMaxBlockBytes = std::int64_t(512) << 20;
+// libtiff's own ceiling for any one allocation (damaged offset or byte-count arrays).
+constexpr tmsize_t kMaxLibtiffAllocation = tmsize_t(1) << 30;
+// Decoded blocks kept for the next window: one row of 512-px windows over a 1-row-per-strip
+// mosaic of 30 000 px needs 512 × 60 KB.
+constexpr std::int64_t kBlockCacheBytes = std::int64_t(64) << 20;
+// A window is one allocation of 16-bit values; beyond this it is a caller's mistake.
+constexpr std::int64_t kMaxWindowPixels = std::int64_t(1) << 31;
+
+// What libtiff reported for one handle, instead of printing it to stderr.
+struct LibtiffMessages {
+  std::string errors;
+  void clear() { errors.clear(); }
+  void add(const char* module, const char* format, va_list args) {
+    char text[512];
+    std::vsnprintf(text, sizeof text, format, args);
+    if (errors.size() > 1000) return;  // the first messages say what went wrong
+    if (!errors.empty()) errors += "; ";
+    if (module && *module) errors += std::string(module) + ": ";
+    errors += text;
+  }
+};
+
+// Messages libtiff reports without a handle (rare) land here, per thread, never on stderr.
+thread_local LibtiffMessages unattributedMessages;
+
+void silenceLibtiffGlobally() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    TIFFSetErrorHandler([](const char* module, const char* format, va_list args) {
+      unattributedMessages.add(module, format, args);
+    });
+    TIFFSetWarningHandler(nullptr);
+  });
+}
+
+int captureError(TIFF*, void* messages, const char* module, const char* format, va_list args) {
+  static_cast<LibtiffMessages*>(messages)->add(module, format, args);
+  return 1;  // handled: libtiff's global handler is not called
+}
+
+int ignoreWarning(TIFF*, void*, const char*, const char*, va_list) {
+  return 1;
+}
+
+// Opens with per-handle error capture (libtiff ≥ 4.5). Throws FileError with libtiff's reason.
+TIFF* openTiff(const std::filesystem::path& file, const char* mode, LibtiffMessages& messages,
+               const std::string& failure) {
+  silenceLibtiffGlobally();
+  messages.clear();
+  unattributedMessages.clear();
+  TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
+  if (!options) throw FileError(file, failure + ": out of memory");
+  TIFFOpenOptionsSetMaxSingleMemAlloc(options, kMaxLibtiffAllocation);
+  TIFFOpenOptionsSetErrorHandlerExtR(options, captureError, &messages);
+  TIFFOpenOptionsSetWarningHandlerExtR(options, ignoreWarning, nullptr);
+  TIFF* tiff = TIFFOpenExt(file.c_str(), mode, options);
+  TIFFOpenOptionsFree(options);
+  if (!tiff) {
+    std::string why = !messages.errors.empty() ? messages.errors : unattributedMessages.errors;
+    throw FileError(file, failure + (why.empty() ? "" : " (" + why + ")"));
+  }
+  return tiff;
+}
+
+std::string compressionName(std::uint16_t compression) {
+  switch (compression) {
+    case COMPRESSION_NONE:
+      return "none";
+    case COMPRESSION_LZW:
+      return "lzw";
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE:
+      return "deflate";
+    case COMPRESSION_PACKBITS:
+      return "packbits";
+    case COMPRESSION_JPEG:
+    case COMPRESSION_OJPEG:
+      return "jpeg";
+    case COMPRESSION_ZSTD:
+      return "zstd";
+    case COMPRESSION_LZMA:
+      return "lzma";
+    case COMPRESSION_WEBP:
+      return "webp";
+    case COMPRESSION_JXL:
+      return "jxl";
+    case COMPRESSION_CCITTRLE:
+    case COMPRESSION_CCITTFAX3:
+    case COMPRESSION_CCITTFAX4:
+      return "ccitt";
+    default:
+      return "code " + std::to_string(compression);
+  }
+}
+
+std::string photometricName(std::uint16_t photometric) {
+  switch (photometric) {
+    case PHOTOMETRIC_MINISWHITE:
+      return "min-is-white (inverted grayscale)";
+    case PHOTOMETRIC_RGB:
+      return "RGB";
+    case PHOTOMETRIC_PALETTE:
+      return "palette colour";
+    case PHOTOMETRIC_MASK:
+      return "transparency mask";
+    case PHOTOMETRIC_SEPARATED:
+      return "CMYK";
+    case PHOTOMETRIC_YCBCR:
+      return "YCbCr";
+    case PHOTOMETRIC_CIELAB:
+    case PHOTOMETRIC_ICCLAB:
+    case PHOTOMETRIC_ITULAB:
+      return "Lab colour";
+    default:
+      return "photometric code " + std::to_string(photometric);
+  }
+}
+
+std::string sampleFormatName(std::uint16_t format) {
+  switch (format) {
+    case SAMPLEFORMAT_INT:
+      return "signed integer";
+    case SAMPLEFORMAT_IEEEFP:
+      return "floating point";
+    case SAMPLEFORMAT_COMPLEXINT:
+    case SAMPLEFORMAT_COMPLEXIEEEFP:
+      return "complex";
+    default:
+      return "sample format code " + std::to_string(format);
+  }
+}
+
+std::string tileName(std::int64_t row, std::int64_t col) {
+  return "tile (" + std::to_string(row) + ", " + std::to_string(col) + ")";
+}
+
+// The zlib stream TIFF's deflate compression stores, at the fastest level: libdeflate when
+// present (about twice zlib's speed at the same size), else zlib. Empty on failure.
+std::vector<std::uint8_t> deflateFast(const void* data, std::size_t bytes) {
+#ifdef TERAMIND_HAVE_LIBDEFLATE
+  struct FreeCompressor {
+    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+  };
+  thread_local std::unique_ptr<libdeflate_compressor, FreeCompressor> compressor(
+      libdeflate_alloc_compressor(1));
+  if (!compressor) return {};
+  std::vector<std::uint8_t> out(libdeflate_zlib_compress_bound(compressor.get(), bytes));
+  out.resize(libdeflate_zlib_compress(compressor.get(), data, bytes, out.data(), out.size()));
+  return out;
+#else
+  uLongf size = compressBound(uLong(bytes));
+  std::vector<std::uint8_t> out(size);
+  if (compress2(out.data(), &size, static_cast<const Bytef*>(data), uLong(bytes), 1) != Z_OK)
+    return {};
+  out.resize(size);
+  return out;
+#endif
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// TiffImageReader
+
+struct TiffImageReader::Handle {
+  TIFF* tiff = nullptr;
+  LibtiffMessages messages;
+  std::int64_t blockBytes = 0;  // one decoded tile, or one full strip
+  std::int64_t blocksAcross = 1;
+  // Uncompressed data (MERSCOPE mosaics) is read straight from the file, only the window's
+  // part of each row: a 512-px window of a 100 000-px-wide mosaic with one-row strips would
+  // otherwise read 100 MB.
+  bool uncompressed = false;
+  bool byteSwapped = false;
+
+  // Least recently used decoded blocks, by tile or strip index.
+  std::list<std::uint32_t> recency;  // most recent first
+  struct Cached {
+    std::vector<std::uint8_t> bytes;
+    std::list<std::uint32_t>::iterator position;
+  };
+  std::unordered_map<std::uint32_t, Cached> cache;
+  std::int64_t cachedBytes = 0;
+
+  ~Handle() {
+    if (tiff) TIFFClose(tiff);
+  }
+};
+
+TiffImageReader::TiffImageReader(const std::filesystem::path& file)
+    : file_(file), handle_(std::make_unique<Handle>()) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error))
+    throw FileError(
+        file, std::filesystem::exists(file, error) ? "is not a regular file" : "does not exist");
+  // "m": read(), not a memory map, so a file truncated while open gives an error, not SIGBUS.
+  handle_->tiff = openTiff(file, "rm", handle_->messages, "is not a readable TIFF image");
+  TIFF* tiff = handle_->tiff;
+
+  std::uint32_t width = 0, height = 0;
+  TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);
+  TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height);
+  if (width == 0 || height == 0)
+    throw FileError(file, "TIFF image has a zero width or height (" + std::to_string(width) +
+                              " × " + std::to_string(height) + ")");
+  std::uint16_t samples = 1, bits = 1, format = SAMPLEFORMAT_UINT, compression = 1;
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLESPERPIXEL, &samples);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLEFORMAT, &format);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_COMPRESSION, &compression);
+  std::uint16_t photometric = PHOTOMETRIC_MINISBLACK;
+  const bool hasPhotometric = TIFFGetField(tiff, TIFFTAG_PHOTOMETRIC, &photometric) == 1;
+  if (samples != 1)
+    throw FileError(file, "TIFF image has " + std::to_string(samples) +
+                              " samples per pixel; only single-channel grayscale is supported");
+  if (hasPhotometric && photometric != PHOTOMETRIC_MINISBLACK)
+    throw FileError(file, "TIFF image is " + photometricName(photometric) +
+                              "; only min-is-black grayscale is supported");
+  if (format != SAMPLEFORMAT_UINT && format != SAMPLEFORMAT_VOID)
+    throw FileError(file, "TIFF image holds " + sampleFormatName(format) +
+                              " samples; only 8- or 16-bit unsigned integers are supported");
+  if (bits != 8 && bits != 16)
+    throw FileError(file, "TIFF image has " + std::to_string(bits) +
+                              " bits per sample; only 8 or 16 are supported");
+  if (!TIFFIsCODECConfigured(compression))
+    throw FileError(file, "TIFF compression " + compressionName(compression) +
+                              " is not supported by this libtiff build");
+
+  info_.width = width;
+  info_.height = height;
+  info_.bitsPerSample = bits;
+  info_.tiled = TIFFIsTiled(tiff) != 0;
+  info_.bigTiff = TIFFIsBigTIFF(tiff) != 0;
+  info_.compression = compressionName(compression);
+  if (info_.tiled) {
+    std::uint32_t tileWidth = 0, tileHeight = 0;
+    TIFFGetField(tiff, TIFFTAG_TILEWIDTH, &tileWidth);
+    TIFFGetField(tiff, TIFFTAG_TILELENGTH, &tileHeight);
+    if (tileWidth == 0 || tileHeight == 0)
+      throw FileError(file, "TIFF tile size is zero (" + std::to_string(tileWidth) + " × " +
+                                std::to_string(tileHeight) + ")");
+    info_.blockWidth = tileWidth;
+    info_.blockHeight = tileHeight;
+    handle_->blocksAcross = (info_.width + tileWidth - 1) / tileWidth;
+  } else {
+    std::uint32_t rowsPerStrip = 0;
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_ROWSPERSTRIP, &rowsPerStrip);
+    if (rowsPerStrip == 0) throw FileError(file, "TIFF has zero rows per strip");
+    info_.blockWidth = info_.width;
+    info_.blockHeight = std::min<std::int64_t>(rowsPerStrip, info_.height);
+  }
+  handle_->uncompressed = compression == COMPRESSION_NONE;
+  handle_->byteSwapped = TIFFIsByteSwapped(tiff) != 0;
+  const std::int64_t rowBytes = info_.blockWidth * (bits / 8);  // ≤ 2^33: no overflow below
+  handle_->blockBytes = info_.blockHeight > kMaxBlockBytes / rowBytes
+                            ? kMaxBlockBytes + 1
+                            : rowBytes * info_.blockHeight;
+  if (handle_->blockBytes > kMaxBlockBytes && !handle_->uncompressed)
+    throw FileError(file, std::string("TIFF ") + (info_.tiled ? "tiles" : "strips") + " of " +
+                              std::to_string(info_.blockWidth) + " × " +
+                              std::to_string(info_.blockHeight) +
+                              " px are too large to decode one at a time (limit " +
+                              std::to_string(kMaxBlockBytes >> 20) + " MB)");
+  const std::int64_t expected =
+      info_.tiled
+          ? handle_->blocksAcross * ((info_.height + info_.blockHeight - 1) / info_.blockHeight)
+          : (info_.height + info_.blockHeight - 1) / info_.blockHeight;
+  const std::int64_t present = info_.tiled ? TIFFNumberOfTiles(tiff) : TIFFNumberOfStrips(tiff);
+  if (present != expected)
+    throw FileError(file, "TIFF lists " + std::to_string(present) + " " +
+                              (info_.tiled ? "tiles" : "strips") + " where its size needs " +
+                              std::to_string(expected));
+}
+
+TiffImageReader::~TiffImageReader() = default;
+
+std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int64_t y0,
+                                                       std::int64_t width,
+                                                       std::int64_t height) const {
+  if (width < 0 || height < 0)
+    throw FileError(file_, "window of negative size " + std::to_string(width) + " × " +
+                               std::to_string(height) + " requested");
+  constexpr std::int64_t kFarOut = std::int64_t(1) << 40;  // keeps x0 + width from overflowing
+  if (x0 < -kFarOut || x0 > kFarOut || y0 < -kFarOut || y0 > kFarOut)
+    throw FileError(file_, "window origin " + std::to_string(x0) + ", " + std::to_string(y0) +
+                               " is far outside any image");
+  if (width > 0 && height > kMaxWindowPixels / width)
+    throw FileError(file_, "window of " + std::to_string(width) + " × " + std::to_string(height) +
+                               " px requested; read windows of at most 2^31 px");
+  std::vector<std::uint16_t> window(std::size_t(width * height), 0);
+  // The part of the window inside the image; the rest stays 0.
+  const std::int64_t left = std::max<std::int64_t>(x0, 0);
+  const std::int64_t top = std::max<std::int64_t>(y0, 0);
+  const std::int64_t right = std::min(x0 + width, info_.width);
+  const std::int64_t bottom = std::min(y0 + height, info_.height);
+  if (left >= right || top >= bottom) return window;
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  Handle& h = *handle_;
+  const std::int64_t blockWidth = info_.blockWidth, blockHeight = info_.blockHeight;
+
+  // The decoded bytes of one tile or strip, from the cache or libtiff.
+  auto block = [&](std::int64_t blockRow,
+                   std::int64_t blockCol) -> const std::vector<std::uint8_t>& {
+    const auto index = std::uint32_t(blockRow * h.blocksAcross + blockCol);
+    if (auto found = h.cache.find(index); found != h.cache.end()) {
+      h.recency.splice(h.recency.begin(), h.recency, found->second.position);
+      return found->second.bytes;
+    }
+    std::vector<std::uint8_t> bytes(std::size_t(h.blockBytes));
+    h.messages.clear();
+    if (info_.tiled) {
+      const tmsize_t got = TIFFReadEncodedTile(h.tiff, index, bytes.data(), tmsize_t(bytes.size()));
+      if (got != tmsize_t(bytes.size()))
+        throw FileError(file_, "cannot decode " + tileName(blockRow, blockCol) +
+                                   (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+    } else {
+      const std::int64_t rows = std::min(blockHeight, info_.height - blockRow * blockHeight);
+      const tmsize_t needed = tmsize_t(rows * blockWidth * (info_.bitsPerSample / 8));
+      const tmsize_t got = TIFFReadEncodedStrip(h.tiff, index, bytes.data(), needed);
+      if (got != needed)
+        throw FileError(file_, "cannot decode strip " + std::to_string(index) +
+                                   (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+    }
+    while (!h.recency.empty() && h.cachedBytes + h.blockBytes > kBlockCacheBytes) {
+      h.cachedBytes -= h.blockBytes;
+      h.cache.erase(h.recency.back());
+      h.recency.pop_back();
+    }
+    h.recency.push_front(index);
+    h.cachedBytes += h.blockBytes;
+    auto& cached = h.cache[index];
+    cached.bytes = std::move(bytes);
+    cached.position = h.recency.begin();
+    return cached.bytes;
+  };
+
+  const int sampleBytes = info_.bitsPerSample / 8;
+  std::vector<std::uint8_t> rowBytes;  // 8-bit rows read directly, before widening
+  auto blockName = [&](std::int64_t blockRow, std::int64_t blockCol) {
+    return info_.tiled ? tileName(blockRow, blockCol) : "strip " + std::to_string(blockRow);
+  };
+  // Row segments of uncompressed blocks, straight from the file.
+  auto readRows = [&](std::int64_t blockRow, std::int64_t blockCol, std::int64_t cx0,
+                      std::int64_t cx1, std::int64_t cy0, std::int64_t cy1) {
+    const auto index = std::uint32_t(blockRow * h.blocksAcross + blockCol);
+    int error = 0;
+    const std::uint64_t offset = TIFFGetStrileOffsetWithErr(h.tiff, index, &error);
+    const std::uint64_t byteCount = TIFFGetStrileByteCountWithErr(h.tiff, index, &error);
+    const std::int64_t bx = blockCol * blockWidth, by = blockRow * blockHeight;
+    const std::uint64_t needed =
+        std::uint64_t(((cy1 - 1 - by) * blockWidth + (cx1 - bx)) * sampleBytes);
+    if (error || offset == 0 || byteCount < needed)
+      throw FileError(file_, "cannot read " + blockName(blockRow, blockCol) + ": it holds " +
+                                 std::to_string(byteCount) + " bytes where its pixels need " +
+                                 std::to_string(needed));
+    const auto segmentBytes = std::size_t((cx1 - cx0) * sampleBytes);
+    rowBytes.resize(segmentBytes);
+    for (std::int64_t y = cy0; y < cy1; ++y) {
+      std::uint16_t* out = window.data() + (y - y0) * width + (cx0 - x0);
+      auto* target = sampleBytes == 2 ? reinterpret_cast<std::uint8_t*>(out) : rowBytes.data();
+      const auto at =
+          off_t(offset + std::uint64_t(((y - by) * blockWidth + (cx0 - bx)) * sampleBytes));
+      std::size_t done = 0;
+      while (done < segmentBytes) {
+        const ssize_t got =
+            ::pread(TIFFFileno(h.tiff), target + done, segmentBytes - done, at + off_t(done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+          throw FileError(file_, "cannot read " + blockName(blockRow, blockCol) + " row " +
+                                     std::to_string(y) + " at byte offset " +
+                                     std::to_string(at + off_t(done)) +
+                                     (got == 0 ? ": the file ends there (truncated?)"
+                                               : ": " + std::string(std::strerror(errno))));
+        done += std::size_t(got);
+      }
+      if (sampleBytes == 1)
+        std::copy(rowBytes.begin(), rowBytes.end(), out);
+      else if (h.byteSwapped)
+        TIFFSwabArrayOfShort(out, tmsize_t(cx1 - cx0));
+    }
+  };
+
+  for (std::int64_t blockRow = top / blockHeight; blockRow <= (bottom - 1) / blockHeight;
+       ++blockRow)
+    for (std::int64_t blockCol = left / blockWidth; blockCol <= (right - 1) / blockWidth;
+         ++blockCol) {
+      const std::int64_t bx = blockCol * blockWidth, by = blockRow * blockHeight;
+      const std::int64_t cx0 = std::max(left, bx), cx1 = std::min(right, bx + blockWidth);
+      const std::int64_t cy0 = std::max(top, by), cy1 = std::min(bottom, by + blockHeight);
+      if (h.uncompressed) {
+        readRows(blockRow, blockCol, cx0, cx1, cy0, cy1);
+        continue;
+      }
+      const std::vector<std::uint8_t>& bytes = block(blockRow, blockCol);
+      for (std::int64_t y = cy0; y < cy1; ++y) {
+        std::uint16_t* out = window.data() + (y - y0) * width + (cx0 - x0);
+        const std::int64_t first = (y - by) * blockWidth + (cx0 - bx);
+        if (info_.bitsPerSample == 16)
+          std::memcpy(out, bytes.data() + first * 2, std::size_t(cx1 - cx0) * 2);
+        else
+          std::copy(bytes.begin() + first, bytes.begin() + first + (cx1 - cx0), out);
+      }
+    }
+  return window;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TiledTiffWriter
+
+struct TiledTiffWriter::Handle {
+  TIFF* tiff = nullptr;
+  LibtiffMessages messages;
+  bool byteSwapped = false;
+  bool failed = false;
+  bool committed = false;
+
+  ~Handle() {
+    if (tiff) TIFFClose(tiff);
+  }
+};
+
+TiledTiffWriter::TiledTiffWriter(const std::filesystem::path& file, std::int64_t width,
+                                 std::int64_t height, int tile)
+    : file_(file), width_(width), height_(height), tile_(tile) {
+  if (width <= 0 || height <= 0 || width > 0xFFFFFFFFLL || height > 0xFFFFFFFFLL)
+    throw FileError(file, "cannot write a TIFF of " + std::to_string(width) + " × " +
+                              std::to_string(height) + " px");
+  if (tile < 16 || tile > 8192 || tile % 16 != 0)
+    throw FileError(file, "TIFF tile size " + std::to_string(tile) +
+                              " must be a multiple of 16 between 16 and 8192");
+  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir)) throw FileError(file, "output directory does not exist");
+  if (std::filesystem::is_directory(file)) throw FileError(file, "is a directory");
+  // Named like writeFileAtomically's temporaries, so removeUnfinishedWrites() finds them.
+  static std::atomic<unsigned> counter{0};
+  temporary_ = dir / (".partial-" + std::to_string(::getpid()) + "-tiff" +
+                      std::to_string(counter++) + "-" + file.filename().string());
+  written_.assign(std::size_t(tileRows() * tileCols()), false);
+
+  handle_ = std::make_unique<Handle>();
+  handle_->tiff = openTiff(temporary_, "w8", handle_->messages, "cannot create TIFF");
+  TIFF* tiff = handle_->tiff;
+  const bool ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, std::uint32_t(width)) &&
+                  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, std::uint32_t(height)) &&
+                  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 16) &&
+                  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1) &&
+                  TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_UINT) &&
+                  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
+                  TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
+                  TIFFSetField(tiff, TIFFTAG_TILEWIDTH, std::uint32_t(tile)) &&
+                  TIFFSetField(tiff, TIFFTAG_TILELENGTH, std::uint32_t(tile)) &&
+                  TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE) &&
+                  TIFFSetField(tiff, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL) &&
+                  TIFFSetField(tiff, TIFFTAG_SOFTWARE, "Tera-MIND Studio");
+  if (!ok) {
+    handle_.reset();
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+    throw FileError(file, "cannot set up the TIFF header");
+  }
+  handle_->byteSwapped = TIFFIsByteSwapped(tiff) != 0;
+}
+
+TiledTiffWriter::~TiledTiffWriter() {
+  const bool committed = handle_ && handle_->committed;
+  handle_.reset();  // closes an unfinished file before it is removed
+  if (!committed) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+  }
+}
+
+void TiledTiffWriter::writeTile(std::int64_t tileRow, std::int64_t tileCol,
+                                const std::vector<std::uint16_t>& pixels) {
+  if (tileRow < 0 || tileCol < 0 || tileRow >= tileRows() || tileCol >= tileCols())
+    throw FileError(file_, tileName(tileRow, tileCol) + " lies outside the grid of " +
+                               std::to_string(tileRows()) + " × " + std::to_string(tileCols()) +
+                               " tiles");
+  const std::size_t tilePixels = std::size_t(tile_) * std::size_t(tile_);
+  if (pixels.size() != tilePixels)
+    throw FileError(file_, tileName(tileRow, tileCol) + " has " + std::to_string(pixels.size()) +
+                               " values; expected " + std::to_string(tile_) + " × " +
+                               std::to_string(tile_));
+
+  // Compressed here, outside the lock, so tiles rendered on several threads compress in
+  // parallel; libtiff then only appends the bytes. Horizontal differencing (TIFF predictor 2)
+  // first: neighbouring stain pixels are close, so differences deflate far better.
+  const std::int64_t validWidth = std::min<std::int64_t>(tile_, width_ - tileCol * tile_);
+  const std::int64_t validHeight = std::min<std::int64_t>(tile_, height_ - tileRow * tile_);
+  std::vector<std::uint16_t> predicted(tilePixels, 0);  // outside the image: 0, deflates away
+  for (std::int64_t y = 0; y < validHeight; ++y) {
+    const std::uint16_t* in = pixels.data() + y * tile_;
+    std::uint16_t* out = predicted.data() + y * tile_;
+    out[0] = in[0];
+    for (std::int64_t x = 1; x < validWidth; ++x) out[x] = std::uint16_t(in[x] - in[x - 1]);
+  }
+  if (handle_->byteSwapped) TIFFSwabArrayOfShort(predicted.data(), tmsize_t(tilePixels));
+  const std::vector<std::uint8_t> compressed = deflateFast(predicted.data(), tilePixels * 2);
+  if (compressed.empty()) throw FileError(file_, "cannot deflate " + tileName(tileRow, tileCol));
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  Handle& h = *handle_;
+  if (h.committed) throw FileError(file_, "TIFF already committed; cannot add tiles");
+  if (h.failed) throw FileError(file_, "an earlier TIFF write failed");
+  h.messages.clear();
+  const ttile_t index =
+      TIFFComputeTile(h.tiff, std::uint32_t(tileCol * tile_), std::uint32_t(tileRow * tile_), 0, 0);
+  const auto size = tmsize_t(compressed.size());
+  if (TIFFWriteRawTile(h.tiff, index, const_cast<std::uint8_t*>(compressed.data()), size) != size) {
+    h.failed = true;
+    throw FileError(file_, "cannot write " + tileName(tileRow, tileCol) +
+                               (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+  }
+  written_[std::size_t(tileRow * tileCols() + tileCol)] = true;
+}
+
+void TiledTiffWriter::commit() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Handle& h = *handle_;
+  if (h.committed) return;
+  if (h.failed) throw FileError(file_, "an earlier TIFF write failed; nothing committed");
+  const auto missing = std::count(written_.begin(), written_.end(), false);
+  if (missing > 0) {
+    const auto first = std::find(written_.begin(), written_.end(), false) - written_.begin();
+    throw FileError(file_, std::to_string(missing) + " of " + std::to_string(written_.size()) +
+                               " tiles were never written, the first " +
+                               tileName(first / tileCols(), first % tileCols()));
+  }
+  h.messages.clear();
+  if (!TIFFFlush(h.tiff)) {
+    h.failed = true;
+    throw FileError(file_, "cannot write the TIFF directory" +
+                               (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+  }
+  TIFFClose(h.tiff);
+  h.tiff = nullptr;
+  std::error_code renamed;
+  std::filesystem::rename(temporary_, file_, renamed);
+  if (renamed) {
+    h.failed = true;
+    throw FileError(file_, "cannot be replaced: " + renamed.message());
+  }
+  h.committed = true;
+}
+
+}  // namespace teramind

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace teramind {
+
+// What a TIFF's first image holds, read from its header without touching pixel data.
+struct TiffImageInfo {
+  std::int64_t width = 0, height = 0;
+  int bitsPerSample = 8;  // 8 or 16 (unsigned integer, one sample per pixel)
+  bool tiled = false;
+  std::int64_t blockWidth = 0, blockHeight = 0;  // tile size, or width × rows per strip
+  bool bigTiff = false;
+  std::string compression;  // "none", "deflate", "lzw", "zstd", "packbits", "jpeg" …
+};
+
+// Reads windows of a grayscale TIFF (tiled or striped, classic or BigTIFF, 8- or 16-bit
+// unsigned, any compression libtiff decodes) through libtiff, decoding only the tiles or strips
+// a window overlaps: a stain mosaic of tens of GB is never read whole. Thread-safe (one libtiff
+// handle behind a mutex). Throws FileError naming the file and, for damaged data, the tile or
+// strip.
+class TiffImageReader {
+ public:
+  explicit TiffImageReader(const std::filesystem::path& file);
+  ~TiffImageReader();
+  TiffImageReader(const TiffImageReader&) = delete;
+  TiffImageReader& operator=(const TiffImageReader&) = delete;
+
+  const std::filesystem::path& file() const { return file_; }
+  const TiffImageInfo& info() const { return info_; }
+
+  // The window [x0, x0 + width) × [y0, y0 + height) as 16-bit values (8-bit images widened
+  // unchanged), row-major, x fastest. Pixels outside the image read as 0.
+  std::vector<std::uint16_t> readWindow(std::int64_t x0, std::int64_t y0, std::int64_t width,
+                                        std::int64_t height) const;
+
+ private:
+  struct Handle;
+  std::filesystem::path file_;
+  TiffImageInfo info_;
+  std::unique_ptr<Handle> handle_;
+  mutable std::mutex mutex_;
+};
+
+// Writes a 16-bit grayscale BigTIFF tile by tile (deflate-compressed tiles of tile × tile px),
+// to a temporary beside the target that commit() renames into place: a killed writer never
+// leaves a half image under the target's name. Tiles may come in any order; every tile must
+// be written before commit().
+class TiledTiffWriter {
+ public:
+  TiledTiffWriter(const std::filesystem::path& file, std::int64_t width, std::int64_t height,
+                  int tile = 512);
+  ~TiledTiffWriter();  // without commit(): the temporary is removed
+  TiledTiffWriter(const TiledTiffWriter&) = delete;
+  TiledTiffWriter& operator=(const TiledTiffWriter&) = delete;
+
+  std::int64_t tileRows() const { return (height_ + tile_ - 1) / tile_; }
+  std::int64_t tileCols() const { return (width_ + tile_ - 1) / tile_; }
+  int tile() const { return tile_; }
+
+  // tile × tile values, row-major (edge tiles are full-size; what lies outside is ignored).
+  void writeTile(std::int64_t tileRow, std::int64_t tileCol, const std::vector<std::uint16_t>& pixels);
+  void commit();
+
+ private:
+  struct Handle;
+  std::filesystem::path file_, temporary_;
+  std::int64_t width_, height_;
+  int tile_;
+  std::vector<bool> written_;
+  std::unique_ptr<Handle> handle_;
+  std::mutex mutex_;
+};
+
+}  // namespace teramind
