@@ -18,5 +18,6 @@ void addEvaluateCommand(CLI::App& app);   // model evaluate (after addModelComma
 void addGenerateCommands(CLI::App& app);  // generate, seams
 void addAttentionCommand(CLI::App& app);  // attention, attention compare
 void addExportCommand(CLI::App& app);     // export (OME-Zarr level → NRRD/NIfTI/TIFF)
+void addSynthSectionCommand(CLI::App& app);  // synth-section (synthetic MERSCOPE region)
 
 }  // namespace teramind::cli

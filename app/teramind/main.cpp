@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   teramind::cli::addGenerateCommands(app);
   teramind::cli::addExportCommand(app);
   teramind::cli::addAttentionCommand(app);
+  teramind::cli::addSynthSectionCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
