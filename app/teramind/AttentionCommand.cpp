@@ -128,7 +128,7 @@ void runAttention(const AttentionArguments& a) {
   ProgressBar reading("reading");
   const auto dataset = loadSpatialDataset(
       a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data), std::ref(reading));
-  const auto section = preparePairedSection(dataset, c, genes);
+  const auto section = preparePairedSection(dataset, c, genes, {}, StainImages::Skip);
   const Atlas atlas =
       Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas));
   if (a.plane < 0 || a.plane + c.outputSections > section.planes())

@@ -57,7 +57,9 @@ RegionChoice regionChoice(const GenerateArguments& a, const Atlas* atlas) {
   const int chosen = int(!a.region.empty()) + int(!a.structure.empty()) + int(!a.polygon.empty());
   if (chosen > 1)
     throw std::invalid_argument("give at most one of --region, --structure, --polygon");
-  if (!a.region.empty()) {
+  if (a.region == "all") {
+    choice.description = "the whole section";
+  } else if (!a.region.empty()) {
     try {
       choice.box = parseBinBox(a.region);
     } catch (const std::invalid_argument& e) {
@@ -138,8 +140,8 @@ void runGenerate(const GenerateArguments& a) {
     atlas.emplace(
         Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas)));
   const Atlas* atlasPtr = atlas ? &*atlas : nullptr;
-  const auto section =
-      preparePairedSection(dataset, c, model.genes(), paintedCondition(a.edits, atlasPtr, dataset));
+  const auto section = preparePairedSection(
+      dataset, c, model.genes(), paintedCondition(a.edits, atlasPtr, dataset), StainImages::Skip);
   auto region = resolveGenerationRegion(regionChoice(a, atlasPtr), section.grid, c.outputSections,
                                         PaintContext{atlasPtr, dataset.placement().sectionToAtlas});
 
@@ -258,8 +260,9 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--data", a.data, "spatial dataset (default: the bundled demo)");
   cmd->add_option("--model", a.model, "model checkpoint (default: the bundled demo model)");
   cmd->add_option("--region", a.region,
-                  "X,Y,WIDTH,HEIGHT in the model's gene bins (default: the "
-                  "whole section; --demo: a 3 x 3-tile block)");
+                  "X,Y,WIDTH,HEIGHT in the model's gene bins, or 'all' (default: the "
+                  "whole section; --demo: a 3 x 3-tile block); tiles without transcripts are "
+                  "skipped");
   cmd->add_option("--structure", a.structure,
                   "an atlas structure (with descendants) as placed on the section");
   cmd->add_option("--polygon,--roi", a.polygon, "\"x,y x,y ...\": a polygon in section um");

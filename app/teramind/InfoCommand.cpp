@@ -101,8 +101,24 @@ void printDatasetInfo(const std::filesystem::path& path) {
   }
   if (const auto* t = d.transcripts()) printTranscripts(*t);
   if (const auto* c = d.cells()) printCells(*c);
-  for (const auto& s : d.stains)
-    fmt::print("stain: {} plane {} {}\n", s.stain, s.plane, s.file.filename().string());
+  for (const auto& s : d.stains) {
+    const auto image = d.openStain(s);
+    fmt::print("stain: {} plane {} {} ({} x {} px, {}-bit, {:.4f} um/px)\n", s.stain, s.plane,
+               s.file.filename().string(), image.width(), image.height(), image.bitsPerSample(),
+               image.pixelUm());
+  }
+  if (d.transcripts() && d.transcripts()->size() && !d.stains.empty()) {
+    // Where the molecules land on the mosaics, as the transform places them.
+    const MosaicCoverage m = measureMosaicCoverage(d);
+    fmt::print("transcripts_extent_um: x {:.2f}..{:.2f} y {:.2f}..{:.2f}\n", m.transcripts.xMin,
+               m.transcripts.xMax, m.transcripts.yMin, m.transcripts.yMax);
+    fmt::print("mosaic_extent_um: x {:.2f}..{:.2f} y {:.2f}..{:.2f} ({})\n", m.mosaic.xMin,
+               m.mosaic.xMax, m.mosaic.yMin, m.mosaic.yMax,
+               std::filesystem::path(m.mosaicFile).filename().string());
+    fmt::print("transcripts_on_mosaic: {} of {} ({:.1f} %)\n", m.insideMosaic, m.molecules,
+               100.0 * double(m.insideMosaic) / double(m.molecules));
+    if (m.planesWithoutMosaic) fmt::print("planes_without_mosaic: {}\n", m.planesWithoutMosaic);
+  }
   if (d.format == SpatialFormat::DatasetManifest) {
     fmt::print("section_to_atlas: {:g}\n",
                fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
@@ -142,7 +158,9 @@ void addInfoCommand(CLI::App& app) {
   cmd->add_option(
          "FILE", file,
          "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb, .h5), or "
-         "spatial data (dataset.json or its directory, Vizgen transcripts CSV[.gz], "
+         "spatial data (dataset.json or its directory, a MERSCOPE region folder, Vizgen "
+         "transcripts "
+         "CSV[.gz], "
          "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
       ->required();
   cmd->callback([] {

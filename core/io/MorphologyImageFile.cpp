@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/core.h>
+
 #include "common/FileError.h"
 #include "io/VolumeFile.h"
 
@@ -14,14 +16,30 @@ ImageExtentUm extentFromMicronToPixelTransform(const std::filesystem::path& tran
   std::ifstream in(transformCsv);
   if (!in) throw FileError(transformCsv, "cannot be opened for reading");
   double m[3][3];
-  for (auto& row : m) {
-    std::string line;
-    if (!std::getline(in, line)) throw FileError(transformCsv, "expected 3 rows of a 3×3 matrix");
+  std::string line;
+  int row = 0;
+  for (int lineNumber = 1; std::getline(in, line); ++lineNumber) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (row == 3)
+      throw FileError(transformCsv,
+                      fmt::format("line {}: a 4th row; expected a 3×3 matrix", lineNumber));
     std::istringstream values(line);
-    for (double& v : row)
-      if (!(values >> v) || !std::isfinite(v))
-        throw FileError(transformCsv, "expected 3 numbers on each of 3 rows");
+    int count = 0;
+    for (double v; values >> v; ++count) {
+      if (count == 3 || !std::isfinite(v))
+        throw FileError(transformCsv, fmt::format("line {}: expected 3 finite numbers of a 3×3 "
+                                                  "matrix",
+                                                  lineNumber));
+      m[row][count] = v;
+    }
+    if (count != 3 || !values.eof())
+      throw FileError(transformCsv, fmt::format("line {}: expected 3 numbers of a 3×3 matrix, "
+                                                "found '{}'",
+                                                lineNumber, line.substr(0, 80)));
+    ++row;
   }
+  if (row != 3)
+    throw FileError(transformCsv, fmt::format("holds {} rows; expected a 3×3 matrix", row));
   if (m[0][1] != 0 || m[1][0] != 0 || m[2][0] != 0 || m[2][1] != 0 || m[2][2] != 1)
     throw FileError(transformCsv, "only scale + translation transforms are supported");
   if (!(m[0][0] > 0) || !(m[1][1] > 0))

@@ -11,6 +11,7 @@
 #include "common/ResourceLocator.h"
 #include "io/H5adFile.h"
 #include "io/LoomFile.h"
+#include "io/MerscopeRegion.h"
 #include "io/VolumeFile.h"
 #include "transcriptomics/DelimitedTextReader.h"
 
@@ -121,6 +122,8 @@ std::string spatialFormatName(SpatialFormat format) {
   switch (format) {
     case SpatialFormat::DatasetManifest:
       return "dataset manifest";
+    case SpatialFormat::MerscopeRegion:
+      return "MERSCOPE region folder";
     case SpatialFormat::VizgenTranscripts:
       return "Vizgen detected transcripts";
     case SpatialFormat::CellPolygons:
@@ -141,8 +144,11 @@ SpatialFormat detectSpatialFormat(const fs::path& path) {
   if (!fs::exists(path)) throw FileError(path, "file does not exist");
   if (fs::is_directory(path)) {
     if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
+    if (merscopeTranscriptsFile(path)) return SpatialFormat::MerscopeRegion;
     if (starmapPair(path)) return SpatialFormat::StarmapPair;
-    throw FileError(path, "directory holds neither a dataset.json nor a STARmap pair");
+    throw FileError(path,
+                    "directory holds neither a dataset.json, a MERSCOPE region "
+                    "(detected_transcripts.csv[.gz]) nor a STARmap pair");
   }
   const std::string name = lowercaseName(path);
   if (name == "dataset.json") return SpatialFormat::DatasetManifest;
@@ -169,17 +175,54 @@ const SectionPlacement& SpatialDataset::placement() const {
   return cells()->placement;
 }
 
-Image3D<std::uint8_t> SpatialDataset::readStain(const StainImage& stain) const {
-  if (!micronToPixelTransform) return readMorphologyImage(stain.file, std::nullopt);
-  const VolumeHeader header = readVolumeHeader(stain.file);
-  return readMorphologyImage(
-      stain.file,
-      extentFromMicronToPixelTransform(*micronToPixelTransform, header.dims[0], header.dims[1]));
+StainImageSource SpatialDataset::openStain(const StainImage& stain) const {
+  return StainImageSource(stain.file, micronToPixelTransform);
+}
+
+Image3D<std::uint8_t> SpatialDataset::readStain(const StainImage& stain, int maxSide) const {
+  return openStain(stain).overview(maxSide);
+}
+
+MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset) {
+  const auto* t = dataset.transcripts();
+  if (!t || t->size() == 0) throw FileError(dataset.source, "holds no transcripts to place");
+  if (dataset.stains.empty()) throw FileError(dataset.source, "holds no stain images");
+  std::vector<std::optional<ImageExtentUm>> extentOfPlane;
+  MosaicCoverage coverage;
+  for (const auto& s : dataset.stains) {
+    if (s.plane < 0 || s.plane >= BinnedCondition::kMaxPlanes) continue;
+    if (static_cast<std::size_t>(s.plane) >= extentOfPlane.size())
+      extentOfPlane.resize(std::size_t(s.plane) + 1);
+    if (extentOfPlane[std::size_t(s.plane)]) continue;
+    extentOfPlane[std::size_t(s.plane)] = dataset.openStain(s).extent();
+    if (coverage.mosaicFile.empty()) {
+      coverage.mosaicFile = s.file.string();
+      coverage.mosaic = *extentOfPlane[std::size_t(s.plane)];
+    }
+  }
+  auto& e = coverage.transcripts;
+  e = {t->x[0], t->y[0], t->x[0], t->y[0]};
+  std::vector<bool> planeSeen(std::size_t(t->planeCount()), false);
+  for (std::size_t i = 0; i < t->size(); ++i) {
+    const double x = t->x[i], y = t->y[i];
+    e.xMin = std::min(e.xMin, x), e.xMax = std::max(e.xMax, x);
+    e.yMin = std::min(e.yMin, y), e.yMax = std::max(e.yMax, y);
+    const std::size_t z = t->plane[i];
+    const auto* m = z < extentOfPlane.size() && extentOfPlane[z] ? &*extentOfPlane[z] : nullptr;
+    if (m && x >= m->xMin && x < m->xMax && y >= m->yMin && y < m->yMax) ++coverage.insideMosaic;
+    if (!m && !planeSeen[z]) {
+      planeSeen[z] = true;
+      ++coverage.planesWithoutMosaic;
+    }
+  }
+  coverage.molecules = t->size();
+  return coverage;
 }
 
 SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress) {
   const SpatialFormat format = detectSpatialFormat(path);
   if (format == SpatialFormat::DatasetManifest) return loadManifest(manifestOf(path), progress);
+  if (format == SpatialFormat::MerscopeRegion) return loadMerscopeRegion(path, progress);
   SpatialDataset dataset;
   dataset.format = format;
   dataset.source = path;
@@ -215,6 +258,7 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
       throw FileError(path, "this build of Tera-MIND has no HDF5 support (loom, h5ad)");
 #endif
     case SpatialFormat::DatasetManifest:
+    case SpatialFormat::MerscopeRegion:
       break;
   }
   return dataset;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/MorphologyImageFile.h"
+#include "io/StainImageSource.h"
 #include "transcriptomics/ConditionBinner.h"
 #include "transcriptomics/ReadProgress.h"
 #include "transcriptomics/SpatialTranscriptome.h"
@@ -16,6 +17,7 @@ namespace teramind {
 
 enum class SpatialFormat {
   DatasetManifest,    // our dataset.json (transcripts + stains + outlines + placement)
+  MerscopeRegion,     // a MERSCOPE region folder as it comes (transcripts, mosaics, transform)
   VizgenTranscripts,  // detected_transcripts.csv[.gz]
   CellPolygons,       // x, y, poly_ID vertex CSV
   CellByGeneCsv,      // Zhuang-lab MERFISH and similar
@@ -26,8 +28,8 @@ enum class SpatialFormat {
 std::string spatialFormatName(SpatialFormat format);
 
 // What a path holds, judged by name, magic bytes and header: a dataset.json or a directory
-// with one, a directory or expression file of a STARmap pair, a loom/h5ad, or a CSV by its
-// columns. Throws FileError when it is none of these.
+// with one, a MERSCOPE region folder, a directory or expression file of a STARmap pair, a
+// loom/h5ad, or a CSV by its columns. Throws FileError when it is none of these.
 SpatialFormat detectSpatialFormat(const std::filesystem::path& path);
 
 struct StainImage {
@@ -57,9 +59,23 @@ struct SpatialDataset {
   const TranscriptTable* transcripts() const { return std::get_if<TranscriptTable>(&data); }
   const CellTable* cells() const { return std::get_if<CellTable>(&data); }
   const SectionPlacement& placement() const;
-  // A stain image placed in section µm (throws FileError without a µm transform).
-  Image3D<std::uint8_t> readStain(const StainImage& stain) const;
+  // A stain image placed in section µm, box-averaged so its longer side is at most `maxSide`
+  // pixels (whole when smaller); read by window, never whole (throws FileError without a µm
+  // transform).
+  Image3D<std::uint8_t> readStain(const StainImage& stain, int maxSide = 8192) const;
+  // The stain for reading by window.
+  StainImageSource openStain(const StainImage& stain) const;
 };
+
+// Where the molecules land on the stain images: how many lie inside the first mosaic of
+// their plane, and the extents (µm) of the transcripts and of that mosaic.
+struct MosaicCoverage {
+  std::uint64_t molecules = 0, insideMosaic = 0, planesWithoutMosaic = 0;
+  ImageExtentUm transcripts, mosaic;
+  std::string mosaicFile;
+};
+// Throws FileError when the dataset holds no transcripts or no stain images.
+MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset);
 
 // Loads any format above. Throws FileError naming the file and the problem.
 SpatialDataset loadSpatialDataset(const std::filesystem::path& path,

@@ -19,32 +19,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Box average of `image` over each output pixel's µm footprint.
-void resampleStain(const Image3D<std::uint8_t>& image, const BinGrid& grid, int binPixels,
-                   double pixelUm, float* out) {
-  const int w = grid.width * binPixels, h = grid.height * binPixels;
-  const auto& dims = image.dims();
-  auto index = [&](double xUm, double yUm) { return image.frame().physicalToIndex({xUm, yUm, 0}); };
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const double x0 = grid.originXUm + x * pixelUm, y0 = grid.originYUm + y * pixelUm;
-      const auto a = index(x0, y0), b = index(x0 + pixelUm, y0 + pixelUm);
-      const auto i0 = static_cast<std::int64_t>(std::ceil(std::min(a[0], b[0]) - 0.5));
-      const auto i1 = static_cast<std::int64_t>(std::ceil(std::max(a[0], b[0]) - 0.5));
-      const auto j0 = static_cast<std::int64_t>(std::ceil(std::min(a[1], b[1]) - 0.5));
-      const auto j1 = static_cast<std::int64_t>(std::ceil(std::max(a[1], b[1]) - 0.5));
-      double sum = 0;
-      std::int64_t n = 0;
-      for (auto j = std::max<std::int64_t>(j0, 0); j < std::min<std::int64_t>(j1, dims[1]); ++j)
-        for (auto i = std::max<std::int64_t>(i0, 0); i < std::min<std::int64_t>(i1, dims[0]); ++i) {
-          sum += image(i, j, 0);
-          ++n;
-        }
-      out[std::size_t(y) * w + x] = n ? static_cast<float>(sum / n / 127.5 - 1.0) : -1.0f;
-    }
-  }
-}
-
 }  // namespace
 
 std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int count,
@@ -82,7 +56,8 @@ void replaceCounts(PairedSection& section, const BinnedCondition& condition) {
 
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
                                    const std::vector<std::string>& genes,
-                                   const std::function<void(BinnedCondition&)>& editCondition) {
+                                   const std::function<void(BinnedCondition&)>& editCondition,
+                                   StainImages stainImages) {
   config.validate();
   PairedSection section;
   section.binPixels = config.binPixels();
@@ -100,6 +75,7 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   const int planes = section.grid.planes;
 
   section.stainNames = {"DAPI", "PolyT"};
+  if (stainImages == StainImages::Skip) return section;
   const std::size_t plane = std::size_t(section.widthPx()) * section.heightPx();
   section.stains.assign(section.stainNames.size() * planes * plane, -1.0f);
   for (std::size_t s = 0; s < section.stainNames.size(); ++s) {
@@ -112,8 +88,9 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
         throw FileError(dataset.source, fmt::format("no {} image for plane {} (training needs DAPI "
                                                     "and PolyT on every plane)",
                                                     section.stainNames[s], z));
-      resampleStain(dataset.readStain(*it), section.grid, section.binPixels, config.pixelUm,
-                    section.stains.data() + (s * planes + z) * plane);
+      dataset.openStain(*it).resample(section.grid.originXUm, section.grid.originYUm,
+                                      config.pixelUm, section.widthPx(), section.heightPx(),
+                                      section.stains.data() + (s * planes + z) * plane);
     }
   }
   return section;

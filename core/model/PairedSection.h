@@ -38,9 +38,13 @@ struct PairedSection {
 // is missing or the dataset has no transcripts/cells.
 // `editCondition` (optional) changes the binned counts before they are used: a painted
 // condition (knock-out, scaling …) generated in place of the measured one.
+// Stains are read by window (a whole-section mosaic never whole); generation, which reads only
+// the counts, skips them (`stains` empty).
+enum class StainImages { Resample, Skip };
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
                                    const std::vector<std::string>& genes,
-                                   const std::function<void(BinnedCondition&)>& editCondition = {});
+                                   const std::function<void(BinnedCondition&)>& editCondition = {},
+                                   StainImages stainImages = StainImages::Resample);
 
 // Replaces the section's counts by a condition on the same grid and genes (a painted one);
 // throws std::invalid_argument when the grid or the gene order differ.

@@ -32,10 +32,9 @@ void Workspace::setModel(std::shared_ptr<const MorphologyModel> model,
 Workspace::Prepared Workspace::prepare(const SpatialDataset& dataset,
                                        const MorphologyModel& model) {
   Prepared prepared;
-  auto section = preparePairedSection(dataset, model.config(), model.genes(),
-                                      [&](BinnedCondition& c) { prepared.measured = c; });
-  section.stains.clear();
-  section.stains.shrink_to_fit();
+  auto section = preparePairedSection(
+      dataset, model.config(), model.genes(), [&](BinnedCondition& c) { prepared.measured = c; },
+      StainImages::Skip);
   prepared.section = std::make_shared<const PairedSection>(std::move(section));
   return prepared;
 }
