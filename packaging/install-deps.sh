@@ -14,7 +14,7 @@ packages=(
   # whole-brain generation across processes and nodes
   libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against
-  python3-h5py python3-zarr
+  python3-h5py python3-zarr nodejs
   # model
   libtorch-dev libopenblas0-pthread
   # header-only and small libraries
@@ -22,6 +22,9 @@ packages=(
   # tests
   libgtest-dev libgmock-dev
 )
+
+# npm comes inside some nodejs packages and apart on Debian: asked for only when absent.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 

@@ -5,4 +5,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/packaging/setup.sh" default
 cd "$root"
+# Independent readers the tests check our files with (node packages, never fetched at test time).
+bash "$root/tests/tools/install-node-packages.sh"
 exec ctest --preset default -j "$(nproc)"
