@@ -40,7 +40,8 @@ void runSynthSection(const SynthSectionArguments& a) {
              summary.heightPx, spec.pixelUm, summary.planes);
   fmt::print("files: {}\n", summary.files.size());
   fmt::print("bytes: {}\n", summary.bytes);
-  fmt::print("seconds: {:.1f}\n", summary.seconds);
+  fmt::print("seconds: {:.1f} (transcripts {:.1f}, images {:.1f})\n", summary.seconds,
+             summary.transcriptSeconds, summary.imageSeconds);
 }
 
 }  // namespace

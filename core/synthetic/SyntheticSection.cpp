@@ -112,10 +112,15 @@ SyntheticSectionSummary writeSyntheticSection(
   const double imageWork = double(summary.widthPx) * double(summary.heightPx);
   const double totalWork = rowWork + imageWork * 2 * spec.planes;
 
+  auto secondsSince = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  const auto transcriptsStart = std::chrono::steady_clock::now();
   const auto transcriptsFile = outDir / "detected_transcripts.csv.gz";
   const synthetic::TranscriptCounts counts = synthetic::writeSyntheticTranscripts(
       spec, tissue, genes, transcriptsFile,
       [&](std::int64_t rows) { report(25.0 * double(rows) / totalWork, "transcripts"); });
+  summary.transcriptSeconds = secondsSince(transcriptsStart);
   summary.transcripts = counts.rows;
   summary.backgroundTranscripts = counts.background;
   summary.blankTranscripts = counts.blanks;
@@ -134,6 +139,7 @@ SyntheticSectionSummary writeSyntheticSection(
   const synthetic::CellGrid grid(tissue.cells, 32.0, spec.widthUm, spec.heightUm);
   const double tilePixels = double(spec.tile) * double(spec.tile);
   double imagesDone = 0;
+  const auto imagesStart = std::chrono::steady_clock::now();
   for (int plane = 0; plane < spec.planes; ++plane)
     for (const auto stain : {synthetic::SyntheticStain::Dapi, synthetic::SyntheticStain::PolyT}) {
       const std::string name = fmt::format(
@@ -148,6 +154,8 @@ SyntheticSectionSummary writeSyntheticSection(
       imagesDone += imageWork;
       summary.files.push_back("images/" + name);
     }
+
+  summary.imageSeconds = secondsSince(imagesStart);
 
   // Last, so its presence says the folder is complete.
   nlohmann::ordered_json json;
@@ -182,7 +190,7 @@ SyntheticSectionSummary writeSyntheticSection(
   summary.files.push_back("synth_section.json");
 
   for (const auto& file : summary.files) summary.bytes += std::filesystem::file_size(outDir / file);
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = secondsSince(start);
   report(1, "done");
   return summary;
 }

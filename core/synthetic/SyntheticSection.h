@@ -46,6 +46,7 @@ struct SyntheticSectionSummary {
   std::vector<std::filesystem::path> files;  // relative to the output folder
   std::uintmax_t bytes = 0;
   double seconds = 0;
+  double transcriptSeconds = 0, imageSeconds = 0;  // the two main stages
 };
 
 // The gene symbols, most abundant first (real mouse symbols for the head of the list,
