@@ -2,6 +2,7 @@
 
 #include <blosc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -271,8 +272,11 @@ int OmeZarrLayout::levelsToFit(std::int64_t height, std::int64_t width, int chun
   return levels;
 }
 
-int OmeZarrLayout::shardFor(int chunk, int pixels) {
-  return chunk * std::max(1, (pixels + chunk / 2) / chunk);
+int OmeZarrLayout::shardFor(int chunk, std::int64_t height, std::int64_t width, int pixels) {
+  const std::int64_t side = std::max<std::int64_t>({height, width, 1});
+  const std::int64_t n = std::max<std::int64_t>(1, side / std::max(1, pixels));
+  const std::int64_t chunks = ((side + n - 1) / n + chunk - 1) / chunk;
+  return static_cast<int>(std::clamp<std::int64_t>(chunks, 1, kMaxShardChunks)) * chunk;
 }
 
 OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZarrLayout& layout,
@@ -359,7 +363,7 @@ OmeZarrStore OmeZarrStore::open(const std::filesystem::path& path) {
       readV2Array(dir / ".zarray", l, L, store.separator_);
   }
   if (!v3) {  // V2's shard is only the pyramid's unit of work
-    L.shard = OmeZarrLayout::shardFor(L.chunk);
+    L.shard = OmeZarrLayout::shardFor(L.chunk, L.height, L.width);
     if (teramind.contains("shard") && teramind["shard"].is_number_integer()) {
       const auto s = teramind["shard"].get<std::int64_t>();
       if (s >= L.chunk && s % L.chunk == 0 && s / L.chunk <= kMaxShardChunks) L.shard = int(s);

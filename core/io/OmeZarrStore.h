@@ -47,8 +47,10 @@ struct OmeZarrLayout {
   }
   // Levels until the image fits one chunk.
   static int levelsToFit(std::int64_t height, std::int64_t width, int chunk);
-  // The multiple of `chunk` nearest `pixels` (at least one chunk).
-  static int shardFor(int chunk, int pixels = 4096);
+  // The shard side for an image: n × n shards of at least `pixels` (n ≥ 1) split its longer
+  // side evenly, rounded up to whole chunks — 4096 … 8191 px on a large image (≥ 16.7 Mpx of
+  // one channel and plane per full shard), one shard for an image smaller than `pixels`.
+  static int shardFor(int chunk, std::int64_t height, std::int64_t width, int pixels = 4096);
 };
 
 // An OME-Zarr image on disk, written chunk by chunk, every file atomically, so a reader never

@@ -64,7 +64,7 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   layout.width = std::int64_t(box_.cols()) * T;
   layout.chunk = T;
   layout.format = settings_.format;
-  layout.shard = OmeZarrLayout::shardFor(T);
+  layout.shard = OmeZarrLayout::shardFor(T, layout.height, layout.width);
   layout.levels = OmeZarrLayout::levelsToFit(layout.height, layout.width, layout.chunk);
   layout.pixelUm = c.pixelUm;
   layout.planeUm = section.grid.planeSpacingUm;

@@ -64,6 +64,19 @@ std::map<std::string, std::string> levelFiles(const fs::path& root) {
   return files;
 }
 
+TEST(OmeZarrShard, ShardsAreAbout4096PxOnLargeImagesAndOneOnSmallOnes) {
+  EXPECT_EQ(OmeZarrLayout::shardFor(64, 448, 256), 448);      // one shard of 7 × 7 tiles
+  EXPECT_EQ(OmeZarrLayout::shardFor(128, 9259, 9259), 4736);  // S: 2 × 2 shards, not 3 × 3
+  EXPECT_EQ(OmeZarrLayout::shardFor(128, 4096, 100), 4096);
+  EXPECT_EQ(OmeZarrLayout::shardFor(128, 74000, 92000), 4224);
+  for (std::int64_t side : {5000, 28000, 92000}) {
+    const int s = OmeZarrLayout::shardFor(128, side, side);
+    EXPECT_GE(s, 4096);
+    EXPECT_LT(s, 8192 + 128);
+    EXPECT_EQ(s % 128, 0);
+  }
+}
+
 TEST(OmeZarrShard, Crc32cIsCastagnoli) {
   const std::string check = "123456789";
   EXPECT_EQ(crc32c(reinterpret_cast<const std::uint8_t*>(check.data()), check.size()), 0xE3069283u);
