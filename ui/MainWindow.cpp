@@ -215,6 +215,12 @@ void MainWindow::buildMenus() {
         tr("Studio sessions (*.json);;Models (*.safetensors);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
   });
+  // A vendor output folder as it comes (MERSCOPE region, STARmap) or one with a dataset.json.
+  file->addAction(tr("Open Data &Folder…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open a MERSCOPE region folder or a dataset folder"));
+    if (!dir.isEmpty()) openPath(dir);
+  });
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
   file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {
@@ -409,7 +415,9 @@ void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
     datasetLabel_->setText(summary);
     if (!dataset->stains.empty()) {
       try {
-        const auto stain = dataset->readStain(dataset->stains.front());
+        // The scene draws at most 1024 px a side: a 2048-px overview, read by window, keeps a
+        // whole-section mosaic out of memory.
+        const auto stain = dataset->readStain(dataset->stains.front(), 2048);
         scene_->showSection(&stain, dataset->placement().sectionToAtlas);
         scene_->focusSection();
       } catch (const std::exception& e) {

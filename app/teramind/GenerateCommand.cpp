@@ -26,6 +26,7 @@
 #include "model/ComputeRuntime.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
+#include "workflow/GenerationEstimate.h"
 #include "workflow/RegionGeneration.h"
 
 namespace teramind::cli {
@@ -41,6 +42,7 @@ struct GenerateArguments {
   double eta = 0;
   int tilePatches = 4;
   bool naive = false;
+  bool estimate = false;
   int threads = 0;
   int batch = 0;
   double checkpointSeconds = 60;
@@ -117,8 +119,24 @@ std::string fileDigest(const std::filesystem::path& file) {
   return fmt::format("{:016x}", std::hash<std::string>{}(bytes));
 }
 
+void printEstimate(const GenerationEstimate& e, const std::string& config, int steps, int workers) {
+  fmt::print("tiles: {} with transcripts, {} DDIM steps each ({} tile steps)\n", e.tiles, steps,
+             e.tileSteps);
+  fmt::print("output_voxels: {:.4g}\n", e.outputVoxels);
+  fmt::print("flops_per_tile_step: {:.4g} ({}, convolutions and linear layers)\n",
+             e.flopsPerTileStep, config);
+  fmt::print("flops: {:.4g}\n", e.flops());
+  fmt::print("cpu_seconds_per_tile_step: {:.3f} (one step measured here, one thread)\n",
+             e.cpuSecondsPerTileStep);
+  fmt::print("cpu_seconds: {:.3g} ({} tiles at once on this machine)\n", e.cpuSeconds, workers);
+  if (e.gpuSeconds)
+    fmt::print("gpu_seconds: {:.3g} ({})\n", *e.gpuSeconds, e.gpuBasis);
+  else
+    fmt::print("gpu_seconds: unknown ({})\n", e.gpuBasis);
+}
+
 void runGenerate(const GenerateArguments& a) {
-  if (a.out.empty()) throw std::invalid_argument("--out OUTPUT.zarr is required");
+  if (a.out.empty() && !a.estimate) throw std::invalid_argument("--out OUTPUT.zarr is required");
   // Under mpirun each rank generates a strip of tile columns, exchanging halos every front.
   const MpiSession mpi;
   const bool lead = mpi.rank() == 0;
@@ -155,6 +173,10 @@ void runGenerate(const GenerateArguments& a) {
   settings.batch = a.batch;
   settings.checkpointSeconds = a.checkpointSeconds;
   settings.format = a.layout == "v2" ? OmeZarrFormat::V2 : OmeZarrFormat::V3Sharded;
+  if (a.estimate) {
+    printEstimate(estimateGeneration(model, section, region, settings), c.name, a.steps, workers);
+    return;
+  }
   const nlohmann::json job = {{"model", std::filesystem::absolute(modelFile).string()},
                               {"data", std::filesystem::absolute(dataFile).string()},
                               {"edits", a.edits.empty() ? std::string() : fileDigest(a.edits)}};
@@ -276,6 +298,9 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--eta", a.eta, "DDIM eta")->capture_default_str();
   cmd->add_option("--tile-patches", a.tilePatches, "tile side in patches")->capture_default_str();
   cmd->add_flag("--naive", a.naive, "independent tiles without halos (the baseline)");
+  cmd->add_flag("--estimate", a.estimate,
+                "print the tiles, FLOPs and the time expected on this CPU and on a GPU, "
+                "without generating (one tile step is measured)");
   cmd->add_option("--threads", a.threads,
                   "tiles stepped at once, one CPU thread each (default: all cores); the output "
                   "does not depend on it");
@@ -287,7 +312,7 @@ void addGenerateCommands(CLI::App& app) {
                   "0.4 on Zarr v2, one file per tile (resuming needs the same)")
       ->check(CLI::IsMember({"v3", "v2"}))
       ->capture_default_str();
-  cmd->add_option("--out", a.out, "output OME-Zarr directory (rerun to resume)")->required();
+  cmd->add_option("--out", a.out, "output OME-Zarr directory (rerun to resume)");
   cmd->callback([] { runGenerate(a); });
 
   auto* seams = app.add_subcommand(

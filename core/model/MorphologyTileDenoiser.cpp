@@ -1,6 +1,7 @@
 #include "model/MorphologyTileDenoiser.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -9,6 +10,7 @@
 
 #include "model/MorphologyModelImpl.h"
 #include "model/PatchTensors.h"
+#include "model/network/FlopCounter.h"
 
 namespace teramind {
 
@@ -65,6 +67,28 @@ bool MorphologyTileDenoiser::hasCondition(TileIndex tile) const {
         for (int bx = std::max(bx0, 0); bx < std::min(bx0 + tileBins_, g.width); ++bx)
           if (condition_.count(gene, z, by, bx) > 0) return true;
   return false;
+}
+
+MorphologyTileDenoiser::StepCost MorphologyTileDenoiser::measureStep(TileIndex tile) {
+  std::vector<float> padded(shape_.paddedValues(), 0.0f), core(shape_.coreValues());
+  initialState(tile, core.data());
+  const int P = shape_.paddedPixels(), H = shape_.haloPixels, T = shape_.corePixels;
+  for (int ch = 0; ch < shape_.channels; ++ch)
+    for (int y = 0; y < T; ++y)
+      std::copy_n(core.data() + (std::size_t(ch) * T + y) * T, T,
+                  padded.data() + (std::size_t(ch) * P + y + H) * P + H);
+  TileStepTask task;
+  task.tile = tile;
+  task.step = 1;
+  task.padded = padded.data();
+  task.core = core.data();
+  step({task});  // the first step also pays for allocations and thread pools
+  initialState(tile, core.data());
+  const network::FlopCounter counter;
+  const auto start = std::chrono::steady_clock::now();
+  step({task});
+  return {counter.flops(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
 }
 
 std::size_t MorphologyTileDenoiser::attentionValues() const {

@@ -35,6 +35,14 @@ class MorphologyTileDenoiser : public TileDenoiser {
   // from: tiles without a condition are skipped.
   bool hasCondition(TileIndex tile) const;
 
+  // One DDIM step of `tile` from its initial state, timed after a first untimed one, with the
+  // FLOPs its convolutions and linear layers do (what --estimate scales up; the output is
+  // discarded).
+  struct StepCost {
+    double flops = 0, seconds = 0;
+  };
+  StepCost measureStep(TileIndex tile);
+
  private:
   std::uint64_t streamSeed(TileIndex tile, int step) const;
 
