@@ -52,8 +52,8 @@ void addSynthSectionCommand(CLI::App& app) {
       "Write a synthetic MERSCOPE region folder at real size (transcripts, tiled BigTIFF "
       "DAPI/PolyT mosaics, transform), deterministic for a seed");
   static SynthSectionArguments args;
-  cmd->add_option("--size", args.size, "S (1 x 1 mm), M (3 x 3 mm) or L (10 x 8 mm)")
-      ->check(CLI::IsMember({"S", "M", "L"}))
+  cmd->add_option("--size", args.size,
+                  "S (1 x 1 mm), M (3 x 3 mm), L (10 x 8 mm) or WIDTHxHEIGHT in um (e.g. 300x200)")
       ->capture_default_str();
   cmd->add_option("--seed", args.seed, "random seed")->capture_default_str();
   cmd->add_option("--out", args.out, "output folder (new or empty)")->required();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -49,7 +50,17 @@ SyntheticSectionSpec syntheticSectionSpec(const std::string& size) {
     spec.widthUm = 10000;
     spec.heightUm = 8000;
   } else {
-    throw std::invalid_argument("synthetic section size '" + size + "': expected S, M or L");
+    // WIDTHxHEIGHT in µm: a small section for tests and demos.
+    double w = 0, h = 0;
+    char x = 0, rest = 0;
+    std::istringstream text(size);
+    if (!(text >> w >> x >> h) || (x != 'x' && x != 'X') || (text >> rest) || !(w >= 10) ||
+        !(h >= 10) || w > 20000 || h > 20000)
+      throw std::invalid_argument("synthetic section size '" + size +
+                                  "': expected S, M, L or WIDTHxHEIGHT in µm (10…20000)");
+    spec.size = "custom";
+    spec.widthUm = w;
+    spec.heightUm = h;
   }
   return spec;
 }

@@ -32,8 +32,8 @@ struct SyntheticSectionSpec {
   int threads = 2;                   // image rendering threads (bytes do not depend on it)
 };
 
-// The preset for "S" (1 × 1 mm), "M" (3 × 3 mm) or "L" (10 × 8 mm); FileError-free, throws
-// std::invalid_argument for any other name.
+// The preset for "S" (1 × 1 mm), "M" (3 × 3 mm) or "L" (10 × 8 mm), or "WIDTHxHEIGHT" in µm
+// (e.g. "300x200", for tests); throws std::invalid_argument for anything else.
 SyntheticSectionSpec syntheticSectionSpec(const std::string& size);
 
 struct SyntheticSectionSummary {
