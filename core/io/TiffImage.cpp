@@ -465,7 +465,7 @@ TiledTiffWriter::TiledTiffWriter(const std::filesystem::path& file, std::int64_t
   static std::atomic<unsigned> counter{0};
   temporary_ = dir / (".partial-" + std::to_string(::getpid()) + "-tiff" +
                       std::to_string(counter++) + "-" + file.filename().string());
-  written_.assign(std::size_t(tileRows() * tileCols()), false);
+  received_.assign(std::size_t(tileRows() * tileCols()), false);
 
   handle_ = std::make_unique<Handle>();
   handle_->tiff = openTiff(temporary_, "w8", handle_->messages, "cannot create TIFF");
@@ -525,23 +525,33 @@ void TiledTiffWriter::writeTile(std::int64_t tileRow, std::int64_t tileCol,
     for (std::int64_t x = 1; x < validWidth; ++x) out[x] = std::uint16_t(in[x] - in[x - 1]);
   }
   if (handle_->byteSwapped) TIFFSwabArrayOfShort(predicted.data(), tmsize_t(tilePixels));
-  const std::vector<std::uint8_t> compressed = deflateFast(predicted.data(), tilePixels * 2);
+  std::vector<std::uint8_t> compressed = deflateFast(predicted.data(), tilePixels * 2);
   if (compressed.empty()) throw FileError(file_, "cannot deflate " + tileName(tileRow, tileCol));
 
   std::lock_guard<std::mutex> lock(mutex_);
   Handle& h = *handle_;
   if (h.committed) throw FileError(file_, "TIFF already committed; cannot add tiles");
   if (h.failed) throw FileError(file_, "an earlier TIFF write failed");
-  h.messages.clear();
-  const ttile_t index =
-      TIFFComputeTile(h.tiff, std::uint32_t(tileCol * tile_), std::uint32_t(tileRow * tile_), 0, 0);
-  const auto size = tmsize_t(compressed.size());
-  if (TIFFWriteRawTile(h.tiff, index, const_cast<std::uint8_t*>(compressed.data()), size) != size) {
-    h.failed = true;
-    throw FileError(file_, "cannot write " + tileName(tileRow, tileCol) +
-                               (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+  const std::int64_t arrived = tileRow * tileCols() + tileCol;
+  if (received_[std::size_t(arrived)])
+    throw FileError(file_, tileName(tileRow, tileCol) + " was already written");
+  received_[std::size_t(arrived)] = true;
+  waiting_.emplace(arrived, std::move(compressed));
+  // Appended in tile order, whatever order tiles arrive in, so the file's bytes do not depend
+  // on which thread finished first; early tiles wait here, compressed.
+  for (auto next = waiting_.begin(); next != waiting_.end() && next->first == appended_;
+       next = waiting_.erase(next), ++appended_) {
+    const std::int64_t row = appended_ / tileCols(), col = appended_ % tileCols();
+    h.messages.clear();
+    const ttile_t index =
+        TIFFComputeTile(h.tiff, std::uint32_t(col * tile_), std::uint32_t(row * tile_), 0, 0);
+    const auto size = tmsize_t(next->second.size());
+    if (TIFFWriteRawTile(h.tiff, index, next->second.data(), size) != size) {
+      h.failed = true;
+      throw FileError(file_, "cannot write " + tileName(row, col) +
+                                 (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
+    }
   }
-  written_[std::size_t(tileRow * tileCols() + tileCol)] = true;
 }
 
 void TiledTiffWriter::commit() {
@@ -549,10 +559,10 @@ void TiledTiffWriter::commit() {
   Handle& h = *handle_;
   if (h.committed) return;
   if (h.failed) throw FileError(file_, "an earlier TIFF write failed; nothing committed");
-  const auto missing = std::count(written_.begin(), written_.end(), false);
+  const auto missing = std::count(received_.begin(), received_.end(), false);
   if (missing > 0) {
-    const auto first = std::find(written_.begin(), written_.end(), false) - written_.begin();
-    throw FileError(file_, std::to_string(missing) + " of " + std::to_string(written_.size()) +
+    const auto first = std::find(received_.begin(), received_.end(), false) - received_.begin();
+    throw FileError(file_, std::to_string(missing) + " of " + std::to_string(received_.size()) +
                                " tiles were never written, the first " +
                                tileName(first / tileCols(), first % tileCols()));
   }

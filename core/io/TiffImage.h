@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,8 +50,9 @@ class TiffImageReader {
 
 // Writes a 16-bit grayscale BigTIFF tile by tile (deflate-compressed tiles of tile × tile px),
 // to a temporary beside the target that commit() renames into place: a killed writer never
-// leaves a half image under the target's name. Tiles may come in any order; every tile must
-// be written before commit().
+// leaves a half image under the target's name. Tiles may come in any order and from several
+// threads (each compresses its own); they are appended in tile order, so the bytes do not
+// depend on the arrival order. Every tile must be written before commit().
 class TiledTiffWriter {
  public:
   TiledTiffWriter(const std::filesystem::path& file, std::int64_t width, std::int64_t height,
@@ -64,7 +66,8 @@ class TiledTiffWriter {
   int tile() const { return tile_; }
 
   // tile × tile values, row-major (edge tiles are full-size; what lies outside is ignored).
-  void writeTile(std::int64_t tileRow, std::int64_t tileCol, const std::vector<std::uint16_t>& pixels);
+  void writeTile(std::int64_t tileRow, std::int64_t tileCol,
+                 const std::vector<std::uint16_t>& pixels);
   void commit();
 
  private:
@@ -72,7 +75,9 @@ class TiledTiffWriter {
   std::filesystem::path file_, temporary_;
   std::int64_t width_, height_;
   int tile_;
-  std::vector<bool> written_;
+  std::vector<bool> received_;
+  std::map<std::int64_t, std::vector<std::uint8_t>> waiting_;  // compressed, not yet appended
+  std::int64_t appended_ = 0;                                  // tiles appended, in order
   std::unique_ptr<Handle> handle_;
   std::mutex mutex_;
 };

@@ -142,23 +142,16 @@ void writeSyntheticStain(const SyntheticSectionSpec& spec, const SyntheticTissue
   std::mutex mutex;
   std::condition_variable changed;
 
-  // Tiles are rendered in parallel but handed to the writer in tile order: the writer appends
-  // them as they come, so any other order would change the file's bytes from run to run.
-  std::int64_t nextToWrite = 0;
+  // Tiles are rendered and compressed in parallel; the writer appends them in tile order, so
+  // the bytes do not depend on the thread count.
   auto work = [&] {
     try {
       for (std::int64_t t = nextTile++; t < tiles && !failed; t = nextTile++) {
-        const std::vector<std::uint16_t> pixels =
-            renderSyntheticTile(spec, tissue, grid, stain, plane, t / columns, t % columns);
-        {
-          std::unique_lock<std::mutex> lock(mutex);
-          changed.wait(lock, [&] { return nextToWrite == t || failed; });
-          if (failed) return;
-        }
-        writer.writeTile(t / columns, t % columns, pixels);
+        writer.writeTile(
+            t / columns, t % columns,
+            renderSyntheticTile(spec, tissue, grid, stain, plane, t / columns, t % columns));
         {
           std::lock_guard<std::mutex> lock(mutex);
-          ++nextToWrite;
           ++tilesDone;
         }
         changed.notify_all();
