@@ -76,6 +76,18 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
 
   section.stainNames = {"DAPI", "PolyT"};
   if (stainImages == StainImages::Skip) return section;
+  if (dataset.transcripts() && dataset.transcripts()->size() && !dataset.stains.empty()) {
+    // A transform that misses the transcripts would pair counts with empty stains.
+    const MosaicCoverage m = measureMosaicCoverage(dataset);
+    if (m.insideMosaic == 0)
+      throw FileError(dataset.micronToPixelTransform.value_or(dataset.source),
+                      fmt::format("places no transcript on the mosaics: transcripts span x "
+                                  "{:.1f}..{:.1f} y {:.1f}..{:.1f} um, {} spans x {:.1f}..{:.1f} "
+                                  "y {:.1f}..{:.1f} um",
+                                  m.transcripts.xMin, m.transcripts.xMax, m.transcripts.yMin,
+                                  m.transcripts.yMax, m.mosaicFile, m.mosaic.xMin, m.mosaic.xMax,
+                                  m.mosaic.yMin, m.mosaic.yMax));
+  }
   const std::size_t plane = std::size_t(section.widthPx()) * section.heightPx();
   section.stains.assign(section.stainNames.size() * planes * plane, -1.0f);
   for (std::size_t s = 0; s < section.stainNames.size(); ++s) {

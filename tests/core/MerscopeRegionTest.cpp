@@ -219,6 +219,27 @@ TEST(MerscopeRegion, ATransformThatIsNotThreeByThreeIsRefusedNamingTheFile) {
   }
 }
 
+TEST(MerscopeRegion, TranscriptsOffTheMosaicAreReportedAndRefusedForTraining) {
+  ScratchDirectory scratch;
+  const auto dir = writeRegion(scratch / "region");
+  // Shifted by 1 mm: every molecule lies beside the mosaic.
+  writeText(dir / "images" / "micron_to_mosaic_pixel_transform.csv",
+            "2 0 -2200\n0 2 -100\n0 0 1\n");
+  const auto d = loadSpatialDataset(dir);
+  const auto coverage = measureMosaicCoverage(d);
+  EXPECT_EQ(coverage.insideMosaic, 0u);
+  EXPECT_DOUBLE_EQ(coverage.mosaic.xMin, 1100);
+  try {
+    preparePairedSection(d, namedModelConfig("tiny", 2), {"Gad1", "Slc17a7"});
+    FAIL() << "stains that no transcript lies on were paired";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("micron_to_mosaic_pixel_transform.csv"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("places no transcript on the mosaics"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(MerscopeRegion, ADamagedMosaicTileIsNamedWhenItIsRead) {
   ScratchDirectory scratch;
   const auto dir = writeRegion(scratch / "region");
