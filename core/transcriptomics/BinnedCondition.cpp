@@ -63,6 +63,20 @@ void BinnedCondition::set(std::size_t gene, const BinIndex& bin, float value) {
     channel[key(bin)] = value;
 }
 
+void BinnedCondition::fillChannel(std::size_t gene,
+                                  const std::vector<std::pair<std::uint64_t, float>>& entries) {
+  auto& channel = channels_.at(gene);
+  channel.clear();
+  channel.reserve(entries.size());
+  for (const auto& [k, v] : entries) {
+    if (!grid_.contains(unpack(k)) || v == 0.0f || !channel.emplace(k, v).second) {
+      channel.clear();
+      throw std::invalid_argument("bulk bins of " + genes_[gene] +
+                                  " repeat a bin, lie outside the grid or are zero");
+    }
+  }
+}
+
 void BinnedCondition::forEachNonZero(
     std::size_t gene, const std::function<void(const BinIndex&, float)>& visit) const {
   for (const auto& [k, v] : channels_.at(gene)) visit(unpack(k), v);

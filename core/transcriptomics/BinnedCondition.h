@@ -82,6 +82,11 @@ class BinnedCondition {
       it->second = value;
   }
 
+  // Replaces one gene's bins by `entries`: packed keys (key()), each once, inside the grid, with
+  // non-zero values; throws std::invalid_argument otherwise. Bulk loading for the binner:
+  // different genes may be filled from different threads at once.
+  void fillChannel(std::size_t gene, const std::vector<std::pair<std::uint64_t, float>>& entries);
+
   void forEachNonZero(std::size_t gene,
                       const std::function<void(const BinIndex&, float)>& visit) const;
   std::size_t nonZeroCount(std::size_t gene) const { return channels_.at(gene).size(); }

@@ -1,9 +1,12 @@
 #include "transcriptomics/ConditionBinner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 namespace teramind {
 namespace {
@@ -112,16 +115,169 @@ std::pair<std::pair<double, double>, std::pair<double, double>> bounds(
   return {{minX, minY}, {maxX, maxY}};
 }
 
+// Runs work(t) for t in [0, threads), t > 0 on threads of their own; rethrows the first failure.
+template <typename Work>
+void onThreads(unsigned threads, Work&& work) {
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  auto guarded = [&](unsigned t) {
+    try {
+      work(t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+  guarded(0);
+  for (auto& thread : pool) thread.join();
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+}
+
+unsigned bitsFor(std::int32_t extent) {
+  unsigned bits = 0;
+  while ((std::int64_t(1) << bits) < extent) ++bits;
+  return bits;
+}
+
+// Molecules sorted by (channel, bin) and counted per run give the same counts as adding them
+// one by one into hash maps, in a fraction of the time. Bins are packed as (plane, y, x) with
+// just the bits the grid needs, so sorting them sorts BinnedCondition keys.
+template <typename Key>
+void binTranscriptsSorted(BinningResult& result, const TranscriptTable& transcripts,
+                          const std::vector<std::int64_t>& channelOfFeature, bool& overflow) {
+  BinnedCondition& condition = result.condition;
+  const BinGrid grid = condition.grid();
+  const std::size_t n = transcripts.size(), channelCount = condition.geneCount();
+  const unsigned xBits = bitsFor(grid.width), yBits = bitsFor(grid.height);
+  const Key xMask = Key((std::uint64_t(1) << xBits) - 1);
+  const Key yMask = Key((std::uint64_t(1) << yBits) - 1);
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  auto range = [&](unsigned t) {
+    return std::pair<std::size_t, std::size_t>(n * t / threads, n * (t + 1) / threads);
+  };
+  // The channel of molecule i and its packed bin; -1 off the panel, -2 outside the grid.
+  auto place = [&](std::size_t i, Key& key) -> std::int64_t {
+    const std::int64_t channel = channelOfFeature[transcripts.gene[i]];
+    if (channel < 0) return -1;
+    const BinIndex bin = grid.binAt(transcripts.x[i], transcripts.y[i], transcripts.plane[i]);
+    if (!grid.contains(bin)) return -2;
+    key = Key((Key(bin.plane) << (xBits + yBits)) | (Key(bin.y) << xBits) | Key(bin.x));
+    return channel;
+  };
+
+  // Pass 1: molecules per channel and thread, and the ones that are not binned.
+  std::vector<std::vector<std::size_t>> counts(threads, std::vector<std::size_t>(channelCount));
+  std::vector<std::uint64_t> notInPanel(threads), outsideGrid(threads);
+  onThreads(threads, [&](unsigned t) {
+    const auto [begin, end] = range(t);
+    auto& count = counts[t];
+    Key key{};
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int64_t channel = place(i, key);
+      if (channel == -1)
+        ++notInPanel[t];
+      else if (channel == -2)
+        ++outsideGrid[t];
+      else
+        ++count[std::size_t(channel)];
+    }
+  });
+  std::uint64_t binned = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    result.notInPanel += double(notInPanel[t]);
+    result.outsideGrid += double(outsideGrid[t]);
+    for (const std::size_t c : counts[t]) binned += c;
+  }
+  result.binned = double(binned);
+
+  // Channels go in batches whose keys fit a bounded buffer (or one channel, if larger).
+  constexpr std::size_t kBatchKeys = std::size_t(4) << 20;
+  std::vector<std::size_t> channelTotal(channelCount);
+  for (std::size_t c = 0; c < channelCount; ++c)
+    for (unsigned t = 0; t < threads; ++t) channelTotal[c] += counts[t][c];
+  std::vector<Key> keys;
+  std::atomic<bool> overflowed{false};
+  for (std::size_t first = 0; first < channelCount;) {
+    std::size_t last = first, total = 0;
+    while (last < channelCount && (last == first || total + channelTotal[last] <= kBatchKeys))
+      total += channelTotal[last++];
+    // Where each thread's molecules of each channel go: channel by channel, thread by thread,
+    // so each channel's keys keep file order.
+    std::vector<std::vector<std::size_t>> cursor(threads, std::vector<std::size_t>(last - first));
+    std::vector<std::size_t> start(last - first + 1);
+    for (std::size_t c = first, at = 0; c < last; ++c) {
+      start[c - first] = at;
+      for (unsigned t = 0; t < threads; ++t) {
+        cursor[t][c - first] = at;
+        at += counts[t][c];
+      }
+    }
+    start[last - first] = total;
+    keys.resize(total);
+    onThreads(threads, [&](unsigned t) {
+      const auto [begin, end] = range(t);
+      auto& at = cursor[t];
+      Key key{};
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::int64_t channel = place(i, key);
+        if (channel >= std::int64_t(first) && channel < std::int64_t(last))
+          keys[at[std::size_t(channel) - first]++] = key;
+      }
+    });
+    std::atomic<std::size_t> nextChannel{first};
+    onThreads(threads, [&](unsigned) {
+      std::vector<std::pair<std::uint64_t, float>> entries;
+      for (std::size_t c; (c = nextChannel++) < last;) {
+        const auto begin = keys.begin() + std::ptrdiff_t(start[c - first]);
+        const auto end = keys.begin() + std::ptrdiff_t(start[c - first + 1]);
+        std::sort(begin, end);
+        entries.clear();
+        for (auto run = begin; run != end;) {
+          const auto next = std::find_if(run, end, [&](Key k) { return k != *run; });
+          const auto molecules = double(next - run);
+          // Beyond 2^24 a float no longer holds every integer: the caller redoes it molecule
+          // by molecule to fail exactly where adding them one at a time does.
+          if (molecules > kExactFloatCounts) overflowed = true;
+          const Key k = *run;
+          const BinIndex bin{std::int32_t(k & xMask), std::int32_t((k >> xBits) & yMask),
+                             std::int32_t(k >> (xBits + yBits))};
+          entries.emplace_back(BinnedCondition::key(bin), float(molecules));
+          run = next;
+        }
+        if (overflowed) return;
+        condition.fillChannel(c, entries);
+      }
+    });
+    if (overflowed) {
+      overflow = true;
+      return;
+    }
+    first = last;
+  }
+}
+
 }  // namespace
 
 BinningResult binTranscripts(const TranscriptTable& transcripts, const BinningOptions& options,
                              const GenePanel* panel) {
   ChannelMap channels = mapChannels(transcripts.genes, panel);
   const auto [lo, hi] = bounds(transcripts.x, transcripts.y);
+  const BinGrid grid =
+      makeGrid(options, lo.first, lo.second, hi.first, hi.second, transcripts.planeCount());
   BinningResult result;
-  result.condition = BinnedCondition(
-      makeGrid(options, lo.first, lo.second, hi.first, hi.second, transcripts.planeCount()),
-      channels.names);
+  result.condition = BinnedCondition(grid, channels.names);
+  result.missingGenes = channels.missing;
+  bool overflow = false;
+  if (bitsFor(grid.width) + bitsFor(grid.height) + bitsFor(grid.planes) <= 32)
+    binTranscriptsSorted<std::uint32_t>(result, transcripts, channels.channelOfFeature, overflow);
+  else
+    binTranscriptsSorted<std::uint64_t>(result, transcripts, channels.channelOfFeature, overflow);
+  if (!overflow) return result;
+  // Some bin holds more than 2^24 molecules: molecule by molecule, this throws naming the gene
+  // whose bin overflows first in file order.
+  result = BinningResult{};
+  result.condition = BinnedCondition(grid, channels.names);
   result.missingGenes = channels.missing;
   std::vector<std::int32_t> planes(transcripts.plane.begin(), transcripts.plane.end());
   placeInBins(result, transcripts.x, transcripts.y, planes, [&](std::size_t i, auto&& put) {

@@ -3,8 +3,15 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "common/FileError.h"
 
@@ -14,8 +21,279 @@ namespace {
 constexpr std::size_t kMaxLineBytes = std::size_t(64) << 20;
 // Tables are stored in float: larger magnitudes would become infinities.
 constexpr double kMaxMagnitude = 3.4e38;
+constexpr std::size_t kInputChunkBytes = std::size_t(256) << 10;
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
 
 }  // namespace
+
+// Fills blocks with the file's (inflated) bytes on its own thread, at most kBlocksInFlight
+// blocks ahead, and hands them to the parsing thread in order. A gzip file may hold several
+// members; bytes after the last member that do not start another are ignored (as zlib's gz*
+// functions do). Problems are recorded, never thrown across threads: the parser reports them
+// with the line it was reading.
+class DelimitedTextReader::BlockSource {
+ public:
+  // Where a gzip member ends inside a block, with its trailer's CRC-32 and length.
+  struct MemberEnd {
+    std::size_t offset;
+    std::uint32_t crc, length;
+  };
+  struct Block {
+    std::unique_ptr<char[]> bytes;
+    std::size_t size = 0;
+    std::uint64_t inputOffset = 0;  // file bytes consumed once the block was filled
+    std::vector<MemberEnd> memberEnds;
+  };
+
+  explicit BlockSource(std::FILE* file) : file_(file) {
+    for (std::size_t i = 0; i < kBlocksInFlight; ++i)
+      spare_.push_back({std::make_unique<char[]>(kBlockBytes), 0, 0});
+    worker_ = std::thread([this] { run(); });
+  }
+
+  ~BlockSource() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
+
+  // Gives back the block the parser finished (if any) and waits for the next one; false once
+  // the file is exhausted or failed (then problem() says why, empty at a clean end). Runs on
+  // the parser's thread, which also checks the gzip CRC-32s: that balances the two threads.
+  bool advance() {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (current_.bytes) {
+        spare_.push_back(std::move(current_));
+        current_ = Block{};
+        changed_.notify_all();
+      }
+      changed_.wait(lock, [&] { return !filled_.empty() || finished_; });
+      if (filled_.empty()) return false;
+      current_ = std::move(filled_.front());
+      filled_.pop_front();
+    }
+    changed_.notify_all();
+    if (compressed_) return check();
+    return true;
+  }
+  const char* bytes() const { return current_.bytes.get(); }
+  std::size_t size() const { return current_.size; }
+  std::uint64_t inputOffset() const { return current_.inputOffset; }
+
+  // Why advance() returned false; empty at a clean end.
+  const std::string& problem() const { return checkProblem_.empty() ? problem_ : checkProblem_; }
+
+ private:
+  struct Stopped {};
+
+  // Adds the current block to the running CRC-32 and length, comparing them with the trailer
+  // of each member that ends in it.
+  bool check() {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(current_.bytes.get());
+    std::size_t at = 0;
+    auto add = [&](std::size_t end) {
+      crc_ = crc32(crc_, bytes + at, uInt(end - at));
+      length_ += std::uint32_t(end - at);  // ISIZE is the length modulo 2^32
+      at = end;
+    };
+    for (const MemberEnd& end : current_.memberEnds) {
+      add(end.offset);
+      if (crc_ != end.crc || length_ != end.length) {
+        checkProblem_ = crc_ != end.crc ? "incorrect data check" : "incorrect length check";
+        return false;
+      }
+      crc_ = 0;
+      length_ = 0;
+    }
+    add(current_.size);
+    return true;
+  }
+
+  void run() {
+    std::string problem;
+    try {
+      produce();
+    } catch (const Stopped&) {
+    } catch (const std::exception& e) {
+      problem = e.what();
+    } catch (...) {
+      problem = "unknown failure";
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      problem_ = std::move(problem);
+      finished_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  Block acquire() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !spare_.empty() || stopping_; });
+    if (stopping_) throw Stopped{};
+    Block block = std::move(spare_.back());
+    spare_.pop_back();
+    block.size = 0;
+    block.memberEnds.clear();
+    return block;
+  }
+
+  void publish(Block&& block) {
+    block.inputOffset = consumed_;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      filled_.push_back(std::move(block));
+    }
+    changed_.notify_all();
+  }
+
+  // Reads up to `bytes` from the file; 0 at its end.
+  std::size_t readFile(void* into, std::size_t bytes) {
+    const std::size_t got = std::fread(into, 1, bytes, file_.get());
+    if (got == 0 && std::ferror(file_.get()))
+      throw std::runtime_error(std::string("read error: ") + std::strerror(errno));
+    consumed_ += got;
+    return got;
+  }
+
+  void produce() {
+    std::vector<unsigned char> input(kInputChunkBytes);
+    std::size_t have = 0;
+    while (have < 2) {
+      const std::size_t got = readFile(input.data() + have, input.size() - have);
+      if (got == 0) break;
+      have += got;
+    }
+    if (have >= 2 && input[0] == 0x1f && input[1] == 0x8b)
+      inflateAll(input, have);
+    else
+      copyAll(input, have);
+  }
+
+  void copyAll(const std::vector<unsigned char>& start, std::size_t have) {
+    Block block = acquire();
+    std::memcpy(block.bytes.get(), start.data(), have);
+    block.size = have;
+    for (;;) {
+      const std::size_t got = readFile(block.bytes.get() + block.size, kBlockBytes - block.size);
+      block.size += got;
+      if (got == 0 || block.size == kBlockBytes) {
+        if (block.size > 0) publish(std::move(block));
+        if (got == 0) return;
+        block = acquire();
+      }
+    }
+  }
+
+  // Inflates raw deflate data member by member; the gzip headers and trailers are read here.
+  void inflateAll(std::vector<unsigned char>& input, std::size_t have) {
+    compressed_ = true;
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK) throw std::runtime_error("out of memory");
+    struct End {
+      z_stream* z;
+      ~End() { inflateEnd(z); }
+    } end{&z};
+    z.next_in = input.data();
+    z.avail_in = unsigned(have);
+    bool atEnd = false;  // the file has no more bytes
+    // Makes at least `want` input bytes available unless the file ends first.
+    auto refill = [&](std::size_t want) {
+      while (!atEnd && z.avail_in < want) {
+        std::memmove(input.data(), z.next_in, z.avail_in);
+        z.next_in = input.data();
+        const std::size_t got = readFile(input.data() + z.avail_in, input.size() - z.avail_in);
+        if (got == 0) atEnd = true;
+        z.avail_in += unsigned(got);
+      }
+    };
+    Block block = acquire();
+    auto truncated = [&]() {
+      if (block.size > 0) publish(std::move(block));
+      return std::runtime_error("unexpected end of file");
+    };
+    auto take = [&](std::size_t bytes) {
+      refill(bytes);
+      if (z.avail_in < bytes) throw truncated();
+      const unsigned char* at = z.next_in;
+      z.next_in += bytes;
+      z.avail_in -= unsigned(bytes);
+      return at;
+    };
+    auto skipString = [&]() {
+      while (*take(1) != 0) {
+      }
+    };
+    auto little32 = [](const unsigned char* b) {
+      return std::uint32_t(b[0]) | std::uint32_t(b[1]) << 8 | std::uint32_t(b[2]) << 16 |
+             std::uint32_t(b[3]) << 24;
+    };
+    for (;;) {
+      // RFC 1952 member header.
+      const unsigned char* header = take(10);
+      const unsigned flags = header[3];
+      if (header[2] != 8) throw std::runtime_error("unknown compression method");
+      if (flags & 0xE0) throw std::runtime_error("unknown header flags set");
+      if (flags & 4) {
+        const unsigned char* extra = take(2);
+        for (unsigned left = unsigned(extra[0]) | unsigned(extra[1]) << 8; left > 0; --left)
+          take(1);
+      }
+      if (flags & 8) skipString();
+      if (flags & 16) skipString();
+      if (flags & 2) take(2);
+      inflateReset(&z);
+      for (;;) {
+        if (block.size == kBlockBytes) {
+          publish(std::move(block));
+          block = acquire();
+        }
+        z.next_out = reinterpret_cast<unsigned char*>(block.bytes.get() + block.size);
+        z.avail_out = unsigned(kBlockBytes - block.size);
+        if (z.avail_in == 0) refill(1);
+        const int code = inflate(&z, Z_NO_FLUSH);
+        block.size = kBlockBytes - z.avail_out;
+        if (code == Z_STREAM_END) break;
+        if (code == Z_BUF_ERROR || (code == Z_OK && z.avail_in == 0 && atEnd && z.avail_out > 0))
+          throw truncated();
+        if (code != Z_OK) {
+          if (block.size > 0) publish(std::move(block));
+          throw std::runtime_error(z.msg ? z.msg : "inflate error " + std::to_string(code));
+        }
+      }
+      const unsigned char* trailer = take(8);
+      block.memberEnds.push_back({block.size, little32(trailer), little32(trailer + 4)});
+      // Another member follows only if it starts with the gzip magic; anything else is ignored.
+      refill(2);
+      if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b) break;
+    }
+    if (block.size > 0 || !block.memberEnds.empty()) publish(std::move(block));
+  }
+
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::uint64_t consumed_ = 0;  // worker only
+  std::thread worker_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Block> spare_;
+  std::deque<Block> filled_;
+  Block current_;  // the parser's
+  bool stopping_ = false;
+  bool finished_ = false;
+  std::string problem_;
+  bool compressed_ = false;  // set by the worker before its first block
+  // The parser's side: CRC-32 and length of the member so far, and a failed check.
+  uLong crc_ = 0;
+  std::uint32_t length_ = 0;
+  std::string checkProblem_;
+};
 
 DelimitedTextReader::DelimitedTextReader(const std::filesystem::path& file, Delimiter delimiter,
                                          ReadProgress progress)
@@ -23,43 +301,78 @@ DelimitedTextReader::DelimitedTextReader(const std::filesystem::path& file, Deli
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error)) throw FileError(file, "file does not exist");
   fileBytes_ = std::filesystem::file_size(file, error);
-  gz_ = gzopen(file.c_str(), "rb");
-  if (!gz_) throw FileError(file, "cannot be opened for reading");
-  gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) throw FileError(file, "cannot be opened for reading");
+  source_ = std::make_unique<BlockSource>(f);
 }
 
-DelimitedTextReader::~DelimitedTextReader() {
-  if (gz_) gzclose(static_cast<gzFile>(gz_));
-}
+DelimitedTextReader::~DelimitedTextReader() = default;
 
 void DelimitedTextReader::fail(const std::string& problem) const {
   throw FileError(file_, "line " + std::to_string(line_) + ": " + problem);
 }
 
-bool DelimitedTextReader::readLine() {
-  auto* gz = static_cast<gzFile>(gz_);
-  text_.clear();
-  char buffer[1 << 16];
-  bool any = false;
-  while (gzgets(gz, buffer, sizeof buffer)) {
-    any = true;
-    text_.append(buffer);
-    if (!text_.empty() && text_.back() == '\n') break;
-    if (text_.size() > kMaxLineBytes)
-      throw FileError(file_, "line " + std::to_string(line_ + 1) + " is longer than " +
-                                 std::to_string(kMaxLineBytes >> 20) + " MiB: not a text table");
+void DelimitedTextReader::requireLineFits(std::size_t bytes) const {
+  if (bytes > kMaxLineBytes)
+    throw FileError(file_, "line " + std::to_string(line_ + 1) + " is longer than " +
+                               std::to_string(kMaxLineBytes >> 20) + " MiB: not a text table");
+}
+
+bool DelimitedTextReader::nextBlock() {
+  blockPos_ = 0;
+  if (!source_->advance()) {
+    block_ = nullptr;
+    blockSize_ = 0;
+    return false;
   }
-  int code = Z_OK;
-  const char* message = gzerror(gz, &code);
-  if (code != Z_OK && code != Z_STREAM_END)
-    throw FileError(
-        file_, "line " + std::to_string(line_ + 1) + ": corrupt compressed data (" + message + ")");
-  if (!any) return false;
+  block_ = source_->bytes();
+  blockSize_ = source_->size();
+  inputOffset_ = source_->inputOffset();
+  return true;
+}
+
+bool DelimitedTextReader::readLine() {
+  if (lineInCarry_) {
+    carry_.clear();
+    lineInCarry_ = false;
+  }
+  for (;;) {
+    if (blockPos_ < blockSize_) {
+      const char* begin = block_ + blockPos_;
+      const std::size_t left = blockSize_ - blockPos_;
+      const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', left));
+      if (newline) {
+        const auto length = std::size_t(newline - begin);
+        blockPos_ += length + 1;
+        if (carry_.empty()) {
+          lineText_ = std::string_view(begin, length);
+        } else {
+          requireLineFits(carry_.size() + length);
+          carry_.append(begin, length);
+          lineText_ = carry_;
+          lineInCarry_ = true;
+        }
+        break;
+      }
+      requireLineFits(carry_.size() + left);
+      carry_.append(begin, left);
+      blockPos_ = blockSize_;
+    }
+    if (!nextBlock()) {
+      if (!source_->problem().empty())
+        throw FileError(file_, "line " + std::to_string(line_ + 1) + ": corrupt compressed data (" +
+                                   source_->problem() + ")");
+      if (carry_.empty()) return false;
+      lineText_ = carry_;
+      lineInCarry_ = true;
+      break;
+    }
+  }
   ++line_;
-  while (!text_.empty() && (text_.back() == '\n' || text_.back() == '\r')) text_.pop_back();
+  while (!lineText_.empty() && lineText_.back() == '\r') lineText_.remove_suffix(1);
   if (progress_ && line_ - lastProgressLine_ >= 4096 && fileBytes_ > 0) {
     lastProgressLine_ = line_;
-    const double fraction = std::min(1.0, double(gzoffset(gz)) / double(fileBytes_));
+    const double fraction = std::min(1.0, double(inputOffset_) / double(fileBytes_));
     if (fraction - lastProgress_ >= 0.005) {  // a few hundred calls per file, at most
       lastProgress_ = fraction;
       progress_(fraction);
@@ -70,56 +383,73 @@ bool DelimitedTextReader::readLine() {
 
 void DelimitedTextReader::split() {
   fields_.clear();
+  const std::string_view text = lineText_;
   if (delimiter_ == Delimiter::Whitespace) {
     std::size_t i = 0;
-    while (i < text_.size()) {
-      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
-      if (i == text_.size()) break;
-      std::string field;
-      if (text_[i] == '"') {
-        const std::size_t close = text_.find('"', i + 1);
-        if (close == std::string::npos) fail("unterminated quoted field");
-        field = text_.substr(i + 1, close - i - 1);
+    while (i < text.size()) {
+      while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+      if (i == text.size()) break;
+      if (text[i] == '"') {
+        const std::size_t close = text.find('"', i + 1);
+        if (close == std::string_view::npos) fail("unterminated quoted field");
+        fields_.push_back(text.substr(i + 1, close - i - 1));
         i = close + 1;
       } else {
-        const std::size_t end = text_.find_first_of(" \t", i);
-        field = text_.substr(i, end == std::string::npos ? std::string::npos : end - i);
-        i = end == std::string::npos ? text_.size() : end;
+        const std::size_t end = text.find_first_of(" \t", i);
+        fields_.push_back(text.substr(i, end == std::string_view::npos ? end : end - i));
+        i = end == std::string_view::npos ? text.size() : end;
       }
-      fields_.push_back(std::move(field));
     }
     return;
   }
   const char sep = delimiter_ == Delimiter::Comma ? ',' : '\t';
-  std::string field;
+  if (!std::memchr(text.data(), '"', text.size())) {
+    // No quotes: every field is a view into the line.
+    const char* at = text.data();
+    const char* const end = at + text.size();
+    for (;;) {
+      const auto* found = static_cast<const char*>(std::memchr(at, sep, std::size_t(end - at)));
+      if (!found) {
+        fields_.emplace_back(at, std::size_t(end - at));
+        return;
+      }
+      fields_.emplace_back(at, std::size_t(found - at));
+      at = found + 1;
+    }
+  }
+  // Quoted fields are unescaped into one buffer sized for the whole line, so it never moves.
+  unquoted_.clear();
+  unquoted_.reserve(text.size());
+  const char* const base = unquoted_.data();
+  std::size_t start = 0;
   bool quoted = false;
-  for (std::size_t i = 0; i < text_.size(); ++i) {
-    const char c = text_[i];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text_.size() && text_[i + 1] == '"') {
-        field += '"';
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        unquoted_ += '"';
         ++i;
       } else if (c == '"') {
         quoted = false;
       } else {
-        field += c;
+        unquoted_ += c;
       }
-    } else if (c == '"' && field.empty()) {
+    } else if (c == '"' && unquoted_.size() == start) {
       quoted = true;
     } else if (c == sep) {
-      fields_.push_back(std::move(field));
-      field.clear();
+      fields_.emplace_back(base + start, unquoted_.size() - start);
+      start = unquoted_.size();
     } else {
-      field += c;
+      unquoted_ += c;
     }
   }
   if (quoted) fail("unterminated quoted field");
-  fields_.push_back(std::move(field));
+  fields_.emplace_back(base + start, unquoted_.size() - start);
 }
 
 const std::vector<std::string>& DelimitedTextReader::readHeader() {
   if (!next()) throw FileError(file_, "is empty: no header line");
-  header_ = fields_;
+  header_.assign(fields_.begin(), fields_.end());
   if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);
   return header_;
 }
@@ -141,7 +471,7 @@ std::size_t DelimitedTextReader::column(const std::string& name) const {
 
 bool DelimitedTextReader::next() {
   while (readLine()) {
-    if (text_.find_first_not_of(" \t") == std::string::npos) continue;
+    if (lineText_.find_first_not_of(" \t") == std::string_view::npos) continue;
     split();
     return true;
   }

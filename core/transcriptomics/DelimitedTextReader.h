@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,17 @@
 namespace teramind {
 
 // Streams a delimited text table (CSV, TSV, whitespace-separated), plain or gzip-compressed,
-// one record at a time: memory stays at one line (at most 64 MiB) however large the file. Fields
-// may be RFC-4180 quoted. Every error is a FileError naming the file, the line and the problem.
+// one record at a time. A background thread reads and inflates the file in blocks of a few MiB
+// (at most kBlocksInFlight at once) so decompression overlaps parsing; memory stays at those
+// blocks plus one line (at most 64 MiB) however large the file. Fields may be RFC-4180 quoted.
+// Every error is a FileError naming the file, the line and the problem.
 class DelimitedTextReader {
  public:
   enum class Delimiter { Comma, Tab, Whitespace };
+
+  // Decompressed bytes per block and blocks alive at once (parsed, queued, being filled).
+  static constexpr std::size_t kBlockBytes = std::size_t(1) << 20;
+  static constexpr std::size_t kBlocksInFlight = 4;
 
   DelimitedTextReader(const std::filesystem::path& file, Delimiter delimiter = Delimiter::Comma,
                       ReadProgress progress = {});
@@ -31,7 +38,8 @@ class DelimitedTextReader {
   // Throws FileError "missing column 'name' (has: a, b, c)".
   std::size_t column(const std::string& name) const;
 
-  // Advances to the next non-empty record; false at the end of the file.
+  // Advances to the next non-empty record; false at the end of the file. Views returned by
+  // field() stay valid until the next call.
   bool next();
   std::size_t fieldCount() const { return fields_.size(); }
   std::string_view field(std::size_t index) const;
@@ -47,21 +55,34 @@ class DelimitedTextReader {
   [[noreturn]] void fail(const std::string& problem) const;
 
  private:
+  class BlockSource;  // the background reader/inflater
+
+  bool nextBlock();
   bool readLine();
   void split();
+  void requireLineFits(std::size_t bytes) const;
   std::string columnName(std::size_t index) const;
 
   std::filesystem::path file_;
   Delimiter delimiter_;
   ReadProgress progress_;
-  void* gz_ = nullptr;  // gzFile; zlib reads plain files through the same calls
+  std::unique_ptr<BlockSource> source_;
   std::uint64_t fileBytes_ = 0;
   std::uint64_t line_ = 0;
   std::uint64_t lastProgressLine_ = 0;
   double lastProgress_ = 0;
-  std::string text_;
+  // The block being parsed: its bytes, how far lines were taken, file bytes consumed for it.
+  const char* block_ = nullptr;
+  std::size_t blockSize_ = 0;
+  std::size_t blockPos_ = 0;
+  std::uint64_t inputOffset_ = 0;
+  // A line that spans blocks is assembled here; `lineText_` views either this or the block.
+  std::string carry_;
+  bool lineInCarry_ = false;
+  std::string_view lineText_;
+  std::string unquoted_;  // quoted records' fields, unescaped; reserved so views stay valid
   std::vector<std::string> header_;
-  std::vector<std::string> fields_;
+  std::vector<std::string_view> fields_;
 };
 
 }  // namespace teramind

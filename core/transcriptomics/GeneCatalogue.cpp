@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <string_view>
 
 namespace teramind {
@@ -17,22 +18,39 @@ bool GeneCatalogue::isControlName(const std::string& name) {
                      [&](std::string_view p) { return lower.rfind(p, 0) == 0; });
 }
 
-std::uint32_t GeneCatalogue::add(const std::string& name) {
-  const auto found = index_.find(name);
-  if (found != index_.end()) return found->second;
+std::size_t GeneCatalogue::slotOf(std::string_view name) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = std::hash<std::string_view>{}(name)&mask;; slot = (slot + 1) & mask)
+    if (slots_[slot] == kEmptySlot || names_[slots_[slot]] == name) return slot;
+}
+
+void GeneCatalogue::grow() {
+  slots_.assign(std::max<std::size_t>(64, slots_.size() * 2), kEmptySlot);
+  for (std::uint32_t i = 0; i < names_.size(); ++i) slots_[slotOf(names_[i])] = i;
+}
+
+std::uint32_t GeneCatalogue::add(std::string_view name) {
+  if (slots_.empty()) grow();
+  std::size_t slot = slotOf(name);
+  if (slots_[slot] != kEmptySlot) return slots_[slot];
   const auto index = std::uint32_t(names_.size());
-  names_.push_back(name);
-  const bool control = isControlName(name);
+  names_.emplace_back(name);
+  const bool control = isControlName(names_.back());
   control_.push_back(control ? 1 : 0);
   controlCount_ += control ? 1 : 0;
-  index_.emplace(name, index);
+  if (2 * names_.size() > slots_.size()) {  // keep the table at most half full
+    grow();
+  } else {
+    slots_[slot] = index;
+  }
   return index;
 }
 
-std::optional<std::uint32_t> GeneCatalogue::find(const std::string& name) const {
-  const auto found = index_.find(name);
-  if (found == index_.end()) return std::nullopt;
-  return found->second;
+std::optional<std::uint32_t> GeneCatalogue::find(std::string_view name) const {
+  if (slots_.empty()) return std::nullopt;
+  const std::uint32_t index = slots_[slotOf(name)];
+  if (index == kEmptySlot) return std::nullopt;
+  return index;
 }
 
 std::vector<std::string> GeneCatalogue::geneNames() const {

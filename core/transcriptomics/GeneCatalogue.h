@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 namespace teramind {
@@ -16,9 +16,9 @@ class GeneCatalogue {
   // Vizgen "Blank-*", Xenium "NegControl*"/"BLANK_*"/"Unassigned*", CosMx "NegPrb*", ...
   static bool isControlName(const std::string& name);
 
-  // Index of `name`, added if new.
-  std::uint32_t add(const std::string& name);
-  std::optional<std::uint32_t> find(const std::string& name) const;
+  // Index of `name`, added if new. Looked up by view: no string is built for a known name.
+  std::uint32_t add(std::string_view name);
+  std::optional<std::uint32_t> find(std::string_view name) const;
 
   std::size_t size() const { return names_.size(); }
   const std::string& name(std::uint32_t index) const { return names_.at(index); }
@@ -33,7 +33,11 @@ class GeneCatalogue {
  private:
   std::vector<std::string> names_;
   std::vector<std::uint8_t> control_;
-  std::unordered_map<std::string, std::uint32_t> index_;
+  // Open addressing over indices into names_ (C++17 maps cannot be searched by a view).
+  static constexpr std::uint32_t kEmptySlot = 0xFFFFFFFFu;
+  std::size_t slotOf(std::string_view name) const;  // the slot holding it, or the empty one
+  void grow();
+  std::vector<std::uint32_t> slots_;
   std::size_t controlCount_ = 0;
 };
 

@@ -29,7 +29,7 @@ TranscriptTable readVizgenTranscripts(const std::filesystem::path& file,
     const std::string_view name = in.field(gene);
     if (name.empty()) in.fail("column 'gene' is empty");
     table.push(float(in.number(x)), float(in.number(y)), std::uint16_t(zValue),
-               table.genes.add(std::string(name)));
+               table.genes.add(name));
   }
   if (table.size() == 0) throw FileError(file, "holds no transcripts");
   return table;

@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numeric>
+#include <random>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -463,6 +466,282 @@ TEST(AffineTransform, FitRecoversAKnownMapAndInverts) {
   EXPECT_THROW(AffineTransform::fit({{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}},
                                     {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}}),
                std::invalid_argument);
+}
+
+// The reader before blocks: whole lines, trailing CR stripped, blank lines skipped, then the
+// RFC-4180 split character by character. Streaming must give exactly these records.
+struct ReferenceRecord {
+  std::uint64_t line;
+  std::vector<std::string> fields;
+};
+
+std::vector<ReferenceRecord> referenceRecords(const std::string& text, char sep) {
+  std::vector<ReferenceRecord> records;
+  std::uint64_t line = 0;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string row = text.substr(at, end - at);
+    at = end + 1;
+    ++line;
+    while (!row.empty() && row.back() == '\r') row.pop_back();
+    if (row.find_first_not_of(" \t") == std::string::npos) continue;
+    std::vector<std::string> fields;
+    std::string field;
+    bool quoted = false;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const char c = row[i];
+      if (quoted) {
+        if (c == '"' && i + 1 < row.size() && row[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field += c;
+        }
+      } else if (c == '"' && field.empty()) {
+        quoted = true;
+      } else if (c == sep) {
+        fields.push_back(std::move(field));
+        field.clear();
+      } else {
+        field += c;
+      }
+    }
+    fields.push_back(std::move(field));
+    records.push_back({line, std::move(fields)});
+  }
+  return records;
+}
+
+void expectSameRecords(const std::filesystem::path& file, const std::string& text,
+                       DelimitedTextReader::Delimiter delimiter, char sep) {
+  const auto expected = referenceRecords(text, sep);
+  DelimitedTextReader in(file, delimiter);
+  std::size_t r = 0;
+  while (in.next()) {
+    ASSERT_LT(r, expected.size()) << file;
+    ASSERT_EQ(in.lineNumber(), expected[r].line) << file;
+    ASSERT_EQ(in.fieldCount(), expected[r].fields.size()) << file << " line " << in.lineNumber();
+    for (std::size_t f = 0; f < in.fieldCount(); ++f)
+      ASSERT_EQ(in.field(f), expected[r].fields[f]) << file << " line " << in.lineNumber();
+    ++r;
+  }
+  EXPECT_EQ(r, expected.size()) << file;
+}
+
+// A few MiB of MERSCOPE-like rows with quoted fields, CRLF, blank lines and one line longer
+// than a block, so lines and quoted fields straddle block boundaries everywhere.
+std::string variedTable(std::size_t rows, char sep) {
+  std::mt19937 random(7);
+  std::string text = std::string("gene") + sep + "global_x" + sep + "note\n";
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto kind = random() % 50;
+    std::string note = "n" + std::to_string(random() % 1000);
+    if (kind == 0) note = "\"a" + std::string(1, sep) + " \"\"quoted\"\" b\"";
+    if (kind == 1) note = "\"\"";
+    if (i == rows / 2) note = std::string(DelimitedTextReader::kBlockBytes + 12345, 'w');
+    text += "Gene" + std::to_string(random() % 500) + sep + std::to_string(random() % 100000) +
+            "." + std::to_string(random() % 1000) + sep + note + (kind == 2 ? "\r\n" : "\n");
+    if (kind == 3) text += kind % 2 ? "\n" : "  \t\n";
+  }
+  return text;
+}
+
+TEST(DelimitedTextReader, BlocksGiveTheSameRecordsAsWholeLines) {
+  ScratchDirectory dir;
+  for (const char sep : {',', '\t'}) {
+    const std::string text = variedTable(120000, sep);
+    ASSERT_GT(text.size(), 3 * DelimitedTextReader::kBlockBytes);
+    const auto delimiter =
+        sep == ',' ? DelimitedTextReader::Delimiter::Comma : DelimitedTextReader::Delimiter::Tab;
+    writeText(dir / "t.txt", text);
+    expectSameRecords(dir / "t.txt", text, delimiter, sep);
+    writeGzip(dir / "t.txt.gz", text);
+    expectSameRecords(dir / "t.txt.gz", text, delimiter, sep);
+    // No newline at the end: the last line still counts.
+    const std::string cut = text.substr(0, text.size() - 1);
+    writeGzip(dir / "cut.gz", cut);
+    expectSameRecords(dir / "cut.gz", cut, delimiter, sep);
+  }
+}
+
+TEST(DelimitedTextReader, LineAndQuotedFieldAcrossABlockBoundary) {
+  ScratchDirectory dir;
+  // The quoted field (with a comma and a doubled quote) starts 10 bytes before the first
+  // block ends.
+  const std::string header = "a,b\n";
+  std::string text = header +
+                     std::string(DelimitedTextReader::kBlockBytes - header.size() - 13, 'x') +
+                     ",\"p, \"\"q\"\" r\"\nlast,2\n";
+  for (const auto& name : {"b.csv", "b.csv.gz"}) {
+    name == std::string("b.csv") ? writeText(dir / name, text) : writeGzip(dir / name, text);
+    DelimitedTextReader in(dir / name);
+    in.readHeader();
+    ASSERT_TRUE(in.next());
+    EXPECT_EQ(in.field(1), "p, \"q\" r");
+    EXPECT_EQ(in.field(0).size(), DelimitedTextReader::kBlockBytes - header.size() - 13);
+    ASSERT_TRUE(in.next());
+    EXPECT_EQ(in.lineNumber(), 3u);
+    EXPECT_EQ(in.field(0), "last");
+    EXPECT_FALSE(in.next());
+  }
+}
+
+TEST(DelimitedTextReader, ConcatenatedGzipMembersReadAsOne) {
+  ScratchDirectory dir;
+  const std::string first = "a,b\n1,2\n3,", second = "4\n5,6\n";
+  writeGzip(dir / "1.gz", first);
+  writeGzip(dir / "2.gz", second);
+  std::ifstream one(dir / "1.gz", std::ios::binary), two(dir / "2.gz", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(one)), {});
+  bytes.append((std::istreambuf_iterator<char>(two)), {});
+  std::ofstream(dir / "both.gz", std::ios::binary) << bytes;
+  expectSameRecords(dir / "both.gz", first + second, DelimitedTextReader::Delimiter::Comma, ',');
+}
+
+TEST(DelimitedTextReader, WhitespaceQuotedFields) {
+  ScratchDirectory dir;
+  writeGzip(dir / "w.txt.gz", "gene \"cell 1\"\tc2\n  Gad1   3 \"4\"\n");
+  DelimitedTextReader in(dir / "w.txt.gz", DelimitedTextReader::Delimiter::Whitespace);
+  EXPECT_EQ(in.readHeader(), (std::vector<std::string>{"gene", "cell 1", "c2"}));
+  ASSERT_TRUE(in.next());
+  EXPECT_EQ(in.fieldCount(), 3u);
+  EXPECT_EQ(in.field(0), "Gad1");
+  EXPECT_EQ(in.count(2), 4.0);
+}
+
+TEST(DelimitedTextReader, ProgressIsMonotonicAndEndsAtOne) {
+  ScratchDirectory dir;
+  const std::string text = variedTable(60000, ',');
+  writeGzip(dir / "p.csv.gz", text);
+  std::vector<double> fractions;
+  DelimitedTextReader in(dir / "p.csv.gz", DelimitedTextReader::Delimiter::Comma,
+                         [&](double f) { fractions.push_back(f); });
+  while (in.next()) {
+  }
+  ASSERT_GT(fractions.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+  EXPECT_EQ(fractions.back(), 1.0);
+}
+
+TEST(BadInput, CorruptGzipNamesTheLine) {
+  ScratchDirectory dir;
+  const std::string text = variedTable(60000, ',');
+  writeGzip(dir / "good.gz", text);
+  std::ifstream in(dir / "good.gz", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  auto readAll = [](const std::filesystem::path& file) {
+    DelimitedTextReader reader(file);
+    while (reader.next()) {
+    }
+  };
+  // A wrong CRC-32 in the trailer.
+  std::string badCrc = bytes;
+  badCrc[badCrc.size() - 8] = char(badCrc[badCrc.size() - 8] ^ 0x55);
+  std::ofstream(dir / "crc.gz", std::ios::binary) << badCrc;
+  std::string e = errorOf([&] { readAll(dir / "crc.gz"); });
+  EXPECT_NE(e.find("crc.gz: line "), std::string::npos) << e;
+  EXPECT_NE(e.find("corrupt compressed data (incorrect data check)"), std::string::npos) << e;
+  // Garbage in the middle of the deflate stream.
+  std::string garbage = bytes;
+  for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) garbage[i] = char(0xFF);
+  std::ofstream(dir / "mid.gz", std::ios::binary) << garbage;
+  e = errorOf([&] { readAll(dir / "mid.gz"); });
+  EXPECT_NE(e.find("mid.gz: line "), std::string::npos) << e;
+  EXPECT_NE(e.find("corrupt compressed data"), std::string::npos) << e;
+  // Cut inside the trailer.
+  std::ofstream(dir / "cut.gz", std::ios::binary) << bytes.substr(0, bytes.size() - 3);
+  e = errorOf([&] { readAll(dir / "cut.gz"); });
+  EXPECT_NE(e.find("corrupt compressed data (unexpected end of file)"), std::string::npos) << e;
+}
+
+TEST(BadInput, LineLongerThan64MiB) {
+  ScratchDirectory dir;
+  writeText(dir / "long.csv", "a\n" + std::string((std::size_t(64) << 20) + 10, 'x') + "\n");
+  const std::string e = errorOf([&] {
+    DelimitedTextReader in(dir / "long.csv");
+    while (in.next()) {
+    }
+  });
+  EXPECT_NE(e.find("long.csv: line 2 is longer than 64 MiB: not a text table"), std::string::npos)
+      << e;
+}
+
+// Binning the straightforward way: one count per (channel, bin) in an ordered map.
+struct ReferenceBinning {
+  std::map<std::tuple<std::size_t, std::int32_t, std::int32_t, std::int32_t>, double> counts;
+  double notInPanel = 0, outsideGrid = 0, binned = 0;
+};
+
+ReferenceBinning referenceBinning(const TranscriptTable& t, const BinnedCondition& condition) {
+  ReferenceBinning ref;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto channel = condition.geneIndex(t.genes.name(t.gene[i]));
+    const BinIndex bin = condition.grid().binAt(t.x[i], t.y[i], t.plane[i]);
+    if (!channel)
+      ref.notInPanel += 1;
+    else if (!condition.grid().contains(bin))
+      ref.outsideGrid += 1;
+    else {
+      ref.counts[{*channel, bin.plane, bin.y, bin.x}] += 1;
+      ref.binned += 1;
+    }
+  }
+  return ref;
+}
+
+void expectSameAsReference(const TranscriptTable& t, const BinningResult& r) {
+  const ReferenceBinning ref = referenceBinning(t, r.condition);
+  EXPECT_EQ(r.notInPanel, ref.notInPanel);
+  EXPECT_EQ(r.outsideGrid, ref.outsideGrid);
+  EXPECT_EQ(r.binned, ref.binned);
+  BinnedCondition expected(r.condition.grid(), r.condition.geneNames());
+  for (const auto& [where, count] : ref.counts) {
+    const auto [channel, plane, y, x] = where;
+    expected.set(channel, {x, y, plane}, float(count));
+  }
+  EXPECT_TRUE(r.condition == expected);
+  EXPECT_EQ(r.condition.nonZeroCount(), ref.counts.size());
+}
+
+TranscriptTable randomTranscripts(std::size_t molecules, std::size_t genes, unsigned seed) {
+  std::mt19937 random(seed);
+  TranscriptTable t;
+  for (std::size_t g = 0; g < genes; ++g) t.genes.add("G" + std::to_string(g));
+  t.genes.add("Blank-1");
+  std::uniform_real_distribution<float> position(-50.0f, 400.0f);
+  for (std::size_t i = 0; i < molecules; ++i)
+    t.push(position(random), position(random), std::uint16_t(random() % 3),
+           std::uint32_t(random() % t.genes.size()));
+  return t;
+}
+
+TEST(Binning, SortedCountsEqualAStraightforwardReference) {
+  const TranscriptTable t = randomTranscripts(300000, 40, 11);
+  BinningOptions options;
+  options.binUm = 3.3;
+  expectSameAsReference(t, binTranscripts(t, options));
+  // A panel (some molecules off it, one gene missing) and a fixed grid (some outside it).
+  GenePanel panel{"p", "", {"G3", "G1", "Missing", "G7", "G20"}};
+  options.originUm = std::make_pair(0.0, 10.0);
+  options.sizeBins = std::make_pair(80, 70);
+  const BinningResult r = binTranscripts(t, options, &panel);
+  EXPECT_GT(r.outsideGrid, 0.0);
+  expectSameAsReference(t, r);
+  // A grid too large for 32-bit packed bins.
+  options.sizeBins = std::make_pair(1 << 20, 1 << 19);
+  options.binUm = 0.01;
+  expectSameAsReference(t, binTranscripts(t, options, &panel));
+}
+
+TEST(Binning, ChannelsInSeveralBatchesEqualTheReference) {
+  // More molecules than one batch of keys holds (4 Mi), spread over a few genes.
+  const TranscriptTable t = randomTranscripts(4500000, 3, 5);
+  BinningOptions options;
+  options.binUm = 2.0;
+  expectSameAsReference(t, binTranscripts(t, options));
 }
 
 }  // namespace
