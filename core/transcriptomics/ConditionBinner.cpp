@@ -1,12 +1,14 @@
 #include "transcriptomics/ConditionBinner.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <exception>
 #include <limits>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace teramind {
 namespace {
@@ -140,6 +142,33 @@ unsigned bitsFor(std::int32_t extent) {
   return bits;
 }
 
+// Sorts keys of `bits` significant bits: LSD radix by bytes (skipping bytes all keys share)
+// for the thousands of molecules of a typical gene, std::sort for a few.
+template <typename Key>
+void sortKeys(Key* keys, std::size_t n, unsigned bits, std::vector<Key>& scratch) {
+  if (n < 256) {
+    std::sort(keys, keys + n);
+    return;
+  }
+  const unsigned digits = (bits + 7) / 8;
+  std::vector<std::array<std::size_t, 256>> histogram(digits);
+  for (auto& h : histogram) h.fill(0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (unsigned d = 0; d < digits; ++d) ++histogram[d][(keys[i] >> (8 * d)) & 0xFF];
+  scratch.resize(std::max(scratch.size(), n));
+  Key* from = keys;
+  Key* to = scratch.data();
+  for (unsigned d = 0; d < digits; ++d) {
+    auto& h = histogram[d];
+    if (h[(from[0] >> (8 * d)) & 0xFF] == n) continue;  // one value: order unchanged
+    std::size_t at = 0;
+    for (auto& count : h) at += std::exchange(count, at);
+    for (std::size_t i = 0; i < n; ++i) to[h[(from[i] >> (8 * d)) & 0xFF]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != keys) std::copy(from, from + n, keys);
+}
+
 // Molecules sorted by (channel, bin) and counted per run give the same counts as adding them
 // one by one into hash maps, in a fraction of the time. Bins are packed as (plane, y, x) with
 // just the bits the grid needs, so sorting them sorts BinnedCondition keys.
@@ -150,6 +179,7 @@ void binTranscriptsSorted(BinningResult& result, const TranscriptTable& transcri
   const BinGrid grid = condition.grid();
   const std::size_t n = transcripts.size(), channelCount = condition.geneCount();
   const unsigned xBits = bitsFor(grid.width), yBits = bitsFor(grid.height);
+  const unsigned keyBits = xBits + yBits + bitsFor(grid.planes);
   const Key xMask = Key((std::uint64_t(1) << xBits) - 1);
   const Key yMask = Key((std::uint64_t(1) << yBits) - 1);
   const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
@@ -228,10 +258,11 @@ void binTranscriptsSorted(BinningResult& result, const TranscriptTable& transcri
     std::atomic<std::size_t> nextChannel{first};
     onThreads(threads, [&](unsigned) {
       std::vector<std::pair<std::uint64_t, float>> entries;
+      std::vector<Key> scratch;
       for (std::size_t c; (c = nextChannel++) < last;) {
         const auto begin = keys.begin() + std::ptrdiff_t(start[c - first]);
         const auto end = keys.begin() + std::ptrdiff_t(start[c - first + 1]);
-        std::sort(begin, end);
+        sortKeys(keys.data() + start[c - first], std::size_t(end - begin), keyBits, scratch);
         entries.clear();
         for (auto run = begin; run != end;) {
           const auto next = std::find_if(run, end, [&](Key k) { return k != *run; });

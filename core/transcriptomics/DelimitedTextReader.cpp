@@ -2,6 +2,10 @@
 
 #include <zlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -50,7 +54,7 @@ class DelimitedTextReader::BlockSource {
 
   explicit BlockSource(std::FILE* file) : file_(file) {
     for (std::size_t i = 0; i < kBlocksInFlight; ++i)
-      spare_.push_back({std::make_unique<char[]>(kBlockBytes), 0, 0});
+      spare_.push_back({std::make_unique<char[]>(kBlockBytes), 0, 0, {}});
     worker_ = std::thread([this] { run(); });
   }
 
@@ -381,6 +385,36 @@ bool DelimitedTextReader::readLine() {
   return true;
 }
 
+bool DelimitedTextReader::splitUnquoted(std::string_view text, char sep) {
+  // Every field a view into the line; false (fall back) at the first quote.
+  const char* const line = text.data();
+  const std::size_t size = text.size();
+  std::size_t start = 0, i = 0;
+#if defined(__SSE2__) && defined(__GNUC__)
+  // 16 bytes at a time: a record of MERSCOPE's 11 columns is a handful of compares.
+  const __m128i separators = _mm_set1_epi8(sep), quotes = _mm_set1_epi8('"');
+  for (; i + 16 <= size; i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line + i));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, quotes))) return false;
+    for (auto mask = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, separators))); mask;
+         mask &= mask - 1) {
+      const std::size_t at = i + std::size_t(__builtin_ctz(mask));
+      fields_.emplace_back(line + start, at - start);
+      start = at + 1;
+    }
+  }
+#endif
+  for (; i < size; ++i) {
+    if (line[i] == '"') return false;
+    if (line[i] == sep) {
+      fields_.emplace_back(line + start, i - start);
+      start = i + 1;
+    }
+  }
+  fields_.emplace_back(line + start, size - start);
+  return true;
+}
+
 void DelimitedTextReader::split() {
   fields_.clear();
   const std::string_view text = lineText_;
@@ -403,20 +437,8 @@ void DelimitedTextReader::split() {
     return;
   }
   const char sep = delimiter_ == Delimiter::Comma ? ',' : '\t';
-  if (!std::memchr(text.data(), '"', text.size())) {
-    // No quotes: every field is a view into the line.
-    const char* at = text.data();
-    const char* const end = at + text.size();
-    for (;;) {
-      const auto* found = static_cast<const char*>(std::memchr(at, sep, std::size_t(end - at)));
-      if (!found) {
-        fields_.emplace_back(at, std::size_t(end - at));
-        return;
-      }
-      fields_.emplace_back(at, std::size_t(found - at));
-      at = found + 1;
-    }
-  }
+  if (splitUnquoted(text, sep)) return;
+  fields_.clear();
   // Quoted fields are unescaped into one buffer sized for the whole line, so it never moves.
   unquoted_.clear();
   unquoted_.reserve(text.size());

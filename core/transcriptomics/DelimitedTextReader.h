@@ -60,6 +60,7 @@ class DelimitedTextReader {
   bool nextBlock();
   bool readLine();
   void split();
+  bool splitUnquoted(std::string_view text, char sep);
   void requireLineFits(std::size_t bytes) const;
   std::string columnName(std::size_t index) const;
 
