@@ -165,6 +165,10 @@ bool runStage(const std::string& name, Figures (*stage)(const Options&), const O
   fmt::print("stage: {}\n", name);
   std::fflush(stdout);
   const pid_t child = fork();
+  if (child < 0) {
+    fmt::print(stderr, "{}: cannot start a process for the stage\n", name);
+    return false;
+  }
   if (child == 0) {
     try {
       print(stage(o));

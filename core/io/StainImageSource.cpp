@@ -76,8 +76,13 @@ StainImageSource::StainImageSource(const std::filesystem::path& image,
     whole_ = std::make_unique<Image3D<std::uint8_t>>(readMorphologyImage(image, extent_));
     return;
   }
-  if (bits_ == 16) {
-    // Sample up to 8 × 8 windows spread evenly; the 99.9th percentile of their non-zero pixels.
+}
+
+int StainImageSource::intensityMax() const {
+  if (bits_ != 16) return 255;
+  // Computed on first use, so opening a mosaic (info, coverage) reads only its header.
+  std::call_once(scale_->once, [&] {
+    // Up to 8 × 8 windows spread evenly; the 99.9th percentile of their non-zero pixels.
     std::vector<std::uint32_t> histogram(65536, 0);
     std::uint64_t nonZero = 0;
     const std::int64_t side = 256, grid = 8;
@@ -93,28 +98,22 @@ StainImageSource::StainImageSource(const std::filesystem::path& image,
           }
       }
     std::uint64_t seen = 0;
-    intensityMax_ = 1;
+    scale_->value = 1;
     const auto target = static_cast<std::uint64_t>(std::ceil(0.999 * double(nonZero)));
     for (int v = 1; v < 65536 && nonZero; ++v) {
       seen += histogram[std::size_t(v)];
       if (seen >= target) {
-        intensityMax_ = v;
+        scale_->value = v;
         break;
       }
     }
-  }
+  });
+  return scale_->value;
 }
 
 StainImageSource::~StainImageSource() = default;
 StainImageSource::StainImageSource(StainImageSource&&) noexcept = default;
 StainImageSource& StainImageSource::operator=(StainImageSource&&) noexcept = default;
-
-std::uint8_t StainImageSource::toByte(std::uint16_t v) const {
-  if (bits_ == 8) return std::uint8_t(v);
-  const std::uint32_t scaled =
-      (std::uint32_t(v) * 255u + std::uint32_t(intensityMax_) / 2) / std::uint32_t(intensityMax_);
-  return std::uint8_t(std::min<std::uint32_t>(scaled, 255));
-}
 
 std::vector<std::uint8_t> StainImageSource::readWindow(std::int64_t x0, std::int64_t y0,
                                                        std::int64_t w, std::int64_t h) const {
@@ -122,8 +121,14 @@ std::vector<std::uint8_t> StainImageSource::readWindow(std::int64_t x0, std::int
       std::size_t(std::max<std::int64_t>(w, 0)) * std::size_t(std::max<std::int64_t>(h, 0)), 0);
   if (tiff_) {
     const auto values = tiff_->readWindow(x0, y0, w, h);
-    std::transform(values.begin(), values.end(), out.begin(),
-                   [this](std::uint16_t v) { return toByte(v); });
+    if (bits_ == 8) {
+      std::copy(values.begin(), values.end(), out.begin());
+      return out;
+    }
+    const auto max = std::uint32_t(intensityMax());
+    std::transform(values.begin(), values.end(), out.begin(), [max](std::uint16_t v) {
+      return std::uint8_t(std::min<std::uint32_t>((std::uint32_t(v) * 255u + max / 2) / max, 255));
+    });
     return out;
   }
   for (std::int64_t y = std::max<std::int64_t>(y0, 0); y < std::min(y0 + h, height_); ++y)
@@ -161,8 +166,8 @@ void StainImageSource::resample(double x0Um, double y0Um, double pixelUm, int w,
           const auto& c = cols[std::size_t(x)];
           std::uint64_t sum = 0;
           for (std::int64_t j = r.begin; j < r.end; ++j) {
-            const std::uint8_t* line = window.data() + std::size_t((j - sy0) * (sx1 - sx0) - sx0);
-            for (std::int64_t i = c.begin; i < c.end; ++i) sum += line[i];
+            const std::uint8_t* line = window.data() + std::size_t((j - sy0) * (sx1 - sx0));
+            for (std::int64_t i = c.begin; i < c.end; ++i) sum += line[i - sx0];
           }
           const std::int64_t n = (r.end - r.begin) * (c.end - c.begin);
           if (n > 0)

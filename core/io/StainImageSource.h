@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -38,7 +39,7 @@ class StainImageSource {
   std::int64_t width() const { return width_; }
   std::int64_t height() const { return height_; }
   int bitsPerSample() const { return bits_; }
-  int intensityMax() const { return intensityMax_; }
+  int intensityMax() const;
 
   // The 8-bit values of the window [x0, x0 + w) × [y0, y0 + h) px (0 outside the image).
   std::vector<std::uint8_t> readWindow(std::int64_t x0, std::int64_t y0, std::int64_t w,
@@ -54,13 +55,16 @@ class StainImageSource {
   Image3D<std::uint8_t> overview(int maxSide) const;
 
  private:
-  std::uint8_t toByte(std::uint16_t v) const;
   std::filesystem::path file_;
   ImageExtentUm extent_;
   double pixelUm_ = 1;
   std::int64_t width_ = 0, height_ = 0;
   int bits_ = 8;
-  int intensityMax_ = 255;
+  struct IntensityScale {
+    std::once_flag once;
+    int value = 255;
+  };
+  std::unique_ptr<IntensityScale> scale_ = std::make_unique<IntensityScale>();
   std::unique_ptr<TiffImageReader> tiff_;         // TIFF files
   std::unique_ptr<Image3D<std::uint8_t>> whole_;  // everything else, read whole
 };

@@ -290,6 +290,12 @@ TiffImageReader::TiffImageReader(const std::filesystem::path& file)
                               std::to_string(info_.blockHeight) +
                               " px are too large to decode one at a time (limit " +
                               std::to_string(kMaxBlockBytes >> 20) + " MB)");
+  // Uncompressed blocks are read in place, row by row; still, offsets within one are computed in
+  // 64 bits, so a block beyond 1 TiB (only a crafted header declares one) is refused.
+  if (handle_->uncompressed && info_.blockHeight > (std::int64_t(1) << 40) / rowBytes)
+    throw FileError(file, std::string("TIFF ") + (info_.tiled ? "tiles" : "strips") + " of " +
+                              std::to_string(info_.blockWidth) + " × " +
+                              std::to_string(info_.blockHeight) + " px exceed 1 TiB each");
   const std::int64_t expected =
       info_.tiled
           ? handle_->blocksAcross * ((info_.height + info_.blockHeight - 1) / info_.blockHeight)
@@ -313,7 +319,8 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
   if (x0 < -kFarOut || x0 > kFarOut || y0 < -kFarOut || y0 > kFarOut)
     throw FileError(file_, "window origin " + std::to_string(x0) + ", " + std::to_string(y0) +
                                " is far outside any image");
-  if (width > 0 && height > kMaxWindowPixels / width)
+  if (width > kMaxWindowPixels || height > kMaxWindowPixels ||
+      (width > 0 && height > kMaxWindowPixels / width))
     throw FileError(file_, "window of " + std::to_string(width) + " × " + std::to_string(height) +
                                " px requested; read windows of at most 2^31 px");
   std::vector<std::uint16_t> window(std::size_t(width * height), 0);

@@ -31,7 +31,7 @@ void GzipChunkStream::throwIfFailed() {
 
 void GzipChunkStream::write(std::string&& chunk) {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [&] { return pending_.size() < 2 || !error_.empty(); });
+  changed_.wait(lock, [&] { return pending_.size() + inFlight_ < 2 || !error_.empty(); });
   throwIfFailed();
   pending_.push_back(std::move(chunk));
   lock.unlock();
@@ -46,7 +46,10 @@ void GzipChunkStream::run() {
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait(lock, [&] { return !pending_.empty() || closing_; });
       if (pending_.empty()) return;
+      // Taken off the queue here, so the destructor's clear() never meets a chunk in use.
       chunk = std::move(pending_.front());
+      pending_.pop_front();
+      inFlight_ = 1;
     }
     // Deflated outside the lock, while the caller formats the next chunk.
     std::size_t done = 0;
@@ -65,7 +68,7 @@ void GzipChunkStream::run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       written_ += done;
-      pending_.pop_front();
+      inFlight_ = 0;
       if (!problem.empty()) {
         error_ = problem;
         pending_.clear();

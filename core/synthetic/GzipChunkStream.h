@@ -31,6 +31,7 @@ class GzipChunkStream {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::string> pending_;
+  std::size_t inFlight_ = 0;  // the chunk being deflated (0 or 1)
   bool closing_ = false;
   std::string error_;
   unsigned long long written_ = 0;

@@ -165,16 +165,26 @@ void writeSyntheticStain(const SyntheticSectionSpec& spec, const SyntheticTissue
   };
   const int threadCount = std::max(1, spec.threads);
   std::vector<std::thread> threads;
-  for (int t = 0; t < threadCount; ++t) threads.emplace_back(work);
-  // Progress is reported from here, so the callback never runs on two threads at once.
-  {
+  const auto joinAll = [&] {
+    for (auto& thread : threads)
+      if (thread.joinable()) thread.join();
+  };
+  try {
+    for (int t = 0; t < threadCount; ++t) threads.emplace_back(work);
+    // Progress is reported from here, so the callback never runs on two threads at once.
     std::unique_lock<std::mutex> lock(mutex);
     while (tilesDone < tiles && !failed) {
       changed.wait_for(lock, std::chrono::milliseconds(200));
       if (progress) progress(tilesDone);
     }
+  } catch (...) {
+    // A throwing progress callback or a thread that could not start: stop the others first.
+    failed = true;
+    changed.notify_all();
+    joinAll();
+    throw;
   }
-  for (auto& thread : threads) thread.join();
+  joinAll();
   if (error) std::rethrow_exception(error);
   writer.commit();
 }
