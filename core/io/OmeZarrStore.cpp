@@ -28,6 +28,20 @@ constexpr int kMaxLevels = 40;
 constexpr std::int64_t kMaxPixels = std::int64_t(1) << 40;  // per side
 constexpr int kMaxChunk = 16384;
 constexpr int kMaxShardChunks = 1024;  // per side: an index of at most 16 MiB
+// Chunks of one level, channel and plane: what a walk over every chunk or shard (repair,
+// the pyramid, seams) may take; 2^24 chunks of 64 px is a 262k × 262k px plane.
+constexpr std::int64_t kMaxChunksPerPlane = std::int64_t(1) << 24;
+
+// Whether the level-0 chunk grid stays within kMaxChunksPerPlane (the levels above are
+// smaller); the empty string when it does, else the problem.
+std::string chunkGridProblem(std::int64_t height, std::int64_t width, int chunk) {
+  const std::int64_t rows = (height + chunk - 1) / chunk, cols = (width + chunk - 1) / chunk;
+  if (rows <= kMaxChunksPerPlane / cols) return {};
+  return fmt::format(
+      "{} x {} px in chunks of {} px is {} x {} chunks per channel and plane, "
+      "more than the {} this reader walks",
+      height, width, chunk, rows, cols, kMaxChunksPerPlane);
+}
 
 json readJson(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -195,7 +209,10 @@ int readChunkShape(const json& c, const std::filesystem::path& file, const std::
                    int maxSide) {
   if (!c.is_array() || c.size() != 4 || c[0] != 1 || c[1] != 1 || c[2] != c[3])
     throw FileError(file, fmt::format("{} {} is not [1, 1, n, n]", what, c.dump()));
-  return static_cast<int>(integer(c[2], file, what + " side", 1, maxSide));
+  const auto side = integer(c[2], file, what + " side", 2, maxSide);
+  if (side % 2 != 0)  // the pyramid halves a chunk
+    throw FileError(file, fmt::format("{} side {} is odd (the pyramid halves chunks)", what, side));
+  return static_cast<int>(side);
 }
 
 void readV2Array(const std::filesystem::path& file, int level, OmeZarrLayout& L, char& separator) {
@@ -282,14 +299,18 @@ int OmeZarrLayout::shardFor(int chunk, std::int64_t height, std::int64_t width, 
 OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZarrLayout& layout,
                                   const std::string& attributes) {
   const auto& L = layout;
-  if (L.channels.empty() || L.planes < 1 || L.height < 1 || L.width < 1 || L.chunk < 1 ||
-      L.levels < 1)
-    throw FileError(path, "an OME-Zarr image needs channels, planes, pixels and levels");
+  if (L.channels.empty() || L.planes < 1 || L.height < 1 || L.width < 1 || L.chunk < 2 ||
+      L.chunk % 2 != 0 || L.levels < 1)
+    throw FileError(path,
+                    "an OME-Zarr image needs channels, planes, pixels, levels and an even "
+                    "chunk side");
   if (L.height > kMaxPixels || L.width > kMaxPixels || L.chunk > kMaxChunk ||
       L.levels > kMaxLevels || L.shard < L.chunk || L.shard % L.chunk != 0 ||
       L.shard / L.chunk > kMaxShardChunks)
     throw FileError(path, fmt::format("chunk {} and shard {} px: the shard must be 1…{} chunks",
                                       L.chunk, L.shard, kMaxShardChunks));
+  if (const auto problem = chunkGridProblem(L.height, L.width, L.chunk); !problem.empty())
+    throw FileError(path, problem);
   std::filesystem::create_directories(path);
   const json teramind = {
       {"chunk", L.chunk},
@@ -361,6 +382,9 @@ OmeZarrStore OmeZarrStore::open(const std::filesystem::path& path) {
       readV3Array(dir / "zarr.json", l, L);
     else
       readV2Array(dir / ".zarray", l, L, store.separator_);
+    if (l == 0)
+      if (const auto problem = chunkGridProblem(L.height, L.width, L.chunk); !problem.empty())
+        throw FileError(dir / (v3 ? "zarr.json" : ".zarray"), problem);
   }
   if (!v3) {  // V2's shard is only the pyramid's unit of work
     L.shard = OmeZarrLayout::shardFor(L.chunk, L.height, L.width);
@@ -532,9 +556,11 @@ void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t s
     if (name.rfind(".partial-", 0) == 0) continue;  // a killed write, never data
     long long row = -1, col = -1;
     char tail = 0;
-    if (std::sscanf(name.c_str(), "%lld.%lld%c", &row, &col, &tail) != 2 || row / k != shardRow ||
-        col / k != shardCol || row < 0 || col < 0)
-      throw FileError(f.path(), "not a pending chunk of this shard");
+    // Names that are not ROW.COL are not ours (an NFS silly-rename, an editor's backup).
+    if (std::sscanf(name.c_str(), "%lld.%lld%c", &row, &col, &tail) != 2) continue;
+    if (row / k != shardRow || col / k != shardCol || row < 0 || col < 0)
+      throw FileError(f.path(), fmt::format("pending chunk ({}, {}) is not in shard ({}, {})", row,
+                                            col, shardRow, shardCol));
     auto bytes = readBytes(f.path());
     decompress(f.path(), bytes);  // a damaged chunk is named here, not baked into the shard
     chunks[innerIndex(row, col)] = std::move(bytes);
@@ -636,9 +662,13 @@ void OmeZarrStore::buildPyramid() const {
         int c = 0, z = 0;
         long long sr = 0, sc = 0;
         char tail = 0;
-        if (std::sscanf(s.filename().string().c_str(), "%d.%d.%lld.%lld%c", &c, &z, &sr, &sc,
-                        &tail) != 4)
-          throw FileError(s, "not a shard's pending chunks");
+        const auto name = s.filename().string();
+        if (std::sscanf(name.c_str(), "%d.%d.%lld.%lld%c", &c, &z, &sr, &sc, &tail) != 4 ||
+            !std::filesystem::is_directory(s))
+          continue;  // not ours (an NFS silly-rename …)
+        if (c < 0 || c >= static_cast<int>(L.channels.size()) || z < 0 || z >= L.planes || sr < 0 ||
+            sr >= L.shardRows(l) || sc < 0 || sc >= L.shardCols(l))
+          throw FileError(s, "pending chunks of a shard outside the image");
         finishShard(l, c, z, sr, sc);
       }
     }

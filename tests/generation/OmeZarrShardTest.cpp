@@ -5,6 +5,7 @@
 // python3-zarr for v2) check real outputs in tools.generate_resume and tools.zarr_v3_reader.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -296,12 +297,14 @@ TEST(OmeZarrShard, AShardCutShortIsNamedAndListed) {
   }
 }
 
-// A level's zarr.json with one field changed.
+// A level's zarr.json (.zarray for V2) with one field changed.
 void expectRefused(const std::string& name, const std::function<void(nlohmann::json&)>& change,
-                   const std::string& problem) {
+                   const std::string& problem, int level = 1,
+                   OmeZarrFormat format = OmeZarrFormat::V3Sharded) {
   const auto dir = freshDir(name);
-  OmeZarrStore::create(dir, shardedLayout());
-  const auto file = dir / "1" / "zarr.json";
+  OmeZarrStore::create(dir, shardedLayout(format));
+  const auto file =
+      dir / std::to_string(level) / (format == OmeZarrFormat::V2 ? ".zarray" : "zarr.json");
   nlohmann::json array;
   {
     std::ifstream in(file);
@@ -334,7 +337,7 @@ TEST(OmeZarrShard, MetadataIsCheckedBeforeUse) {
       [](auto& a) {
         a["codecs"][0]["configuration"]["chunk_shape"] = {1, 1, 0, 0};
       },
-      "outside [1, ");
+      "outside [2, ");
   expectRefused(
       "codec.zarr", [](auto& a) { a["codecs"][0]["name"] = "transpose"; }, "sharding_indexed");
   expectRefused(
@@ -342,6 +345,81 @@ TEST(OmeZarrShard, MetadataIsCheckedBeforeUse) {
       "the shard index");
   expectRefused(
       "missing.zarr", [](auto& a) { a.erase("chunk_grid"); }, "not a Zarr v3 sharded array");
+}
+
+// Headers whose sizes would make a walk over every chunk or shard (repair, the pyramid,
+// `teramind seams`) take forever, or whose chunks the pyramid cannot halve.
+TEST(OmeZarrShard, HugeOrOddChunkGridsAreRefusedFastNamingTheFile) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto chunkAndShard = [](std::int64_t chunk, std::int64_t shard) {
+    return [=](nlohmann::json& a) {
+      a["codecs"][0]["configuration"]["chunk_shape"] = {1, 1, chunk, chunk};
+      a["chunk_grid"]["configuration"]["chunk_shape"] = {1, 1, shard, shard};
+    };
+  };
+  const auto shapeAnd = [](std::int64_t side, std::function<void(nlohmann::json&)> more) {
+    return [=](nlohmann::json& a) {
+      a["shape"][2] = side;
+      a["shape"][3] = side;
+      more(a);
+    };
+  };
+  const std::int64_t tera = 1000000000000;
+  expectRefused("tera_chunk2.zarr", shapeAnd(tera, chunkAndShard(2, 2)),
+                "chunks per channel and plane", 0);
+  expectRefused("tera_chunk1.zarr", shapeAnd(tera, chunkAndShard(1, 1)), "outside [2, ", 0);
+  expectRefused("huge_chunk2.zarr", shapeAnd(100000, chunkAndShard(2, 2)), "50000 x 50000 chunks",
+                0);
+  expectRefused("huge_chunk1.zarr", shapeAnd(100000, chunkAndShard(1, 1)), "outside [2, ", 0);
+  expectRefused("chunk0.zarr", chunkAndShard(0, 16), "outside [2, ", 0);
+  expectRefused("chunk_negative.zarr", chunkAndShard(-8, 16), "outside [2, ", 0);
+  expectRefused("chunk_2to32.zarr", chunkAndShard(std::int64_t(1) << 32, std::int64_t(1) << 32),
+                "outside [2, ", 0);
+  expectRefused("chunk_odd.zarr", chunkAndShard(7, 14), "side 7 is odd", 0);
+  // V2: the same checks on .zarray.
+  const auto v2Chunks = [](std::int64_t chunk) {
+    return [=](nlohmann::json& a) { a["chunks"] = {1, 1, chunk, chunk}; };
+  };
+  expectRefused("v2_tera.zarr", shapeAnd(tera, v2Chunks(2)), "chunks per channel and plane", 0,
+                OmeZarrFormat::V2);
+  expectRefused("v2_chunk1.zarr", shapeAnd(tera, v2Chunks(1)), "outside [2, ", 0,
+                OmeZarrFormat::V2);
+  expectRefused("v2_odd.zarr", v2Chunks(5), "side 5 is odd", 0, OmeZarrFormat::V2);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 5.0);
+  // Nor are such stores created.
+  auto odd = shardedLayout();
+  odd.chunk = 7;
+  odd.shard = 14;
+  EXPECT_THROW(OmeZarrStore::create(freshDir("create_odd.zarr"), odd), FileError);
+  auto huge = shardedLayout();
+  huge.height = huge.width = 100000;
+  huge.chunk = huge.shard = 2;
+  EXPECT_THROW(OmeZarrStore::create(freshDir("create_huge.zarr"), huge), FileError);
+}
+
+// Files that are not ROW.COL in a shard's pending folder (an NFS silly-rename …) are not
+// chunks: skipped. A ROW.COL of another shard is an error naming it.
+TEST(OmeZarrShard, StrayPendingFilesAreSkippedAndChunksOfAnotherShardNamed) {
+  const auto dir = freshDir("stray.zarr");
+  const auto store = OmeZarrStore::create(dir, shardedLayout());
+  store.writeChunk(0, 0, 0, 0, 1, pattern(7));
+  const auto pending = dir / "0" / ".pending" / "0.0.0.0";
+  std::ofstream(pending / ".nfs0000000012345678") << "x";
+  std::ofstream(pending / "notes.txt") << "x";
+  std::ofstream(dir / "0" / ".pending" / ".nfs0000000087654321") << "x";
+  store.buildPyramid();
+  EXPECT_EQ(store.readChunk(0, 0, 0, 0, 1), pattern(7));
+  EXPECT_TRUE(fs::exists(store.shardPath(0, 0, 0, 0, 0)));
+  EXPECT_FALSE(fs::exists(pending));
+  store.writeChunk(0, 0, 0, 2, 3, pattern(8));
+  const auto wrong = dir / "0" / ".pending" / "0.0.1.1" / "5.3";
+  std::ofstream(wrong) << "x";
+  try {
+    store.finishShard(0, 0, 0, 1, 1);
+    FAIL() << "a chunk of another shard was taken";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), wrong) << e.what();
+  }
 }
 
 TEST(OmeZarrShard, V2ChunksUseSlashKeysAndOldDotStoresStillRead) {
