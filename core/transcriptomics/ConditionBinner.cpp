@@ -250,9 +250,11 @@ void binTranscriptsSorted(BinningResult& result, const TranscriptTable& transcri
       auto& at = cursor[t];
       Key key{};
       for (std::size_t i = begin; i < end; ++i) {
+        // Only this batch's molecules need their bin computed.
+        const std::int64_t gene = channelOfFeature[transcripts.gene[i]];
+        if (gene < std::int64_t(first) || gene >= std::int64_t(last)) continue;
         const std::int64_t channel = place(i, key);
-        if (channel >= std::int64_t(first) && channel < std::int64_t(last))
-          keys[at[std::size_t(channel) - first]++] = key;
+        if (channel >= 0) keys[at[std::size_t(channel) - first]++] = key;
       }
     });
     std::atomic<std::size_t> nextChannel{first};
