@@ -2,6 +2,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -245,7 +246,9 @@ void runSeams(const std::string& path) {
   for (int ch = 0; ch < static_cast<int>(L.channels.size()); ++ch) {
     SeamMeter one(L.chunk);
     for (int z = 0; z < L.planes; ++z) {
-      std::vector<std::vector<float>> above(std::size_t(L.chunkCols(0)));
+      // The row above: only its generated tiles (a section's margin is mostly empty). The
+      // store reads each shard's index once (cached), not once per chunk.
+      std::map<std::int64_t, std::vector<float>> above, here;
       for (std::int64_t r = 0; r < L.chunkRows(0); ++r) {
         std::vector<float> left;
         for (std::int64_t q = 0; q < L.chunkCols(0); ++q) {
@@ -253,15 +256,18 @@ void runSeams(const std::string& path) {
           if (store.hasChunk(0, ch, z, r, q)) {
             const auto bytes = store.readChunk(0, ch, z, r, q);
             tile.assign(bytes.begin(), bytes.end());
+            const auto up = above.find(q);
             for (auto* m : {&one, &all}) {
               m->addTile(tile);
               if (!left.empty()) m->addHorizontalBorder(left, tile);
-              if (!above[std::size_t(q)].empty()) m->addVerticalBorder(above[std::size_t(q)], tile);
+              if (up != above.end()) m->addVerticalBorder(up->second, tile);
             }
+            here[q] = tile;
           }
-          left = tile;
-          above[std::size_t(q)] = std::move(tile);
+          left = std::move(tile);
         }
+        above = std::move(here);
+        here.clear();
       }
     }
     fmt::print("seam_ratio_{}: {:.3f}\n", L.channels[std::size_t(ch)], one.ratio());

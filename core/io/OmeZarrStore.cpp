@@ -1,6 +1,7 @@
 #include "io/OmeZarrStore.h"
 
 #include <blosc.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
@@ -320,6 +323,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
   for (int l = 0; l < L.levels; ++l) {
     const auto dir = path / std::to_string(l);
     std::filesystem::create_directories(dir);
+    std::filesystem::remove_all(dir / ".built");  // markers of a store written here before
     if (v3)
       writeTextFileAtomically(dir / "zarr.json", v3Array(L, l).dump(2));
     else
@@ -344,6 +348,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
   OmeZarrStore store;
   store.path_ = path;
   store.layout_ = layout;
+  store.shardIndexes_ = std::make_shared<ShardIndexCache>();
   store.separator_ = '/';
   return store;
 }
@@ -351,6 +356,7 @@ OmeZarrStore OmeZarrStore::create(const std::filesystem::path& path, const OmeZa
 OmeZarrStore OmeZarrStore::open(const std::filesystem::path& path) {
   OmeZarrStore store;
   store.path_ = path;
+  store.shardIndexes_ = std::make_shared<ShardIndexCache>();
   auto& L = store.layout_;
   const bool v3 = std::filesystem::exists(path / "zarr.json");
   const auto groupFile = path / (v3 ? "zarr.json" : ".zattrs");
@@ -457,6 +463,89 @@ std::vector<std::uint8_t> OmeZarrStore::decompress(const std::filesystem::path& 
   return pixels;
 }
 
+// Shard indexes opened recently, so reading a level chunk by chunk reads each index once. An
+// entry is used only while the file has the size and time it had when opened (another
+// process may replace it); the store forgets the shards it writes or removes.
+// Shard indexes opened recently, so reading a level chunk by chunk reads each index once. An
+// entry is used only while the file is the one it was opened from (inode, size and time:
+// every write replaces the file by a rename, and another process may do that); the store also
+// forgets the shards it writes or removes.
+struct OmeZarrStore::ShardIndexCache {
+  struct Identity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t bytes = 0;
+    std::int64_t seconds = 0, nanoseconds = 0;
+    bool operator==(const Identity& o) const {
+      return device == o.device && inode == o.inode && bytes == o.bytes && seconds == o.seconds &&
+             nanoseconds == o.nanoseconds;
+    }
+  };
+  struct Entry {
+    std::shared_ptr<const ZarrShard> shard;
+    Identity identity;
+    std::uint64_t used = 0;
+  };
+  static constexpr std::size_t kEntries = 16;  // an index is at most 16 MiB
+  std::mutex mutex;
+  std::map<std::filesystem::path, Entry> entries;
+  std::uint64_t clock = 0;
+};
+
+std::shared_ptr<const ZarrShard> OmeZarrStore::openShard(const std::filesystem::path& file) const {
+  struct stat st {};
+  const bool exists = ::stat(file.c_str(), &st) == 0;
+  ShardIndexCache::Identity identity;
+  if (exists) {
+    identity.device = st.st_dev;
+    identity.inode = st.st_ino;
+    identity.bytes = st.st_size;
+#ifdef __APPLE__
+    identity.seconds = st.st_mtimespec.tv_sec;
+    identity.nanoseconds = st.st_mtimespec.tv_nsec;
+#else
+    identity.seconds = st.st_mtim.tv_sec;
+    identity.nanoseconds = st.st_mtim.tv_nsec;
+#endif
+  }
+  auto& cache = *shardIndexes_;
+  {
+    const std::lock_guard<std::mutex> lock(cache.mutex);
+    const auto it = cache.entries.find(file);
+    if (it != cache.entries.end()) {
+      if (exists && it->second.identity == identity) {
+        it->second.used = ++cache.clock;
+        return it->second.shard;
+      }
+      cache.entries.erase(it);
+    }
+  }
+  if (!exists) return nullptr;
+  const std::size_t k = std::size_t(layout_.shardChunks());
+  auto shard = std::make_shared<const ZarrShard>(ZarrShard::open(file, k * k));
+  const std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.entries.size() >= ShardIndexCache::kEntries) {
+    auto oldest = cache.entries.begin();
+    for (auto it = cache.entries.begin(); it != cache.entries.end(); ++it)
+      if (it->second.used < oldest->second.used) oldest = it;
+    cache.entries.erase(oldest);
+  }
+  cache.entries[file] = {shard, identity, ++cache.clock};
+  return shard;
+}
+
+void OmeZarrStore::forgetShard(const std::filesystem::path& file) const {
+  const std::lock_guard<std::mutex> lock(shardIndexes_->mutex);
+  shardIndexes_->entries.erase(file);
+}
+
+std::filesystem::path OmeZarrStore::builtMarker(int level, int channel, int plane,
+                                                std::int64_t shardRow,
+                                                std::int64_t shardCol) const {
+  return path_ / std::to_string(level) / ".built" /
+         fmt::format("{}.{}.{}.{}", channel, plane, shardRow, shardCol);
+}
+
 bool OmeZarrStore::hasChunk(int level, int channel, int plane, std::int64_t row,
                             std::int64_t col) const {
   if (layout_.format == OmeZarrFormat::V2)
@@ -466,19 +555,17 @@ bool OmeZarrStore::hasChunk(int level, int channel, int plane, std::int64_t row,
   if (std::filesystem::exists(pendingDirectory(level, channel, plane, sr, sc) /
                               fmt::format("{}.{}", row, col)))
     return true;
-  const auto shard = shardPath(level, channel, plane, sr, sc);
-  if (!std::filesystem::exists(shard)) return false;
-  return ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).has(innerIndex(row, col));
+  const auto shard = openShard(shardPath(level, channel, plane, sr, sc));
+  return shard && shard->has(innerIndex(row, col));
 }
 
 std::vector<bool> OmeZarrStore::chunksInShard(int level, int channel, int plane,
                                               std::int64_t shardRow, std::int64_t shardCol) const {
   const int k = layout_.shardChunks();
   std::vector<bool> present(std::size_t(k) * std::size_t(k), false);
-  std::optional<ZarrShard> shard;
-  const auto file = shardPath(level, channel, plane, shardRow, shardCol);
+  std::shared_ptr<const ZarrShard> shard;
   const bool v3 = layout_.format == OmeZarrFormat::V3Sharded;
-  if (v3 && std::filesystem::exists(file)) shard = ZarrShard::open(file, present.size());
+  if (v3) shard = openShard(shardPath(level, channel, plane, shardRow, shardCol));
   const auto pending = pendingDirectory(level, channel, plane, shardRow, shardCol);
   const bool anyPending = v3 && std::filesystem::exists(pending);
   for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
@@ -495,28 +582,62 @@ std::vector<bool> OmeZarrStore::chunksInShard(int level, int channel, int plane,
   return present;
 }
 
+bool OmeZarrStore::hasPyramidAbove(int level, int channel, int plane, std::int64_t shardRow,
+                                   std::int64_t shardCol) const {
+  return level + 1 < layout_.levels &&
+         hasShard(level + 1, channel, plane, shardRow / 2, shardCol / 2);
+}
+
+void OmeZarrStore::removePyramidAbove(int level, int channel, int plane, std::int64_t shardRow,
+                                      std::int64_t shardCol) const {
+  for (int l = level + 1; l < layout_.levels; ++l) {
+    shardRow /= 2;
+    shardCol /= 2;
+    if (layout_.format == OmeZarrFormat::V2) {
+      std::filesystem::remove(builtMarker(l, channel, plane, shardRow, shardCol));
+    } else {
+      const auto file = shardPath(l, channel, plane, shardRow, shardCol);
+      std::filesystem::remove(file);
+      forgetShard(file);
+    }
+  }
+}
+
 void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t row, std::int64_t col,
                               const std::vector<std::uint8_t>& pixels) const {
-  if (layout_.format == OmeZarrFormat::V2) {
-    const auto file = chunkPath(level, channel, plane, row, col);
-    writeBytes(file, compress(file, pixels));
-    return;
-  }
   const int k = layout_.shardChunks();
   const auto sr = row / k, sc = col / k;
-  const auto shard = shardPath(level, channel, plane, sr, sc);
-  const auto pending = pendingDirectory(level, channel, plane, sr, sc);
-  const auto packed = compress(shard, pixels);
-  if (std::filesystem::exists(shard) && !std::filesystem::exists(pending)) {
-    // A finished shard: rewritten with the chunk (a resumed job rewrites the same bytes).
-    const auto stored = ZarrShard::open(shard, std::size_t(k) * std::size_t(k));
-    if (stored.read(innerIndex(row, col)) == packed) return;
-    auto chunks = stored.readAll();
-    chunks[innerIndex(row, col)] = packed;
-    writeBytes(shard, ZarrShard::encode(chunks));
+  if (layout_.format == OmeZarrFormat::V2) {
+    const auto file = chunkPath(level, channel, plane, row, col);
+    const auto packed = compress(file, pixels);
+    // A pyramid built from this chunk's old bytes is built again.
+    if (hasPyramidAbove(level, channel, plane, sr, sc) && readBytes(file) != packed)
+      removePyramidAbove(level, channel, plane, sr, sc);
+    writeBytes(file, packed);
     return;
   }
-  writeBytes(pending / fmt::format("{}.{}", row, col), packed);
+  const auto shardFile = shardPath(level, channel, plane, sr, sc);
+  const auto pending = pendingDirectory(level, channel, plane, sr, sc);
+  const auto packed = compress(shardFile, pixels);
+  const auto shard = openShard(shardFile);
+  if (shard && !std::filesystem::exists(pending)) {
+    // A finished shard: rewritten with the chunk (a resumed job rewrites the same bytes).
+    if (shard->read(innerIndex(row, col)) == packed) return;
+    auto chunks = shard->readAll();
+    chunks[innerIndex(row, col)] = packed;
+    if (hasPyramidAbove(level, channel, plane, sr, sc))
+      removePyramidAbove(level, channel, plane, sr, sc);
+    writeBytes(shardFile, ZarrShard::encode(chunks));
+    forgetShard(shardFile);
+    return;
+  }
+  const auto file = pending / fmt::format("{}.{}", row, col);
+  if (hasPyramidAbove(level, channel, plane, sr, sc)) {
+    auto before = readBytes(file);
+    if (before.empty() && shard) before = shard->read(innerIndex(row, col));
+    if (before != packed) removePyramidAbove(level, channel, plane, sr, sc);
+  }
+  writeBytes(file, packed);
 }
 
 std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int plane,
@@ -532,13 +653,12 @@ std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int pl
   const auto pending =
       pendingDirectory(level, channel, plane, sr, sc) / fmt::format("{}.{}", row, col);
   if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
-  const auto shard = shardPath(level, channel, plane, sr, sc);
+  const auto file = shardPath(level, channel, plane, sr, sc);
   std::vector<std::uint8_t> packed;
-  if (std::filesystem::exists(shard))
-    packed = ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).read(innerIndex(row, col));
+  if (const auto shard = openShard(file)) packed = shard->read(innerIndex(row, col));
   if (packed.empty())
     return std::vector<std::uint8_t>(std::size_t(layout_.chunk) * std::size_t(layout_.chunk), 0);
-  return decompress(shard, packed);
+  return decompress(file, packed);
 }
 
 void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t shardRow,
@@ -547,10 +667,9 @@ void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t s
   const auto pending = pendingDirectory(level, channel, plane, shardRow, shardCol);
   if (!std::filesystem::exists(pending)) return;
   const int k = layout_.shardChunks();
-  const auto shard = shardPath(level, channel, plane, shardRow, shardCol);
-  auto chunks = std::filesystem::exists(shard)
-                    ? ZarrShard::open(shard, std::size_t(k) * std::size_t(k)).readAll()
-                    : ZarrShard::Chunks(std::size_t(k) * std::size_t(k));
+  const auto file = shardPath(level, channel, plane, shardRow, shardCol);
+  const auto shard = openShard(file);
+  auto chunks = shard ? shard->readAll() : ZarrShard::Chunks(std::size_t(k) * std::size_t(k));
   for (const auto& f : std::filesystem::directory_iterator(pending)) {
     const auto name = f.path().filename().string();
     if (name.rfind(".partial-", 0) == 0) continue;  // a killed write, never data
@@ -565,7 +684,8 @@ void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t s
     decompress(f.path(), bytes);  // a damaged chunk is named here, not baked into the shard
     chunks[innerIndex(row, col)] = std::move(bytes);
   }
-  writeBytes(shard, ZarrShard::encode(chunks));
+  writeBytes(file, ZarrShard::encode(chunks));
+  forgetShard(file);
   std::filesystem::remove_all(pending);
   std::error_code ignored;  // the folder goes once its last shard is finished
   std::filesystem::remove(pending.parent_path(), ignored);
@@ -575,6 +695,10 @@ bool OmeZarrStore::hasShard(int level, int channel, int plane, std::int64_t shar
                             std::int64_t shardCol) const {
   if (layout_.format == OmeZarrFormat::V3Sharded)
     return std::filesystem::exists(shardPath(level, channel, plane, shardRow, shardCol));
+  // V2 writes a pyramid block chunk by chunk: only its marker, written after its last chunk,
+  // says it is whole.
+  if (level > 0)
+    return std::filesystem::exists(builtMarker(level, channel, plane, shardRow, shardCol));
   const int k = layout_.shardChunks();
   for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
        ++r)
@@ -590,8 +714,6 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
     throw FileError(path_, fmt::format("level {} is not a pyramid level", level));
   const int T = layout_.chunk, half = T / 2, k = layout_.shardChunks();
   const bool v3 = layout_.format == OmeZarrFormat::V3Sharded;
-  // The level below, each of its shards opened once.
-  std::map<std::pair<std::int64_t, std::int64_t>, std::optional<ZarrShard>> below;
   const auto child = [&](std::int64_t r,
                          std::int64_t q) -> std::optional<std::vector<std::uint8_t>> {
     if (r >= layout_.chunkRows(level - 1) || q >= layout_.chunkCols(level - 1)) return {};
@@ -602,12 +724,10 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
     const auto pending =
         pendingDirectory(level - 1, channel, plane, r / k, q / k) / fmt::format("{}.{}", r, q);
     if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
-    auto [it, fresh] = below.try_emplace({r / k, q / k});
     const auto file = shardPath(level - 1, channel, plane, r / k, q / k);
-    if (fresh && std::filesystem::exists(file))
-      it->second = ZarrShard::open(file, std::size_t(k) * std::size_t(k));
-    if (!it->second || !it->second->has(innerIndex(r, q))) return {};
-    return decompress(file, it->second->read(innerIndex(r, q)));
+    const auto shard = openShard(file);
+    if (!shard || !shard->has(innerIndex(r, q))) return {};
+    return decompress(file, shard->read(innerIndex(r, q)));
   };
   bool anyBelow = false;  // most of a section's margin is empty: no chunk-by-chunk look
   for (std::int64_t r = 2 * shardRow; r < std::min(layout_.shardRows(level - 1), 2 * shardRow + 2);
@@ -617,6 +737,9 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
       anyBelow = anyBelow || hasShard(level - 1, channel, plane, r, q) ||
                  (v3 && std::filesystem::exists(pendingDirectory(level - 1, channel, plane, r, q)));
   if (!anyBelow) return;
+  // Pixels past the level below's edge (a chunk's padding) are not averaged in.
+  const std::int64_t belowHeight = layout_.levelHeight(level - 1);
+  const std::int64_t belowWidth = layout_.levelWidth(level - 1);
   ZarrShard::Chunks built(std::size_t(k) * std::size_t(k));
   bool any = false;
   for (std::int64_t r = shardRow * k; r < std::min(layout_.chunkRows(level), (shardRow + 1) * k);
@@ -630,12 +753,20 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
           const auto in = child(2 * r + dy, 2 * q + dx);
           if (!in) continue;
           here = true;
+          const std::int64_t top = (2 * r + dy) * T, left = (2 * q + dx) * T;
+          const int rows = int(std::clamp<std::int64_t>(belowHeight - top, 0, T));
+          const int cols = int(std::clamp<std::int64_t>(belowWidth - left, 0, T));
           for (int y = 0; y < half; ++y)
             for (int x = 0; x < half; ++x) {
-              const auto at = [&](int yy, int xx) { return int((*in)[std::size_t(yy) * T + xx]); };
-              const int sum = at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) +
-                              at(2 * y + 1, 2 * x + 1);
-              out[std::size_t(dy * half + y) * T + dx * half + x] = std::uint8_t((sum + 2) / 4);
+              int sum = 0, n = 0;
+              for (int yy = 2 * y; yy < std::min(2 * y + 2, rows); ++yy)
+                for (int xx = 2 * x; xx < std::min(2 * x + 2, cols); ++xx) {
+                  sum += (*in)[std::size_t(yy) * T + xx];
+                  ++n;
+                }
+              if (n > 0)
+                out[std::size_t(dy * half + y) * T + dx * half + x] =
+                    std::uint8_t((sum + n / 2) / n);
             }
         }
       if (!here) continue;
@@ -646,8 +777,18 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
       else
         writeChunk(level, channel, plane, r, q, out);
     }
-  if (v3 && any)
-    writeBytes(shardPath(level, channel, plane, shardRow, shardCol), ZarrShard::encode(built));
+  if (!any) return;
+  if (v3) {
+    const auto file = shardPath(level, channel, plane, shardRow, shardCol);
+    auto bytes = ZarrShard::encode(built);
+    // Built again with other bytes: the levels above were built from the old ones.
+    if (hasPyramidAbove(level, channel, plane, shardRow, shardCol) && readBytes(file) != bytes)
+      removePyramidAbove(level, channel, plane, shardRow, shardCol);
+    writeBytes(file, bytes);
+    forgetShard(file);
+  } else {
+    writeBytes(builtMarker(level, channel, plane, shardRow, shardCol), {});
+  }
 }
 
 void OmeZarrStore::buildPyramid() const {

@@ -2,10 +2,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace teramind {
+
+struct ZarrShard;
 
 // How an OME-Zarr image lies on disk.
 enum class OmeZarrFormat {
@@ -89,11 +92,14 @@ class OmeZarrStore {
   // the pending files removed; nothing when none are pending. V2: nothing to do.
   void finishShard(int level, int channel, int plane, std::int64_t shardRow,
                    std::int64_t shardCol) const;
-  // Whether the shard holds data: its file (V3Sharded) or any of its chunks (V2).
+  // Whether the shard holds data: its file (V3Sharded); at level 0 any of its chunks, above
+  // the marker written once its last chunk is (V2).
   bool hasShard(int level, int channel, int plane, std::int64_t shardRow,
                 std::int64_t shardCol) const;
-  // Shard (shardRow, shardCol) of `level` ≥ 1 from the four shards under it (2 × 2 mean),
-  // written whole; nothing when they hold no data.
+  // Shard (shardRow, shardCol) of `level` ≥ 1 from the four shards under it (2 × 2 mean of
+  // the pixels inside the level below; outside its edge 0), written whole (V2: chunk by
+  // chunk, then a marker); nothing when they hold no data. A chunk written with other bytes
+  // under a built pyramid shard removes it and those above it (buildPyramid builds them again).
   void buildPyramidShard(int level, int channel, int plane, std::int64_t shardRow,
                          std::int64_t shardCol) const;
   // What is not yet built: every pending shard finished, then every level-1… shard that does
@@ -115,6 +121,15 @@ class OmeZarrStore {
                                   std::int64_t shardCol) const;
 
  private:
+  struct ShardIndexCache;
+  std::shared_ptr<const ZarrShard> openShard(const std::filesystem::path& file) const;  // or null
+  void forgetShard(const std::filesystem::path& file) const;
+  std::filesystem::path builtMarker(int level, int channel, int plane, std::int64_t shardRow,
+                                    std::int64_t shardCol) const;
+  bool hasPyramidAbove(int level, int channel, int plane, std::int64_t shardRow,
+                       std::int64_t shardCol) const;
+  void removePyramidAbove(int level, int channel, int plane, std::int64_t shardRow,
+                          std::int64_t shardCol) const;
   std::filesystem::path chunkPath(int level, int channel, int plane, std::int64_t row,
                                   std::int64_t col) const;
   std::filesystem::path pendingDirectory(int level, int channel, int plane, std::int64_t shardRow,
@@ -126,7 +141,8 @@ class OmeZarrStore {
                                        const std::vector<std::uint8_t>& packed) const;
   std::filesystem::path path_;
   OmeZarrLayout layout_;
-  char separator_ = '/';  // V2 chunk keys
+  char separator_ = '/';                           // V2 chunk keys
+  std::shared_ptr<ShardIndexCache> shardIndexes_;  // shared by copies: same files
 };
 
 }  // namespace teramind

@@ -217,6 +217,134 @@ TEST(OmeZarrShard, TheV2PyramidBuiltAsBlocksFinishEqualsTheOneBuiltAtTheEnd) {
   expectIncrementalPyramidMatchesTheOneBuiltAtTheEnd(OmeZarrFormat::V2);
 }
 
+// A whole V2 store written through the sink, pyramid built as blocks finish.
+OmeZarrStore wholeStore(const std::string& name, OmeZarrFormat format) {
+  const auto grid = sparseGrid();
+  const auto store = OmeZarrStore::create(freshDir(name), shardedLayout(format));
+  OmeZarrTileSink sink(store, grid, 2, 2, 0, true);
+  writeTiles(sink, grid, allTiles(false));
+  return store;
+}
+
+// V2 writes a pyramid block chunk by chunk: a kill part way through leaves some of its chunks
+// and no marker; resuming (the sink's count, or buildPyramid at the end) builds it again.
+TEST(OmeZarrShard, AV2PyramidBlockCutShortByAKillIsBuiltAgainOnResume) {
+  const auto whole = wholeStore("v2_pyramid_whole.zarr", OmeZarrFormat::V2);
+  for (const bool atTheEnd : {false, true}) {
+    const auto dir = freshDir(atTheEnd ? "v2_pyramid_cut_end.zarr" : "v2_pyramid_cut_sink.zarr");
+    fs::copy(whole.path(), dir, fs::copy_options::recursive);
+    // Killed while building level-1 block (0, 0) of channel 0, plane 0: two of its four chunks
+    // written, no marker, nothing above it yet.
+    ASSERT_TRUE(fs::exists(dir / "1" / ".built" / "0.0.0.0"));
+    fs::remove(dir / "1" / ".built" / "0.0.0.0");
+    ASSERT_TRUE(fs::remove(dir / "1" / "0" / "0" / "0" / "1"));
+    ASSERT_TRUE(fs::remove(dir / "1" / "0" / "0" / "1" / "1"));
+    for (const auto* level : {"2", "3"}) {
+      fs::remove_all(dir / level / "0" / "0");
+      fs::remove(dir / level / ".built" / "0.0.0.0");
+    }
+    const auto store = OmeZarrStore::open(dir);
+    EXPECT_FALSE(store.hasShard(1, 0, 0, 0, 0)) << "a block without its marker is not whole";
+    if (atTheEnd) {
+      store.buildPyramid();
+    } else {
+      const auto grid = sparseGrid();
+      OmeZarrTileSink sink(store, grid, 2, 2, 0, true);  // every tile is in: nothing to come
+    }
+    EXPECT_EQ(levelFiles(dir), levelFiles(whole.path())) << (atTheEnd ? "buildPyramid" : "sink");
+  }
+}
+
+// A chunk written with other bytes under a built pyramid: the pyramid shards above it go and
+// are built again, equal to a pyramid built once from the final chunks.
+void expectAChangedChunkRebuildsThePyramidAboveIt(OmeZarrFormat format) {
+  const auto name = format == OmeZarrFormat::V2 ? std::string("v2") : std::string("v3");
+  const auto changed = wholeStore(name + "_changed.zarr", format);
+  EXPECT_TRUE(changed.hasShard(3, 0, 1, 0, 0));
+  std::vector<std::uint8_t> other(64, 250);
+  changed.writeChunk(0, 0, 1, 0, 0, other);
+  for (int l = 1; l < 4; ++l)
+    EXPECT_FALSE(changed.hasShard(l, 0, 1, 0, 0)) << "level " << l << " was left stale";
+  EXPECT_TRUE(changed.hasShard(1, 0, 1, 0, 1)) << "a pyramid shard not above it was removed";
+  EXPECT_TRUE(changed.hasShard(3, 1, 1, 0, 0)) << "another channel's pyramid was removed";
+  changed.buildPyramid();
+  EXPECT_EQ(changed.readChunk(1, 0, 1, 0, 0)[0], 250);
+
+  const auto grid = sparseGrid();
+  const auto once = OmeZarrStore::create(freshDir(name + "_once.zarr"), shardedLayout(format));
+  {
+    OmeZarrTileSink sink(once, grid, 2, 2, 0, false);
+    writeTiles(sink, grid, allTiles(false));
+  }
+  once.writeChunk(0, 0, 1, 0, 0, other);
+  once.buildPyramid();
+  EXPECT_EQ(levelFiles(changed.path()), levelFiles(once.path()));
+  // The same bytes again change nothing.
+  changed.writeChunk(0, 0, 1, 0, 0, other);
+  EXPECT_TRUE(changed.hasShard(1, 0, 1, 0, 0));
+}
+
+TEST(OmeZarrShard, AChunkRewrittenWithOtherBytesRebuildsThePyramidAboveIt) {
+  expectAChangedChunkRebuildsThePyramidAboveIt(OmeZarrFormat::V3Sharded);
+}
+
+TEST(OmeZarrShard, AV2ChunkRewrittenWithOtherBytesRebuildsThePyramidAboveIt) {
+  expectAChangedChunkRebuildsThePyramidAboveIt(OmeZarrFormat::V2);
+}
+
+// Levels of odd size: a pyramid pixel on the edge averages only the pixels inside the level
+// under it, not the zero fill past the edge (which would darken the edge).
+TEST(OmeZarrShard, PyramidEdgesAverageOnlyPixelsInsideTheImage) {
+  for (const auto format : {OmeZarrFormat::V3Sharded, OmeZarrFormat::V2}) {
+    OmeZarrLayout L = shardedLayout(format);
+    L.height = 20;  // 20 → 10 → 5 → 3 rows, 28 → 14 → 7 → 4 columns in chunks of 4
+    L.width = 28;
+    L.chunk = 4;
+    L.shard = 8;
+    L.levels = OmeZarrLayout::levelsToFit(L.height, L.width, L.chunk);
+    ASSERT_EQ(L.levels, 4);
+    const auto store = OmeZarrStore::create(
+        freshDir(format == OmeZarrFormat::V2 ? "odd_v2.zarr" : "odd_v3.zarr"), L);
+    for (int c = 0; c < 2; ++c)
+      for (int z = 0; z < 2; ++z)
+        for (std::int64_t r = 0; r < L.chunkRows(0); ++r)
+          for (std::int64_t q = 0; q < L.chunkCols(0); ++q)
+            store.writeChunk(0, c, z, r, q, std::vector<std::uint8_t>(16, 200));
+    store.buildPyramid();
+    for (int l = 1; l < L.levels; ++l)
+      for (std::int64_t y = 0; y < L.levelHeight(l); ++y)
+        for (std::int64_t x = 0; x < L.levelWidth(l); ++x) {
+          const auto chunk = store.readChunk(l, 1, 1, y / 4, x / 4);
+          ASSERT_EQ(chunk[std::size_t((y % 4) * 4 + x % 4)], 200)
+              << "level " << l << " pixel (" << y << ", " << x << ")";
+        }
+    // Past the edge: the fill value.
+    EXPECT_EQ(store.readChunk(3, 1, 1, 0, 0)[3 * 4], 0);
+  }
+}
+
+// Shard indexes are cached per store; a shard rewritten by another store (another process)
+// is read afresh.
+TEST(OmeZarrShard, ACachedShardIndexIsReadAgainWhenTheFileIsReplaced) {
+  const auto dir = freshDir("cache.zarr");
+  const auto writer = OmeZarrStore::create(dir, shardedLayout());
+  writer.writeChunk(0, 0, 0, 0, 0, pattern(1));
+  writer.finishShard(0, 0, 0, 0, 0);
+  const auto reader = OmeZarrStore::open(dir);
+  EXPECT_EQ(reader.readChunk(0, 0, 0, 0, 0), pattern(1));
+  EXPECT_FALSE(reader.hasChunk(0, 0, 0, 0, 1));
+  for (int i = 2; i < 6; ++i) {  // quick rewrites, some of equal size
+    writer.writeChunk(0, 0, 0, 0, 0, pattern(i));
+    writer.writeChunk(0, 0, 0, 0, 1, pattern(i + 10));
+    EXPECT_EQ(reader.readChunk(0, 0, 0, 0, 0), pattern(i));
+    EXPECT_TRUE(reader.hasChunk(0, 0, 0, 0, 1));
+    EXPECT_EQ(reader.readChunk(0, 0, 0, 0, 1), pattern(i + 10));
+  }
+  fs::remove(writer.shardPath(0, 0, 0, 0, 0));
+  EXPECT_FALSE(reader.hasChunk(0, 0, 0, 0, 0));
+  EXPECT_EQ(reader.readChunk(0, 0, 0, 0, 0), std::vector<std::uint8_t>(64, 0));
+}
+
 TEST(OmeZarrShard, PendingChunksSurviveAKillAndAreAssembledOnResume) {
   const auto grid = sparseGrid();
   const auto dir = freshDir("killed.zarr");
