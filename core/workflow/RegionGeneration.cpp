@@ -1,6 +1,8 @@
 #include "workflow/RegionGeneration.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -15,6 +17,23 @@
 
 namespace teramind {
 namespace {
+
+// Written when the output is created, kept for its life: which job the output belongs to,
+// whatever checkpoints a repair removes.
+constexpr const char* kJobFile = "teramind-job.json";
+
+// What must match to resume: the job, whatever number of processes runs it.
+std::string jobIdentity(const std::string& fingerprint) {
+  auto job = nlohmann::json::parse(fingerprint);
+  job.erase("processes");
+  return job.dump();
+}
+
+std::string readTextFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw FileError(file, "cannot open");
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
 
 bool holdsJobCheckpoints(const std::filesystem::path& out) {
   if (!std::filesystem::is_directory(out)) return false;
@@ -77,9 +96,31 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   resuming_ = processes_ ? processes_->anyProcess(mine) : mine;
   if (lead && !resuming_ && std::filesystem::exists(out_) && !std::filesystem::is_empty(out_))
     throw FileError(out_, "exists and is not a generation job's output (remove it first)");
-  if (lead && !resuming_) OmeZarrStore::create(out_, layout, fingerprint_);
+  const auto jobFile = out_ / kJobFile;
+  if (resuming_ && std::filesystem::exists(jobFile)) {
+    // Every process checks (none waits for a refused lead); before any repair touches it.
+    std::string stored;
+    try {
+      stored = jobIdentity(readTextFile(jobFile));
+    } catch (const nlohmann::json::exception& e) {
+      throw FileError(jobFile, fmt::format("not a job description: {}", e.what()));
+    }
+    if (stored != jobIdentity(fingerprint_))
+      throw FileError(jobFile, fmt::format("belongs to another job:\n  it has  {}\n  this is {}\n"
+                                           "(use another --out, or the same settings to resume)",
+                                           stored, jobIdentity(fingerprint_)));
+  }
+  if (lead && !resuming_) {
+    std::filesystem::create_directories(out_);
+    writeTextFileAtomically(jobFile, fingerprint_);  // first: the output is this job's from now
+  }
+  if (lead && !std::filesystem::exists(out_ / "zarr.json") &&
+      !std::filesystem::exists(out_ / ".zattrs"))
+    OmeZarrStore::create(out_, layout, fingerprint_);  // new, or killed right after the job file
   if (lead && resuming_) {
     removeUnfinishedWrites(out_);  // a killed run's half-written files
+    // An output from before job files: named now, so removing checkpoints keeps its identity.
+    if (!std::filesystem::exists(jobFile)) writeTextFileAtomically(jobFile, fingerprint_);
     removeDamagedShards();
   }
   if (processes_) processes_->barrier();
@@ -99,7 +140,8 @@ std::string RegionGeneration::checkpointName(int firstPlane, int rank, int parts
 // cache): one whose index does not check out is removed. A pyramid shard is built again from
 // the level under it; a level-0 shard's tiles are already in the checkpoint, so the checkpoints
 // of its planes go too and those planes are generated again (tiles in intact shards come out
-// the same bytes and are not rewritten).
+// the same bytes and are not rewritten). The job file stays: a kill before the next checkpoint
+// still leaves an output this job resumes.
 void RegionGeneration::removeDamagedShards() {
   const auto store = OmeZarrStore::open(out_);
   const int sections = model_.config().outputSections;

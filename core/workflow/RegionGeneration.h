@@ -42,8 +42,10 @@ struct RegionGenerationEvents {
 // process takes a strip of tile columns.
 class RegionGeneration {
  public:
-  // Creates the store at `out`, or reopens it when it holds this kind of job's checkpoints
-  // (a checkpoint of another job is refused when run() restores it). `jobDescription` is a
+  // Creates the store at `out` with teramind-job.json (the job's description, kept for the
+  // output's life), or reopens it when it holds that file or checkpoints; an output whose
+  // teramind-job.json names another job (other than in its process count) is refused before
+  // anything in it is touched, as is a checkpoint of another job when run() restores it. `jobDescription` is a
   // JSON object of what the caller knows makes the output (model and data files, edits …);
   // the region and settings are added to it. Throws FileError when `out` exists and is not a
   // job's output.

@@ -8,7 +8,9 @@ is read by zarrita in tools.zarr_v3_reader):
   by float rounding only;
 - a run killed with SIGKILL after its first checkpoint resumes (without rewriting the tiles
   it had written) and ends byte-identical to an uninterrupted run, in each layout;
-- a level-0 shard cut short is named by readers and rewritten when the job is run again;
+- a level-0 shard cut short is named by readers and rewritten when the job is run again; a
+  kill right after that repair (checkpoints gone, teramind-job.json kept) still resumes;
+- another job into the same output is refused before it repairs anything;
 - `mpirun -n 2` (two strips of tile columns exchanging halos) gives the bytes of one process,
   also after every rank is killed and one rank's newest checkpoint is lost, in each layout;
 - `teramind seams` prints seam_ratio for the boundary-aware and the naive output.
@@ -133,11 +135,30 @@ assert p.returncode == 0 and "repaired: " + str(shard) in p.stderr, p.stdout + p
 assert chunks("killed_v3.zarr") == whole["v3"], "the repaired output differs"
 print("cut shard: removed, its tiles generated again, byte-identical")
 
-# Another job into the same output is refused.
+# Killed right after that repair, before its next checkpoint: the damaged shard and the
+# checkpoints of its planes are gone, teramind-job.json (the job's identity) stays, so running
+# the job again resumes and ends byte-identical.
+shard.unlink()
+for f in (work / "killed_v3.zarr").glob("teramind-job*.safetensors*"):
+    f.unlink()
+assert (work / "killed_v3.zarr" / "teramind-job.json").exists()
+p = subprocess.run(base + ["--out", str(work / "killed_v3.zarr")], capture_output=True, text=True)
+assert p.returncode == 0, p.stdout + p.stderr
+assert chunks("killed_v3.zarr") == whole["v3"], "the output resumed after the repair differs"
+print("killed after a repair, before a checkpoint: resumed, byte-identical")
+
+# Another job into the same output is refused, before a repair touches it: a damaged shard
+# stays, and so do the checkpoints.
+with open(shard, "r+b") as f:
+    f.truncate(shard.stat().st_size - 100)
+cut_size = shard.stat().st_size
+checkpoints = sorted(f.name for f in (work / "killed_v3.zarr").glob("teramind-job*"))
 p = subprocess.run(base[:-2] + ["--seed", "4", "--out", str(work / "killed_v3.zarr")],
                    capture_output=True, text=True)
 assert p.returncode != 0 and "belongs to another job" in p.stderr, p.stderr
-print("other job refused")
+assert shard.exists() and shard.stat().st_size == cut_size, "another job repaired the output"
+assert sorted(f.name for f in (work / "killed_v3.zarr").glob("teramind-job*")) == checkpoints
+print("other job refused, output untouched")
 
 mpirun = shutil.which("mpirun")
 if mpirun:
