@@ -61,6 +61,12 @@ bool MorphologyTileDenoiser::hasCondition(TileIndex tile) const {
   const auto& c = model_.config();
   const auto& g = condition_.grid;
   const int bx0 = tile.col * tileBins_, by0 = tile.row * tileBins_;
+  if (const auto& sparse = condition_.sparseCounts) {
+    for (int gene = 0; gene < static_cast<int>(condition_.genes.size()); ++gene)
+      for (int z = z0_; z < z0_ + c.outputSections && z < g.planes; ++z)
+        if (sparse->anyInBox(gene, z, bx0, by0, tileBins_, tileBins_)) return true;
+    return false;
+  }
   for (int gene = 0; gene < static_cast<int>(condition_.genes.size()); ++gene)
     for (int z = z0_; z < z0_ + c.outputSections && z < g.planes; ++z)
       for (int by = std::max(by0, 0); by < std::min(by0 + tileBins_, g.height); ++by)

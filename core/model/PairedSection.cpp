@@ -44,6 +44,11 @@ std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int c
 void replaceCounts(PairedSection& section, const BinnedCondition& condition) {
   if (!(condition.grid() == section.grid) || condition.geneNames() != section.genes)
     throw std::invalid_argument("the condition's grid or genes differ from the section's");
+  if (section.sparseCounts) {
+    section.counts.clear();
+    section.sparseCounts = std::make_shared<const RowCompressedCounts>(condition);
+    return;
+  }
   const std::size_t planes = std::size_t(section.grid.planes), gw = std::size_t(section.grid.width),
                     gh = std::size_t(section.grid.height);
   section.counts.assign(section.genes.size() * planes * gh * gw, 0.0f);
@@ -71,7 +76,10 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   auto binned = binDataset(dataset, options, &panel).condition;
   if (editCondition) editCondition(binned);
   section.grid = binned.grid();
-  replaceCounts(section, binned);
+  if (stainImages == StainImages::Skip)
+    section.sparseCounts = std::make_shared<const RowCompressedCounts>(binned);
+  else
+    replaceCounts(section, binned);
   const int planes = section.grid.planes;
 
   section.stainNames = {"DAPI", "PolyT"};
@@ -138,6 +146,14 @@ std::vector<float> extractGeneWindow(const PairedSection& section, const ModelCo
   const int genes = static_cast<int>(section.genes.size());
   const int before = (config.geneSections - config.outputSections) / 2;
   std::vector<float> out(std::size_t(genes) * config.geneSections * heightBins * widthBins, 0.0f);
+  if (section.sparseCounts) {
+    for (int g = 0; g < genes; ++g)
+      for (int d = 0; d < config.geneSections; ++d)
+        section.sparseCounts->readWindow(
+            g, z0 - before + d, bx0, by0, widthBins, heightBins,
+            out.data() + (std::size_t(g) * config.geneSections + d) * heightBins * widthBins);
+    return out;
+  }
   for (int g = 0; g < genes; ++g)
     for (int d = 0; d < config.geneSections; ++d) {
       const int z = z0 - before + d;

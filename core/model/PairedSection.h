@@ -2,12 +2,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "io/SpatialDataset.h"
 #include "model/ModelConfig.h"
 #include "transcriptomics/BinnedCondition.h"
+#include "transcriptomics/RowCompressedCounts.h"
 
 namespace teramind {
 
@@ -20,7 +22,10 @@ struct PairedSection {
   std::vector<std::string> genes;  // channel order (the model's panel)
   std::vector<std::string> stainNames;
   std::vector<float> stains;  // [stain][plane][y][x], scaled img/127.5 − 1
-  std::vector<float> counts;  // [gene][plane][by][bx], raw sums
+  std::vector<float> counts;  // [gene][plane][by][bx], raw sums (training: crops read them fast)
+  // Sections prepared for generation (StainImages::Skip) keep their counts sparse instead:
+  // `counts` stays empty and count() reads these.
+  std::shared_ptr<const RowCompressedCounts> sparseCounts;
 
   int planes() const { return grid.planes; }
   int widthPx() const { return grid.width * binPixels; }
@@ -29,6 +34,7 @@ struct PairedSection {
     return stains[((std::size_t(s) * planes() + z) * heightPx() + y) * widthPx() + x];
   }
   float count(int g, int z, int by, int bx) const {
+    if (sparseCounts) return sparseCounts->get(g, z, by, bx);
     return counts[((std::size_t(g) * planes() + z) * grid.height + by) * grid.width + bx];
   }
 };
@@ -39,15 +45,16 @@ struct PairedSection {
 // `editCondition` (optional) changes the binned counts before they are used: a painted
 // condition (knock-out, scaling …) generated in place of the measured one.
 // Stains are read by window (a whole-section mosaic never whole); generation, which reads only
-// the counts, skips them (`stains` empty).
+// the counts, skips them (`stains` empty) and keeps the counts sparse (`sparseCounts`).
 enum class StainImages { Resample, Skip };
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
                                    const std::vector<std::string>& genes,
                                    const std::function<void(BinnedCondition&)>& editCondition = {},
                                    StainImages stainImages = StainImages::Resample);
 
-// Replaces the section's counts by a condition on the same grid and genes (a painted one);
-// throws std::invalid_argument when the grid or the gene order differ.
+// Replaces the section's counts by a condition on the same grid and genes (a painted one), in
+// the form the section keeps them (dense or sparse); throws std::invalid_argument when the grid
+// or the gene order differ.
 void replaceCounts(PairedSection& section, const BinnedCondition& condition);
 
 // The `count` genes with most molecules, `required` ones first (those the data lacks are
