@@ -1,10 +1,14 @@
 #include "model/PairedSection.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
+#include <system_error>
+#include <thread>
 
 #include <fmt/core.h>
 
@@ -98,7 +102,10 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   }
   const std::size_t plane = std::size_t(section.widthPx()) * section.heightPx();
   section.stains.assign(section.stainNames.size() * planes * plane, -1.0f);
-  for (std::size_t s = 0; s < section.stainNames.size(); ++s) {
+  // Every image is found first (a missing one is named before any is read), then they are
+  // resampled in parallel, one libtiff handle each; each writes only its own slice.
+  std::vector<const StainImage*> images;
+  for (std::size_t s = 0; s < section.stainNames.size(); ++s)
     for (int z = 0; z < planes; ++z) {
       auto it =
           std::find_if(dataset.stains.begin(), dataset.stains.end(), [&](const StainImage& im) {
@@ -108,11 +115,35 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
         throw FileError(dataset.source, fmt::format("no {} image for plane {} (training needs DAPI "
                                                     "and PolyT on every plane)",
                                                     section.stainNames[s], z));
-      dataset.openStain(*it).resample(section.grid.originXUm, section.grid.originYUm,
-                                      config.pixelUm, section.widthPx(), section.heightPx(),
-                                      section.stains.data() + (s * planes + z) * plane);
+      images.push_back(&*it);
     }
+  std::atomic<std::size_t> next{0};
+  std::mutex failure;
+  std::exception_ptr error;
+  auto work = [&] {
+    for (std::size_t i = next++; i < images.size(); i = next++) try {
+        dataset.openStain(*images[i])
+            .resample(section.grid.originXUm, section.grid.originYUm, config.pixelUm,
+                      section.widthPx(), section.heightPx(), section.stains.data() + i * plane);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(failure);
+        if (!error) error = std::current_exception();
+        next = images.size();
+      }
+  };
+  {
+    std::vector<std::thread> threads;
+    const auto count =
+        std::min<std::size_t>(images.size(), std::max(1u, std::thread::hardware_concurrency()));
+    for (std::size_t t = 1; t < count; ++t) try {
+        threads.emplace_back(work);
+      } catch (const std::system_error&) {
+        break;  // fewer threads: the same result, later
+      }
+    work();
+    for (auto& thread : threads) thread.join();
   }
+  if (error) std::rethrow_exception(error);
   return section;
 }
 
