@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
   # volume I/O
   libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
-  libblosc-dev libzstd-dev libtiff-dev
+  libblosc-dev libzstd-dev libtiff-dev libisal-dev
   # whole-brain generation across processes and nodes
   libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against

@@ -1,5 +1,6 @@
 #include <zlib.h>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -599,6 +600,61 @@ TEST(DelimitedTextReader, ConcatenatedGzipMembersReadAsOne) {
   bytes.append((std::istreambuf_iterator<char>(two)), {});
   std::ofstream(dir / "both.gz", std::ios::binary) << bytes;
   expectSameRecords(dir / "both.gz", first + second, DelimitedTextReader::Delimiter::Comma, ',');
+}
+
+// One gzip member of `text` at `level` (0 = stored blocks), with a sync flush halfway when
+// `flush`, so the deflate stream ends in an empty stored block, and a file name in the header.
+std::string gzipMember(const std::string& text, int level, bool flush) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  gz_header header{};
+  std::string name = "member.csv";
+  header.name = reinterpret_cast<Bytef*>(name.data());
+  deflateSetHeader(&z, &header);
+  std::string out(deflateBound(&z, uLong(text.size())) + 64, '\0');
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = uInt(out.size());
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  const std::size_t half = flush ? text.size() / 2 : text.size();
+  z.avail_in = uInt(half);
+  if (flush) {
+    EXPECT_EQ(deflate(&z, Z_SYNC_FLUSH), Z_OK);
+  }
+  z.avail_in += uInt(text.size() - half);
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+TEST(DelimitedTextReader, ManyGzipMembersEndingAnywhereInTheInput) {
+  // Hundreds of members of 0 to 3000 bytes, stored, fast and best, some ending in an empty
+  // stored block: member ends (and the trailers the inflater may have read ahead into) fall
+  // at every offset of the reader's input chunks.
+  ScratchDirectory dir;
+  std::mt19937 random(11);
+  std::string text = "a,b\n", bytes = gzipMember(text, 6, false);
+  for (int m = 0; m < 1500; ++m) {
+    std::string part;
+    for (auto rows = random() % 150; rows > 0; --rows)
+      part += std::to_string(random() % 100000) + "," + std::to_string(random() % 7) + "\n";
+    const int level = std::array<int, 3>{0, 1, 9}[random() % 3];
+    bytes += gzipMember(part, level, random() % 4 == 0);
+    text += part;
+  }
+  ASSERT_GT(bytes.size(), 2 * (std::size_t(256) << 10));  // several input chunks
+  std::ofstream(dir / "many.gz", std::ios::binary) << bytes;
+  expectSameRecords(dir / "many.gz", text, DelimitedTextReader::Delimiter::Comma, ',');
+  // A bad CRC in the last member's trailer is still found.
+  std::string badCrc = bytes;
+  badCrc[badCrc.size() - 8] = char(badCrc[badCrc.size() - 8] ^ 0x55);
+  std::ofstream(dir / "crc.gz", std::ios::binary) << badCrc;
+  const std::string e = errorOf([&] {
+    DelimitedTextReader in(dir / "crc.gz");
+    while (in.next()) {
+    }
+  });
+  EXPECT_NE(e.find("corrupt compressed data (incorrect data check)"), std::string::npos) << e;
 }
 
 TEST(DelimitedTextReader, WhitespaceQuotedFields) {
