@@ -72,10 +72,8 @@ StainImageSource::StainImageSource(const std::filesystem::path& image,
     throw FileError(image,
                     fmt::format("the extent gives non-square pixels ({} × {} µm)", pixelX, pixelY));
   pixelUm_ = pixelX;
-  if (!tiff_) {
-    whole_ = std::make_unique<Image3D<std::uint8_t>>(readMorphologyImage(image, extent_));
-    return;
-  }
+  // Small formats (the demo's JPEG/PNG) are read whole, once; ITK also checks they are 8-bit.
+  if (!tiff_) whole_ = std::make_unique<Image3D<std::uint8_t>>(readMorphologyImage(image, extent_));
 }
 
 int StainImageSource::intensityMax() const {
