@@ -1,6 +1,5 @@
 #include "io/OmeZarrMetadata.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
