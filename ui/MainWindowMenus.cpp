@@ -1,0 +1,181 @@
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QThread>
+#include <QUndoStack>
+#include <algorithm>
+
+#include "AtlasScene.h"
+#include "AttentionDock.h"
+#include "GenePanelDock.h"
+#include "GenerationController.h"
+#include "JobDock.h"
+#include "OntologyDock.h"
+#include "PaintDock.h"
+#include "PaintUndoCommand.h"
+#include "ScreenshotDialog.h"
+#include "SectionRasters.h"
+#include "SliceViewPanel.h"
+#include "VolumeDock.h"
+#include "VtkViewport.h"
+#include "analysis/PathwayMap.h"
+#include "atlas/AtlasSlice.h"
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
+#include "io/OmeZarrVolume.h"
+#include "io/VolumeFile.h"
+#include "model/ComputeRuntime.h"
+#include "volume/ValueHistogram.h"
+#include "workflow/StudioSession.h"
+
+namespace teramind::ui {
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a session, dataset or model"), QString(),
+        tr("Studio sessions (*.json);;Models (*.safetensors);;All files (*)"));
+    if (!path.isEmpty()) openPath(path);
+  });
+  // A vendor output folder as it comes (MERSCOPE region, STARmap) or one with a dataset.json.
+  file->addAction(tr("Open Data &Folder…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open a MERSCOPE region folder or a dataset folder"));
+    if (!dir.isEmpty()) openPath(dir);
+  });
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
+  file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save session"), QStringLiteral("session.json"), tr("Studio sessions (*.json)"));
+    if (!path.isEmpty()) saveSession(path);
+  });
+  file->addSeparator();
+  auto* screenshot = file->addAction(tr("Save &Screenshot…"), this, [this] {
+    ScreenshotDialog dialog(viewport_->size(), size(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.request().file.isEmpty())
+      saveScreenshot(dialog.request());
+  });
+  screenshot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+  file->addAction(
+      tr("Export Generated &Volume…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the last generated region"), QStringLiteral("generated.nrrd"),
+            tr("Volumes (*.nrrd *.nii *.nii.gz *.tif *.vdb)"));
+        if (!path.isEmpty()) exportVolume(path);
+      });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Edit"));
+  auto* undo = undoStack_->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  auto* redo = undoStack_->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  edit->addAction(tr("&Find Structure"), QKeySequence::Find, this, [this] {
+    ontologyDock_->raise();
+    ontologyDock_->searchField()->setFocus();
+    ontologyDock_->searchField()->selectAll();
+  });
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  auto* blend = new QActionGroup(this);
+  auto* composite = view->addAction(tr("&Composite rendering"));
+  auto* mip = view->addAction(tr("&Maximum intensity projection"));
+  for (QAction* a : {composite, mip}) {
+    a->setCheckable(true);
+    blend->addAction(a);
+  }
+  composite->setChecked(true);
+  connect(composite, &QAction::triggered, this, [this] {
+    scene_->setBlend(render::VolumeBlend::Composite);
+    volumeDock_->showTransferFunction(scene_->transferFunction());
+    viewport_->requestRender();
+  });
+  blendActions_ = {composite, mip};
+  connect(mip, &QAction::triggered, this, [this] {
+    scene_->setBlend(render::VolumeBlend::MaximumIntensity);
+    volumeDock_->showTransferFunction(scene_->transferFunction());
+    viewport_->requestRender();
+  });
+  auto* labels = view->addAction(tr("Annotation &labels"));
+  labels->setCheckable(true);
+  labels->setShortcut(QKeySequence(Qt::Key_L));
+  labels->setChecked(scene_->showsLabels());
+  connect(labels, &QAction::toggled, this, [this](bool on) {
+    scene_->setShowLabels(on);
+    viewport_->requestRender();
+  });
+  view->addAction(tr("&Reset camera"), QKeySequence(Qt::Key_R), this, [this] {
+    scene_->resetCamera();
+    viewport_->requestRender();
+  });
+  view->addAction(tr("Go to &section"), QKeySequence(Qt::Key_S), this, [this] {
+    scene_->focusSection();
+    viewport_->requestRender();
+  });
+  view->addAction(tr("Clear &overlays"), this, [this] {
+    scene_->setOverlay("pathway", {});
+    genePanelDock_->setOverlayGene({});
+    viewport_->requestRender();
+  });
+  auto* slices = view->addAction(tr("Slice &views"));
+  slices->setCheckable(true);
+  slices->setChecked(true);
+  slices->setShortcut(QKeySequence(Qt::Key_F4));
+  connect(slices, &QAction::toggled, slicePanel_, &QWidget::setVisible);
+  view->addSeparator();
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+
+  auto* modelMenu = menuBar()->addMenu(tr("&Model"));
+  modelMenu->addAction(tr("&About the model…"), this, [this] {
+    const MorphologyModel* model = workspace_.model();
+    if (!model) {
+      QMessageBox::information(this, tr("Model"), tr("No model is loaded."));
+      return;
+    }
+    const auto& c = model->config();
+    QString text = tr("<b>%1</b>: gm-UNet with the 3D gene-gene block<br>"
+                      "%L2 parameters · %3 genes · %4 base channels<br>"
+                      "patch %5 px × %6 sections × %7 stains at %8 µm/px<br>"
+                      "gene bins %9 px")
+                       .arg(QString::fromStdString(c.name))
+                       .arg(model->parameterCount())
+                       .arg(c.genes)
+                       .arg(c.modelChannels)
+                       .arg(c.patchSize)
+                       .arg(c.outputSections)
+                       .arg(c.stains)
+                       .arg(c.pixelUm)
+                       .arg(c.binPixels());
+    const auto& meta = model->metadata();
+    if (auto it = meta.find("training_command"); it != meta.end())
+      text += tr("<br>trained with <tt>%1</tt>")
+                  .arg(QString::fromStdString(it->second).toHtmlEscaped());
+    QMessageBox::information(this, tr("Model"), text);
+  });
+}
+
+}  // namespace teramind::ui
