@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace teramind {
+
+class OmeZarrStore;
+
+// How visible the tile borders of a generated OME-Zarr are (SeamMeter over its level-0
+// chunks): each chunk's interior, and its borders with the chunk on its left and the one
+// above, where both were generated (written). A section's margin is mostly never generated, so
+// missing chunks count as nothing, not as zeros.
+struct StoreSeams {
+  struct Channel {
+    std::string name;
+    double ratio = 0;  // border / interior energy; 0 when unknown
+    std::int64_t borderPairs = 0;
+  };
+  std::vector<Channel> channels;  // in the store's order
+  double ratio = 0;               // over every channel and plane
+  std::int64_t borderPairs = 0;   // pixel pairs across borders, every channel and plane
+};
+
+// Reads the store chunk by chunk (memory: two rows of chunks); throws FileError for a
+// damaged chunk.
+StoreSeams measureStoreSeams(const OmeZarrStore& store);
+
+}  // namespace teramind
