@@ -10,9 +10,14 @@
 
 #include "Commands.h"
 #include "ProgressBar.h"
-#include "analysis/Colormap.h"
+#include "analysis/AttentionTables.h"
 #include "analysis/Correlation.h"
+#include "analysis/HeatmapImage.h"
+#include "analysis/LineFit.h"
 #include "analysis/PathwayMap.h"
+#include "analysis/PathwayMapImage.h"
+#include "analysis/PathwayRegression.h"
+#include "analysis/RgbImage.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
@@ -38,81 +43,14 @@ struct AttentionArguments {
   int top = 10;
 };
 
-std::string matrixCsv(const std::vector<std::string>& genes, const std::vector<double>& m,
-                      const std::vector<std::size_t>& rows, int g) {
-  std::string text = "gene";
-  for (auto r : rows) text += "," + genes[r];
-  text += "\n";
-  for (auto q : rows) {
-    text += genes[q];
-    for (auto k : rows) text += fmt::format(",{:.8g}", m[q * std::size_t(g) + k]);
-    text += "\n";
-  }
-  return text;
-}
-
-// The matrix as an RGB heatmap in `order` (rows: query genes, columns: key genes), viridis
-// from the smallest to the largest value, with a colour bar on the right (bottom: min).
-void writeHeatmap(const std::filesystem::path& file, const std::vector<double>& m, std::size_t g,
-                  const std::vector<std::size_t>& order, double lo, double hi) {
-  const int cell = std::max(2, 512 / static_cast<int>(g)), side = cell * static_cast<int>(g);
-  const int gap = 8, bar = 16, W = side + gap + bar, H = side;
-  Image3D<std::uint8_t> image({W, H, 1}, {}, {"red", "green", "blue"}, 255);
-  auto paint = [&](int x, int y, double v) {
-    const auto rgb = viridis(hi > lo ? (v - lo) / (hi - lo) : 0.5);
-    for (int c = 0; c < 3; ++c) image(x, y, 0, c) = rgb[std::size_t(c)];
-  };
-  for (int y = 0; y < side; ++y)
-    for (int x = 0; x < side; ++x)
-      paint(x, y, m[order[std::size_t(y / cell)] * g + order[std::size_t(x / cell)]]);
-  for (int y = 0; y < H; ++y)
-    for (int x = side + gap; x < W; ++x) paint(x, y, hi - (hi - lo) * y / std::max(1, H - 1));
-  writeVolume(file, AnyVolume(std::move(image)));
-}
-
-// Least squares y = slope·x + intercept with Pearson's r.
-struct LineFit {
-  double slope = 0, intercept = 0, r = 0;
-  std::size_t n = 0;
-};
-LineFit fitLine(const std::vector<double>& x, const std::vector<double>& y) {
-  LineFit f;
-  f.n = x.size();
-  if (f.n < 2) return f;
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < f.n; ++i) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= double(f.n);
-  my /= double(f.n);
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < f.n; ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-  }
-  f.slope = sxx > 0 ? sxy / sxx : 0;
-  f.intercept = my - f.slope * mx;
-  f.r = pearson(x, y);
-  return f;
-}
-
-// The pathway map as an image: viridis from 0 to the map's maximum, bins scaled up to ≥ 256 px,
-// colour bar on the right.
-void writeMapPng(const std::filesystem::path& file, const std::vector<float>& v, int w, int h,
-                 double hi) {
-  const int scale = std::max(1, 256 / std::max(1, std::min(w, h))), gap = 6, bar = 12;
-  const int W = w * scale + gap + bar, H = h * scale;
-  Image3D<std::uint8_t> image({W, H, 1}, {}, {"red", "green", "blue"}, 255);
-  auto paint = [&](int x, int y, double t) {
-    const auto rgb = viridis(t);
-    for (int c = 0; c < 3; ++c) image(x, y, 0, c) = rgb[std::size_t(c)];
-  };
-  for (int y = 0; y < H; ++y)
-    for (int x = 0; x < w * scale; ++x)
-      paint(x, y, hi > 0 ? v[std::size_t(y / scale) * w + x / scale] / hi : 0);
-  for (int y = 0; y < H; ++y)
-    for (int x = w * scale + gap; x < W; ++x) paint(x, y, 1.0 - double(y) / std::max(1, H - 1));
+// An analysis raster as an 8-bit RGB PNG.
+void writeRgbPng(const std::filesystem::path& file, const RgbImage& rgb) {
+  Image3D<std::uint8_t> image({rgb.width, rgb.height, 1}, {}, {"red", "green", "blue"});
+  for (int y = 0; y < rgb.height; ++y)
+    for (int x = 0; x < rgb.width; ++x) {
+      const auto c = rgb.at(x, y);
+      for (int k = 0; k < 3; ++k) image(x, y, 0, k) = c[std::size_t(k)];
+    }
   writeVolume(file, AnyVolume(std::move(image)));
 }
 
@@ -183,34 +121,17 @@ void runAttention(const AttentionArguments& a) {
   std::vector<std::size_t> all(static_cast<std::size_t>(g));
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   const auto sectionMean = aggregate.mean("section");
-  writeTextFileAtomically(out / "matrix.csv", matrixCsv(genes, sectionMean, all, g));
-  writeTextFileAtomically(out / "panel_matrix.csv", matrixCsv(genes, sectionMean, panel, g));
-  std::string regions = "region,patches,query,key,attention\n",
-              top = "region,rank,query,key,attention\n";
-  for (const auto& region : aggregate.regions()) {
-    const auto m = aggregate.mean(region);
-    for (auto q : panel)
-      for (auto k : panel)
-        regions += fmt::format("{},{},{},{},{:.8g}\n", region, aggregate.count(region), genes[q],
-                               genes[k], m[q * std::size_t(g) + k]);
-    std::vector<std::pair<double, std::size_t>> pairs;
-    for (std::size_t i = 0; i < m.size(); ++i)
-      if (i / std::size_t(g) != i % std::size_t(g)) pairs.emplace_back(m[i], i);
-    const auto k = std::min<std::size_t>(std::size_t(a.top), pairs.size());
-    std::partial_sort(pairs.begin(), pairs.begin() + std::ptrdiff_t(k), pairs.end(),
-                      [](auto x, auto y) { return x.first > y.first; });
-    for (std::size_t r = 0; r < k; ++r)
-      top += fmt::format("{},{},{},{},{:.8g}\n", region, r + 1,
-                         genes[pairs[r].second / std::size_t(g)],
-                         genes[pairs[r].second % std::size_t(g)], pairs[r].first);
-  }
+  writeTextFileAtomically(out / "matrix.csv", attentionMatrixCsv(genes, sectionMean, all));
+  writeTextFileAtomically(out / "panel_matrix.csv", attentionMatrixCsv(genes, sectionMean, panel));
   // Clustered view: genes ordered by average linkage on their attention profiles.
   const auto order = attention.clusteredOrder();
-  writeTextFileAtomically(out / "matrix_clustered.csv", matrixCsv(genes, sectionMean, order, g));
-  const auto [lo, hi] = std::minmax_element(sectionMean.begin(), sectionMean.end());
-  writeHeatmap(out / "heatmap.png", sectionMean, std::size_t(g), order, *lo, *hi);
-  writeTextFileAtomically(out / "regions.csv", regions);
-  writeTextFileAtomically(out / "top_pairs.csv", top);
+  writeTextFileAtomically(out / "matrix_clustered.csv",
+                          attentionMatrixCsv(genes, sectionMean, order));
+  const auto range = heatmapRange(sectionMean, std::size_t(g), order);
+  writeRgbPng(out / "heatmap.png", heatmapImage(sectionMean, std::size_t(g), order, range));
+  writeTextFileAtomically(out / "regions.csv", attentionRegionsCsv(aggregate, genes, panel));
+  writeTextFileAtomically(out / "top_pairs.csv",
+                          attentionTopPairsCsv(aggregate, genes, std::size_t(a.top)));
   writeTextFileAtomically(
       out / "attention.json",
       fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\"}}\n",
@@ -226,9 +147,6 @@ void runAttention(const AttentionArguments& a) {
                               {grid.binUm, grid.binUm, grid.planeSpacingUm});
     Image3D<float> volume({grid.width, grid.height, 1}, frame,
                           {"level", "weighted_" + genes[pair[0]], "weighted_" + genes[pair[1]]});
-    std::string csv = fmt::format("x_bin,y_bin,level,log2_expr_{},log2_expr_{}\n", genes[pair[0]],
-                                  genes[pair[1]]);
-    std::vector<double> levels, exprA, exprB;
     double peak = 0;
     for (int y = 0; y < grid.height; ++y)
       for (int x = 0; x < grid.width; ++x) {
@@ -237,22 +155,18 @@ void runAttention(const AttentionArguments& a) {
         volume(x, y, 0, 1) = map.weightedA[i];
         volume(x, y, 0, 2) = map.weightedB[i];
         peak = std::max(peak, double(map.level[i]));
-        if (!map.bothExpressed[i]) continue;
-        levels.push_back(map.rawLevel[i]);
-        exprA.push_back(std::log2(mapInput.countA[i] + 1.0));
-        exprB.push_back(std::log2(mapInput.countB[i] + 1.0));
-        csv += fmt::format("{},{},{:.6g},{:.6g},{:.6g}\n", x, y, levels.back(), exprA.back(),
-                           exprB.back());
       }
+    const auto regression = pathwayRegression(map, mapInput);
     writeVolume(out / (name + ".nrrd"), AnyVolume(std::move(volume)));
-    writeMapPng(out / (name + ".png"), map.level, grid.width, grid.height, peak);
-    writeTextFileAtomically(out / (name + "_regression.csv"), csv);
+    writeRgbPng(out / (name + ".png"), pathwayMapImage(map.level, grid.width, grid.height, peak));
+    writeTextFileAtomically(out / (name + "_regression.csv"),
+                            pathwayRegressionCsv(regression, genes[pair[0]], genes[pair[1]]));
     fmt::print(
         "pathway: {} -> {}: {} bins with both genes, smoothed level max {:.4f} ({}.nrrd, "
         "{}.png, {}_regression.csv)\n",
-        genes[pair[0]], genes[pair[1]], levels.size(), peak, name, name, name);
+        genes[pair[0]], genes[pair[1]], regression.level.size(), peak, name, name, name);
     for (int k = 0; k < 2; ++k) {
-      const auto fit = fitLine(k ? exprB : exprA, levels);
+      const auto fit = fitLine(k ? regression.log2B : regression.log2A, regression.level);
       fmt::print(
           "regression level (unsmoothed) ~ log2({} + 1): slope {:.4f}, intercept {:.4f}, "
           "r {:.3f}, n {}\n",
@@ -274,7 +188,7 @@ void runAttention(const AttentionArguments& a) {
   fmt::print(
       "heatmap: {} genes clustered, colour bar {:.6f} (bottom) … {:.6f} (top); order in "
       "matrix_clustered.csv\n",
-      g, *lo, *hi);
+      g, range.low, range.high);
   fmt::print(
       "out: {} (matrix.csv, matrix_clustered.csv, heatmap.png, panel_matrix.csv, "
       "regions.csv, top_pairs.csv)\n",

@@ -16,6 +16,7 @@
 #include "model/MorphologySampler.h"
 #include "model/PairedSection.h"
 #include "model/PairedSectionFile.h"
+#include "workflow/HeldOutSplit.h"
 
 namespace teramind::cli {
 namespace {
@@ -74,17 +75,9 @@ void runEvaluate(const EvaluateArguments& a) {
   if (data.empty()) data = bundledDemoDataset();
   ProgressBar reading("reading");
   const auto section = openPairedSection(data, c, model.genes(), std::ref(reading));
-  double holdout = 0.25;
-  if (auto it = model.metadata().find("holdout_fraction"); it != model.metadata().end())
-    holdout = std::stod(it->second);
-  const int gb = c.geneBinsPerPatch;
-  const int trainRows = static_cast<int>(std::floor(section.grid.height * (1.0 - holdout)));
-  const int heightBins = (section.grid.height - trainRows) / gb * gb;
-  const int widthBins = section.grid.width / gb * gb;
-  if (heightBins == 0)
-    throw std::invalid_argument(
-        fmt::format("no whole patch row is held out ({} of {} bin rows trained)", trainRows,
-                    section.grid.height));
+  const auto split = heldOutSplit(model, section.grid);
+  const int trainRows = split.trainingRows, widthBins = split.widthBins,
+            heightBins = split.heightBins;
   fmt::print("device: {} ({} threads)\n", runtime.device, runtime.threads);
   fmt::print("held_out_region: bins x [0, {}) y [{}, {}) = {} x {} px at {} um/px\n", widthBins,
              trainRows, trainRows + heightBins, widthBins * c.binPixels(),
