@@ -1,8 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <optional>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -195,51 +192,11 @@ void runAttention(const AttentionArguments& a) {
       a.out);
 }
 
-struct Matrix {
-  std::vector<std::string> genes;
-  std::vector<double> values;
-};
-
-Matrix readMatrix(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot open (not a `teramind attention` output directory?)");
-  Matrix m;
-  std::string line, cell;
-  std::getline(in, line);
-  std::stringstream header(line);
-  std::getline(header, cell, ',');
-  while (std::getline(header, cell, ',')) m.genes.push_back(cell);
-  std::size_t row = 0;
-  while (std::getline(in, line)) {
-    std::stringstream s(line);
-    std::getline(s, cell, ',');
-    if (row >= m.genes.size() || cell != m.genes[row])
-      throw FileError(file, fmt::format("row {} is not gene {}", row + 1,
-                                        row < m.genes.size() ? m.genes[row] : "(none)"));
-    std::size_t n = 0;
-    while (std::getline(s, cell, ',')) {
-      try {
-        m.values.push_back(std::stod(cell));
-      } catch (const std::exception&) {
-        throw FileError(file, fmt::format("row {}: '{}' is not a number", row + 1, cell));
-      }
-      ++n;
-    }
-    if (n != m.genes.size())
-      throw FileError(file,
-                      fmt::format("row {} has {} values, expected {}", row + 1, n, m.genes.size()));
-    ++row;
-  }
-  if (row != m.genes.size() || row == 0)
-    throw FileError(file, fmt::format("{} rows for {} genes", row, m.genes.size()));
-  return m;
-}
-
 void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
   if (dirs.size() < 2) throw std::invalid_argument("compare needs at least two result directories");
-  std::vector<Matrix> matrices;
+  std::vector<AttentionMatrix> matrices;
   for (const auto& d : dirs) {
-    matrices.push_back(readMatrix(std::filesystem::path(d) / "matrix.csv"));
+    matrices.push_back(readAttentionMatrixCsv(std::filesystem::path(d) / "matrix.csv"));
     if (matrices.back().genes != matrices.front().genes)
       throw FileError(std::filesystem::path(d) / "matrix.csv",
                       "has another gene panel than " + dirs.front());

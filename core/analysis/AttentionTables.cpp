@@ -1,11 +1,14 @@
 #include "analysis/AttentionTables.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/core.h>
 
 #include "analysis/GeneAttentionAggregate.h"
+#include "common/FileError.h"
 
 namespace teramind {
 namespace {
@@ -37,6 +40,41 @@ std::string attentionMatrixCsv(const std::vector<std::string>& genes,
     text += "\n";
   }
   return text;
+}
+
+AttentionMatrix readAttentionMatrixCsv(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw FileError(file, "cannot open (not a `teramind attention` output directory?)");
+  AttentionMatrix m;
+  std::string line, cell;
+  std::getline(in, line);
+  std::stringstream header(line);
+  std::getline(header, cell, ',');
+  while (std::getline(header, cell, ',')) m.genes.push_back(cell);
+  std::size_t row = 0;
+  while (std::getline(in, line)) {
+    std::stringstream s(line);
+    std::getline(s, cell, ',');
+    if (row >= m.genes.size() || cell != m.genes[row])
+      throw FileError(file, fmt::format("row {} is not gene {}", row + 1,
+                                        row < m.genes.size() ? m.genes[row] : "(none)"));
+    std::size_t n = 0;
+    while (std::getline(s, cell, ',')) {
+      try {
+        m.values.push_back(std::stod(cell));
+      } catch (const std::exception&) {
+        throw FileError(file, fmt::format("row {}: '{}' is not a number", row + 1, cell));
+      }
+      ++n;
+    }
+    if (n != m.genes.size())
+      throw FileError(file,
+                      fmt::format("row {} has {} values, expected {}", row + 1, n, m.genes.size()));
+    ++row;
+  }
+  if (row != m.genes.size() || row == 0)
+    throw FileError(file, fmt::format("{} rows for {} genes", row, m.genes.size()));
+  return m;
 }
 
 std::vector<AttentionPair> topAttentionPairs(const std::vector<double>& matrix, std::size_t genes,

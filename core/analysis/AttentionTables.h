@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,15 @@ class GeneAttentionAggregate;
 std::string attentionMatrixCsv(const std::vector<std::string>& genes,
                                const std::vector<double>& matrix,
                                const std::vector<std::size_t>& order);
+
+// A matrix read back from attentionMatrixCsv's text: its genes (the header) and values,
+// row-major. Throws FileError naming the file and the row for anything else (rows not in the
+// header's order, a value that is not a number, a short row).
+struct AttentionMatrix {
+  std::vector<std::string> genes;
+  std::vector<double> values;
+};
+AttentionMatrix readAttentionMatrixCsv(const std::filesystem::path& file);
 
 struct AttentionPair {
   std::size_t query = 0, key = 0;

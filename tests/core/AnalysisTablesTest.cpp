@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "analysis/AttentionTables.h"
 #include "analysis/Colormap.h"
@@ -11,6 +12,8 @@
 #include "analysis/LineFit.h"
 #include "analysis/PathwayMapImage.h"
 #include "analysis/PathwayRegression.h"
+#include "common/AtomicFileWrite.h"
+#include "common/FileError.h"
 
 namespace teramind {
 namespace {
@@ -50,6 +53,35 @@ TEST(AttentionTables, MatrixCsvInTheGivenOrder) {
             "gene,A,C\nA,1e-09,3\nC,7,1.2345679e+08\n");
   EXPECT_THROW(attentionMatrixCsv(genes, m, {3}), std::invalid_argument);
   EXPECT_THROW(attentionMatrixCsv(genes, {1, 2}, {0}), std::invalid_argument);
+}
+
+TEST(AttentionTables, MatrixCsvReadsBackAndBadTablesNameTheRow) {
+  const auto dir = std::filesystem::path(TERAMIND_TEST_OUTPUT_DIR) / "attention_tables";
+  std::filesystem::create_directories(dir);
+  const std::vector<std::string> genes{"A", "B", "C"};
+  const std::vector<double> m{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0 / 3};
+  writeTextFileAtomically(dir / "matrix.csv", attentionMatrixCsv(genes, m, {0, 1, 2}));
+  const auto back = readAttentionMatrixCsv(dir / "matrix.csv");
+  EXPECT_EQ(back.genes, genes);
+  ASSERT_EQ(back.values.size(), 9u);
+  EXPECT_DOUBLE_EQ(back.values[8], 0.33333333);
+  EXPECT_DOUBLE_EQ(back.values[3], 0.4);
+  const auto expectError = [&](const std::string& text, const std::string& problem) {
+    writeTextFileAtomically(dir / "bad.csv", text);
+    try {
+      readAttentionMatrixCsv(dir / "bad.csv");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const FileError& e) {
+      EXPECT_EQ(e.file(), dir / "bad.csv");
+      EXPECT_EQ(e.problem(), problem) << text;
+    }
+  };
+  expectError("gene,A,B\nB,1,2\nA,3,4\n", "row 1 is not gene A");
+  expectError("gene,A,B\nA,1,x\nB,3,4\n", "row 1: 'x' is not a number");
+  expectError("gene,A,B\nA,1\nB,3,4\n", "row 1 has 1 values, expected 2");
+  expectError("gene,A,B\nA,1,2\n", "1 rows for 2 genes");
+  expectError("", "0 rows for 0 genes");
+  EXPECT_THROW(readAttentionMatrixCsv(dir / "none.csv"), FileError);
 }
 
 TEST(AttentionTables, TopPairsLargestFirstTiesInRowMajorOrderDiagonalLeftOut) {
