@@ -1,15 +1,11 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
-#include <thread>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "ProgressBar.h"
@@ -27,7 +23,10 @@
 #include "model/ComputeRuntime.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
+#include "workflow/ConditionSource.h"
 #include "workflow/GenerationEstimate.h"
+#include "workflow/GenerationRequest.h"
+#include "workflow/JobFingerprint.h"
 #include "workflow/RegionGeneration.h"
 
 namespace teramind::cli {
@@ -46,57 +45,61 @@ struct GenerateArguments {
   bool estimate = false;
   int threads = 0;
   int batch = 0;
-  double checkpointSeconds = 60;
+  double checkpointSeconds = kCheckpointSeconds;
   std::string layout = "v3";
 };
 
-// The bundled demo region: 3 × 3 tiles of the demo model in the crop's held-out rows.
-constexpr std::array<int, 4> kDemoRegion = {0, 8, 24, 24};
-
-RegionChoice regionChoice(const GenerateArguments& a, const Atlas* atlas) {
-  RegionChoice choice;
-  choice.plane = a.plane;
-  choice.allPlanes = a.allPlanes;
+// The command line's region as a request: at most one of --region, --structure, --polygon;
+// --demo alone asks for the demo block.
+RegionRequest regionRequest(const GenerateArguments& a) {
+  RegionRequest request;
+  request.plane = a.plane;
+  request.allPlanes = a.allPlanes;
   const int chosen = int(!a.region.empty()) + int(!a.structure.empty()) + int(!a.polygon.empty());
   if (chosen > 1)
     throw std::invalid_argument("give at most one of --region, --structure, --polygon");
   if (a.region == "all") {
-    choice.description = "the whole section";
+    request.kind = RegionKind::WholeSection;
   } else if (!a.region.empty()) {
     try {
-      choice.box = parseBinBox(a.region);
+      request.box = parseBinBox(a.region);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--region ") + e.what());
     }
+    request.kind = RegionKind::Box;
   } else if (a.demo && chosen == 0) {
-    choice.box = kDemoRegion;
-    choice.description = "the demo's 3 x 3 tiles";
+    request.kind = RegionKind::DemoBlock;
   } else if (!a.structure.empty()) {
-    const Structure* s = atlas->ontology().findAcronym(a.structure);
-    if (!s)
-      throw std::invalid_argument(fmt::format("--structure: unknown acronym '{}'", a.structure));
-    choice.selection = AtlasRegionSelection{s->id, std::nullopt};
-    choice.description = fmt::format("{} ({}) as placed on the section", s->acronym, s->name);
+    request.kind = RegionKind::Structure;
+    request.structure = a.structure;
   } else if (!a.polygon.empty()) {
-    PolygonSelection polygon;
     try {
-      polygon = PolygonSelection::fromText(a.polygon, a.plane);
+      request.polygon = PolygonSelection::fromText(a.polygon, a.plane);
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--polygon: ") + e.what());
     }
-    choice.description = fmt::format("a polygon of {} vertices", polygon.verticesUm.size());
-    choice.selection = std::move(polygon);
+    request.kind = RegionKind::Polygon;
   }
-  return choice;
+  return request;
+}
+
+RegionChoice regionChoice(const RegionRequest& request, const Atlas* atlas) {
+  try {
+    return regionChoiceFor(request, atlas);
+  } catch (const std::invalid_argument& e) {
+    const char* option = request.kind == RegionKind::Structure ? "--structure: "
+                         : request.kind == RegionKind::Polygon ? "--polygon: "
+                                                               : "--region ";
+    throw std::invalid_argument(option + std::string(e.what()));
+  }
 }
 
 // A paint document's edits applied to the model's condition. Edits of genes outside the
 // model's panel cannot change what it generates and are skipped with a warning.
-std::function<void(BinnedCondition&)> paintedCondition(const std::filesystem::path& file,
-                                                       const Atlas* atlas,
-                                                       const SpatialDataset& dataset) {
-  if (file.empty()) return {};
-  auto document = std::make_shared<ConditionDocument>(ConditionDocument::load(file, atlas));
+std::function<void(BinnedCondition&)> paintedCondition(
+    const std::shared_ptr<const ConditionDocument>& document, const std::filesystem::path& file,
+    const Atlas* atlas, const SpatialDataset& dataset) {
+  if (!document) return {};
   return [document, atlas, &dataset, file](BinnedCondition& condition) {
     const PaintContext context{atlas, dataset.placement().sectionToAtlas};
     int applied = 0;
@@ -112,12 +115,6 @@ std::function<void(BinnedCondition&)> paintedCondition(const std::filesystem::pa
     fmt::print("edits: {} of {} applied from {} (set/add values are per model bin of {:.3f} um)\n",
                applied, document->edits().size(), file.string(), condition.grid().binUm);
   };
-}
-
-std::string fileDigest(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  return fmt::format("{:016x}", std::hash<std::string>{}(bytes));
 }
 
 void printEstimate(const GenerationEstimate& e, const std::string& config, int steps, int workers) {
@@ -144,33 +141,47 @@ void runGenerate(const GenerateArguments& a) {
   // One LibTorch thread per tile and tiles on every core: a kernel's float sums then never
   // depend on how many threads split them, so the output does not depend on --threads.
   const auto runtime = configureComputeRuntime(1);
-  const int workers = std::max(
-      1, a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency()));
-  const std::filesystem::path modelFile =
-      a.model.empty() ? bundledDemoModel() : std::filesystem::path(a.model);
-  const std::filesystem::path dataFile =
-      a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data);
+  // A paint document names its data, model and atlas: they are the defaults, so
+  // `generate --edits DOC` makes (and resumes) the job the studio started from DOC.
+  std::shared_ptr<const ConditionDocument> document;
+  std::optional<ConditionSource> source;
+  if (!a.edits.empty()) {
+    document = std::make_shared<const ConditionDocument>(ConditionDocument::load(a.edits));
+    source = ConditionSource::fromJson(a.edits, document->sourceJson());
+  }
+  const std::filesystem::path modelFile = !a.model.empty() ? std::filesystem::path(a.model)
+                                          : source && !source->model.empty() ? source->model
+                                                                             : bundledDemoModel();
+  const std::filesystem::path dataFile = !a.data.empty() ? std::filesystem::path(a.data)
+                                         : source        ? source->data
+                                                         : bundledDemoDataset();
   const auto model = MorphologyModel::load(modelFile);
   const auto& c = model.config();
   ProgressBar reading("reading");
   const auto dataset = loadSpatialDataset(dataFile, std::ref(reading));
   std::optional<Atlas> atlas;
-  if (!a.structure.empty() || !a.edits.empty())
-    atlas.emplace(
-        Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas)));
+  if (!a.atlas.empty())
+    atlas.emplace(Atlas::load(std::filesystem::path(a.atlas)));
+  else if (source)
+    atlas.emplace(Atlas::load(source->atlas, source->atlasResolutionUm));
+  else if (!a.structure.empty())
+    atlas.emplace(Atlas::load(bundledAtlasDirectory()));
   const Atlas* atlasPtr = atlas ? &*atlas : nullptr;
-  const auto section = preparePairedSection(
-      dataset, c, model.genes(), paintedCondition(a.edits, atlasPtr, dataset), StainImages::Skip);
-  auto region = resolveGenerationRegion(regionChoice(a, atlasPtr), section.grid, c.outputSections,
+  const auto section = preparePairedSection(dataset, c, model.genes(),
+                                            paintedCondition(document, a.edits, atlasPtr, dataset),
+                                            StainImages::Skip);
+  auto region = resolveGenerationRegion(regionChoice(regionRequest(a), atlasPtr), section.grid,
+                                        c.outputSections,
                                         PaintContext{atlasPtr, dataset.placement().sectionToAtlas});
 
-  RegionGenerationSettings settings;
+  RegionGenerationSettings settings = defaultGenerationSettings();
   settings.sampling.seed = a.seed;
   settings.sampling.steps = a.steps;
   settings.sampling.eta = a.eta;
   settings.tilePatches = a.tilePatches;
   settings.naive = a.naive;
-  settings.workers = workers;
+  if (a.threads > 0) settings.workers = a.threads;
+  const int workers = settings.workers;
   settings.batch = a.batch;
   settings.checkpointSeconds = a.checkpointSeconds;
   settings.format = a.layout == "v2" ? OmeZarrFormat::V2 : OmeZarrFormat::V3Sharded;
@@ -178,10 +189,10 @@ void runGenerate(const GenerateArguments& a) {
     printEstimate(estimateGeneration(model, section, region, settings), c.name, a.steps, workers);
     return;
   }
-  const nlohmann::json job = {{"model", std::filesystem::absolute(modelFile).string()},
-                              {"data", std::filesystem::absolute(dataFile).string()},
-                              {"edits", a.edits.empty() ? std::string() : fileDigest(a.edits)}};
-  RegionGeneration generation(model, section, std::move(region), settings, a.out, job.dump(), &mpi);
+  static const std::vector<ConditionEdit> noEdits;
+  const std::string job =
+      generationJobDescription(modelFile, dataFile, document ? document->edits() : noEdits);
+  RegionGeneration generation(model, section, std::move(region), settings, a.out, job, &mpi);
   const auto& box = generation.region().box;
   const auto& planes = generation.region().firstPlanes;
   for (const auto& repair : generation.repairs()) fmt::print(stderr, "repaired: {}\n", repair);
@@ -285,8 +296,10 @@ void addGenerateCommands(CLI::App& app) {
       "generate", "Generate DAPI/PolyT over a region, tiles in lock-step, into OME-Zarr");
   static GenerateArguments a;
   cmd->add_flag("--demo", a.demo, "the bundled demo data, model and region");
-  cmd->add_option("--data", a.data, "spatial dataset (default: the bundled demo)");
-  cmd->add_option("--model", a.model, "model checkpoint (default: the bundled demo model)");
+  cmd->add_option("--data", a.data,
+                  "spatial dataset (default: the --edits document's, else the bundled demo)");
+  cmd->add_option("--model", a.model,
+                  "model checkpoint (default: the --edits document's, else the bundled demo)");
   cmd->add_option("--region", a.region,
                   "X,Y,WIDTH,HEIGHT in the model's gene bins, or 'all' (default: the "
                   "whole section; --demo: a 3 x 3-tile block); tiles without transcripts are "
@@ -294,7 +307,9 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--structure", a.structure,
                   "an atlas structure (with descendants) as placed on the section");
   cmd->add_option("--polygon,--roi", a.polygon, "\"x,y x,y ...\": a polygon in section um");
-  cmd->add_option("--atlas", a.atlas, "atlas directory for --structure/--edits (default: bundled)");
+  cmd->add_option("--atlas", a.atlas,
+                  "atlas directory for --structure/--edits (default: the --edits document's, "
+                  "else bundled)");
   cmd->add_option("--edits", a.edits,
                   "a paint document (teramind paint --doc) whose edits change the condition");
   cmd->add_option("--plane", a.plane, "first output plane")->capture_default_str();

@@ -5,7 +5,6 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include "Commands.h"
 #include "ProgressBar.h"
@@ -15,60 +14,15 @@
 #include "conditions/ConditionDocument.h"
 #include "io/SpatialDataset.h"
 #include "transcriptomics/ConditionBinner.h"
+#include "workflow/ConditionSource.h"
 
 namespace teramind::cli {
 namespace {
 namespace fs = std::filesystem;
 
-// Where a document's condition came from: enough to bin it again and replay the edits.
-struct ConditionSource {
-  fs::path data;
-  double binUm = 16 * 0.108;
-  std::vector<std::string> panel;  // empty: every gene
-  fs::path atlas;
-  int atlasResolutionUm = 0;
-
-  std::string toJson() const {
-    try {
-      return nlohmann::json{{"data", data.string()},
-                            {"bin_um", binUm},
-                            {"panel", panel},
-                            {"atlas", atlas.string()},
-                            {"atlas_resolution_um", atlasResolutionUm}}
-          .dump();
-    } catch (const nlohmann::json::exception& e) {
-      throw FileError(data, std::string("path cannot be recorded in a document: ") + e.what());
-    }
-  }
-  static ConditionSource fromJson(const fs::path& document, const std::string& text) {
-    try {
-      const auto j = nlohmann::json::parse(text);
-      const double resolution = j.at("atlas_resolution_um").get<double>();
-      if (resolution != std::floor(resolution) || resolution < 0 || resolution > 1000)
-        throw FileError(document, "source atlas_resolution_um must be 0 or a resolution in µm");
-      return {j.at("data").get<std::string>(), j.at("bin_um").get<double>(),
-              j.at("panel").get<std::vector<std::string>>(), j.at("atlas").get<std::string>(),
-              int(resolution)};
-    } catch (const nlohmann::json::exception& e) {
-      throw FileError(document, std::string("source description is incomplete: ") + e.what());
-    }
-  }
-};
-
-struct BinnedSource {
-  BinnedCondition condition;
-  SectionPlacement placement;
-};
-
 BinnedSource binSource(const ConditionSource& source) {
   ProgressBar bar("reading");
-  const SpatialDataset dataset = loadSpatialDataset(source.data, std::ref(bar));
-  BinningOptions options;
-  options.binUm = source.binUm;
-  std::optional<GenePanel> panel;
-  if (!source.panel.empty()) panel = GenePanel{"document", "", source.panel};
-  BinningResult r = binDataset(dataset, options, panel ? &*panel : nullptr);
-  return {std::move(r.condition), dataset.placement()};
+  return binConditionSource(source, std::ref(bar));
 }
 
 std::vector<double> numbers(const std::string& text, const char* option, std::size_t count) {

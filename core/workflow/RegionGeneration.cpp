@@ -22,11 +22,73 @@ namespace {
 // whatever checkpoints a repair removes.
 constexpr const char* kJobFile = "teramind-job.json";
 
+// The job as teramind-job.json records it: the caller's description with the region and
+// the settings that change the output's bytes.
+std::string jobFingerprint(const MorphologyModel& model, const GenerationRegion& region,
+                           const RegionGenerationSettings& settings,
+                           const std::string& jobDescription, int processes) {
+  auto job = nlohmann::json::parse(jobDescription.empty() ? "{}" : jobDescription);
+  job["model_step"] = model.trainingStep();
+  job["model_config"] = model.config().name;
+  job["region"] = region.description;
+  job["region_bins"] = region.box;
+  job["planes"] = region.firstPlanes;
+  job["seed"] = settings.sampling.seed;
+  job["steps"] = settings.sampling.steps;
+  job["eta"] = settings.sampling.eta;
+  job["tile_patches"] = settings.tilePatches;
+  job["naive"] = settings.naive;
+  job["processes"] = processes;
+  job["layout"] = settings.format == OmeZarrFormat::V2 ? "v2" : "v3";
+  return job.dump();
+}
+
 // What must match to resume: the job, whatever number of processes runs it.
-std::string jobIdentity(const std::string& fingerprint) {
+nlohmann::json jobIdentity(const std::string& fingerprint) {
   auto job = nlohmann::json::parse(fingerprint);
   job.erase("processes");
-  return job.dump();
+  return job;
+}
+
+// A value as a person reads it: strings bare, long ones by their end (a path's file name).
+std::string valueText(const nlohmann::json* value) {
+  if (!value) return "none";
+  std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+  if (text.empty()) return "none";
+  constexpr std::size_t kLongest = 60;
+  if (text.size() > kLongest) text = "…" + text.substr(text.size() - (kLongest - 1));
+  return text;
+}
+
+// What differs between the job an output holds and this one, in words, the output's value
+// first: "its edits differ; seed 0 vs 3".
+std::string jobDifferences(const nlohmann::json& theirs, const nlohmann::json& ours) {
+  std::vector<std::string> keys;
+  for (const auto* job : {&theirs, &ours})
+    for (const auto& item : job->items())
+      if (std::find(keys.begin(), keys.end(), item.key()) == keys.end()) keys.push_back(item.key());
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::string> parts;
+  for (const auto& key : keys) {
+    const auto a = theirs.find(key), b = ours.find(key);
+    const nlohmann::json* x = a == theirs.end() ? nullptr : &*a;
+    const nlohmann::json* y = b == ours.end() ? nullptr : &*b;
+    if (x && y && *x == *y) continue;
+    if (key == "edits") {
+      // Digests say nothing to a reader; whether there are edits does.
+      const bool had = valueText(x) != "none", has = valueText(y) != "none";
+      parts.push_back(had && has ? "its edits differ"
+                      : had      ? "it has edits, this job none"
+                                 : "it has no edits, this job has");
+      continue;
+    }
+    std::string name = key;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    parts.push_back(fmt::format("{} {} vs {}", name, valueText(x), valueText(y)));
+  }
+  std::string text;
+  for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
+  return text.empty() ? "it was written differently" : text;
 }
 
 std::string readTextFile(const std::filesystem::path& file) {
@@ -60,20 +122,7 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   const int parts = processes_ ? processes_->size() : 1;
   const bool lead = !processes_ || processes_->rank() == 0;
 
-  auto job = nlohmann::json::parse(jobDescription.empty() ? "{}" : jobDescription);
-  job["model_step"] = model.trainingStep();
-  job["model_config"] = c.name;
-  job["region"] = region_.description;
-  job["region_bins"] = region_.box;
-  job["planes"] = region_.firstPlanes;
-  job["seed"] = settings_.sampling.seed;
-  job["steps"] = settings_.sampling.steps;
-  job["eta"] = settings_.sampling.eta;
-  job["tile_patches"] = settings_.tilePatches;
-  job["naive"] = settings_.naive;
-  job["processes"] = parts;
-  job["layout"] = settings_.format == OmeZarrFormat::V2 ? "v2" : "v3";
-  fingerprint_ = job.dump();
+  fingerprint_ = jobFingerprint(model, region_, settings_, jobDescription, parts);
 
   OmeZarrLayout layout;
   const int T = tilePixels();
@@ -99,16 +148,17 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   const auto jobFile = out_ / kJobFile;
   if (resuming_ && std::filesystem::exists(jobFile)) {
     // Every process checks (none waits for a refused lead); before any repair touches it.
-    std::string stored;
+    nlohmann::json stored;
     try {
       stored = jobIdentity(readTextFile(jobFile));
     } catch (const nlohmann::json::exception& e) {
       throw FileError(jobFile, fmt::format("not a job description: {}", e.what()));
     }
-    if (stored != jobIdentity(fingerprint_))
-      throw FileError(jobFile, fmt::format("belongs to another job:\n  it has  {}\n  this is {}\n"
-                                           "(use another --out, or the same settings to resume)",
-                                           stored, jobIdentity(fingerprint_)));
+    const auto identity = jobIdentity(fingerprint_);
+    if (stored != identity)
+      throw FileError(jobFile, fmt::format("belongs to another job (its value vs this job's): {}. "
+                                           "Use another output, or the same settings to resume",
+                                           jobDifferences(stored, identity)));
   }
   if (lead && !resuming_) {
     std::filesystem::create_directories(out_);
@@ -128,6 +178,32 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
 }
 
 RegionGeneration::~RegionGeneration() = default;
+
+RegionGeneration::OutputUse RegionGeneration::inspectOutput(
+    const MorphologyModel& model, const GenerationRegion& region,
+    const RegionGenerationSettings& settings, const std::filesystem::path& out,
+    const std::string& jobDescription, std::string* why) {
+  const auto other = [why](std::string reason) {
+    if (why) *why = std::move(reason);
+    return OutputUse::OtherJob;
+  };
+  std::error_code error;
+  if (!std::filesystem::exists(out, error)) return OutputUse::New;
+  if (std::filesystem::is_directory(out, error) && std::filesystem::is_empty(out, error))
+    return OutputUse::New;
+  if (!holdsJobCheckpoints(out)) return other("it exists and is not a generation job's output");
+  const auto jobFile = out / kJobFile;
+  if (!std::filesystem::exists(jobFile, error)) return OutputUse::Resume;
+  nlohmann::json stored;
+  try {
+    stored = jobIdentity(readTextFile(jobFile));
+  } catch (const std::exception&) {
+    return other("its teramind-job.json is not a job description");
+  }
+  const auto identity = jobIdentity(jobFingerprint(model, region, settings, jobDescription, 1));
+  if (stored == identity) return OutputUse::Resume;
+  return other(jobDifferences(stored, identity));
+}
 
 std::string RegionGeneration::checkpointName(int firstPlane, int rank, int parts) const {
   std::string name = "teramind-job";

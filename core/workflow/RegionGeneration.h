@@ -45,15 +45,27 @@ class RegionGeneration {
   // Creates the store at `out` with teramind-job.json (the job's description, kept for the
   // output's life), or reopens it when it holds that file or checkpoints; an output whose
   // teramind-job.json names another job (other than in its process count) is refused before
-  // anything in it is touched, as is a checkpoint of another job when run() restores it. `jobDescription` is a
-  // JSON object of what the caller knows makes the output (model and data files, edits …);
-  // the region and settings are added to it. Throws FileError when `out` exists and is not a
-  // job's output.
+  // anything in it is touched, as is a checkpoint of another job when run() restores it.
+  // `jobDescription` is a JSON object of what the caller knows makes the output (model and data
+  // files, edits …); the region and settings are added to it. Throws FileError when `out` exists
+  // and is not a job's output.
   RegionGeneration(const MorphologyModel& model, const PairedSection& section,
                    GenerationRegion region, RegionGenerationSettings settings,
                    std::filesystem::path out, const std::string& jobDescription,
                    const MpiSession* processes = nullptr);
   ~RegionGeneration();
+
+  // What `out` is to the job these arguments describe, read without touching it: New (absent
+  // or an empty folder), Resume (this job's output: the constructor reopens it) or OtherJob
+  // (another job's output, or not a job's output at all; the constructor would refuse it).
+  // For OtherJob `why` says in words what differs, the output's value first, e.g. "its edits
+  // differ; seed 0 vs 3". An output from before job files (checkpoints only) counts as Resume;
+  // its checkpoints are checked when run() restores them.
+  enum class OutputUse { New, Resume, OtherJob };
+  static OutputUse inspectOutput(const MorphologyModel& model, const GenerationRegion& region,
+                                 const RegionGenerationSettings& settings,
+                                 const std::filesystem::path& out,
+                                 const std::string& jobDescription, std::string* why = nullptr);
 
   const GenerationRegion& region() const { return region_; }
   const OmeZarrLayout& layout() const { return store_->layout(); }

@@ -1,11 +1,8 @@
 #include "workflow/Workspace.h"
 
-#include <functional>
 #include <stdexcept>
 
-#include <nlohmann/json.hpp>
-
-#include "conditions/ConditionEditJson.h"
+#include "workflow/JobFingerprint.h"
 
 namespace teramind {
 
@@ -43,12 +40,26 @@ void Workspace::install(Prepared prepared) {
   if (!dataset_ || !model_) throw std::logic_error("a workspace needs a dataset and a model");
   if (!prepared.section || !(prepared.measured.grid() == prepared.section->grid))
     throw std::invalid_argument("the prepared condition does not belong to its section");
-  const nlohmann::json source = {{"dataset", datasetPath_.string()},
-                                 {"model", modelPath_.string()},
-                                 {"bin_um", prepared.section->grid.binUm}};
   condition_ = std::make_unique<ConditionDocument>(std::move(prepared.measured), paintContext(),
-                                                   source.dump());
+                                                   conditionSource(*prepared.section).toJson());
   section_ = std::move(prepared.section);
+}
+
+ConditionSource Workspace::conditionSource(const PairedSection& section) const {
+  const auto absolute = [](const std::filesystem::path& p) {
+    return p.empty() ? p : std::filesystem::absolute(p).lexically_normal();
+  };
+  if (!dataset_ || !model_) throw std::logic_error("a workspace needs a dataset and a model");
+  ConditionSource source;
+  source.data = absolute(datasetPath_);
+  // Without a model file (a model made in memory) the source still bins the same: the
+  // model's genes at its bin size.
+  source.model = absolute(modelPath_);
+  source.binUm = section.grid.binUm;
+  source.panel = model_->genes();
+  source.atlas = absolute(atlas_->files().annotation.parent_path());
+  source.atlasResolutionUm = atlas_->resolutionUm();
+  return source;
 }
 
 ConditionDocument& Workspace::condition() {
@@ -80,18 +91,9 @@ std::shared_ptr<const PairedSection> Workspace::paintedSection() const {
 }
 
 std::string Workspace::jobDescription() const {
-  std::string edits;
-  if (condition_)
-    for (const auto& edit : condition_->edits()) edits += editToJson(edit) + "\n";
-  char digest[17];
-  std::snprintf(digest, sizeof digest, "%016zx", std::hash<std::string>{}(edits));
-  const nlohmann::json job = {
-      {"model",
-       modelPath_.empty() ? std::string() : std::filesystem::absolute(modelPath_).string()},
-      {"data",
-       datasetPath_.empty() ? std::string() : std::filesystem::absolute(datasetPath_).string()},
-      {"edits", edits.empty() ? std::string() : std::string(digest)}};
-  return job.dump();
+  static const std::vector<ConditionEdit> none;
+  return generationJobDescription(modelPath_, datasetPath_,
+                                  condition_ ? condition_->edits() : none);
 }
 
 }  // namespace teramind

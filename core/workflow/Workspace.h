@@ -9,6 +9,7 @@
 #include "io/SpatialDataset.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
+#include "workflow/ConditionSource.h"
 
 namespace teramind {
 
@@ -48,8 +49,12 @@ class Workspace {
   // The section with the painted counts, for a job or an attention pass.
   std::shared_ptr<const PairedSection> paintedSection() const;
   const BinGrid& grid() const;
-  // What makes a job's output: model and data files and the painted edits (JSON text).
+  // What makes a job's output: model and data files and the painted edits, as
+  // generationJobDescription (workflow/JobFingerprint.h) writes it for the CLI too.
   std::string jobDescription() const;
+  // The condition document's source for a section prepared here (workflow/ConditionSource.h):
+  // the dataset and model files, the model's bin and genes, the atlas directory and resolution.
+  ConditionSource conditionSource(const PairedSection& section) const;
 
  private:
   std::shared_ptr<const Atlas> atlas_;

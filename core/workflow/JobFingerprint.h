@@ -1,0 +1,30 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conditions/ConditionEdit.h"
+
+namespace teramind {
+
+// FNV-1a 64 over the bytes, as "fnv1a64:<16 lower-case hex digits>": specified, so the same
+// on every compiler and standard library (std::hash is not). Not cryptographic: it tells
+// jobs apart, it does not guard against forgery.
+std::string stableHash(std::string_view bytes);
+
+// The edits in canonical form, hashed: each edit as editToJson (conditions/ConditionEditJson.h)
+// parsed and re-dumped with sorted keys, one per line, then stableHash over that text. The
+// same edits give the same digest whether they come from a studio workspace or from a
+// document file, whatever its indentation. "" for no edits.
+std::string editsDigest(const std::vector<ConditionEdit>& edits);
+
+// The job description RegionGeneration receives (see there for what it adds):
+// {"data": absolute path, "edits": editsDigest, "model": absolute path}; paths absolute and
+// lexically normal (no ".", "..", trailing "/"), empty ones stay empty.
+std::string generationJobDescription(const std::filesystem::path& model,
+                                     const std::filesystem::path& data,
+                                     const std::vector<ConditionEdit>& edits);
+
+}  // namespace teramind
