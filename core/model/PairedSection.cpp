@@ -63,6 +63,23 @@ void replaceCounts(PairedSection& section, const BinnedCondition& condition) {
     });
 }
 
+namespace {
+
+BinnedCondition repeatSinglePlane(const BinnedCondition& single, int planes) {
+  BinGrid grid = single.grid();
+  grid.planes = planes;
+  std::vector<std::string> names;
+  for (std::size_t g = 0; g < single.geneCount(); ++g) names.push_back(single.geneName(g));
+  BinnedCondition repeated(grid, std::move(names));
+  for (std::size_t g = 0; g < single.geneCount(); ++g)
+    single.forEachNonZero(g, [&](const BinIndex& b, float v) {
+      for (int z = 0; z < planes; ++z) repeated.set(g, {b.x, b.y, z}, v);
+    });
+  return repeated;
+}
+
+}  // namespace
+
 PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelConfig& config,
                                    const std::vector<std::string>& genes,
                                    const std::function<void(BinnedCondition&)>& editCondition,
@@ -78,6 +95,9 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
   panel.name = "model";
   panel.genes = genes;
   auto binned = binDataset(dataset, options, &panel).condition;
+  section.measuredPlanes = binned.grid().planes;
+  if (binned.grid().planes == 1 && config.outputSections > 1)
+    binned = repeatSinglePlane(binned, config.outputSections);
   if (editCondition) editCondition(binned);
   section.grid = binned.grid();
   if (stainImages == StainImages::Skip)

@@ -26,6 +26,9 @@ struct PairedSection {
   // Sections prepared for generation (StainImages::Skip) keep their counts sparse instead:
   // `counts` stays empty and count() reads these.
   std::shared_ptr<const RowCompressedCounts> sparseCounts;
+  // The data's own planes: fewer than `grid.planes` when a single-plane section was repeated
+  // to fill the model's output sections (see preparePairedSection).
+  int measuredPlanes = 0;
 
   int planes() const { return grid.planes; }
   int widthPx() const { return grid.width * binPixels; }
@@ -44,6 +47,9 @@ struct PairedSection {
 // is missing or the dataset has no transcripts/cells.
 // `editCondition` (optional) changes the binned counts before they are used: a painted
 // condition (knock-out, scaling …) generated in place of the measured one.
+// A single-plane section (most cell tables: MERFISH, osmFISH) is repeated onto the model's
+// output sections, so it can be painted and generated like any other: each output section is
+// conditioned on the one measured plane. Training still needs a stain for every plane.
 // Stains are read by window (a whole-section mosaic never whole); generation, which reads only
 // the counts, skips them (`stains` empty) and keeps the counts sparse (`sparseCounts`).
 enum class StainImages { Resample, Skip };

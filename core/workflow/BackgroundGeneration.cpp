@@ -26,11 +26,12 @@ const char* jobStateName(JobState state) {
 
 BackgroundGeneration::~BackgroundGeneration() {
   cancel();
-  join();
+  waitForWorker();
 }
 
-void BackgroundGeneration::join() {
-  if (worker_.joinable()) worker_.join();
+void BackgroundGeneration::waitForWorker() {
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [this] { return !workerBusy_; });
 }
 
 void BackgroundGeneration::start(Job job) {
@@ -39,7 +40,7 @@ void BackgroundGeneration::start(Job job) {
     if (state_ == JobState::Running || state_ == JobState::Paused || state_ == JobState::Cancelling)
       throw std::logic_error("a generation job is already running");
   }
-  join();  // the previous, ended job's thread
+  waitForWorker();  // the previous, ended job's last notification
   std::lock_guard guard(mutex_);
   state_ = JobState::Running;
   progress_ = {};
@@ -47,35 +48,52 @@ void BackgroundGeneration::start(Job job) {
   error_.clear();
   tiles_.clear();
   control_ = std::make_unique<JobControl>();
-  worker_ = std::thread([this, job = std::move(job), control = control_.get()] {
-    RegionGenerationEvents events;
-    events.progress = [this](int z0, const GenerationProgress& p) {
-      std::lock_guard lock(mutex_);
-      progress_ = p;
-      firstPlane_ = z0;
-    };
-    events.tileFinished = [this](int z0, TileIndex tile, const std::vector<float>& core) {
-      std::lock_guard lock(mutex_);
-      tiles_.push_back({z0, tile, core});
-    };
-    JobState end = JobState::Finished;
-    std::string error;
-    try {
-      if (job(*control, events) == GenerationJob::Outcome::Cancelled) end = JobState::Cancelled;
-    } catch (const std::exception& e) {
-      end = JobState::Failed;
-      error = e.what();
-    } catch (...) {
-      end = JobState::Failed;
-      error = "unknown error";
-    }
-    {
-      std::lock_guard lock(mutex_);
-      state_ = end;
-      error_ = std::move(error);
-    }
-    done_.notify_all();
-  });
+  workerBusy_ = true;
+  runner_.run(
+      [this, job = std::move(job), control = control_.get(), listener = listener_] {
+        const auto told = [&listener] {
+          if (listener) listener();
+        };
+        RegionGenerationEvents events;
+        events.progress = [this, &told](int z0, const GenerationProgress& p) {
+          {
+            std::lock_guard lock(mutex_);
+            progress_ = p;
+            firstPlane_ = z0;
+          }
+          told();
+        };
+        events.tileFinished = [this, &told](int z0, TileIndex tile,
+                                            const std::vector<float>& core) {
+          {
+            std::lock_guard lock(mutex_);
+            tiles_.push_back({z0, tile, core});
+          }
+          told();
+        };
+        JobState end = JobState::Finished;
+        std::string error;
+        try {
+          if (job(*control, events) == GenerationJob::Outcome::Cancelled) end = JobState::Cancelled;
+        } catch (const std::exception& e) {
+          end = JobState::Failed;
+          error = e.what();
+        } catch (...) {
+          end = JobState::Failed;
+          error = "unknown error";
+        }
+        {
+          std::lock_guard lock(mutex_);
+          state_ = end;
+          error_ = std::move(error);
+        }
+        told();
+        // Last: once this is seen the object may go; nothing of it is touched after the unlock.
+        std::lock_guard lock(mutex_);
+        workerBusy_ = false;
+        done_.notify_all();
+      },
+      {});
 }
 
 void BackgroundGeneration::cancel() {

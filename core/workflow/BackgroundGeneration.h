@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/TaskRunner.h"
 #include "generation/GenerationJob.h"
 #include "workflow/RegionGeneration.h"
 
@@ -25,21 +26,23 @@ struct GeneratedTile {
   std::vector<float> core;  // [stain][section][y][x] in [−1, 1]
 };
 
-// A generation job on a thread of its own, for a front end that must stay responsive: the job
-// reports into a mailbox — state, the latest progress, finished tiles — that the front end
-// reads when it likes (a GUI timer), so no callback ever runs on the GUI's thread from the
-// worker. Cancel and pause come from any thread.
+// A generation job on a TaskRunner's worker, for a front end that must stay responsive: the
+// job reports into a mailbox — state, the latest progress, finished tiles — that the front end
+// reads when it likes; the listener (called on the worker) only says that something is new, so
+// the front end can post a read to its own thread. Cancel and pause come from any thread.
 class BackgroundGeneration {
  public:
   using Job =
       std::function<GenerationJob::Outcome(const JobControl&, const RegionGenerationEvents&)>;
 
-  BackgroundGeneration() = default;
+  explicit BackgroundGeneration(TaskRunner& runner) : runner_(runner) {}
   ~BackgroundGeneration();  // cancels a running job and waits for it
   BackgroundGeneration(const BackgroundGeneration&) = delete;
   BackgroundGeneration& operator=(const BackgroundGeneration&) = delete;
 
-  // Runs `job` on a new thread; std::logic_error while another is running.
+  // Called on the worker after each progress, tile and the end; set it before start().
+  void setListener(std::function<void()> listener) { listener_ = std::move(listener); }
+  // Runs `job` on the runner; std::logic_error while another is running.
   void start(Job job);
   void cancel();
   void pause();
@@ -56,8 +59,10 @@ class BackgroundGeneration {
   bool waitUntilDone(std::chrono::milliseconds timeout);
 
  private:
-  void join();
+  void waitForWorker();
 
+  TaskRunner& runner_;
+  std::function<void()> listener_;
   mutable std::mutex mutex_;
   std::condition_variable done_;
   JobState state_ = JobState::Idle;
@@ -66,7 +71,7 @@ class BackgroundGeneration {
   std::string error_;
   std::vector<GeneratedTile> tiles_;
   std::unique_ptr<JobControl> control_;
-  std::thread worker_;
+  bool workerBusy_ = false;  // the worker still touches this object
 };
 
 }  // namespace teramind

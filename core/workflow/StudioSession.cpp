@@ -32,8 +32,10 @@ void StudioSession::save(const std::filesystem::path& file) const {
                         {"steps", job.steps},
                         {"tile_patches", job.tilePatches},
                         {"plane", job.plane},
-                        {"region", job.region},
-                        {"output", absoluteText(job.output)}}}};
+                        {"region", regionKindName(job.region)},
+                        {"all_planes", job.allPlanes},
+                        {"output", absoluteText(job.output)}}},
+                      {"attention", attention}};
   if (camera)
     j["camera"] = {{"position", camera->position},
                    {"focal_point", camera->focalPoint},
@@ -54,9 +56,10 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
   }
   if (!j.is_object() || j.value("format", std::string()) != kFormat)
     throw FileError(file, std::string("is not a studio session (format is not '") + kFormat + "')");
-  if (j.value("version", 0) != kVersion)
+  const int version = j.value("version", 0);
+  if (version != 1 && version != kVersion)
     throw FileError(file, "has session version " + j.value("version", nlohmann::json()).dump() +
-                              "; this studio reads version " + std::to_string(kVersion));
+                              "; this studio reads versions 1 and " + std::to_string(kVersion));
   StudioSession s;
   try {
     s.atlas = j.value("atlas", std::string());
@@ -80,14 +83,29 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
       s.job.steps = k.value("steps", 15);
       s.job.tilePatches = k.value("tile_patches", 4);
       s.job.plane = k.value("plane", 0);
-      s.job.region = k.value("region", 1);
+      if (version == 1) {
+        // Version 1 kept the job dock's combo-box ordinal.
+        constexpr RegionKind kVersion1Regions[] = {RegionKind::Structure, RegionKind::DemoBlock,
+                                                   RegionKind::WholeSection};
+        const int ordinal = k.value("region", 1);
+        if (ordinal < 0 || ordinal > 2) throw FileError(file, "has job settings out of range");
+        s.job.region = kVersion1Regions[ordinal];
+      } else {
+        const auto name = k.value("region", std::string("demo-block"));
+        const auto kind = regionKindFromName(name);
+        if (!kind || *kind == RegionKind::Box || *kind == RegionKind::Polygon)
+          throw FileError(file, "has an unknown job region '" + name + "'");
+        s.job.region = *kind;
+      }
+      s.job.allPlanes = k.value("all_planes", false);
       s.job.output = k.value("output", std::string());
     }
+    s.attention = j.value("attention", false);
   } catch (const nlohmann::json::exception& e) {
     throw FileError(file, std::string("has a bad field: ") + e.what());
   }
-  if (s.job.steps < 1 || s.job.tilePatches < 1 || s.job.plane < 0 || s.job.region < 0 ||
-      s.job.region > 2)
+  if (s.job.steps < 1 || s.job.steps > 1000 || s.job.tilePatches < 1 || s.job.tilePatches > 64 ||
+      s.job.plane < 0)
     throw FileError(file, "has job settings out of range");
   return s;
 }

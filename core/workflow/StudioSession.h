@@ -7,14 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "workflow/GenerationRequest.h"
+
 namespace teramind {
 
 // A studio session on disk (JSON): which data, model and atlas were open, the camera, the
 // selected structure, the gene panel, the painted condition (a ConditionDocument beside it)
-// and the last job's settings and output. Paths are stored absolute.
+// and the last job's settings and output, and whether the attention was computed (it is
+// computed again on restore: it is deterministic and cheaper to redo than to store). Paths are
+// stored absolute. Version 1 files (the job's region as a UI ordinal) are still read.
 struct StudioSession {
   static constexpr const char* kFormat = "teramind-studio-session";
-  static constexpr int kVersion = 1;
+  static constexpr int kVersion = 2;
 
   std::filesystem::path atlas;
   int atlasResolutionUm = 0;
@@ -30,9 +34,12 @@ struct StudioSession {
   std::filesystem::path condition;  // a ConditionDocument's JSON file; empty: the measured one
   struct Job {
     std::uint64_t seed = 0;
-    int steps = 15, tilePatches = 4, plane = 0, region = 1;  // region: the job dock's choice
+    int steps = 15, tilePatches = 4, plane = 0;
+    RegionKind region = RegionKind::DemoBlock;
+    bool allPlanes = false;
     std::filesystem::path output;
   } job;
+  bool attention = false;  // the attention was computed (on job.plane, tracking the panel)
 
   // Atomic write; throws FileError.
   void save(const std::filesystem::path& file) const;

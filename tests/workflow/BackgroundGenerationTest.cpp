@@ -33,7 +33,8 @@ BackgroundGeneration::Job fakeJob(int tiles, std::atomic<int>* stepped = nullptr
 }
 
 TEST(BackgroundGeneration, DeliversEveryTileInOrderAndFinishes) {
-  BackgroundGeneration job;
+  ThreadTaskRunner runner;  // outlives the job
+  BackgroundGeneration job(runner);
   EXPECT_EQ(job.state(), JobState::Idle);
   job.start(fakeJob(9));
   ASSERT_TRUE(job.waitUntilDone(10s));
@@ -52,7 +53,8 @@ TEST(BackgroundGeneration, DeliversEveryTileInOrderAndFinishes) {
 }
 
 TEST(BackgroundGeneration, CancelStopsTheJobAndAnotherCanStart) {
-  BackgroundGeneration job;
+  ThreadTaskRunner runner;  // outlives the job
+  BackgroundGeneration job(runner);
   std::atomic<int> stepped{0};
   job.start(fakeJob(100000, &stepped, 1ms));
   while (stepped < 3) std::this_thread::sleep_for(1ms);
@@ -68,7 +70,8 @@ TEST(BackgroundGeneration, CancelStopsTheJobAndAnotherCanStart) {
 }
 
 TEST(BackgroundGeneration, PauseHoldsTheJobUntilResumed) {
-  BackgroundGeneration job;
+  ThreadTaskRunner runner;  // outlives the job
+  BackgroundGeneration job(runner);
   std::atomic<int> stepped{0};
   job.start(fakeJob(1000, &stepped, 1ms));
   while (stepped < 2) std::this_thread::sleep_for(1ms);
@@ -85,7 +88,8 @@ TEST(BackgroundGeneration, PauseHoldsTheJobUntilResumed) {
 }
 
 TEST(BackgroundGeneration, AFailingJobReportsItsError) {
-  BackgroundGeneration job;
+  ThreadTaskRunner runner;  // outlives the job
+  BackgroundGeneration job(runner);
   job.start([](const JobControl&, const RegionGenerationEvents&) -> GenerationJob::Outcome {
     throw std::runtime_error("out.zarr: exists and is not a generation job's output");
   });
@@ -98,7 +102,8 @@ TEST(BackgroundGeneration, AFailingJobReportsItsError) {
 TEST(BackgroundGeneration, DestroyingARunningJobCancelsIt) {
   std::atomic<int> stepped{0};
   {
-    BackgroundGeneration job;
+    ThreadTaskRunner runner;
+    BackgroundGeneration job(runner);
     job.start(fakeJob(1000000, &stepped, 1ms));
     while (stepped < 1) std::this_thread::sleep_for(1ms);
   }

@@ -1,0 +1,315 @@
+// The studio's behaviour without a window: the StudioModel driven as the widgets drive it, on a
+// ThreadTaskRunner whose owner is the test's thread.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/ResourceLocator.h"
+#include "conditions/ConditionDocument.h"
+#include "io/OmeZarrStore.h"
+#include "model/PairedSection.h"
+#include "studio/StudioModel.h"
+#include "support/TestData.h"
+#include "workflow/ConditionSource.h"
+
+namespace teramind {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::shared_ptr<const Atlas> bundledAtlas() {
+  static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  return atlas;
+}
+
+std::shared_ptr<const SpatialDataset> demoDataset() {
+  static auto dataset =
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset()));
+  return dataset;
+}
+
+// An untrained `tiny` model on the demo's 8 most expressed genes, saved once so sessions and
+// the CLI can open it by path.
+fs::path tinyModelFile() {
+  static const fs::path file = [] {
+    const fs::path f = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "studio_model_tiny.safetensors";
+    fs::create_directories(f.parent_path());
+    auto genes = mostExpressedGenes(*demoDataset(), 8, {"Slc17a7"});
+    MorphologyModel(namedModelConfig("tiny"), genes, 3).save(f);
+    return f;
+  }();
+  return file;
+}
+
+std::shared_ptr<const MorphologyModel> tinyModel() {
+  static auto model =
+      std::make_shared<const MorphologyModel>(MorphologyModel::load(tinyModelFile()));
+  return model;
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "studio_model" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+double geneTotal(const BinnedCondition& c, const std::string& gene) {
+  double sum = 0;
+  c.forEachNonZero(*c.geneIndex(gene), [&](const BinIndex&, float v) { sum += v; });
+  return sum;
+}
+
+// A model with the demo and the tiny model open, its condition prepared.
+struct Studio {
+  ThreadTaskRunner runner;
+  StudioModel model;
+  std::vector<StudioChange> changes;
+  explicit Studio(const fs::path& jobs = scratch("jobs")) : model(bundledAtlas(), runner, jobs) {
+    model.subscribe([this](StudioChange c) { changes.push_back(c); });
+  }
+  void openDemo() {
+    model.setDataset(demoDataset(), bundledDemoDataset());
+    model.setModel(tinyModel(), tinyModelFile());
+    idle();
+    ASSERT_TRUE(model.state().ready()) << model.lastError();
+  }
+  void idle(std::chrono::milliseconds timeout = 120s) {
+    ASSERT_TRUE(runner.waitForIdle(timeout)) << "background work did not end";
+  }
+  int count(StudioChange c) const { return int(std::count(changes.begin(), changes.end(), c)); }
+};
+
+TEST(StudioModel, PreparesTheConditionAndMapsTheModelsGenes) {
+  Studio studio;
+  studio.openDemo();
+  const auto& s = studio.model.state();
+  EXPECT_EQ(s.genes.measured.size(), 8u);
+  EXPECT_TRUE(s.genes.missing.empty());
+  EXPECT_GT(s.genes.unknown.size(), 100u) << "the demo measures far more genes than 8";
+  EXPECT_FALSE(s.preparing);
+  EXPECT_GE(studio.count(StudioChange::Condition), 1);
+  EXPECT_EQ(s.workspace.grid().planes, 2) << "the demo crop has two planes";
+}
+
+TEST(StudioModel, PaintingUndoAndRedoGoThroughOneHistory) {
+  Studio studio;
+  studio.openDemo();
+  auto& m = studio.model;
+  const double before = geneTotal(m.state().workspace.condition().condition(), "Slc17a7");
+  ASSERT_GT(before, 0);
+  EXPECT_FALSE(m.canUndo());
+  ASSERT_TRUE(m.selectAcronym("CTX"));
+  ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", KnockOut{}));
+  EXPECT_TRUE(m.canUndo());
+  EXPECT_NE(m.undoText().find("Slc17a7"), std::string::npos) << m.undoText();
+  EXPECT_NE(m.undoText().find("CTX"), std::string::npos) << m.undoText();
+  const double knocked = geneTotal(m.state().workspace.condition().condition(), "Slc17a7");
+  EXPECT_LT(knocked, before);
+  ASSERT_TRUE(m.undo());
+  EXPECT_EQ(geneTotal(m.state().workspace.condition().condition(), "Slc17a7"), before);
+  EXPECT_TRUE(m.canRedo());
+  EXPECT_FALSE(m.canUndo());
+  ASSERT_TRUE(m.redo());
+  EXPECT_EQ(geneTotal(m.state().workspace.condition().condition(), "Slc17a7"), knocked);
+  EXPECT_GE(studio.count(StudioChange::Undo), 3);
+  // An edit of a gene the model does not know is refused and says so.
+  EXPECT_FALSE(m.paintSelectedStructure("NoSuchGene", KnockOut{}));
+  EXPECT_FALSE(m.lastError().empty());
+}
+
+TEST(StudioModel, OtherDataIsNotOpenedOverPaintedEditsWithoutConsent) {
+  Studio studio;
+  studio.openDemo();
+  auto& m = studio.model;
+  ASSERT_TRUE(m.selectAcronym("CTX"));
+  ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", KnockOut{}));
+  ASSERT_TRUE(m.wouldDropEdits());
+  EXPECT_FALSE(m.setModel(tinyModel(), tinyModelFile()));
+  EXPECT_NE(m.lastError().find("1 painted edit"), std::string::npos) << m.lastError();
+  EXPECT_TRUE(m.state().hasEdits()) << "nothing is wiped without a question";
+  EXPECT_TRUE(m.setModel(tinyModel(), tinyModelFile(), /*dropEdits=*/true));
+  EXPECT_EQ(m.state().messages.back().title, "Edits dropped");
+  studio.idle();
+  EXPECT_FALSE(m.state().hasEdits());
+}
+
+TEST(StudioModel, ADatasetWithoutStainsOpensForPaintingGenerationAndAttention) {
+  const fs::path csv =
+      test::sharedDataDirectory() / "merfish_mop_zhang2021/MERFISH_dataset1_slice1.csv";
+  if (!fs::exists(csv)) GTEST_SKIP() << "no " << csv << " (set TERAMIND_DATA)";
+  auto dataset = std::make_shared<const SpatialDataset>(loadSpatialDataset(csv));
+  ASSERT_TRUE(dataset->stains.empty());
+  // A tiny model on 6 of the data's genes and 2 it lacks.
+  auto genes = mostExpressedGenes(*dataset, 6, {});
+  genes.push_back("NotMeasured1");
+  genes.push_back("NotMeasured2");
+  auto model = std::make_shared<const MorphologyModel>(namedModelConfig("tiny"), genes, 5);
+  Studio studio;
+  auto& m = studio.model;
+  m.setDataset(dataset, csv);
+  m.setModel(model, {});
+  studio.idle();
+  ASSERT_TRUE(m.state().ready()) << m.lastError();
+  EXPECT_EQ(m.state().genes.missing, (std::vector<std::string>{"NotMeasured1", "NotMeasured2"}));
+  EXPECT_NE(m.state().genes.summary().find("missing (zero): NotMeasured1"), std::string::npos);
+  EXPECT_NE(m.state().preparedNote.find("repeated"), std::string::npos) << "one plane, said so";
+  EXPECT_EQ(m.state().workspace.grid().planes, 2);
+  // Painting: a disk in the middle of the section.
+  const BinGrid& g = m.state().workspace.grid();
+  BrushStroke brush;
+  brush.centres = {{g.originXUm + g.width * g.binUm / 2, g.originYUm + g.height * g.binUm / 2, 0}};
+  brush.radiusUm = 50;
+  ASSERT_TRUE(m.paint(ConditionEdit(genes[0], brush, SetValue{5}))) << m.lastError();
+  // Attention and a one-step job over the whole section.
+  ASSERT_TRUE(m.computeAttention()) << m.lastError();
+  studio.idle();
+  ASSERT_NE(m.state().attention, nullptr) << m.lastError();
+  JobSettings job;
+  job.region = RegionKind::WholeSection;
+  job.steps = 2;
+  job.output = scratch("no_stains") / "out.zarr";
+  m.setJobSettings(job);
+  ASSERT_TRUE(m.startJob()) << m.lastError();
+  studio.idle(600s);
+  EXPECT_EQ(m.state().jobStatus.state, JobState::Finished) << m.state().jobStatus.text() << m.lastError();
+  EXPECT_FALSE(m.state().tiles.cores.empty());
+}
+
+TEST(StudioModel, AJobCountsTilesLiveAndAReRunWithOtherInputsGetsANewOutput) {
+  Studio studio;
+  studio.openDemo();
+  auto& m = studio.model;
+  std::vector<std::int64_t> finishedSeen;
+  m.subscribe([&](StudioChange c) {
+    if (c == StudioChange::Job) finishedSeen.push_back(m.state().jobStatus.progress.tilesFinished);
+  });
+  const fs::path out = scratch("rerun") / "job.zarr";
+  JobSettings job;
+  job.region = RegionKind::DemoBlock;
+  job.steps = 2;
+  job.output = out;
+  m.setJobSettings(job);
+  ASSERT_TRUE(m.startJob()) << m.lastError();
+  studio.idle(300s);
+  const auto& status = m.state().jobStatus;
+  ASSERT_EQ(status.state, JobState::Finished) << status.text();
+  EXPECT_EQ(status.progress.tilesTotal, 9);
+  EXPECT_EQ(m.state().tiles.cores.size(), 9u);
+  EXPECT_EQ(m.state().lastOutput, out);
+  EXPECT_TRUE(m.state().job.output.empty()) << "the next run gets a new output";
+  // Live counts: the dock saw tiles finish one by one, not 0 until the end.
+  std::set<std::int64_t> distinct(finishedSeen.begin(), finishedSeen.end());
+  EXPECT_GE(distinct.size(), 3u);
+  EXPECT_NE(status.text().find("9/9 tiles"), std::string::npos) << status.text();
+
+  // Painted, and pointed at the same output: it holds another job, so a new output is used.
+  ASSERT_TRUE(m.selectAcronym("CTX"));
+  ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", KnockOut{}));
+  m.setJobSettings(job);
+  ASSERT_TRUE(m.startJob()) << m.lastError();
+  const auto& notice = m.state().messages.back();
+  EXPECT_EQ(notice.title, "New output");
+  EXPECT_NE(notice.text.find("edits"), std::string::npos) << "says what differs: " << notice.text;
+  EXPECT_EQ(m.state().jobStatus.output, out.parent_path() / "job-2.zarr");
+  m.cancelJob();
+  studio.idle(300s);
+  EXPECT_EQ(m.state().jobStatus.state, JobState::Cancelled);
+  EXPECT_EQ(m.state().job.output, out.parent_path() / "job-2.zarr") << "resumes there";
+}
+
+TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
+  const fs::path dir = scratch("session");
+  const fs::path session = dir / "s.json";
+  std::size_t tiles = 0;
+  std::vector<std::string> tracked;
+  {
+    Studio studio(dir / "jobs");
+    studio.openDemo();
+    auto& m = studio.model;
+    ASSERT_TRUE(m.selectAcronym("CA1"));
+    m.setPanel({"Slc17a7", tinyModel()->genes()[1]});
+    m.setOverlayGene("Slc17a7");
+    m.setCamera({{1, 2, 3}, {4, 5, 6}, {0, 0, 1}, 25});
+    ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", ScaleValue{2}));
+    JobSettings job;
+    job.region = RegionKind::DemoBlock;
+    job.steps = 2;
+    job.seed = 7;
+    m.setJobSettings(job);
+    ASSERT_TRUE(m.startJob()) << m.lastError();
+    studio.idle(300s);
+    ASSERT_EQ(m.state().jobStatus.state, JobState::Finished) << m.lastError();
+    m.setPlane(1);  // the attention of the second plane
+    ASSERT_TRUE(m.computeAttention());
+    studio.idle();
+    ASSERT_NE(m.state().attention, nullptr) << m.lastError();
+    tiles = m.state().tiles.cores.size();
+    tracked = m.state().attention->genes();
+    ASSERT_TRUE(m.saveSession(session)) << m.lastError();
+  }
+  Studio studio(dir / "jobs");
+  auto& m = studio.model;
+  ASSERT_TRUE(m.loadSession(session)) << m.lastError();
+  studio.idle();
+  const auto& s = m.state();
+  ASSERT_TRUE(s.ready()) << m.lastError();
+  EXPECT_EQ(s.workspace.datasetPath(), fs::absolute(bundledDemoDataset()).lexically_normal());
+  EXPECT_EQ(s.selection, std::optional<StructureId>(382));
+  EXPECT_EQ(s.panel.size(), 2u);
+  EXPECT_EQ(s.overlayGene, "Slc17a7");
+  EXPECT_EQ(s.plane, 1);
+  ASSERT_TRUE(s.camera.has_value());
+  EXPECT_EQ(s.camera->viewAngle, 25);
+  EXPECT_EQ(s.job.seed, 7u);
+  EXPECT_EQ(s.job.region, RegionKind::DemoBlock);
+  EXPECT_EQ(s.workspace.condition().edits().size(), 1u);
+  EXPECT_TRUE(m.canUndo()) << "restored edits can be undone";
+  EXPECT_EQ(s.tiles.cores.size(), tiles) << "the generated output is shown again";
+  ASSERT_NE(s.attention, nullptr) << "the attention is computed again";
+  EXPECT_EQ(s.attentionPlane, 0) << "plane 1 is in the pair from plane 0";
+}
+
+TEST(StudioModel, VersionOneSessionsStillOpen) {
+  const fs::path dir = scratch("session_v1");
+  const fs::path file = dir / "v1.json";
+  std::ofstream(file) << R"({"format": "teramind-studio-session", "version": 1,
+    "dataset": "", "model": "", "structure": "CA1", "panel": [], "overlay_gene": "",
+    "condition": "", "job": {"seed": 3, "steps": 5, "tile_patches": 4, "plane": 0,
+    "region": 0, "output": ""}})";
+  Studio studio;
+  ASSERT_TRUE(studio.model.loadSession(file)) << studio.model.lastError();
+  studio.idle();
+  EXPECT_EQ(studio.model.state().job.region, RegionKind::Structure) << "ordinal 0 was 'structure'";
+  EXPECT_EQ(studio.model.state().job.seed, 3u);
+  EXPECT_EQ(studio.model.state().selection, std::optional<StructureId>(382));
+}
+
+// A condition document the studio saves is one the CLI's replay accepts: same source schema,
+// binned again the same way, edits replayed bit for bit.
+TEST(StudioModel, ItsConditionDocumentsReplayThroughTheSharedSource) {
+  const fs::path dir = scratch("replay");
+  Studio studio;
+  studio.openDemo();
+  auto& m = studio.model;
+  ASSERT_TRUE(m.selectAcronym("CA1"));
+  ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", AddValue{3}));
+  ASSERT_TRUE(m.saveSession(dir / "s.json"));
+  const fs::path doc = dir / "s.condition.json";
+  ASSERT_TRUE(fs::exists(doc));
+  const auto document = ConditionDocument::load(doc);
+  const auto source = ConditionSource::fromJson(doc, document.sourceJson());
+  EXPECT_EQ(source.model, fs::absolute(tinyModelFile()).lexically_normal());
+  const auto binned = binConditionSource(source);
+  const auto atlas = Atlas::load(source.atlas, source.atlasResolutionUm);
+  EXPECT_TRUE(
+      document.replay(binned.condition, PaintContext{&atlas, binned.placement.sectionToAtlas}) ==
+      document.condition());
+}
+
+}  // namespace
+}  // namespace teramind
