@@ -33,6 +33,8 @@
 #include "PaintUndoCommand.h"
 #include "ScreenshotDialog.h"
 #include "SectionRasters.h"
+#include "ShortcutsDialog.h"
+#include "SingleKeyShortcutFilter.h"
 #include "SliceViewPanel.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
@@ -49,6 +51,8 @@
 namespace teramind::ui {
 
 void MainWindow::buildMenus() {
+  // Single keys (S, R, L, B) are shortcuts everywhere but in text fields (SingleKeyShortcuts.h).
+  qApp->installEventFilter(new SingleKeyShortcutFilter(this));
   auto* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
@@ -175,6 +179,26 @@ void MainWindow::buildMenus() {
       text += tr("<br>trained with <tt>%1</tt>")
                   .arg(QString::fromStdString(it->second).toHtmlEscaped());
     QMessageBox::information(this, tr("Model"), text);
+  });
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  // Not modal, like the error boxes: scripted runs are never stuck behind a dialog.
+  help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, [this] {
+    if (auto* open = findChild<ShortcutsDialog*>()) open->close();  // a fresh, current list
+    auto* dialog = new ShortcutsDialog(this, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+  });
+  help->addAction(tr("&About Tera-MIND Studio"), this, [this] {
+    auto* box = new QMessageBox(
+        QMessageBox::Information, tr("About Tera-MIND Studio"),
+        tr("<b>Tera-MIND Studio</b><br>Simulates 3D mouse-brain tissue morphology from spatial "
+           "transcriptomics, placed in the Allen CCFv3 atlas.<br>Qt %1. Press F1 for the "
+           "keyboard shortcuts.")
+            .arg(QString::fromLatin1(qVersion())),
+        QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
   });
 }
 

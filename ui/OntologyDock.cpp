@@ -1,10 +1,13 @@
 #include "OntologyDock.h"
 
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPixmap>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include "atlas/StructureSearch.h"
 
 namespace teramind::ui {
 namespace {
@@ -16,6 +19,16 @@ QIcon swatch(const std::array<std::uint8_t, 3>& c) {
   p.fill(QColor(c[0], c[1], c[2]));
   return QIcon(p);
 }
+
+// QTreeWidget's type-ahead jumps to the next row starting with the typed letters. Here a jump
+// chooses a structure (the selection, the slice views and the paint target follow), so a letter
+// meant as a shortcut (S, R, L) or typed into the wrong widget silently changed the selection.
+// Finding by typing is the search field's job; the tree keeps arrows, Home/End and Page keys.
+class StructureTree final : public QTreeWidget {
+ public:
+  using QTreeWidget::QTreeWidget;
+  void keyboardSearch(const QString&) override {}
+};
 
 }  // namespace
 
@@ -29,7 +42,11 @@ OntologyDock::OntologyDock(const AtlasOntology& ontology, QWidget* parent)
   search_->setObjectName(QStringLiteral("structureSearch"));
   search_->setPlaceholderText(tr("Search acronym or name (e.g. CA1, thalamus)"));
   search_->setClearButtonEnabled(true);
-  tree_ = new QTreeWidget(body);
+  noMatch_ = new QLabel(body);
+  noMatch_->setObjectName(QStringLiteral("structureNoMatch"));
+  noMatch_->setWordWrap(true);
+  noMatch_->hide();
+  tree_ = new StructureTree(body);
   tree_->setObjectName(QStringLiteral("structureTree"));
   tree_->setHeaderLabels({tr("Structure"), tr("Acronym")});
   tree_->header()->setStretchLastSection(false);
@@ -37,6 +54,7 @@ OntologyDock::OntologyDock(const AtlasOntology& ontology, QWidget* parent)
   tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
   tree_->setUniformRowHeights(true);
   layout->addWidget(search_);
+  layout->addWidget(noMatch_);
   layout->addWidget(tree_);
   setWidget(body);
 
@@ -63,52 +81,57 @@ OntologyDock::OntologyDock(const AtlasOntology& ontology, QWidget* parent)
 
 int OntologyDock::filter(const QString& text) {
   const QString needle = text.trimmed();
-  int matches = 0;
-  for (const Structure& s : ontology_.structures()) {
-    const bool hit = needle.isEmpty() ||
-                     QString::fromStdString(s.acronym).contains(needle, Qt::CaseInsensitive) ||
-                     QString::fromStdString(s.name).contains(needle, Qt::CaseInsensitive);
-    items_[s.id]->setHidden(!hit);
-    matches += hit ? 1 : 0;
+  if (needle.isEmpty()) {
+    for (auto& [id, item] : items_) item->setHidden(false);
+    noMatch_->hide();
+    return static_cast<int>(ontology_.size());
   }
-  if (needle.isEmpty()) return matches;
+  const std::vector<StructureId> matches = searchStructures(ontology_, needle.toStdString());
+  for (auto& [id, item] : items_) item->setHidden(true);
   // Ancestors of matches stay visible and open, so a match is seen where it lives.
-  for (const Structure& s : ontology_.structures()) {
-    if (items_[s.id]->isHidden()) continue;
-    for (QTreeWidgetItem* up = items_[s.id]->parent(); up; up = up->parent()) {
+  for (StructureId id : matches) {
+    auto it = items_.find(id);
+    if (it == items_.end()) continue;
+    it->second->setHidden(false);
+    for (QTreeWidgetItem* up = it->second->parent(); up && up->isHidden(); up = up->parent())
       up->setHidden(false);
-      up->setExpanded(true);
-    }
   }
-  return matches;
+  for (StructureId id : matches)
+    if (auto it = items_.find(id); it != items_.end())
+      for (QTreeWidgetItem* up = it->second->parent(); up && !up->isExpanded(); up = up->parent())
+        up->setExpanded(true);
+  noMatch_->setText(tr("No structure matches '%1'").arg(needle));
+  noMatch_->setVisible(matches.empty());
+  if (!matches.empty())
+    if (auto it = items_.find(matches.front()); it != items_.end()) tree_->scrollToItem(it->second);
+  return static_cast<int>(matches.size());
 }
 
 void OntologyDock::chooseFirstMatch() {
-  const QString needle = search_->text().trimmed();
-  if (needle.isEmpty()) return;
-  // An exact acronym wins; otherwise the first match in graph order.
-  const Structure* exact = ontology_.findAcronym(needle.toStdString());
-  const Structure* chosen = exact;
-  if (!chosen)
-    for (const Structure& s : ontology_.structures())
-      if (!items_[s.id]->isHidden() &&
-          (QString::fromStdString(s.acronym).contains(needle, Qt::CaseInsensitive) ||
-           QString::fromStdString(s.name).contains(needle, Qt::CaseInsensitive))) {
-        chosen = &s;
-        break;
-      }
-  if (!chosen) return;
-  tree_->setCurrentItem(items_[chosen->id]);  // emits structureChosen
-  tree_->scrollToItem(items_[chosen->id]);
+  // The best-ranked match: an exact acronym, an exact name, then the closest name.
+  const std::vector<StructureId> best =
+      searchStructures(ontology_, search_->text().trimmed().toStdString(), 1);
+  if (best.empty() || !items_.count(best.front())) return;
+  QTreeWidgetItem* item = items_[best.front()];
+  tree_->setCurrentItem(item);  // emits structureChosen
+  tree_->scrollToItem(item);
 }
 
 void OntologyDock::showStructure(std::optional<StructureId> id) {
   quiet_ = true;
   if (id && items_.count(*id)) {
     QTreeWidgetItem* item = items_[*id];
+    // A structure picked in a view while the search hides it: the search is cleared and the whole
+    // tree comes back, the structure current, open among its siblings and scrolled to. Users of
+    // 3D Slicer's data tree and napari's layer list expect a pick made in a view to become the
+    // current, visible row; the pick is the newer intent, so it wins over a filter typed earlier.
+    // Revealing the row under a search it does not match was the alternative, but such a row
+    // reads as a wrong match. A search the structure does match stays, so picking among the
+    // matches keeps them.
+    if (item->isHidden()) search_->clear();  // filter("") shows every row again
     for (QTreeWidgetItem* up = item->parent(); up; up = up->parent()) up->setExpanded(true);
     tree_->setCurrentItem(item);
-    tree_->scrollToItem(item);
+    tree_->scrollToItem(item, QAbstractItemView::PositionAtCenter);
   } else {
     tree_->setCurrentItem(nullptr);
   }
