@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "AttentionHeatmap.h"
+#include "analysis/AttentionTables.h"
 
 namespace teramind::ui {
 
@@ -105,18 +106,10 @@ void AttentionDock::refresh() {
 
 std::string AttentionDock::matrixCsv() const {
   if (!result_) return {};
-  const auto& genes = result_->genes();
-  const auto m = result_->aggregate().mean(region_->currentText().toStdString());
-  const std::size_t n = genes.size();
-  std::string csv = "gene";
-  for (auto k : shownOrder_) csv += "," + genes[k];
-  csv += "\n";
-  for (auto q : shownOrder_) {
-    csv += genes[q];
-    for (auto k : shownOrder_) csv += "," + QString::number(m[q * n + k], 'g', 8).toStdString();
-    csv += "\n";
-  }
-  return csv;
+  // The CLI's writer, so the export and `teramind attention` agree byte for byte.
+  return attentionMatrixCsv(result_->genes(),
+                            result_->aggregate().mean(region_->currentText().toStdString()),
+                            shownOrder_);
 }
 
 }  // namespace teramind::ui

@@ -6,14 +6,14 @@
 #include <algorithm>
 
 #include "analysis/Colormap.h"
+#include "analysis/HeatmapImage.h"
 
 namespace teramind::ui {
 namespace {
 
 constexpr int kLabelSpace = 64, kBarWidth = 14, kBarGap = 8, kBarLabels = 52;
 
-QColor colourOf(double t) {
-  const auto c = viridis(t);
+QColor colourOf(const std::array<std::uint8_t, 3>& c) {
   return QColor(c[0], c[1], c[2]);
 }
 
@@ -30,16 +30,7 @@ void AttentionHeatmap::setMatrix(const QStringList& genes, const std::vector<dou
   genes_ = genes;
   values_ = values;
   order_ = order;
-  low_ = high_ = 0;
-  if (!order_.empty()) {
-    const std::size_t n = std::size_t(genes_.size());
-    low_ = high_ = values_[order_[0] * n + order_[0]];
-    for (auto q : order_)
-      for (auto k : order_) {
-        low_ = std::min(low_, values_[q * n + k]);
-        high_ = std::max(high_, values_[q * n + k]);
-      }
-  }
+  range_ = heatmapRange(values_, std::size_t(genes_.size()), order_);
   update();
 }
 
@@ -88,12 +79,11 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
   const int n = size();
   const double cell = m.width() / n;
   const std::size_t G = std::size_t(genes_.size());
-  const double span = high_ > low_ ? high_ - low_ : 1.0;
   for (int r = 0; r < n; ++r)
     for (int c = 0; c < n; ++c) {
       const double v = values_[order_[std::size_t(r)] * G + order_[std::size_t(c)]];
       p.fillRect(QRectF(m.left() + c * cell, m.top() + r * cell, cell + 0.5, cell + 0.5),
-                 colourOf((v - low_) / span));
+                 colourOf(heatmapColour(v, range_)));
     }
   // Gene names where they fit: rows on the left, columns above (rotated).
   QFont font = p.font();
@@ -117,9 +107,9 @@ void AttentionHeatmap::paintEvent(QPaintEvent*) {
   const QRectF bar(m.right() + kBarGap, m.top(), kBarWidth, m.height());
   for (int y = 0; y < int(bar.height()); ++y)
     p.fillRect(QRectF(bar.left(), bar.bottom() - y - 1, bar.width(), 1),
-               colourOf(double(y) / std::max(1.0, bar.height() - 1)));
-  p.drawText(QPointF(bar.right() + 3, bar.top() + 10), QString::number(high_, 'f', 4));
-  p.drawText(QPointF(bar.right() + 3, bar.bottom()), QString::number(low_, 'f', 4));
+               colourOf(viridis(double(y) / std::max(1.0, bar.height() - 1))));
+  p.drawText(QPointF(bar.right() + 3, bar.top() + 10), QString::number(range_.high, 'f', 4));
+  p.drawText(QPointF(bar.right() + 3, bar.bottom()), QString::number(range_.low, 'f', 4));
 }
 
 void AttentionHeatmap::mouseMoveEvent(QMouseEvent* event) {

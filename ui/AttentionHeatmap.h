@@ -5,6 +5,8 @@
 #include <QWidget>
 #include <vector>
 
+#include "analysis/HeatmapImage.h"
+
 namespace teramind::ui {
 
 // A gene × gene matrix drawn as a viridis heatmap in a given gene order (clustered), with gene
@@ -41,7 +43,7 @@ class AttentionHeatmap : public QWidget {
   QStringList genes_;
   std::vector<double> values_;
   std::vector<std::size_t> order_;
-  double low_ = 0, high_ = 1;
+  HeatmapRange range_;
 };
 
 }  // namespace teramind::ui
