@@ -18,7 +18,7 @@ packages=(
   # model
   libtorch-dev libopenblas0-pthread
   # header-only and small libraries
-  libcli11-dev libfccp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libcli11-dev libfccp-dev nlohmann-json3-dev libfmt-dev
   # tests
   libgtest-dev libgmock-dev
 )

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_RENDER
+#error "ImageDataConversion.h is private to teramind_render (VTK)"
+#endif
+
 // Our images as vtkImageData: the same memory order (axis 0 fastest), so a copy per channel.
 
 #include <vtkImageData.h>

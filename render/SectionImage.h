@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_RENDER
+#error "SectionImage.h is private to teramind_render (VTK)"
+#endif
+
 #include <cstddef>
 
 #include <vtkSmartPointer.h>

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_RENDER
+#error "SectionPlane.h is private to teramind_render (VTK)"
+#endif
+
 #include <cstdint>
 
 #include <vtkSmartPointer.h>

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/ConditionHdf5File.h is private to teramind_io; use io/ConditionFile.h"
+#endif
+
 // Private to io/ConditionFile.cpp: the HDF5 layout of a binned condition.
 
 #include <filesystem>

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/Hdf5File.h is private to teramind_io (HDF5)"
+#endif
+
 // Private to the loom and h5ad readers: a read-only HDF5 file whose every failure is a
 // FileError naming the file and the object. It exposes HDF5 types, so only sources compiled
 // with the HDF5 include path (the marked block of core/CMakeLists.txt) may include it.

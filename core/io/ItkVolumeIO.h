@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/ItkVolumeIO.h is private to teramind_io; use io/VolumeFile.h"
+#endif
+
 // NRRD, NIfTI, TIFF, PNG and JPEG through ITK's ImageIO layer. Internal to core/io: no ITK type
 // leaves it.
 

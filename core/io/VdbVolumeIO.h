@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/VdbVolumeIO.h is private to teramind_io; use io/VolumeFile.h"
+#endif
+
 // Sparse grids through OpenVDB: one grid per channel, zero voxels left inactive, the grid
 // transform carrying the physical frame. Internal to core/io: no OpenVDB type leaves it.
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_MODEL
+#error "model/MorphologyModelImpl.h is private to teramind_model (LibTorch)"
+#endif
+
 // Private to the model library: the LibTorch side of MorphologyModel.
 
 #include <map>

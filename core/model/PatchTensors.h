@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_MODEL
+#error "model/PatchTensors.h is private to teramind_model (LibTorch)"
+#endif
+
 // Private to the model library: tensor layouts shared by training and sampling.
 
 #include <torch/torch.h>

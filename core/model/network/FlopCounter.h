@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_MODEL
+#error "model/network/FlopCounter.h is private to teramind_model (LibTorch)"
+#endif
+
 #include <cstdint>
 
 #include <torch/torch.h>

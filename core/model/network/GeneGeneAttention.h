@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_MODEL
+#error "model/network/GeneGeneAttention.h is private to teramind_model (LibTorch)"
+#endif
+
 #include <torch/torch.h>
 
 #include "model/network/TokenAttention.h"

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_MODEL
+#error "model/network/GeneMorphUNet.h is private to teramind_model (LibTorch)"
+#endif
+
 #include <vector>
 
 #include <torch/torch.h>
