@@ -2,15 +2,18 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "transcriptomics/GenePanel.h"
 
 namespace teramind::ui {
 
-GenePanelDock::GenePanelDock(QWidget* parent) : QDockWidget(tr("Gene panel"), parent) {
+GenePanelDock::GenePanelDock(StudioModel& model, QWidget* parent)
+    : QDockWidget(tr("Gene panel"), parent), model_(model) {
   setObjectName(QStringLiteral("genePanelDock"));
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
@@ -33,6 +36,11 @@ GenePanelDock::GenePanelDock(QWidget* parent) : QDockWidget(tr("Gene panel"), pa
   list_ = new QListWidget(body);
   list_->setObjectName(QStringLiteral("geneList"));
   layout->addWidget(list_);
+  mapping_ = new QLabel(body);
+  mapping_->setObjectName(QStringLiteral("geneMapping"));
+  mapping_->setWordWrap(true);
+  mapping_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(mapping_);
   setWidget(body);
 
   connect(presets_, &QComboBox::activated, this, [this](int index) {
@@ -45,13 +53,26 @@ GenePanelDock::GenePanelDock(QWidget* parent) : QDockWidget(tr("Gene panel"), pa
   connect(list_, &QListWidget::itemChanged, this, [this] {
     if (quiet_) return;
     presets_->setCurrentIndex(0);
-    Q_EMIT panelChanged(panel());
+    std::vector<std::string> genes;
+    for (const QString& g : panel()) genes.push_back(g.toStdString());
+    model_.setPanel(genes);
   });
-  connect(overlay_, &QComboBox::currentIndexChanged, this,
-          [this] { Q_EMIT overlayGeneChanged(overlayGene()); });
+  connect(overlay_, &QComboBox::currentIndexChanged, this, [this] {
+    if (!quiet_) model_.setOverlayGene(overlayGene().toStdString());
+  });
+  model_.subscribe([this](StudioChange change) { changed(change); });
+  showGenes();
 }
 
-void GenePanelDock::setGenes(const std::vector<std::string>& genes) {
+void GenePanelDock::changed(StudioChange change) {
+  if (change == StudioChange::Model) showGenes();
+  if (change == StudioChange::GenePanel) showPanel();
+  if (change == StudioChange::Dataset || change == StudioChange::Model) showMapping();
+}
+
+void GenePanelDock::showGenes() {
+  const auto* model = model_.state().workspace.model();
+  const std::vector<std::string> genes = model ? model->genes() : std::vector<std::string>();
   quiet_ = true;
   list_->clear();
   overlay_->blockSignals(true);
@@ -65,6 +86,49 @@ void GenePanelDock::setGenes(const std::vector<std::string>& genes) {
   }
   overlay_->blockSignals(false);
   quiet_ = false;
+  showPanel();
+  showMapping();
+}
+
+void GenePanelDock::showPanel() {
+  quiet_ = true;
+  const auto& panel = model_.state().panel;
+  for (int i = 0; i < list_->count(); ++i) {
+    const bool on =
+        std::find(panel.begin(), panel.end(), list_->item(i)->text().toStdString()) != panel.end();
+    list_->item(i)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+  }
+  const QString overlay = QString::fromStdString(model_.state().overlayGene);
+  overlay_->setCurrentIndex(std::max(0, overlay.isEmpty() ? 0 : overlay_->findText(overlay)));
+  quiet_ = false;
+}
+
+void GenePanelDock::showMapping() {
+  const GeneMapping& m = model_.state().genes;
+  const auto& missing = m.missing;
+  for (int i = 0; i < list_->count(); ++i) {
+    QListWidgetItem* item = list_->item(i);
+    const bool absent =
+        std::find(missing.begin(), missing.end(), item->text().toStdString()) != missing.end();
+    QFont font = item->font();
+    font.setItalic(absent);
+    item->setFont(font);
+    item->setForeground(absent ? palette().color(QPalette::Disabled, QPalette::Text)
+                               : palette().color(QPalette::Text));
+    item->setToolTip(absent ? tr("Not measured in this dataset: its counts are zero") : QString());
+  }
+  const bool mapped = !m.measured.empty() || !m.missing.empty();
+  mapping_->setVisible(mapped);
+  mapping_->setText(mapped ? QString::fromStdString(m.summary()) : QString());
+  QStringList unknown;
+  for (const auto& g : m.unknown) unknown << QString::fromStdString(g);
+  mapping_->setToolTip(unknown.isEmpty() ? QString()
+                                         : tr("Data genes outside the model's panel:\n%1")
+                                               .arg(unknown.join(QStringLiteral(", "))));
+}
+
+QString GenePanelDock::mappingText() const {
+  return mapping_->text();
 }
 
 QStringList GenePanelDock::panel() const {
@@ -75,16 +139,12 @@ QStringList GenePanelDock::panel() const {
 }
 
 int GenePanelDock::setPanel(const QStringList& genes) {
-  quiet_ = true;
-  int found = 0;
-  for (int i = 0; i < list_->count(); ++i) {
-    const bool on = genes.contains(list_->item(i)->text());
-    list_->item(i)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
-    found += on ? 1 : 0;
-  }
-  quiet_ = false;
-  Q_EMIT panelChanged(panel());
-  return found;
+  std::vector<std::string> chosen;
+  for (int i = 0; i < list_->count(); ++i)
+    if (genes.contains(list_->item(i)->text()))
+      chosen.push_back(list_->item(i)->text().toStdString());
+  model_.setPanel(chosen);
+  return int(chosen.size());
 }
 
 bool GenePanelDock::choosePreset(const QString& name) {
@@ -106,8 +166,7 @@ QString GenePanelDock::overlayGene() const {
 }
 
 void GenePanelDock::setOverlayGene(const QString& gene) {
-  const int index = gene.isEmpty() ? 0 : overlay_->findText(gene);
-  overlay_->setCurrentIndex(std::max(0, index));
+  model_.setOverlayGene(overlay_->findText(gene) > 0 ? gene.toStdString() : std::string());
 }
 
 }  // namespace teramind::ui

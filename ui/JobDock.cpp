@@ -11,10 +11,26 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace teramind::ui {
 
-JobDock::JobDock(QWidget* parent) : QDockWidget(tr("Generate morphology"), parent) {
+namespace {
+
+// The combo box's rows.
+constexpr RegionKind kRegions[] = {RegionKind::Structure, RegionKind::DemoBlock,
+                                   RegionKind::WholeSection};
+
+int rowOf(RegionKind kind) {
+  for (int i = 0; i < 3; ++i)
+    if (kRegions[i] == kind) return i;
+  return 1;
+}
+
+}  // namespace
+
+JobDock::JobDock(StudioModel& model, QWidget* parent)
+    : QDockWidget(tr("Generate morphology"), parent), model_(model) {
   setObjectName(QStringLiteral("jobDock"));
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
@@ -28,7 +44,11 @@ JobDock::JobDock(QWidget* parent) : QDockWidget(tr("Generate morphology"), paren
   form->addRow(tr("Region"), region_);
   plane_ = new QSpinBox(body);
   plane_->setRange(0, 0);
-  form->addRow(tr("First plane"), plane_);
+  plane_->setObjectName(QStringLiteral("jobPlane"));
+  plane_->setToolTip(
+      tr("The current plane: overlays show it; a job or the attention covers the plane pair that "
+         "holds it"));
+  form->addRow(tr("Plane"), plane_);
   seed_ = new QSpinBox(body);
   seed_->setObjectName(QStringLiteral("jobSeed"));
   seed_->setRange(0, 1 << 30);
@@ -80,74 +100,139 @@ JobDock::JobDock(QWidget* parent) : QDockWidget(tr("Generate morphology"), paren
   layout->addWidget(status_);
   layout->addStretch(1);
   setWidget(body);
-  setRunning(false);
 
-  connect(run_, &QPushButton::clicked, this, &JobDock::runRequested);
-  connect(pause_, &QPushButton::toggled, this, &JobDock::pauseToggled);
-  connect(cancel_, &QPushButton::clicked, this, &JobDock::cancelRequested);
+  connect(run_, &QPushButton::clicked, this, [this] {
+    pushSettings();
+    model_.startJob();
+  });
+  connect(pause_, &QPushButton::toggled, this, [this](bool paused) {
+    if (paused)
+      model_.pauseJob();
+    else
+      model_.resumeJob();
+  });
+  connect(cancel_, &QPushButton::clicked, this, [this] { model_.cancelJob(); });
   connect(display_, &QComboBox::currentIndexChanged, this, &JobDock::displayChanged);
   connect(browse, &QToolButton::clicked, this, [this] {
     const QString dir =
         QFileDialog::getSaveFileName(this, tr("Job output (OME-Zarr directory)"), output_->text());
     if (!dir.isEmpty()) output_->setText(dir);
+    pushSettings();
   });
+  connect(plane_, &QSpinBox::valueChanged, this, [this](int plane) {
+    if (!quiet_) model_.setPlane(plane);
+  });
+  for (QSpinBox* box : {seed_, steps_, tilePatches_})
+    connect(box, &QSpinBox::valueChanged, this, &JobDock::pushSettings);
+  connect(region_, &QComboBox::currentIndexChanged, this, &JobDock::pushSettings);
+  connect(output_, &QLineEdit::editingFinished, this, &JobDock::pushSettings);
+  model_.subscribe([this](StudioChange change) { changed(change); });
+  showSettings();
+  showCondition();
+  showJob();
 }
 
-JobDock::Region JobDock::region() const {
-  return static_cast<Region>(region_->currentIndex());
-}
-void JobDock::setRegion(Region region) {
-  region_->setCurrentIndex(static_cast<int>(region));
-}
-int JobDock::plane() const {
-  return plane_->value();
-}
-void JobDock::setPlaneCount(int planes) {
-  plane_->setRange(0, std::max(0, planes - 1));
-}
-std::uint64_t JobDock::seed() const {
-  return std::uint64_t(seed_->value());
-}
-int JobDock::steps() const {
-  return steps_->value();
-}
-int JobDock::tilePatches() const {
-  return tilePatches_->value();
-}
-void JobDock::setJob(std::uint64_t seed, int steps, int tilePatches) {
-  seed_->setValue(int(seed));
-  steps_->setValue(steps);
-  tilePatches_->setValue(tilePatches);
-}
-int JobDock::displayMode() const {
-  return display_->currentIndex();
-}
-QString JobDock::output() const {
-  return output_->text().trimmed();
-}
-void JobDock::setOutput(const QString& path) {
-  output_->setText(path);
+void JobDock::changed(StudioChange change) {
+  switch (change) {
+    case StudioChange::JobSettings:
+      showSettings();
+      break;
+    case StudioChange::Job:
+      showJob();
+      break;
+    case StudioChange::Condition:
+    case StudioChange::Dataset:
+    case StudioChange::Model:
+    case StudioChange::Plane:
+      showCondition();
+      break;
+    default:
+      break;
+  }
 }
 
-void JobDock::setRunning(bool running, bool paused) {
+void JobDock::pushSettings() {
+  if (quiet_) return;
+  JobSettings settings = model_.state().job;
+  settings.region = kRegions[std::clamp(region_->currentIndex(), 0, 2)];
+  settings.seed = std::uint64_t(seed_->value());
+  settings.steps = steps_->value();
+  settings.tilePatches = tilePatches_->value();
+  settings.output = output_->text().trimmed().toStdString();
+  model_.setJobSettings(settings);
+}
+
+void JobDock::setRegion(RegionKind region) {
+  region_->setCurrentIndex(rowOf(region));
+}
+
+void JobDock::showSettings() {
+  const JobSettings& s = model_.state().job;
+  quiet_ = true;
+  region_->setCurrentIndex(rowOf(s.region));
+  seed_->setValue(int(s.seed));
+  steps_->setValue(s.steps);
+  tilePatches_->setValue(s.tilePatches);
+  output_->setText(QString::fromStdString(s.output.string()));
+  quiet_ = false;
+}
+
+void JobDock::showCondition() {
+  const StudioState& s = model_.state();
+  quiet_ = true;
+  plane_->setRange(0, s.ready() ? std::max(0, s.workspace.grid().planes - 1) : 0);
+  plane_->setValue(s.plane);
+  quiet_ = false;
+  if (s.jobStatus.state != JobState::Idle) return;  // the job's own status stays
+  QString text;
+  if (s.preparing) {
+    text = tr("Preparing the condition (binning %1 for the model)…")
+               .arg(QString::fromStdString(s.workspace.dataset()->name));
+  } else if (s.ready()) {
+    const BinGrid& g = s.workspace.grid();
+    text = tr("Ready: %1 × %2 bins of %3 µm, %4 planes")
+               .arg(g.width)
+               .arg(g.height)
+               .arg(g.binUm, 0, 'f', 2)
+               .arg(g.planes);
+    if (!s.preparedNote.empty()) text += tr(" (%1)").arg(QString::fromStdString(s.preparedNote));
+    if (!s.hasStains())
+      text +=
+          tr(". No stains: painting, generation and attention work; training and evaluation "
+             "need DAPI and PolyT.");
+  } else if (!s.workspace.dataset() || !s.workspace.model()) {
+    text = tr("Open a dataset and a model to generate");
+  } else {
+    text = tr("The condition could not be prepared: %1")
+               .arg(QString::fromStdString(model_.lastError()));
+  }
+  status_->setText(text);
+}
+
+void JobDock::showJob() {
+  const JobStatus& j = model_.state().jobStatus;
+  const bool running = model_.jobActive();
   run_->setEnabled(!running);
   pause_->setEnabled(running);
   cancel_->setEnabled(running);
   pause_->blockSignals(true);
-  pause_->setChecked(paused);
+  pause_->setChecked(j.state == JobState::Paused);
   pause_->blockSignals(false);
   for (QWidget* w :
        std::initializer_list<QWidget*>{region_, plane_, seed_, steps_, tilePatches_, output_})
     w->setEnabled(!running);
-}
-
-void JobDock::setProgress(double fraction, const QString& text) {
+  if (j.state == JobState::Idle) return;
+  const double fraction = j.state == JobState::Finished ? 1.0 : j.progress.fraction();
   progress_->setValue(static_cast<int>(fraction * 1000 + 0.5));
-  status_->setText(text);
+  status_->setText(QString::fromStdString(j.text()));
 }
 
-void JobDock::setStatus(const QString& text) {
-  status_->setText(text);
+int JobDock::displayMode() const {
+  return display_->currentIndex();
+}
+
+QString JobDock::statusText() const {
+  return status_->text();
 }
 
 }  // namespace teramind::ui

@@ -3,6 +3,8 @@
 #include <QDockWidget>
 #include <cstdint>
 
+#include "studio/StudioModel.h"
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -12,43 +14,35 @@ class QSpinBox;
 
 namespace teramind::ui {
 
-// What a generation job covers and how, then run, pause and cancel with its progress and ETA.
-// The job itself (core BackgroundGeneration) belongs to the main window.
+// What a generation job covers and how, then run, pause and cancel with its progress, live
+// tile counts and ETA. A view of the StudioModel: its widgets show the model's job settings
+// and status and call its actions; the job itself belongs to the model.
 class JobDock : public QDockWidget {
   Q_OBJECT
 
  public:
-  enum class Region { SelectedStructure, DemoBlock, WholeSection };
+  JobDock(StudioModel& model, QWidget* parent = nullptr);
 
-  explicit JobDock(QWidget* parent = nullptr);
-
-  Region region() const;
-  void setRegion(Region region);
-  int plane() const;
-  void setPlaneCount(int planes);
-  std::uint64_t seed() const;
-  int steps() const;
-  int tilePatches() const;
-  void setJob(std::uint64_t seed, int steps, int tilePatches);
+  // Sets the region in the model (as the combo box does).
+  void setRegion(RegionKind region);
   int displayMode() const;  // render::StainDisplay as int
-  QString output() const;
-  void setOutput(const QString& path);
-
-  // Running: Run is off, Pause and Cancel on.
-  void setRunning(bool running, bool paused = false);
-  void setProgress(double fraction, const QString& text);
-  void setStatus(const QString& text);
+  QString statusText() const;
   QPushButton* runButton() const { return run_; }
   QPushButton* cancelButton() const { return cancel_; }
   QProgressBar* progressBar() const { return progress_; }
 
  Q_SIGNALS:
-  void runRequested();
-  void pauseToggled(bool paused);
-  void cancelRequested();
   void displayChanged(int mode);
 
  private:
+  void changed(StudioChange change);
+  void showSettings();
+  void showJob();
+  void showCondition();
+  void pushSettings();
+
+  StudioModel& model_;
+  bool quiet_ = false;
   QComboBox* region_ = nullptr;
   QSpinBox* plane_ = nullptr;
   QSpinBox* seed_ = nullptr;

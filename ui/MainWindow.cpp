@@ -1,91 +1,56 @@
 #include "MainWindow.h"
 
 #include <QAction>
-#include <QActionGroup>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QThread>
-#include <QUndoStack>
-#include <algorithm>
 
 #include "AtlasScene.h"
 #include "AttentionDock.h"
 #include "GenePanelDock.h"
-#include "GenerationController.h"
 #include "JobDock.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
-#include "PaintUndoCommand.h"
-#include "ScreenshotDialog.h"
-#include "SectionRasters.h"
 #include "SliceViewPanel.h"
+#include "StudioSceneBinding.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
-#include "analysis/PathwayMap.h"
-#include "atlas/AtlasSlice.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
-#include "io/OmeZarrVolume.h"
-#include "io/VolumeFile.h"
-#include "model/ComputeRuntime.h"
 #include "volume/ValueHistogram.h"
 #include "workflow/StudioSession.h"
 
 namespace teramind::ui {
 namespace {
 
-QString describeEdit(const ConditionEdit& edit, const EditCommand& applied, const Atlas& atlas) {
-  QString where;
-  if (const auto* region = std::get_if<AtlasRegionSelection>(&edit.selection()))
-    where = QString::fromStdString(atlas.ontology().byId(region->structureId).acronym);
-  else if (const auto* brush = std::get_if<BrushStroke>(&edit.selection()))
-    where = QObject::tr("brush r=%1 µm").arg(brush->radiusUm);
-  else
-    where = QObject::tr("polygon");
-  return QObject::tr("%1 %2 on %3 (%L4 bins)")
-      .arg(QString::fromLatin1(operationName(edit.operation())),
-           QString::fromStdString(edit.gene()), where)
-      .arg(applied.changes().size());
-}
-
-// The 99th percentile of the positive values: a colour scale that a few hot bins do not flatten.
-double robustMaximum(std::vector<float> values) {
-  values.erase(std::remove_if(values.begin(), values.end(), [](float v) { return !(v > 0); }),
-               values.end());
-  if (values.empty()) return 1;
-  const auto k = std::size_t(0.99 * double(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(k), values.end());
-  return std::max(1e-6, double(values[k]));
+std::filesystem::path appData(const QString& sub) {
+  return (QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + sub)
+      .toStdString();
 }
 
 }  // namespace
 
 MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
     : QMainWindow(parent),
-      workspace_(std::move(atlas)),
-      scene_(std::make_unique<render::AtlasScene>(workspace_.atlas())) {
+      model_(atlas, runner_, appData("/jobs")),
+      scene_(std::make_unique<render::AtlasScene>(*atlas)) {
   setWindowTitle(QStringLiteral("Tera-MIND Studio"));
   setAcceptDrops(true);
   setDockNestingEnabled(true);
   viewport_ = new VtkViewport(this);
   viewport_->setRenderer(scene_->renderer());
   viewport_->setMinimumSize(200, 150);
-  slicePanel_ = new SliceViewPanel(workspace_.atlas(), this);
+  slicePanel_ = new SliceViewPanel(*atlas, this);
   auto* views = new QSplitter(Qt::Horizontal, this);
   views->addWidget(viewport_);
   views->addWidget(slicePanel_);
@@ -94,7 +59,7 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   views->setSizes({2000, 1000});  // proportions until the window has a size
   views->setChildrenCollapsible(false);
   setCentralWidget(views);
-  undoStack_ = new QUndoStack(this);
+  binding_ = new StudioSceneBinding(model_, *scene_, slicePanel_, viewport_, this);
   buildDocks();
 
   selection_ = new QLabel(this);
@@ -110,15 +75,21 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   statusBar()->addPermanentWidget(modelLabel_);
   buildMenus();
   updateStatus();
+  model_.subscribe([this](StudioChange change) { changed(change); });
 
   connect(viewport_, &VtkViewport::hovered, this, &MainWindow::hoverAt);
   connect(viewport_, &VtkViewport::clicked, this, &MainWindow::clickAt);
   connect(viewport_, &VtkViewport::strokeMoved, this, &MainWindow::strokeAt);
   connect(viewport_, &VtkViewport::strokeFinished, this, &MainWindow::finishStroke);
   connect(slicePanel_, &SliceViewPanel::structurePicked, this,
-          [this](StructureId id) { selectStructureId(id); });
+          [this](StructureId id) { model_.select(id); });
   connect(slicePanel_, &SliceViewPanel::structureHovered, this, &MainWindow::showHovered);
   resize(1440, 900);
+}
+
+MainWindow::~MainWindow() {
+  model_.cancelJob();
+  runner_.joinAll();  // no background task outlives the window's objects
 }
 
 void MainWindow::restoreSettings() {
@@ -128,22 +99,13 @@ void MainWindow::restoreSettings() {
   if (settings.contains("window/state")) restoreState(settings.value("window/state").toByteArray());
 }
 
-MainWindow::~MainWindow() {
-  for (QThread* t : {prepareThread_, attentionThread_})
-    if (t) t->wait();
-}
-
 void MainWindow::buildDocks() {
-  ontologyDock_ = new OntologyDock(workspace_.atlas().ontology(), this);
-  genePanelDock_ = new GenePanelDock(this);
-  paintDock_ = new PaintDock(undoStack_, this);
-  jobDock_ = new JobDock(this);
+  ontologyDock_ = new OntologyDock(model_.atlas().ontology(), this);
+  genePanelDock_ = new GenePanelDock(model_, this);
+  paintDock_ = new PaintDock(model_, this);
+  jobDock_ = new JobDock(model_, this);
   attentionDock_ = new AttentionDock(this);
-  volumeDock_ =
-      new VolumeDock((QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
-                      "/presets/transfer_functions")
-                         .toStdString(),
-                     this);
+  volumeDock_ = new VolumeDock(appData("/presets/transfer_functions"), this);
   addDockWidget(Qt::LeftDockWidgetArea, ontologyDock_);
   addDockWidget(Qt::LeftDockWidgetArea, genePanelDock_);
   addDockWidget(Qt::RightDockWidgetArea, jobDock_);
@@ -155,6 +117,7 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(genePanelDock_, volumeDock_);
   genePanelDock_->raise();
   resizeDocks({ontologyDock_, jobDock_}, {300, 360}, Qt::Horizontal);
+
   connect(volumeDock_, &VolumeDock::transferFunctionChanged, this,
           [this](const TransferFunction& tf) {
             scene_->setTransferFunction(tf);
@@ -163,34 +126,19 @@ void MainWindow::buildDocks() {
               a->setChecked(true);
             viewport_->requestRender();
           });
-  connect(volumeDock_, &VolumeDock::problem, this,
-          [this](const QString& message) { reportError(tr("Transfer-function preset"), message); });
+  connect(volumeDock_, &VolumeDock::problem, this, [this](const QString& message) {
+    showMessage({StudioMessage::Kind::Error, "Transfer-function preset", message.toStdString()});
+  });
   volumeDock_->loadPresets();
-  if (const auto& t = workspace_.atlas().templateImage()) {
+  if (const auto& t = model_.atlas().templateImage()) {
     volumeDock_->setHistogram(valueHistogram(t->voxels(), 64));
     volumeDock_->showTransferFunction(scene_->transferFunction());
   } else {
     volumeDock_->setEnabled(false);  // no template to render
   }
-
-  generation_ = new GenerationController(workspace_, *scene_, jobDock_, this);
-  connect(generation_, &GenerationController::sceneChanged, viewport_, &VtkViewport::requestRender);
-  connect(generation_, &GenerationController::failed, this,
-          [this](const QString& message) { reportError(tr("Generation failed"), message); });
-  connect(generation_, &GenerationController::ended, this,
-          [this](JobState state, const QString& out) {
-            if (state == JobState::Finished) lastOutput_ = out;
-          });
-  connect(jobDock_, &JobDock::runRequested, this, &MainWindow::startGeneration);
-  connect(jobDock_, &JobDock::cancelRequested, generation_, &GenerationController::cancel);
-  connect(jobDock_, &JobDock::displayChanged, generation_, &GenerationController::redraw);
-
+  connect(jobDock_, &JobDock::displayChanged, binding_, &StudioSceneBinding::setDisplay);
   connect(ontologyDock_, &OntologyDock::structureChosen, this,
-          [this](StructureId id) { selectStructureId(id); });
-  connect(genePanelDock_, &GenePanelDock::panelChanged, attentionDock_, &AttentionDock::setPanel);
-  connect(genePanelDock_, &GenePanelDock::overlayGeneChanged, this, &MainWindow::updateGeneOverlay);
-  connect(paintDock_, &PaintDock::applyToStructureRequested, this,
-          &MainWindow::paintSelectedStructure);
+          [this](StructureId id) { model_.select(id); });
   connect(paintDock_, &PaintDock::brushToggled, this, [this](bool on) {
     viewport_->setCameraInteraction(!on);
     statusBar()->showMessage(on ? tr("Brush: drag on the section to paint %1")
@@ -198,51 +146,98 @@ void MainWindow::buildDocks() {
                                 : tr("Brush off: the mouse moves the camera"),
                              4000);
   });
-  connect(attentionDock_, &AttentionDock::computeRequested, this, &MainWindow::computeAttention);
-  connect(attentionDock_, &AttentionDock::pairClicked, this, &MainWindow::showPathway);
-  connect(attentionDock_, &AttentionDock::exportRequested, this, [this] {
-    const QString file = QFileDialog::getSaveFileName(
-        this, tr("Export attention matrix"), QStringLiteral("attention.csv"), tr("CSV (*.csv)"));
-    if (!file.isEmpty()) exportAttentionCsv(file);
-  });
+  bindAttention();
 }
 
-void MainWindow::reportError(const QString& title, const QString& text) {
+void MainWindow::changed(StudioChange change) {
+  switch (change) {
+    case StudioChange::Message:
+      showMessage(model_.state().messages.back());
+      break;
+    case StudioChange::Selection:
+      ontologyDock_->showStructure(model_.state().selection);
+      updateStatus();
+      viewport_->requestRender();
+      break;
+    case StudioChange::Dataset:
+    case StudioChange::Model:
+      updateStatus();
+      break;
+    case StudioChange::Undo:
+      undoAction_->setEnabled(model_.canUndo());
+      redoAction_->setEnabled(model_.canRedo());
+      undoAction_->setText(model_.canUndo()
+                               ? tr("&Undo %1").arg(QString::fromStdString(model_.undoText()))
+                               : tr("&Undo"));
+      redoAction_->setText(model_.canRedo()
+                               ? tr("&Redo %1").arg(QString::fromStdString(model_.redoText()))
+                               : tr("&Redo"));
+      break;
+    default:
+      break;
+  }
+}
+
+// Notices go to the status bar; errors also to a dialog that does not block (the studio keeps
+// running, and scripted runs are never stuck behind it).
+void MainWindow::showMessage(const StudioMessage& message) {
+  const QString text = QString::fromStdString(message.text);
+  statusBar()->showMessage(text, message.kind == StudioMessage::Kind::Error ? 10000 : 5000);
+  if (message.kind != StudioMessage::Kind::Error) return;
   lastError_ = text;
-  statusBar()->showMessage(text, 10000);
-  // Not modal-blocking: the studio keeps running (and scripted runs are never stuck).
-  auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+  auto* box = new QMessageBox(QMessageBox::Warning, QString::fromStdString(message.title), text,
+                              QMessageBox::Ok, this);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
 }
 
+bool MainWindow::mayDropEdits(const QString& what) {
+  if (!model_.wouldDropEdits()) return true;
+  const auto n = model_.state().workspace.condition().edits().size();
+  return QMessageBox::question(
+             this, tr("Drop the painted edits?"),
+             tr("Opening %1 starts from its measured condition: the %n painted edit(s) of the "
+                "current condition are dropped. Save the session first to keep them.",
+                nullptr, int(n))
+                 .arg(what),
+             QMessageBox::Discard | QMessageBox::Cancel,
+             QMessageBox::Cancel) == QMessageBox::Discard;
+}
+
 bool MainWindow::selectStructure(const QString& acronym) {
-  const Structure* s = workspace_.atlas().ontology().findAcronym(acronym.trimmed().toStdString());
-  if (!s) {
-    statusBar()->showMessage(tr("Unknown structure '%1'").arg(acronym), 5000);
-    return false;
-  }
-  selectStructureId(s->id);
-  return true;
+  return model_.selectAcronym(acronym.trimmed().toStdString());
 }
 
 void MainWindow::selectStructureId(std::optional<StructureId> id) {
-  scene_->selectStructure(id);
-  slicePanel_->selectStructure(id);
-  // Bring the region into the slice views unless the cursor is already in it (a click there).
-  if (id) {
-    const Atlas& atlas = workspace_.atlas();
-    const auto here = StructureId(atlas.annotation().at(slicePanel_->cursor().voxel()));
-    if (!atlas.ontology().contains(here) || !atlas.ontology().isDescendantOrSelf(here, *id))
-      if (const auto v = regionCentreVoxel(atlas, *id)) slicePanel_->moveCursor(*v);
+  model_.select(id);
+}
+
+void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
+                             const std::filesystem::path& source) {
+  if (mayDropEdits(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
+    model_.setDataset(std::move(dataset), source, true);
+}
+
+void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model,
+                          const std::filesystem::path& source) {
+  if (mayDropEdits(tr("another model"))) model_.setModel(std::move(model), source, true);
+}
+
+bool MainWindow::applyEdit(const ConditionEdit& edit) {
+  return model_.paint(edit);
+}
+
+bool MainWindow::paintSelectedStructure() {
+  try {
+    return model_.paintSelectedStructure(paintDock_->gene(), paintDock_->operation());
+  } catch (const std::exception& e) {
+    model_.report(StudioMessage::Kind::Error, "Edit rejected", e.what());
+    return false;
   }
-  ontologyDock_->showStructure(id);
-  paintDock_->setStructureName(
-      id ? QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym) : QString());
-  attentionDock_->chooseRegion(
-      id ? QString::fromStdString(workspace_.atlas().ontology().byId(*id).acronym) : "section");
-  updateStatus();
-  viewport_->requestRender();
+}
+
+bool MainWindow::startGeneration() {
+  return model_.startJob();
 }
 
 void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
@@ -265,219 +260,48 @@ void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
     statusBar()->showMessage(tr("Saved %1").arg(request.file), 5000);
   } catch (const std::exception& e) {
     viewport_->setRenderer(scene_->renderer());
-    reportError(tr("Screenshot failed"), QString::fromStdString(e.what()));
-  }
-}
-
-void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
-                             const std::filesystem::path& source) {
-  workspace_.setDataset(dataset, source);
-  undoStack_->clear();
-  datasetLabel_->clear();
-  scene_->showSection(nullptr);
-  scene_->clearGenerated();
-  if (dataset) {
-    QString summary = QString::fromStdString(dataset->name);
-    if (const auto* t = dataset->transcripts())
-      summary += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
-    else if (const auto* c = dataset->cells())
-      summary += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
-    datasetLabel_->setText(summary);
-    if (!dataset->stains.empty()) {
-      try {
-        // The scene draws at most 1024 px a side: a 2048-px overview, read by window, keeps a
-        // whole-section mosaic out of memory.
-        const auto stain = dataset->readStain(dataset->stains.front(), 2048);
-        scene_->showSection(&stain, dataset->placement().sectionToAtlas);
-        scene_->focusSection();
-      } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("Stain image not shown: %1").arg(e.what()), 8000);
-      }
-    }
-  }
-  prepareCondition();
-  viewport_->requestRender();
-}
-
-void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model,
-                          const std::filesystem::path& source) {
-  workspace_.setModel(model, source);
-  undoStack_->clear();
-  modelLabel_->clear();
-  std::vector<std::string> genes;
-  if (model) {
-    const auto& c = model->config();
-    QString text = tr("model %1 · %2 M parameters · %3 genes")
-                       .arg(QString::fromStdString(c.name))
-                       .arg(double(model->parameterCount()) / 1e6, 0, 'f', 1)
-                       .arg(c.genes);
-    if (model->trainingStep() > 0) text += tr(" · %1 steps").arg(model->trainingStep());
-    modelLabel_->setText(text);
-    genes = model->genes();
-  }
-  genePanelDock_->setGenes(genes);
-  paintDock_->setGenes(genes);
-  genePanelDock_->choosePreset(QStringLiteral("GLUT"));
-  attentionDock_->setResult(nullptr);
-  prepareCondition();
-}
-
-// Bins the dataset for the model on a worker thread; the docks that need it wait for it.
-void MainWindow::prepareCondition() {
-  auto dataset = workspace_.sharedDataset();
-  auto model = workspace_.sharedModel();
-  if (!dataset || !model) return;
-  jobDock_->setStatus(tr("Preparing the condition (binning %1 for the model)…")
-                          .arg(QString::fromStdString(dataset->name)));
-  auto result = std::make_shared<Workspace::Prepared>();
-  auto error = std::make_shared<std::string>();
-  QThread* thread = QThread::create([dataset, model, result, error] {
-    try {
-      *result = Workspace::prepare(*dataset, *model);
-    } catch (const std::exception& e) {
-      *error = e.what();
-    }
-  });
-  prepareThread_ = thread;
-  connect(thread, &QThread::finished, this, [this, thread, dataset, model, result, error] {
-    thread->deleteLater();
-    if (prepareThread_ == thread) prepareThread_ = nullptr;
-    // A newer dataset or model replaced these while they were being prepared.
-    if (workspace_.sharedDataset() != dataset || workspace_.sharedModel() != model) return;
-    if (!error->empty()) {
-      reportError(tr("Cannot prepare the condition"), QString::fromStdString(*error));
-      return;
-    }
-    workspace_.install(std::move(*result));
-    jobDock_->setPlaneCount(workspace_.grid().planes);
-    jobDock_->setStatus(tr("Ready: %1 × %2 bins of %3 µm, %4 planes")
-                            .arg(workspace_.grid().width)
-                            .arg(workspace_.grid().height)
-                            .arg(workspace_.grid().binUm, 0, 'f', 2)
-                            .arg(workspace_.grid().planes));
-    updateGeneOverlay();
-  });
-  thread->start();
-}
-
-bool MainWindow::applyEdit(const ConditionEdit& edit) {
-  if (!workspace_.ready()) {
-    reportError(tr("Cannot paint yet"), tr("The condition is still being prepared."));
-    return false;
-  }
-  try {
-    auto& document = workspace_.condition();
-    const EditCommand& applied = document.apply(edit);
-    const QString text = describeEdit(edit, applied, workspace_.atlas());
-    undoStack_->push(new PaintUndoCommand(document, text, [this] { conditionChanged(); }));
-    statusBar()->showMessage(tr("Painted: %1").arg(text), 5000);
-    return true;
-  } catch (const std::exception& e) {
-    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
-    return false;
-  }
-}
-
-bool MainWindow::paintSelectedStructure() {
-  const auto id = scene_->selectedStructure();
-  if (!id) {
-    reportError(tr("No structure"), tr("Select a structure to paint first."));
-    return false;
-  }
-  try {
-    return applyEdit(ConditionEdit(paintDock_->gene(), AtlasRegionSelection{*id, std::nullopt},
-                                   paintDock_->operation()));
-  } catch (const std::exception& e) {
-    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
-    return false;
-  }
-}
-
-void MainWindow::conditionChanged() {
-  updateGeneOverlay();
-}
-
-void MainWindow::updateGeneOverlay() {
-  const QString gene = genePanelDock_->overlayGene();
-  if (gene.isEmpty() || !workspace_.ready()) {
-    scene_->setOverlay("gene", {});
-    viewport_->requestRender();
-    return;
-  }
-  const auto& condition = workspace_.condition().condition();
-  const auto index = condition.geneIndex(gene.toStdString());
-  if (!index) return;
-  const BinGrid& grid = condition.grid();
-  const int plane = std::min(jobDock_->plane(), grid.planes - 1);
-  std::vector<float> values(std::size_t(grid.width) * std::size_t(grid.height), 0.0f);
-  condition.forEachNonZero(*index, [&](const BinIndex& b, float v) {
-    if (b.plane == plane) values[std::size_t(b.y) * std::size_t(grid.width) + std::size_t(b.x)] = v;
-  });
-  scene_->setOverlay("gene", render::binValueRaster(values, grid, plane * grid.planeSpacingUm,
-                                                    robustMaximum(values)));
-  statusBar()->showMessage(tr("Overlay: %1 counts on plane %2").arg(gene).arg(plane), 4000);
-  viewport_->requestRender();
-}
-
-bool MainWindow::startGeneration() {
-  try {
-    generation_->start(scene_->selectedStructure());
-    return true;
-  } catch (const std::exception& e) {
-    reportError(tr("Cannot start the job"), QString::fromStdString(e.what()));
-    return false;
+    model_.report(StudioMessage::Kind::Error, "Screenshot failed", e.what());
   }
 }
 
 bool MainWindow::exportVolume(const QString& file) {
-  const QString source = !lastOutput_.isEmpty() ? lastOutput_ : generation_->output();
-  if (source.isEmpty()) {
-    reportError(tr("Nothing to export"), tr("Generate a region first."));
-    return false;
-  }
-  try {
-    const auto store = OmeZarrStore::open(source.toStdString());
-    writeVolume(file.toStdString(), AnyVolume(readOmeZarrLevel(store, 0, 4.0 * (1ll << 30))));
-    statusBar()->showMessage(tr("Exported %1 → %2").arg(source, file), 6000);
-    return true;
-  } catch (const std::exception& e) {
-    reportError(tr("Export failed"), QString::fromStdString(e.what()));
-    return false;
-  }
+  return model_.exportVolume(file.toStdString());
 }
 
 bool MainWindow::exportAttentionCsv(const QString& file) {
-  if (!attentionDock_->result()) {
-    reportError(tr("Nothing to export"), tr("Compute the attention first."));
-    return false;
-  }
+  return model_.exportAttentionCsv(file.toStdString());
+}
+
+bool MainWindow::saveSession(const QString& file) {
+  binding_->storeCamera();
+  if (!model_.saveSession(file.toStdString())) return false;
+  addRecent(file);
+  return true;
+}
+
+bool MainWindow::openSession(const QString& file) {
   try {
-    writeTextFileAtomically(file.toStdString(), attentionDock_->matrixCsv());
-    statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
-    return true;
+    StudioSession::load(file.toStdString());  // a broken file is refused before any question
   } catch (const std::exception& e) {
-    reportError(tr("Export failed"), QString::fromStdString(e.what()));
+    model_.report(StudioMessage::Kind::Error, "Cannot open the session", e.what());
     return false;
   }
+  if (!mayDropEdits(QFileInfo(file).fileName())) return false;
+  if (!model_.loadSession(file.toStdString(), true)) return false;
+  addRecent(file);
+  return true;
 }
 
 bool MainWindow::openPath(const QString& path) {
   const QFileInfo info(path);
-  try {
-    if (info.suffix() == "json" && !info.fileName().endsWith(".condition.json"))
-      return openSession(path);
-    if (info.suffix() == "safetensors") {
-      setModel(std::make_shared<const MorphologyModel>(MorphologyModel::load(path.toStdString())),
-               path.toStdString());
-      return true;
-    }
-    showDataset(std::make_shared<const SpatialDataset>(loadSpatialDataset(path.toStdString())),
-                path.toStdString());
-    return true;
-  } catch (const std::exception& e) {
-    reportError(tr("Cannot open %1").arg(info.fileName()), QString::fromStdString(e.what()));
-    return false;
-  }
+  if (info.suffix() == "json" && !info.fileName().endsWith(".condition.json"))
+    return openSession(path);
+  if (!mayDropEdits(info.fileName())) return false;
+  if (info.suffix() == "safetensors")
+    model_.openModel(path.toStdString(), true);
+  else
+    model_.openDataset(path.toStdString(), true);
+  return true;
 }
 
 void MainWindow::addRecent(const QString& file) {
@@ -509,7 +333,7 @@ void MainWindow::hoverAt(int x, int y) {
   if (now - lastHoverMs_ < 40) return;
   lastHoverMs_ = now;
   const auto point = scene_->pickAtlasPoint(x, y);
-  showHovered(point ? workspace_.atlas().structureAt(*point) : nullptr);
+  showHovered(point ? model_.atlas().structureAt(*point) : nullptr);
 }
 
 void MainWindow::showHovered(const Structure* s) {
@@ -523,7 +347,7 @@ void MainWindow::clickAt(int x, int y) {
   const auto point = scene_->pickAtlasPoint(x, y);
   if (!point) return;
   slicePanel_->moveCursorToPoint(*point);
-  if (const Structure* s = workspace_.atlas().structureAt(*point)) selectStructureId(s->id);
+  if (const Structure* s = model_.atlas().structureAt(*point)) model_.select(s->id);
 }
 
 void MainWindow::strokeAt(int x, int y) {
@@ -536,34 +360,55 @@ void MainWindow::strokeAt(int x, int y) {
 void MainWindow::finishStroke() {
   if (stroke_.empty()) return;
   BrushStroke brush;
-  const int plane = jobDock_->plane();
-  for (const auto& [x, y] : stroke_) brush.centres.push_back({x, y, plane});
+  for (const auto& [x, y] : stroke_) brush.centres.push_back({x, y, model_.state().plane});
   stroke_.clear();
   brush.radiusUm = paintDock_->brushRadiusUm();
   brush.edge = paintDock_->softBrush() ? BrushStroke::Edge::Soft : BrushStroke::Edge::Hard;
   try {
-    applyEdit(ConditionEdit(paintDock_->gene(), brush, paintDock_->operation()));
+    model_.paint(ConditionEdit(paintDock_->gene(), brush, paintDock_->operation()));
   } catch (const std::exception& e) {
-    reportError(tr("Edit rejected"), QString::fromStdString(e.what()));
+    model_.report(StudioMessage::Kind::Error, "Edit rejected", e.what());
   }
 }
 
 void MainWindow::updateStatus() {
-  const Atlas& atlas = workspace_.atlas();
+  const StudioState& s = model_.state();
+  const Atlas& atlas = model_.atlas();
   QString text = tr("CCFv3 %1 µm").arg(atlas.resolutionUm());
-  if (auto id = scene_->selectedStructure()) {
-    const Structure& s = atlas.ontology().byId(*id);
+  if (s.selection) {
+    const Structure& st = atlas.ontology().byId(*s.selection);
     text += tr(" · %1 (%2): %3 mm³")
-                .arg(QString::fromStdString(s.name), QString::fromStdString(s.acronym))
-                .arg(atlas.volumeMm3(s.id), 0, 'f', 3);
+                .arg(QString::fromStdString(st.name), QString::fromStdString(st.acronym))
+                .arg(atlas.volumeMm3(st.id), 0, 'f', 3);
   } else {
     text += tr(" · %1 structures").arg(atlas.ontology().size());
   }
   selection_->setText(text);
+
+  QString data;
+  if (const SpatialDataset* d = s.workspace.dataset()) {
+    data = QString::fromStdString(d->name);
+    if (const auto* t = d->transcripts())
+      data += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
+    else if (const auto* c = d->cells())
+      data += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
+    if (d->stains.empty()) data += tr(" · no stains");
+  }
+  datasetLabel_->setText(data);
+  QString model;
+  if (const MorphologyModel* m = s.workspace.model()) {
+    const auto& c = m->config();
+    model = tr("model %1 · %2 M parameters · %3 genes")
+                .arg(QString::fromStdString(c.name))
+                .arg(double(m->parameterCount()) / 1e6, 0, 'f', 1)
+                .arg(c.genes);
+    if (m->trainingStep() > 0) model += tr(" · %1 steps").arg(m->trainingStep());
+  }
+  modelLabel_->setText(model);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  generation_->cancel();
+  model_.cancelJob();
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());

@@ -7,17 +7,12 @@
 #include <memory>
 #include <optional>
 
+#include "QtTaskRunner.h"
 #include "ScreenshotDialog.h"
-#include "atlas/Atlas.h"
-#include "conditions/ConditionEdit.h"
-#include "io/SpatialDataset.h"
-#include "model/MorphologyModel.h"
-#include "workflow/SectionAttention.h"
-#include "workflow/Workspace.h"
+#include "studio/StudioModel.h"
 
 class QLabel;
 class QMenu;
-class QUndoStack;
 
 namespace teramind::render {
 class AtlasScene;
@@ -27,18 +22,18 @@ namespace teramind::ui {
 
 class AttentionDock;
 class GenePanelDock;
-class GenerationController;
 class JobDock;
 class OntologyDock;
 class PaintDock;
 class SliceViewPanel;
+class StudioSceneBinding;
 class VolumeDock;
 class VtkViewport;
 
-// The studio's main window: the atlas in 3D with the section placed in it, and docks for the
-// ontology, the gene panel, painting the condition, generation jobs and gene-gene attention.
-// Logic lives in core (Workspace, ConditionDocument, BackgroundGeneration, SectionAttention);
-// this window binds it to widgets. Heavy work runs off the GUI thread.
+// The studio's main window: layout and wiring. Everything the studio does is the StudioModel's
+// (core/studio); the docks and the scene binding show its state and call its actions; this
+// window places them, builds the menus and turns the model's messages into a status line or a
+// dialog.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
@@ -49,52 +44,44 @@ class MainWindow : public QMainWindow {
   // The window's geometry and dock layout from the last session (not for scripted runs).
   void restoreSettings();
 
+  StudioModel& studio() { return model_; }
+  const StudioModel& studio() const { return model_; }
   VtkViewport* viewport() const { return viewport_; }
   SliceViewPanel* sliceViews() const { return slicePanel_; }
   render::AtlasScene& scene() { return *scene_; }
-  Workspace& workspace() { return workspace_; }
+  StudioSceneBinding* sceneBinding() const { return binding_; }
   OntologyDock* ontologyDock() const { return ontologyDock_; }
   GenePanelDock* genePanelDock() const { return genePanelDock_; }
   PaintDock* paintDock() const { return paintDock_; }
   JobDock* jobDock() const { return jobDock_; }
   AttentionDock* attentionDock() const { return attentionDock_; }
   VolumeDock* volumeDock() const { return volumeDock_; }
-  GenerationController* generation() const { return generation_; }
-  QUndoStack* undoStack() const { return undoStack_; }
 
-  // Selects a structure by acronym; false (with a message in the status bar) if unknown.
+  // The model's actions with the window's manners: questions before edits are dropped, errors
+  // as dialogs. Each returns whether it was done (or started).
   bool selectStructure(const QString& acronym);
   void selectStructureId(std::optional<StructureId> id);
-  // The 3D view at 1–4× (optionally see-through) or the whole window; errors as a dialog.
   void saveScreenshot(const ScreenshotRequest& request);
-  // Shows a dataset's first stain on its section plane and names it in the status bar;
-  // nullptr clears it. `source` is where it was read from (saved with a session).
   void showDataset(std::shared_ptr<const SpatialDataset> dataset,
                    const std::filesystem::path& source = {});
-  const SpatialDataset* dataset() const { return workspace_.dataset(); }
   void setModel(std::shared_ptr<const MorphologyModel> model,
                 const std::filesystem::path& source = {});
-  const MorphologyModel* model() const { return workspace_.model(); }
-  // Whether the condition for painting, jobs and attention is prepared (it is prepared in the
-  // background once a dataset and a model are open).
-  bool conditionReady() const { return workspace_.ready(); }
-
-  // Paint: an edit through the undo stack; false (error shown) when it is rejected.
+  const MorphologyModel* model() const { return model_.state().workspace.model(); }
+  bool conditionReady() const { return model_.state().ready(); }
   bool applyEdit(const ConditionEdit& edit);
   bool paintSelectedStructure();
   bool startGeneration();
   bool computeAttention();
-  bool attentionBusy() const { return attentionThread_ != nullptr; }
-  // Shows the pathway map of two tracked genes over the section.
+  bool attentionBusy() const { return model_.state().attentionBusy; }
+  bool jobActive() const { return model_.jobActive(); }
   bool showPathway(int query, int key);
-
   bool exportVolume(const QString& file);
   bool exportAttentionCsv(const QString& file);
   bool saveSession(const QString& file);
   bool openSession(const QString& file);
+  bool openPath(const QString& path);
   // The last error shown to the user (tests read it; the user saw a dialog).
   QString lastError() const { return lastError_; }
-  // What the status bar says is under the cursor.
   QString structureUnderCursor() const;
   void hoverAt(int x, int y);
 
@@ -106,41 +93,40 @@ class MainWindow : public QMainWindow {
  private:
   void buildDocks();
   void buildMenus();
+  void bindAttention();
+  void changed(StudioChange change);
+  void showMessage(const StudioMessage& message);
   void updateStatus();
-  void reportError(const QString& title, const QString& text);
-  void prepareCondition();
-  void conditionChanged();
-  void updateGeneOverlay();
+  bool mayDropEdits(const QString& what);
   void clickAt(int x, int y);
   void showHovered(const Structure* structure);
   void strokeAt(int x, int y);
   void finishStroke();
   void addRecent(const QString& file);
   void rebuildRecentMenu();
-  bool openPath(const QString& path);
 
-  Workspace workspace_;
+  QtTaskRunner runner_{this};  // before the model, which runs on it
+  StudioModel model_;
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
   SliceViewPanel* slicePanel_ = nullptr;
+  StudioSceneBinding* binding_ = nullptr;
   VolumeDock* volumeDock_ = nullptr;
   std::array<QAction*, 2> blendActions_{};  // composite, maximum intensity
+  QAction* undoAction_ = nullptr;
+  QAction* redoAction_ = nullptr;
   OntologyDock* ontologyDock_ = nullptr;
   GenePanelDock* genePanelDock_ = nullptr;
   PaintDock* paintDock_ = nullptr;
   JobDock* jobDock_ = nullptr;
   AttentionDock* attentionDock_ = nullptr;
-  GenerationController* generation_ = nullptr;
-  QUndoStack* undoStack_ = nullptr;
   QLabel* datasetLabel_ = nullptr;
   QLabel* modelLabel_ = nullptr;
   QLabel* selection_ = nullptr;
   QLabel* hoverLabel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QString lastError_;
-  QString lastOutput_;
-  QThread* prepareThread_ = nullptr;
-  QThread* attentionThread_ = nullptr;
+  std::size_t messagesShown_ = 0;
   std::vector<std::pair<double, double>> stroke_;  // brush centres, section µm
   qint64 lastHoverMs_ = 0;
 };

@@ -19,18 +19,14 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QThread>
-#include <QUndoStack>
 #include <algorithm>
 
 #include "AtlasScene.h"
 #include "AttentionDock.h"
 #include "GenePanelDock.h"
-#include "GenerationController.h"
 #include "JobDock.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
-#include "PaintUndoCommand.h"
 #include "ScreenshotDialog.h"
 #include "SectionRasters.h"
 #include "ShortcutsDialog.h"
@@ -38,15 +34,9 @@
 #include "SliceViewPanel.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
-#include "analysis/PathwayMap.h"
-#include "atlas/AtlasSlice.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
-#include "io/OmeZarrVolume.h"
-#include "io/VolumeFile.h"
-#include "model/ComputeRuntime.h"
 #include "volume/ValueHistogram.h"
-#include "workflow/StudioSession.h"
 
 namespace teramind::ui {
 
@@ -91,12 +81,11 @@ void MainWindow::buildMenus() {
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
   auto* edit = menuBar()->addMenu(tr("&Edit"));
-  auto* undo = undoStack_->createUndoAction(this, tr("&Undo"));
-  undo->setShortcut(QKeySequence::Undo);
-  auto* redo = undoStack_->createRedoAction(this, tr("&Redo"));
-  redo->setShortcut(QKeySequence::Redo);
-  edit->addAction(undo);
-  edit->addAction(redo);
+  // The model's one history; the actions' texts follow it (MainWindow::changed).
+  undoAction_ = edit->addAction(tr("&Undo"), QKeySequence::Undo, this, [this] { model_.undo(); });
+  redoAction_ = edit->addAction(tr("&Redo"), QKeySequence::Redo, this, [this] { model_.redo(); });
+  undoAction_->setEnabled(false);
+  redoAction_->setEnabled(false);
   edit->addSeparator();
   edit->addAction(tr("&Find Structure"), QKeySequence::Find, this, [this] {
     ontologyDock_->raise();
@@ -142,7 +131,7 @@ void MainWindow::buildMenus() {
   });
   view->addAction(tr("Clear &overlays"), this, [this] {
     scene_->setOverlay("pathway", {});
-    genePanelDock_->setOverlayGene({});
+    model_.setOverlayGene({});
     viewport_->requestRender();
   });
   auto* slices = view->addAction(tr("Slice &views"));
@@ -155,7 +144,7 @@ void MainWindow::buildMenus() {
 
   auto* modelMenu = menuBar()->addMenu(tr("&Model"));
   modelMenu->addAction(tr("&About the model…"), this, [this] {
-    const MorphologyModel* model = workspace_.model();
+    const MorphologyModel* model = model_.state().workspace.model();
     if (!model) {
       QMessageBox::information(this, tr("Model"), tr("No model is loaded."));
       return;

@@ -5,14 +5,14 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
-#include <QUndoView>
 #include <QVBoxLayout>
 
 namespace teramind::ui {
 
-PaintDock::PaintDock(QUndoStack* history, QWidget* parent)
-    : QDockWidget(tr("Paint condition"), parent) {
+PaintDock::PaintDock(StudioModel& model, QWidget* parent)
+    : QDockWidget(tr("Paint condition"), parent), model_(model) {
   setObjectName(QStringLiteral("paintDock"));
   auto* body = new QWidget(this);
   auto* layout = new QVBoxLayout(body);
@@ -58,20 +58,61 @@ PaintDock::PaintDock(QUndoStack* history, QWidget* parent)
   layout->addWidget(applyStructure_);
   layout->addWidget(brush_);
   layout->addWidget(new QLabel(tr("History"), body));
-  auto* undoView = new QUndoView(history, body);
-  undoView->setEmptyLabel(tr("Measured condition"));
-  layout->addWidget(undoView);
+  history_ = new QListWidget(body);
+  history_->setObjectName(QStringLiteral("paintHistory"));
+  history_->setToolTip(tr("Click a step to go back (or forward) to it"));
+  layout->addWidget(history_);
   setWidget(body);
 
   connect(operation_, &QComboBox::currentIndexChanged, this,
           [this](int index) { value_->setEnabled(index != 0); });
-  connect(applyStructure_, &QPushButton::clicked, this, &PaintDock::applyToStructureRequested);
+  connect(applyStructure_, &QPushButton::clicked, this, [this] {
+    try {
+      model_.paintSelectedStructure(gene(), operation());
+    } catch (const std::exception& e) {
+      model_.report(StudioMessage::Kind::Error, "Edit rejected", e.what());
+    }
+  });
   connect(brush_, &QPushButton::toggled, this, &PaintDock::brushToggled);
+  connect(history_, &QListWidget::itemClicked, this,
+          [this](QListWidgetItem* item) { model_.goToHistory(std::size_t(history_->row(item))); });
+  model_.subscribe([this](StudioChange change) { changed(change); });
+  showGenes();
+  showStructure();
+  showHistory();
 }
 
-void PaintDock::setGenes(const std::vector<std::string>& genes) {
+void PaintDock::changed(StudioChange change) {
+  if (change == StudioChange::Model) showGenes();
+  if (change == StudioChange::Selection) showStructure();
+  if (change == StudioChange::Undo || change == StudioChange::Condition) showHistory();
+}
+
+void PaintDock::showGenes() {
   gene_->clear();
-  for (const auto& g : genes) gene_->addItem(QString::fromStdString(g));
+  if (const auto* model = model_.state().workspace.model())
+    for (const auto& g : model->genes()) gene_->addItem(QString::fromStdString(g));
+}
+
+void PaintDock::showStructure() {
+  const auto id = model_.state().selection;
+  structure_->setText(
+      id ? tr("Selected: %1")
+               .arg(QString::fromStdString(model_.atlas().ontology().byId(*id).acronym))
+         : tr("No structure selected"));
+  applyStructure_->setEnabled(id.has_value());
+}
+
+// Row 0 is the measured condition, row k the state after k commands; undone rows are grey.
+void PaintDock::showHistory() {
+  const auto texts = model_.historyTexts();
+  const auto position = model_.historyPosition();
+  history_->clear();
+  history_->addItem(tr("Measured condition"));
+  for (const auto& t : texts) history_->addItem(QString::fromStdString(t));
+  for (int row = int(position) + 1; row < history_->count(); ++row)
+    history_->item(row)->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+  history_->setCurrentRow(int(position));
 }
 
 std::string PaintDock::gene() const {
@@ -124,11 +165,6 @@ bool PaintDock::brushActive() const {
 
 void PaintDock::setBrushActive(bool on) {
   brush_->setChecked(on);
-}
-
-void PaintDock::setStructureName(const QString& name) {
-  structure_->setText(name.isEmpty() ? tr("No structure selected") : tr("Selected: %1").arg(name));
-  applyStructure_->setEnabled(!name.isEmpty());
 }
 
 }  // namespace teramind::ui

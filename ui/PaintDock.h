@@ -5,26 +5,27 @@
 #include <vector>
 
 #include "conditions/PaintOperation.h"
+#include "studio/StudioModel.h"
 
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QCheckBox;
-class QUndoStack;
+class QListWidget;
 
 namespace teramind::ui {
 
 // Paint tools for the condition: which gene, what to do (knock out, scale, set, add) and
-// where — the selected atlas structure, or brush strokes on the section in the view. The
-// edits themselves live in the core ConditionDocument; this dock only describes them.
+// where — the selected atlas structure, or brush strokes on the section in the view — and the
+// model's one undo history, where a click goes back or forward to any step. The edits live in
+// the StudioModel; this dock only describes them.
 class PaintDock : public QDockWidget {
   Q_OBJECT
 
  public:
-  PaintDock(QUndoStack* history, QWidget* parent = nullptr);
+  PaintDock(StudioModel& model, QWidget* parent = nullptr);
 
-  void setGenes(const std::vector<std::string>& genes);
   std::string gene() const;
   bool setGene(const QString& gene);
   // Throws std::invalid_argument for a value the operation rejects.
@@ -35,14 +36,20 @@ class PaintDock : public QDockWidget {
   bool softBrush() const;
   bool brushActive() const;
   void setBrushActive(bool on);
-  void setStructureName(const QString& name);  // empty: none selected
   QPushButton* applyToStructureButton() const { return applyStructure_; }
+  QListWidget* history() const { return history_; }
 
  Q_SIGNALS:
-  void applyToStructureRequested();
   void brushToggled(bool on);
 
  private:
+  void changed(StudioChange change);
+  void showGenes();
+  void showStructure();
+  void showHistory();
+
+  StudioModel& model_;
+  QListWidget* history_ = nullptr;
   QComboBox* gene_ = nullptr;
   QComboBox* operation_ = nullptr;
   QDoubleSpinBox* value_ = nullptr;

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "GenerationController.h"
 #include "MainWindow.h"
+#include "StudioSceneBinding.h"
 #include "VtkViewport.h"
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
@@ -89,7 +89,9 @@ int main(int argc, char** argv) {
   }
 
   teramind::ui::MainWindow window(atlas);
-  if (!parser.isSet(noDatasetOption)) {
+  // A session brings its own dataset and model; the bundled demo is opened only without one.
+  const bool session = parser.isSet(sessionOption);
+  if (!parser.isSet(noDatasetOption) && (!session || parser.isSet(datasetOption))) {
     try {
       const std::filesystem::path path =
           parser.isSet(datasetOption)
@@ -106,20 +108,20 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  try {
-    const std::filesystem::path path =
-        parser.isSet(modelOption) ? std::filesystem::path(parser.value(modelOption).toStdString())
-                                  : teramind::bundledDemoModel();
-    window.setModel(
-        std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)),
-        path);
-  } catch (const std::exception& e) {
-    // The studio stays useful without a model; generation needs one.
-    std::fprintf(stderr, "teramind-studio: warning: no model: %s\n", e.what());
-    if (parser.isSet(modelOption) && !parser.isSet(screenshotOption))
-      QMessageBox::warning(nullptr, QStringLiteral("Cannot open the model"),
-                           QString::fromStdString(e.what()));
-  }
+  if (!session || parser.isSet(modelOption)) try {
+      const std::filesystem::path path =
+          parser.isSet(modelOption) ? std::filesystem::path(parser.value(modelOption).toStdString())
+                                    : teramind::bundledDemoModel();
+      window.setModel(
+          std::make_shared<const teramind::MorphologyModel>(teramind::MorphologyModel::load(path)),
+          path);
+    } catch (const std::exception& e) {
+      // The studio stays useful without a model; generation needs one.
+      std::fprintf(stderr, "teramind-studio: warning: no model: %s\n", e.what());
+      if (parser.isSet(modelOption) && !parser.isSet(screenshotOption))
+        QMessageBox::warning(nullptr, QStringLiteral("Cannot open the model"),
+                             QString::fromStdString(e.what()));
+    }
   if (parser.isSet(selectOption) && !window.selectStructure(parser.value(selectOption))) {
     std::fprintf(stderr, "teramind-studio: error: unknown structure '%s'\n",
                  qPrintable(parser.value(selectOption)));
@@ -160,12 +162,13 @@ int main(int argc, char** argv) {
       const bool needsCondition = attention || generate;
       switch (*stage) {
         case Stage::Preparing:
+          if (window.studio().busy()) return;  // loading, or preparing the condition
           if (needsCondition && !window.conditionReady() && window.model()) return;
           if (attention && window.conditionReady()) window.computeAttention();
           *stage = Stage::Attention;
           return;
         case Stage::Attention:
-          if (window.attentionBusy()) return;
+          if (window.attentionBusy() || window.studio().busy()) return;
           if (attention && !attentionCsv.isEmpty()) {
             if (!window.exportAttentionCsv(attentionCsv)) {
               std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
@@ -184,7 +187,7 @@ int main(int argc, char** argv) {
           *stage = Stage::Generating;
           return;
         case Stage::Generating:
-          if (window.generation()->job().active()) return;
+          if (window.jobActive()) return;
           *stage = Stage::Settling;
           return;
         case Stage::Settling:
@@ -198,7 +201,8 @@ int main(int argc, char** argv) {
         status = 1;
       } else {
         std::printf("screenshot: %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
-        if (generate) std::printf("generated_tiles: %d\n", window.generation()->tilesShown());
+        if (generate) std::printf("generated_tiles: %d\n", window.sceneBinding()->tilesShown());
+        if (generate) std::printf("job: %s\n", window.studio().state().jobStatus.text().c_str());
       }
       QApplication::quit();
     });

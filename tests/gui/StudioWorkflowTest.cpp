@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <QAction>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTreeWidget>
-#include <QUndoStack>
 #include <QWheelEvent>
 #include <cmath>
 #include <fstream>
@@ -17,13 +19,13 @@
 #include "AttentionDock.h"
 #include "AttentionHeatmap.h"
 #include "GenePanelDock.h"
-#include "GenerationController.h"
 #include "JobDock.h"
 #include "MainWindow.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "SliceScene.h"
 #include "SliceViewPanel.h"
+#include "StudioSceneBinding.h"
 #include "TransferFunctionEditor.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
@@ -199,24 +201,32 @@ TEST(StudioWorkflow, ClickingTheSectionSelectsTheStructureUnderIt) {
 
 TEST(StudioWorkflow, KnockOutInAStructureThenUndoAndRedo) {
   Studio s;
-  const auto& document = s.window.workspace().condition();
+  const auto& document = s.window.studio().state().workspace.condition();
   const double before = geneTotal(document.condition(), "Slc17a7");
   ASSERT_GT(before, 0);
   ASSERT_TRUE(s.window.selectStructure(QStringLiteral("SSp-ul5")));
   ASSERT_TRUE(s.window.paintDock()->setGene(QStringLiteral("Slc17a7")));
   s.window.paintDock()->setOperation(0);
   QTest::mouseClick(s.window.paintDock()->applyToStructureButton(), Qt::LeftButton);
-  EXPECT_EQ(s.window.undoStack()->count(), 1);
-  EXPECT_TRUE(s.window.undoStack()->text(0).startsWith("knock_out Slc17a7 on SSp-ul5"))
-      << s.window.undoStack()->text(0).toStdString();
+  ASSERT_EQ(s.window.studio().historyTexts().size(), 1u);
+  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock_out Slc17a7 on SSp-ul5", 0), 0u)
+      << s.window.studio().historyTexts()[0];
+  EXPECT_EQ(s.window.paintDock()->history()->count(), 2) << "the measured condition and the edit";
   const double knocked = geneTotal(document.condition(), "Slc17a7");
   EXPECT_LT(knocked, before);
-  s.window.undoStack()->undo();
+  // Back to the measured condition by a click in the dock's history, then forward by redo.
+  QTest::mouseClick(s.window.paintDock()->history()->viewport(), Qt::LeftButton, Qt::NoModifier,
+                    s.window.paintDock()
+                        ->history()
+                        ->visualItemRect(s.window.paintDock()->history()->item(0))
+                        .center());
   EXPECT_EQ(geneTotal(document.condition(), "Slc17a7"), before);
-  s.window.undoStack()->redo();
+  EXPECT_TRUE(s.window.studio().canRedo());
+  s.window.studio().redo();
   EXPECT_EQ(geneTotal(document.condition(), "Slc17a7"), knocked);
   // A painted section is what jobs and attention get.
-  EXPECT_LT(s.window.workspace().paintedSection()->counts.size(), std::size_t(1) << 40);
+  EXPECT_LT(s.window.studio().state().workspace.paintedSection()->counts.size(), std::size_t(1)
+                                                                                     << 40);
 }
 
 TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
@@ -226,7 +236,7 @@ TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
   s.window.paintDock()->setOperation(0);
   s.window.paintDock()->setBrushActive(true);
   EXPECT_FALSE(s.window.viewport()->cameraInteraction());
-  const auto& document = s.window.workspace().condition();
+  const auto& document = s.window.studio().state().workspace.condition();
   const double before = geneTotal(document.condition(), "Slc17a7");
   ui::VtkViewport* view = s.window.viewport();
   const QPoint a(view->width() / 2 - 30, view->height() / 2),
@@ -238,8 +248,8 @@ TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
     QApplication::sendEvent(view, &move);
   }
   QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, b);
-  ASSERT_EQ(s.window.undoStack()->count(), 1) << s.window.lastError().toStdString();
-  EXPECT_TRUE(s.window.undoStack()->text(0).startsWith("knock_out Slc17a7 on brush r=40"));
+  ASSERT_EQ(s.window.studio().historyTexts().size(), 1u) << s.window.lastError().toStdString();
+  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock_out Slc17a7 on brush r=40", 0), 0u);
   EXPECT_LT(geneTotal(document.condition(), "Slc17a7"), before);
   QAction* undo = nullptr;
   for (QAction* action : s.window.findChildren<QAction*>())
@@ -255,28 +265,43 @@ TEST(StudioWorkflow, AGenerationJobFillsTheViewTileByTileAndResumesAfterCancel) 
   Studio s;
   test::ScratchDirectory scratch;
   ui::JobDock* dock = s.window.jobDock();
-  dock->setRegion(ui::JobDock::Region::DemoBlock);
-  dock->setJob(7, 2, 2);
-  dock->setOutput(QString::fromStdString((scratch / "job.zarr").string()));
+  JobSettings job;
+  job.region = RegionKind::DemoBlock;
+  job.seed = 7;
+  job.steps = 2;
+  job.tilePatches = 2;
+  job.output = scratch / "job.zarr";
+  s.window.studio().setJobSettings(job);
+  EXPECT_EQ(dock->findChild<QLineEdit*>(QStringLiteral("jobOutput"))->text().toStdString(),
+            job.output.string())
+      << "the dock shows the model's settings";
+  // The dock's status counts tiles as they finish, not "0/N" until the end.
+  QStringList statuses;
+  auto* status = dock->findChild<QLabel*>(QStringLiteral("jobStatus"));
+  const int listener = s.window.studio().subscribe([&](StudioChange c) {
+    if (c == StudioChange::Job) statuses << status->text();
+  });
   // Cancel as soon as the first tiles arrive...
   QTest::mouseClick(dock->runButton(), Qt::LeftButton);
-  ASSERT_TRUE(s.window.generation()->job().active()) << s.window.lastError().toStdString();
+  ASSERT_TRUE(s.window.jobActive()) << s.window.lastError().toStdString();
   ASSERT_TRUE(QTest::qWaitFor(
-      [&] {
-        return s.window.scene().generatedTileCount() > 0 || !s.window.generation()->job().active();
-      },
-      120000));
+      [&] { return s.window.scene().generatedTileCount() > 0 || !s.window.jobActive(); }, 120000));
   QTest::mouseClick(dock->cancelButton(), Qt::LeftButton);
   // The dock turns back to Run once the job has ended and its last tiles are shown.
   ASSERT_TRUE(QTest::qWaitFor([&] { return dock->runButton()->isEnabled(); }, 60000));
-  const auto first = s.window.generation()->job().state();
+  const auto first = s.window.studio().state().jobStatus.state;
   EXPECT_TRUE(first == JobState::Cancelled || first == JobState::Finished);
   // ...then run again on the same output: it resumes and finishes.
   QTest::mouseClick(dock->runButton(), Qt::LeftButton);
   ASSERT_TRUE(QTest::qWaitFor([&] { return dock->runButton()->isEnabled(); }, 120000));
-  EXPECT_EQ(s.window.generation()->job().state(), JobState::Finished)
-      << s.window.generation()->job().error();
+  EXPECT_EQ(s.window.studio().state().jobStatus.state, JobState::Finished)
+      << s.window.studio().state().jobStatus.error;
   EXPECT_EQ(dock->progressBar()->value(), 1000);
+  s.window.studio().unsubscribe(listener);
+  statuses.removeDuplicates();
+  const QStringList counting =
+      statuses.filter(QRegularExpression(QStringLiteral("[1-9][0-9]*/[0-9]+ tiles")));
+  EXPECT_GE(counting.size(), 2) << statuses.join(QStringLiteral(" | ")).toStdString();
   // Demo block: 24 × 24 bins; tiny tiles are 2 patches; every tile with counts is shown.
   const auto store = OmeZarrStore::open(scratch / "job.zarr");
   int chunks = 0;
@@ -284,8 +309,8 @@ TEST(StudioWorkflow, AGenerationJobFillsTheViewTileByTileAndResumesAfterCancel) 
     for (std::int64_t q = 0; q < store.layout().chunkCols(0); ++q)
       chunks += store.hasChunk(0, 0, 0, r, q) ? 1 : 0;
   EXPECT_GT(chunks, 0);
-  EXPECT_EQ(s.window.scene().generatedTileCount(), s.window.generation()->tilesShown());
-  EXPECT_GT(s.window.generation()->tilesShown(), 0);
+  EXPECT_EQ(s.window.scene().generatedTileCount(), s.window.sceneBinding()->tilesShown());
+  EXPECT_GT(s.window.sceneBinding()->tilesShown(), 0);
   // Each tile is uploaded once as it arrives (one texture per tile).
   const auto tile = std::size_t(store.layout().chunk) * std::size_t(store.layout().chunk) * 4;
   EXPECT_EQ(s.window.scene().generatedUploadBytes(),
@@ -382,12 +407,16 @@ TEST(StudioWorkflow, ASessionRestoresStructurePanelCameraAndPaint) {
   Studio t;
   t.window.selectStructure(QStringLiteral("CA1"));
   ASSERT_TRUE(t.window.openSession(file)) << t.window.lastError().toStdString();
+  // The edits are replayed once the condition is prepared again.
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return !t.window.studio().busy() && t.window.studio().historyTexts().size() == 1; },
+      60000));
   EXPECT_EQ(t.window.scene().selectedStructure(),
             std::optional<StructureId>(bundledAtlas()->ontology().findAcronym("SSp-ul5")->id));
   EXPECT_EQ(t.window.genePanelDock()->panel(),
             QStringList{QString::fromStdString(tinyModel()->genes()[2])});
   EXPECT_NEAR(t.window.scene().cameraPose().position[0], pose.position[0], 1e-6);
-  EXPECT_EQ(t.window.undoStack()->count(), 1) << "the painted edit is replayed";
+  EXPECT_TRUE(t.window.studio().canUndo()) << "the painted edit is replayed, undoably";
   // A broken session is refused with its file named, and the studio stays as it was.
   std::ofstream(scratch / "broken.json") << "{\"format\": \"something else\"}";
   EXPECT_FALSE(t.window.openSession(QString::fromStdString((scratch / "broken.json").string())));
