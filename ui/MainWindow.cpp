@@ -6,8 +6,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
-#include <QLabel>
-#include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -17,16 +15,17 @@
 
 #include "AtlasScene.h"
 #include "AttentionDock.h"
+#include "BrushInteraction.h"
 #include "GenePanelDock.h"
 #include "JobDock.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "SliceViewPanel.h"
 #include "StudioSceneBinding.h"
+#include "StudioStatusBar.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
-#include "common/AtomicFileWrite.h"
-#include "common/FileError.h"
+#include "studio/StudioFileKind.h"
 #include "volume/ValueHistogram.h"
 #include "workflow/StudioSession.h"
 
@@ -62,28 +61,16 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   binding_ = new StudioSceneBinding(model_, *scene_, slicePanel_, viewport_, this);
   buildDocks();
 
-  selection_ = new QLabel(this);
-  hoverLabel_ = new QLabel(this);
-  hoverLabel_->setObjectName(QStringLiteral("hoverLabel"));
-  datasetLabel_ = new QLabel(this);
-  modelLabel_ = new QLabel(this);
-  for (QLabel* l : {selection_, hoverLabel_, datasetLabel_, modelLabel_})
-    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  statusBar()->addWidget(selection_, 1);
-  statusBar()->addWidget(hoverLabel_, 1);
-  statusBar()->addPermanentWidget(datasetLabel_);
-  statusBar()->addPermanentWidget(modelLabel_);
+  status_ = new StudioStatusBar(model_, this);
+  setStatusBar(status_);
   buildMenus();
-  updateStatus();
   model_.subscribe([this](StudioChange change) { changed(change); });
 
   connect(viewport_, &VtkViewport::hovered, this, &MainWindow::hoverAt);
   connect(viewport_, &VtkViewport::clicked, this, &MainWindow::clickAt);
-  connect(viewport_, &VtkViewport::strokeMoved, this, &MainWindow::strokeAt);
-  connect(viewport_, &VtkViewport::strokeFinished, this, &MainWindow::finishStroke);
   connect(slicePanel_, &SliceViewPanel::structurePicked, this,
           [this](StructureId id) { model_.select(id); });
-  connect(slicePanel_, &SliceViewPanel::structureHovered, this, &MainWindow::showHovered);
+  connect(slicePanel_, &SliceViewPanel::structureHovered, status_, &StudioStatusBar::showHovered);
   resize(1440, 900);
 }
 
@@ -139,8 +126,8 @@ void MainWindow::buildDocks() {
   connect(jobDock_, &JobDock::displayChanged, binding_, &StudioSceneBinding::setDisplay);
   connect(ontologyDock_, &OntologyDock::structureChosen, this,
           [this](StructureId id) { model_.select(id); });
+  new BrushInteraction(model_, *scene_, viewport_, paintDock_, this);
   connect(paintDock_, &PaintDock::brushToggled, this, [this](bool on) {
-    viewport_->setCameraInteraction(!on);
     statusBar()->showMessage(on ? tr("Brush: drag on the section to paint %1")
                                       .arg(QString::fromStdString(paintDock_->gene()))
                                 : tr("Brush off: the mouse moves the camera"),
@@ -156,12 +143,7 @@ void MainWindow::changed(StudioChange change) {
       break;
     case StudioChange::Selection:
       ontologyDock_->showStructure(model_.state().selection);
-      updateStatus();
       viewport_->requestRender();
-      break;
-    case StudioChange::Dataset:
-    case StudioChange::Model:
-      updateStatus();
       break;
     case StudioChange::Undo:
       undoAction_->setEnabled(model_.canUndo());
@@ -178,12 +160,11 @@ void MainWindow::changed(StudioChange change) {
   }
 }
 
-// Notices go to the status bar; errors also to a dialog that does not block (the studio keeps
-// running, and scripted runs are never stuck behind it).
+// Errors also go to a dialog that does not block (the studio keeps running, and scripted runs
+// are never stuck behind it); the status bar shows every message.
 void MainWindow::showMessage(const StudioMessage& message) {
-  const QString text = QString::fromStdString(message.text);
-  statusBar()->showMessage(text, message.kind == StudioMessage::Kind::Error ? 10000 : 5000);
   if (message.kind != StudioMessage::Kind::Error) return;
+  const QString text = QString::fromStdString(message.text);
   lastError_ = text;
   auto* box = new QMessageBox(QMessageBox::Warning, QString::fromStdString(message.title), text,
                               QMessageBox::Ok, this);
@@ -240,30 +221,6 @@ bool MainWindow::startGeneration() {
   return model_.startJob();
 }
 
-void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
-  try {
-    if (request.wholeWindow) {
-      const QImage image = grab().toImage();
-      writeFileAtomically(request.file.toStdString(), [&](const std::filesystem::path& temporary) {
-        if (image.isNull() || !image.save(QString::fromStdString(temporary.string()), "PNG"))
-          throw FileError(request.file.toStdString(), "cannot write the PNG screenshot");
-      });
-    } else {
-      render::ScreenshotOptions options;
-      options.width = viewport_->width();
-      options.height = viewport_->height();
-      options.scale = request.scale;
-      options.transparent = request.transparent;
-      render::saveScreenshot(*scene_, request.file.toStdString(), options);
-      viewport_->setRenderer(scene_->renderer());
-    }
-    statusBar()->showMessage(tr("Saved %1").arg(request.file), 5000);
-  } catch (const std::exception& e) {
-    viewport_->setRenderer(scene_->renderer());
-    model_.report(StudioMessage::Kind::Error, "Screenshot failed", e.what());
-  }
-}
-
 bool MainWindow::exportVolume(const QString& file) {
   return model_.exportVolume(file.toStdString());
 }
@@ -293,38 +250,24 @@ bool MainWindow::openSession(const QString& file) {
 }
 
 bool MainWindow::openPath(const QString& path) {
-  const QFileInfo info(path);
-  if (info.suffix() == "json" && !info.fileName().endsWith(".condition.json"))
-    return openSession(path);
-  if (!mayDropEdits(info.fileName())) return false;
-  if (info.suffix() == "safetensors")
-    model_.openModel(path.toStdString(), true);
-  else
-    model_.openDataset(path.toStdString(), true);
-  return true;
-}
-
-void MainWindow::addRecent(const QString& file) {
-  QSettings settings;
-  QStringList recent = settings.value("recentSessions").toStringList();
-  recent.removeAll(QFileInfo(file).absoluteFilePath());
-  recent.prepend(QFileInfo(file).absoluteFilePath());
-  while (recent.size() > 8) recent.removeLast();
-  settings.setValue("recentSessions", recent);
-  rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-  recentMenu_->clear();
-  const QStringList recent = QSettings().value("recentSessions").toStringList();
-  for (const QString& f : recent)
-    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openSession(f); })
-        ->setToolTip(f);
-  recentMenu_->setEnabled(!recent.isEmpty());
+  const std::filesystem::path file = path.toStdString();
+  const auto kind = studioFileKind(file);
+  if (kind == StudioFileKind::Session) return openSession(path);
+  if (!mayDropEdits(QFileInfo(path).fileName())) return false;
+  switch (kind) {
+    case StudioFileKind::ConditionDocument:
+      return model_.openConditionDocument(file, true);
+    case StudioFileKind::Model:
+      model_.openModel(file, true);
+      return true;
+    default:
+      model_.openDataset(file, true);
+      return true;
+  }
 }
 
 QString MainWindow::structureUnderCursor() const {
-  return hoverLabel_->text();
+  return status_->hovered();
 }
 
 void MainWindow::hoverAt(int x, int y) {
@@ -333,14 +276,7 @@ void MainWindow::hoverAt(int x, int y) {
   if (now - lastHoverMs_ < 40) return;
   lastHoverMs_ = now;
   const auto point = scene_->pickAtlasPoint(x, y);
-  showHovered(point ? model_.atlas().structureAt(*point) : nullptr);
-}
-
-void MainWindow::showHovered(const Structure* s) {
-  hoverLabel_->setText(
-      s ? tr("Under cursor: %1 (%2)")
-              .arg(QString::fromStdString(s->acronym), QString::fromStdString(s->name))
-        : QString());
+  status_->showHovered(point ? model_.atlas().structureAt(*point) : nullptr);
 }
 
 void MainWindow::clickAt(int x, int y) {
@@ -348,63 +284,6 @@ void MainWindow::clickAt(int x, int y) {
   if (!point) return;
   slicePanel_->moveCursorToPoint(*point);
   if (const Structure* s = model_.atlas().structureAt(*point)) model_.select(s->id);
-}
-
-void MainWindow::strokeAt(int x, int y) {
-  const auto point = scene_->pickAtlasPoint(x, y);
-  if (!point) return;
-  const Vec3 um = scene_->sectionToAtlas().inverse().apply(*point);
-  stroke_.emplace_back(um[0], um[1]);
-}
-
-void MainWindow::finishStroke() {
-  if (stroke_.empty()) return;
-  BrushStroke brush;
-  for (const auto& [x, y] : stroke_) brush.centres.push_back({x, y, model_.state().plane});
-  stroke_.clear();
-  brush.radiusUm = paintDock_->brushRadiusUm();
-  brush.edge = paintDock_->softBrush() ? BrushStroke::Edge::Soft : BrushStroke::Edge::Hard;
-  try {
-    model_.paint(ConditionEdit(paintDock_->gene(), brush, paintDock_->operation()));
-  } catch (const std::exception& e) {
-    model_.report(StudioMessage::Kind::Error, "Edit rejected", e.what());
-  }
-}
-
-void MainWindow::updateStatus() {
-  const StudioState& s = model_.state();
-  const Atlas& atlas = model_.atlas();
-  QString text = tr("CCFv3 %1 µm").arg(atlas.resolutionUm());
-  if (s.selection) {
-    const Structure& st = atlas.ontology().byId(*s.selection);
-    text += tr(" · %1 (%2): %3 mm³")
-                .arg(QString::fromStdString(st.name), QString::fromStdString(st.acronym))
-                .arg(atlas.volumeMm3(st.id), 0, 'f', 3);
-  } else {
-    text += tr(" · %1 structures").arg(atlas.ontology().size());
-  }
-  selection_->setText(text);
-
-  QString data;
-  if (const SpatialDataset* d = s.workspace.dataset()) {
-    data = QString::fromStdString(d->name);
-    if (const auto* t = d->transcripts())
-      data += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
-    else if (const auto* c = d->cells())
-      data += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
-    if (d->stains.empty()) data += tr(" · no stains");
-  }
-  datasetLabel_->setText(data);
-  QString model;
-  if (const MorphologyModel* m = s.workspace.model()) {
-    const auto& c = m->config();
-    model = tr("model %1 · %2 M parameters · %3 genes")
-                .arg(QString::fromStdString(c.name))
-                .arg(double(m->parameterCount()) / 1e6, 0, 'f', 1)
-                .arg(c.genes);
-    if (m->trainingStep() > 0) model += tr(" · %1 steps").arg(m->trainingStep());
-  }
-  modelLabel_->setText(model);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

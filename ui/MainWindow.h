@@ -27,6 +27,7 @@ class OntologyDock;
 class PaintDock;
 class SliceViewPanel;
 class StudioSceneBinding;
+class StudioStatusBar;
 class VolumeDock;
 class VtkViewport;
 
@@ -96,12 +97,8 @@ class MainWindow : public QMainWindow {
   void bindAttention();
   void changed(StudioChange change);
   void showMessage(const StudioMessage& message);
-  void updateStatus();
   bool mayDropEdits(const QString& what);
   void clickAt(int x, int y);
-  void showHovered(const Structure* structure);
-  void strokeAt(int x, int y);
-  void finishStroke();
   void addRecent(const QString& file);
   void rebuildRecentMenu();
 
@@ -120,14 +117,9 @@ class MainWindow : public QMainWindow {
   PaintDock* paintDock_ = nullptr;
   JobDock* jobDock_ = nullptr;
   AttentionDock* attentionDock_ = nullptr;
-  QLabel* datasetLabel_ = nullptr;
-  QLabel* modelLabel_ = nullptr;
-  QLabel* selection_ = nullptr;
-  QLabel* hoverLabel_ = nullptr;
+  StudioStatusBar* status_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QString lastError_;
-  std::size_t messagesShown_ = 0;
-  std::vector<std::pair<double, double>> stroke_;  // brush centres, section µm
   qint64 lastHoverMs_ = 0;
 };
 

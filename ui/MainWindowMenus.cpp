@@ -3,21 +3,13 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
-#include <QCloseEvent>
-#include <QDateTime>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
-#include <QSplitter>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <algorithm>
 
@@ -28,7 +20,6 @@
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ScreenshotDialog.h"
-#include "SectionRasters.h"
 #include "ShortcutsDialog.h"
 #include "SingleKeyShortcutFilter.h"
 #include "SliceViewPanel.h"
@@ -36,7 +27,6 @@
 #include "VtkViewport.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
-#include "volume/ValueHistogram.h"
 
 namespace teramind::ui {
 
@@ -189,6 +179,49 @@ void MainWindow::buildMenus() {
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
   });
+}
+
+void MainWindow::addRecent(const QString& file) {
+  QSettings settings;
+  QStringList recent = settings.value("recentSessions").toStringList();
+  recent.removeAll(QFileInfo(file).absoluteFilePath());
+  recent.prepend(QFileInfo(file).absoluteFilePath());
+  while (recent.size() > 8) recent.removeLast();
+  settings.setValue("recentSessions", recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = QSettings().value("recentSessions").toStringList();
+  for (const QString& f : recent)
+    recentMenu_->addAction(QFileInfo(f).fileName(), this, [this, f] { openSession(f); })
+        ->setToolTip(f);
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::saveScreenshot(const ScreenshotRequest& request) {
+  try {
+    if (request.wholeWindow) {
+      const QImage image = grab().toImage();
+      writeFileAtomically(request.file.toStdString(), [&](const std::filesystem::path& temporary) {
+        if (image.isNull() || !image.save(QString::fromStdString(temporary.string()), "PNG"))
+          throw FileError(request.file.toStdString(), "cannot write the PNG screenshot");
+      });
+    } else {
+      render::ScreenshotOptions options;
+      options.width = viewport_->width();
+      options.height = viewport_->height();
+      options.scale = request.scale;
+      options.transparent = request.transparent;
+      render::saveScreenshot(*scene_, request.file.toStdString(), options);
+      viewport_->setRenderer(scene_->renderer());
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(request.file), 5000);
+  } catch (const std::exception& e) {
+    viewport_->setRenderer(scene_->renderer());
+    model_.report(StudioMessage::Kind::Error, "Screenshot failed", e.what());
+  }
 }
 
 }  // namespace teramind::ui

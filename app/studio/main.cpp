@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   format.setStencilBufferSize(8);
   QSurfaceFormat::setDefaultFormat(format);
 
+  // QGuiApplication takes "-session NAME" (X11 session management) out of argv, which would
+  // swallow our --session: the arguments are parsed as they were given.
+  QStringList arguments;
+  for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Tera-MIND Studio"));
   QApplication::setOrganizationName(QStringLiteral("Tera-MIND"));
@@ -68,10 +72,15 @@ int main(int argc, char** argv) {
   QCommandLineOption generateOption(
       QStringLiteral("generate"),
       QStringLiteral("With --screenshot: run the job dock's job (the demo block) first"));
+  QCommandLineOption saveSessionOption(
+      QStringLiteral("save-session"),
+      QStringLiteral("With --screenshot: save the session (with its output and attention) first"),
+      QStringLiteral("FILE"));
+  parser.addOption(saveSessionOption);
   parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
                      noDatasetOption, modelOption, sessionOption, sizeOption, attentionOption,
                      attentionCsvOption, generateOption});
-  parser.process(app);
+  parser.process(arguments);
 
   std::shared_ptr<const teramind::Atlas> atlas;
   try {
@@ -154,6 +163,7 @@ int main(int argc, char** argv) {
     const QString file = parser.value(screenshotOption);
     const bool attention = parser.isSet(attentionOption), generate = parser.isSet(generateOption);
     const QString attentionCsv = parser.value(attentionCsvOption);
+    const QString saveSession = parser.value(saveSessionOption);
     auto* poll = new QTimer(&window);
     enum class Stage { Preparing, Attention, Generating, Settling };
     auto stage = std::make_shared<Stage>(Stage::Preparing);
@@ -195,14 +205,29 @@ int main(int argc, char** argv) {
           break;
       }
       poll->stop();
+      if (!saveSession.isEmpty()) {
+        if (!window.saveSession(saveSession)) {
+          std::fprintf(stderr, "teramind-studio: error: %s\n", qPrintable(window.lastError()));
+          status = 1;
+        } else {
+          std::printf("session: %s\n", qPrintable(saveSession));
+        }
+      }
       const QImage image = window.grab().toImage();
       if (image.isNull() || !image.save(file)) {
         std::fprintf(stderr, "teramind-studio: error: cannot write %s\n", qPrintable(file));
         status = 1;
       } else {
         std::printf("screenshot: %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
-        if (generate) std::printf("generated_tiles: %d\n", window.sceneBinding()->tilesShown());
-        if (generate) std::printf("job: %s\n", window.studio().state().jobStatus.text().c_str());
+        const teramind::StudioState& state = window.studio().state();
+        if (window.sceneBinding()->tilesShown() > 0)
+          std::printf("generated_tiles: %d\n", window.sceneBinding()->tilesShown());
+        if (generate) std::printf("job: %s\n", state.jobStatus.text().c_str());
+        if (state.attention)
+          std::printf("attention: %zu genes on plane %d\n", state.attention->genes().size(),
+                      state.attentionPlane);
+        if (state.hasEdits())
+          std::printf("edits: %zu\n", state.workspace.condition().edits().size());
       }
       QApplication::quit();
     });

@@ -95,6 +95,11 @@ class StudioModel {
   bool exportVolume(const std::filesystem::path& file);  // the last output, level 0
   bool exportAttentionCsv(const std::filesystem::path& file);
 
+  // --- condition documents (the studio's and `teramind paint`'s) ---
+  // Opens the document's data (and model, when it names one) unless they are open, then
+  // replays its edits on the prepared condition; edits of genes the model lacks are skipped.
+  bool openConditionDocument(const std::filesystem::path& file, bool dropEdits = false);
+
   // --- sessions ---
   bool saveSession(const std::filesystem::path& file);
   // Restores everything saveSession keeps: data, model, selection, panel, camera, job
@@ -111,6 +116,7 @@ class StudioModel {
   void notify(StudioChange change);
   bool refuseDroppingEdits(bool dropEdits, const std::string& what);
   void datasetOrModelChanged();
+  void mapGenes();
   void prepareCondition();
   void conditionReady();
   void drainJob();

@@ -11,9 +11,13 @@
 #include "conditions/ConditionDocument.h"
 #include "io/OmeZarrStore.h"
 #include "model/PairedSection.h"
+#include "studio/StudioFileKind.h"
 #include "studio/StudioModel.h"
 #include "support/TestData.h"
 #include "workflow/ConditionSource.h"
+#include "workflow/GenerationRequest.h"
+#include "workflow/JobFingerprint.h"
+#include "workflow/RegionGeneration.h"
 
 namespace teramind {
 namespace {
@@ -176,7 +180,8 @@ TEST(StudioModel, ADatasetWithoutStainsOpensForPaintingGenerationAndAttention) {
   m.setJobSettings(job);
   ASSERT_TRUE(m.startJob()) << m.lastError();
   studio.idle(600s);
-  EXPECT_EQ(m.state().jobStatus.state, JobState::Finished) << m.state().jobStatus.text() << m.lastError();
+  EXPECT_EQ(m.state().jobStatus.state, JobState::Finished)
+      << m.state().jobStatus.text() << m.lastError();
   EXPECT_FALSE(m.state().tiles.cores.empty());
 }
 
@@ -309,6 +314,90 @@ TEST(StudioModel, ItsConditionDocumentsReplayThroughTheSharedSource) {
   EXPECT_TRUE(
       document.replay(binned.condition, PaintContext{&atlas, binned.placement.sectionToAtlas}) ==
       document.condition());
+}
+
+TEST(StudioModel, TellsSessionsDocumentsModelsAndDatasetsApart) {
+  const fs::path dir = scratch("kinds");
+  Studio studio;
+  studio.openDemo();
+  ASSERT_TRUE(studio.model.saveSession(dir / "s.json"));
+  ASSERT_TRUE(studio.model.selectAcronym("CA1"));
+  ASSERT_TRUE(studio.model.paintSelectedStructure("Slc17a7", KnockOut{}));
+  ASSERT_TRUE(studio.model.saveSession(dir / "t.json"));
+  EXPECT_EQ(studioFileKind(dir / "s.json"), StudioFileKind::Session);
+  EXPECT_EQ(studioFileKind(dir / "t.condition.json"), StudioFileKind::ConditionDocument);
+  EXPECT_EQ(studioFileKind(tinyModelFile()), StudioFileKind::Model);
+  EXPECT_EQ(studioFileKind(bundledDemoDataset()), StudioFileKind::Dataset);
+  std::ofstream(dir / "broken.json") << "{ not json";
+  EXPECT_EQ(studioFileKind(dir / "broken.json"), StudioFileKind::Dataset)
+      << "the dataset loader names the problem";
+}
+
+// The reverse of the CLI's interop tests: a document `teramind paint` makes and a job
+// `teramind generate --edits` started from it are opened and resumed by the studio.
+TEST(StudioModel, OpensACliDocumentAndResumesTheCliJob) {
+  const fs::path dir = scratch("from_cli");
+  const auto atlas = bundledAtlas();
+  const auto model = tinyModel();
+  // As `teramind paint DATA --doc doc.json --gene Slc17a7 --region CA1 --knockout` does.
+  ConditionSource source;
+  source.data = fs::absolute(bundledDemoDataset());
+  source.atlas = bundledAtlasDirectory();
+  auto binned = binConditionSource(source);
+  ConditionDocument document(std::move(binned.condition),
+                             PaintContext{atlas.get(), binned.placement.sectionToAtlas},
+                             source.toJson());
+  const ConditionEdit edit(
+      "Slc17a7", AtlasRegionSelection{atlas->ontology().findAcronym("CA1")->id, {}}, KnockOut{});
+  document.apply(edit);
+  document.save(dir / "doc.json");
+  // As `teramind generate --demo --edits doc.json --steps 2 --out job.zarr`, stopped after
+  // two tiles.
+  const auto section = preparePairedSection(
+      *demoDataset(), model->config(), model->genes(),
+      [&](BinnedCondition& c) {
+        EditCommand::apply(edit, c,
+                           PaintContext{atlas.get(), demoDataset()->placement().sectionToAtlas});
+      },
+      StainImages::Skip);
+  RegionRequest request;
+  request.kind = RegionKind::DemoBlock;
+  auto region = resolveGenerationRegion(
+      regionChoiceFor(request, atlas.get()), section.grid, model->config().outputSections,
+      PaintContext{atlas.get(), demoDataset()->placement().sectionToAtlas});
+  auto settings = defaultGenerationSettings();
+  settings.sampling.steps = 2;
+  const fs::path out = dir / "job.zarr";
+  {
+    RegionGeneration cli(*model, section, region, settings, out,
+                         generationJobDescription(tinyModelFile(), bundledDemoDataset(), {edit}));
+    JobControl control;
+    int tiles = 0;
+    RegionGenerationEvents events;
+    events.tileFinished = [&](int, TileIndex, const std::vector<float>&) {
+      if (++tiles == 2) control.cancel();
+    };
+    ASSERT_EQ(cli.run(control, events), GenerationJob::Outcome::Cancelled);
+  }
+  Studio studio;
+  auto& m = studio.model;
+  m.setModel(model, tinyModelFile());
+  ASSERT_TRUE(m.openConditionDocument(dir / "doc.json")) << m.lastError();
+  studio.idle();
+  ASSERT_TRUE(m.state().ready()) << m.lastError();
+  ASSERT_EQ(m.state().workspace.condition().edits().size(), 1u);
+  EXPECT_NE(m.historyTexts().at(0).find("knock_out Slc17a7 on CA1"), std::string::npos)
+      << "replayed as an undoable edit: " << m.historyTexts().at(0);
+  JobSettings job;
+  job.region = RegionKind::DemoBlock;
+  job.steps = 2;
+  job.output = out;
+  m.setJobSettings(job);
+  ASSERT_TRUE(m.startJob()) << m.lastError();
+  EXPECT_EQ(m.state().messages.back().title, "Resuming") << m.state().messages.back().text;
+  studio.idle(300s);
+  EXPECT_EQ(m.state().jobStatus.state, JobState::Finished) << m.lastError();
+  EXPECT_EQ(m.state().jobStatus.output, out) << "the CLI's output, not a new one";
 }
 
 }  // namespace

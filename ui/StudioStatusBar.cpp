@@ -1,0 +1,81 @@
+#include "StudioStatusBar.h"
+
+#include <QLabel>
+
+namespace teramind::ui {
+
+StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
+    : QStatusBar(parent), model_(model) {
+  selection_ = new QLabel(this);
+  hover_ = new QLabel(this);
+  hover_->setObjectName(QStringLiteral("hoverLabel"));
+  dataset_ = new QLabel(this);
+  modelLabel_ = new QLabel(this);
+  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_})
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  addWidget(selection_, 1);
+  addWidget(hover_, 1);
+  addPermanentWidget(dataset_);
+  addPermanentWidget(modelLabel_);
+  model_.subscribe([this](StudioChange change) {
+    if (change == StudioChange::Selection) showSelection();
+    if (change == StudioChange::Dataset || change == StudioChange::Model) showData();
+    if (change == StudioChange::Message) {
+      const StudioMessage& m = model_.state().messages.back();
+      showMessage(QString::fromStdString(m.text),
+                  m.kind == StudioMessage::Kind::Error ? 10000 : 5000);
+    }
+  });
+  showSelection();
+  showData();
+}
+
+void StudioStatusBar::showHovered(const Structure* s) {
+  hover_->setText(s ? tr("Under cursor: %1 (%2)")
+                          .arg(QString::fromStdString(s->acronym), QString::fromStdString(s->name))
+                    : QString());
+}
+
+QString StudioStatusBar::hovered() const {
+  return hover_->text();
+}
+
+void StudioStatusBar::showSelection() {
+  const Atlas& atlas = model_.atlas();
+  QString text = tr("CCFv3 %1 µm").arg(atlas.resolutionUm());
+  if (const auto id = model_.state().selection) {
+    const Structure& s = atlas.ontology().byId(*id);
+    text += tr(" · %1 (%2): %3 mm³")
+                .arg(QString::fromStdString(s.name), QString::fromStdString(s.acronym))
+                .arg(atlas.volumeMm3(s.id), 0, 'f', 3);
+  } else {
+    text += tr(" · %1 structures").arg(atlas.ontology().size());
+  }
+  selection_->setText(text);
+}
+
+void StudioStatusBar::showData() {
+  const Workspace& ws = model_.state().workspace;
+  QString data;
+  if (const SpatialDataset* d = ws.dataset()) {
+    data = QString::fromStdString(d->name);
+    if (const auto* t = d->transcripts())
+      data += tr(" · %L1 transcripts, %2 genes").arg(t->size()).arg(t->genes.geneCount());
+    else if (const auto* c = d->cells())
+      data += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
+    if (d->stains.empty()) data += tr(" · no stains");
+  }
+  dataset_->setText(data);
+  QString text;
+  if (const MorphologyModel* m = ws.model()) {
+    const auto& c = m->config();
+    text = tr("model %1 · %2 M parameters · %3 genes")
+               .arg(QString::fromStdString(c.name))
+               .arg(double(m->parameterCount()) / 1e6, 0, 'f', 1)
+               .arg(c.genes);
+    if (m->trainingStep() > 0) text += tr(" · %1 steps").arg(m->trainingStep());
+  }
+  modelLabel_->setText(text);
+}
+
+}  // namespace teramind::ui
