@@ -1,7 +1,6 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -9,7 +8,7 @@
 
 #include "Commands.h"
 #include "ProgressBar.h"
-#include "analysis/SeamMetric.h"
+#include "analysis/StoreSeams.h"
 #include "atlas/Atlas.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
@@ -251,42 +250,13 @@ void runGenerate(const GenerateArguments& a) {
 }
 
 void runSeams(const std::string& path) {
-  const auto store = OmeZarrStore::open(path);
-  const auto& L = store.layout();
-  SeamMeter all(L.chunk);
-  for (int ch = 0; ch < static_cast<int>(L.channels.size()); ++ch) {
-    SeamMeter one(L.chunk);
-    for (int z = 0; z < L.planes; ++z) {
-      // The row above: only its generated tiles (a section's margin is mostly empty). The
-      // store reads each shard's index once (cached), not once per chunk.
-      std::map<std::int64_t, std::vector<float>> above, here;
-      for (std::int64_t r = 0; r < L.chunkRows(0); ++r) {
-        std::vector<float> left;
-        for (std::int64_t q = 0; q < L.chunkCols(0); ++q) {
-          std::vector<float> tile;
-          if (store.hasChunk(0, ch, z, r, q)) {
-            const auto bytes = store.readChunk(0, ch, z, r, q);
-            tile.assign(bytes.begin(), bytes.end());
-            const auto up = above.find(q);
-            for (auto* m : {&one, &all}) {
-              m->addTile(tile);
-              if (!left.empty()) m->addHorizontalBorder(left, tile);
-              if (up != above.end()) m->addVerticalBorder(up->second, tile);
-            }
-            here[q] = tile;
-          }
-          left = std::move(tile);
-        }
-        above = std::move(here);
-        here.clear();
-      }
-    }
-    fmt::print("seam_ratio_{}: {:.3f}\n", L.channels[std::size_t(ch)], one.ratio());
-  }
-  fmt::print("border_pairs: {}\n", all.borderPairs());
-  if (all.borderPairs() == 0)
+  const auto seams = measureStoreSeams(OmeZarrStore::open(path));
+  for (const auto& channel : seams.channels)
+    fmt::print("seam_ratio_{}: {:.3f}\n", channel.name, channel.ratio);
+  fmt::print("border_pairs: {}\n", seams.borderPairs);
+  if (seams.borderPairs == 0)
     throw std::invalid_argument(fmt::format("{}: no two generated tiles touch", path));
-  fmt::print("seam_ratio: {:.3f}\n", all.ratio());
+  fmt::print("seam_ratio: {:.3f}\n", seams.ratio);
 }
 
 }  // namespace
