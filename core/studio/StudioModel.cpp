@@ -104,44 +104,39 @@ bool StudioModel::refuseDroppingEdits(bool dropEdits, const std::string& what) {
 
 // --- data and model ---
 
+// `load` runs on the runner and returns what installs its result on the owner's thread.
+void StudioModel::loadInBackground(const std::filesystem::path& path,
+                                   std::function<std::function<void()>()> load) {
+  auto install = std::make_shared<std::function<void()>>();
+  ++loads_;
+  runner_.run([load = std::move(load), install] { *install = load(); },
+              [this, alive = alive_, path, install](std::exception_ptr error) {
+                if (!*alive) return;
+                --loads_;
+                try {
+                  if (error) std::rethrow_exception(error);
+                  (*install)();
+                } catch (const std::exception& e) {
+                  report(StudioMessage::Kind::Error, "Cannot open " + path.filename().string(),
+                         e.what());
+                }
+              });
+}
+
 void StudioModel::openDataset(const std::filesystem::path& path, bool dropEdits) {
   if (refuseDroppingEdits(dropEdits, path.filename().string())) return;
-  auto result = std::make_shared<std::shared_ptr<const SpatialDataset>>();
-  ++loads_;
-  runner_.run(
-      [path, result] {
-        *result = std::make_shared<const SpatialDataset>(loadSpatialDataset(path));
-      },
-      [this, alive = alive_, path, result](std::exception_ptr error) {
-        if (!*alive) return;
-        --loads_;
-        try {
-          if (error) std::rethrow_exception(error);
-          setDataset(*result, path, true);
-        } catch (const std::exception& e) {
-          report(StudioMessage::Kind::Error, "Cannot open " + path.filename().string(), e.what());
-        }
-      });
+  loadInBackground(path, [this, path]() -> std::function<void()> {
+    auto dataset = std::make_shared<const SpatialDataset>(loadSpatialDataset(path));
+    return [this, dataset, path] { setDataset(dataset, path, true); };
+  });
 }
 
 void StudioModel::openModel(const std::filesystem::path& path, bool dropEdits) {
   if (refuseDroppingEdits(dropEdits, path.filename().string())) return;
-  auto result = std::make_shared<std::shared_ptr<const MorphologyModel>>();
-  ++loads_;
-  runner_.run(
-      [path, result] {
-        *result = std::make_shared<const MorphologyModel>(MorphologyModel::load(path));
-      },
-      [this, alive = alive_, path, result](std::exception_ptr error) {
-        if (!*alive) return;
-        --loads_;
-        try {
-          if (error) std::rethrow_exception(error);
-          setModel(*result, path, true);
-        } catch (const std::exception& e) {
-          report(StudioMessage::Kind::Error, "Cannot open " + path.filename().string(), e.what());
-        }
-      });
+  loadInBackground(path, [this, path]() -> std::function<void()> {
+    auto model = std::make_shared<const MorphologyModel>(MorphologyModel::load(path));
+    return [this, model, path] { setModel(model, path, true); };
+  });
 }
 
 bool StudioModel::setDataset(std::shared_ptr<const SpatialDataset> dataset,

@@ -115,6 +115,8 @@ class StudioModel {
  private:
   void notify(StudioChange change);
   bool refuseDroppingEdits(bool dropEdits, const std::string& what);
+  void loadInBackground(const std::filesystem::path& path,
+                        std::function<std::function<void()>()> load);
   void datasetOrModelChanged();
   void mapGenes();
   void prepareCondition();

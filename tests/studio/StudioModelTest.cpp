@@ -14,6 +14,7 @@
 #include "studio/StudioFileKind.h"
 #include "studio/StudioModel.h"
 #include "support/TestData.h"
+#include "workflow/WorkspaceFixture.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GenerationRequest.h"
 #include "workflow/JobFingerprint.h"
@@ -23,18 +24,9 @@ namespace teramind {
 namespace {
 
 namespace fs = std::filesystem;
+using test::bundledAtlas;
+using test::demoDataset;
 using namespace std::chrono_literals;
-
-std::shared_ptr<const Atlas> bundledAtlas() {
-  static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
-  return atlas;
-}
-
-std::shared_ptr<const SpatialDataset> demoDataset() {
-  static auto dataset =
-      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset()));
-  return dataset;
-}
 
 // An untrained `tiny` model on the demo's 8 most expressed genes, saved once so sessions and
 // the CLI can open it by path.
