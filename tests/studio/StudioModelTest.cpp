@@ -14,11 +14,11 @@
 #include "studio/StudioFileKind.h"
 #include "studio/StudioModel.h"
 #include "support/TestData.h"
-#include "workflow/WorkspaceFixture.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GenerationRequest.h"
 #include "workflow/JobFingerprint.h"
 #include "workflow/RegionGeneration.h"
+#include "workflow/WorkspaceFixture.h"
 
 namespace teramind {
 namespace {
@@ -390,6 +390,31 @@ TEST(StudioModel, OpensACliDocumentAndResumesTheCliJob) {
   studio.idle(300s);
   EXPECT_EQ(m.state().jobStatus.state, JobState::Finished) << m.lastError();
   EXPECT_EQ(m.state().jobStatus.output, out) << "the CLI's output, not a new one";
+
+  // Started by the CLI and finished by the studio, the output is byte for byte what one
+  // uninterrupted CLI run writes.
+  const fs::path whole = dir / "whole.zarr";
+  {
+    RegionGeneration cli(*model, section, region, settings, whole,
+                         generationJobDescription(tinyModelFile(), bundledDemoDataset(), {edit}));
+    JobControl control;
+    ASSERT_EQ(cli.run(control), GenerationJob::Outcome::Finished);
+  }
+  const auto a = OmeZarrStore::open(out), b = OmeZarrStore::open(whole);
+  const auto& L = a.layout();
+  int chunks = 0;
+  for (int level = 0; level < L.levels; ++level)
+    for (int c = 0; c < int(L.channels.size()); ++c)
+      for (int z = 0; z < L.planes; ++z)
+        for (std::int64_t r = 0; r < L.chunkRows(level); ++r)
+          for (std::int64_t q = 0; q < L.chunkCols(level); ++q) {
+            ASSERT_EQ(a.hasChunk(level, c, z, r, q), b.hasChunk(level, c, z, r, q));
+            if (!a.hasChunk(level, c, z, r, q)) continue;
+            ASSERT_EQ(a.readChunk(level, c, z, r, q), b.readChunk(level, c, z, r, q))
+                << "level " << level << " chunk " << c << "/" << z << "/" << r << "/" << q;
+            ++chunks;
+          }
+  EXPECT_GT(chunks, 9);
 }
 
 }  // namespace
