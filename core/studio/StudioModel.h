@@ -123,6 +123,7 @@ class StudioModel {
   void conditionReady();
   void drainJob();
   void restoreOutputTiles(const std::filesystem::path& output);
+  void reportTilesNotShown();
   std::filesystem::path newJobOutput() const;
   int firstPlaneOfPair() const;
 

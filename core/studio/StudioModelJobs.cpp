@@ -151,7 +151,7 @@ void StudioModel::drainJob() {
   const JobState jobState = job_.state();
   auto tiles = job_.takeTiles();
   for (auto& tile : tiles)
-    state_.tiles.cores[{tile.firstPlane, tile.tile.row, tile.tile.col}] = std::move(tile.core);
+    state_.tiles.keep({tile.firstPlane, tile.tile.row, tile.tile.col}, std::move(tile.core));
   if (!tiles.empty()) notify(StudioChange::Tiles);
   const JobState before = state_.jobStatus.state;
   state_.jobStatus.state = jobState;
@@ -160,6 +160,7 @@ void StudioModel::drainJob() {
   if (jobState != before) {
     switch (jobState) {
       case JobState::Finished:
+        reportTilesNotShown();
         state_.lastOutput = state_.jobStatus.output;
         state_.job.output.clear();  // the next run gets a new output
         notify(StudioChange::JobSettings);
@@ -176,6 +177,14 @@ void StudioModel::drainJob() {
     }
   }
   notify(StudioChange::Job);
+}
+
+void StudioModel::reportTilesNotShown() {
+  if (state_.tiles.notShown == 0) return;
+  report(StudioMessage::Kind::Notice, "Tiles not shown",
+         fmt::format("{} tiles are in the output but not in the 3D view, which holds {} MiB of "
+                     "tiles; export or open the output to see them",
+                     state_.tiles.notShown, state_.tiles.budget >> 20));
 }
 
 // Reads a job output's finished tiles back for the views (a restored session).
@@ -202,7 +211,12 @@ void StudioModel::restoreOutputTiles(const std::filesystem::path& output) {
       for (std::int64_t r = 0; r < L.chunkRows(0); ++r)
         for (std::int64_t q = 0; q < L.chunkCols(0); ++q) {
           if (!store.hasChunk(0, 0, z0, r, q)) continue;
-          std::vector<float> core(std::size_t(tiles.stains * tiles.sections) * plane);
+          const std::size_t values = std::size_t(tiles.stains * tiles.sections) * plane;
+          if (tiles.bytes + values * sizeof(float) > tiles.budget) {
+            ++tiles.notShown;  // counted, not read
+            continue;
+          }
+          std::vector<float> core(values);
           for (int s = 0; s < tiles.stains; ++s)
             for (int k = 0; k < tiles.sections; ++k) {
               if (!store.hasChunk(0, s, z0 + k, r, q)) continue;
@@ -211,11 +225,12 @@ void StudioModel::restoreOutputTiles(const std::filesystem::path& output) {
               for (std::size_t i = 0; i < plane && i < bytes.size(); ++i)
                 to[i] = float(bytes[i]) / 127.5f - 1.0f;
             }
-          tiles.cores[{z0, int(r), int(q)}] = std::move(core);
+          tiles.keep({z0, int(r), int(q)}, std::move(core));
         }
     state_.tiles = std::move(tiles);
     state_.lastOutput = output;
     notify(StudioChange::Tiles);
+    reportTilesNotShown();
   } catch (const std::exception& e) {
     report(StudioMessage::Kind::Error, "Cannot read the job's output", e.what());
   }

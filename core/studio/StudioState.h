@@ -68,11 +68,30 @@ struct JobStatus {
 
 // Finished tiles, kept for the views: [stain][section][y][x] in [−1, 1] per (first plane,
 // tile row, tile column), and where a tile lies on the section.
+// The 3D view draws at most this much of a job: a whole-section job writes far more, which stays
+// in its OME-Zarr output (a session or a resumed job reads back only this much).
+inline constexpr std::size_t kMaxShownTileBytes = std::size_t(512) << 20;
+
 struct GeneratedTiles {
   int tilePixels = 0, stains = 0, sections = 0;
   double pixelUm = 1;
   BinGrid grid;
   std::map<std::array<int, 3>, std::vector<float>> cores;
+  std::size_t budget = kMaxShownTileBytes;
+  std::size_t bytes = 0;      // held by `cores`
+  std::int64_t notShown = 0;  // finished tiles over the budget
+  // Keeps a tile for the views unless the budget is spent; false when it is not kept.
+  bool keep(const std::array<int, 3>& key, std::vector<float> core) {
+    const std::size_t size = core.size() * sizeof(float);
+    if (!cores.count(key) && bytes + size > budget) {
+      ++notShown;
+      return false;
+    }
+    auto& slot = cores[key];
+    bytes = bytes - slot.size() * sizeof(float) + size;
+    slot = std::move(core);
+    return true;
+  }
 };
 
 struct StudioMessage {

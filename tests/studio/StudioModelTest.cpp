@@ -308,6 +308,20 @@ TEST(StudioModel, ItsConditionDocumentsReplayThroughTheSharedSource) {
       document.condition());
 }
 
+// A whole-section job writes far more tiles than the 3D view can hold: the view keeps what fits
+// its budget and counts the rest.
+TEST(StudioModel, GeneratedTilesKeepWhatFitsTheirBudget) {
+  GeneratedTiles tiles;
+  tiles.budget = 3 * 1000 * sizeof(float);
+  for (int i = 0; i < 5; ++i) tiles.keep({0, 0, i}, std::vector<float>(1000, float(i)));
+  EXPECT_EQ(tiles.cores.size(), 3u);
+  EXPECT_EQ(tiles.notShown, 2);
+  EXPECT_EQ(tiles.bytes, tiles.budget);
+  EXPECT_TRUE(tiles.keep({0, 0, 1}, std::vector<float>(1000, 9.0f))) << "a shown tile is replaced";
+  EXPECT_EQ(tiles.cores.at({0, 0, 1}).front(), 9.0f);
+  EXPECT_EQ(tiles.bytes, tiles.budget);
+}
+
 TEST(StudioModel, TellsSessionsDocumentsModelsAndDatasetsApart) {
   const fs::path dir = scratch("kinds");
   Studio studio;
