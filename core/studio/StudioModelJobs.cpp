@@ -1,6 +1,7 @@
 #include "studio/StudioModel.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 
 #include <fmt/core.h>
@@ -207,6 +208,14 @@ void StudioModel::restoreOutputTiles(const std::filesystem::path& output) {
     tiles.grid = state_.workspace.grid();
     tiles.pixelUm = c.pixelUm;
     const std::size_t plane = std::size_t(L.chunk) * std::size_t(L.chunk);
+    // The store covers the job's region: its chunk (0, 0) and plane 0 are the region's first
+    // tile and plane, placed by the store's origin.
+    const double tileUm = double(L.chunk) * c.pixelUm;
+    const int firstRow = int(std::lround((L.originYUm - tiles.grid.originYUm) / tileUm));
+    const int firstCol = int(std::lround((L.originXUm - tiles.grid.originXUm) / tileUm));
+    const int firstPlane = tiles.grid.planeSpacingUm > 0
+                               ? int(std::lround(L.originZUm / tiles.grid.planeSpacingUm))
+                               : 0;
     for (int z0 = 0; z0 + tiles.sections <= L.planes; z0 += tiles.sections)
       for (std::int64_t r = 0; r < L.chunkRows(0); ++r)
         for (std::int64_t q = 0; q < L.chunkCols(0); ++q) {
@@ -225,7 +234,7 @@ void StudioModel::restoreOutputTiles(const std::filesystem::path& output) {
               for (std::size_t i = 0; i < plane && i < bytes.size(); ++i)
                 to[i] = float(bytes[i]) / 127.5f - 1.0f;
             }
-          tiles.keep({z0, int(r), int(q)}, std::move(core));
+          tiles.keep({firstPlane + z0, firstRow + int(r), firstCol + int(q)}, std::move(core));
         }
     state_.tiles = std::move(tiles);
     state_.lastOutput = output;

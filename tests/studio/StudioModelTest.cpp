@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -222,7 +223,7 @@ TEST(StudioModel, AJobCountsTilesLiveAndAReRunWithOtherInputsGetsANewOutput) {
 TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
   const fs::path dir = scratch("session");
   const fs::path session = dir / "s.json";
-  std::size_t tiles = 0;
+  std::map<std::array<int, 3>, std::vector<float>> tiles;
   std::vector<std::string> tracked;
   {
     Studio studio(dir / "jobs");
@@ -245,7 +246,7 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
     ASSERT_TRUE(m.computeAttention());
     studio.idle();
     ASSERT_NE(m.state().attention, nullptr) << m.lastError();
-    tiles = m.state().tiles.cores.size();
+    tiles = m.state().tiles.cores;
     tracked = m.state().attention->genes();
     ASSERT_TRUE(m.saveSession(session)) << m.lastError();
   }
@@ -266,7 +267,17 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
   EXPECT_EQ(s.job.region, RegionKind::DemoBlock);
   EXPECT_EQ(s.workspace.condition().edits().size(), 1u);
   EXPECT_TRUE(m.canUndo()) << "restored edits can be undone";
-  EXPECT_EQ(s.tiles.cores.size(), tiles) << "the generated output is shown again";
+  EXPECT_EQ(s.tiles.cores.size(), tiles.size()) << "the generated output is shown again";
+  // Where they were: the same tiles of the section (the store covers only the job's region),
+  // with their values as the output keeps them (8 bits).
+  for (const auto& [key, core] : tiles) {
+    const auto restored = s.tiles.cores.find(key);
+    ASSERT_NE(restored, s.tiles.cores.end())
+        << "tile " << key[0] << "/" << key[1] << "/" << key[2] << " is not where it was";
+    ASSERT_EQ(restored->second.size(), core.size());
+    for (std::size_t i = 0; i < core.size(); i += 97)
+      ASSERT_NEAR(restored->second[i], std::clamp(core[i], -1.0f, 1.0f), 1.0 / 127.5 + 1e-6);
+  }
   ASSERT_NE(s.attention, nullptr) << "the attention is computed again";
   EXPECT_EQ(s.attentionPlane, 0) << "plane 1 is in the pair from plane 0";
 }
