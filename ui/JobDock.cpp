@@ -141,6 +141,7 @@ void JobDock::changed(StudioChange change) {
       showJob();
       break;
     case StudioChange::Condition:
+    case StudioChange::Tiles:
     case StudioChange::Dataset:
     case StudioChange::Model:
     case StudioChange::Plane:

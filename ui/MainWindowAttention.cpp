@@ -37,6 +37,9 @@ void MainWindow::bindAttention() {
       return;
     }
     if (attentionDock_->result() != s.attention.get()) attentionDock_->setResult(s.attention);
+    if (!s.attention)
+      attentionDock_->setStatus(s.ready() ? tr("Compute the attention for this section")
+                                          : tr("The attention needs a dataset and a model"));
     attentionDock_->chooseRegion(QString::fromStdString(s.attentionRegion));
   });
 }

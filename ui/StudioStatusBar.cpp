@@ -1,6 +1,7 @@
 #include "StudioStatusBar.h"
 
 #include <QLabel>
+#include <algorithm>
 
 namespace teramind::ui {
 
@@ -11,8 +12,13 @@ StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
   hover_->setObjectName(QStringLiteral("hoverLabel"));
   dataset_ = new QLabel(this);
   modelLabel_ = new QLabel(this);
-  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_})
+  // Long names must never widen the window (it would grow past the screen): the labels take
+  // the width they are given, and their full text is in the tooltip.
+  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_}) {
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  }
+  for (QLabel* l : {dataset_, modelLabel_}) l->setMaximumWidth(420);
   addWidget(selection_, 1);
   addWidget(hover_, 1);
   addPermanentWidget(dataset_);
@@ -52,6 +58,7 @@ void StudioStatusBar::showSelection() {
     text += tr(" · %1 structures").arg(atlas.ontology().size());
   }
   selection_->setText(text);
+  selection_->setToolTip(text);
 }
 
 void StudioStatusBar::showData() {
@@ -66,6 +73,8 @@ void StudioStatusBar::showData() {
     if (d->stains.empty()) data += tr(" · no stains");
   }
   dataset_->setText(data);
+  dataset_->setToolTip(data);
+  dataset_->setMinimumWidth(std::min(420, dataset_->fontMetrics().horizontalAdvance(data)));
   QString text;
   if (const MorphologyModel* m = ws.model()) {
     const auto& c = m->config();
@@ -76,6 +85,8 @@ void StudioStatusBar::showData() {
     if (m->trainingStep() > 0) text += tr(" · %1 steps").arg(m->trainingStep());
   }
   modelLabel_->setText(text);
+  modelLabel_->setToolTip(text);
+  modelLabel_->setMinimumWidth(std::min(420, modelLabel_->fontMetrics().horizontalAdvance(text)));
 }
 
 }  // namespace teramind::ui

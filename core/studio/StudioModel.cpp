@@ -11,6 +11,7 @@
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "conditions/AtlasRegionSelection.h"
+#include "conditions/Selection.h"
 #include "io/OmeZarrStore.h"
 #include "io/OmeZarrVolume.h"
 #include "io/VolumeFile.h"
@@ -229,11 +230,21 @@ void StudioModel::conditionReady() {
   // Edits of genes outside the model's panel cannot change what it generates: skipped, said.
   std::vector<std::string> skipped;
   const auto& condition = state_.workspace.condition().condition();
+  // Replayed as recorded (even one that meets no bin), so the edits stay the document's.
   for (const auto& edit : restore.edits) {
-    if (!condition.geneIndex(edit.gene()))
+    if (!condition.geneIndex(edit.gene())) {
       skipped.push_back(edit.gene());
-    else
-      paint(edit);
+      continue;
+    }
+    try {
+      state_.workspace.condition().apply(edit);
+    } catch (const std::exception& e) {
+      report(StudioMessage::Kind::Error, "Edit rejected", e.what());
+    }
+  }
+  if (!restore.edits.empty()) {
+    notify(StudioChange::Condition);
+    notify(StudioChange::Undo);
   }
   if (!skipped.empty())
     report(StudioMessage::Kind::Notice, "Edits skipped",
@@ -312,7 +323,15 @@ bool StudioModel::paint(const ConditionEdit& edit) {
     return false;
   }
   try {
-    const EditCommand& applied = state_.workspace.condition().apply(edit);
+    auto& document = state_.workspace.condition();
+    // An edit that meets no bin would only clutter the history: said, not recorded.
+    if (selectBins(edit.selection(), document.condition().grid(), document.context()).empty()) {
+      report(StudioMessage::Kind::Error, "Nothing painted",
+             fmt::format("{} does not meet the section as it is placed: no bin to paint",
+                         describeSelection(edit, atlas())));
+      return false;
+    }
+    const EditCommand& applied = document.apply(edit);
     report(StudioMessage::Kind::Notice, "Painted", describeCommand(applied, atlas()));
   } catch (const std::exception& e) {
     report(StudioMessage::Kind::Error, "Edit rejected", e.what());

@@ -25,9 +25,15 @@ std::string JobStatus::text() const {
   switch (state) {
     case JobState::Idle:
       return "";
-    case JobState::Running:
-      return fmt::format("planes {}–{}: {}, {}", firstPlane, firstPlane + 1, tiles,
+    case JobState::Running: {
+      // Tiles step in lock-step and finish together at the last step: the step is the live count.
+      std::string step;
+      if (progress.tilesTotal > 0 && progress.tileStepsTotal > 0)
+        step = fmt::format("step {}/{} of {} tiles, ", progress.tileStepsDone / progress.tilesTotal,
+                           progress.tileStepsTotal / progress.tilesTotal, progress.tilesTotal);
+      return fmt::format("planes {}–{}: {}{} written, {}", firstPlane, firstPlane + 1, step, tiles,
                          eta(progress.etaSeconds));
+    }
     case JobState::Paused:
       return fmt::format("Paused ({})", tiles);
     case JobState::Cancelling:
@@ -79,7 +85,14 @@ bool StudioModel::startJob() {
     settings.tilePatches = state_.job.tilePatches;
     const std::string description = state_.workspace.jobDescription();
 
-    std::filesystem::path out = state_.job.output.empty() ? newJobOutput() : state_.job.output;
+    std::filesystem::path out = state_.job.output;
+    // Run again with the same inputs: the last output is this job's, so it is resumed (and
+    // shown) rather than generated again into a new folder.
+    if (out.empty() && !state_.lastOutput.empty() &&
+        RegionGeneration::inspectOutput(*model, region, settings, state_.lastOutput, description) ==
+            RegionGeneration::OutputUse::Resume)
+      out = state_.lastOutput;
+    if (out.empty()) out = newJobOutput();
     std::string why;
     const auto use =
         RegionGeneration::inspectOutput(*model, region, settings, out, description, &why);
@@ -91,7 +104,7 @@ bool StudioModel::startJob() {
       out = fresh;
     } else if (use == RegionGeneration::OutputUse::Resume) {
       report(StudioMessage::Kind::Notice, "Resuming",
-             "Resuming " + out.string() + ": its finished tiles are kept");
+             out.string() + " holds this job: resumed, its finished tiles are kept");
     }
     std::filesystem::create_directories(out.parent_path().empty() ? "." : out.parent_path());
 

@@ -114,6 +114,12 @@ TEST(StudioModel, PaintingUndoAndRedoGoThroughOneHistory) {
   ASSERT_TRUE(m.redo());
   EXPECT_EQ(geneTotal(m.state().workspace.condition().condition(), "Slc17a7"), knocked);
   EXPECT_GE(studio.count(StudioChange::Undo), 3);
+  // A structure the section does not meet paints nothing and says so, without a history step.
+  ASSERT_TRUE(m.selectAcronym("MOB"));
+  EXPECT_FALSE(m.paintSelectedStructure("Slc17a7", KnockOut{}));
+  EXPECT_NE(m.lastError().find("does not meet the section"), std::string::npos) << m.lastError();
+  EXPECT_EQ(m.historyTexts().size(), 1u);
+  ASSERT_TRUE(m.selectAcronym("CTX"));
   // An edit of a gene the model does not know is refused and says so.
   EXPECT_FALSE(m.paintSelectedStructure("NoSuchGene", KnockOut{}));
   EXPECT_FALSE(m.lastError().empty());
@@ -229,7 +235,7 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
     Studio studio(dir / "jobs");
     studio.openDemo();
     auto& m = studio.model;
-    ASSERT_TRUE(m.selectAcronym("CA1"));
+    ASSERT_TRUE(m.selectAcronym("SSp-ul5"));
     m.setPanel({"Slc17a7", tinyModel()->genes()[1]});
     m.setOverlayGene("Slc17a7");
     m.setCamera({{1, 2, 3}, {4, 5, 6}, {0, 0, 1}, 25});
@@ -257,7 +263,8 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
   const auto& s = m.state();
   ASSERT_TRUE(s.ready()) << m.lastError();
   EXPECT_EQ(s.workspace.datasetPath(), fs::absolute(bundledDemoDataset()).lexically_normal());
-  EXPECT_EQ(s.selection, std::optional<StructureId>(382));
+  EXPECT_EQ(s.selection,
+            std::optional<StructureId>(bundledAtlas()->ontology().findAcronym("SSp-ul5")->id));
   EXPECT_EQ(s.panel.size(), 2u);
   EXPECT_EQ(s.overlayGene, "Slc17a7");
   EXPECT_EQ(s.plane, 1);
@@ -304,7 +311,7 @@ TEST(StudioModel, ItsConditionDocumentsReplayThroughTheSharedSource) {
   Studio studio;
   studio.openDemo();
   auto& m = studio.model;
-  ASSERT_TRUE(m.selectAcronym("CA1"));
+  ASSERT_TRUE(m.selectAcronym("SSp-ul5"));
   ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", AddValue{3}));
   ASSERT_TRUE(m.saveSession(dir / "s.json"));
   const fs::path doc = dir / "s.condition.json";
@@ -338,7 +345,7 @@ TEST(StudioModel, TellsSessionsDocumentsModelsAndDatasetsApart) {
   Studio studio;
   studio.openDemo();
   ASSERT_TRUE(studio.model.saveSession(dir / "s.json"));
-  ASSERT_TRUE(studio.model.selectAcronym("CA1"));
+  ASSERT_TRUE(studio.model.selectAcronym("SSp-ul5"));
   ASSERT_TRUE(studio.model.paintSelectedStructure("Slc17a7", KnockOut{}));
   ASSERT_TRUE(studio.model.saveSession(dir / "t.json"));
   EXPECT_EQ(studioFileKind(dir / "s.json"), StudioFileKind::Session);
