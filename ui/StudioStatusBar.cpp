@@ -14,10 +14,10 @@ StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
   modelLabel_ = new QLabel(this);
   // Long names must never widen the window (it would grow past the screen): the labels take
   // the width they are given, and their full text is in the tooltip.
-  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_}) {
+  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_})
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  for (QLabel* l : {selection_, hover_})
     l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-  }
   for (QLabel* l : {dataset_, modelLabel_}) l->setMaximumWidth(420);
   addWidget(selection_, 1);
   addWidget(hover_, 1);
@@ -74,7 +74,6 @@ void StudioStatusBar::showData() {
   }
   dataset_->setText(data);
   dataset_->setToolTip(data);
-  dataset_->setMinimumWidth(std::min(420, dataset_->fontMetrics().horizontalAdvance(data)));
   QString text;
   if (const MorphologyModel* m = ws.model()) {
     const auto& c = m->config();
@@ -86,7 +85,6 @@ void StudioStatusBar::showData() {
   }
   modelLabel_->setText(text);
   modelLabel_->setToolTip(text);
-  modelLabel_->setMinimumWidth(std::min(420, modelLabel_->fontMetrics().horizontalAdvance(text)));
 }
 
 }  // namespace teramind::ui
