@@ -27,6 +27,11 @@ int main(int argc, char** argv) {
   // swallow our --session: the arguments are parsed as they were given.
   QStringList arguments;
   for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+  // --help needs no display (a server, a terminal over ssh).
+  for (const QString& a : arguments)
+    if (a == QLatin1String("-h") || a == QLatin1String("--help") ||
+        a == QLatin1String("--help-all"))
+      qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("Tera-MIND Studio"));
   QApplication::setOrganizationName(QStringLiteral("Tera-MIND"));
