@@ -32,10 +32,23 @@ std::string describeSelection(const ConditionEdit& edit, const Atlas& atlas) {
   return "polygon";
 }
 
+// As a user reads it: "knock out Slc17a7 in CA1 (1234 bins)", "scale Gad1 ×2 in a brush …".
+std::string describeOperation(const ConditionEdit& edit) {
+  const auto& op = edit.operation();
+  if (std::holds_alternative<KnockOut>(op)) return "knock out " + edit.gene();
+  if (const auto* v = std::get_if<ScaleValue>(&op))
+    return fmt::format("scale {} ×{:g}", edit.gene(), v->factor);
+  if (const auto* v = std::get_if<SetValue>(&op))
+    return fmt::format("set {} to {:g}", edit.gene(), v->value);
+  if (const auto* v = std::get_if<AddValue>(&op))
+    return fmt::format("add {:g} to {}", v->value, edit.gene());
+  const auto& copy = std::get<CopyFromGene>(op);
+  return fmt::format("copy {} into {}", copy.sourceGene, edit.gene());
+}
+
 std::string describeCommand(const EditCommand& command, const Atlas& atlas) {
-  return fmt::format("{} {} on {} ({} bins)", operationName(command.edit().operation()),
-                     command.edit().gene(), describeSelection(command.edit(), atlas),
-                     command.changes().size());
+  return fmt::format("{} in {} ({} bins)", describeOperation(command.edit()),
+                     describeSelection(command.edit(), atlas), command.changes().size());
 }
 
 std::vector<std::string> datasetGenes(const SpatialDataset& dataset) {

@@ -209,7 +209,7 @@ TEST(StudioWorkflow, KnockOutInAStructureThenUndoAndRedo) {
   s.window.paintDock()->setOperation(0);
   QTest::mouseClick(s.window.paintDock()->applyToStructureButton(), Qt::LeftButton);
   ASSERT_EQ(s.window.studio().historyTexts().size(), 1u);
-  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock_out Slc17a7 on SSp-ul5", 0), 0u)
+  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock out Slc17a7 in SSp-ul5", 0), 0u)
       << s.window.studio().historyTexts()[0];
   EXPECT_EQ(s.window.paintDock()->history()->count(), 2) << "the measured condition and the edit";
   const double knocked = geneTotal(document.condition(), "Slc17a7");
@@ -249,7 +249,7 @@ TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
   }
   QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, b);
   ASSERT_EQ(s.window.studio().historyTexts().size(), 1u) << s.window.lastError().toStdString();
-  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock_out Slc17a7 on brush r=40", 0), 0u);
+  EXPECT_EQ(s.window.studio().historyTexts()[0].rfind("knock out Slc17a7 in brush r=40", 0), 0u);
   EXPECT_LT(geneTotal(document.condition(), "Slc17a7"), before);
   QAction* undo = nullptr;
   for (QAction* action : s.window.findChildren<QAction*>())

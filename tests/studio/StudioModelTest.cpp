@@ -410,7 +410,7 @@ TEST(StudioModel, OpensACliDocumentAndResumesTheCliJob) {
   studio.idle();
   ASSERT_TRUE(m.state().ready()) << m.lastError();
   ASSERT_EQ(m.state().workspace.condition().edits().size(), 1u);
-  EXPECT_NE(m.historyTexts().at(0).find("knock_out Slc17a7 on CA1"), std::string::npos)
+  EXPECT_NE(m.historyTexts().at(0).find("knock out Slc17a7 in CA1"), std::string::npos)
       << "replayed as an undoable edit: " << m.historyTexts().at(0);
   JobSettings job;
   job.region = RegionKind::DemoBlock;
