@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QMimeData>
@@ -287,6 +288,18 @@ void MainWindow::clickAt(int x, int y) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (model_.hasUnsavedEdits()) {
+    const auto answer = QMessageBox::question(
+        this, tr("Save the painted edits?"),
+        tr("The condition has painted edits that no saved session holds."),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel) return event->ignore();
+    if (answer == QMessageBox::Save) {
+      const QString file = QFileDialog::getSaveFileName(
+          this, tr("Save session"), QStringLiteral("session.json"), tr("Studio sessions (*.json)"));
+      if (file.isEmpty() || !saveSession(file)) return event->ignore();
+    }
+  }
   model_.cancelJob();
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());

@@ -100,6 +100,10 @@ std::string StudioModel::lastError() const {
   return {};
 }
 
+bool StudioModel::hasUnsavedEdits() const {
+  return state_.hasEdits() && state_.workspace.condition().edits() != savedEdits_;
+}
+
 bool StudioModel::refuseDroppingEdits(bool dropEdits, const std::string& what) {
   if (!state_.hasEdits()) return false;
   const auto n = state_.workspace.condition().edits().size();
@@ -255,6 +259,7 @@ void StudioModel::conditionReady() {
       report(StudioMessage::Kind::Error, "Edit rejected", e.what());
     }
   }
+  savedEdits_ = state_.workspace.condition().edits();  // as opened
   if (!restore.edits.empty()) {
     notify(StudioChange::Condition);
     notify(StudioChange::Undo);

@@ -43,6 +43,8 @@ class StudioModel {
   // Whether opening other data or another model would drop painted edits: a front end asks
   // the user first and passes `dropEdits`; without it the action refuses with a message.
   bool wouldDropEdits() const { return state_.hasEdits(); }
+  // Painted edits that no saved session or document holds (a front end asks before quitting).
+  bool hasUnsavedEdits() const;
   // Loads on the runner; the condition is prepared once both a dataset and a model are open.
   void openDataset(const std::filesystem::path& path, bool dropEdits = false);
   void openModel(const std::filesystem::path& path, bool dropEdits = false);
@@ -143,7 +145,8 @@ class StudioModel {
     bool attention = false;
   };
   std::optional<PendingRestore> pending_;
-  std::shared_ptr<bool> alive_;  // posted callbacks check it
+  std::vector<ConditionEdit> savedEdits_;  // the edits as last saved or opened
+  std::shared_ptr<bool> alive_;            // posted callbacks check it
 };
 
 }  // namespace teramind

@@ -109,6 +109,7 @@ bool StudioModel::saveSession(const std::filesystem::path& file) {
     s.job.output = !state_.lastOutput.empty() ? state_.lastOutput : state_.job.output;
     s.attention = state_.attention != nullptr;
     s.save(file);
+    if (state_.ready()) savedEdits_ = state_.workspace.condition().edits();
     report(StudioMessage::Kind::Notice, "Saved", "Saved session " + file.string());
     return true;
   } catch (const std::exception& e) {

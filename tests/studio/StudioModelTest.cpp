@@ -240,6 +240,7 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
     m.setOverlayGene("Slc17a7");
     m.setCamera({{1, 2, 3}, {4, 5, 6}, {0, 0, 1}, 25});
     ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", ScaleValue{2}));
+    EXPECT_TRUE(m.hasUnsavedEdits());
     JobSettings job;
     job.region = RegionKind::DemoBlock;
     job.steps = 2;
@@ -255,6 +256,7 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
     tiles = m.state().tiles.cores;
     tracked = m.state().attention->genes();
     ASSERT_TRUE(m.saveSession(session)) << m.lastError();
+    EXPECT_FALSE(m.hasUnsavedEdits());
   }
   Studio studio(dir / "jobs");
   auto& m = studio.model;
@@ -274,6 +276,11 @@ TEST(StudioModel, ASessionRestoresEverythingIncludingOutputAndAttention) {
   EXPECT_EQ(s.job.region, RegionKind::DemoBlock);
   EXPECT_EQ(s.workspace.condition().edits().size(), 1u);
   EXPECT_TRUE(m.canUndo()) << "restored edits can be undone";
+  EXPECT_FALSE(m.hasUnsavedEdits()) << "as opened";
+  ASSERT_TRUE(m.undo());
+  EXPECT_TRUE(m.hasUnsavedEdits() || !m.state().hasEdits());
+  ASSERT_TRUE(m.redo());
+  EXPECT_FALSE(m.hasUnsavedEdits()) << "back to what the session holds";
   EXPECT_EQ(s.tiles.cores.size(), tiles.size()) << "the generated output is shown again";
   // Where they were: the same tiles of the section (the store covers only the job's region),
   // with their values as the output keeps them (8 bits).
