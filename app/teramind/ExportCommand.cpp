@@ -4,10 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "Commands.h"
-#include "common/FileError.h"
-#include "io/OmeZarrStore.h"
-#include "io/OmeZarrVolume.h"
-#include "io/VolumeFile.h"
+#include "workflow/GeneratedVolumeExport.h"
 
 namespace teramind::cli {
 namespace {
@@ -18,16 +15,10 @@ struct ExportArguments {
   double maxGiB = 2;
 };
 
-// One pyramid level of a generated OME-Zarr as a multi-channel volume (x, y, plane; one channel
-// per stain) for tools that want a single file.
 void runExport(const ExportArguments& a) {
-  const auto store = OmeZarrStore::open(a.input);
-  const auto& L = store.layout();
-  auto volume = readOmeZarrLevel(store, a.level, a.maxGiB * double(1ll << 30));
-  const auto w = L.levelWidth(a.level), h = L.levelHeight(a.level);
-  writeVolume(a.output, AnyVolume(std::move(volume)));
+  const auto v = exportGeneratedVolume({a.input, a.output, a.level, a.maxGiB * double(1ll << 30)});
   fmt::print("exported: level {} of {} → {} ({} x {} x {} voxels, channels {})\n", a.level, a.input,
-             a.output, w, h, L.planes, fmt::join(L.channels, ", "));
+             a.output, v.width, v.height, v.planes, fmt::join(v.channels, ", "));
 }
 
 }  // namespace

@@ -4,10 +4,8 @@
 
 #include "analysis/AttentionTables.h"
 #include "common/AtomicFileWrite.h"
-#include "io/OmeZarrStore.h"
-#include "io/OmeZarrVolume.h"
-#include "io/VolumeFile.h"
 #include "workflow/ConditionSource.h"
+#include "workflow/GeneratedVolumeExport.h"
 
 // What the studio model reads and writes: exports, condition documents and sessions.
 namespace teramind {
@@ -21,8 +19,7 @@ bool StudioModel::exportVolume(const std::filesystem::path& file) {
     return false;
   }
   try {
-    const auto store = OmeZarrStore::open(source);
-    writeVolume(file, AnyVolume(readOmeZarrLevel(store, 0, 4.0 * (1ll << 30))));
+    exportGeneratedVolume({source, file, 0, 4.0 * double(1ll << 30)});
     report(StudioMessage::Kind::Notice, "Exported",
            fmt::format("Exported {} → {}", source.string(), file.string()));
     return true;
