@@ -44,8 +44,14 @@ AttentionDock::AttentionDock(QWidget* parent) : QDockWidget(tr("Gene-gene attent
 
   connect(compute_, &QPushButton::clicked, this, &AttentionDock::computeRequested);
   connect(export_, &QPushButton::clicked, this, &AttentionDock::exportRequested);
-  connect(region_, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
-  connect(panelOnly_, &QCheckBox::toggled, this, [this] { refresh(); });
+  connect(region_, &QComboBox::currentIndexChanged, this, [this] {
+    refresh();
+    Q_EMIT regionChosen(region_->currentText());
+  });
+  connect(panelOnly_, &QCheckBox::toggled, this, [this](bool on) {
+    refresh();
+    Q_EMIT panelOnlyToggled(on);
+  });
   connect(heatmap_, &AttentionHeatmap::pairHovered, status_, &QLabel::setText);
   connect(heatmap_, &AttentionHeatmap::pairClicked, this, &AttentionDock::pairClicked);
 }
@@ -76,6 +82,13 @@ bool AttentionDock::chooseRegion(const QString& region) {
   return true;
 }
 
+void AttentionDock::setPanelOnly(bool panelOnly) {
+  panelOnly_->blockSignals(true);
+  panelOnly_->setChecked(panelOnly);
+  panelOnly_->blockSignals(false);
+  refresh();
+}
+
 QString AttentionDock::region() const {
   return region_->currentText();
 }
@@ -94,9 +107,10 @@ void AttentionDock::refresh() {
   const auto& genes = result_->genes();
   QStringList names;
   for (const auto& g : genes) names << QString::fromStdString(g);
-  for (auto g : result_->clusteredOrder(region))
-    if (!panelOnly_->isChecked() || panel_.isEmpty() || panel_.contains(names[int(g)]))
-      shownOrder_.push_back(g);
+  std::vector<std::string> panel;
+  if (panelOnly_->isChecked())
+    for (const QString& g : panel_) panel.push_back(g.toStdString());
+  shownOrder_ = result_->shownOrder(region, panel);
   heatmap_->setMatrix(names, result_->aggregate().mean(region), shownOrder_);
   status_->setText(tr("%1: mean of %2 patches, %3 genes in clustered order")
                        .arg(region_->currentText())

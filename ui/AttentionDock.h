@@ -29,6 +29,7 @@ class AttentionDock : public QDockWidget {
   // Restricts the matrix to these genes (empty: all of the model's genes).
   void setPanel(const QStringList& genes);
   bool chooseRegion(const QString& region);
+  void setPanelOnly(bool panelOnly);
   QString region() const;
   AttentionHeatmap* heatmap() const { return heatmap_; }
   QPushButton* computeButton() const { return compute_; }
@@ -38,6 +39,8 @@ class AttentionDock : public QDockWidget {
 
  Q_SIGNALS:
   void computeRequested();
+  void regionChosen(const QString& region);
+  void panelOnlyToggled(bool panelOnly);
   void exportRequested();
   void pairClicked(int query, int key);
 

@@ -18,6 +18,11 @@ namespace teramind::ui {
 void MainWindow::bindAttention() {
   connect(attentionDock_, &AttentionDock::computeRequested, this, &MainWindow::computeAttention);
   connect(attentionDock_, &AttentionDock::pairClicked, this, &MainWindow::showPathway);
+  connect(attentionDock_, &AttentionDock::regionChosen, this, [this](const QString& region) {
+    if (!region.isEmpty()) model_.setAttentionRegion(region.toStdString());
+  });
+  connect(attentionDock_, &AttentionDock::panelOnlyToggled, this,
+          [this](bool on) { model_.setAttentionPanelOnly(on); });
   connect(attentionDock_, &AttentionDock::exportRequested, this, [this] {
     const QString file = QFileDialog::getSaveFileName(
         this, tr("Export attention matrix"), QStringLiteral("attention.csv"), tr("CSV (*.csv)"));
@@ -41,6 +46,7 @@ void MainWindow::bindAttention() {
       attentionDock_->setStatus(s.ready() ? tr("Compute the attention for this section")
                                           : tr("The attention needs a dataset and a model"));
     attentionDock_->chooseRegion(QString::fromStdString(s.attentionRegion));
+    attentionDock_->setPanelOnly(s.attentionPanelOnly);
   });
 }
 

@@ -320,6 +320,19 @@ void StudioModel::setAttentionRegion(const std::string& region) {
   notify(StudioChange::Attention);
 }
 
+void StudioModel::setAttentionPanelOnly(bool panelOnly) {
+  if (panelOnly == state_.attentionPanelOnly) return;
+  state_.attentionPanelOnly = panelOnly;
+  notify(StudioChange::Attention);
+}
+
+std::vector<std::size_t> StudioModel::attentionOrder() const {
+  if (!state_.attention) return {};
+  return state_.attention->shownOrder(state_.attentionRegion, state_.attentionPanelOnly
+                                                                  ? state_.panel
+                                                                  : std::vector<std::string>());
+}
+
 void StudioModel::setCamera(const StudioCamera& camera) {
   if (state_.camera && *state_.camera == camera) return;
   state_.camera = camera;

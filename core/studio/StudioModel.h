@@ -64,6 +64,9 @@ class StudioModel {
   void setCamera(const StudioCamera& camera);
   // Which region's attention the heatmap shows and the CSV holds ("section", "roi", an acronym).
   void setAttentionRegion(const std::string& region);
+  void setAttentionPanelOnly(bool panelOnly);
+  // The genes the attention matrix shows and its CSV holds, in clustered order.
+  std::vector<std::size_t> attentionOrder() const;
   void setJobSettings(const JobSettings& settings);
 
   // --- painting: one undo history, the condition document's ---

@@ -38,7 +38,7 @@ bool StudioModel::exportAttentionCsv(const std::filesystem::path& file) {
     writeTextFileAtomically(
         file, attentionMatrixCsv(state_.attention->genes(),
                                  state_.attention->aggregate().mean(state_.attentionRegion),
-                                 state_.attention->clusteredOrder(state_.attentionRegion)));
+                                 attentionOrder()));
     report(StudioMessage::Kind::Notice, "Saved", "Saved " + file.string());
     return true;
   } catch (const std::exception& e) {

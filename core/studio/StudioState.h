@@ -123,6 +123,7 @@ struct StudioState {
   bool attentionBusy = false;
   int attentionPlane = 0;
   std::string attentionRegion = "section";
+  bool attentionPanelOnly = false;      // the matrix (and its CSV) keeps to the panel's genes
   std::filesystem::path lastOutput;     // the last finished (or resumable) job's output
   std::vector<StudioMessage> messages;  // newest last
 

@@ -105,4 +105,13 @@ std::vector<std::size_t> SectionAttention::clusteredOrder(const std::string& reg
   return averageLinkageOrder(rowCorrelationDistances(aggregate_.mean(region), g), g);
 }
 
+std::vector<std::size_t> SectionAttention::shownOrder(const std::string& region,
+                                                      const std::vector<std::string>& panel) const {
+  std::vector<std::size_t> order;
+  for (const auto g : clusteredOrder(region))
+    if (panel.empty() || std::find(panel.begin(), panel.end(), genes_[g]) != panel.end())
+      order.push_back(g);
+  return order;
+}
+
 }  // namespace teramind

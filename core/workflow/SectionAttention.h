@@ -43,6 +43,10 @@ class SectionAttention {
   PathwayMapInput pathwayInput(std::size_t a, std::size_t b) const;
   // Genes in average-linkage order of their attention profiles in `region`.
   std::vector<std::size_t> clusteredOrder(const std::string& region = "section") const;
+  // The genes a matrix view shows: clusteredOrder(region), kept to `panel` when it is given
+  // (the studio's "panel only"), so the heatmap and its CSV export list the same genes.
+  std::vector<std::size_t> shownOrder(const std::string& region,
+                                      const std::vector<std::string>& panel = {}) const;
 
  private:
   explicit SectionAttention(int genes) : aggregate_(genes) {}

@@ -333,6 +333,29 @@ TEST(StudioModel, ItsConditionDocumentsReplayThroughTheSharedSource) {
       document.condition());
 }
 
+// The attention CSV holds what the matrix shows: the region chosen and, with "panel only", the
+// panel's genes, in clustered order.
+TEST(StudioModel, TheAttentionExportHoldsTheShownMatrix) {
+  const fs::path dir = scratch("attention_export");
+  Studio studio;
+  studio.openDemo();
+  auto& m = studio.model;
+  m.setPanel({"Slc17a7", tinyModel()->genes()[1]});
+  ASSERT_TRUE(m.computeAttention());
+  studio.idle();
+  ASSERT_NE(m.state().attention, nullptr) << m.lastError();
+  EXPECT_EQ(m.attentionOrder().size(), 8u);
+  m.setAttentionPanelOnly(true);
+  EXPECT_EQ(m.attentionOrder().size(), 2u);
+  ASSERT_TRUE(m.exportAttentionCsv(dir / "panel.csv")) << m.lastError();
+  std::ifstream in(dir / "panel.csv");
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(std::count(header.begin(), header.end(), ','), 2) << header;
+  m.setAttentionRegion("no such region");
+  EXPECT_FALSE(m.exportAttentionCsv(dir / "none.csv")) << "an unknown region is an error";
+}
+
 // A whole-section job writes far more tiles than the 3D view can hold: the view keeps what fits
 // its budget and counts the rest.
 TEST(StudioModel, GeneratedTilesKeepWhatFitsTheirBudget) {
