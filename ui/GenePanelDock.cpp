@@ -7,6 +7,7 @@
 #include <QListWidget>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <set>
 
 #include "transcriptomics/GenePanel.h"
 
@@ -100,6 +101,17 @@ void GenePanelDock::showPanel() {
   }
   const QString overlay = QString::fromStdString(model_.state().overlayGene);
   overlay_->setCurrentIndex(std::max(0, overlay.isEmpty() ? 0 : overlay_->findText(overlay)));
+  // The preset box names the preset whose genes (those the model has) are the panel.
+  presets_->setCurrentIndex(0);
+  const std::set<std::string> chosen(panel.begin(), panel.end());
+  for (const auto& p : GenePanel::presets()) {
+    std::set<std::string> offered;
+    for (const auto& g : p.genes)
+      for (int i = 0; i < list_->count(); ++i)
+        if (list_->item(i)->text().toStdString() == g) offered.insert(g);
+    if (!chosen.empty() && offered == chosen)
+      presets_->setCurrentText(QString::fromStdString(p.name));
+  }
   quiet_ = false;
 }
 

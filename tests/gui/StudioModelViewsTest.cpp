@@ -1,6 +1,7 @@
 // The studio's widgets as views of the StudioModel, under xvfb: what a new user tried and
 // found broken — a dataset without stains, re-running a job after undoing edits.
 #include <gtest/gtest.h>
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QStatusBar>
@@ -72,6 +73,10 @@ TEST(StudioModelViews, ReRunningAfterUndoingEditsWritesANewOutputWithoutAnError)
   window.show();
   ASSERT_TRUE(QTest::qWaitFor([&] { return window.conditionReady(); }, 60000));
   StudioModel& m = window.studio();
+  // The default panel is the GLUT preset's genes the model has, and the preset box says so.
+  EXPECT_EQ(
+      window.genePanelDock()->findChild<QComboBox*>(QStringLiteral("panelPreset"))->currentText(),
+      QStringLiteral("GLUT"));
   ASSERT_TRUE(window.selectStructure(QStringLiteral("CTX")));
   ASSERT_TRUE(m.paintSelectedStructure("Slc17a7", KnockOut{}));
   JobSettings job;
