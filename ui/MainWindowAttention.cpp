@@ -35,7 +35,8 @@ void MainWindow::bindAttention() {
       for (const auto& g : s.panel) panel << QString::fromStdString(g);
       attentionDock_->setPanel(panel);
     }
-    if (change != StudioChange::Attention) return;
+    // The condition's readiness changes what the dock says before anything is computed.
+    if (change != StudioChange::Attention && change != StudioChange::Condition) return;
     attentionDock_->computeButton()->setEnabled(!s.attentionBusy);
     if (s.attentionBusy) {
       attentionDock_->setStatus(tr("Computing attention over the section…"));
@@ -43,8 +44,9 @@ void MainWindow::bindAttention() {
     }
     if (attentionDock_->result() != s.attention.get()) attentionDock_->setResult(s.attention);
     if (!s.attention)
-      attentionDock_->setStatus(s.ready() ? tr("Compute the attention for this section")
-                                          : tr("The attention needs a dataset and a model"));
+      attentionDock_->setStatus(s.ready()     ? tr("Compute the attention for this section")
+                                : s.preparing ? tr("Preparing the condition…")
+                                              : tr("The attention needs a dataset and a model"));
     attentionDock_->chooseRegion(QString::fromStdString(s.attentionRegion));
     attentionDock_->setPanelOnly(s.attentionPanelOnly);
   });
