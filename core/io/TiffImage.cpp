@@ -17,6 +17,7 @@
 #include <libdeflate.h>
 #endif
 
+#include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 
 namespace teramind {
@@ -468,10 +469,10 @@ TiledTiffWriter::TiledTiffWriter(const std::filesystem::path& file, std::int64_t
   const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir)) throw FileError(file, "output directory does not exist");
   if (std::filesystem::is_directory(file)) throw FileError(file, "is a directory");
-  // Named like writeFileAtomically's temporaries, so removeUnfinishedWrites() finds them.
-  static std::atomic<unsigned> counter{0};
-  temporary_ = dir / (".partial-" + std::to_string(::getpid()) + "-tiff" +
-                      std::to_string(counter++) + "-" + file.filename().string());
+  // Named like writeFileAtomically's temporaries, so the cleaners find them; a dead writer's
+  // are removed now, on the next run.
+  removeStaleTemporariesOnce(dir);
+  temporary_ = temporaryPathFor(file, "tiff");
   received_.assign(std::size_t(tileRows() * tileCols()), false);
 
   handle_ = std::make_unique<Handle>();
