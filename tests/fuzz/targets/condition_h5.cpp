@@ -1,0 +1,21 @@
+// Fuzzes a binned condition in HDF5 (.h5): the metadata probe, then the full read, as
+// `teramind info` and the studio open one.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "FuzzInput.h"
+#include "io/ConditionFile.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  namespace fuzz = teramind::fuzz;
+  fuzz::freshScratchFolder();
+  const auto file = fuzz::writeInputFile(
+      "condition.h5", std::string_view(reinterpret_cast<const char*>(data), size));
+  fuzz::expectCleanRefusal(file, [&] {
+    teramind::isConditionFile(file);
+    teramind::readCondition(file);
+  });
+  return 0;
+}

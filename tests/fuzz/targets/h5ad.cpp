@@ -1,0 +1,17 @@
+// Fuzzes an AnnData .h5ad (HDF5) through the production path: format detection, then readH5ad.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "FuzzInput.h"
+#include "io/SpatialDataset.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  namespace fuzz = teramind::fuzz;
+  fuzz::freshScratchFolder();
+  const auto file = fuzz::writeInputFile(
+      "cells.h5ad", std::string_view(reinterpret_cast<const char*>(data), size));
+  fuzz::expectCleanRefusal(file, [&] { teramind::loadSpatialDataset(file); });
+  return 0;
+}
