@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <functional>
+#include <limits>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -12,8 +12,8 @@
 #pragma GCC diagnostic ignored "-Wstringop-truncation"  // inside fccp's error type
 #include <libfccp/csv.h>
 #pragma GCC diagnostic pop
-#include <nlohmann/json.hpp>
 
+#include "atlas/OntologyJsonReader.h"
 #include "common/FileError.h"
 
 namespace teramind {
@@ -27,13 +27,9 @@ std::string lower(std::string s) {
 
 std::array<std::uint8_t, 3> parseColor(const std::string& hex, StructureId id,
                                        const std::filesystem::path& file) {
-  if (hex.size() != 6 ||
-      !std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c); }))
-    throw FileError(file,
-                    "structure " + std::to_string(id) + " has an invalid colour '" + hex + "'");
-  const unsigned long rgb = std::stoul(hex, nullptr, 16);
-  return {static_cast<std::uint8_t>(rgb >> 16), static_cast<std::uint8_t>(rgb >> 8),
-          static_cast<std::uint8_t>(rgb)};
+  if (const auto color = parseHexColor(hex)) return *color;
+  throw FileError(file, "structure " + std::to_string(id) + " has an invalid colour '" +
+                            hex.substr(0, 40) + "'");
 }
 
 StructureId parseId(const std::string& text, const std::string& what,
@@ -45,46 +41,49 @@ StructureId parseId(const std::string& text, const std::string& what,
       return static_cast<StructureId>(value);
   } catch (const std::exception&) {
   }
-  throw FileError(file, "invalid " + what + " '" + text + "'");
+  throw FileError(file, "invalid " + what + " '" + text.substr(0, 40) + "'");
 }
 
-std::vector<StructureId> parseIdPath(const std::string& text, const std::filesystem::path& file) {
+// A CSV row's structure_id_path, "/997/8/567/", checked against the tree once it is built.
+struct DeclaredPath {
+  StructureId id = 0;
+  unsigned line = 0;
+  std::vector<StructureId> ids;  // at most kMaxDepth + 1, so all of them cost linear memory
+};
+
+std::vector<StructureId> parseIdPath(const std::string& text, const std::string& where,
+                                     const std::filesystem::path& file) {
   std::vector<StructureId> path;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t slash = text.find('/', start);
     if (slash == std::string::npos) slash = text.size();
-    if (slash > start)
-      path.push_back(parseId(text.substr(start, slash - start), "structure path", file));
+    if (slash > start) {
+      if (path.size() > static_cast<std::size_t>(AtlasOntology::kMaxDepth))
+        throw FileError(file, "structure_id_path" + where + " is longer than " +
+                                  std::to_string(AtlasOntology::kMaxDepth + 1) + " ids");
+      path.push_back(parseId(text.substr(start, slash - start), "structure path" + where, file));
+    }
     start = slash + 1;
   }
   return path;
 }
 
-StructureId jsonId(const nlohmann::json& value, const char* field,
-                   const std::filesystem::path& file) {
-  if (!value.is_number_unsigned() ||
-      value.get<std::uint64_t>() > std::numeric_limits<StructureId>::max())
-    throw FileError(file, std::string("invalid ") + field + " " + value.dump());
-  return value.get<StructureId>();
+void checkFileSize(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  if (error) throw FileError(file, "cannot open ontology file: " + error.message());
+  if (size > AtlasOntology::kMaxFileBytes)
+    throw FileError(file, "ontology file is " + std::to_string(size) + " bytes; at most " +
+                              std::to_string(AtlasOntology::kMaxFileBytes) + " are read");
 }
 
-void collectJson(const nlohmann::json& node, std::optional<StructureId> parentFromNesting,
-                 const std::filesystem::path& file, std::vector<Structure>& out) {
-  Structure s;
-  s.id = jsonId(node.at("id"), "structure id", file);
-  s.acronym = node.at("acronym").get<std::string>();
-  s.name = node.at("name").get<std::string>();
-  s.color = parseColor(node.at("color_hex_triplet").get<std::string>(), s.id, file);
-  s.graphOrder = node.value("graph_order", 0);
-  const auto parent = node.find("parent_structure_id");
-  if (parent != node.end() && !parent->is_null()) s.parentId = jsonId(*parent, "parent id", file);
-  if (s.parentId != parentFromNesting)
-    throw FileError(file, "structure " + std::to_string(s.id) + " (" + s.acronym +
-                              ") is nested under a different parent than its parent_structure_id");
-  out.push_back(s);
-  if (auto children = node.find("children"); children != node.end())
-    for (const auto& child : *children) collectJson(child, s.id, file, out);
+void checkTextLength(const std::string& text, const char* what, const std::string& where,
+                     const std::filesystem::path& file) {
+  if (text.size() > AtlasOntology::kMaxTextLength)
+    throw FileError(file, std::string(what) + where + " is " + std::to_string(text.size()) +
+                              " characters long; at most " +
+                              std::to_string(AtlasOntology::kMaxTextLength) + " are allowed");
 }
 
 }  // namespace
@@ -97,27 +96,14 @@ AtlasOntology AtlasOntology::fromFile(const std::filesystem::path& file) {
 }
 
 AtlasOntology AtlasOntology::fromJson(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot open ontology file");
-  std::vector<Structure> structures;
-  try {
-    nlohmann::json json = nlohmann::json::parse(in);
-    // The Allen API wraps the root as {"msg": [root]}.
-    if (json.is_object() && json.contains("msg")) json = json["msg"];
-    if (json.is_array()) {
-      if (json.size() != 1) throw FileError(file, "expected a single root structure");
-      json = json[0];
-    }
-    collectJson(json, std::nullopt, file, structures);
-  } catch (const nlohmann::json::exception& e) {
-    throw FileError(file, std::string("invalid ontology JSON: ") + e.what());
-  }
-  return fromStructures(std::move(structures), file);
+  return fromStructures(readOntologyJson(file), file);
 }
 
 AtlasOntology AtlasOntology::fromCsv(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file)) throw FileError(file, "cannot open ontology file");
+  checkFileSize(file);
   std::vector<Structure> structures;
+  std::vector<DeclaredPath> declaredPaths;
   try {
     io::CSVReader<7, io::trim_chars<' ', '\t', '\r'>, io::double_quote_escape<',', '"'>> csv(
         file.string());
@@ -126,26 +112,48 @@ AtlasOntology AtlasOntology::fromCsv(const std::filesystem::path& file) {
     std::string id, acronym, name, parent, path, color, order;
     while (csv.read_row(id, acronym, name, parent, path, color, order)) {
       const std::string where = " on line " + std::to_string(csv.get_file_line());
+      if (structures.size() == kMaxStructures)
+        throw FileError(file, "ontology holds more than " + std::to_string(kMaxStructures) +
+                                  " structures (line " + std::to_string(csv.get_file_line()) + ")");
+      checkTextLength(acronym, "acronym", where, file);
+      checkTextLength(name, "name", where, file);
       Structure s;
       s.id = parseId(id, "structure id" + where, file);
       s.acronym = acronym;
       s.name = name;
       if (!parent.empty()) s.parentId = parseId(parent, "parent id" + where, file);
-      s.idPath = parseIdPath(path, file);
+      if (auto ids = parseIdPath(path, where, file); !ids.empty())
+        declaredPaths.push_back({s.id, csv.get_file_line(), std::move(ids)});
       s.color = parseColor(color, s.id, file);
-      s.graphOrder =
-          order.empty() ? 0 : static_cast<int>(parseId(order, "graph order" + where, file));
+      if (!order.empty()) {
+        const StructureId graphOrder = parseId(order, "graph order" + where, file);
+        if (graphOrder > static_cast<StructureId>(std::numeric_limits<int>::max()))
+          throw FileError(file, "invalid graph order" + where + " '" + order + "'");
+        s.graphOrder = static_cast<int>(graphOrder);
+      }
       structures.push_back(std::move(s));
     }
   } catch (const io::error::base& e) {
     throw FileError(file, std::string("invalid ontology CSV: ") + e.what());
   }
-  return fromStructures(std::move(structures), file);
+  AtlasOntology ontology = fromStructures(std::move(structures), file);
+  for (const DeclaredPath& declared : declaredPaths)
+    if (declared.ids != ontology.idPath(declared.id)) {
+      const Structure& s = ontology.byId(declared.id);
+      throw FileError(file, "structure " + std::to_string(s.id) + " (" + s.acronym + ") on line " +
+                                std::to_string(declared.line) +
+                                " has a structure_id_path that disagrees with its parents");
+    }
+  return ontology;
 }
 
 AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
                                             const std::filesystem::path& source) {
   if (structures.empty()) throw FileError(source, "ontology holds no structures");
+  if (structures.size() > kMaxStructures)
+    throw FileError(source, "ontology holds " + std::to_string(structures.size()) +
+                                " structures; at most " + std::to_string(kMaxStructures) +
+                                " are allowed");
   std::stable_sort(
       structures.begin(), structures.end(),
       [](const Structure& a, const Structure& b) { return a.graphOrder < b.graphOrder; });
@@ -158,15 +166,22 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
       throw FileError(source, "duplicate structure id " + std::to_string(s.id));
     if (!s.parentId) roots.push_back(i);
   }
-  for (auto& s : structures) {
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  o.parentIndex_.assign(structures.size(), kNone);
+  for (std::size_t i = 0; i < structures.size(); ++i) {
+    Structure& s = structures[i];
     s.childIds.clear();
-    if (s.parentId && !o.byId_.count(*s.parentId))
+    if (!s.parentId) continue;
+    const auto parent = o.byId_.find(*s.parentId);
+    if (parent == o.byId_.end())
       throw FileError(source, "structure " + std::to_string(s.id) + " (" + s.acronym +
                                   ") has parent " + std::to_string(*s.parentId) +
                                   ", which is not in the ontology");
+    o.parentIndex_[i] = parent->second;
   }
-  for (const auto& s : structures)
-    if (s.parentId) structures[o.byId_.at(*s.parentId)].childIds.push_back(s.id);
+  for (std::size_t i = 0; i < structures.size(); ++i)
+    if (o.parentIndex_[i] != kNone)
+      structures[o.parentIndex_[i]].childIds.push_back(structures[i].id);
   if (roots.size() != 1) {
     // Without a root every structure lies on a cycle of parents (or leads into one).
     throw FileError(source, roots.empty()
@@ -174,10 +189,12 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
                                 : "ontology has " + std::to_string(roots.size()) + " roots");
   }
   o.rootIndex_ = roots.front();
-  // Walk down from the root; a structure not reached sits on a parent cycle.
+  o.parentIndex_[o.rootIndex_] = o.rootIndex_;
+  // Walk down from the root, giving each structure its depth: one step per structure, so a long
+  // chain costs linear time. A structure not reached sits on a parent cycle.
   std::vector<bool> reached(structures.size(), false);
   std::vector<std::size_t> stack{o.rootIndex_};
-  structures[o.rootIndex_].idPath.assign(1, structures[o.rootIndex_].id);
+  structures[o.rootIndex_].depth = 0;
   reached[o.rootIndex_] = true;
   while (!stack.empty()) {
     const std::size_t i = stack.back();
@@ -185,12 +202,11 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
     for (StructureId childId : structures[i].childIds) {
       const std::size_t c = o.byId_.at(childId);
       Structure& child = structures[c];
-      std::vector<StructureId> path = structures[i].idPath;
-      path.push_back(child.id);
-      if (!child.idPath.empty() && child.idPath != path)
+      child.depth = structures[i].depth + 1;
+      if (child.depth > kMaxDepth)
         throw FileError(source, "structure " + std::to_string(child.id) + " (" + child.acronym +
-                                    ") has a structure_id_path that disagrees with its parents");
-      child.idPath = std::move(path);
+                                    ") lies more than " + std::to_string(kMaxDepth) +
+                                    " levels below the root; deeper ontologies are refused");
       reached[c] = true;
       stack.push_back(c);
     }
@@ -267,8 +283,16 @@ std::vector<const Structure*> AtlasOntology::children(StructureId id) const {
   return out;
 }
 
+std::vector<StructureId> AtlasOntology::idPath(StructureId id) const {
+  std::size_t i = static_cast<std::size_t>(&byId(id) - structures_.data());  // byId throws
+  std::vector<StructureId> path(static_cast<std::size_t>(structures_[i].depth) + 1);
+  for (auto step = path.rbegin(); step != path.rend(); ++step, i = parentIndex_[i])
+    *step = structures_[i].id;
+  return path;
+}
+
 std::vector<const Structure*> AtlasOntology::ancestors(StructureId id) const {
-  const auto& path = byId(id).idPath;
+  const auto path = idPath(id);
   std::vector<const Structure*> out;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) out.push_back(&byId(path[i]));
   return out;
@@ -288,13 +312,13 @@ std::vector<StructureId> AtlasOntology::descendants(StructureId id) const {
 }
 
 bool AtlasOntology::isDescendantOrSelf(StructureId id, StructureId ancestor) const {
-  const auto& path = byId(id).idPath;
+  const auto path = idPath(id);
   return std::find(path.begin(), path.end(), ancestor) != path.end();
 }
 
 std::string AtlasOntology::acronymPath(StructureId id) const {
   std::string out;
-  for (StructureId step : byId(id).idPath) out += (out.empty() ? "" : " > ") + byId(step).acronym;
+  for (StructureId step : idPath(id)) out += (out.empty() ? "" : " > ") + byId(step).acronym;
   return out;
 }
 

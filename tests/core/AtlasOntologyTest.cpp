@@ -56,7 +56,8 @@ TEST_F(AllenOntology, JsonAndCsvAgreeOnEveryStructure) {
     EXPECT_EQ(a.parentId, b->parentId) << a.id;
     EXPECT_EQ(a.color, b->color) << a.id;
     EXPECT_EQ(a.graphOrder, b->graphOrder) << a.id;
-    EXPECT_EQ(a.idPath, b->idPath) << a.id;
+    EXPECT_EQ(a.depth, b->depth) << a.id;
+    EXPECT_EQ(csv.idPath(a.id), json.idPath(a.id)) << a.id;
     EXPECT_EQ(a.childIds, b->childIds) << a.id;
   }
   EXPECT_EQ(caseOnly, (std::set<std::string>{"MMme", "MMl", "MMm", "MMp", "MMd"}));
