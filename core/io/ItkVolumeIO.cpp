@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
+#include "io/NiftiHeader.h"
+#include "io/NrrdHeader.h"
 
 namespace teramind::itkio {
 namespace {
@@ -138,7 +140,34 @@ void applyTiffSidecar(const std::filesystem::path& file, VolumeHeader& header) {
   }
 }
 
+bool startsWithNrrdMagic(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {0, 0, 0, 0};
+  in.read(magic, 4);
+  return in.gcount() == 4 && std::string(magic, 4) == "NRRD";
+}
+
+// ITK's NRRD reader aborts on a long field it cannot parse (a 1 KiB stack buffer), and the
+// NIfTI library trusts dims and offsets: our own header checks go first.
+void checkHeaderBeforeItk(const std::filesystem::path& file) {
+  const VolumeFormat format = volumeFormatOf(file);
+  if (format == VolumeFormat::Nrrd || startsWithNrrdMagic(file))
+    readNrrdHeader(file);
+  else if (format == VolumeFormat::Nifti)
+    readNiftiHeader(file);
+}
+
+// ITK's NIfTI library reports a short write only on stderr; read back what it wrote.
+void checkWritten(const std::filesystem::path& file) {
+  const VolumeFormat format = volumeFormatOf(file);
+  if (format == VolumeFormat::Nifti)
+    checkNiftiComplete(file);
+  else if (format == VolumeFormat::Nrrd)
+    readNrrdHeader(file);  // the header whole, and all the data of a raw one
+}
+
 OpenedFile open(const std::filesystem::path& file) {
+  checkHeaderBeforeItk(file);
   registerFactories();
   OpenedFile opened;
   opened.io = itk::ImageIOFactory::CreateImageIO(file.c_str(), itk::IOFileModeEnum::ReadMode);
@@ -274,6 +303,7 @@ AnyVolume read(const std::filesystem::path& file) {
 
 void write(const std::filesystem::path& file, const AnyVolume& volume) {
   std::visit([&](const auto& image) { writeVoxels(file, image); }, volume);
+  checkWritten(file);
 }
 
 std::filesystem::path tiffFrameSidecar(const std::filesystem::path& tiff) {

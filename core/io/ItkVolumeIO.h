@@ -15,6 +15,8 @@ namespace teramind::itkio {
 
 VolumeHeader readHeader(const std::filesystem::path& file);
 AnyVolume read(const std::filesystem::path& file);
+// Reads back what ITK wrote (NIfTI: the whole stream; NRRD: the header and raw size) and
+// throws FileError if it is short: ITK's NIfTI writer does not report a failed write.
 void write(const std::filesystem::path& file, const AnyVolume& volume);
 
 // TIFF keeps no origin, z spacing, direction or channel names: they go to "<file>.frame.json".

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
+#include <mutex>
+
+#include <signal.h>
 
 #include "common/AtomicFileWrite.h"
 #include "io/ItkVolumeIO.h"
@@ -55,6 +59,18 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 void requireReadable(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
   if (!std::filesystem::is_regular_file(file)) throw FileError(file, "not a regular file");
+}
+
+// Past RLIMIT_FSIZE (a full quota, `ulimit -f`) the kernel sends SIGXFSZ, whose default
+// kills the process mid-write; ignored, the write fails with EFBIG and is reported as a
+// FileError while the old file stays. A handler someone else installed is left alone.
+void ignoreFileSizeSignal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGXFSZ, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+      std::signal(SIGXFSZ, SIG_IGN);
+  });
 }
 
 }  // namespace
@@ -111,6 +127,7 @@ void writeVolume(const std::filesystem::path& file, const AnyVolume& volume) {
   const VolumeFormat format = volumeFormatOf(file);
   if (format == VolumeFormat::Nrrd && file.extension() != ".nrrd")
     throw FileError(file, "writing a detached-header NRRD is not supported; use .nrrd");
+  ignoreFileSizeSignal();
   try {
     writeFileAtomically(file, [&](const std::filesystem::path& temporary) {
       if (format == VolumeFormat::OpenVdb) {

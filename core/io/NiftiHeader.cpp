@@ -1,0 +1,219 @@
+#include "io/NiftiHeader.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <string>
+
+#include <zlib.h>
+
+#include "common/FileError.h"
+
+namespace teramind {
+namespace {
+
+constexpr std::uint64_t kMaxVoxels = std::uint64_t{1} << 42;  // as Image3D
+constexpr std::uint64_t kGzipMaxRatio = 1032;                 // deflate's best case
+constexpr std::size_t kNifti2HeaderBytes = 540;
+
+// Reads a little- or big-endian scalar at `offset` of `bytes`.
+template <typename T>
+T scalarAt(std::string_view bytes, std::size_t offset, bool swapped) {
+  unsigned char raw[sizeof(T)];
+  std::memcpy(raw, bytes.data() + offset, sizeof(T));
+  if (swapped)
+    for (std::size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(raw[i], raw[sizeof(T) - 1 - i]);
+  T value;
+  std::memcpy(&value, raw, sizeof(T));
+  return value;
+}
+
+std::int32_t swapped32(std::int32_t value) {
+  const auto u = static_cast<std::uint32_t>(value);
+  return static_cast<std::int32_t>((u >> 24) | ((u >> 8) & 0xff00u) | ((u << 8) & 0xff0000u) |
+                                   (u << 24));
+}
+
+// NIfTI datatype codes and their bytes per voxel (DT_BINARY, one bit, is refused).
+int bytesOfDatatype(int datatype) {
+  static const std::map<int, int> bytes = {
+      {2, 1},   {4, 2},   {8, 4},    {16, 4},   {32, 8},    {64, 8},    {128, 3},   {256, 1},
+      {512, 2}, {768, 4}, {1024, 8}, {1280, 8}, {1536, 16}, {1792, 16}, {2048, 32}, {2304, 4}};
+  const auto it = bytes.find(datatype);
+  return it == bytes.end() ? 0 : it->second;
+}
+
+bool isGzip(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  return in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+class GzipFile {
+ public:
+  explicit GzipFile(const std::filesystem::path& file)
+      : path_(file.string()), gz_(gzopen(file.c_str(), "rb")) {
+    if (!gz_) throw FileError(file, "cannot be opened");
+  }
+  ~GzipFile() {
+    if (gz_) gzclose(gz_);
+  }
+  GzipFile(const GzipFile&) = delete;
+  GzipFile& operator=(const GzipFile&) = delete;
+  // Bytes read, or -1 on a corrupt or truncated stream.
+  int read(char* into, unsigned count) { return gzread(gz_, into, count); }
+  // Z_OK after a whole stream; Z_BUF_ERROR when it breaks off (gzread then just returns 0).
+  int errorCode() {
+    int code = Z_OK;
+    gzerror(gz_, &code);
+    return code;
+  }
+  std::string error() {
+    int code = Z_OK;
+    std::string message = gzerror(gz_, &code);
+    const std::string prefix = path_ + ": ";
+    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+    return message.empty() ? "corrupt gzip stream" : message;
+  }
+
+ private:
+  std::string path_;
+  gzFile gz_;
+};
+
+std::string firstBytes(const std::filesystem::path& file, bool gzipped) {
+  std::string bytes(kNifti2HeaderBytes, '\0');
+  int got = 0;
+  if (gzipped) {
+    GzipFile gz(file);
+    got = gz.read(bytes.data(), static_cast<unsigned>(bytes.size()));
+    if (got < 0) throw FileError(file, "header: " + gz.error());
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw FileError(file, "cannot be opened");
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    got = static_cast<int>(in.gcount());
+  }
+  bytes.resize(static_cast<std::size_t>(got));
+  return bytes;
+}
+
+}  // namespace
+
+NiftiHeader parseNiftiHeader(const std::filesystem::path& file, std::string_view bytes,
+                             bool gzipped, std::uint64_t fileSize) {
+  const auto fail = [&](const std::string& field, const std::string& problem) {
+    throw FileError(file, field + ": " + problem);
+  };
+  if (bytes.size() < 348)
+    fail("header", "the file holds " + std::to_string(bytes.size()) +
+                       " bytes, fewer than a NIfTI header's 348");
+  NiftiHeader h;
+  h.gzipped = gzipped;
+  const auto sizeofHdr = scalarAt<std::int32_t>(bytes, 0, false);
+  bool swapped = false;
+  if (sizeofHdr == 348 || sizeofHdr == 540) {
+    h.version = sizeofHdr == 348 ? 1 : 2;
+  } else if (swapped32(sizeofHdr) == 348 || swapped32(sizeofHdr) == 540) {
+    swapped = true;
+    h.version = swapped32(sizeofHdr) == 348 ? 1 : 2;
+  } else {
+    fail("sizeof_hdr", "is " + std::to_string(sizeofHdr) + ", not 348 (NIfTI-1) or 540 (NIfTI-2)");
+  }
+  if (h.version == 2 && bytes.size() < kNifti2HeaderBytes)
+    fail("header", "shorter than a NIfTI-2 header's 540 bytes");
+
+  std::int64_t dim0 = 0;
+  double voxOffset = 0;
+  if (h.version == 1) {
+    const std::string_view magic = bytes.substr(344, 4);
+    if (magic == std::string_view("ni1\0", 4))
+      fail("magic", "a header with its voxels in a separate .img file is not supported");
+    if (magic != std::string_view("n+1\0", 4))
+      fail("magic", "not the single-file NIfTI-1 magic n+1 (an Analyze file?)");
+    dim0 = scalarAt<std::int16_t>(bytes, 40, swapped);
+    h.datatype = scalarAt<std::int16_t>(bytes, 70, swapped);
+    voxOffset = scalarAt<float>(bytes, 108, swapped);
+  } else {
+    if (bytes.substr(4, 8) != std::string_view("n+2\0\r\n\032\n", 8))
+      fail("magic", "not the single-file NIfTI-2 magic n+2");
+    h.datatype = scalarAt<std::int16_t>(bytes, 12, swapped);
+    dim0 = scalarAt<std::int64_t>(bytes, 16, swapped);
+    voxOffset = static_cast<double>(scalarAt<std::int64_t>(bytes, 168, swapped));
+  }
+  if (dim0 < 1 || dim0 > 7) fail("dim[0]", "is " + std::to_string(dim0) + ", not 1 to 7");
+  h.voxelCount = 1;
+  for (int d = 1; d <= dim0; ++d) {
+    const std::int64_t size = h.version == 1 ? scalarAt<std::int16_t>(bytes, 40 + 2 * d, swapped)
+                                             : scalarAt<std::int64_t>(bytes, 16 + 8 * d, swapped);
+    if (size < 1)
+      fail("dim[" + std::to_string(d) + "]", "is " + std::to_string(size) + ", not positive");
+    if (static_cast<std::uint64_t>(size) > kMaxVoxels / h.voxelCount)
+      fail("dim", "more than 2^42 voxels");
+    h.voxelCount *= static_cast<std::uint64_t>(size);
+    h.dims.push_back(size);
+  }
+  h.bytesPerVoxel = bytesOfDatatype(h.datatype);
+  if (h.bytesPerVoxel == 0) fail("datatype", "unknown code " + std::to_string(h.datatype));
+  const double headerBytes = h.version == 1 ? 348 : 540;
+  if (!std::isfinite(voxOffset) || voxOffset < headerBytes || voxOffset != std::floor(voxOffset) ||
+      voxOffset > 1e15)
+    fail("vox_offset", "is " + std::to_string(voxOffset) + ", not a whole offset after the " +
+                           std::to_string(static_cast<int>(headerBytes)) + "-byte header");
+  h.voxelOffset = static_cast<std::uint64_t>(voxOffset);
+  if (!gzipped) {
+    if (h.voxelOffset > fileSize)
+      fail("vox_offset", std::to_string(h.voxelOffset) + " is past the end of the " +
+                             std::to_string(fileSize) + "-byte file");
+    if (fileSize - h.voxelOffset < h.voxelBytes())
+      fail("dim", std::to_string(h.voxelCount) + " voxels need " + std::to_string(h.voxelBytes()) +
+                      " bytes after vox_offset; the file holds " +
+                      std::to_string(fileSize - h.voxelOffset));
+  } else if (h.expectedStreamBytes() / kGzipMaxRatio > fileSize + 1024) {
+    fail("dim", std::to_string(h.voxelBytes()) + " bytes of voxels, more than a gzip stream of " +
+                    std::to_string(fileSize) + " bytes can hold");
+  }
+  return h;
+}
+
+NiftiHeader readNiftiHeader(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uint64_t fileSize = std::filesystem::file_size(file, error);
+  if (error) throw FileError(file, "cannot read its size: " + error.message());
+  const bool gzipped = isGzip(file);
+  return parseNiftiHeader(file, firstBytes(file, gzipped), gzipped, fileSize);
+}
+
+void checkNiftiComplete(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uint64_t fileSize = std::filesystem::file_size(file, error);
+  if (error) throw FileError(file, "cannot read its size: " + error.message());
+  const bool gzipped = isGzip(file);
+  // Parsed as if the file were complete, so a short one is called incomplete, not corrupt.
+  const NiftiHeader header = parseNiftiHeader(file, firstBytes(file, gzipped), gzipped,
+                                              std::numeric_limits<std::uint64_t>::max() / 2);
+  const std::uint64_t expected = header.expectedStreamBytes();
+  if (!gzipped) {
+    if (fileSize < expected)
+      throw FileError(file, "incomplete: " + std::to_string(fileSize) + " of " +
+                                std::to_string(expected) + " bytes of header and voxels written");
+    return;
+  }
+  GzipFile gz(file);
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t total = 0;
+  while (true) {
+    const int got = gz.read(buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (got <= 0) break;  // the end, or an error errorCode() reports
+    total += static_cast<std::uint64_t>(got);
+  }
+  if (gz.errorCode() != Z_OK || total < expected)
+    throw FileError(file, "incomplete: its gzip stream breaks off after " + std::to_string(total) +
+                              " of " + std::to_string(expected) + " bytes of header and voxels (" +
+                              gz.error() + ")");
+}
+
+}  // namespace teramind
