@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <vector>
 
 #include "common/FileError.h"
 
@@ -63,45 +65,65 @@ std::vector<T> readColumn(const H5::H5File& file, const char* name, const H5::Pr
   return values;
 }
 
+// The whole file built in memory by HDF5's core driver (no backing store), so HDF5 itself never
+// writes to disk: a full disk cannot fail inside it and leave a half-closed file that H5close
+// trips over at exit. Every object is a C++ wrapper closed on every path, the file last.
+std::vector<char> buildImage(const std::filesystem::path& file, const BinnedCondition& condition) {
+  H5::FileAccPropList inMemory;
+  inMemory.setCore(1 << 20, false);
+  H5::H5File out(file.string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, inMemory);
+  const BinGrid& g = condition.grid();
+  H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
+  out.createAttribute("format", text, H5::DataSpace(H5S_SCALAR)).write(text, std::string(kFormat));
+  writeAttribute<std::int32_t>(out, "version", H5::PredType::NATIVE_INT32, {1});
+  writeAttribute<double>(out, "bin_um", H5::PredType::NATIVE_DOUBLE, {g.binUm});
+  writeAttribute<double>(out, "origin_um", H5::PredType::NATIVE_DOUBLE, {g.originXUm, g.originYUm});
+  writeAttribute<std::int32_t>(out, "extent", H5::PredType::NATIVE_INT32,
+                               {g.width, g.height, g.planes});
+  writeAttribute<double>(out, "plane_spacing_um", H5::PredType::NATIVE_DOUBLE, {g.planeSpacingUm});
+  std::vector<const char*> names;
+  for (const auto& n : condition.geneNames()) names.push_back(n.c_str());
+  const hsize_t geneCount = names.size();
+  out.createDataSet("genes", text, H5::DataSpace(1, &geneCount)).write(names.data(), text);
+  std::vector<std::uint64_t> offsets{0}, bins;
+  std::vector<float> values;
+  for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
+    for (const auto& [bin, value] : condition.sortedEntries(gene)) {
+      bins.push_back(BinnedCondition::key(bin));
+      values.push_back(value);
+    }
+    offsets.push_back(bins.size());
+  }
+  writeColumn(out, "gene_offsets", H5::PredType::NATIVE_UINT64, offsets);
+  writeColumn(out, "bins", H5::PredType::NATIVE_UINT64, bins);
+  writeColumn(out, "values", H5::PredType::NATIVE_FLOAT, values);
+  out.flush(H5F_SCOPE_LOCAL);
+  const ssize_t size = H5Fget_file_image(out.getId(), nullptr, 0);
+  if (size <= 0) throw FileError(file, "HDF5 could not build the file image");
+  std::vector<char> image(std::size_t(size), '\0');
+  if (H5Fget_file_image(out.getId(), image.data(), image.size()) != size)
+    throw FileError(file, "HDF5 could not copy the file image");
+  out.close();
+  return image;
+}
+
 }  // namespace
 
 void write(const std::filesystem::path& file, const BinnedCondition& condition) {
+  H5::Exception::dontPrint();
+  std::vector<char> image;
   try {
-    H5::Exception::dontPrint();
-    H5::H5File out(file.string(), H5F_ACC_TRUNC);
-    const BinGrid& g = condition.grid();
-    H5::StrType text(H5::PredType::C_S1, H5T_VARIABLE);
-    out.createAttribute("format", text, H5::DataSpace(H5S_SCALAR))
-        .write(text, std::string(kFormat));
-    writeAttribute<std::int32_t>(out, "version", H5::PredType::NATIVE_INT32, {1});
-    writeAttribute<double>(out, "bin_um", H5::PredType::NATIVE_DOUBLE, {g.binUm});
-    writeAttribute<double>(out, "origin_um", H5::PredType::NATIVE_DOUBLE,
-                           {g.originXUm, g.originYUm});
-    writeAttribute<std::int32_t>(out, "extent", H5::PredType::NATIVE_INT32,
-                                 {g.width, g.height, g.planes});
-    writeAttribute<double>(out, "plane_spacing_um", H5::PredType::NATIVE_DOUBLE,
-                           {g.planeSpacingUm});
-    std::vector<const char*> names;
-    for (const auto& n : condition.geneNames()) names.push_back(n.c_str());
-    const hsize_t geneCount = names.size();
-    out.createDataSet("genes", text, H5::DataSpace(1, &geneCount)).write(names.data(), text);
-    std::vector<std::uint64_t> offsets{0}, bins;
-    std::vector<float> values;
-    for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
-      for (const auto& [bin, value] : condition.sortedEntries(gene)) {
-        bins.push_back(BinnedCondition::key(bin));
-        values.push_back(value);
-      }
-      offsets.push_back(bins.size());
-    }
-    writeColumn(out, "gene_offsets", H5::PredType::NATIVE_UINT64, offsets);
-    writeColumn(out, "bins", H5::PredType::NATIVE_UINT64, bins);
-    writeColumn(out, "values", H5::PredType::NATIVE_FLOAT, values);
-    // Closing flushes; its errors (a full disk) must surface here, not in a destructor.
-    out.close();
+    image = buildImage(file, condition);
   } catch (const H5::Exception& e) {
     throw FileError(file, "cannot be written as HDF5: " + e.getDetailMsg());
   }
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw FileError(file, "cannot be created");
+  out.write(image.data(), std::streamsize(image.size()));
+  out.close();
+  if (!out)
+    throw FileError(file, "cannot be written: only part of " + std::to_string(image.size()) +
+                              " bytes reached the disk (disk full?)");
 }
 
 bool isConditionFile(const std::filesystem::path& file) {
