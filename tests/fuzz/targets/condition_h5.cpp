@@ -1,11 +1,12 @@
 // Fuzzes a binned condition in HDF5 (.h5): the metadata probe, then the full read, as
-// `teramind info` and the studio open one.
+// `teramind info` and the studio open one: in a child first (Hdf5ReadIsolation.h).
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "FuzzInput.h"
+#include "Hdf5ReadIsolation.h"
 #include "io/ConditionFile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -14,8 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "condition.h5", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(file, [&] {
-    teramind::isConditionFile(file);
-    teramind::readCondition(file);
+    fuzz::readHdf5AsProductionDoes(file, [&] {
+      teramind::isConditionFile(file);
+      teramind::readCondition(file);
+    });
   });
   return 0;
 }

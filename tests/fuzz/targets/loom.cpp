@@ -1,10 +1,12 @@
-// Fuzzes a loom file (HDF5) through the production path: format detection, then readLoom.
+// Fuzzes a loom file (HDF5) through the production path (in a child first: Hdf5ReadIsolation.h):
+// format detection, then readLoom.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "FuzzInput.h"
+#include "Hdf5ReadIsolation.h"
 #include "io/SpatialDataset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,6 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::freshScratchFolder();
   const auto file = fuzz::writeInputFile(
       "cells.loom", std::string_view(reinterpret_cast<const char*>(data), size));
-  fuzz::expectCleanRefusal(file, [&] { teramind::loadSpatialDataset(file); });
+  fuzz::expectCleanRefusal(file, [&] {
+    fuzz::readHdf5AsProductionDoes(file, [&] { teramind::loadSpatialDataset(file); });
+  });
   return 0;
 }
