@@ -11,35 +11,39 @@ StoreSeams measureStoreSeams(const OmeZarrStore& store) {
   const auto& L = store.layout();
   StoreSeams result;
   SeamMeter all(L.chunk);
-  for (int ch = 0; ch < static_cast<int>(L.channels.size()); ++ch) {
-    SeamMeter one(L.chunk);
-    for (int z = 0; z < L.planes; ++z) {
-      // The row above: only its generated chunks. The store reads each shard's index once
-      // (cached), not once per chunk.
-      std::map<std::int64_t, std::vector<float>> above, here;
-      for (std::int64_t r = 0; r < L.chunkRows(0); ++r) {
-        std::vector<float> left;
-        for (std::int64_t q = 0; q < L.chunkCols(0); ++q) {
-          std::vector<float> tile;
-          if (store.hasChunk(0, ch, z, r, q)) {
-            const auto bytes = store.readChunk(0, ch, z, r, q);
-            tile.assign(bytes.begin(), bytes.end());
-            const auto up = above.find(q);
-            for (auto* m : {&one, &all}) {
-              m->addTile(tile);
-              if (!left.empty()) m->addHorizontalBorder(left, tile);
-              if (up != above.end()) m->addVerticalBorder(up->second, tile);
-            }
-            here[q] = tile;
-          }
-          left = std::move(tile);
-        }
-        above = std::move(here);
+  std::vector<SeamMeter> perChannel(L.channels.size(), SeamMeter(L.chunk));
+  // Only the chunks on disk, found by listing: a header may declare 10¹⁰ chunk positions, a
+  // generated section holds a few thousand chunks.
+  for (const auto& [ch, z] : store.planesOnDisk(0)) {
+    auto& one = perChannel[std::size_t(ch)];
+    // The row above: only its generated chunks; the chunk on the left, when generated.
+    std::map<std::int64_t, std::vector<float>> above, here;
+    std::int64_t row = -1, leftCol = -1;
+    std::vector<float> left;
+    for (const auto& [r, q] : store.chunksOnDisk(0, ch, z)) {
+      if (r != row) {
+        above = r == row + 1 ? std::move(here) : decltype(above){};
         here.clear();
+        row = r;
+        left.clear();
       }
+      const auto bytes = store.readChunk(0, ch, z, r, q);
+      std::vector<float> tile(bytes.begin(), bytes.end());
+      const auto up = above.find(q);
+      const bool touchesLeft = !left.empty() && leftCol == q - 1;
+      for (auto* m : {&one, &all}) {
+        m->addTile(tile);
+        if (touchesLeft) m->addHorizontalBorder(left, tile);
+        if (up != above.end()) m->addVerticalBorder(up->second, tile);
+      }
+      here[q] = tile;
+      left = std::move(tile);
+      leftCol = q;
     }
-    result.channels.push_back({L.channels[std::size_t(ch)], one.ratio(), one.borderPairs()});
   }
+  for (std::size_t ch = 0; ch < L.channels.size(); ++ch)
+    result.channels.push_back(
+        {L.channels[ch], perChannel[ch].ratio(), perChannel[ch].borderPairs()});
   result.ratio = all.ratio();
   result.borderPairs = all.borderPairs();
   return result;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -31,6 +32,66 @@ std::vector<std::uint8_t> readBytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return {};
   return std::vector<std::uint8_t>((std::istreambuf_iterator<char>(in)), {});
+}
+
+// Whether the file holds exactly these bytes (its size first, so a large file is not read).
+bool fileHolds(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  return !ec && size == bytes.size() && readBytes(file) == bytes;
+}
+
+// A chunk or shard index as a name: decimal digits, no sign or leading zero (the key our
+// paths spell), below `end`; none otherwise.
+std::optional<std::int64_t> indexNamed(const std::string& name, std::int64_t end) {
+  if (name.empty() || name.size() > 18 || (name.size() > 1 && name[0] == '0')) return {};
+  std::int64_t v = 0;
+  for (const char ch : name) {
+    if (ch < '0' || ch > '9') return {};
+    v = v * 10 + (ch - '0');
+  }
+  if (v >= end) return {};
+  return v;
+}
+
+// Indices joined by `separator` ("1.0.3.4"), each below its end; none when the name is not.
+std::optional<std::vector<std::int64_t>> indicesNamed(const std::string& name, char separator,
+                                                      const std::vector<std::int64_t>& ends) {
+  std::vector<std::int64_t> indices;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const auto stop = i + 1 < ends.size() ? name.find(separator, start) : name.size();
+    if (stop == std::string::npos) return {};
+    const auto v = indexNamed(name.substr(start, stop - start), ends[i]);
+    if (!v) return {};
+    indices.push_back(*v);
+    start = stop + 1;
+  }
+  return indices;
+}
+
+struct Listed {
+  std::string name;
+  bool folder = false;
+};
+
+// A folder's entries; none when it does not exist. An error listing it names it.
+std::vector<Listed> listFolder(const std::filesystem::path& dir) {
+  std::vector<Listed> entries;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory)
+      return entries;
+    throw FileError(dir, "cannot list the folder: " + ec.message());
+  }
+  while (it != std::filesystem::directory_iterator()) {
+    std::error_code typeError;
+    entries.push_back({it->path().filename().string(), it->is_directory(typeError)});
+    it.increment(ec);
+    if (ec) throw FileError(dir, "cannot list the folder: " + ec.message());
+  }
+  return entries;
 }
 
 void writeBytes(const std::filesystem::path& file, const std::vector<std::uint8_t>& bytes) {
@@ -124,9 +185,6 @@ std::vector<std::uint8_t> OmeZarrStore::decompress(const std::filesystem::path& 
 }
 
 // Shard indexes opened recently, so reading a level chunk by chunk reads each index once. An
-// entry is used only while the file has the size and time it had when opened (another
-// process may replace it); the store forgets the shards it writes or removes.
-// Shard indexes opened recently, so reading a level chunk by chunk reads each index once. An
 // entry is used only while the file is the one it was opened from (inode, size and time:
 // every write replaces the file by a rename, and another process may do that); the store also
 // forgets the shards it writes or removes.
@@ -182,7 +240,7 @@ std::shared_ptr<const ZarrShard> OmeZarrStore::openShard(const std::filesystem::
   }
   if (!exists) return nullptr;
   const std::size_t k = std::size_t(layout_.shardChunks());
-  auto shard = std::make_shared<const ZarrShard>(ZarrShard::open(file, k * k));
+  auto shard = std::make_shared<const ZarrShard>(ZarrShard::open(file, k * k, maxPackedBytes()));
   const std::lock_guard<std::mutex> lock(cache.mutex);
   if (cache.entries.size() >= ShardIndexCache::kEntries) {
     auto oldest = cache.entries.begin();
@@ -271,7 +329,7 @@ void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t ro
     const auto file = chunkPath(level, channel, plane, row, col);
     const auto packed = compress(file, pixels);
     // A pyramid built from this chunk's old bytes is built again.
-    if (hasPyramidAbove(level, channel, plane, sr, sc) && readBytes(file) != packed)
+    if (hasPyramidAbove(level, channel, plane, sr, sc) && !fileHolds(file, packed))
       removePyramidAbove(level, channel, plane, sr, sc);
     writeBytes(file, packed);
     return;
@@ -293,7 +351,7 @@ void OmeZarrStore::writeChunk(int level, int channel, int plane, std::int64_t ro
   }
   const auto file = pending / fmt::format("{}.{}", row, col);
   if (hasPyramidAbove(level, channel, plane, sr, sc)) {
-    auto before = readBytes(file);
+    auto before = std::filesystem::exists(file) ? readChunkFile(file) : std::vector<std::uint8_t>{};
     if (before.empty() && shard) before = shard->read(innerIndex(row, col));
     if (before != packed) removePyramidAbove(level, channel, plane, sr, sc);
   }
@@ -306,13 +364,13 @@ std::vector<std::uint8_t> OmeZarrStore::readChunk(int level, int channel, int pl
     const auto file = chunkPath(level, channel, plane, row, col);
     if (!std::filesystem::exists(file))
       return std::vector<std::uint8_t>(std::size_t(layout_.chunk) * std::size_t(layout_.chunk), 0);
-    return decompress(file, readBytes(file));
+    return decompress(file, readChunkFile(file));
   }
   const int k = layout_.shardChunks();
   const auto sr = row / k, sc = col / k;
   const auto pending =
       pendingDirectory(level, channel, plane, sr, sc) / fmt::format("{}.{}", row, col);
-  if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
+  if (std::filesystem::exists(pending)) return decompress(pending, readChunkFile(pending));
   const auto file = shardPath(level, channel, plane, sr, sc);
   std::vector<std::uint8_t> packed;
   if (const auto shard = openShard(file)) packed = shard->read(innerIndex(row, col));
@@ -340,7 +398,7 @@ void OmeZarrStore::finishShard(int level, int channel, int plane, std::int64_t s
     if (row / k != shardRow || col / k != shardCol || row < 0 || col < 0)
       throw FileError(f.path(), fmt::format("pending chunk ({}, {}) is not in shard ({}, {})", row,
                                             col, shardRow, shardCol));
-    auto bytes = readBytes(f.path());
+    auto bytes = readChunkFile(f.path());
     decompress(f.path(), bytes);  // a damaged chunk is named here, not baked into the shard
     chunks[innerIndex(row, col)] = std::move(bytes);
   }
@@ -383,7 +441,7 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
     }
     const auto pending =
         pendingDirectory(level - 1, channel, plane, r / k, q / k) / fmt::format("{}.{}", r, q);
-    if (std::filesystem::exists(pending)) return decompress(pending, readBytes(pending));
+    if (std::filesystem::exists(pending)) return decompress(pending, readChunkFile(pending));
     const auto file = shardPath(level - 1, channel, plane, r / k, q / k);
     const auto shard = openShard(file);
     if (!shard || !shard->has(innerIndex(r, q))) return {};
@@ -442,7 +500,7 @@ void OmeZarrStore::buildPyramidShard(int level, int channel, int plane, std::int
     const auto file = shardPath(level, channel, plane, shardRow, shardCol);
     auto bytes = ZarrShard::encode(built);
     // Built again with other bytes: the levels above were built from the old ones.
-    if (hasPyramidAbove(level, channel, plane, shardRow, shardCol) && readBytes(file) != bytes)
+    if (hasPyramidAbove(level, channel, plane, shardRow, shardCol) && !fileHolds(file, bytes))
       removePyramidAbove(level, channel, plane, shardRow, shardCol);
     writeBytes(file, bytes);
     forgetShard(file);
@@ -487,19 +545,136 @@ std::vector<OmeZarrStore::DamagedShard> OmeZarrStore::damagedShards() const {
   if (L.format != OmeZarrFormat::V3Sharded) return damaged;
   const std::size_t n = std::size_t(L.shardChunks()) * std::size_t(L.shardChunks());
   for (int l = 0; l < L.levels; ++l)
-    for (int c = 0; c < static_cast<int>(L.channels.size()); ++c)
-      for (int z = 0; z < L.planes; ++z)
-        for (std::int64_t sr = 0; sr < L.shardRows(l); ++sr)
-          for (std::int64_t sc = 0; sc < L.shardCols(l); ++sc) {
-            const auto file = shardPath(l, c, z, sr, sc);
-            if (!std::filesystem::exists(file)) continue;
-            try {
-              ZarrShard::open(file, n);
-            } catch (const FileError& e) {
-              damaged.push_back({l, c, z, sr, sc, file, e.problem()});
-            }
-          }
+    for (const auto& [c, z] : planesOnDisk(l))
+      for (const auto& [sr, sc] : shardFilesOnDisk(l, c, z)) {
+        const auto file = shardPath(l, c, z, sr, sc);
+        try {
+          ZarrShard::open(file, n, maxPackedBytes());
+        } catch (const FileError& e) {
+          damaged.push_back({l, c, z, sr, sc, file, e.problem()});
+        }
+      }
   return damaged;
+}
+
+std::size_t OmeZarrStore::maxPackedBytes() const {
+  return std::size_t(layout_.chunk) * std::size_t(layout_.chunk) + BLOSC_MAX_OVERHEAD;
+}
+
+std::vector<std::uint8_t> OmeZarrStore::readChunkFile(const std::filesystem::path& file) const {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) throw FileError(file, "cannot read the chunk: " + ec.message());
+  if (size > maxPackedBytes())
+    throw FileError(file, fmt::format("not a blosc chunk of {} x {} px: {} bytes, more than the {} "
+                                      "it can take",
+                                      layout_.chunk, layout_.chunk, size, maxPackedBytes()));
+  return readBytes(file);
+}
+
+std::vector<std::pair<int, int>> OmeZarrStore::planesOnDisk(int level) const {
+  const auto& L = layout_;
+  const auto dir = path_ / std::to_string(level);
+  const auto channels = std::int64_t(L.channels.size()), planes = std::int64_t(L.planes);
+  std::set<std::pair<int, int>> found;
+  if (L.format == OmeZarrFormat::V2 && separator_ == '.') {  // level/c.z.row.col
+    for (const auto& e : listFolder(dir))
+      if (const auto k =
+              indicesNamed(e.name, '.', {channels, planes, L.chunkRows(level), L.chunkCols(level)});
+          k && !e.folder)
+        found.insert({int((*k)[0]), int((*k)[1])});
+    return {found.begin(), found.end()};
+  }
+  // V2: level/c/z/row/col; V3: level/c/c/z/shardRow/shardCol.
+  const auto top = L.format == OmeZarrFormat::V2 ? dir : dir / "c";
+  for (const auto& c : listFolder(top)) {
+    const auto channel = indexNamed(c.name, channels);
+    if (!channel || !c.folder) continue;
+    for (const auto& z : listFolder(top / c.name))
+      if (const auto plane = indexNamed(z.name, planes); plane && z.folder)
+        found.insert({int(*channel), int(*plane)});
+  }
+  if (L.format == OmeZarrFormat::V3Sharded)  // level/.pending/c.z.shardRow.shardCol/
+    for (const auto& p : listFolder(dir / ".pending"))
+      if (const auto k =
+              indicesNamed(p.name, '.', {channels, planes, L.shardRows(level), L.shardCols(level)});
+          k && p.folder)
+        found.insert({int((*k)[0]), int((*k)[1])});
+  return {found.begin(), found.end()};
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> OmeZarrStore::shardFilesOnDisk(int level,
+                                                                                  int channel,
+                                                                                  int plane) const {
+  std::vector<std::pair<std::int64_t, std::int64_t>> shards;
+  const auto dir =
+      path_ / std::to_string(level) / "c" / std::to_string(channel) / std::to_string(plane);
+  for (const auto& r : listFolder(dir)) {
+    const auto row = indexNamed(r.name, layout_.shardRows(level));
+    if (!row || !r.folder) continue;
+    for (const auto& q : listFolder(dir / r.name))
+      if (const auto col = indexNamed(q.name, layout_.shardCols(level)); col && !q.folder)
+        shards.push_back({*row, *col});
+  }
+  std::sort(shards.begin(), shards.end());
+  return shards;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> OmeZarrStore::pendingShardsOnDisk(
+    int level, int channel, int plane) const {
+  std::vector<std::pair<std::int64_t, std::int64_t>> shards;
+  const auto& L = layout_;
+  for (const auto& p : listFolder(path_ / std::to_string(level) / ".pending"))
+    if (const auto k = indicesNamed(p.name, '.',
+                                    {std::int64_t(L.channels.size()), std::int64_t(L.planes),
+                                     L.shardRows(level), L.shardCols(level)});
+        k && p.folder && (*k)[0] == channel && (*k)[1] == plane)
+      shards.push_back({(*k)[2], (*k)[3]});
+  std::sort(shards.begin(), shards.end());
+  return shards;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> OmeZarrStore::chunksOnDisk(int level,
+                                                                              int channel,
+                                                                              int plane) const {
+  const auto& L = layout_;
+  const auto rows = L.chunkRows(level), cols = L.chunkCols(level);
+  const auto dir = path_ / std::to_string(level);
+  std::vector<std::pair<std::int64_t, std::int64_t>> chunks;
+  if (L.format == OmeZarrFormat::V2 && separator_ == '.') {
+    for (const auto& e : listFolder(dir))
+      if (const auto k = indicesNamed(
+              e.name, '.', {std::int64_t(L.channels.size()), std::int64_t(L.planes), rows, cols});
+          k && !e.folder && (*k)[0] == channel && (*k)[1] == plane)
+        chunks.push_back({(*k)[2], (*k)[3]});
+  } else if (L.format == OmeZarrFormat::V2) {
+    const auto planeDir = dir / std::to_string(channel) / std::to_string(plane);
+    for (const auto& r : listFolder(planeDir)) {
+      const auto row = indexNamed(r.name, rows);
+      if (!row || !r.folder) continue;
+      for (const auto& q : listFolder(planeDir / r.name))
+        if (const auto col = indexNamed(q.name, cols); col && !q.folder)
+          chunks.push_back({*row, *col});
+    }
+  } else {
+    const std::int64_t k = L.shardChunks();
+    for (const auto& [sr, sc] : shardFilesOnDisk(level, channel, plane)) {
+      const auto shard = openShard(shardPath(level, channel, plane, sr, sc));
+      if (!shard) continue;  // removed since listed
+      for (std::int64_t i = 0; i < k * k; ++i) {
+        const auto r = sr * k + i / k, q = sc * k + i % k;
+        if (r < rows && q < cols && shard->has(std::size_t(i))) chunks.push_back({r, q});
+      }
+    }
+    for (const auto& [sr, sc] : pendingShardsOnDisk(level, channel, plane))
+      for (const auto& e : listFolder(pendingDirectory(level, channel, plane, sr, sc)))
+        if (const auto rc = indicesNamed(e.name, '.', {rows, cols});
+            rc && !e.folder && (*rc)[0] / k == sr && (*rc)[1] / k == sc)
+          chunks.push_back({(*rc)[0], (*rc)[1]});
+  }
+  std::sort(chunks.begin(), chunks.end());
+  chunks.erase(std::unique(chunks.begin(), chunks.end()), chunks.end());
+  return chunks;
 }
 
 }  // namespace teramind

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace teramind {
@@ -88,6 +89,17 @@ class OmeZarrStore {
   std::vector<bool> chunksInShard(int level, int channel, int plane, std::int64_t shardRow,
                                   std::int64_t shardCol) const;
 
+  // What is on disk, found by listing the level's folders, never by trying every index a
+  // header declares (100000 × 100000 px in chunks of 64 is 2.4 million per plane): walks over
+  // a store are bounded by its files. Names that are not chunk or shard keys inside the image
+  // (markers, temporaries, another tool's files) are skipped.
+  // (channel, plane) pairs that have a folder or file of chunks at `level`, sorted.
+  std::vector<std::pair<int, int>> planesOnDisk(int level) const;
+  // (row, col) of every chunk of the plane hasChunk() finds, sorted; V3Sharded opens each
+  // shard's index (FileError for a damaged one).
+  std::vector<std::pair<std::int64_t, std::int64_t>> chunksOnDisk(int level, int channel,
+                                                                  int plane) const;
+
   // V3Sharded: the shard's pending chunks into its file (with those it already holds), then
   // the pending files removed; nothing when none are pending. V2: nothing to do.
   void finishShard(int level, int channel, int plane, std::int64_t shardRow,
@@ -121,6 +133,15 @@ class OmeZarrStore {
                                   std::int64_t shardCol) const;
 
  private:
+  // V3Sharded: (shardRow, shardCol) of the plane's shard files and of its shards with
+  // pending chunks, each sorted, found by listing.
+  std::vector<std::pair<std::int64_t, std::int64_t>> shardFilesOnDisk(int level, int channel,
+                                                                      int plane) const;
+  std::vector<std::pair<std::int64_t, std::int64_t>> pendingShardsOnDisk(int level, int channel,
+                                                                         int plane) const;
+  // A chunk file's bytes; FileError when it is larger than a compressed chunk can be.
+  std::vector<std::uint8_t> readChunkFile(const std::filesystem::path& file) const;
+  std::size_t maxPackedBytes() const;
   struct ShardIndexCache;
   std::shared_ptr<const ZarrShard> openShard(const std::filesystem::path& file) const;  // or null
   void forgetShard(const std::filesystem::path& file) const;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <fstream>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -52,11 +53,16 @@ std::vector<std::uint8_t> ZarrShard::encode(const Chunks& chunks) {
   return out;
 }
 
-ZarrShard ZarrShard::open(const std::filesystem::path& file, std::size_t chunkCount) {
+ZarrShard ZarrShard::open(const std::filesystem::path& file, std::size_t chunkCount,
+                          std::uint64_t maxChunkBytes) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw FileError(file, "cannot open the shard");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw FileError(file, "the shard is not a file");
   in.seekg(0, std::ios::end);
-  const auto fileBytes = static_cast<std::uint64_t>(in.tellg());
+  const auto end = in.tellg();
+  if (end < 0) throw FileError(file, "cannot read the shard's size");
+  const auto fileBytes = static_cast<std::uint64_t>(end);
   const std::size_t n = indexBytes(chunkCount);
   if (fileBytes < n)
     throw FileError(file, fmt::format("shard cut short: {} bytes, less than its index of {} bytes "
@@ -81,6 +87,14 @@ ZarrShard ZarrShard::open(const std::filesystem::path& file, std::size_t chunkCo
     Entry e{getLittleEndian(index.data() + 16 * i, 8),
             getLittleEndian(index.data() + 16 * i + 8, 8)};
     if (e.offset == kEmpty && e.size == kEmpty) continue;
+    if (e.offset == kEmpty || e.size == kEmpty)
+      throw FileError(file, fmt::format("shard index damaged: inner chunk {} has offset {} and "
+                                        "nbytes {} (a chunk never written has 2^64 - 1 for both)",
+                                        i, e.offset, e.size));
+    if (e.size > maxChunkBytes)
+      throw FileError(file, fmt::format("shard index damaged: inner chunk {} is {} bytes, more "
+                                        "than the {} one chunk can take",
+                                        i, e.size, maxChunkBytes));
     if (e.offset > dataBytes || e.size > dataBytes - e.offset)
       throw FileError(file, fmt::format("shard cut short: inner chunk {} at bytes {} + {} lies "
                                         "past its {} bytes of data (delete it to have its tiles "

@@ -25,7 +25,11 @@ struct ZarrShard {
 
   // A shard file opened through its index, which is checked against the file's size and its
   // checksum: a file cut short or damaged throws FileError naming it ("shard cut short: …").
-  static ZarrShard open(const std::filesystem::path& file, std::size_t chunkCount);
+  // Every entry is both 2⁶⁴ − 1 (never written) or neither, lies inside the data before the
+  // index, and is at most maxChunkBytes long (what one encoded chunk can take), so reading
+  // never allocates more than a chunk.
+  static ZarrShard open(const std::filesystem::path& file, std::size_t chunkCount,
+                        std::uint64_t maxChunkBytes = kEmpty);
 
   bool has(std::size_t chunk) const { return entries_.at(chunk).size != kEmpty; }
   // The encoded bytes of one inner chunk; empty when never written.

@@ -21,7 +21,8 @@ struct VolumeExport {
   std::vector<std::string> channels;
 };
 
-// Throws FileError naming the store or the output.
+// Throws FileError naming the store or the output; a level holding no generated chunk is
+// refused (it would export zeros), and nothing is written unless the whole level was read.
 VolumeExport exportGeneratedVolume(const VolumeExportRequest& request);
 
 }  // namespace teramind
