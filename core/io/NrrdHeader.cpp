@@ -185,8 +185,9 @@ class HeaderParser {
 
  private:
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw FileError(file_, field + ": " + problem +
-                               (line_ > 0 ? " (header line " + std::to_string(line_) + ")" : ""));
+    throw FileError(file_,
+                    field + ": " + problem +
+                        (line_ > 0 ? " (corrupt header, line " + std::to_string(line_) + ")" : ""));
   }
   void needDimension(const std::string& field) const {
     if (header_.dimension == 0) fail(field, "comes before the dimension field");
@@ -327,7 +328,7 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
       if (!size || *size < 1)
         fail(field, "each size must be a positive integer, got " + quoted(token));
       if (static_cast<std::uint64_t>(*size) > kMaxValues / count)
-        fail(field, "more than 2^42 values");
+        fail(field, "too large, more than 2^42 values");
       count *= static_cast<std::uint64_t>(*size);
       header_.sizes.push_back(*size);
     }
