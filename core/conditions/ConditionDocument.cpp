@@ -203,7 +203,7 @@ ConditionDocument ConditionDocument::load(const std::filesystem::path& jsonFile,
   json document;
   try {
     document = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     throw FileError(jsonFile, std::string("not valid JSON: ") + e.what());
   }
   PaintContext context;

@@ -170,7 +170,7 @@ ConditionEdit editFromJson(const std::string& text) {
   json value;
   try {
     value = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     throw std::invalid_argument(std::string("edit is not valid JSON: ") + e.what());
   }
   return editFromJsonValue(value);

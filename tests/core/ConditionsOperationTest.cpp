@@ -265,5 +265,12 @@ TEST(ConditionsEditJson, MalformedEditsNameTheProblem) {
             std::string::npos);
 }
 
+// Found by fuzz_paint_edits: a number too large for a double made the JSON parser throw
+// out_of_range, which escaped instead of the documented std::invalid_argument.
+TEST(ConditionsEditJson, AnOverflowingNumberIsMalformedJson) {
+  EXPECT_THROW(editFromJson(R"({"gene":1e30817,"operation":{"type":"knock_out"}})"),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace teramind
