@@ -21,6 +21,8 @@ packages=(
   libcli11-dev libfccp-dev nlohmann-json3-dev libfmt-dev
   # tests
   libgtest-dev libgmock-dev
+  # the Debian package (packaging/build-deb.sh) and its clean-root test (tests/package)
+  dpkg-dev fakeroot help2man desktop-file-utils debootstrap
 )
 
 # npm comes inside some nodejs packages and apart on Debian: asked for only when absent.
