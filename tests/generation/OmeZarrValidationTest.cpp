@@ -348,7 +348,6 @@ std::string layoutName(const testing::TestParamInfo<OmeZarrFormat>& format) {
 }
 INSTANTIATE_TEST_SUITE_P(BothLayouts, OmeZarrValidation,
                          testing::Values(OmeZarrFormat::V2, OmeZarrFormat::V3Sharded), layoutName);
-});
 
 // Shard indexes (v3): the checksum, the range of each entry, both-or-neither empty, and an
 // inner chunk's size are checked when a shard is opened, before anything is allocated for it.
