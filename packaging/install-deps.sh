@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang-format
+  # the fuzz build (libFuzzer, ASan, UBSan: cmake --preset fuzz)
+  clang-14 libclang-rt-14-dev
   # GUI and rendering
   qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
   # volume I/O

@@ -7,4 +7,8 @@ bash "$root/packaging/setup.sh" default
 cd "$root"
 # Independent readers the tests check our files with (node packages, never fetched at test time).
 bash "$root/tests/tools/install-node-packages.sh"
+# The fuzz build (clang, libFuzzer, ASan + UBSan; engine only): ctest's fuzz.run.<name> fuzz
+# each target for a bounded time with it (skipped where it is absent).
+cmake --preset fuzz
+cmake --build --preset fuzz -j "$(nproc)"
 exec ctest --preset default -j "$(nproc)"
