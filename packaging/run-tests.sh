@@ -11,4 +11,6 @@ bash "$root/tests/tools/install-node-packages.sh"
 # each target for a bounded time with it (skipped where it is absent).
 cmake --preset fuzz
 cmake --build --preset fuzz -j "$(nproc)"
+# The Debian package, which ctest's package.install_in_clean_root installs into a clean root.
+bash "$root/packaging/build-deb.sh"
 exec ctest --preset default -j "$(nproc)"
