@@ -193,6 +193,9 @@ class OntologySaxHandler {
     }
     Frame& top = stack_.back();
     if (top.kind == Frame::Kind::Skipped) return skip(), true;
+    if (top.kind == Frame::Kind::RootList) fail("the root list holds a list, not a structure");
+    if (top.kind == Frame::Kind::Children)
+      fail("the children of " + describe(top.slot) + " hold a list, not a structure");
     if (top.kind == Frame::Kind::Structure &&
         (top.pending == Field::Children || top.pending == Field::Msg)) {
       Frame list(top.pending == Field::Children ? Frame::Kind::Children : Frame::Kind::RootList);

@@ -188,5 +188,164 @@ TEST(OntologyBadInput, DuplicateIdsRootsAndBadFields) {
   expectOntologyError(dir / "absent.json", "cannot open");
 }
 
+// Limits (issue 21, findings 2 and 3). Each input is built here; the parse runs in this process,
+// so a stack overflow or runaway allocation would take the test down.
+
+// A chain root > S1 > S2 > ... as Allen structure-graph JSON: every level one object nested in
+// its parent's "children".
+std::string jsonChain(int levels) {
+  std::string text;
+  for (int i = 0; i < levels; ++i)
+    text += "{\"id\": " + std::to_string(i + 1) + ", \"acronym\": \"S" + std::to_string(i) +
+            "\", \"name\": \"S" + std::to_string(i) + "\", \"color_hex_triplet\": \"FF0000\"" +
+            ", \"graph_order\": " + std::to_string(i) +
+            ", \"parent_structure_id\": " + (i ? std::to_string(i) : "null") + ", \"children\": [";
+  for (int i = 0; i < levels; ++i) text += "]}";
+  return text;
+}
+
+// The same chain as the structure-tree CSV, without structure_id_path (which would make the file
+// itself quadratic).
+std::string csvChain(int levels) {
+  std::string rows;
+  for (int i = 0; i < levels; ++i)
+    rows += std::to_string(i + 1) + ",,S" + std::to_string(i) + ",S" + std::to_string(i) +
+            ",,1,3,1," + (i ? std::to_string(i) : "") + ",," + "1," + std::to_string(i) +
+            ",,FF0000\n";
+  return rows;
+}
+
+std::filesystem::path writeJson(const ScratchDirectory& dir, const std::string& text) {
+  const auto file = dir / "ontology.json";
+  std::ofstream(file) << text;
+  return file;
+}
+
+TEST(OntologyLimits, JsonNested19000DeepIsRefusedWithoutCrashing) {
+  ScratchDirectory dir;
+  expectOntologyError(writeJson(dir, jsonChain(19'000)),
+                      "nested more than 64 levels below the root (inside structure 65 (S64))");
+}
+
+TEST(OntologyLimits, DeeplyNestedUnknownFieldIsRefused) {
+  // Not structures: 19,000 arrays inside a field that is otherwise skipped.
+  ScratchDirectory dir;
+  const std::string deep = std::string(19'000, '[') + std::string(19'000, ']');
+  expectOntologyError(writeJson(dir, R"({"id": 997, "acronym": "root", "name": "root",
+      "color_hex_triplet": "FFFFFF", "extra": )" +
+                                         deep + "}"),
+                      "JSON nested more than 138 levels deep inside structure 997 (root)");
+}
+
+TEST(OntologyLimits, CsvChainOf30000IsRefusedByTheDepthLimit) {
+  // Before the fix this loaded, copying every ancestor path into each child: 2.3 GB.
+  ScratchDirectory dir;
+  expectOntologyError(writeCsv(dir, csvChain(30'000)),
+                      "structure 66 (S65) lies more than 64 levels below the root");
+}
+
+TEST(OntologyLimits, ChainAtTheDepthLimitLoadsFromCsvAndJson) {
+  ScratchDirectory dir;
+  const int levels = AtlasOntology::kMaxDepth + 1;  // the root and 64 below it
+  for (const auto& file : {writeCsv(dir, csvChain(levels)), writeJson(dir, jsonChain(levels))}) {
+    SCOPED_TRACE(file.string());
+    const auto o = AtlasOntology::fromFile(file);
+    ASSERT_EQ(o.size(), static_cast<std::size_t>(levels));
+    const Structure& deepest = o.byId(static_cast<StructureId>(levels));
+    EXPECT_EQ(deepest.depth, AtlasOntology::kMaxDepth);
+    const auto path = o.idPath(deepest.id);
+    ASSERT_EQ(path.size(), static_cast<std::size_t>(levels));
+    for (std::size_t i = 0; i < path.size(); ++i) EXPECT_EQ(path[i], i + 1);
+    EXPECT_EQ(o.ancestors(deepest.id).size(), path.size() - 1);
+    EXPECT_TRUE(o.isDescendantOrSelf(deepest.id, 1));
+    EXPECT_FALSE(o.isDescendantOrSelf(1, deepest.id));
+    EXPECT_EQ(o.acronymPath(3), "S0 > S1 > S2");
+    EXPECT_EQ(o.subtree(1).size(), o.size());
+  }
+  expectOntologyError(writeCsv(dir, csvChain(levels + 1)), "lies more than 64 levels");
+  expectOntologyError(writeJson(dir, jsonChain(levels + 1)), "nested more than 64 levels");
+}
+
+TEST(OntologyLimits, StructureCountFileSizeAndTextLength) {
+  ScratchDirectory dir;
+  // A root with 100,000 children: one structure over the limit, refused while reading.
+  std::string rows = "1,,root,root,,1,3,1,,0,1,0,,FFFFFF\n";
+  for (int i = 2; i <= 100'001; ++i)
+    rows += std::to_string(i) + ",,n,a" + std::to_string(i) + ",,1,3,1,1,1,1," + std::to_string(i) +
+            ",,FF0000\n";
+  expectOntologyError(writeCsv(dir, rows), "more than 100000 structures (line 100002)");
+
+  // Sparse files just over 64 MiB: refused before a byte is parsed.
+  for (const char* name : {"huge.json", "huge.csv"}) {
+    const auto huge = dir / name;
+    std::ofstream(huge) << "{";
+    std::filesystem::resize_file(huge, AtlasOntology::kMaxFileBytes + 1);
+    expectOntologyError(huge, "ontology file is 67108865 bytes; at most 67108864 are read");
+  }
+
+  const std::string longName(AtlasOntology::kMaxTextLength + 1, 'x');
+  expectOntologyError(writeCsv(dir, "997,,root," + longName + ",,1,3,1,,0,1,0,,FFFFFF\n"),
+                      "acronym on line 2 is 1025 characters long; at most 1024 are allowed");
+  expectOntologyError(
+      writeJson(dir, R"({"id": 997, "acronym": "root", "color_hex_triplet": "FFFFFF", "name": ")" +
+                         longName + "\"}"),
+      "structure 997 (root): \"name\" is 1025 characters long");
+}
+
+TEST(OntologyLimits, CsvPathThatDisagreesWithParentsNamesTheLine) {
+  ScratchDirectory dir;
+  expectOntologyError(writeCsv(dir,
+                               "997,,root,root,,1,3,1,,0,1,0,/997/,FFFFFF\n"
+                               "8,,grey,grey,,1,3,1,997,1,1,1,/997/8/,FF0000\n"
+                               "9,,A,A,,1,3,1,8,1,1,2,/997/9/,FF0000\n"),
+                      "structure 9 (A) on line 4 has a structure_id_path that disagrees");
+}
+
+// The JSON reader takes any key order and the Allen API's {"msg": [root]} wrapper, and refuses
+// structures it cannot place.
+TEST(OntologyJson, KeyOrderAndWrapper) {
+  ScratchDirectory dir;
+  const auto o = AtlasOntology::fromFile(writeJson(dir, R"({"success": true, "id": 0, "msg": [
+      {"children": [{"color_hex_triplet": "FF0000", "parent_structure_id": 997, "id": 8,
+                     "name": "Grey", "acronym": "grey", "st_level": null, "flag": false,
+                     "weight": 1.5, "sets": [{"id": 1}]}],
+       "id": 997, "acronym": "root", "name": "root", "color_hex_triplet": "FFFFFF",
+       "parent_structure_id": null}]})"));
+  ASSERT_EQ(o.size(), 2u);
+  EXPECT_EQ(o.root().id, 997u);
+  ASSERT_TRUE(o.byAcronym("grey").parentId.has_value());
+  EXPECT_EQ(*o.byAcronym("grey").parentId, 997u);
+  EXPECT_EQ(o.byAcronym("grey").color, (std::array<std::uint8_t, 3>{255, 0, 0}));
+  EXPECT_EQ(o.acronymPath(8), "root > grey");
+}
+
+TEST(OntologyJson, BadStructuresAreNamed) {
+  ScratchDirectory dir;
+  const std::string root =
+      R"("id": 997, "acronym": "root", "name": "root", "color_hex_triplet": "FFFFFF")";
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "children": [{"id": 8, "acronym": "grey",
+      "name": "grey", "color_hex_triplet": "FF0000", "parent_structure_id": 5}]})"),
+                      "structure 8 (grey) is nested under a different parent");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "children": [{"id": 8, "name": "g",
+      "color_hex_triplet": "FF0000", "parent_structure_id": 997}]})"),
+                      "structure 8 has no \"acronym\"");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "children": 3})"),
+                      "structure 997 (root): \"children\" is not a list of structures (3)");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "children": [7]})"),
+                      "the children of structure 997 (root) hold 7, not a structure");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "id": 998})"), "repeats the field \"id\"");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "graph_order": 1e300})"),
+                      "\"graph_order\" has an invalid value (1e300)");
+  expectOntologyError(writeJson(dir, "[{" + root + "}, {" + root + "}]"),
+                      "expected a single root structure");
+  expectOntologyError(writeJson(dir, R"({"msg": []})"), "expected a single root structure");
+  expectOntologyError(writeJson(dir, "42"), "holds 42, not a structure");
+  // Lists where structures belong (found by UBSan: this read an empty vector).
+  expectOntologyError(writeJson(dir, std::string(200'000, '[')), "the root list holds a list");
+  expectOntologyError(writeJson(dir, "{" + root + R"(, "children": [[]]})"),
+                      "the children of structure 997 (root) hold a list, not a structure");
+  expectOntologyError(writeJson(dir, "{" + root + "} trailing"), "invalid ontology JSON");
+}
+
 }  // namespace
 }  // namespace teramind
