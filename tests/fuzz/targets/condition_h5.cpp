@@ -1,12 +1,12 @@
 // Fuzzes a binned condition in HDF5 (.h5): the metadata probe, then the full read, as
-// `teramind info` and the studio open one: in a child first (Hdf5ReadIsolation.h).
+// `teramind info` and the studio open one: in a child first (ThirdPartyReadIsolation.h).
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "FuzzInput.h"
-#include "Hdf5ReadIsolation.h"
+#include "ThirdPartyReadIsolation.h"
 #include "io/ConditionFile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "condition.h5", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(file, [&] {
-    fuzz::readHdf5AsProductionDoes(file, [&] {
+    fuzz::readInChildFirst(file, [&] {
       teramind::isConditionFile(file);
       teramind::readCondition(file);
     });

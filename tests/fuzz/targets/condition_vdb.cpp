@@ -1,11 +1,13 @@
 // Fuzzes an OpenVDB file both ways `teramind info` may take it: as a binned condition
-// (metadata probe, then the read) and as a volume (header, then the read).
+// (metadata probe, then the read) and as a volume (header, then the read); in a child first
+// (ThirdPartyReadIsolation.h: OpenVDB allocates what a damaged block header says).
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "FuzzInput.h"
+#include "ThirdPartyReadIsolation.h"
 #include "io/ConditionFile.h"
 #include "io/VolumeFile.h"
 
@@ -15,12 +17,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "condition.vdb", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(file, [&] {
-    teramind::isConditionFile(file);
-    teramind::readCondition(file);
+    fuzz::readInChildFirst(file, [&] {
+      teramind::isConditionFile(file);
+      teramind::readCondition(file);
+    });
   });
   fuzz::expectCleanRefusal(file, [&] {
-    teramind::readVolumeHeader(file);
-    teramind::readVolume(file);
+    fuzz::readInChildFirst(file, [&] {
+      teramind::readVolumeHeader(file);
+      teramind::readVolume(file);
+    });
   });
   return 0;
 }

@@ -1,12 +1,12 @@
-// Fuzzes a loom file (HDF5) through the production path (in a child first: Hdf5ReadIsolation.h):
-// format detection, then readLoom.
+// Fuzzes a loom file (HDF5) through the production path (in a child first:
+// ThirdPartyReadIsolation.h): format detection, then readLoom.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "FuzzInput.h"
-#include "Hdf5ReadIsolation.h"
+#include "ThirdPartyReadIsolation.h"
 #include "io/SpatialDataset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -14,8 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::freshScratchFolder();
   const auto file = fuzz::writeInputFile(
       "cells.loom", std::string_view(reinterpret_cast<const char*>(data), size));
-  fuzz::expectCleanRefusal(file, [&] {
-    fuzz::readHdf5AsProductionDoes(file, [&] { teramind::loadSpatialDataset(file); });
-  });
+  fuzz::expectCleanRefusal(
+      file, [&] { fuzz::readInChildFirst(file, [&] { teramind::loadSpatialDataset(file); }); });
   return 0;
 }
