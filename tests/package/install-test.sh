@@ -35,20 +35,23 @@ phase() { echo "== $1 (at ${SECONDS}s; $((SECONDS - started))s since start)"; }
 cache_bytes() { du -sb "$cache" | cut -f1; }
 cache_before=$(cache_bytes)
 
+# Whatever still runs inside a run's root (Xvfb, or the apt of a run killed without its trap)
+# holds its mounts and files.
+kill_in_root() {
+  local p
+  for p in /proc/[0-9]*; do
+    case "$(readlink "$p/root" 2>/dev/null)" in "$run"/*) kill -9 "${p#/proc/}" 2>/dev/null || true ;; esac
+  done
+}
 mounts=()
 cleanup() {
   local status=$?
-  # Whatever is still running in the root (an Xvfb left by a killed run) holds its mounts.
-  if [ -d "$root/proc" ]; then
-    for p in /proc/[0-9]*; do
-      [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -9 "${p#/proc/}" 2>/dev/null
-    done
-  fi
+  kill_in_root
   local i
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
     umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" || status=1
   done
-  rm -rf "$run"
+  rm -rf --one-file-system "$run"
   echo "downloaded: $((($(cache_bytes) - cache_before) / 1048576)) MiB into $cache"
   echo "total: $((SECONDS - started)) s"
   exit "$status"
@@ -81,8 +84,11 @@ else
   phase "reusing the clean root $base"
 fi
 
-# 2. This run's root: an overlay on the clean one.
-rm -rf "$run"
+# 2. This run's root: an overlay on the clean one. A run killed without its trap (a ctest
+# timeout) leaves its mounts, which go before its files; rm never crosses into a mount.
+kill_in_root
+{ findmnt -rn -o TARGET | grep "^$run/" || true; } | sort -r | while read -r m; do umount -l "$m"; done
+rm -rf --one-file-system "$run"
 mkdir -p "$run/upper" "$run/overlay-work" "$root"
 mount -t overlay overlay -o "lowerdir=$base,upperdir=$run/upper,workdir=$run/overlay-work" "$root"
 mounts+=("$root")
