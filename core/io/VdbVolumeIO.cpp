@@ -1,6 +1,8 @@
 #include "io/VdbVolumeIO.h"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include <openvdb/openvdb.h>
 
@@ -70,6 +72,127 @@ VoxelType voxelTypeOfGrid(const openvdb::GridBase& grid, const std::filesystem::
                   "grid '" + grid.getName() + "' has unsupported value type " + grid.valueType());
 }
 
+std::string dimsText(const Size3& dims) {
+  return std::to_string(dims[0]) + " × " + std::to_string(dims[1]) + " × " +
+         std::to_string(dims[2]);
+}
+
+// Reading makes the volume dense. A damaged dims field (or a tree whose bounding box is far
+// off) would otherwise allocate and zero gigabytes before any other check: refuse beyond a
+// hard limit, and beyond what a sparse file of this size can plausibly describe.
+constexpr std::uint64_t kDenseBytesLimit = std::uint64_t(8) << 30;
+constexpr std::uint64_t kVoxelsFreeOfRatio = std::uint64_t(1) << 27;
+constexpr std::uint64_t kVoxelsPerFileByte = 1 << 16;
+
+void requirePlausibleDenseSize(const std::filesystem::path& file, const VolumeHeader& h,
+                               std::size_t channels) {
+  const auto voxels = std::uint64_t(checkedVoxelCount(h.dims, channels));
+  const std::uint64_t bytes = voxels * voxelTypeSize(h.voxelType);
+  std::error_code error;
+  const std::uint64_t fileBytes = std::filesystem::file_size(file, error);
+  if (bytes > kDenseBytesLimit)
+    throw FileError(file, "declares " + dimsText(h.dims) + " voxels × " + std::to_string(channels) +
+                              " channel(s): " + std::to_string(bytes >> 20) +
+                              " MiB dense, beyond the " + std::to_string(kDenseBytesLimit >> 30) +
+                              " GiB this reader allows");
+  if (!error && voxels > kVoxelsFreeOfRatio && voxels / kVoxelsPerFileByte > fileBytes)
+    throw FileError(file, "declares " + dimsText(h.dims) + " voxels × " + std::to_string(channels) +
+                              " channel(s) in a file of only " + std::to_string(fileBytes) +
+                              " bytes (damaged dimensions?)");
+}
+
+// Walks the parts of a .vdb that OpenVDB sizes its allocations by (header, file metadata,
+// grid descriptors, each grid's metadata) and checks every length and position against the
+// file, so that a damaged one is refused before OpenVDB allocates what it says.
+class VdbLayoutCheck {
+ public:
+  explicit VdbLayoutCheck(const std::filesystem::path& file)
+      : file_(file), in_(file, std::ios::binary) {
+    std::error_code error;
+    size_ = std::filesystem::file_size(file, error);
+    if (error || !in_) throw FileError(file, "cannot be opened");
+  }
+
+  void run() {
+    skip(8 + 4 + 8, "the header");  // magic, file version, library version
+    const std::uint32_t version = at(8, 4);
+    skip(1 + 36, "the header");  // has-grid-offsets flag, UUID
+    metadata("the file metadata");
+    const std::uint32_t grids = u32("the grid count");
+    if (grids == 0 || grids > 4096 || grids * std::uint64_t(3 * 4 + 3 * 8) > size_)
+      fail("declares " + std::to_string(grids) + " grids", "the grid count");
+    for (std::uint32_t g = 0; g < grids; ++g) {
+      const std::string where = "the descriptor of grid " + std::to_string(g);
+      for (int text = 0; text < 3; ++text) string(where);
+      const std::uint64_t gridPos = u64(where), blockPos = u64(where), endPos = u64(where);
+      if (!(gridPos < blockPos && blockPos <= endPos && endPos <= size_))
+        fail("grid positions " + std::to_string(gridPos) + ", " + std::to_string(blockPos) + ", " +
+                 std::to_string(endPos) + " do not fit a file of " + std::to_string(size_) +
+                 " bytes",
+             where);
+      const std::uint64_t next = endPos;
+      seek(gridPos);
+      if (version >= 222) skip(4, "the compression of grid " + std::to_string(g));
+      metadata("the metadata of grid " + std::to_string(g));
+      string("the transform of grid " + std::to_string(g));  // the map's type name
+      seek(next);
+    }
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& problem, const std::string& where) const {
+    throw FileError(file_, "damaged OpenVDB file: " + problem + " (" + where + ", offset " +
+                               std::to_string(offset_) + ")");
+  }
+  void need(std::uint64_t bytes, const std::string& where) const {
+    if (bytes > size_ - std::min(offset_, size_))
+      fail("needs " + std::to_string(bytes) + " bytes where " +
+               std::to_string(size_ - std::min(offset_, size_)) + " are left",
+           where);
+  }
+  void seek(std::uint64_t offset) {
+    offset_ = offset;
+    in_.clear();
+    in_.seekg(std::streamoff(offset));
+  }
+  void skip(std::uint64_t bytes, const std::string& where) {
+    need(bytes, where);
+    seek(offset_ + bytes);
+  }
+  std::uint64_t read(int bytes, const std::string& where) {
+    need(std::uint64_t(bytes), where);
+    std::uint64_t value = 0;
+    in_.read(reinterpret_cast<char*>(&value), bytes);  // little-endian, as OpenVDB writes
+    if (!in_) fail("is cut short", where);
+    offset_ += std::uint64_t(bytes);
+    return value;
+  }
+  std::uint32_t at(std::uint64_t offset, int bytes) {
+    const std::uint64_t here = offset_;
+    seek(offset);
+    const auto value = std::uint32_t(read(bytes, "the header"));
+    seek(here);
+    return value;
+  }
+  std::uint32_t u32(const std::string& where) { return std::uint32_t(read(4, where)); }
+  std::uint64_t u64(const std::string& where) { return read(8, where); }
+  void string(const std::string& where) { skip(u32(where), where); }
+  void metadata(const std::string& where) {
+    const std::uint32_t count = u32(where);
+    if (std::uint64_t(count) * 12 > size_)
+      fail("declares " + std::to_string(count) + " entries", where);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      string(where);  // name
+      string(where);  // type
+      string(where);  // value: its size, then its bytes
+    }
+  }
+
+  std::filesystem::path file_;
+  std::ifstream in_;
+  std::uint64_t size_ = 0, offset_ = 0;
+};
+
 struct GridLayout {
   VolumeHeader header;
   Index3 offset{0, 0, 0};  // index of our voxel (0,0,0) in the grids' index space
@@ -79,6 +202,7 @@ struct GridLayout {
 GridLayout openGrids(const std::filesystem::path& file) {
   initialise();
   GridLayout layout;
+  VdbLayoutCheck(file).run();
   try {
     openvdb::io::File vdbFile(file.string());
     vdbFile.open(false);  // load now: delayed loading would fail later, outside this try
@@ -116,6 +240,18 @@ GridLayout openGrids(const std::filesystem::path& file) {
     checkedVoxelCount(h.dims, grids.size());
   } catch (const std::invalid_argument& e) {
     throw FileError(file, std::string("corrupt grid metadata: ") + e.what());
+  }
+  requirePlausibleDenseSize(file, h, grids.size());
+  for (const auto& grid : grids) {
+    // Checked before the dense image exists: a damaged tree can place voxels anywhere.
+    const openvdb::CoordBBox box = grid->evalActiveVoxelBoundingBox();
+    if (box.empty()) continue;
+    for (int axis = 0; axis < 3; ++axis)
+      if (std::int64_t(box.min()[axis]) - layout.offset[axis] < 0 ||
+          std::int64_t(box.max()[axis]) - layout.offset[axis] >= h.dims[axis])
+        throw FileError(file, "grid '" + grid->getName() +
+                                  "' has voxels outside its declared dimensions " +
+                                  dimsText(h.dims));
   }
   h.frame = gridFrame.shifted(layout.offset);
   for (const auto& grid : grids) {
