@@ -13,7 +13,7 @@
 
 namespace teramind::fuzz {
 
-// A scratch folder of this process (under $TMPDIR), emptied before each input.
+// A scratch folder of this process (under $TMPDIR, else /dev/shm), emptied before each input.
 std::filesystem::path freshScratchFolder();
 
 // Writes `bytes` as `name` inside the scratch folder and returns its path. The name's
