@@ -1,17 +1,16 @@
 #include "io/ItkVolumeIO.h"
 
 #include <fstream>
-#include <mutex>
 #include <sstream>
+#include <string_view>
 
 #include <itkImageIOBase.h>
-#include <itkImageIOFactory.h>
-#include <itkJPEGImageIOFactory.h>
+#include <itkJPEGImageIO.h>
 #include <itkMetaDataObject.h>
-#include <itkNiftiImageIOFactory.h>
-#include <itkNrrdImageIOFactory.h>
-#include <itkPNGImageIOFactory.h>
-#include <itkTIFFImageIOFactory.h>
+#include <itkNiftiImageIO.h>
+#include <itkNrrdImageIO.h>
+#include <itkPNGImageIO.h>
+#include <itkTIFFImageIO.h>
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
@@ -23,15 +22,79 @@ namespace {
 
 constexpr const char* kChannelKey = "teramind_channels";
 
-void registerFactories() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    itk::NrrdImageIOFactory::RegisterOneFactory();
-    itk::NiftiImageIOFactory::RegisterOneFactory();
-    itk::TIFFImageIOFactory::RegisterOneFactory();
-    itk::PNGImageIOFactory::RegisterOneFactory();
-    itk::JPEGImageIOFactory::RegisterOneFactory();
-  });
+// The ImageIO for the format our file name says. ITK's ImageIOFactory would instead ask every
+// registered IO whether it can read the bytes, so a ".tif" holding a PNG went to libpng, which
+// aborts the process on a bad chunk (issue 21, fuzz finding): we decide, never the content.
+itk::ImageIOBase::Pointer imageIoFor(VolumeFormat format) {
+  switch (format) {
+    case VolumeFormat::Nrrd:
+      return itk::NrrdImageIO::New().GetPointer();
+    case VolumeFormat::Nifti:
+      return itk::NiftiImageIO::New().GetPointer();
+    case VolumeFormat::Tiff:
+      return itk::TIFFImageIO::New().GetPointer();
+    case VolumeFormat::Png:
+      return itk::PNGImageIO::New().GetPointer();
+    case VolumeFormat::Jpeg:
+      return itk::JPEGImageIO::New().GetPointer();
+    case VolumeFormat::OpenVdb:
+      break;
+  }
+  return nullptr;
+}
+
+std::string firstBytes(const std::filesystem::path& file, std::size_t count) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes(count, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(count));
+  bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return bytes;
+}
+
+bool startsWith(const std::string& bytes, std::string_view prefix) {
+  return bytes.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool isTiffMagic(const std::string& b) {
+  using namespace std::string_view_literals;
+  return startsWith(b, "II*\0"sv) || startsWith(b, "MM\0*"sv) ||  // classic TIFF
+         startsWith(b, "II+\0"sv) || startsWith(b, "MM\0+"sv);    // BigTIFF
+}
+bool isPngSignature(const std::string& b) {
+  return startsWith(b, "\x89PNG\r\n\x1a\n");
+}
+bool isJpegMarker(const std::string& b) {
+  return startsWith(b, "\xff\xd8\xff");
+}
+
+// What the first bytes look like, for the message refusing them.
+std::string describeStart(const std::string& b) {
+  if (isPngSignature(b)) return "starts with the PNG signature";
+  if (isJpegMarker(b)) return "starts with a JPEG marker";
+  if (isTiffMagic(b)) return "starts with the TIFF magic";
+  if (startsWith(b, "NRRD")) return "starts with the NRRD magic";
+  if (startsWith(b, "\x1f\x8b")) return "starts with a gzip header";
+  if (b.size() < 4) return "holds only " + std::to_string(b.size()) + " bytes";
+  static const char* const hex = "0123456789abcdef";
+  std::string shown;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto byte = static_cast<unsigned char>(b[i]);
+    shown += (i ? " " : "") + std::string{hex[byte >> 4], hex[byte & 15]};
+  }
+  return "starts with the bytes " + shown;
+}
+
+// The bytes must be what the extension says before an ITK reader (libtiff, libpng, libjpeg)
+// sees them. NRRD and NIfTI are checked in full by our own header readers.
+void checkMagic(const std::filesystem::path& file, VolumeFormat format) {
+  const std::string start = firstBytes(file, 8);
+  bool matches = true;
+  if (format == VolumeFormat::Tiff) matches = isTiffMagic(start);
+  if (format == VolumeFormat::Png) matches = isPngSignature(start);
+  if (format == VolumeFormat::Jpeg) matches = isJpegMarker(start);
+  if (!matches)
+    throw FileError(
+        file, "is not a " + volumeFormatName(format) + " file (it " + describeStart(start) + ")");
 }
 
 // ITK descriptions carry file/line noise; keep the first meaningful line.
@@ -140,21 +203,18 @@ void applyTiffSidecar(const std::filesystem::path& file, VolumeHeader& header) {
   }
 }
 
-bool startsWithNrrdMagic(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char magic[4] = {0, 0, 0, 0};
-  in.read(magic, 4);
-  return in.gcount() == 4 && std::string(magic, 4) == "NRRD";
-}
-
-// ITK's NRRD reader aborts on a long field it cannot parse (a 1 KiB stack buffer), and the
-// NIfTI library trusts dims and offsets: our own header checks go first.
-void checkHeaderBeforeItk(const std::filesystem::path& file) {
-  const VolumeFormat format = volumeFormatOf(file);
-  if (format == VolumeFormat::Nrrd || startsWithNrrdMagic(file))
-    readNrrdHeader(file);
-  else if (format == VolumeFormat::Nifti)
+// ITK's NRRD reader aborts on a long field it cannot parse (a 1 KiB stack buffer) and leaks
+// when its gzip stream is corrupt; the NIfTI library trusts dims and offsets, and ITK aborts in
+// vnl_svd on a non-finite orientation: our own checks go first.
+// The NRRD data is read only before ITK reads the voxels: its header read does not touch them.
+void checkBeforeItk(const std::filesystem::path& file, VolumeFormat format, bool voxelsToo) {
+  checkMagic(file, format);
+  if (format == VolumeFormat::Nrrd) {
+    const NrrdHeader header = readNrrdHeader(file);
+    if (voxelsToo) checkNrrdData(header);
+  } else if (format == VolumeFormat::Nifti) {
     readNiftiHeader(file);
+  }
 }
 
 // ITK's NIfTI library reports a short write only on stderr; read back what it wrote.
@@ -166,12 +226,13 @@ void checkWritten(const std::filesystem::path& file) {
     readNrrdHeader(file);  // the header whole, and all the data of a raw one
 }
 
-OpenedFile open(const std::filesystem::path& file) {
-  checkHeaderBeforeItk(file);
-  registerFactories();
+OpenedFile open(const std::filesystem::path& file, bool voxelsToo) {
+  const VolumeFormat format = volumeFormatOf(file);
+  checkBeforeItk(file, format, voxelsToo);
   OpenedFile opened;
-  opened.io = itk::ImageIOFactory::CreateImageIO(file.c_str(), itk::IOFileModeEnum::ReadMode);
-  if (!opened.io) throw FileError(file, "not a readable NRRD, NIfTI, TIFF, PNG or JPEG file");
+  opened.io = imageIoFor(format);
+  if (!opened.io || !opened.io->CanReadFile(file.c_str()))
+    throw FileError(file, "not a readable " + volumeFormatName(format) + " file");
   auto& io = *opened.io;
   io.SetFileName(file.string());
   try {
@@ -245,9 +306,9 @@ AnyVolume readVoxels(const std::filesystem::path& file, OpenedFile& opened) {
 
 template <typename T>
 void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
-  registerFactories();
-  auto io = itk::ImageIOFactory::CreateImageIO(file.c_str(), itk::IOFileModeEnum::WriteMode);
-  if (!io) throw FileError(file, "no ITK writer for this file name");
+  auto io = imageIoFor(volumeFormatOf(file));
+  if (!io || !io->CanWriteFile(file.c_str()))
+    throw FileError(file, "no ITK writer for this file name");
   const auto channels = static_cast<std::size_t>(image.channelCount());
   const auto voxels = static_cast<std::size_t>(image.voxelCount());
   io->SetNumberOfDimensions(3);
@@ -291,11 +352,11 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
 }  // namespace
 
 VolumeHeader readHeader(const std::filesystem::path& file) {
-  return open(file).header;
+  return open(file, false).header;
 }
 
 AnyVolume read(const std::filesystem::path& file) {
-  OpenedFile opened = open(file);
+  OpenedFile opened = open(file, true);
   return withVoxelType(opened.header.voxelType, [&](auto tag) {
     return readVoxels<typename decltype(tag)::type>(file, opened);
   });

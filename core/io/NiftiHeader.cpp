@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -101,6 +102,105 @@ std::string firstBytes(const std::filesystem::path& file, bool gzipped) {
   return bytes;
 }
 
+// The floating-point fields ITK turns into spacing, origin and direction, as doubles.
+struct NiftiGeometry {
+  double pixdim[8];
+  int qformCode, sformCode;
+  double quatern[3];  // b, c, d
+  double qoffset[3];
+  double srow[3][4];
+};
+
+NiftiGeometry geometryOf(std::string_view bytes, int version, bool swapped) {
+  NiftiGeometry g{};
+  const auto real = [&](std::size_t offset) {
+    return version == 1 ? static_cast<double>(scalarAt<float>(bytes, offset, swapped))
+                        : scalarAt<double>(bytes, offset, swapped);
+  };
+  const std::size_t size = version == 1 ? 4 : 8;
+  const std::size_t pixdim = version == 1 ? 76 : 104;
+  const std::size_t quatern = version == 1 ? 256 : 352;
+  const std::size_t srow = version == 1 ? 280 : 400;
+  for (std::size_t i = 0; i < 8; ++i) g.pixdim[i] = real(pixdim + i * size);
+  g.qformCode = version == 1 ? scalarAt<std::int16_t>(bytes, 252, swapped)
+                             : scalarAt<std::int32_t>(bytes, 344, swapped);
+  g.sformCode = version == 1 ? scalarAt<std::int16_t>(bytes, 254, swapped)
+                             : scalarAt<std::int32_t>(bytes, 348, swapped);
+  for (std::size_t i = 0; i < 3; ++i) {
+    g.quatern[i] = real(quatern + i * size);
+    g.qoffset[i] = real(quatern + (3 + i) * size);
+  }
+  for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t c = 0; c < 4; ++c) g.srow[r][c] = real(srow + (r * 4 + c) * size);
+  return g;
+}
+
+// ITK computes the orientation in float (vnl_svd<float>, which aborts on a non-finite matrix):
+// bounded magnitudes keep its squares and determinants finite, and a lower bound on spacing
+// keeps the columns it normalises away from zero.
+constexpr double kMaxGeometryMagnitude = 1e12;
+constexpr double kMinSpacing = 1e-12;
+
+// Spacing, origin and direction as ITK's NiftiImageIO derives them: pixdim always, the qform
+// when qform_code is set, the sform when sform_code is set (ITK decomposes it with an SVD
+// before deciding whether to prefer it, so a set sform is checked even when a qform exists).
+void checkGeometry(const NiftiGeometry& g, std::int64_t dim0,
+                   const std::function<void(const std::string&, const std::string&)>& fail) {
+  const auto number = [](double value) { return std::to_string(value); };
+  const auto checkFinite = [&](const std::string& field, double value) {
+    if (!std::isfinite(value)) fail(field, "is " + number(value) + ", not a finite number");
+    if (std::abs(value) > kMaxGeometryMagnitude)
+      fail(field, "is " + number(value) + ", larger than 1e12 in magnitude");
+  };
+  checkFinite("pixdim[0] (qfac)", g.pixdim[0]);
+  for (std::int64_t d = 1; d <= dim0; ++d) {
+    const std::string field = "pixdim[" + std::to_string(d) + "]";
+    checkFinite(field, g.pixdim[d]);
+    if (d <= 3 && !(g.pixdim[d] >= kMinSpacing))
+      fail(field, "is " + number(g.pixdim[d]) + "; a voxel spacing must be positive");
+  }
+  if (g.qformCode != 0) {
+    static const char* const quaternNames[] = {"quatern_b", "quatern_c", "quatern_d"};
+    static const char* const offsetNames[] = {"qoffset_x", "qoffset_y", "qoffset_z"};
+    double squares = 0;
+    for (int i = 0; i < 3; ++i) {
+      checkFinite(quaternNames[i], g.quatern[i]);
+      checkFinite(offsetNames[i], g.qoffset[i]);
+      squares += g.quatern[i] * g.quatern[i];
+    }
+    // A rotation's b^2 + c^2 + d^2 is at most 1; the library renormalises small overshoots.
+    if (squares > 1.0001)
+      fail("quatern_b/c/d", "b^2 + c^2 + d^2 is " + number(squares) +
+                                ", more than 1: not a rotation (qform_code " +
+                                std::to_string(g.qformCode) + ")");
+  }
+  if (g.sformCode != 0) {
+    static const char* const rowNames[] = {"srow_x", "srow_y", "srow_z"};
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 4; ++c)
+        checkFinite(std::string(rowNames[r]) + "[" + std::to_string(c) + "]", g.srow[r][c]);
+    double norms[3];
+    for (int c = 0; c < 3; ++c) {
+      norms[c] = std::sqrt(g.srow[0][c] * g.srow[0][c] + g.srow[1][c] * g.srow[1][c] +
+                           g.srow[2][c] * g.srow[2][c]);
+      if (!(norms[c] >= kMinSpacing))
+        fail("srow", "column " + std::to_string(c) +
+                         " of the sform is zero: no voxel spacing along that axis (sform_code " +
+                         std::to_string(g.sformCode) + ")");
+    }
+    const auto& m = g.srow;
+    const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                       m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                       m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    // The determinant of the normalised columns: +-1 for orthogonal axes, 0 for parallel ones.
+    if (!(std::abs(det / (norms[0] * norms[1] * norms[2])) >= 1e-6))
+      fail("srow",
+           "the sform's axes are parallel or coplanar: its 3x3 part is singular "
+           "(sform_code " +
+               std::to_string(g.sformCode) + ")");
+  }
+}
+
 }  // namespace
 
 NiftiHeader parseNiftiHeader(const std::filesystem::path& file, std::string_view bytes,
@@ -156,6 +256,7 @@ NiftiHeader parseNiftiHeader(const std::filesystem::path& file, std::string_view
     h.voxelCount *= static_cast<std::uint64_t>(size);
     h.dims.push_back(size);
   }
+  checkGeometry(geometryOf(bytes, h.version, swapped), dim0, fail);
   h.bytesPerVoxel = bytesOfDatatype(h.datatype);
   if (h.bytesPerVoxel == 0) fail("datatype", "unknown code " + std::to_string(h.datatype));
   const double headerBytes = h.version == 1 ? 348 : 540;

@@ -2,6 +2,7 @@
 // (issue 21, finding 1), and a volume write that fails leaves the old file as it was (finding 7).
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -256,6 +257,205 @@ TEST(VolumeFileSafetyNifti, TruncatedGzipStreamIsIncomplete) {
   EXPECT_THROW(checkNiftiComplete(cut), FileError);
   writeBytes(cut, bytes.substr(0, bytes.size() - 4));  // only the gzip trailer missing
   EXPECT_THROW(checkNiftiComplete(cut), FileError);
+}
+
+// --- fuzz findings in ITK (issue 21): an abort in vnl_svd, an abort in libpng, a leak ---
+
+// A fuzz regression input, committed under tests/fuzz/regressions/<target>/.
+std::filesystem::path regressionInput(const std::string& target, const std::string& name) {
+  return std::filesystem::path(TERAMIND_BASELINE_DIR) / ".." / "fuzz" / "regressions" / target /
+         name;
+}
+
+// Copies `input` into `dir` under `name` (the extension decides the reader).
+std::filesystem::path copiedAs(const ScratchDirectory& dir, const std::filesystem::path& input,
+                               const std::string& name) {
+  const auto file = dir / name;
+  const std::string bytes = contents(input);
+  EXPECT_FALSE(bytes.empty()) << input;
+  writeBytes(file, bytes);
+  return file;
+}
+
+enum class Refused { HeaderAndVoxels, VoxelsOnly };
+
+// Expects reading `file` to throw a FileError naming it whose problem contains `text`: the
+// header read too, or (a bad NRRD body, which the header read never touches) only the voxels.
+void expectRefusedSaying(const std::filesystem::path& file, const std::string& text,
+                         Refused refused = Refused::HeaderAndVoxels) {
+  if (refused == Refused::VoxelsOnly) {
+    EXPECT_NO_THROW(readVolumeHeader(file)) << file;
+  }
+  for (int voxelsToo = refused == Refused::VoxelsOnly ? 1 : 0; voxelsToo < 2; ++voxelsToo) {
+    try {
+      if (voxelsToo)
+        readVolume(file);
+      else
+        readVolumeHeader(file);
+      ADD_FAILURE() << file << " was accepted; expected a problem saying " << text;
+    } catch (const FileError& error) {
+      EXPECT_EQ(error.file(), file);
+      EXPECT_NE(error.problem().find(text), std::string::npos)
+          << "problem: " << error.problem() << "\nexpected to contain: " << text;
+    }
+  }
+}
+
+// NIfTI-1 field offsets (nifti1.h).
+constexpr std::size_t kPixdim = 76, kQformCode = 252, kSformCode = 254, kQuatern = 256,
+                      kQoffset = 268, kSrow = 280;
+
+TEST(VolumeFileSafetyNifti, NonFiniteOrSingularOrientationIsRefusedBeforeItk) {
+  // Before the fix ITK aborted in vnl_svd<float> (assert_finite) on this fuzzed header: its
+  // sform_code is 1 and srow_x[0] is NaN.
+  ScratchDirectory dir;
+  expectRefused(copiedAs(dir, regressionInput("nifti", "sform-nan-vnl-svd-abort"), "svd.nii"),
+                "srow_x[0]");
+
+  const auto good = dir / "good.nii";
+  writeVolume(good, noiseVolume({8, 6, 4}));
+  std::string bytes = contents(good);
+  // Both transforms set, as our writer leaves them: each is validated.
+  poke<std::int16_t>(bytes, kQformCode, 1);
+  poke<std::int16_t>(bytes, kSformCode, 1);
+  writeBytes(good, bytes);
+  ASSERT_NO_THROW(readVolume(good));
+
+  const auto corrupt = [&](const std::string& name, auto change, const std::string& field) {
+    std::string copy = bytes;
+    change(copy);
+    const auto file = dir / (name + ".nii");
+    writeBytes(file, copy);
+    SCOPED_TRACE(name);
+    expectRefused(file, field);
+  };
+  const float nan = std::nanf(""), inf = std::numeric_limits<float>::infinity();
+  corrupt(
+      "pixdimInf", [&](std::string& b) { poke<float>(b, kPixdim + 8, inf); }, "pixdim[2]");
+  corrupt(
+      "pixdimZero", [&](std::string& b) { poke<float>(b, kPixdim + 4, 0.0f); }, "pixdim[1]");
+  corrupt(
+      "pixdimNegative", [&](std::string& b) { poke<float>(b, kPixdim + 12, -25.0f); }, "pixdim[3]");
+  corrupt(
+      "qfacNan", [&](std::string& b) { poke<float>(b, kPixdim, nan); }, "pixdim[0] (qfac)");
+  corrupt(
+      "quaternNan", [&](std::string& b) { poke<float>(b, kQuatern + 4, nan); }, "quatern_c");
+  corrupt(
+      "quaternTooLong", [&](std::string& b) { poke<float>(b, kQuatern, 3.0f); }, "quatern_b/c/d");
+  corrupt(
+      "qoffsetHuge", [&](std::string& b) { poke<float>(b, kQoffset + 8, 1e30f); }, "qoffset_z");
+  corrupt(
+      "srowInf", [&](std::string& b) { poke<float>(b, kSrow + 16 + 8, -inf); }, "srow_y[2]");
+  corrupt(
+      "srowZeroColumn",
+      [&](std::string& b) {
+        for (std::size_t row = 0; row < 3; ++row) poke<float>(b, kSrow + row * 16 + 4, 0.0f);
+      },
+      "srow");
+  corrupt(
+      "srowParallel",
+      [&](std::string& b) {  // the second axis along the first
+        for (std::size_t row = 0; row < 3; ++row)
+          poke<float>(b, kSrow + row * 16 + 4, row == 0 ? 25.0f : 0.0f);
+      },
+      "srow");
+
+  // Only the transforms ITK uses are validated: with both codes 0 (Analyze orientation from
+  // pixdim alone) a NaN quaternion and sform are ignored, and the voxels read.
+  std::string unused = bytes;
+  poke<std::int16_t>(unused, kQformCode, 0);
+  poke<std::int16_t>(unused, kSformCode, 0);
+  poke<float>(unused, kQuatern, nan);
+  poke<float>(unused, kSrow, nan);
+  writeBytes(dir / "unused.nii", unused);
+  EXPECT_NO_THROW(readVolume(dir / "unused.nii"));
+}
+
+TEST(VolumeFileSafetyTiff, PngBytesInATifAreRefusedByMagicNotHandedToLibpng) {
+  // ITK's factory chose PNGImageIO for these bytes by content and libpng aborted on a chunk.
+  ScratchDirectory dir;
+  const auto tif =
+      copiedAs(dir, regressionInput("tiff_header", "png-signature-libpng-abort"), "png.tif");
+  expectRefusedSaying(tif, "is not a TIFF file (it starts with the PNG signature)");
+  // The same bytes named .tiff, and other formats under the wrong name.
+  writeBytes(dir / "png.tiff", contents(tif));
+  expectRefusedSaying(dir / "png.tiff", "is not a TIFF file (it starts with the PNG signature)");
+  writeBytes(dir / "tiff.png", "II*\0" + std::string(64, '\0'));
+  expectRefusedSaying(dir / "tiff.png", "is not a PNG file (it starts with the TIFF magic)");
+  writeBytes(dir / "nrrd.jpg", contents(bundledAtlasDirectory() / "annotation_100.nrrd"));
+  expectRefusedSaying(dir / "nrrd.jpg", "is not a JPEG file (it starts with the NRRD magic)");
+  writeBytes(dir / "short.tif", "II");
+  expectRefusedSaying(dir / "short.tif", "is not a TIFF file (it holds only 2 bytes)");
+  writeBytes(dir / "text.tif", "hello, world");
+  expectRefusedSaying(dir / "text.tif", "(it starts with the bytes 68 65 6c 6c)");
+
+  // A real TIFF, PNG and JPEG still read through the IO chosen by their extension.
+  const auto image = noiseVolume({16, 8, 1});
+  for (const std::string name : {"real.tif", "real.png"}) {
+    SCOPED_TRACE(name);
+    writeVolume(dir / name, image);
+    const VolumeHeader header = readVolumeHeader(dir / name);
+    EXPECT_EQ(header.dims, (Size3{16, 8, 1}));
+    EXPECT_NO_THROW(readVolume(dir / name));
+  }
+  EXPECT_EQ(readVolumeAs<std::uint8_t>(dir / "real.tif").voxels(), image.voxels());
+}
+
+TEST(VolumeFileSafetyNrrd, CorruptShortOrLongGzipBodyIsRefusedBeforeItk) {
+  // ITK's NRRD reader leaked its nrrd struct and zlib stream when it threw on this body.
+  ScratchDirectory dir;
+  const auto leak =
+      copiedAs(dir, regressionInput("nrrd_header", "corrupt-gzip-itk-leak"), "leak.nrrd");
+  EXPECT_NO_THROW(readVolumeHeader(leak));  // the header is fine; the body is not
+  try {
+    readVolume(leak);
+    ADD_FAILURE() << "the corrupt gzip body was accepted";
+  } catch (const FileError& error) {
+    EXPECT_EQ(error.file(), leak);
+    EXPECT_EQ(error.problem().rfind("data: ", 0), 0u) << error.problem();
+    EXPECT_NE(error.problem().find("byte offset"), std::string::npos) << error.problem();
+  }
+
+  const RealNrrd real = bundledAnnotation();
+  ASSERT_FALSE(real.header.empty());
+  const auto offsetOfData = std::to_string(real.header.size());
+  std::string flipped = real.data;
+  for (std::size_t i = flipped.size() / 3; i < flipped.size() / 3 + 64; ++i) flipped[i] ^= 0x5a;
+  writeBytes(dir / "flipped.nrrd", real.header + flipped);
+  expectRefusedSaying(dir / "flipped.nrrd", "data: corrupt gzip stream", Refused::VoxelsOnly);
+  writeBytes(dir / "cut.nrrd", real.header + real.data.substr(0, real.data.size() / 2));
+  expectRefusedSaying(dir / "cut.nrrd", "data: truncated gzip stream: it breaks off after ",
+                      Refused::VoxelsOnly);
+  writeBytes(dir / "long.nrrd",
+             replaced(real.header, "sizes: 132 80 114", "sizes: 132 80 113") + real.data);
+  expectRefusedSaying(dir / "long.nrrd", "data: the gzip stream holds more than the 4773120",
+                      Refused::VoxelsOnly);
+  writeBytes(dir / "tail.nrrd", real.header + real.data.substr(0, real.data.size() - 4));
+  expectRefusedSaying(dir / "tail.nrrd",
+                      "data: truncated gzip stream: it breaks off after 4815360 of 4815360",
+                      Refused::VoxelsOnly);
+  // The whole real file still reads, the same voxels as before.
+  EXPECT_NO_THROW(readVolume(bundledAtlasDirectory() / "annotation_100.nrrd"));
+}
+
+TEST(VolumeFileSafetyNrrd, AsciiAndHexBodiesAreCheckedBeforeItk) {
+  ScratchDirectory dir;
+  const auto header = [](const std::string& encoding) {
+    return "NRRD0004\ntype: uchar\ndimension: 1\nsizes: 3\nencoding: " + encoding + "\n\n";
+  };
+  writeBytes(dir / "ascii.nrrd", header("ascii") + "1 2\n3\n");
+  EXPECT_EQ(readVolumeAs<std::uint8_t>(dir / "ascii.nrrd").voxels(),
+            (std::vector<std::uint8_t>{1, 2, 3}));
+  writeBytes(dir / "hex.nrrd", header("hex") + "0a0B\n0c\n");
+  EXPECT_EQ(readVolumeAs<std::uint8_t>(dir / "hex.nrrd").voxels(),
+            (std::vector<std::uint8_t>{10, 11, 12}));
+  writeBytes(dir / "asciiWord.nrrd", header("ascii") + "1 two 3\n");
+  expectRefusedSaying(dir / "asciiWord.nrrd", "data: not a number: \"two\"", Refused::VoxelsOnly);
+  writeBytes(dir / "asciiShort.nrrd", header("ascii") + "1 2\n");
+  expectRefusedSaying(dir / "asciiShort.nrrd", "data: the file ends after 2 of 3 values",
+                      Refused::VoxelsOnly);
+  writeBytes(dir / "hexBad.nrrd", header("hex") + "0a0bzz\n");
+  expectRefusedSaying(dir / "hexBad.nrrd", "data: not a hex digit", Refused::VoxelsOnly);
 }
 
 // --- a write that fails part-way ---
