@@ -21,6 +21,9 @@ namespace {
 
 constexpr std::size_t kMessageLimit = 4096;
 
+// Set in the child only; the child has one thread, so a plain flag is enough.
+bool isolatedChild = false;
+
 // Outcome byte then the message: 'S' succeeded, 'F' failed.
 void reportFromChild(int fd, char outcome, const char* message) {
   char buffer[kMessageLimit + 1];
@@ -38,6 +41,7 @@ void reportFromChild(int fd, char outcome, const char* message) {
 
 [[noreturn]] void runChild(int fd, const std::function<void()>& work,
                            const IsolatedCallLimits& limits) {
+  isolatedChild = true;
   if (limits.memoryBytes > 0) {
     const rlimit memory{rlim_t(limits.memoryBytes), rlim_t(limits.memoryBytes)};
     ::setrlimit(RLIMIT_AS, &memory);
@@ -82,6 +86,10 @@ std::string signalName(int signal) {
 }
 
 }  // namespace
+
+bool insideIsolatedChild() {
+  return isolatedChild;
+}
 
 std::string IsolatedCallResult::describe() const {
   switch (outcome) {

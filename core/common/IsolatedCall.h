@@ -40,6 +40,10 @@ struct IsolatedCallResult {
 IsolatedCallResult runIsolated(const std::function<void()>& work,
                                const IsolatedCallLimits& limits = {});
 
+// True in the child of runIsolated (set before `work` runs): code that would isolate itself
+// runs directly there instead of forking again.
+bool insideIsolatedChild();
+
 // runIsolated for reading `file`: returns when the read succeeded; otherwise throws
 // FileError(file, ...) saying it failed (with the child's message), crashed or timed out.
 void requireIsolatedReadSucceeds(const std::filesystem::path& file,

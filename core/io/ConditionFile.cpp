@@ -7,6 +7,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/ThirdPartyReadIsolation.h"
 
 #ifdef TERAMIND_HAVE_OPENVDB
 #include <openvdb/io/Stream.h>
@@ -23,6 +24,9 @@ namespace {
 
 enum class ConditionFormat { OpenVdb, Hdf5 };
 
+// The most OpenVDB memory a condition we write may take (requireVdbFits); reads are sized by it.
+constexpr double kVdbBudgetBytes = 2.0 * 1024 * 1024 * 1024;
+
 ConditionFormat conditionFormatOf(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
   if (ext == ".vdb") return ConditionFormat::OpenVdb;
@@ -35,7 +39,6 @@ ConditionFormat conditionFormatOf(const std::filesystem::path& file) {
 [[maybe_unused]] void requireVdbFits(const std::filesystem::path& file,
                                      const BinnedCondition& condition) {
   constexpr double kLeafBytes = 2200;
-  constexpr double kBudgetBytes = 2.0 * 1024 * 1024 * 1024;
   double leaves = 0;
   for (std::size_t gene = 0; gene < condition.geneCount(); ++gene) {
     std::unordered_set<std::uint64_t> touched;
@@ -44,7 +47,7 @@ ConditionFormat conditionFormatOf(const std::filesystem::path& file) {
     });
     leaves += double(touched.size());
   }
-  if (leaves * kLeafBytes > kBudgetBytes)
+  if (leaves * kLeafBytes > kVdbBudgetBytes)
     throw FileError(file, "as OpenVDB this condition needs about " +
                               std::to_string(int(leaves * kLeafBytes / 1048576)) + " MiB (" +
                               std::to_string(condition.nonZeroCount()) +
@@ -115,9 +118,7 @@ static void writeVdbCondition(const std::filesystem::path& file, const BinnedCon
   });
 }
 
-static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
-  vdb::initialise();
-  if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
+static BinnedCondition readVdbConditionInProcess(const std::filesystem::path& file) {
   openvdb::GridPtrVecPtr grids;
   try {
     openvdb::io::File in(file.string());
@@ -176,8 +177,18 @@ static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
   return condition;
 }
 
-static bool isVdbConditionFile(const std::filesystem::path& file) {
-  vdb::initialise();
+// OpenVDB allocates what damaged blosc block headers say and corrupts its heap on some damaged
+// trees: a child with a memory limit reads the file first (io/ThirdPartyReadIsolation.h).
+static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
+  vdb::initialise();  // before the fork: the child must not inherit a half-run call_once
+  if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
+  probeInChild(
+      file, [&] { (void)readVdbConditionInProcess(file); }, ProbeKind::OpenVdb,
+      std::uint64_t(kVdbBudgetBytes));
+  return readVdbConditionInProcess(file);
+}
+
+static bool hasVdbConditionMetadata(const std::filesystem::path& file) {
   try {
     openvdb::io::File in(file.string());
     in.open(false);
@@ -189,6 +200,14 @@ static bool isVdbConditionFile(const std::filesystem::path& file) {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+// Metadata only, but OpenVDB sizes its strings by the file's lengths: asked in a child too.
+static bool isVdbConditionFile(const std::filesystem::path& file) {
+  vdb::initialise();
+  if (!std::filesystem::is_regular_file(file)) return false;
+  return askInChild(
+      file, [&] { return hasVdbConditionMetadata(file); }, ProbeKind::OpenVdb);
 }
 
 #else

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/FileError.h"
+#include "io/ThirdPartyReadIsolation.h"
 
 namespace teramind::conditionh5 {
 namespace {
@@ -126,7 +127,11 @@ void write(const std::filesystem::path& file, const BinnedCondition& condition) 
                               " bytes reached the disk (disk full?)");
 }
 
-bool isConditionFile(const std::filesystem::path& file) {
+namespace {
+
+// The format attribute is a variable-length string: reading it goes through HDF5's global heap,
+// where a damaged file crashes or loops inside the library.
+bool hasConditionFormat(const std::filesystem::path& file) {
   try {
     H5::Exception::dontPrint();
     if (!H5::H5File::isHdf5(file.string())) return false;
@@ -141,9 +146,8 @@ bool isConditionFile(const std::filesystem::path& file) {
   }
 }
 
-BinnedCondition read(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
-  if (!isConditionFile(file)) throw FileError(file, "not a binned condition (HDF5)");
+BinnedCondition readInProcess(const std::filesystem::path& file) {
+  if (!hasConditionFormat(file)) throw FileError(file, "not a binned condition (HDF5)");
   try {
     H5::H5File in(file.string(), H5F_ACC_RDONLY);
     if (readAttribute<std::int32_t>(in, "version", H5::PredType::NATIVE_INT32, 1, file)[0] != 1)
@@ -200,6 +204,24 @@ BinnedCondition read(const std::filesystem::path& file) {
   } catch (const H5::Exception& e) {
     throw FileError(file, "unreadable binned condition: " + e.getDetailMsg());
   }
+}
+
+}  // namespace
+
+// Both in a child first (io/ThirdPartyReadIsolation.h): forking costs about as much as opening
+// the file (measured: `teramind info` on a condition .h5, issue 21), and a probe that reads only
+// the attribute's type without its text could not tell our files from others.
+bool isConditionFile(const std::filesystem::path& file) {
+  if (!std::filesystem::is_regular_file(file)) return false;
+  return askInChild(
+      file, [&] { return hasConditionFormat(file); }, ProbeKind::Hdf5);
+}
+
+BinnedCondition read(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
+  probeInChild(
+      file, [&] { (void)readInProcess(file); }, ProbeKind::Hdf5);
+  return readInProcess(file);
 }
 
 }  // namespace teramind::conditionh5

@@ -10,6 +10,7 @@
 
 #include "common/FileError.h"
 #include "io/Hdf5File.h"
+#include "io/ThirdPartyReadIsolation.h"
 #include "transcriptomics/DelimitedTextReader.h"
 
 namespace teramind {
@@ -471,12 +472,20 @@ CellTable read(const hdf5::File& h5, const H5adOptions& options, const ReadProgr
   return table;
 }
 
+CellTable readInProcess(const std::filesystem::path& file, const H5adOptions& options,
+                        const ReadProgress& progress) {
+  const hdf5::File h5(file);
+  return h5.guarded([&] { return read(h5, options, progress); });
+}
+
 }  // namespace
 
 CellTable readH5ad(const std::filesystem::path& file, const H5adOptions& options,
                    const ReadProgress& progress) {
-  const hdf5::File h5(file);
-  return h5.guarded([&] { return read(h5, options, progress); });
+  // HDF5 crashes and loops inside the library on some damaged files: a child reads it first.
+  probeInChild(
+      file, [&] { (void)readInProcess(file, options, {}); }, ProbeKind::Hdf5);
+  return readInProcess(file, options, progress);
 }
 
 }  // namespace teramind

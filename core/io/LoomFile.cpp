@@ -7,6 +7,7 @@
 
 #include "common/FileError.h"
 #include "io/Hdf5File.h"
+#include "io/ThirdPartyReadIsolation.h"
 
 namespace teramind {
 namespace {
@@ -137,6 +138,12 @@ CellTable read(const hdf5::File& h5, double pixelSizeUm, const ReadProgress& pro
   return table;
 }
 
+CellTable readInProcess(const std::filesystem::path& file, double pixelSizeUm,
+                        const ReadProgress& progress) {
+  const hdf5::File h5(file);
+  return h5.guarded([&] { return read(h5, pixelSizeUm, progress); });
+}
+
 }  // namespace
 
 CellTable readLoom(const std::filesystem::path& file, double pixelSizeUm,
@@ -146,8 +153,10 @@ CellTable readLoom(const std::filesystem::path& file, double pixelSizeUm,
                     "the pixel size must be a positive number of µm, or 0 to take it "
                     "from the file, not " +
                         std::to_string(pixelSizeUm));
-  const hdf5::File h5(file);
-  return h5.guarded([&] { return read(h5, pixelSizeUm, progress); });
+  // HDF5 crashes and loops inside the library on some damaged files: a child reads it first.
+  probeInChild(
+      file, [&] { (void)readInProcess(file, pixelSizeUm, {}); }, ProbeKind::Hdf5);
+  return readInProcess(file, pixelSizeUm, progress);
 }
 
 }  // namespace teramind

@@ -6,6 +6,8 @@
 
 #include <openvdb/openvdb.h>
 
+#include "io/ThirdPartyReadIsolation.h"
+
 namespace teramind::vdb {
 
 void initialise() {
@@ -101,6 +103,14 @@ void requirePlausibleDenseSize(const std::filesystem::path& file, const VolumeHe
                               " bytes (damaged dimensions?)");
 }
 
+// What the layout check learns for sizing the read: the grid count and, when every grid
+// declares teramind_dims (our writer's files), their voxels.
+struct DeclaredLayout {
+  std::uint32_t grids = 0;
+  std::uint64_t voxels = 0;
+  bool everyGridHasDims = true;
+};
+
 // Walks the parts of a .vdb that OpenVDB sizes its allocations by (header, file metadata,
 // grid descriptors, each grid's metadata) and checks every length and position against the
 // file, so that a damaged one is refused before OpenVDB allocates what it says.
@@ -113,7 +123,8 @@ class VdbLayoutCheck {
     if (error || !in_) throw FileError(file, "cannot be opened");
   }
 
-  void run() {
+  DeclaredLayout run() {
+    DeclaredLayout declared;
     skip(8 + 4 + 8, "the header");  // magic, file version, library version
     const std::uint32_t version = at(8, 4);
     skip(1 + 36, "the header");  // has-grid-offsets flag, UUID
@@ -121,6 +132,7 @@ class VdbLayoutCheck {
     const std::uint32_t grids = u32("the grid count");
     if (grids == 0 || grids > 4096 || grids * std::uint64_t(3 * 4 + 3 * 8) > size_)
       fail("declares " + std::to_string(grids) + " grids", "the grid count");
+    declared.grids = grids;
     for (std::uint32_t g = 0; g < grids; ++g) {
       const std::string where = "the descriptor of grid " + std::to_string(g);
       for (int text = 0; text < 3; ++text) string(where);
@@ -133,10 +145,14 @@ class VdbLayoutCheck {
       const std::uint64_t next = endPos;
       seek(gridPos);
       if (version >= 222) skip(4, "the compression of grid " + std::to_string(g));
-      metadata("the metadata of grid " + std::to_string(g));
+      std::uint64_t voxels = 0;
+      metadata("the metadata of grid " + std::to_string(g), &voxels);
+      if (voxels == 0) declared.everyGridHasDims = false;
+      declared.voxels = std::min(declared.voxels + voxels, std::uint64_t(1) << 62);
       string("the transform of grid " + std::to_string(g));  // the map's type name
       seek(next);
     }
+    return declared;
   }
 
  private:
@@ -177,14 +193,40 @@ class VdbLayoutCheck {
   std::uint32_t u32(const std::string& where) { return std::uint32_t(read(4, where)); }
   std::uint64_t u64(const std::string& where) { return read(8, where); }
   void string(const std::string& where) { skip(u32(where), where); }
-  void metadata(const std::string& where) {
+  // A string's text when it is a short one (a metadata name or type), else skipped and "".
+  std::string shortString(const std::string& where) {
+    const std::uint32_t length = u32(where);
+    if (length > 64) {
+      skip(length, where);
+      return {};
+    }
+    need(length, where);
+    std::string text(length, '\0');
+    in_.read(text.data(), std::streamsize(length));
+    if (!in_) fail("is cut short", where);
+    offset_ += length;
+    return text;
+  }
+  // `voxels`, when given, receives the product of teramind_dims (0 when absent or not positive).
+  void metadata(const std::string& where, std::uint64_t* voxels = nullptr) {
     const std::uint32_t count = u32(where);
     if (std::uint64_t(count) * 12 > size_)
       fail("declares " + std::to_string(count) + " entries", where);
     for (std::uint32_t i = 0; i < count; ++i) {
-      string(where);  // name
-      string(where);  // type
-      string(where);  // value: its size, then its bytes
+      const std::string name = shortString(where);
+      const std::string type = shortString(where);
+      const std::uint32_t size = u32(where);  // the value: its size, then its bytes
+      if (voxels && name == kDimsKey && type == "vec3i" && size == 12) {
+        std::uint64_t product = 1;
+        for (int axis = 0; axis < 3; ++axis) {
+          const auto extent = std::int32_t(std::uint32_t(read(4, where)));
+          product =
+              extent > 0 ? std::min(product * std::uint64_t(extent), std::uint64_t(1) << 62) : 0;
+        }
+        *voxels = product;
+      } else {
+        skip(size, where);
+      }
     }
   }
 
@@ -266,6 +308,22 @@ GridLayout openGrids(const std::filesystem::path& file) {
   return layout;
 }
 
+// The most memory a valid file's read can need for its result: 8 bytes (the widest voxel) per
+// declared voxel, or the reader's own dense limit when a grid declares no dimensions.
+std::uint64_t denseBytesBound(const DeclaredLayout& declared) {
+  if (!declared.everyGridHasDims) return kDenseBytesLimit;
+  return std::min(declared.voxels * 8, kDenseBytesLimit);
+}
+
+// OpenVDB allocates what damaged blosc headers say and corrupts its heap on some damaged
+// trees: the layout is checked here, then a child with a memory limit sized by the declared
+// dense size reads the file first (io/ThirdPartyReadIsolation.h).
+void probeVdbRead(const std::filesystem::path& file, const std::function<void()>& read) {
+  initialise();  // before the fork: the child must not inherit a half-run call_once
+  const DeclaredLayout declared = VdbLayoutCheck(file).run();
+  probeInChild(file, read, ProbeKind::OpenVdb, denseBytesBound(declared));
+}
+
 template <typename T>
 AnyVolume readVoxels(const std::filesystem::path& file, const GridLayout& layout) {
   using Grid = GridFor<T>;
@@ -339,14 +397,19 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
 }  // namespace
 
 VolumeHeader readHeader(const std::filesystem::path& file) {
+  probeVdbRead(file, [&] { (void)openGrids(file); });
   return openGrids(file).header;
 }
 
 AnyVolume read(const std::filesystem::path& file) {
-  const GridLayout layout = openGrids(file);
-  return withVoxelType(layout.header.voxelType, [&](auto tag) {
-    return readVoxels<typename decltype(tag)::type>(file, layout);
-  });
+  const auto readInProcess = [&] {
+    const GridLayout layout = openGrids(file);
+    return withVoxelType(layout.header.voxelType, [&](auto tag) {
+      return readVoxels<typename decltype(tag)::type>(file, layout);
+    });
+  };
+  probeVdbRead(file, [&] { (void)readInProcess(); });
+  return readInProcess();
 }
 
 void write(const std::filesystem::path& file, const AnyVolume& volume) {

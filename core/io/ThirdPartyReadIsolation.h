@@ -1,0 +1,68 @@
+#pragma once
+
+// A read through a library that can crash, loop or over-allocate on a damaged file, inside
+// code we cannot fix, runs in a forked child first (common/IsolatedCall); only when the child's
+// read succeeded does the caller read the same file in-process. What the library does to the
+// child never reaches this process: the user gets a FileError naming the file.
+// - HDF5 1.10 (Debian) SIGSEGVs in H5HG_read under H5T__conv_vlen and loops in H5C_protect on
+//   ~3 % of byte-mutated loom/h5ad/condition .h5 files (issue 21, helper E2's findings).
+// - OpenVDB allocates whatever a damaged blosc block header says (bloscFromStream) and corrupts
+//   its heap on some damaged trees.
+//
+// TERAMIND_READ_IN_PROCESS=1 in the environment skips the child (for debugging a reader under
+// gdb or a sanitizer; a damaged file can then take the process down). Inside an isolated child
+// reads never fork again.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+
+#include "common/IsolatedCall.h"
+
+namespace teramind {
+
+enum class ProbeKind {
+  Hdf5,     // loom, h5ad, condition .h5
+  OpenVdb,  // .vdb volumes and conditions
+};
+
+// False inside an isolated child and when TERAMIND_READ_IN_PROCESS=1: read directly.
+bool readsInChild();
+
+// The child's limits for reading `file`: a timeout of 30 s + 10 s per 100 MB of file (a real
+// read of a large file is never cut short); for OpenVDB an address-space limit of what this
+// process maps now + 2 × `resultBytes` (the most a valid file's result can hold: the validated
+// dense size) + 512 MiB. No memory limit for HDF5 (its failures are crashes and loops), nor
+// under a sanitizer (AddressSanitizer's shadow mappings exceed any useful limit).
+IsolatedCallLimits probeLimits(const std::filesystem::path& file, ProbeKind kind,
+                               std::uint64_t resultBytes = 0);
+
+// Runs `read` in a child (when readsInChild()) and returns when it succeeded there. Otherwise
+// throws FileError(file, ...): the reader's own problem when it threw, or what the library did
+// (crashed, ran past the timeout, needed more memory than the limit). `read` must not report
+// progress or touch other threads' state: the child has only the calling thread.
+void probeInChild(const std::filesystem::path& file, const std::function<void()>& read,
+                  ProbeKind kind, std::uint64_t resultBytes = 0);
+
+// A yes/no question about `file` (is it a binned condition?) answered by a child: its answer,
+// or a FileError when the library crashed or looped answering it. Asked in-process when
+// !readsInChild().
+bool askInChild(const std::filesystem::path& file, const std::function<bool()>& question,
+                ProbeKind kind);
+
+// Tests only: replaces the child's timeout while alive (a looping file is refused in a
+// second instead of 30 s).
+class ScopedProbeTimeout {
+ public:
+  explicit ScopedProbeTimeout(std::chrono::milliseconds timeout);
+  ~ScopedProbeTimeout();
+  ScopedProbeTimeout(const ScopedProbeTimeout&) = delete;
+  ScopedProbeTimeout& operator=(const ScopedProbeTimeout&) = delete;
+
+ private:
+  std::optional<std::chrono::milliseconds> previous_;
+};
+
+}  // namespace teramind
