@@ -1,6 +1,9 @@
 #include "io/ItkVolumeIO.h"
 
+#include <cctype>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -11,6 +14,7 @@
 #include <itkNrrdImageIO.h>
 #include <itkPNGImageIO.h>
 #include <itkTIFFImageIO.h>
+#include <zlib.h>
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
@@ -84,6 +88,81 @@ std::string describeStart(const std::string& b) {
   return "starts with the bytes " + shown;
 }
 
+std::uint32_t bigEndian32(const unsigned char* b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+         std::uint32_t{b[3]};
+}
+
+// ITK's PNGImageIO::ReadImageInformation calls png_read_info without a setjmp, so any libpng
+// error there (a bad chunk before the first IDAT) aborts the process. The chunks up to the
+// first IDAT are checked here as libpng would; errors in the image data reach ITK's Read(),
+// which does catch them.
+void checkPngChunksBeforeData(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::uint64_t offset = 8;  // after the signature
+  in.seekg(8);
+  bool sawHeader = false, sawPalette = false;
+  int colourType = -1;
+  while (true) {
+    unsigned char head[8];
+    in.read(reinterpret_cast<char*>(head), 8);
+    const std::string where = " at byte offset " + std::to_string(offset);
+    if (in.gcount() != 8) throw FileError(file, "PNG: the file ends before an IDAT chunk" + where);
+    const std::uint32_t length = bigEndian32(head);
+    const std::string type(reinterpret_cast<const char*>(head + 4), 4);
+    for (const char ch : type)
+      if (!std::isalpha(static_cast<unsigned char>(ch)))
+        throw FileError(file, "PNG: not a chunk type" + where);
+    const std::string chunk = "PNG chunk " + type + where + ": ";
+    if (type == "IDAT") {
+      if (!sawHeader) throw FileError(file, chunk + "comes before IHDR");
+      if (colourType == 3 && !sawPalette)
+        throw FileError(file, chunk + "a palette image has no PLTE before its data");
+      return;
+    }
+    // Chunks before the image data are small; libpng's own limit on one is 8 MB.
+    if (length > 8'000'000) throw FileError(file, chunk + "longer than 8 MB");
+    std::string body(length, '\0');
+    in.read(body.data(), static_cast<std::streamsize>(length));
+    unsigned char crc[4];
+    in.read(reinterpret_cast<char*>(crc), 4);
+    if (in.gcount() != 4) throw FileError(file, chunk + "the file ends inside it");
+    uLong expected = crc32(0L, head + 4, 4);
+    expected = crc32(expected, reinterpret_cast<const Bytef*>(body.data()), length);
+    if (expected != bigEndian32(crc)) throw FileError(file, chunk + "CRC mismatch");
+    const auto* b = reinterpret_cast<const unsigned char*>(body.data());
+    if (!sawHeader && type != "IHDR") throw FileError(file, chunk + "the first chunk must be IHDR");
+    if (type == "IHDR") {
+      if (sawHeader) throw FileError(file, chunk + "a second IHDR");
+      if (length != 13) throw FileError(file, chunk + "not 13 bytes long");
+      const std::uint32_t width = bigEndian32(b), height = bigEndian32(b + 4);
+      const int depth = b[8];
+      colourType = b[9];
+      if (width < 1 || height < 1 || width > 1'000'000 || height > 1'000'000)
+        throw FileError(file, chunk + "width and height must be 1 to 1,000,000");
+      static const std::map<int, std::set<int>> depths = {
+          {0, {1, 2, 4, 8, 16}}, {2, {8, 16}}, {3, {1, 2, 4, 8}}, {4, {8, 16}}, {6, {8, 16}}};
+      const auto allowed = depths.find(colourType);
+      if (allowed == depths.end() || !allowed->second.count(depth))
+        throw FileError(file, chunk + "bit depth " + std::to_string(depth) + " with colour type " +
+                                  std::to_string(colourType) + " is not valid");
+      if (b[10] != 0 || b[11] != 0 || b[12] > 1)
+        throw FileError(file, chunk + "unknown compression, filter or interlace method");
+      sawHeader = true;
+    } else if (type == "PLTE") {
+      if (sawPalette) throw FileError(file, chunk + "a second PLTE");
+      if (colourType == 0 || colourType == 4)
+        throw FileError(file, chunk + "a grey image cannot have a palette");
+      if (length == 0 || length % 3 != 0 || length > 768)
+        throw FileError(file, chunk + "not 1 to 256 RGB entries");
+      sawPalette = true;
+    } else if (std::isupper(static_cast<unsigned char>(type[0]))) {
+      throw FileError(file, chunk + "an unknown critical chunk (or IEND before any IDAT)");
+    }
+    offset += 12 + std::uint64_t{length};
+  }
+}
+
 // The bytes must be what the extension says before an ITK reader (libtiff, libpng, libjpeg)
 // sees them. NRRD and NIfTI are checked in full by our own header readers.
 void checkMagic(const std::filesystem::path& file, VolumeFormat format) {
@@ -95,6 +174,7 @@ void checkMagic(const std::filesystem::path& file, VolumeFormat format) {
   if (!matches)
     throw FileError(
         file, "is not a " + volumeFormatName(format) + " file (it " + describeStart(start) + ")");
+  if (format == VolumeFormat::Png) checkPngChunksBeforeData(file);
 }
 
 // ITK descriptions carry file/line noise; keep the first meaningful line.

@@ -399,6 +399,15 @@ TEST(VolumeFileSafetyTiff, PngBytesInATifAreRefusedByMagicNotHandedToLibpng) {
     EXPECT_NO_THROW(readVolume(dir / name));
   }
   EXPECT_EQ(readVolumeAs<std::uint8_t>(dir / "real.tif").voxels(), image.voxels());
+
+  // Named .png, the same bytes reach PNGImageIO, whose header read has no setjmp: libpng
+  // aborted on the chunk with a non-letter type. Our chunk walk refuses it first.
+  writeBytes(dir / "bad.png", contents(tif));
+  expectRefusedSaying(dir / "bad.png", "PNG: not a chunk type at byte offset");
+  std::string png = contents(dir / "real.png");
+  png[16] ^= 1;  // IHDR's width: its CRC no longer matches
+  writeBytes(dir / "crc.png", png);
+  expectRefusedSaying(dir / "crc.png", "PNG chunk IHDR at byte offset 8: CRC mismatch");
 }
 
 TEST(VolumeFileSafetyNrrd, CorruptShortOrLongGzipBodyIsRefusedBeforeItk) {
