@@ -80,7 +80,7 @@ IsolatedCallResult runInChild(const std::filesystem::path& file, const std::func
       if (outOfMemory && limits.memoryBytes > 0)
         problem += " (" + library + " asked for more than the " +
                    std::to_string(limits.memoryBytes / kMiB) +
-                   " MiB of address space a valid file of this size needs: damaged?)";
+                   " MiB of address space allowed for reading it: damaged?)";
       throw FileError(file, problem);
     }
     case IsolatedCallResult::Outcome::Crashed:
