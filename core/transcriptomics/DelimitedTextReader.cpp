@@ -137,7 +137,8 @@ class RawInflater {
 }  // namespace
 
 // Fills blocks with the file's (inflated) bytes on its own thread, at most kBlocksInFlight
-// blocks ahead, and hands them to the parsing thread in order. A gzip file may hold several
+// blocks ahead, and hands them to the parsing thread in order (a small plain file is read at
+// once, in the caller's thread). A gzip file may hold several
 // members; bytes after the last member that do not start another are ignored (as zlib's gz*
 // functions do). Problems are recorded, never thrown across threads: the parser reports them
 // with the line it was reading.
@@ -155,10 +156,23 @@ class DelimitedTextReader::BlockSource {
     std::vector<MemberEnd> memberEnds;
   };
 
-  explicit BlockSource(std::FILE* file) : file_(file) {
+  // `inThisThread`: the whole file is read now, without a worker thread. Only for files whose
+  // bytes fit the spare blocks (so nothing waits for the parser): a thread per small file is
+  // most of the cost of reading it, under AddressSanitizer ten times the rest.
+  // `blockBytes` (at most kBlockBytes) sizes the blocks and the input buffer: a small file
+  // needs no more than its size.
+  BlockSource(std::FILE* file, std::size_t blockBytes, bool inThisThread)
+      : file_(file),
+        blockBytes_(blockBytes),
+        inputChunkBytes_(std::min(kInputChunkBytes, blockBytes)),
+        inThisThread_(inThisThread) {
+    // Not zero-filled: only what is read is touched.
     for (std::size_t i = 0; i < kBlocksInFlight; ++i)
-      spare_.push_back({std::make_unique<char[]>(kBlockBytes), 0, 0, {}});
-    worker_ = std::thread([this] { run(); });
+      spare_.push_back({std::unique_ptr<char[]>(new char[blockBytes_]), 0, 0, {}});
+    if (inThisThread)
+      run();
+    else
+      worker_ = std::thread([this] { run(); });
   }
 
   ~BlockSource() {
@@ -167,7 +181,7 @@ class DelimitedTextReader::BlockSource {
       stopping_ = true;
     }
     changed_.notify_all();
-    worker_.join();
+    if (worker_.joinable()) worker_.join();
   }
 
   // Gives back the block the parser finished (if any) and waits for the next one; false once
@@ -243,6 +257,8 @@ class DelimitedTextReader::BlockSource {
 
   Block acquire() {
     std::unique_lock<std::mutex> lock(mutex_);
+    // Read in this thread, nobody gives a block back: a file that grew after it was sized.
+    if (inThisThread_ && spare_.empty()) throw std::runtime_error("the file grew while being read");
     changed_.wait(lock, [&] { return !spare_.empty() || stopping_; });
     if (stopping_) throw Stopped{};
     Block block = std::move(spare_.back());
@@ -272,16 +288,18 @@ class DelimitedTextReader::BlockSource {
 
   void produce() {
     // The file's bytes start kInputHeadroom into `input`.
-    std::vector<unsigned char> input(kInputHeadroom + kInputChunkBytes);
-    unsigned char* const start = input.data() + kInputHeadroom;
+    // Not zero-filled, like the blocks: only the bytes read are touched.
+    const std::unique_ptr<unsigned char[]> input(
+        new unsigned char[kInputHeadroom + inputChunkBytes_]);
+    unsigned char* const start = input.get() + kInputHeadroom;
     std::size_t have = 0;
     while (have < 2) {
-      const std::size_t got = readFile(start + have, kInputChunkBytes - have);
+      const std::size_t got = readFile(start + have, inputChunkBytes_ - have);
       if (got == 0) break;
       have += got;
     }
     if (have >= 2 && start[0] == 0x1f && start[1] == 0x8b)
-      inflateAll(input, have);
+      inflateAll(input.get(), have);
     else
       copyAll(start, have);
   }
@@ -291,9 +309,9 @@ class DelimitedTextReader::BlockSource {
     std::memcpy(block.bytes.get(), start, have);
     block.size = have;
     for (;;) {
-      const std::size_t got = readFile(block.bytes.get() + block.size, kBlockBytes - block.size);
+      const std::size_t got = readFile(block.bytes.get() + block.size, blockBytes_ - block.size);
       block.size += got;
-      if (got == 0 || block.size == kBlockBytes) {
+      if (got == 0 || block.size == blockBytes_) {
         if (block.size > 0) publish(std::move(block));
         if (got == 0) return;
         block = acquire();
@@ -303,10 +321,10 @@ class DelimitedTextReader::BlockSource {
 
   // Inflates raw deflate data member by member; the gzip headers and trailers are read here.
   // `input` holds kInputHeadroom free bytes, then the compressed bytes not consumed yet.
-  void inflateAll(std::vector<unsigned char>& input, std::size_t have) {
+  void inflateAll(unsigned char* input, std::size_t have) {
     compressed_ = true;
     RawInflater inflater;
-    unsigned char* const start = input.data() + kInputHeadroom;
+    unsigned char* const start = input + kInputHeadroom;
     unsigned char* in = start;
     std::size_t inLeft = have;
     bool atEnd = false;  // the file has no more bytes
@@ -315,7 +333,7 @@ class DelimitedTextReader::BlockSource {
       while (!atEnd && inLeft < want) {
         std::memmove(start, in, inLeft);
         in = start;
-        const std::size_t got = readFile(start + inLeft, kInputChunkBytes - inLeft);
+        const std::size_t got = readFile(start + inLeft, inputChunkBytes_ - inLeft);
         if (got == 0) atEnd = true;
         inLeft += got;
       }
@@ -357,23 +375,23 @@ class DelimitedTextReader::BlockSource {
       if (flags & 2) take(2);
       inflater.reset();
       for (;;) {
-        if (block.size == kBlockBytes) {
+        if (block.size == blockBytes_) {
           publish(std::move(block));
           block = acquire();
         }
         refill(kMinInputBytes);
         auto* out = reinterpret_cast<unsigned char*>(block.bytes.get() + block.size);
-        std::size_t outLeft = kBlockBytes - block.size;
+        std::size_t outLeft = blockBytes_ - block.size;
         const std::size_t inBefore = inLeft, outBefore = outLeft;
         bool ended = false;
         try {
           ended = inflater.inflate(in, inLeft, out, outLeft);
         } catch (const std::runtime_error&) {
-          block.size = kBlockBytes - outLeft;
+          block.size = blockBytes_ - outLeft;
           if (block.size > 0) publish(std::move(block));
           throw;
         }
-        block.size = kBlockBytes - outLeft;
+        block.size = blockBytes_ - outLeft;
         if (ended) break;
         const bool stalled = inLeft == inBefore && outLeft == outBefore;
         if (atEnd && outLeft > 0 && (inLeft == 0 || stalled)) throw truncated();
@@ -390,6 +408,9 @@ class DelimitedTextReader::BlockSource {
   }
 
   std::unique_ptr<std::FILE, FileCloser> file_;
+  const std::size_t blockBytes_;       // of every block, at most kBlockBytes
+  const std::size_t inputChunkBytes_;  // file bytes read at once
+  const bool inThisThread_;
   std::uint64_t consumed_ = 0;  // worker only
   std::thread worker_;
   std::mutex mutex_;
@@ -415,7 +436,14 @@ DelimitedTextReader::DelimitedTextReader(const std::filesystem::path& file, Deli
   fileBytes_ = std::filesystem::file_size(file, error);
   std::FILE* f = std::fopen(file.c_str(), "rb");
   if (!f) throw FileError(file, "cannot be opened for reading");
-  source_ = std::make_unique<BlockSource>(f);
+  unsigned char magic[2] = {0, 0};
+  const bool gzip = std::fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  std::rewind(f);
+  const bool small = !error && !gzip && fileBytes_ < (kBlocksInFlight - 1) * kBlockBytes;
+  const std::size_t blockBytes =
+      small ? std::clamp<std::size_t>((fileBytes_ / 4096 + 1) * 4096, 4096, kBlockBytes)
+            : kBlockBytes;
+  source_ = std::make_unique<BlockSource>(f, blockBytes, small);
 }
 
 DelimitedTextReader::~DelimitedTextReader() = default;
