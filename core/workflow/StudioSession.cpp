@@ -54,9 +54,13 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
   } catch (const nlohmann::json::exception& e) {
     throw FileError(file, std::string("is not JSON: ") + e.what());
   }
-  if (!j.is_object() || j.value("format", std::string()) != kFormat)
+  const auto* format = j.is_object() && j.contains("format") ? &j["format"] : nullptr;
+  if (!format || !format->is_string() || format->get<std::string>() != kFormat)
     throw FileError(file, std::string("is not a studio session (format is not '") + kFormat + "')");
-  const int version = j.value("version", 0);
+  // A version that is not an integer is an unknown version, not a type error.
+  const auto* versionField = j.contains("version") ? &j["version"] : nullptr;
+  const int version =
+      versionField && versionField->is_number_integer() ? versionField->get<int>() : 0;
   if (version != 1 && version != kVersion)
     throw FileError(file, "has session version " + j.value("version", nlohmann::json()).dump() +
                               "; this studio reads versions 1 and " + std::to_string(kVersion));
