@@ -321,3 +321,47 @@ TEST(WriteFailureVdb, DamagedBytesGiveAFileErrorWithinAGigabyteAndSeconds) {
   // OpenVDB itself corrupts its heap on some damaged trees (double free): not fixable here,
   // so the studio reads .vdb files through a probe in a child (IsolatedCall).
 }
+
+// The same damaged files through the production read, in this process: readVolume reads each in
+// a child first (io/ThirdPartyReadIsolation.h), so OpenVDB's crashes and the allocations its
+// damaged headers ask for stay there. None of the 23 reads that ask for more than 1 GiB above
+// grows this process, and none of the crashes ends it.
+TEST(WriteFailureVdb, DamagedBytesThroughTheProductionReadNeitherCrashNorGrowThisProcess) {
+  const auto dir = freshDirectory("vdb_damaged_production");
+  const std::string intact = readBytes(writeBallVdb(dir));
+  const auto damaged = dir / "damaged.vdb";
+  const auto maxResidentKiB = [] {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+  };
+  const long before = maxResidentKiB();
+  int read = 0, refused = 0, crashedInChild = 0, outOfMemoryInChild = 0;
+  std::string otherErrors;
+  for (std::size_t offset = 0; offset < intact.size(); offset += offset < 600 ? 1 : 97)
+    for (const char value : {char(0xFF), char(0x7F)}) {
+      if (intact[offset] == value) continue;
+      std::string bytes = intact;
+      bytes[offset] = value;
+      writeBytes(damaged, bytes);
+      try {
+        (void)readVolume(damaged);
+        ++read;
+      } catch (const FileError& e) {
+        ++refused;
+        if (e.file() != damaged) otherErrors += std::string("names another file: ") + e.what();
+        if (e.problem().find("crashed") != std::string::npos) ++crashedInChild;
+        if (e.problem().find("address space allowed") != std::string::npos) ++outOfMemoryInChild;
+      } catch (const std::exception& e) {
+        otherErrors += "offset " + std::to_string(offset) + ": " + e.what() + "\n";
+      }
+    }
+  const long grownMiB = (maxResidentKiB() - before) / 1024;
+  std::printf(
+      "damaged reads in-process: %d read, %d FileErrors (%d crashed and %d out of memory in the "
+      "child), this process grew %ld MiB\n",
+      read, refused, crashedInChild, outOfMemoryInChild, grownMiB);
+  EXPECT_TRUE(otherErrors.empty()) << otherErrors;
+  EXPECT_GT(refused, 0);
+  EXPECT_LT(grownMiB, 1024);
+}
