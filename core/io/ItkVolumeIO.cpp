@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "common/AtomicFileWrite.h"
 #include "io/NiftiHeader.h"
 #include "io/NrrdHeader.h"
+#include "io/TiffImage.h"
 
 namespace teramind::itkio {
 namespace {
@@ -294,6 +296,12 @@ void checkBeforeItk(const std::filesystem::path& file, VolumeFormat format, bool
     if (voxelsToo) checkNrrdData(header);
   } else if (format == VolumeFormat::Nifti) {
     readNiftiHeader(file);
+  } else if (format == VolumeFormat::Tiff) {
+    // ITK's TIFFImageIO allocates pages × width × height before it reads a byte: an 8 KB file
+    // declaring 5,567,808 × 64 px took 2.8 GB (issue 21, fuzz finding). The header read needs
+    // only the layout to fit the file; the voxel read also a bounded total.
+    checkTiffFitsFile(
+        file, voxelsToo ? kMaxTiffWholeReadBytes : std::numeric_limits<std::int64_t>::max());
   }
 }
 

@@ -187,7 +187,209 @@ std::vector<std::uint8_t> deflateFast(const void* data, std::size_t bytes) {
 #endif
 }
 
+// The most one encoded byte can decode to, by compression, so a header cannot declare more
+// pixels than its bytes could ever produce:
+//   none      1:1 exactly (each block must hold at least its decoded size);
+//   packbits  64:1 (a 2-byte run decodes to at most 128 bytes);
+//   deflate   1032:1 (zlib's maximum: a 258-byte match costs at least 2 bits);
+//   lzw       2731:1 (a code is at least 9 bits and yields at most 4096 bytes; 12-bit codes
+//             are the worst case: 4096 × 8 / 12);
+//   jpeg      2048:1 (each 8 × 8 block costs at least 1 bit in its DC scan: 512:1 for 8-bit
+//             samples, doubled for 12-bit samples held in 16 bits and again for chroma
+//             upsampling);
+//   zstd      32768:1 (a 4-byte RLE block decodes to at most 128 KiB);
+//   others (lzma, webp, jxl, ccitt …) have no simple published bound: 65536:1, still far
+//   below the millions to one that a crafted header claims.
+std::int64_t maxExpansion(std::uint16_t compression) {
+  switch (compression) {
+    case COMPRESSION_NONE:
+      return 1;
+    case COMPRESSION_PACKBITS:
+      return 64;
+    case COMPRESSION_ADOBE_DEFLATE:
+    case COMPRESSION_DEFLATE:
+      return 1032;
+    case COMPRESSION_LZW:
+      return 2731;
+    case COMPRESSION_JPEG:
+    case COMPRESSION_OJPEG:
+      return 2048;
+    case COMPRESSION_ZSTD:
+      return 32768;
+    default:
+      return 65536;
+  }
+}
+
+std::string withThousands(std::uint64_t value) {
+  std::string digits = std::to_string(value), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// How the current directory of a TIFF lays out its tiles or strips ("blocks"), and what each
+// may decode to.
+struct BlockLayout {
+  bool tiled = false;
+  std::uint16_t compression = COMPRESSION_NONE;
+  std::int64_t expansion = 1;  // maxExpansion(compression)
+  std::uint64_t count = 0, tilesAcross = 1, strilesPerPlane = 1;
+  std::uint32_t height = 0, rowsPerStrip = 0;
+  std::int64_t tileBytes = 0;   // one decoded tile
+  std::int64_t imageBytes = 0;  // the whole directory decoded
+
+  std::string name(std::uint64_t index) const {
+    if (!tiled) return "strip " + std::to_string(index);
+    return tileName(std::int64_t(index / tilesAcross), std::int64_t(index % tilesAcross));
+  }
+
+  // Why block `index` cannot be decoded from the file's bytes; empty when it can.
+  std::string problem(TIFF* tiff, std::uint64_t index, std::uint64_t fileSize) const {
+    int error = 0;
+    const std::uint64_t offset = TIFFGetStrileOffsetWithErr(tiff, std::uint32_t(index), &error);
+    const std::uint64_t bytes = TIFFGetStrileByteCountWithErr(tiff, std::uint32_t(index), &error);
+    if (error || offset == 0 || bytes == 0) return "it holds no bytes";
+    if (offset > fileSize || bytes > fileSize - offset)
+      return "its " + withThousands(bytes) + " bytes at byte offset " + withThousands(offset) +
+             " lie outside the file of " + withThousands(fileSize) + " bytes";
+    std::int64_t decoded = tileBytes;
+    if (!tiled) {
+      const std::uint64_t firstRow = (index % strilesPerPlane) * rowsPerStrip;
+      const auto rows = std::uint32_t(std::min<std::uint64_t>(rowsPerStrip, height - firstRow));
+      decoded = std::int64_t(TIFFVStripSize64(tiff, rows));
+    }
+    if (std::uint64_t(decoded) > bytes * std::uint64_t(expansion))
+      return "its " + withThousands(bytes) + " bytes cannot decode to its " +
+             withThousands(std::uint64_t(decoded)) + " bytes with compression " +
+             compressionName(compression) +
+             (expansion == 1 ? "" : " (at most " + std::to_string(expansion) + ":1)");
+    return {};
+  }
+};
+
+// What the current directory of `tiff` declares, checked against the `fileSize` bytes its file
+// holds before anything is allocated for its pixels: its decoded size within the file size
+// times its compression's expansion bound, and no more tiles or strips than the file can index.
+// `page` prefixes messages ("TIFF", "TIFF page 3").
+BlockLayout checkDeclaredSize(TIFF* tiff, const std::filesystem::path& file, std::uint64_t fileSize,
+                              const std::string& page) {
+  BlockLayout layout;
+  std::uint32_t width = 0, height = 0;
+  TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);
+  TIFFGetField(tiff, TIFFTAG_IMAGELENGTH, &height);
+  std::uint16_t samples = 1, bits = 1;
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_SAMPLESPERPIXEL, &samples);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_BITSPERSAMPLE, &bits);
+  TIFFGetFieldDefaulted(tiff, TIFFTAG_COMPRESSION, &layout.compression);
+  if (width == 0 || height == 0) throw FileError(file, page + ": zero width or height");
+  layout.tiled = TIFFIsTiled(tiff) != 0;
+  layout.height = height;
+  layout.expansion = maxExpansion(layout.compression);
+  const std::string blocks = layout.tiled ? "tiles" : "strips";
+
+  // (2^32 - 1) × (2^16 - 1)² < 2^64: the bits of one row fit; the image is compared by division.
+  const std::uint64_t rowBits = std::uint64_t(width) * samples * bits;
+  const std::uint64_t rowBytes = rowBits / 8 + (rowBits % 8 != 0);
+  const std::uint64_t producible = fileSize * std::uint64_t(layout.expansion);  // < 2^63
+  if (rowBytes > producible / height)
+    throw FileError(file, page + ": declares " + std::to_string(width) + " × " +
+                              std::to_string(height) + " px of " + std::to_string(samples) + " × " +
+                              std::to_string(bits) + "-bit samples (" + withThousands(rowBytes) +
+                              " bytes a row), but its " + withThousands(fileSize) +
+                              "-byte file can decode to at most " + withThousands(producible) +
+                              " bytes with compression " + compressionName(layout.compression) +
+                              " (" + std::to_string(layout.expansion) + ":1)");
+  layout.imageBytes = std::int64_t(rowBytes * height);
+
+  layout.count = layout.tiled ? TIFFNumberOfTiles(tiff) : TIFFNumberOfStrips(tiff);
+  // Each needs at least a 4-byte offset in the file (its byte count needs more still).
+  if (layout.count == 0 || (layout.count > 1 && layout.count > fileSize / 4))
+    throw FileError(file, page + ": lists " + withThousands(layout.count) + " " + blocks +
+                              ", more than its " + withThousands(fileSize) +
+                              "-byte file can index");
+  if (layout.tiled) {
+    std::uint32_t tileWidth = 0;
+    TIFFGetField(tiff, TIFFTAG_TILEWIDTH, &tileWidth);
+    layout.tilesAcross = std::max<std::uint64_t>(
+        1, tileWidth ? (std::uint64_t(width) + tileWidth - 1) / tileWidth : 1);
+    layout.tileBytes = std::int64_t(TIFFTileSize64(tiff));
+  } else {
+    TIFFGetFieldDefaulted(tiff, TIFFTAG_ROWSPERSTRIP, &layout.rowsPerStrip);
+    if (layout.rowsPerStrip == 0) throw FileError(file, page + ": zero rows per strip");
+    layout.strilesPerPlane =
+        (std::uint64_t(height) + layout.rowsPerStrip - 1) / layout.rowsPerStrip;
+  }
+  return layout;
+}
+
+// Every tile or strip of the current directory can be decoded from the file: inside it,
+// present (the missing ones are counted), and within its compression's expansion bound.
+void checkEveryBlock(TIFF* tiff, const BlockLayout& layout, const std::filesystem::path& file,
+                     std::uint64_t fileSize, const std::string& page) {
+  std::uint64_t missing = 0, firstMissing = 0;
+  for (std::uint64_t index = 0; index < layout.count; ++index) {
+    const std::string problem = layout.problem(tiff, index, fileSize);
+    if (problem == "it holds no bytes") {
+      if (missing++ == 0) firstMissing = index;
+    } else if (!problem.empty()) {
+      throw FileError(file, page + ": " + layout.name(index) + ": " + problem);
+    }
+  }
+  if (missing > 0)
+    throw FileError(file, page + ": " + withThousands(missing) + " of " +
+                              withThousands(layout.count) + (layout.tiled ? " tiles" : " strips") +
+                              " hold no bytes, the first " + layout.name(firstMissing));
+}
+
+std::uint64_t fileSizeOf(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  if (error) throw FileError(file, "cannot read its size: " + error.message());
+  // Files beyond 2^47 bytes (128 TiB) do not exist here; it keeps size × 65536 in 64 bits.
+  if (size >= (std::uintmax_t(1) << 47)) throw FileError(file, "is larger than 128 TiB");
+  return size;
+}
+
 }  // namespace
+
+std::int64_t checkTiffFitsFile(const std::filesystem::path& file, std::int64_t maxDecodedBytes) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error))
+    throw FileError(
+        file, std::filesystem::exists(file, error) ? "is not a regular file" : "does not exist");
+  const std::uint64_t fileSize = fileSizeOf(file);
+  LibtiffMessages messages;
+  TIFF* tiff = openTiff(file, "rm", messages, "is not a readable TIFF image");
+  struct Close {
+    TIFF* tiff;
+    ~Close() { TIFFClose(tiff); }
+  } close{tiff};
+  // A z-stack is read whole into one buffer as pages × the largest page (ITK sizes it by the
+  // first page; the largest bounds both).
+  std::int64_t pages = 0, largestPage = 0;
+  while (true) {
+    ++pages;
+    const std::string page = "TIFF page " + std::to_string(pages);
+    const BlockLayout layout = checkDeclaredSize(tiff, file, fileSize, page);
+    checkEveryBlock(tiff, layout, file, fileSize, page);
+    largestPage = std::max(largestPage, layout.imageBytes);
+    if (largestPage > maxDecodedBytes / pages)
+      throw FileError(file, page + ": " + std::to_string(pages) + " pages of up to " +
+                                withThousands(std::uint64_t(largestPage)) +
+                                " bytes decoded exceed the " +
+                                withThousands(std::uint64_t(maxDecodedBytes)) +
+                                "-byte limit on reading a whole TIFF");
+    if (TIFFLastDirectory(tiff)) break;
+    messages.clear();
+    if (!TIFFReadDirectory(tiff))
+      throw FileError(file, "TIFF page " + std::to_string(pages + 1) + ": unreadable directory" +
+                                (messages.errors.empty() ? "" : " (" + messages.errors + ")"));
+  }
+  return largestPage * pages;
+}
 
 // ---------------------------------------------------------------------------------------------
 // TiffImageReader
@@ -202,6 +404,8 @@ struct TiffImageReader::Handle {
   // otherwise read 100 MB.
   bool uncompressed = false;
   bool byteSwapped = false;
+  std::uint64_t fileSize = 0;  // at open
+  BlockLayout layout;
 
   // Least recently used decoded blocks, by tile or strip index.
   std::list<std::uint32_t> recency;  // most recent first
@@ -306,6 +510,10 @@ TiffImageReader::TiffImageReader(const std::filesystem::path& file)
     throw FileError(file, "TIFF lists " + std::to_string(present) + " " +
                               (info_.tiled ? "tiles" : "strips") + " where its size needs " +
                               std::to_string(expected));
+  // The declared image must fit what the file can decode to; each block is checked as a window
+  // first needs it, so one damaged tile leaves the others readable.
+  handle_->fileSize = fileSizeOf(file);
+  handle_->layout = checkDeclaredSize(tiff, file, handle_->fileSize, "TIFF");
 }
 
 TiffImageReader::~TiffImageReader() = default;
@@ -336,6 +544,9 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
   Handle& h = *handle_;
   const std::int64_t blockWidth = info_.blockWidth, blockHeight = info_.blockHeight;
 
+  auto blockName = [&](std::int64_t blockRow, std::int64_t blockCol) {
+    return info_.tiled ? tileName(blockRow, blockCol) : "strip " + std::to_string(blockRow);
+  };
   // The decoded bytes of one tile or strip, from the cache or libtiff.
   auto block = [&](std::int64_t blockRow,
                    std::int64_t blockCol) -> const std::vector<std::uint8_t>& {
@@ -344,6 +555,10 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
       h.recency.splice(h.recency.begin(), h.recency, found->second.position);
       return found->second.bytes;
     }
+    // Its bytes are read whole before libtiff decodes them: they must be in the file, and no
+    // more than its compression can expand.
+    if (const std::string problem = h.layout.problem(h.tiff, index, h.fileSize); !problem.empty())
+      throw FileError(file_, "cannot decode " + blockName(blockRow, blockCol) + ": " + problem);
     std::vector<std::uint8_t> bytes(std::size_t(h.blockBytes));
     h.messages.clear();
     if (info_.tiled) {
@@ -374,9 +589,6 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
 
   const int sampleBytes = info_.bitsPerSample / 8;
   std::vector<std::uint8_t> rowBytes;  // 8-bit rows read directly, before widening
-  auto blockName = [&](std::int64_t blockRow, std::int64_t blockCol) {
-    return info_.tiled ? tileName(blockRow, blockCol) : "strip " + std::to_string(blockRow);
-  };
   // Row segments of uncompressed blocks, straight from the file.
   auto readRows = [&](std::int64_t blockRow, std::int64_t blockCol, std::int64_t cx0,
                       std::int64_t cx1, std::int64_t cy0, std::int64_t cy1) {

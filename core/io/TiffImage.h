@@ -20,9 +20,24 @@ struct TiffImageInfo {
   std::string compression;  // "none", "deflate", "lzw", "zstd", "packbits", "jpeg" …
 };
 
+// The most a whole-TIFF read (the volume path: every page decoded into one buffer, which ITK
+// then copies once) may decode: 4 GiB, about 10 GB at its peak.
+inline constexpr std::int64_t kMaxTiffWholeReadBytes = std::int64_t(4) << 30;
+
+// Checks, from the directories alone and before anything is allocated for pixels, that every
+// page of a TIFF can come from the bytes its file holds: the declared size within what its
+// compression can produce from the file (stated ratio bounds, e.g. 1032:1 for deflate), no
+// tile or strip outside the file or missing (they are counted), none decoding to more than its
+// own bytes can produce, and pages × the largest page within maxDecodedBytes. Returns that
+// product. Throws FileError naming the file, the page and the tile or strip.
+std::int64_t checkTiffFitsFile(const std::filesystem::path& file,
+                               std::int64_t maxDecodedBytes = kMaxTiffWholeReadBytes);
+
 // Reads windows of a grayscale TIFF (tiled or striped, classic or BigTIFF, 8- or 16-bit
 // unsigned, any compression libtiff decodes) through libtiff, decoding only the tiles or strips
-// a window overlaps: a stain mosaic of tens of GB is never read whole. Thread-safe (one libtiff
+// a window overlaps: a stain mosaic of tens of GB is never read whole. At open, every tile or
+// strip must lie inside the file and decode to no more than its bytes can produce, so a window
+// costs only its own blocks whatever the header declares. Thread-safe (one libtiff
 // handle behind a mutex). Throws FileError naming the file and, for damaged data, the tile or
 // strip.
 class TiffImageReader {
