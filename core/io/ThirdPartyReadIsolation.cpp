@@ -96,6 +96,16 @@ IsolatedCallResult runInChild(const std::filesystem::path& file, const std::func
   throw FileError(file, "unexpected outcome of the separate read");
 }
 
+// The child's read threw an error of its own, which the in-process read reproduces with its
+// exact type and file (a metadata CSV's FileError names the CSV): only an allocation the
+// memory limit stopped must not be tried again here.
+bool reproducibleInProcess(const IsolatedCallResult& result, const IsolatedCallLimits& limits) {
+  if (result.outcome != IsolatedCallResult::Outcome::Failed) return false;
+  const bool outOfMemory = result.message.find("bad_alloc") != std::string::npos ||
+                           result.message.find("more memory than allowed") != std::string::npos;
+  return !(outOfMemory && limits.memoryBytes > 0);
+}
+
 }  // namespace
 
 bool readsInChild() {
@@ -132,7 +142,8 @@ void probeInChild(const std::filesystem::path& file, const std::function<void()>
   if (!readsInChild()) return;
   const IsolatedCallLimits limits = probeLimits(file, kind, resultBytes);
   const IsolatedCallResult result = runInChild(file, read, limits);
-  if (!result.succeeded()) throwFailure(file, kind, result, limits);
+  if (!result.succeeded() && !reproducibleInProcess(result, limits))
+    throwFailure(file, kind, result, limits);
 }
 
 bool askInChild(const std::filesystem::path& file, const std::function<bool()>& question,
@@ -148,6 +159,7 @@ bool askInChild(const std::filesystem::path& file, const std::function<bool()>& 
   if (result.succeeded()) return true;
   if (result.outcome == IsolatedCallResult::Outcome::Failed && result.message == kAnswerNo)
     return false;
+  if (reproducibleInProcess(result, limits)) return question();
   throwFailure(file, kind, result, limits);
 }
 

@@ -39,9 +39,10 @@ bool readsInChild();
 IsolatedCallLimits probeLimits(const std::filesystem::path& file, ProbeKind kind,
                                std::uint64_t resultBytes = 0);
 
-// Runs `read` in a child (when readsInChild()) and returns when it succeeded there. Otherwise
-// throws FileError(file, ...): the reader's own problem when it threw, or what the library did
-// (crashed, ran past the timeout, needed more memory than the limit). `read` must not report
+// Runs `read` in a child (when readsInChild()) and returns when it succeeded there, or when it
+// threw an error of its own (the caller's in-process read then throws it, with its own type and
+// file). Throws FileError(file, ...) when the library crashed, ran past the timeout, or needed
+// more memory than the limit. `read` must not report
 // progress or touch other threads' state: the child has only the calling thread.
 void probeInChild(const std::filesystem::path& file, const std::function<void()>& read,
                   ProbeKind kind, std::uint64_t resultBytes = 0);
