@@ -19,6 +19,7 @@
 #include <tiffio.h>
 
 #include "common/FileError.h"
+#include "io/VolumeFile.h"
 #include "support/TestData.h"
 
 namespace teramind {
@@ -623,6 +624,87 @@ TEST(TiffImageBenchmark, Write8192AndReadBy512Windows) {
           .c_str(),
       static_cast<long long>(plainReader.info().blockHeight), plainSeconds,
       megabytes / plainSeconds);
+}
+
+// A tiny file declaring a huge image (the fuzz finding of issue 21: 8 KB declaring 712 MB, which
+// ITK allocated, 2.8 GB at peak): written by libtiff, only the first `tilesWritten` tiles of
+// 1024 × 1024 px present.
+void writeHugeDeclaredTiff(const std::filesystem::path& file, std::uint32_t width,
+                           std::uint32_t height, std::uint16_t compression, int tilesWritten = 1) {
+  TIFF* tiff = TIFFOpen(file.c_str(), "w8");  // BigTIFF, as patchDirectoryArray expects
+  ASSERT_NE(tiff, nullptr);
+  TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, width);
+  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, height);
+  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 16);
+  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tiff, TIFFTAG_TILEWIDTH, 1024);
+  TIFFSetField(tiff, TIFFTAG_TILELENGTH, 1024);
+  TIFFSetField(tiff, TIFFTAG_COMPRESSION, compression);
+  std::vector<std::uint16_t> tile(1024 * 1024);
+  for (std::int64_t y = 0; y < 1024; ++y)
+    for (std::int64_t x = 0; x < 1024; ++x) tile[std::size_t(y * 1024 + x)] = pattern(x, y);
+  for (int index = 0; index < tilesWritten; ++index)
+    ASSERT_GT(TIFFWriteEncodedTile(tiff, ttile_t(index), tile.data(), tmsize_t(tile.size() * 2)),
+              0);
+  TIFFClose(tiff);  // the other tiles are never written: offset and byte count 0
+}
+
+TEST(TiffImageDeclaredSize, TinyFileDeclaringAHugeImageIsRefusedByBothReaders) {
+  ScratchDirectory dir;
+  const auto file = dir / "huge.tif";
+  writeHugeDeclaredTiff(file, 100000, 100000, COMPRESSION_ADOBE_DEFLATE);  // 20 GB declared
+  ASSERT_LT(std::filesystem::file_size(file), 4000000u);
+  for (const auto& read : std::vector<std::function<void()>>{
+           [&] { TiffImageReader reader(file); },
+           [&] { readVolumeHeader(file); },
+           [&] { readVolume(file); },
+       }) {
+    const std::string error = fileErrorOf(read);
+    EXPECT_EQ(error.rfind(file.string() + ": TIFF", 0), 0u) << error;
+    EXPECT_NE(error.find("declares 100000 × 100000 px"), std::string::npos) << error;
+    EXPECT_NE(error.find("1032:1"), std::string::npos) << error;
+  }
+}
+
+TEST(TiffImageDeclaredSize, MissingTilesAreCountedForAWholeReadAndNamedByAWindow) {
+  ScratchDirectory dir;
+  const auto file = dir / "sparse.tif";
+  // 3 × 3 tiles, one written: 18 MB declared, within what deflate can make of the file.
+  writeHugeDeclaredTiff(file, 3000, 3000, COMPRESSION_ADOBE_DEFLATE);
+  std::string error = fileErrorOf([&] { readVolume(file); });
+  EXPECT_NE(error.find(file.string() + ": TIFF page 1: 8 of 9 tiles hold no bytes, the first "
+                                       "tile (0, 1)"),
+            std::string::npos)
+      << error;
+  // The windowed reader opens it, reads the tile present, and names the missing one.
+  const TiffImageReader reader(file);
+  EXPECT_EQ(reader.readWindow(0, 0, 4, 4), expectedWindow(3000, 3000, 0, 0, 4, 4, pattern));
+  error = fileErrorOf([&] { reader.readWindow(1500, 0, 4, 4); });
+  EXPECT_NE(error.find(file.string() + ": cannot decode tile (0, 1): it holds no bytes"),
+            std::string::npos)
+      << error;
+}
+
+TEST(TiffImageDeclaredSize, TileTooShortForItsCompressionIsRefused) {
+  ScratchDirectory dir;
+  const auto file = dir / "short.tif";
+  writeHugeDeclaredTiff(file, 3072, 1024, COMPRESSION_ADOBE_DEFLATE, 3);
+  // Tile (0, 1)'s byte count cut to 100: deflate makes at most 103,200 bytes of them, not 2 MiB.
+  auto bytes = readBytes(file);
+  ASSERT_GT(patchDirectoryArray(bytes, TIFFTAG_TILEBYTECOUNTS, 1, 100), 100u);
+  writeBytes(file, bytes);
+  const std::string error = fileErrorOf([&] { readVolume(file); });
+  EXPECT_NE(error.find(file.string() + ": TIFF page 1: tile (0, 1): its 100 bytes cannot decode "
+                                       "to its 2,097,152 bytes with compression deflate (at most "
+                                       "1032:1)"),
+            std::string::npos)
+      << error;
+  const TiffImageReader reader(file);
+  EXPECT_NE(fileErrorOf([&] {
+              reader.readWindow(1024, 0, 4, 4);
+            }).find(": cannot decode tile (0, 1): its 100 bytes cannot decode"),
+            std::string::npos);
 }
 
 }  // namespace
