@@ -30,6 +30,7 @@ results="$(mktemp -d "${TMPDIR:-/tmp}/teramind-fuzz-million.XXXXXX")"
 artifacts="${TERAMIND_FUZZ_ARTIFACTS:-$root/build/fuzz/fuzz-million-artifacts}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/tests/fuzz/lsan-suppressions.txt}"
 
 # One target: its max_len and dictionary come from fuzz_<name>.options (written by CMake).
 run_target() {

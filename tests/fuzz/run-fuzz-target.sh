@@ -22,6 +22,7 @@ artifacts="${TERAMIND_FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}/$name"
 mkdir -p "$artifacts"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lsan-suppressions.txt}"
 options=(-timeout=10 -rss_limit_mb=2048 -max_len="$max_len" -artifact_prefix="$artifacts/")
 if [ -n "$dictionary" ] && [ -f "$dictionary" ]; then options+=(-dict="$dictionary"); fi
 
