@@ -2,7 +2,8 @@
 
 // Runs code that may crash, hang or exhaust memory (a third-party reader on a damaged file) in
 // a fork()ed child, so that whatever it does cannot take this process down. The child shares
-// nothing back but a short message: use it to probe, then do the real work in-process.
+// nothing back but a short message, or (runIsolatedForBytes) the bytes of its result: a library
+// that corrupts memory must only ever run in the child, its result sent back as bytes.
 
 #include <chrono>
 #include <cstddef>
@@ -28,6 +29,8 @@ struct IsolatedCallResult {
   Outcome outcome = Outcome::Failed;
   std::string message;
   int signal = 0;
+  // runIsolatedForBytes: what `work` returned, complete (empty otherwise).
+  std::string payload;
 
   bool succeeded() const { return outcome == Outcome::Succeeded; }
   // One line for a person: "crashed (SIGSEGV, Segmentation fault)", "timed out after 2 s", ...
@@ -39,6 +42,14 @@ struct IsolatedCallResult {
 // fork or pipe failing throws std::system_error.
 IsolatedCallResult runIsolated(const std::function<void()>& work,
                                const IsolatedCallLimits& limits = {});
+
+// runIsolated for work whose result comes back: the child's returned bytes are streamed to
+// this process through the pipe while it waits for the deadline. A result longer than
+// `maxPayloadBytes`, or one cut short or garbled, is Failed (the child is killed when it sends
+// more); Succeeded only when all of it arrived and the child exited normally.
+IsolatedCallResult runIsolatedForBytes(const std::function<std::string()>& work,
+                                       const IsolatedCallLimits& limits,
+                                       std::size_t maxPayloadBytes);
 
 // True in the child of runIsolated (set before `work` runs): code that would isolate itself
 // runs directly there instead of forking again.

@@ -7,6 +7,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/ConditionBytes.h"
 #include "io/ThirdPartyReadIsolation.h"
 
 #ifdef TERAMIND_HAVE_OPENVDB
@@ -177,15 +178,23 @@ static BinnedCondition readVdbConditionInProcess(const std::filesystem::path& fi
   return condition;
 }
 
-// OpenVDB allocates what damaged blosc block headers say and corrupts its heap on some damaged
-// trees: a child with a memory limit reads the file first (io/ThirdPartyReadIsolation.h).
+// OpenVDB allocates what damaged blosc block headers say and silently corrupts its heap on some
+// damaged trees: it never reads a file in this process. A child with a memory limit reads it
+// and sends the condition back as bytes (io/ThirdPartyReadIsolation.h, io/ConditionBytes.h).
 static BinnedCondition readVdbCondition(const std::filesystem::path& file) {
   vdb::initialise();  // before the fork: the child must not inherit a half-run call_once
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
-  probeInChild(
-      file, [&] { (void)readVdbConditionInProcess(file); }, ProbeKind::OpenVdb,
-      std::uint64_t(kVdbBudgetBytes));
-  return readVdbConditionInProcess(file);
+  // A condition within the write budget: 12 result bytes per bin, which the OpenVDB leaves
+  // holding them (~2.2 KiB per 512) cannot exceed by more than a factor of 3; names and grid
+  // come from the file, bounded by its size.
+  std::error_code error;
+  const std::uint64_t fileBytes = std::filesystem::file_size(file, error);
+  const auto budget = std::uint64_t(kVdbBudgetBytes);
+  const std::uint64_t maxEntries = 3 * budget / 12;
+  return readInChild<BinnedCondition>(
+      file, [&] { return readVdbConditionInProcess(file); }, encodeCondition,
+      [&](const std::string& bytes) { return decodeCondition(bytes, file, maxEntries); },
+      ProbeKind::OpenVdb, budget, 3 * budget + (error ? 0 : fileBytes) + (1 << 20));
 }
 
 static bool hasVdbConditionMetadata(const std::filesystem::path& file) {

@@ -57,10 +57,11 @@ std::string withoutFileName(const std::filesystem::path& file, const std::string
   return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
 }
 
-IsolatedCallResult runInChild(const std::filesystem::path& file, const std::function<void()>& work,
-                              const IsolatedCallLimits& limits) {
+IsolatedCallResult runInChild(const std::filesystem::path& file,
+                              const std::function<std::string()>& work,
+                              const IsolatedCallLimits& limits, std::uint64_t maxResultBytes = 0) {
   try {
-    return runIsolated(work, limits);
+    return runIsolatedForBytes(work, limits, std::size_t(maxResultBytes));
   } catch (const std::system_error& e) {
     throw FileError(file, std::string("cannot start the separate process that reads it first (") +
                               e.what() + "); TERAMIND_READ_IN_PROCESS=1 reads it in this process");
@@ -141,9 +142,24 @@ void probeInChild(const std::filesystem::path& file, const std::function<void()>
                   ProbeKind kind, std::uint64_t resultBytes) {
   if (!readsInChild()) return;
   const IsolatedCallLimits limits = probeLimits(file, kind, resultBytes);
-  const IsolatedCallResult result = runInChild(file, read, limits);
+  const IsolatedCallResult result = runInChild(
+      file,
+      [&] {
+        read();
+        return std::string();
+      },
+      limits);
   if (!result.succeeded() && !reproducibleInProcess(result, limits))
     throwFailure(file, kind, result, limits);
+}
+
+std::string readBytesInChild(const std::filesystem::path& file,
+                             const std::function<std::string()>& readAndEncode, ProbeKind kind,
+                             std::uint64_t resultBytes, std::uint64_t maxResultBytes) {
+  const IsolatedCallLimits limits = probeLimits(file, kind, resultBytes);
+  IsolatedCallResult result = runInChild(file, readAndEncode, limits, maxResultBytes);
+  if (!result.succeeded()) throwFailure(file, kind, result, limits);
+  return std::move(result.payload);
 }
 
 bool askInChild(const std::filesystem::path& file, const std::function<bool()>& question,
@@ -154,12 +170,14 @@ bool askInChild(const std::filesystem::path& file, const std::function<bool()>& 
       file,
       [&] {
         if (!question()) throw std::runtime_error(kAnswerNo);
+        return std::string();
       },
       limits);
   if (result.succeeded()) return true;
   if (result.outcome == IsolatedCallResult::Outcome::Failed && result.message == kAnswerNo)
     return false;
-  if (reproducibleInProcess(result, limits)) return question();
+  // OpenVDB may have corrupted the child's heap before it threw: never asked here again.
+  if (kind != ProbeKind::OpenVdb && reproducibleInProcess(result, limits)) return question();
   throwFailure(file, kind, result, limits);
 }
 

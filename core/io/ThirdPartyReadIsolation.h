@@ -1,23 +1,28 @@
 #pragma once
 
 // A read through a library that can crash, loop or over-allocate on a damaged file, inside
-// code we cannot fix, runs in a forked child first (common/IsolatedCall); only when the child's
-// read succeeded does the caller read the same file in-process. What the library does to the
-// child never reaches this process: the user gets a FileError naming the file.
+// code we cannot fix, runs in a forked child (common/IsolatedCall). What the library does to
+// the child never reaches this process: the user gets a FileError naming the file.
 // - HDF5 1.10 (Debian) SIGSEGVs in H5HG_read under H5T__conv_vlen and loops in H5C_protect on
-//   ~3 % of byte-mutated loom/h5ad/condition .h5 files (issue 21, helper E2's findings).
-// - OpenVDB allocates whatever a damaged blosc block header says (bloscFromStream) and corrupts
-//   its heap on some damaged trees.
+//   ~3 % of byte-mutated loom/h5ad/condition .h5 files (issue 21, helper E2's findings). Its
+//   reads are probed: only when the child's read succeeded does the caller read the same file
+//   in-process (probeInChild).
+// - OpenVDB allocates whatever a damaged blosc block header says (bloscFromStream) and
+//   silently corrupts its heap on some damaged trees: the child often _exit()s before noticing,
+//   so a probe "succeeds" and the same read in-process corrupted this process's heap. OpenVDB
+//   therefore never reads a file in this process: the child reads it and sends the result back
+//   as bytes (readInChild; io/VolumeBytes, io/ConditionBytes), which this process validates.
 //
 // TERAMIND_READ_IN_PROCESS=1 in the environment skips the child (for debugging a reader under
 // gdb or a sanitizer; a damaged file can then take the process down). Inside an isolated child
-// reads never fork again.
+// reads never fork again: they run directly.
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "common/IsolatedCall.h"
 
@@ -39,7 +44,8 @@ bool readsInChild();
 IsolatedCallLimits probeLimits(const std::filesystem::path& file, ProbeKind kind,
                                std::uint64_t resultBytes = 0);
 
-// Runs `read` in a child (when readsInChild()) and returns when it succeeded there, or when it
+// HDF5 only (see above): runs `read` in a child (when readsInChild()) and returns when it
+// succeeded there, or when it
 // threw an error of its own (the caller's in-process read then throws it, with its own type and
 // file). Throws FileError(file, ...) when the library crashed, ran past the timeout, or needed
 // more memory than the limit. `read` must not report
@@ -47,9 +53,28 @@ IsolatedCallLimits probeLimits(const std::filesystem::path& file, ProbeKind kind
 void probeInChild(const std::filesystem::path& file, const std::function<void()>& read,
                   ProbeKind kind, std::uint64_t resultBytes = 0);
 
+// Runs `readAndEncode` in a child (the file's read and its result as bytes) and returns the
+// bytes, at most `maxResultBytes` of them. Throws FileError(file, ...) when the read threw (its
+// message), the library crashed, ran past the timeout or needed more memory than the limit, or
+// the bytes were too many or cut short. Only call it when readsInChild().
+std::string readBytesInChild(const std::filesystem::path& file,
+                             const std::function<std::string()>& readAndEncode, ProbeKind kind,
+                             std::uint64_t resultBytes, std::uint64_t maxResultBytes);
+
+// The read of `file` done only in a child, its result coming back through `encode`/`decode`
+// (decode validates: the bytes come from a process whose memory the library may have
+// corrupted). When !readsInChild() it is `read()` in this process.
+template <typename Result, typename Read, typename Encode, typename Decode>
+Result readInChild(const std::filesystem::path& file, Read&& read, Encode&& encode, Decode&& decode,
+                   ProbeKind kind, std::uint64_t resultBytes, std::uint64_t maxResultBytes) {
+  if (!readsInChild()) return read();
+  return decode(readBytesInChild(
+      file, [&]() -> std::string { return encode(read()); }, kind, resultBytes, maxResultBytes));
+}
+
 // A yes/no question about `file` (is it a binned condition?) answered by a child: its answer,
 // or a FileError when the library crashed or looped answering it. Asked in-process when
-// !readsInChild().
+// !readsInChild(). For OpenVDB the question is never asked again in this process.
 bool askInChild(const std::filesystem::path& file, const std::function<bool()>& question,
                 ProbeKind kind);
 

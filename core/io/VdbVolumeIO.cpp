@@ -7,6 +7,7 @@
 #include <openvdb/openvdb.h>
 
 #include "io/ThirdPartyReadIsolation.h"
+#include "io/VolumeBytes.h"
 
 namespace teramind::vdb {
 
@@ -108,6 +109,7 @@ void requirePlausibleDenseSize(const std::filesystem::path& file, const VolumeHe
 struct DeclaredLayout {
   std::uint32_t grids = 0;
   std::uint64_t voxels = 0;
+  std::uint64_t largestGridVoxels = 0;  // the dense image takes the first grid's dims per grid
   bool everyGridHasDims = true;
 };
 
@@ -149,6 +151,7 @@ class VdbLayoutCheck {
       metadata("the metadata of grid " + std::to_string(g), &voxels);
       if (voxels == 0) declared.everyGridHasDims = false;
       declared.voxels = std::min(declared.voxels + voxels, std::uint64_t(1) << 62);
+      declared.largestGridVoxels = std::max(declared.largestGridVoxels, voxels);
       string("the transform of grid " + std::to_string(g));  // the map's type name
       seek(next);
     }
@@ -309,19 +312,35 @@ GridLayout openGrids(const std::filesystem::path& file) {
 }
 
 // The most memory a valid file's read can need for its result: 8 bytes (the widest voxel) per
-// declared voxel, or the reader's own dense limit when a grid declares no dimensions.
+// voxel of the dense image (the largest declared grid × the grid count), or the reader's own
+// dense limit when a grid declares no dimensions.
 std::uint64_t denseBytesBound(const DeclaredLayout& declared) {
   if (!declared.everyGridHasDims) return kDenseBytesLimit;
-  return std::min(declared.voxels * 8, kDenseBytesLimit);
+  const std::uint64_t limitVoxels = kDenseBytesLimit / 8;
+  if (declared.largestGridVoxels > limitVoxels / std::max<std::uint32_t>(declared.grids, 1))
+    return kDenseBytesLimit;
+  return std::min(declared.largestGridVoxels * declared.grids * 8, kDenseBytesLimit);
 }
 
-// OpenVDB allocates what damaged blosc headers say and corrupts its heap on some damaged
-// trees: the layout is checked here, then a child with a memory limit sized by the declared
-// dense size reads the file first (io/ThirdPartyReadIsolation.h).
-void probeVdbRead(const std::filesystem::path& file, const std::function<void()>& read) {
+// OpenVDB allocates what damaged blosc headers say and silently corrupts its heap on some
+// damaged trees: it never reads a file in this process. The layout is checked here, then a
+// child with a memory limit sized by the declared dense size reads the file and sends its
+// result back as bytes (io/ThirdPartyReadIsolation.h, io/VolumeBytes.h).
+struct ChildReadBounds {
+  std::uint64_t resultBytes = 0;  // the child's memory limit is sized by it
+  std::uint64_t maxBytes = 0;     // the most bytes its answer may take
+};
+
+ChildReadBounds childReadBounds(const std::filesystem::path& file) {
   initialise();  // before the fork: the child must not inherit a half-run call_once
   const DeclaredLayout declared = VdbLayoutCheck(file).run();
-  probeInChild(file, read, ProbeKind::OpenVdb, denseBytesBound(declared));
+  std::error_code error;
+  const std::uint64_t fileBytes = std::filesystem::file_size(file, error);
+  ChildReadBounds bounds;
+  bounds.resultBytes = denseBytesBound(declared);
+  // Voxels, plus channel names and the frame (names come from the file: bounded by its size).
+  bounds.maxBytes = bounds.resultBytes + (error ? 0 : fileBytes) + (1 << 20);
+  return bounds;
 }
 
 template <typename T>
@@ -397,19 +416,29 @@ void writeVoxels(const std::filesystem::path& file, const Image3D<T>& image) {
 }  // namespace
 
 VolumeHeader readHeader(const std::filesystem::path& file) {
-  probeVdbRead(file, [&] { (void)openGrids(file); });
-  return openGrids(file).header;
+  if (!readsInChild()) return openGrids(file).header;
+  const ChildReadBounds bounds = childReadBounds(file);
+  return readInChild<VolumeHeader>(
+      file, [&] { return openGrids(file).header; }, encodeVolumeHeader,
+      [&](const std::string& bytes) {
+        return decodeVolumeHeader(bytes, file, VolumeFormat::OpenVdb);
+      },
+      ProbeKind::OpenVdb, bounds.resultBytes, bounds.maxBytes);
 }
 
 AnyVolume read(const std::filesystem::path& file) {
-  const auto readInProcess = [&] {
+  const auto readHere = [&] {
     const GridLayout layout = openGrids(file);
     return withVoxelType(layout.header.voxelType, [&](auto tag) {
       return readVoxels<typename decltype(tag)::type>(file, layout);
     });
   };
-  probeVdbRead(file, [&] { (void)readInProcess(); });
-  return readInProcess();
+  if (!readsInChild()) return readHere();
+  const ChildReadBounds bounds = childReadBounds(file);
+  return readInChild<AnyVolume>(
+      file, readHere, encodeVolume,
+      [&](const std::string& bytes) { return decodeVolume(bytes, file, bounds.resultBytes); },
+      ProbeKind::OpenVdb, bounds.resultBytes, bounds.maxBytes);
 }
 
 void write(const std::filesystem::path& file, const AnyVolume& volume) {

@@ -110,3 +110,33 @@ TEST(IsolatedCall, AFileErrorOfTheChildComesBackOnce) {
   }
   EXPECT_NO_THROW(requireIsolatedReadSucceeds("/data/good.h5", [] {}));
 }
+
+TEST(IsolatedCall, AResultComesBackWhole) {
+  std::string expected(3 << 20, '\0');  // larger than any pipe buffer
+  for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = char(i * 131 % 251);
+  const auto result = runIsolatedForBytes([&] { return expected; }, {}, expected.size());
+  ASSERT_EQ(result.outcome, Outcome::Succeeded) << result.describe();
+  EXPECT_TRUE(result.payload == expected) << result.payload.size() << " bytes came back";
+}
+
+TEST(IsolatedCall, AnEmptyResultComesBack) {
+  const auto result = runIsolatedForBytes([] { return std::string(); }, {}, 0);
+  EXPECT_EQ(result.outcome, Outcome::Succeeded) << result.describe();
+  EXPECT_TRUE(result.payload.empty());
+}
+
+TEST(IsolatedCall, AResultBeyondTheLimitFails) {
+  const auto result =
+      runIsolatedForBytes([] { return std::string(10 << 20, 'x'); }, {}, (10 << 20) - 1);
+  EXPECT_EQ(result.outcome, Outcome::Failed) << result.describe();
+  EXPECT_NE(result.message.find("allowed"), std::string::npos) << result.message;
+  EXPECT_TRUE(result.payload.empty());
+}
+
+TEST(IsolatedCall, AThrowingResultFunctionFailsWithItsMessageAndNoResult) {
+  const auto result = runIsolatedForBytes(
+      []() -> std::string { throw std::runtime_error("tile 3: bad block"); }, {}, 1 << 20);
+  EXPECT_EQ(result.outcome, Outcome::Failed);
+  EXPECT_EQ(result.message, "tile 3: bad block");
+  EXPECT_TRUE(result.payload.empty());
+}

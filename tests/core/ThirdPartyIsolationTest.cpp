@@ -4,14 +4,20 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
+
+#include <unistd.h>
 
 #include <sys/resource.h>
 
 #include "common/FileError.h"
 #include "common/IsolatedCall.h"
+#include "io/ConditionBytes.h"
 #include "io/ConditionFile.h"
 #include "io/SpatialDataset.h"
 #include "io/ThirdPartyReadIsolation.h"
+#include "io/VolumeBytes.h"
+#include "io/VolumeFile.h"
 
 using namespace teramind;
 
@@ -155,4 +161,193 @@ TEST(ThirdPartyIsolation, LimitsScaleWithTheFile) {
   const IsolatedCallLimits vdb = probeLimits(file, ProbeKind::OpenVdb, dense);
   EXPECT_GE(vdb.memoryBytes, 2 * dense + (std::uint64_t(512) << 20));
 #endif
+}
+
+// --- OpenVDB reads happen only in the child; the result comes back as bytes ---
+
+namespace {
+
+std::filesystem::path conditionSeed(const std::string& name) {
+  return std::filesystem::path(TERAMIND_FUZZ_CORPUS) / "condition_vdb" / name;
+}
+
+std::filesystem::path freshTemporaryDirectory(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("teramind_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Two channels of a pattern with zeros (left out of the sparse grids), negatives where the type
+// has them, and a rotated, shifted frame.
+template <typename T>
+Image3D<T> patternImage() {
+  const Mat3 rotation{{{0, -1, 0}, {1, 0, 0}, {0, 0, 1}}};
+  Image3D<T> image({7, 5, 3}, PhysicalFrame({1.5, -2.0, 3.25}, {0.5, 0.25, 2.0}, rotation),
+                   {"dapi", "nissl"});
+  std::int64_t n = 0;
+  for (auto& v : image.voxels()) {
+    ++n;
+    const std::int64_t value = n % 4 == 0 ? 0 : (n * 37) % 101;
+    v = std::is_signed_v<T> && n % 3 == 0 ? T(-value) : T(value);
+    if constexpr (std::is_floating_point_v<T>) v = T(v / T(7));
+  }
+  return image;
+}
+
+}  // namespace
+
+TEST(ThirdPartyIsolation, VdbVolumesReadThroughTheChildEqualTheReadInProcess) {
+  ASSERT_TRUE(readsInChild()) << "run without TERAMIND_READ_IN_PROCESS=1";
+  const auto dir = freshTemporaryDirectory("vdb_child_read");
+  for (const VoxelType type :
+       {VoxelType::UInt8, VoxelType::Int8, VoxelType::UInt16, VoxelType::Int16, VoxelType::UInt32,
+        VoxelType::Int32, VoxelType::UInt64, VoxelType::Int64, VoxelType::Float32,
+        VoxelType::Float64}) {
+    SCOPED_TRACE(voxelTypeName(type));
+    const auto file = dir / ("volume_" + voxelTypeName(type) + ".vdb");
+    const AnyVolume written = withVoxelType(type, [](auto tag) -> AnyVolume {
+      return AnyVolume(patternImage<typename decltype(tag)::type>());
+    });
+    writeVolume(file, written);
+    const AnyVolume throughChild = readVolume(file);
+    const VolumeHeader header = readVolumeHeader(file);
+    ASSERT_EQ(voxelTypeOf(throughChild), type);
+    std::visit(
+        [&](const auto& image) {
+          using Image = std::decay_t<decltype(image)>;
+          const auto& original = std::get<Image>(written);
+          EXPECT_EQ(image.dims(), original.dims());
+          EXPECT_EQ(image.channelNames(), original.channelNames());
+          EXPECT_EQ(image.voxels(), original.voxels());
+          EXPECT_TRUE(image.frame().approximatelyEquals(original.frame()));
+        },
+        throughChild);
+    EXPECT_EQ(header.format, VolumeFormat::OpenVdb);
+    EXPECT_EQ(header.voxelType, type);
+    EXPECT_EQ(header.dims, (Size3{7, 5, 3}));
+    EXPECT_EQ(header.channelNames, (std::vector<std::string>{"dapi", "nissl"}));
+    // In a child readVolume reads in-process: its result must be bit-identical.
+    const std::string expected = encodeVolume(throughChild);
+    const std::string expectedHeader = encodeVolumeHeader(header);
+    const auto compared = runIsolated([&] {
+      if (encodeVolume(readVolume(file)) != expected)
+        throw std::runtime_error("the in-process read differs from the read through the child");
+      if (encodeVolumeHeader(readVolumeHeader(file)) != expectedHeader)
+        throw std::runtime_error("the in-process header differs from the one through the child");
+    });
+    EXPECT_TRUE(compared.succeeded()) << compared.describe();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ThirdPartyIsolation, VdbConditionsReadThroughTheChildEqualTheReadInProcess) {
+  ASSERT_TRUE(readsInChild()) << "run without TERAMIND_READ_IN_PROCESS=1";
+  for (const char* name : {"seed-transcripts.vdb", "seed-cells.vdb"}) {
+    SCOPED_TRACE(name);
+    const auto file = conditionSeed(name);
+    const BinnedCondition throughChild = readCondition(file);
+    EXPECT_GT(throughChild.geneCount(), 0u);
+    EXPECT_GT(throughChild.nonZeroCount(), 0u);
+    EXPECT_TRUE(isConditionFile(file));
+    const auto compared = runIsolated([&] {
+      if (readCondition(file) != throughChild)
+        throw std::runtime_error("the in-process read differs from the read through the child");
+      if (!isConditionFile(file)) throw std::runtime_error("not a condition in-process");
+    });
+    EXPECT_TRUE(compared.succeeded()) << compared.describe();
+  }
+  // A volume .vdb is not a condition: the child's "no" comes back as false.
+  const auto dir = freshTemporaryDirectory("vdb_not_condition");
+  writeVolume(dir / "volume.vdb", AnyVolume(patternImage<float>()));
+  EXPECT_FALSE(isConditionFile(dir / "volume.vdb"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ThirdPartyIsolation, CutOrDamagedVolumeBytesAreFileErrors) {
+  const std::filesystem::path file = "from-the-child.vdb";
+  const std::string bytes = encodeVolume(AnyVolume(patternImage<std::int16_t>()));
+  const AnyVolume back = decodeVolume(bytes, file, 1 << 20);
+  EXPECT_EQ(encodeVolume(back), bytes);
+  for (std::size_t length = 0; length < bytes.size(); ++length) {
+    const FileError e =
+        fileErrorOf([&] { (void)decodeVolume(bytes.substr(0, length), file, 1 << 20); });
+    ASSERT_EQ(e.file(), file) << length;
+    ASSERT_NE(e.problem().find("result offset"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(fileErrorOf([&] { (void)decodeVolume(bytes + "x", file, 1 << 20); })
+                .problem()
+                .find("follow its end"),
+            std::string::npos);
+  EXPECT_NE(fileErrorOf([&] { (void)decodeVolume(bytes, file, 100); }).problem().find("allowed"),
+            std::string::npos);
+  std::string hugeDims = bytes;
+  const std::int64_t huge = std::int64_t(1) << 40;
+  std::memcpy(hugeDims.data() + 4 + 1, &huge, sizeof huge);  // magic, voxel type, then dims[0]
+  (void)fileErrorOf([&] { (void)decodeVolume(hugeDims, file, std::uint64_t(1) << 62); });
+  std::string badType = bytes;
+  badType[4] = char(42);
+  EXPECT_NE(fileErrorOf([&] { (void)decodeVolume(badType, file, 1 << 20); })
+                .problem()
+                .find("unknown voxel type"),
+            std::string::npos);
+
+  const auto image = patternImage<double>();
+  const VolumeHeader header{VolumeFormat::OpenVdb, image.dims(), image.frame(), VoxelType::Float64,
+                            image.channelNames()};
+  const std::string headerBytes = encodeVolumeHeader(header);
+  const VolumeHeader headerBack = decodeVolumeHeader(headerBytes, file, VolumeFormat::OpenVdb);
+  EXPECT_EQ(encodeVolumeHeader(headerBack), headerBytes);
+  EXPECT_EQ(headerBack.channelNames, header.channelNames);
+  for (std::size_t length = 0; length < headerBytes.size(); ++length)
+    ASSERT_EQ(fileErrorOf([&] {
+                (void)decodeVolumeHeader(headerBytes.substr(0, length), file,
+                                         VolumeFormat::OpenVdb);
+              }).file(),
+              file);
+  // A volume's bytes are not a header's.
+  (void)fileErrorOf([&] { (void)decodeVolumeHeader(bytes, file, VolumeFormat::OpenVdb); });
+}
+
+TEST(ThirdPartyIsolation, CutOrDamagedConditionBytesAreFileErrors) {
+  const std::filesystem::path file = "from-the-child.vdb";
+  const auto condition = [] {
+    BinGrid grid;
+    grid.width = 40;
+    grid.height = 30;
+    grid.planes = 2;
+    BinnedCondition c(grid, {"Gad1", "Slc17a7", "Empty"});
+    c.set(0, {3, 4, 0}, 2.5f);
+    c.set(0, {39, 29, 1}, 1.0f);
+    c.set(1, {0, 0, 0}, 7.0f);
+    return c;
+  }();
+  const std::string bytes = encodeCondition(condition);
+  EXPECT_EQ(decodeCondition(bytes, file, 100), condition);
+  for (std::size_t length = 0; length < bytes.size(); ++length) {
+    const FileError e =
+        fileErrorOf([&] { (void)decodeCondition(bytes.substr(0, length), file, 100); });
+    ASSERT_EQ(e.file(), file) << length;
+    ASSERT_NE(e.problem().find("result offset"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(fileErrorOf([&] { (void)decodeCondition(bytes, file, 2); }).problem().find("allowed"),
+            std::string::npos);
+  (void)fileErrorOf([&] { (void)decodeCondition(bytes + "x", file, 100); });
+  // A bin key outside the grid (the first gene's first entry: after magic, grid, names, count).
+  std::size_t firstKey = 4 + 3 * 8 + 3 * 4 + 8 + 4;
+  for (const auto& name : condition.geneNames()) firstKey += 8 + name.size();
+  firstKey += 8;
+  std::string outside = bytes;
+  const std::uint64_t farKey = BinnedCondition::key({39, 30, 0});
+  std::memcpy(outside.data() + firstKey, &farKey, sizeof farKey);
+  EXPECT_NE(fileErrorOf([&] { (void)decodeCondition(outside, file, 100); })
+                .problem()
+                .find("outside the grid"),
+            std::string::npos);
+  // The real seeds round-trip bit-exactly.
+  for (const char* name : {"seed-transcripts.vdb", "seed-cells.vdb"}) {
+    const BinnedCondition seed = readCondition(conditionSeed(name));
+    EXPECT_EQ(decodeCondition(encodeCondition(seed), file, seed.nonZeroCount()), seed) << name;
+  }
 }

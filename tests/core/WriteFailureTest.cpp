@@ -322,9 +322,11 @@ TEST(WriteFailureVdb, DamagedBytesGiveAFileErrorWithinAGigabyteAndSeconds) {
   // so the studio reads .vdb files through a probe in a child (IsolatedCall).
 }
 
-// The same damaged files through the production read, in this process: readVolume reads each in
-// a child first (io/ThirdPartyReadIsolation.h), so OpenVDB's crashes and the allocations its
-// damaged headers ask for stay there. None of the 23 reads that ask for more than 1 GiB above
+// The same damaged files through the production read, in this process: readVolume has OpenVDB
+// read each only in a child, which sends the volume back as bytes (io/ThirdPartyReadIsolation.h),
+// so OpenVDB's crashes, the allocations its damaged headers ask for and the heap it silently
+// corrupts on some damaged trees stay there (a probe-then-read-again once aborted this process
+// at exit). None of the 23 reads that ask for more than 1 GiB above
 // grows this process, and none of the crashes ends it.
 TEST(WriteFailureVdb, DamagedBytesThroughTheProductionReadNeitherCrashNorGrowThisProcess) {
   const auto dir = freshDirectory("vdb_damaged_production");
