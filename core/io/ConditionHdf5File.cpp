@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/FileError.h"
+#include "io/ConditionBytes.h"
 #include "io/ThirdPartyReadIsolation.h"
 
 namespace teramind::conditionh5 {
@@ -218,11 +219,19 @@ bool isConditionFile(const std::filesystem::path& file) {
       file, [&] { return hasConditionFormat(file); }, ProbeKind::Hdf5);
 }
 
+// Read in a child, which sends the condition back as bytes (io/ConditionBytes.h): a probe that
+// succeeded followed by the same read here would let a library that corrupts memory without
+// crashing corrupt this process (seen with OpenVDB). The result is bounded by what deflate can
+// expand the file to (1032:1), 12 bytes per stored bin.
 BinnedCondition read(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");
-  probeInChild(
-      file, [&] { (void)readInProcess(file); }, ProbeKind::Hdf5);
-  return readInProcess(file);
+  std::error_code error;
+  const std::uint64_t fileBytes = std::filesystem::file_size(file, error);
+  const std::uint64_t maxResultBytes = (error ? 0 : fileBytes) * 1032 + (1 << 20);
+  return readInChild<BinnedCondition>(
+      file, [&] { return readInProcess(file); }, encodeCondition,
+      [&](const std::string& bytes) { return decodeCondition(bytes, file, maxResultBytes / 12); },
+      ProbeKind::Hdf5, 0, maxResultBytes);
 }
 
 }  // namespace teramind::conditionh5
