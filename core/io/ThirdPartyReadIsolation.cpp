@@ -26,7 +26,7 @@ namespace teramind {
 namespace {
 
 constexpr std::uint64_t kMiB = std::uint64_t(1) << 20;
-constexpr std::uint64_t kMemorySlack = 512 * kMiB;
+[[maybe_unused]] constexpr std::uint64_t kMemorySlack = 512 * kMiB;  // unused when sanitized
 // The child's answer "no" to askInChild's question, told apart from a reader's own error.
 constexpr const char* kAnswerNo = "teramind-probe-answer: no";
 
@@ -39,7 +39,7 @@ const char* libraryName(ProbeKind kind) {
 
 // Address space this process maps now (libraries, heaps, thread stacks): the child starts
 // with all of it, so its limit is counted on top.
-std::uint64_t mappedBytes() {
+[[maybe_unused]] std::uint64_t mappedBytes() {
   std::ifstream statm("/proc/self/statm");
   std::uint64_t pages = 0;
   statm >> pages;
