@@ -1,49 +1,36 @@
 #pragma once
 
-// Readers whose library fails on damaged input in ways our code cannot prevent run in a child
-// first (core/common/IsolatedCall), then in-process; the targets for them do the same, so what
-// they fuzz is what a user's process survives, and our own code still runs in-process after a
-// successful probe, where the sanitizers watch it:
-// - HDF5 1.10 (Debian) crashes (SIGSEGV in H5HG_read under H5T__conv_vlen) and loops (in
-//   H5C_protect) on some corrupted files, inside the library: ~3 % of byte-mutated
-//   loom/h5ad/.h5 files do (/work/notes/h21/findings/README-E2.md).
-// - OpenVDB allocates whatever a damaged blosc block header says (bloscFromStream): a release
-//   build gets std::bad_alloc, a clean refusal, but ASan aborts on any allocation beyond 1 TiB
-//   (allocation-size-too-big) even with allocator_may_return_null, as operator new may not
-//   return null.
-//
-// TERAMIND_FUZZ_IN_PROCESS=1 skips the child, to hunt the libraries' crashes themselves.
+// Readers whose library fails on damaged input in ways our code cannot prevent (HDF5 1.10,
+// OpenVDB) read in a forked child in production (core/io/ThirdPartyReadIsolation.h); their
+// targets fuzz exactly that path. Two things only for the fuzzer:
+// - the child's sanitizer death callback is a no-op, so libFuzzer saves no "crash-" file for
+//   what a child does: only the parent's verdict (a FileError, or a real finding) counts;
+// - the child's timeout is 1 s, far below libFuzzer's -timeout: HDF5 loops forever on some
+//   damaged files, which production refuses after its own (longer) timeout.
+// TERAMIND_READ_IN_PROCESS=1 reads in-process, to hunt the libraries' crashes themselves.
+
+#include <pthread.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 
-#include "common/IsolatedCall.h"
+#include "io/ThirdPartyReadIsolation.h"
 
-// In a sanitizer build, libFuzzer's death callback would save a "crash-" file for what the
-// child does; the child replaces it with a no-op, so only the parent's verdict counts. Weak:
-// absent in the gcc build.
+// Weak: absent in the gcc build, which has no sanitizer.
 extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
 
 namespace teramind::fuzz {
 
-inline void readInChildFirst(const std::filesystem::path& file, const std::function<void()>& read) {
-  static const bool inProcess = std::getenv("TERAMIND_FUZZ_IN_PROCESS") != nullptr;
-  if (!inProcess) {
-    IsolatedCallLimits limits;
-    // A real read of a file this small takes milliseconds; HDF5 loops forever on some damaged
-    // files. Far below libFuzzer's -timeout (10 s): a looping child is a refusal, not a finding.
-    limits.timeout = std::chrono::seconds(1);
-    // No address-space limit: under ASan the shadow mappings alone exceed any useful one.
-    requireIsolatedReadSucceeds(
-        file,
-        [&] {
-          if (__sanitizer_set_death_callback) __sanitizer_set_death_callback([] {});
-          read();
-        },
-        limits);
-  }
+inline void readAsProductionDoes(const std::function<void()>& read) {
+  static const bool quietChildren = [] {
+    ::pthread_atfork(nullptr, nullptr, [] {
+      if (__sanitizer_set_death_callback) __sanitizer_set_death_callback([] {});
+    });
+    return true;
+  }();
+  static const ScopedProbeTimeout shortChildTimeout{std::chrono::seconds(1)};
+  (void)quietChildren;
+  (void)shortChildTimeout;
   read();
 }
 

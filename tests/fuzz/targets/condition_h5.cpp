@@ -1,5 +1,5 @@
 // Fuzzes a binned condition in HDF5 (.h5): the metadata probe, then the full read, as
-// `teramind info` and the studio open one: in a child first (ThirdPartyReadIsolation.h).
+// `teramind info` and the studio open one: only in a child (ThirdPartyReadIsolation.h).
 
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "condition.h5", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(file, [&] {
-    fuzz::readInChildFirst(file, [&] {
+    fuzz::readAsProductionDoes([&] {
       teramind::isConditionFile(file);
       teramind::readCondition(file);
     });

@@ -1,6 +1,6 @@
 // Fuzzes an OpenVDB file both ways `teramind info` may take it: as a binned condition
-// (metadata probe, then the read) and as a volume (header, then the read); in a child first
-// (ThirdPartyReadIsolation.h: OpenVDB allocates what a damaged block header says).
+// (metadata probe, then the read) and as a volume (header, then the read); as production reads it,
+// in a child (ThirdPartyReadIsolation.h: OpenVDB allocates what a damaged block header says).
 
 #include <cstddef>
 #include <cstdint>
@@ -17,13 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "condition.vdb", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(file, [&] {
-    fuzz::readInChildFirst(file, [&] {
+    fuzz::readAsProductionDoes([&] {
       teramind::isConditionFile(file);
       teramind::readCondition(file);
     });
   });
   fuzz::expectCleanRefusal(file, [&] {
-    fuzz::readInChildFirst(file, [&] {
+    fuzz::readAsProductionDoes([&] {
       teramind::readVolumeHeader(file);
       teramind::readVolume(file);
     });

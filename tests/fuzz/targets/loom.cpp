@@ -1,4 +1,4 @@
-// Fuzzes a loom file (HDF5) through the production path (in a child first:
+// Fuzzes a loom file (HDF5) as production reads it (in a child first:
 // ThirdPartyReadIsolation.h): format detection, then readLoom.
 
 #include <cstddef>
@@ -15,6 +15,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto file = fuzz::writeInputFile(
       "cells.loom", std::string_view(reinterpret_cast<const char*>(data), size));
   fuzz::expectCleanRefusal(
-      file, [&] { fuzz::readInChildFirst(file, [&] { teramind::loadSpatialDataset(file); }); });
+      file, [&] { fuzz::readAsProductionDoes([&] { teramind::loadSpatialDataset(file); }); });
   return 0;
 }
