@@ -19,6 +19,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/TiffDirectoryCheck.h"
 
 namespace teramind {
 
@@ -75,6 +76,13 @@ int ignoreWarning(TIFF*, void*, const char*, const char*, va_list) {
 // Opens with per-handle error capture (libtiff ≥ 4.5). Throws FileError with libtiff's reason.
 TIFF* openTiff(const std::filesystem::path& file, const char* mode, LibtiffMessages& messages,
                const std::string& failure) {
+  if (mode[0] == 'r') {
+    try {
+      checkTiffDirectoriesInFile(file);
+    } catch (const FileError& e) {
+      throw FileError(file, failure + " (" + e.problem() + ")");
+    }
+  }
   silenceLibtiffGlobally();
   messages.clear();
   unattributedMessages.clear();

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <filesystem>
+
+namespace teramind {
+
+// Walks every image file directory of a TIFF or BigTIFF in the raw bytes, before any libtiff
+// (ours or ITK's bundled one) reads it, and refuses with FileError(file, ...) a directory or
+// an entry's values that lie outside the file, a directory chain that loops, or an entry
+// count the file cannot hold. libtiff allocates an entry's values by its declared count first:
+// an 8 KB file declaring 151 million tile byte counts made ITK's libtiff reallocate 600 MB
+// (issue 21, a fuzz finding: seconds under AddressSanitizer).
+void checkTiffDirectoriesInFile(const std::filesystem::path& file);
+
+}  // namespace teramind
