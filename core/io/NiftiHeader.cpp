@@ -259,6 +259,18 @@ NiftiHeader parseNiftiHeader(const std::filesystem::path& file, std::string_view
   checkGeometry(geometryOf(bytes, h.version, swapped), dim0, fail);
   h.bytesPerVoxel = bytesOfDatatype(h.datatype);
   if (h.bytesPerVoxel == 0) fail("datatype", "unknown code " + std::to_string(h.datatype));
+  // Value scaling: finite, and none for RGB voxels (NIfTI does not scale them, and ITK 5.2
+  // scales them past its own buffer: a heap overflow found by fuzz_nifti).
+  const double slope =
+      h.version == 1 ? scalarAt<float>(bytes, 112, swapped) : scalarAt<double>(bytes, 176, swapped);
+  const double inter =
+      h.version == 1 ? scalarAt<float>(bytes, 116, swapped) : scalarAt<double>(bytes, 184, swapped);
+  if (!std::isfinite(slope) || !std::isfinite(inter))
+    fail("scl_slope", "value scaling is not finite");
+  const bool rgb = h.datatype == 128 || h.datatype == 2304;
+  if (rgb && ((slope != 0 && slope != 1) || inter != 0))
+    fail("scl_slope", "RGB voxels cannot be scaled (slope " + std::to_string(slope) +
+                          ", intercept " + std::to_string(inter) + ")");
   const double headerBytes = h.version == 1 ? 348 : 540;
   if (!std::isfinite(voxOffset) || voxOffset < headerBytes || voxOffset != std::floor(voxOffset) ||
       voxOffset > 1e15)
