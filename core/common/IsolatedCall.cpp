@@ -219,6 +219,7 @@ IsolatedCallResult runIsolatedForBytes(const std::function<std::string()>& work,
     }
   } else {
     result.outcome = IsolatedCallResult::Outcome::Failed;
+    result.threw = received.size() > 1;
     result.message = received.size() > 1
                          ? received.substr(1)
                          : "the child exited with status " + std::to_string(WEXITSTATUS(status)) +

@@ -29,6 +29,8 @@ struct IsolatedCallResult {
   Outcome outcome = Outcome::Failed;
   std::string message;
   int signal = 0;
+  // Failed because `work` threw (message is its what()), not because the child ended silently.
+  bool threw = false;
   // runIsolatedForBytes: what `work` returned, complete (empty otherwise).
   std::string payload;
 

@@ -100,11 +100,14 @@ IsolatedCallResult runInChild(const std::filesystem::path& file,
 // The child's read threw an error of its own, which the in-process read reproduces with its
 // exact type and file (a metadata CSV's FileError names the CSV): only an allocation the
 // memory limit stopped must not be tried again here.
-bool reproducibleInProcess(const IsolatedCallResult& result, const IsolatedCallLimits& limits) {
-  if (result.outcome != IsolatedCallResult::Outcome::Failed) return false;
+// Only an error the reader threw is read again here (for its own type and file): never a
+// child that ended without one (a library's or a sanitizer's exit), nor one out of memory,
+// which would allocate as much here.
+bool reproducibleInProcess(const IsolatedCallResult& result, const IsolatedCallLimits&) {
+  if (result.outcome != IsolatedCallResult::Outcome::Failed || !result.threw) return false;
   const bool outOfMemory = result.message.find("bad_alloc") != std::string::npos ||
                            result.message.find("more memory than allowed") != std::string::npos;
-  return !(outOfMemory && limits.memoryBytes > 0);
+  return !outOfMemory;
 }
 
 }  // namespace
