@@ -6,27 +6,13 @@
 
 #include "common/FileError.h"
 #include "common/IsolatedCall.h"
+#include "support/Sanitizers.h"
 
 using namespace teramind;
 using namespace std::chrono_literals;
 using Outcome = IsolatedCallResult::Outcome;
 
-namespace {
-
-// AddressSanitizer turns a SIGSEGV into exit(1) and reserves terabytes of address space.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(IsolatedCall, ASucceedingFunctionSucceeds) {
   const auto result = runIsolated([] {

@@ -18,6 +18,7 @@
 #include "common/IsolatedCall.h"
 #include "io/ConditionFile.h"
 #include "io/VolumeFile.h"
+#include "support/Sanitizers.h"
 
 #ifdef TERAMIND_HAVE_HDF5
 #include <H5public.h>
@@ -237,18 +238,6 @@ TEST(WriteFailureVdb, AnIntactVolumeReadsBack) {
 namespace {
 
 enum class DamagedRead { Read, CleanError, OutOfMemory, Crashed, Slow };
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 // Reads `file` in a child limited to 1 GiB of address space and 20 s. Under AddressSanitizer
 // no address-space limit: its shadow mappings alone exceed one (huge allocations then end in
