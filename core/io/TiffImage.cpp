@@ -12,14 +12,10 @@
 
 #include <tiffio.h>
 #include <unistd.h>
-#include <zlib.h>
-#ifdef TERAMIND_HAVE_LIBDEFLATE
-#include <libdeflate.h>
-#endif
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
-#include "io/TiffDirectoryCheck.h"
+#include "io/LibtiffHandle.h"
 
 namespace teramind {
 
@@ -29,76 +25,11 @@ namespace {
 // tiles of 256–1024 px or strips of a few rows (libtiff splits uncompressed single-strip images
 // into small virtual strips itself).
 constexpr std::int64_t kMaxBlockBytes = std::int64_t(512) << 20;
-// libtiff's own ceiling for any one allocation (damaged offset or byte-count arrays).
-constexpr tmsize_t kMaxLibtiffAllocation = tmsize_t(1) << 30;
 // Decoded blocks kept for the next window: one row of 512-px windows over a 1-row-per-strip
 // mosaic of 30 000 px needs 512 × 60 KB.
 constexpr std::int64_t kBlockCacheBytes = std::int64_t(64) << 20;
 // A window is one allocation of 16-bit values; beyond this it is a caller's mistake.
 constexpr std::int64_t kMaxWindowPixels = std::int64_t(1) << 31;
-
-// What libtiff reported for one handle, instead of printing it to stderr.
-struct LibtiffMessages {
-  std::string errors;
-  void clear() { errors.clear(); }
-  void add(const char* module, const char* format, va_list args) {
-    char text[512];
-    std::vsnprintf(text, sizeof text, format, args);
-    if (errors.size() > 1000) return;  // the first messages say what went wrong
-    if (!errors.empty()) errors += "; ";
-    if (module && *module) errors += std::string(module) + ": ";
-    errors += text;
-  }
-};
-
-// Messages libtiff reports without a handle (rare) land here, per thread, never on stderr.
-thread_local LibtiffMessages unattributedMessages;
-
-void silenceLibtiffGlobally() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    TIFFSetErrorHandler([](const char* module, const char* format, va_list args) {
-      unattributedMessages.add(module, format, args);
-    });
-    TIFFSetWarningHandler(nullptr);
-  });
-}
-
-int captureError(TIFF*, void* messages, const char* module, const char* format, va_list args) {
-  static_cast<LibtiffMessages*>(messages)->add(module, format, args);
-  return 1;  // handled: libtiff's global handler is not called
-}
-
-int ignoreWarning(TIFF*, void*, const char*, const char*, va_list) {
-  return 1;
-}
-
-// Opens with per-handle error capture (libtiff ≥ 4.5). Throws FileError with libtiff's reason.
-TIFF* openTiff(const std::filesystem::path& file, const char* mode, LibtiffMessages& messages,
-               const std::string& failure) {
-  if (mode[0] == 'r') {
-    try {
-      checkTiffDirectoriesInFile(file);
-    } catch (const FileError& e) {
-      throw FileError(file, failure + " (" + e.problem() + ")");
-    }
-  }
-  silenceLibtiffGlobally();
-  messages.clear();
-  unattributedMessages.clear();
-  TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
-  if (!options) throw FileError(file, failure + ": out of memory");
-  TIFFOpenOptionsSetMaxSingleMemAlloc(options, kMaxLibtiffAllocation);
-  TIFFOpenOptionsSetErrorHandlerExtR(options, captureError, &messages);
-  TIFFOpenOptionsSetWarningHandlerExtR(options, ignoreWarning, nullptr);
-  TIFF* tiff = TIFFOpenExt(file.c_str(), mode, options);
-  TIFFOpenOptionsFree(options);
-  if (!tiff) {
-    std::string why = !messages.errors.empty() ? messages.errors : unattributedMessages.errors;
-    throw FileError(file, failure + (why.empty() ? "" : " (" + why + ")"));
-  }
-  return tiff;
-}
 
 std::string compressionName(std::uint16_t compression) {
   switch (compression) {
@@ -166,33 +97,6 @@ std::string sampleFormatName(std::uint16_t format) {
     default:
       return "sample format code " + std::to_string(format);
   }
-}
-
-std::string tileName(std::int64_t row, std::int64_t col) {
-  return "tile (" + std::to_string(row) + ", " + std::to_string(col) + ")";
-}
-
-// The zlib stream TIFF's deflate compression stores, at the fastest level: libdeflate when
-// present (about twice zlib's speed at the same size), else zlib. Empty on failure.
-std::vector<std::uint8_t> deflateFast(const void* data, std::size_t bytes) {
-#ifdef TERAMIND_HAVE_LIBDEFLATE
-  struct FreeCompressor {
-    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-  };
-  thread_local std::unique_ptr<libdeflate_compressor, FreeCompressor> compressor(
-      libdeflate_alloc_compressor(1));
-  if (!compressor) return {};
-  std::vector<std::uint8_t> out(libdeflate_zlib_compress_bound(compressor.get(), bytes));
-  out.resize(libdeflate_zlib_compress(compressor.get(), data, bytes, out.data(), out.size()));
-  return out;
-#else
-  uLongf size = compressBound(uLong(bytes));
-  std::vector<std::uint8_t> out(size);
-  if (compress2(out.data(), &size, static_cast<const Bytef*>(data), uLong(bytes), 1) != Z_OK)
-    return {};
-  out.resize(size);
-  return out;
-#endif
 }
 
 // The most one encoded byte can decode to, by compression, so a header cannot declare more
@@ -660,155 +564,6 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
       }
     }
   return window;
-}
-
-// ---------------------------------------------------------------------------------------------
-// TiledTiffWriter
-
-struct TiledTiffWriter::Handle {
-  TIFF* tiff = nullptr;
-  LibtiffMessages messages;
-  bool byteSwapped = false;
-  bool failed = false;
-  bool committed = false;
-
-  ~Handle() {
-    if (tiff) TIFFClose(tiff);
-  }
-};
-
-TiledTiffWriter::TiledTiffWriter(const std::filesystem::path& file, std::int64_t width,
-                                 std::int64_t height, int tile)
-    : file_(file), width_(width), height_(height), tile_(tile) {
-  if (width <= 0 || height <= 0 || width > 0xFFFFFFFFLL || height > 0xFFFFFFFFLL)
-    throw FileError(file, "cannot write a TIFF of " + std::to_string(width) + " × " +
-                              std::to_string(height) + " px");
-  if (tile < 16 || tile > 8192 || tile % 16 != 0)
-    throw FileError(file, "TIFF tile size " + std::to_string(tile) +
-                              " must be a multiple of 16 between 16 and 8192");
-  const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) throw FileError(file, "output directory does not exist");
-  if (std::filesystem::is_directory(file)) throw FileError(file, "is a directory");
-  // Named like writeFileAtomically's temporaries, so the cleaners find them; a dead writer's
-  // are removed now, on the next run.
-  removeStaleTemporariesOnce(dir);
-  temporary_ = temporaryPathFor(file, "tiff");
-  received_.assign(std::size_t(tileRows() * tileCols()), false);
-
-  handle_ = std::make_unique<Handle>();
-  handle_->tiff = openTiff(temporary_, "w8", handle_->messages, "cannot create TIFF");
-  TIFF* tiff = handle_->tiff;
-  const bool ok = TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, std::uint32_t(width)) &&
-                  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, std::uint32_t(height)) &&
-                  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 16) &&
-                  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1) &&
-                  TIFFSetField(tiff, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_UINT) &&
-                  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK) &&
-                  TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
-                  TIFFSetField(tiff, TIFFTAG_TILEWIDTH, std::uint32_t(tile)) &&
-                  TIFFSetField(tiff, TIFFTAG_TILELENGTH, std::uint32_t(tile)) &&
-                  TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE) &&
-                  TIFFSetField(tiff, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL) &&
-                  TIFFSetField(tiff, TIFFTAG_SOFTWARE, "Tera-MIND Studio");
-  if (!ok) {
-    handle_.reset();
-    std::error_code ignored;
-    std::filesystem::remove(temporary_, ignored);
-    throw FileError(file, "cannot set up the TIFF header");
-  }
-  handle_->byteSwapped = TIFFIsByteSwapped(tiff) != 0;
-}
-
-TiledTiffWriter::~TiledTiffWriter() {
-  const bool committed = handle_ && handle_->committed;
-  handle_.reset();  // closes an unfinished file before it is removed
-  if (!committed) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary_, ignored);
-  }
-}
-
-void TiledTiffWriter::writeTile(std::int64_t tileRow, std::int64_t tileCol,
-                                const std::vector<std::uint16_t>& pixels) {
-  if (tileRow < 0 || tileCol < 0 || tileRow >= tileRows() || tileCol >= tileCols())
-    throw FileError(file_, tileName(tileRow, tileCol) + " lies outside the grid of " +
-                               std::to_string(tileRows()) + " × " + std::to_string(tileCols()) +
-                               " tiles");
-  const std::size_t tilePixels = std::size_t(tile_) * std::size_t(tile_);
-  if (pixels.size() != tilePixels)
-    throw FileError(file_, tileName(tileRow, tileCol) + " has " + std::to_string(pixels.size()) +
-                               " values; expected " + std::to_string(tile_) + " × " +
-                               std::to_string(tile_));
-
-  // Compressed here, outside the lock, so tiles rendered on several threads compress in
-  // parallel; libtiff then only appends the bytes. Horizontal differencing (TIFF predictor 2)
-  // first: neighbouring stain pixels are close, so differences deflate far better.
-  const std::int64_t validWidth = std::min<std::int64_t>(tile_, width_ - tileCol * tile_);
-  const std::int64_t validHeight = std::min<std::int64_t>(tile_, height_ - tileRow * tile_);
-  std::vector<std::uint16_t> predicted(tilePixels, 0);  // outside the image: 0, deflates away
-  for (std::int64_t y = 0; y < validHeight; ++y) {
-    const std::uint16_t* in = pixels.data() + y * tile_;
-    std::uint16_t* out = predicted.data() + y * tile_;
-    out[0] = in[0];
-    for (std::int64_t x = 1; x < validWidth; ++x) out[x] = std::uint16_t(in[x] - in[x - 1]);
-  }
-  if (handle_->byteSwapped) TIFFSwabArrayOfShort(predicted.data(), tmsize_t(tilePixels));
-  std::vector<std::uint8_t> compressed = deflateFast(predicted.data(), tilePixels * 2);
-  if (compressed.empty()) throw FileError(file_, "cannot deflate " + tileName(tileRow, tileCol));
-
-  std::lock_guard<std::mutex> lock(mutex_);
-  Handle& h = *handle_;
-  if (h.committed) throw FileError(file_, "TIFF already committed; cannot add tiles");
-  if (h.failed) throw FileError(file_, "an earlier TIFF write failed");
-  const std::int64_t arrived = tileRow * tileCols() + tileCol;
-  if (received_[std::size_t(arrived)])
-    throw FileError(file_, tileName(tileRow, tileCol) + " was already written");
-  received_[std::size_t(arrived)] = true;
-  waiting_.emplace(arrived, std::move(compressed));
-  // Appended in tile order, whatever order tiles arrive in, so the file's bytes do not depend
-  // on which thread finished first; early tiles wait here, compressed.
-  for (auto next = waiting_.begin(); next != waiting_.end() && next->first == appended_;
-       next = waiting_.erase(next), ++appended_) {
-    const std::int64_t row = appended_ / tileCols(), col = appended_ % tileCols();
-    h.messages.clear();
-    const ttile_t index =
-        TIFFComputeTile(h.tiff, std::uint32_t(col * tile_), std::uint32_t(row * tile_), 0, 0);
-    const auto size = tmsize_t(next->second.size());
-    if (TIFFWriteRawTile(h.tiff, index, next->second.data(), size) != size) {
-      h.failed = true;
-      throw FileError(file_, "cannot write " + tileName(row, col) +
-                                 (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
-    }
-  }
-}
-
-void TiledTiffWriter::commit() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Handle& h = *handle_;
-  if (h.committed) return;
-  if (h.failed) throw FileError(file_, "an earlier TIFF write failed; nothing committed");
-  const auto missing = std::count(received_.begin(), received_.end(), false);
-  if (missing > 0) {
-    const auto first = std::find(received_.begin(), received_.end(), false) - received_.begin();
-    throw FileError(file_, std::to_string(missing) + " of " + std::to_string(received_.size()) +
-                               " tiles were never written, the first " +
-                               tileName(first / tileCols(), first % tileCols()));
-  }
-  h.messages.clear();
-  if (!TIFFFlush(h.tiff)) {
-    h.failed = true;
-    throw FileError(file_, "cannot write the TIFF directory" +
-                               (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
-  }
-  TIFFClose(h.tiff);
-  h.tiff = nullptr;
-  std::error_code renamed;
-  std::filesystem::rename(temporary_, file_, renamed);
-  if (renamed) {
-    h.failed = true;
-    throw FileError(file_, "cannot be replaced: " + renamed.message());
-  }
-  h.committed = true;
 }
 
 }  // namespace teramind
