@@ -20,6 +20,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "io/NiftiHeader.h"
+#include "io/NrrdDataCheck.h"
 #include "io/NrrdHeader.h"
 #include "io/TiffImage.h"
 

@@ -41,13 +41,16 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// A value quoted for an error message, cut short: the message must stay readable.
-std::string quoted(std::string_view value) {
+}  // namespace
+
+std::string quotedNrrdValue(std::string_view value) {
   constexpr std::size_t kShown = 40;
   if (value.size() <= kShown) return "\"" + std::string(value) + "\"";
   return "\"" + std::string(value.substr(0, kShown)) + "...\" (" + std::to_string(value.size()) +
          " characters)";
 }
+
+namespace {
 
 std::vector<std::string_view> words(std::string_view text) {
   std::vector<std::string_view> out;
@@ -230,7 +233,8 @@ std::vector<std::optional<std::vector<double>>> HeaderParser::parseVectors(
       continue;
     }
     if (value[i] != '(')
-      fail(field, "expected a vector like (1,0,0) or none, got " + quoted(value.substr(i)));
+      fail(field,
+           "expected a vector like (1,0,0) or none, got " + quotedNrrdValue(value.substr(i)));
     const std::size_t close = value.find(')', i);
     if (close == std::string_view::npos) fail(field, "a vector has no closing parenthesis");
     std::vector<double> components;
@@ -238,7 +242,8 @@ std::vector<std::optional<std::vector<double>>> HeaderParser::parseVectors(
     while (true) {
       const std::size_t comma = inside.find(',');
       const auto number = parseNumber(trim(inside.substr(0, comma)), false);
-      if (!number) fail(field, "not a finite number: " + quoted(trim(inside.substr(0, comma))));
+      if (!number)
+        fail(field, "not a finite number: " + quotedNrrdValue(trim(inside.substr(0, comma))));
       components.push_back(*number);
       if (comma == std::string_view::npos) break;
       inside.remove_prefix(comma + 1);
@@ -259,7 +264,7 @@ void HeaderParser::parsePerAxisNumbers(const std::string& field, std::string_vie
     fail(field, std::to_string(tokens.size()) + " values for " + std::to_string(header_.dimension) +
                     " axes");
   for (auto token : tokens)
-    if (!parseNumber(token, true)) fail(field, "not a number: " + quoted(token));
+    if (!parseNumber(token, true)) fail(field, "not a number: " + quotedNrrdValue(token));
 }
 
 void HeaderParser::parsePerAxisWords(const std::string& field, std::string_view value) {
@@ -277,7 +282,8 @@ void HeaderParser::parsePerAxisQuoted(const std::string& field, std::string_view
   while (true) {
     while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
     if (i == value.size()) break;
-    if (value[i] != '"') fail(field, "expected quoted strings, got " + quoted(value.substr(i)));
+    if (value[i] != '"')
+      fail(field, "expected quoted strings, got " + quotedNrrdValue(value.substr(i)));
     ++i;
     while (i < value.size() && value[i] != '"') i += value[i] == '\\' ? 2 : 1;
     if (i >= value.size()) fail(field, "a quoted string is not closed");
@@ -293,12 +299,13 @@ void HeaderParser::parseDataFile(std::string_view value) {
   if (value.empty()) fail("data file", "is empty");
   if (lower(value.substr(0, 4)) == "list" || value.find('%') != std::string_view::npos ||
       words(value).size() != 1)
-    fail("data file", "lists and numbered file patterns are not supported, got " + quoted(value));
+    fail("data file",
+         "lists and numbered file patterns are not supported, got " + quotedNrrdValue(value));
   std::filesystem::path data(std::string{value});
   if (data.is_relative()) data = file_.parent_path() / data;
   std::error_code error;
   if (!std::filesystem::is_regular_file(data, error))
-    fail("data file", quoted(value) + " is not a readable file beside the header");
+    fail("data file", quotedNrrdValue(value) + " is not a readable file beside the header");
   header_.dataFile = data;
   header_.dataOffset = 0;
   detached_ = true;
@@ -309,13 +316,13 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
     const auto d = parseInteger(value);
     if (!d || *d < 1 || *d > kMaxDimension)
       fail(field, "must be an integer from 1 to " + std::to_string(kMaxDimension) + ", got " +
-                      quoted(value));
+                      quotedNrrdValue(value));
     header_.dimension = static_cast<int>(*d);
   } else if (field == "type") {
     const auto& names = typeNames();
     const auto it = names.find(lower(value));
     if (lower(value) == "block") fail(field, "block is not supported");
-    if (it == names.end()) fail(field, "unknown type " + quoted(value));
+    if (it == names.end()) fail(field, "unknown type " + quotedNrrdValue(value));
     header_.type = it->second.canonical;
     header_.bytesPerValue = it->second.bytes;
     typeSet_ = true;
@@ -329,7 +336,7 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
     for (auto token : tokens) {
       const auto size = parseInteger(token);
       if (!size || *size < 1)
-        fail(field, "each size must be a positive integer, got " + quoted(token));
+        fail(field, "each size must be a positive integer, got " + quotedNrrdValue(token));
       if (static_cast<std::uint64_t>(*size) > kMaxValues / count)
         fail(field, "too large, more than 2^42 values");
       count *= static_cast<std::uint64_t>(*size);
@@ -349,22 +356,23 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
     else if (e == "bz2" || e == "bzip2")
       fail(field, "bzip2 is not supported (use raw or gzip)");
     else
-      fail(field, "unknown encoding " + quoted(value));
+      fail(field, "unknown encoding " + quotedNrrdValue(value));
     encodingSet_ = true;
   } else if (field == "endian") {
     const std::string e = lower(value);
-    if (e != "little" && e != "big") fail(field, "must be little or big, got " + quoted(value));
+    if (e != "little" && e != "big")
+      fail(field, "must be little or big, got " + quotedNrrdValue(value));
     header_.endian = e;
   } else if (field == "space") {
     if (header_.spaceDimension != 0) fail(field, "given with a space dimension");
     header_.spaceDimension = spaceDimensionOf(lower(value));
-    if (header_.spaceDimension == 0) fail(field, "unknown space " + quoted(value));
+    if (header_.spaceDimension == 0) fail(field, "unknown space " + quotedNrrdValue(value));
   } else if (field == "space dimension") {
     if (header_.spaceDimension != 0) fail(field, "given with a space");
     const auto d = parseInteger(value);
     if (!d || *d < 1 || *d > kMaxSpaceDimension)
       fail(field, "must be an integer from 1 to " + std::to_string(kMaxSpaceDimension) + ", got " +
-                      quoted(value));
+                      quotedNrrdValue(value));
     header_.spaceDimension = static_cast<int>(*d);
   } else if (field == "space directions") {
     needDimension(field);
@@ -392,15 +400,16 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
   } else if (field == "labels" || field == "units") {
     parsePerAxisQuoted(field, value);
   } else if (field == "min" || field == "max" || field == "old min" || field == "old max") {
-    if (!parseNumber(value, true)) fail(field, "not a number: " + quoted(value));
+    if (!parseNumber(value, true)) fail(field, "not a number: " + quotedNrrdValue(value));
   } else if (field == "line skip") {
     const auto skip = parseInteger(value);
-    if (!skip || *skip < 0) fail(field, "must be a non-negative integer, got " + quoted(value));
+    if (!skip || *skip < 0)
+      fail(field, "must be a non-negative integer, got " + quotedNrrdValue(value));
     if (*skip > 0) header_.dataOffsetKnown = false;
     header_.lineSkip = *skip;
   } else if (field == "byte skip") {
     const auto skip = parseInteger(value);
-    if (!skip || *skip < -1) fail(field, "must be an integer >= -1, got " + quoted(value));
+    if (!skip || *skip < -1) fail(field, "must be an integer >= -1, got " + quotedNrrdValue(value));
     byteSkip_ = *skip;
     header_.byteSkip = *skip;
   } else if (field == "data file") {
@@ -487,7 +496,7 @@ NrrdHeader HeaderParser::parse(std::string_view text) {
     if (line.find('\0') != std::string_view::npos) fail("header", "holds a NUL byte");
     if (line_ == 1) {
       if (line.size() != 8 || line.substr(0, 7) != "NRRD000" || line[7] < '1' || line[7] > '5')
-        fail("magic", "the first line must be NRRD0001 to NRRD0005, got " + quoted(line));
+        fail("magic", "the first line must be NRRD0001 to NRRD0005, got " + quotedNrrdValue(line));
       header_.version = line[7] - '0';
       continue;
     }
@@ -503,12 +512,13 @@ NrrdHeader HeaderParser::parse(std::string_view text) {
       fail(colon == std::string_view::npos ? "header" : lower(trim(line.substr(0, colon))),
            "field line of " + std::to_string(line.size()) + " characters, longer than " +
                std::to_string(kNrrdMaxFieldLine));
-    if (colon == std::string_view::npos) fail("header", "no \": \" in " + quoted(line));
+    if (colon == std::string_view::npos) fail("header", "no \": \" in " + quotedNrrdValue(line));
     std::string key = lower(trim(line.substr(0, colon)));
     key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
     const auto& names = fieldNames();
     const auto it = names.find(key);
-    if (it == names.end()) fail("header", "unknown field " + quoted(line.substr(0, colon)));
+    if (it == names.end())
+      fail("header", "unknown field " + quotedNrrdValue(line.substr(0, colon)));
     const std::string& field = it->second;
     if (!seen_.insert(field).second) fail(field, "given twice");
     parseField(field, trim(line.substr(colon + 2)));
@@ -538,149 +548,6 @@ NrrdHeader readNrrdHeader(const std::filesystem::path& file) {
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
   return parseNrrdHeader(file, text, fileSize);
-}
-
-namespace {
-
-class DataReader {
- public:
-  explicit DataReader(const NrrdHeader& header)
-      : header_(header), in_(header.dataFile, std::ios::binary) {
-    if (!in_) fail("cannot be opened");
-    offset_ = header.dataOffset;
-    in_.seekg(static_cast<std::streamoff>(offset_));
-  }
-
-  void check() {
-    for (std::int64_t line = 0; line < header_.lineSkip; ++line) skipLine();
-    if (header_.byteSkip < 0 && header_.encoding != NrrdEncoding::Raw)
-      throw FileError(header_.dataFile,
-                      "byte skip: -1 (the data at the file's end) works only "
-                      "with raw encoding");
-    switch (header_.encoding) {
-      case NrrdEncoding::Raw:
-        return;
-      case NrrdEncoding::Gzip:
-        return checkGzip();
-      case NrrdEncoding::Hex:
-        skipBytes(static_cast<std::uint64_t>(header_.byteSkip));
-        return checkHex();
-      case NrrdEncoding::Ascii:
-        skipBytes(static_cast<std::uint64_t>(header_.byteSkip));
-        return checkAscii();
-    }
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& problem) const {
-    throw FileError(header_.dataFile, "data: " + problem);
-  }
-  std::string at() const { return " (byte offset " + std::to_string(offset_) + ")"; }
-
-  // The next byte, or -1 at the end of the file.
-  int next() {
-    const int ch = in_.get();
-    if (ch != std::char_traits<char>::eof()) ++offset_;
-    return ch == std::char_traits<char>::eof() ? -1 : ch;
-  }
-  void skipLine() {
-    for (int ch = next(); ch != '\n'; ch = next())
-      if (ch < 0) fail("the file ends inside the lines \"line skip\" skips" + at());
-  }
-  void skipBytes(std::uint64_t count) {
-    for (std::uint64_t i = 0; i < count; ++i)
-      if (next() < 0) fail("the file ends inside the bytes \"byte skip\" skips" + at());
-  }
-
-  void checkGzip() {
-    const std::uint64_t needed = static_cast<std::uint64_t>(header_.byteSkip) + header_.dataBytes();
-    z_stream stream{};
-    if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) fail("zlib cannot start");
-    struct End {
-      z_stream* s;
-      ~End() { inflateEnd(s); }
-    } end{&stream};
-    std::vector<unsigned char> input(1 << 16), output(1 << 16);
-    std::uint64_t produced = 0;
-    const std::uint64_t start = offset_;
-    int status = Z_OK;
-    while (status != Z_STREAM_END) {
-      if (stream.avail_in == 0) {
-        in_.read(reinterpret_cast<char*>(input.data()), static_cast<std::streamsize>(input.size()));
-        const auto got = static_cast<uInt>(in_.gcount());
-        if (got == 0)
-          fail("truncated gzip stream: it breaks off after " + std::to_string(produced) + " of " +
-               std::to_string(needed) + " bytes (byte offset " +
-               std::to_string(start + stream.total_in) + ", the end of the file)");
-        stream.next_in = input.data();
-        stream.avail_in = got;
-      }
-      stream.next_out = output.data();
-      stream.avail_out = static_cast<uInt>(output.size());
-      status = inflate(&stream, Z_NO_FLUSH);
-      produced += output.size() - stream.avail_out;
-      if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR)
-        fail(std::string("corrupt gzip stream: ") + (stream.msg ? stream.msg : "inflate failed") +
-             " (byte offset " + std::to_string(start + stream.total_in) + ", after " +
-             std::to_string(produced) + " of " + std::to_string(needed) + " bytes)");
-      if (produced > needed)
-        fail("the gzip stream holds more than the " + std::to_string(needed) +
-             " bytes the header declares (byte offset " + std::to_string(start + stream.total_in) +
-             ")");
-    }
-    if (produced < needed)
-      fail("truncated gzip stream: it ends after " + std::to_string(produced) + " of the " +
-           std::to_string(needed) + " bytes the header declares (byte offset " +
-           std::to_string(start + stream.total_in) + ")");
-  }
-
-  void checkHex() {
-    const std::uint64_t needed = 2 * header_.dataBytes();
-    for (std::uint64_t digits = 0; digits < needed;) {
-      const int ch = next();
-      if (ch < 0)
-        fail("the file ends after " + std::to_string(digits) + " of " + std::to_string(needed) +
-             " hex digits" + at());
-      if (std::isxdigit(ch))
-        ++digits;
-      else if (!std::isspace(ch))
-        fail("not a hex digit" + at());
-    }
-  }
-
-  void checkAscii() {
-    constexpr std::size_t kLongestValue = 128;
-    std::string token;
-    for (std::uint64_t values = 0; values < header_.valueCount;) {
-      const int ch = next();
-      if (ch >= 0 && !std::isspace(ch) && ch != ',') {
-        token += static_cast<char>(ch);
-        if (token.size() > kLongestValue)
-          fail("a value longer than " + std::to_string(kLongestValue) + " characters" + at());
-        continue;
-      }
-      if (!token.empty()) {
-        char* end = nullptr;
-        std::strtod(token.c_str(), &end);
-        if (end != token.c_str() + token.size()) fail("not a number: " + (quoted)(token) + at());
-        token.clear();
-        ++values;
-      } else if (ch < 0) {
-        fail("the file ends after " + std::to_string(values) + " of " +
-             std::to_string(header_.valueCount) + " values" + at());
-      }
-    }
-  }
-
-  const NrrdHeader& header_;
-  std::ifstream in_;
-  std::uint64_t offset_ = 0;
-};
-
-}  // namespace
-
-void checkNrrdData(const NrrdHeader& header) {
-  DataReader(header).check();
 }
 
 }  // namespace teramind

@@ -42,17 +42,12 @@ constexpr std::size_t kNrrdMaxFieldLine = 512;
 // length and syntax, that the sizes fit what the file (or its detached data file) can hold.
 NrrdHeader readNrrdHeader(const std::filesystem::path& file);
 
+// A header value quoted for an error message, cut to 40 characters: messages stay readable.
+std::string quotedNrrdValue(std::string_view value);
+
 // The same on a header already in memory. `text` is the file's beginning (it may run past the
 // header); `fileSize` is the whole file's size. Touches the disk only for a detached data file.
 NrrdHeader parseNrrdHeader(const std::filesystem::path& file, std::string_view text,
                            std::uint64_t fileSize);
-
-// Reads the data a checked header declares, for the encodings that are not raw (raw data was
-// sized against the file by the header check): the gzip stream decoded to its end, bounded by
-// the declared bytes (a short, long or corrupt stream is refused with the byte offset where
-// it goes wrong), hex digits counted, ASCII values parsed. ITK's NRRD reader leaks its nrrd
-// struct and gzip stream each time it throws on bad data (issue 21, fuzz finding), so nothing
-// it would throw on may reach it. Throws FileError naming the data file.
-void checkNrrdData(const NrrdHeader& header);
 
 }  // namespace teramind
