@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -55,20 +56,30 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 
 // Expects reading `file` (header and voxels) to throw a FileError naming it whose problem
 // starts with "<field>:".
+// The FileError reading `file` (its header, or header and voxels) throws; none if it reads.
+std::optional<FileError> readError(const std::filesystem::path& file, bool voxelsToo) {
+  try {
+    if (voxelsToo)
+      readVolume(file);
+    else
+      readVolumeHeader(file);
+  } catch (const FileError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
 void expectRefused(const std::filesystem::path& file, const std::string& field) {
-  for (int voxelsToo = 0; voxelsToo < 2; ++voxelsToo) {
-    try {
-      if (voxelsToo)
-        readVolume(file);
-      else
-        readVolumeHeader(file);
+  for (const bool voxelsToo : {false, true}) {
+    const auto error = readError(file, voxelsToo);
+    if (!error) {
       ADD_FAILURE() << file << " was accepted; expected a problem with " << field;
-    } catch (const FileError& error) {
-      EXPECT_EQ(error.file(), file);
-      EXPECT_EQ(error.problem().rfind(field + ":", 0), 0u)
-          << "problem: " << error.problem() << "\nexpected field: " << field;
-      EXPECT_LT(error.problem().size(), 400u) << "the message quotes too much";
+      continue;
     }
+    EXPECT_EQ(error->file(), file);
+    EXPECT_EQ(error->problem().rfind(field + ":", 0), 0u)
+        << "problem: " << error->problem() << "\nexpected field: " << field;
+    EXPECT_LT(error->problem().size(), 400u) << "the message quotes too much";
   }
 }
 
@@ -286,18 +297,16 @@ void expectRefusedSaying(const std::filesystem::path& file, const std::string& t
   if (refused == Refused::VoxelsOnly) {
     EXPECT_NO_THROW(readVolumeHeader(file)) << file;
   }
-  for (int voxelsToo = refused == Refused::VoxelsOnly ? 1 : 0; voxelsToo < 2; ++voxelsToo) {
-    try {
-      if (voxelsToo)
-        readVolume(file);
-      else
-        readVolumeHeader(file);
+  for (const bool voxelsToo : {false, true}) {
+    if (!voxelsToo && refused == Refused::VoxelsOnly) continue;
+    const auto error = readError(file, voxelsToo);
+    if (!error) {
       ADD_FAILURE() << file << " was accepted; expected a problem saying " << text;
-    } catch (const FileError& error) {
-      EXPECT_EQ(error.file(), file);
-      EXPECT_NE(error.problem().find(text), std::string::npos)
-          << "problem: " << error.problem() << "\nexpected to contain: " << text;
+      continue;
     }
+    EXPECT_EQ(error->file(), file);
+    EXPECT_NE(error->problem().find(text), std::string::npos)
+        << "problem: " << error->problem() << "\nexpected to contain: " << text;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -239,6 +240,21 @@ namespace {
 
 enum class DamagedRead { Read, CleanError, OutOfMemory, Crashed, Slow };
 
+// Writes `intact` with one byte changed as `damaged`, for every byte of the header and
+// metadata and every 97th after, each set to values that make sizes and counts absurd, and
+// calls `read(offset)` on each copy.
+void forEachDamagedCopy(const std::string& intact, const std::filesystem::path& damaged,
+                        const std::function<void(std::size_t offset)>& read) {
+  for (std::size_t offset = 0; offset < intact.size(); offset += offset < 600 ? 1 : 97)
+    for (const char value : {char(0xFF), char(0x7F)}) {
+      if (intact[offset] == value) continue;
+      std::string bytes = intact;
+      bytes[offset] = value;
+      writeBytes(damaged, bytes);
+      read(offset);
+    }
+}
+
 // Reads `file` in a child limited to 1 GiB of address space and 20 s. Under AddressSanitizer
 // no address-space limit: its shadow mappings alone exceed one (huge allocations then end in
 // its own report instead, counted as crashes).
@@ -296,21 +312,14 @@ TEST(WriteFailureVdb, DamagedBytesGiveAFileErrorWithinAGigabyteAndSeconds) {
   const auto damaged = dir / "damaged.vdb";
   std::map<DamagedRead, int> counts;
   std::string firstProblem;
-  // Every 97th byte (the header and metadata whole, sampled in the tree), each set to values
-  // that make sizes and counts absurd.
-  for (std::size_t offset = 0; offset < intact.size(); offset += offset < 600 ? 1 : 97)
-    for (const char value : {char(0xFF), char(0x7F)}) {
-      if (intact[offset] == value) continue;
-      std::string bytes = intact;
-      bytes[offset] = value;
-      writeBytes(damaged, bytes);
-      std::string problem;
-      const DamagedRead read = readDamagedVolume(damaged, problem);
-      ++counts[read];
-      if (read != DamagedRead::Read && read != DamagedRead::CleanError &&
-          read != DamagedRead::Crashed)
-        firstProblem += "offset " + std::to_string(offset) + ": " + problem + "\n";
-    }
+  forEachDamagedCopy(intact, damaged, [&](std::size_t offset) {
+    std::string problem;
+    const DamagedRead read = readDamagedVolume(damaged, problem);
+    ++counts[read];
+    if (read != DamagedRead::Read && read != DamagedRead::CleanError &&
+        read != DamagedRead::Crashed)
+      firstProblem += "offset " + std::to_string(offset) + ": " + problem + "\n";
+  });
   std::printf("damaged reads: %d read, %d clean errors, %d over 1 GiB, %d crashed, %d over 20 s\n",
               counts[DamagedRead::Read], counts[DamagedRead::CleanError],
               counts[DamagedRead::OutOfMemory], counts[DamagedRead::Crashed],
@@ -343,25 +352,20 @@ TEST(WriteFailureVdb, DamagedBytesThroughTheProductionReadNeitherCrashNorGrowThi
   const long before = maxResidentKiB();
   int read = 0, refused = 0, crashedInChild = 0, outOfMemoryInChild = 0;
   std::string otherErrors;
-  for (std::size_t offset = 0; offset < intact.size(); offset += offset < 600 ? 1 : 97)
-    for (const char value : {char(0xFF), char(0x7F)}) {
-      if (intact[offset] == value) continue;
-      std::string bytes = intact;
-      bytes[offset] = value;
-      writeBytes(damaged, bytes);
-      try {
-        (void)readVolume(damaged);
-        ++read;
-      } catch (const FileError& e) {
-        ++refused;
-        if (e.file() != damaged) otherErrors += std::string("names another file: ") + e.what();
-        if (e.problem().find("crashed") != std::string::npos && ++crashedInChild <= 3)
-          std::printf("offset %zu: %s\n", offset, e.what());
-        if (e.problem().find("address space allowed") != std::string::npos) ++outOfMemoryInChild;
-      } catch (const std::exception& e) {
-        otherErrors += "offset " + std::to_string(offset) + ": " + e.what() + "\n";
-      }
+  forEachDamagedCopy(intact, damaged, [&](std::size_t offset) {
+    try {
+      (void)readVolume(damaged);
+      ++read;
+    } catch (const FileError& e) {
+      ++refused;
+      if (e.file() != damaged) otherErrors += std::string("names another file: ") + e.what();
+      if (e.problem().find("crashed") != std::string::npos && ++crashedInChild <= 3)
+        std::printf("offset %zu: %s\n", offset, e.what());
+      if (e.problem().find("address space allowed") != std::string::npos) ++outOfMemoryInChild;
+    } catch (const std::exception& e) {
+      otherErrors += "offset " + std::to_string(offset) + ": " + e.what() + "\n";
     }
+  });
   const long grownMiB = (maxResidentKiB() - before) / 1024;
   std::printf(
       "damaged reads in-process: %d read, %d FileErrors (%d crashed and %d out of memory in the "
