@@ -3,13 +3,18 @@
 the safetensors checkpoint `teramind` loads.
 
     python3 tools/convert_official_checkpoint.py last.ckpt official.safetensors \
-        [--weights ema|model] [--config official-229|official-500] [--genes genes.txt]
+        [--weights model|ema] [--config official-229|official-500] [--genes genes.txt]
 
-The official LitModel keeps the trained network as `model.*` and its exponential moving
-average as `ema_model.*` in `state_dict`; the official inference uses the EMA, so that is the
-default. Tensor names are kept exactly (our network uses the official state-dict names), so the
-mapping is the prefix strip; `teramind` refuses the file if any name or shape differs, naming
-the tensor.
+The official LitModel keeps the trained network as `model.*` in `state_dict`. Those are the
+default because they are what the official inference runs: `test_brn.py` loads every
+`state_dict` entry except `ema_model.*` and strips `model.`, and the official `experiment.py`
+has its EMA update commented out and builds no EMA copy (the filter in `test_brn.py` suggests
+checkpoints of earlier code versions carry `ema_model.*` too). `--weights ema` takes
+`ema_model.*` instead, for a checkpoint whose EMA was maintained. The script prints which
+prefix it took and how many tensors; when that prefix is absent it fails naming the file and
+listing the prefixes it found. Tensor names are kept exactly (our network uses the official
+state-dict names, none of which contains `model.`), so the mapping is the prefix strip;
+`teramind` refuses the file if any name or shape differs, naming the tensor.
 
 The script needs only the Python standard library: it reads the checkpoint's zip archive and
 unpickles it with a restricted unpickler that rebuilds tensors as raw little-endian bytes and
@@ -26,9 +31,11 @@ import collections
 import copyreg
 import io
 import json
+import os
 import pickle
 import struct
 import sys
+import tempfile
 import zipfile
 
 DTYPES = {  # torch storage class → (safetensors dtype, bytes per element)
@@ -164,28 +171,52 @@ def read_genes(path):
     return genes
 
 
+def describe_prefixes(state):
+    """'model.* (399), ema_model.* (399)': what a state_dict holds, for error messages."""
+    counts = collections.Counter(k.split(".")[0] + ".*" if "." in k else k for k in state if isinstance(k, str))
+    return ", ".join(f"{p} ({n})" for p, n in sorted(counts.items())) or "none"
+
+
 def write_safetensors(path, tensors, metadata):
     header, blobs, offset = {"__metadata__": metadata}, [], 0
     for name in sorted(tensors):
         t = tensors[name]
-        raw = t.raw()
+        try:
+            raw = t.raw()
+        except (ValueError, KeyError) as e:  # storage too short or missing from the archive
+            raise ValueError(f"tensor {name}: {e}") from e
         header[name] = {"dtype": t.storage.dtype, "shape": t.shape, "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
     text = json.dumps(header).encode("utf-8")
     text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
+    # Written beside the target and renamed over it, so a failure never leaves half a file.
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".convert-", suffix=".tmp", dir=directory)
+    except OSError as e:
+        sys.exit(f"{path}: cannot write beside it ({e.strerror})")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(text)))
+            f.write(text)
+            for b in blobs:
+                f.write(b)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("checkpoint")
     parser.add_argument("output")
-    parser.add_argument("--weights", choices=["ema", "model"], default="ema")
+    parser.add_argument("--weights", choices=["model", "ema"], default="model",
+                        help="model: `model.*`, what the official inference runs (default); "
+                             "ema: the exponential moving average `ema_model.*`")
     parser.add_argument("--config", help="configuration name (default: from the gene count)")
     parser.add_argument("--genes", help="gene panel, one name per line or CSV first column")
     args = parser.parse_args()
@@ -195,10 +226,14 @@ def main():
     if not isinstance(state, dict):
         sys.exit(f"{args.checkpoint}: no state_dict in the checkpoint")
     prefix = "ema_model." if args.weights == "ema" else "model."
-    tensors = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix) and isinstance(v, Tensor)}
+    tensors = {k[len(prefix):]: v for k, v in state.items()
+               if isinstance(k, str) and k.startswith(prefix) and isinstance(v, Tensor)}
     if not tensors:
-        found = sorted({k.split(".")[0] for k in state})
-        sys.exit(f"{args.checkpoint}: no '{prefix}*' tensors (prefixes found: {', '.join(found)})")
+        has_model = any(isinstance(k, str) and k.startswith("model.") for k in state)
+        hint = " (the official training code keeps no EMA; omit --weights to take model.*)" \
+            if args.weights == "ema" and has_model else ""
+        sys.exit(f"{args.checkpoint}: state_dict has no '{prefix}*' tensors; "
+                 f"prefixes found: {describe_prefixes(state)}{hint}")
 
     genes = None
     if "rna_blocks.0.0.down_z.weight" in tensors:
@@ -216,8 +251,13 @@ def main():
         if genes is not None and len(names) < genes:
             sys.exit(f"{args.genes}: lists {len(names)} genes, the model has {genes}")
         metadata["genes"] = json.dumps(names[:genes] if genes else names)
-    write_safetensors(args.output, tensors, metadata)
+    try:
+        write_safetensors(args.output, tensors, metadata)
+    except ValueError as e:
+        sys.exit(f"{args.checkpoint}: {e}")
     total = sum(t.numel() for t in tensors.values())
+    why = "the official inference's weights" if args.weights == "model" else "the exponential moving average"
+    print(f"weights: {prefix}* ({len(tensors)} tensors; {why})")
     print(f"tensors: {len(tensors)}")
     print(f"parameters: {total}")
     print(f"config: {config}")
