@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -7,8 +8,8 @@
 
 #include "Commands.h"
 #include "ProgressBar.h"
+#include "analysis/AttentionComparison.h"
 #include "analysis/AttentionTables.h"
-#include "analysis/Correlation.h"
 #include "analysis/HeatmapImage.h"
 #include "analysis/LineFit.h"
 #include "analysis/PathwayMap.h"
@@ -49,6 +50,24 @@ void writeRgbPng(const std::filesystem::path& file, const RgbImage& rgb) {
       for (int k = 0; k < 3; ++k) image(x, y, 0, k) = c[std::size_t(k)];
     }
   writeVolume(file, AnyVolume(std::move(image)));
+}
+
+// The model's genes that the dataset does not measure at all (their channels stay zero).
+std::vector<std::string> genesMissingFrom(const SpatialDataset& dataset,
+                                          const std::vector<std::string>& genes) {
+  const GeneCatalogue* catalogue = dataset.transcripts() ? &dataset.transcripts()->genes
+                                   : dataset.cells()     ? &dataset.cells()->genes
+                                                         : nullptr;
+  std::vector<std::string> missing;
+  for (const auto& name : genes)
+    if (!catalogue || !catalogue->find(name)) missing.push_back(name);
+  return missing;
+}
+
+// Formats without a section_to_atlas leave the identity: section µm read as atlas µm would put
+// patches in arbitrary structures, so such a section has no atlas regions.
+bool hasAtlasPlacement(const SpatialDataset& dataset) {
+  return dataset.placement().sectionToAtlas.toRowMajor() != AffineTransform().toRowMajor();
 }
 
 // The gene × gene attention of the gene-gene block over a section, per atlas structure (the
@@ -108,9 +127,11 @@ void runAttention(const AttentionArguments& a) {
     }
   }
   const bool hasRoi = request.roi.has_value();
+  const bool placed = hasAtlasPlacement(dataset);
   ProgressBar bar("attention");
-  const auto attention = SectionAttention::compute(
-      model, section, &atlas, dataset.placement().sectionToAtlas, request, std::ref(bar));
+  const auto attention =
+      SectionAttention::compute(model, section, placed ? &atlas : nullptr,
+                                dataset.placement().sectionToAtlas, request, std::ref(bar));
   const auto& aggregate = attention.aggregate();
 
   std::filesystem::create_directories(a.out);
@@ -127,6 +148,10 @@ void runAttention(const AttentionArguments& a) {
   const auto range = heatmapRange(sectionMean, std::size_t(g), order);
   writeRgbPng(out / "heatmap.png", heatmapImage(sectionMean, std::size_t(g), order, range));
   writeTextFileAtomically(out / "regions.csv", attentionRegionsCsv(aggregate, genes, panel));
+  // Every region's full matrix and gene totals: what `attention compare` correlates.
+  writeTextFileAtomically(out / "region_matrices.csv", attentionRegionsCsv(aggregate, genes, all));
+  writeTextFileAtomically(out / "genes_expressed.csv",
+                          attentionGeneTotalsCsv(genes, attention.geneTotals()));
   writeTextFileAtomically(out / "top_pairs.csv",
                           attentionTopPairsCsv(aggregate, genes, std::size_t(a.top)));
   writeTextFileAtomically(
@@ -171,6 +196,29 @@ void runAttention(const AttentionArguments& a) {
     }
   }
   fmt::print("model: {} ({} genes)\n", c.name, g);
+  const auto missing = genesMissingFrom(dataset, genes);
+  if (missing.empty())
+    fmt::print("missing genes: none (the data measures all {} of the model's genes)\n", g);
+  else
+    fmt::print("missing genes ({} of {}, zero in the condition): {}\n", missing.size(), g,
+               fmt::join(missing, ", "));
+  const auto& sectionTotals = attention.geneTotals().at("section");
+  const auto expressed =
+      std::count_if(sectionTotals.begin(), sectionTotals.end(), [](double v) { return v > 0; });
+  fmt::print("expressed genes: {} of {} (count > 0 on planes {}..{}; genes_expressed.csv)\n",
+             expressed, g, a.plane, a.plane + c.outputSections - 1);
+  for (const auto& name : wanted.genes) {
+    const auto it = std::find(genes.begin(), genes.end(), name);
+    if (it != genes.end() && !(sectionTotals[std::size_t(it - genes.begin())] > 0))
+      fmt::print(
+          "warning: panel gene {} has no molecules here: its attention is that of a zero "
+          "token\n",
+          name);
+  }
+  if (!placed)
+    fmt::print(
+        "atlas placement: none (the data has no section_to_atlas): the only region is "
+        "the section\n");
   fmt::print("patches: {}\n", aggregate.count("section"));
   const auto structures = aggregate.regions().size() - 1 - (aggregate.count("roi") ? 1 : 0);
   fmt::print("regions: {} (the section, {} atlas structures{})\n", aggregate.regions().size(),
@@ -188,32 +236,85 @@ void runAttention(const AttentionArguments& a) {
       g, range.low, range.high);
   fmt::print(
       "out: {} (matrix.csv, matrix_clustered.csv, heatmap.png, panel_matrix.csv, "
-      "regions.csv, top_pairs.csv)\n",
+      "regions.csv, region_matrices.csv, genes_expressed.csv, top_pairs.csv)\n",
       a.out);
 }
 
+std::string figure(double v) {
+  return std::isnan(v) ? "n/a" : fmt::format("{:.4f}", v);
+}
+std::string csvFigure(double v) {
+  return std::isnan(v) ? "" : fmt::format("{:.8g}", v);
+}
+
+// Pearson and Spearman per region and overall ("section") over the genes expressed in every
+// input, the panel's pairs side by side, and the regions only some inputs have.
 void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
   if (dirs.size() < 2) throw std::invalid_argument("compare needs at least two result directories");
-  std::vector<AttentionMatrix> matrices;
+  std::vector<AttentionResult> inputs;
   for (const auto& d : dirs) {
-    matrices.push_back(readAttentionMatrixCsv(std::filesystem::path(d) / "matrix.csv"));
-    if (matrices.back().genes != matrices.front().genes)
+    inputs.push_back(readAttentionResult(d));
+    if (inputs.back().genes != inputs.front().genes)
       throw FileError(std::filesystem::path(d) / "matrix.csv",
                       "has another gene panel than " + dirs.front());
   }
-  std::string table = "a,b,pearson,spearman\n";
-  fmt::print("{:<32} {:<32} {:>8} {:>8}\n", "a", "b", "pearson", "spearman");
+  const auto comparison = compareAttentionResults(inputs);
+  const auto& genes = inputs.front().genes;
+  const std::size_t g = genes.size();
+  const auto& overall = comparison.rows.front();
+  fmt::print("genes used: {} of {} (expressed in every input)\n", overall.genes.size(), g);
+  std::vector<std::string> unused;
+  for (std::size_t k = 0; k < g; ++k)
+    if (std::find(overall.genes.begin(), overall.genes.end(), k) == overall.genes.end())
+      unused.push_back(genes[k]);
+  if (!unused.empty()) fmt::print("genes left out: {}\n", fmt::join(unused, ", "));
+
+  std::string table = "region,a,b,genes_used,pearson,spearman,note\n";
+  fmt::print("{:<16} {:<32} {:<32} {:>5} {:>8} {:>8}\n", "region", "a", "b", "genes", "pearson",
+             "spearman");
   double minR = 1, minRho = 1;
-  for (std::size_t i = 0; i < dirs.size(); ++i)
-    for (std::size_t j = i + 1; j < dirs.size(); ++j) {
-      const double r = pearson(matrices[i].values, matrices[j].values);
-      const double rho = spearman(matrices[i].values, matrices[j].values);
-      minR = std::min(minR, r);
-      minRho = std::min(minRho, rho);
-      fmt::print("{:<32} {:<32} {:>8.4f} {:>8.4f}\n", dirs[i], dirs[j], r, rho);
-      table += fmt::format("{},{},{:.8g},{:.8g}\n", dirs[i], dirs[j], r, rho);
+  for (const auto& row : comparison.rows) {
+    const auto& a = dirs[row.a];
+    const auto& b = dirs[row.b];
+    std::string note;
+    if (!row.inA || !row.inB)
+      note = fmt::format("region not in {}", !row.inA && !row.inB ? "either" : !row.inA ? a : b);
+    else if (row.genes.size() < 2)
+      note = "fewer than 2 genes expressed in every input";
+    table += fmt::format("{},{},{},{},{},{},{}\n", row.region, a, b, row.genes.size(),
+                         csvFigure(row.pearson), csvFigure(row.spearman), note);
+    if (!row.inA || !row.inB) continue;  // listed below with the inputs that have it
+    if (row.region == "section") {
+      minR = std::min(minR, row.pearson);
+      minRho = std::min(minRho, row.spearman);
     }
+    fmt::print("{:<16} {:<32} {:<32} {:>5} {:>8} {:>8}\n", row.region, a, b, row.genes.size(),
+               figure(row.pearson), figure(row.spearman));
+  }
   fmt::print("pearson_min: {:.6f}\nspearman_min: {:.6f}\n", minR, minRho);
+  fmt::print("regions in only some inputs: {}\n", comparison.partialRegions.size());
+  for (const auto& [region, present] : comparison.partialRegions) {
+    std::vector<std::string> in, out;
+    for (std::size_t i = 0; i < present.size(); ++i) (present[i] ? in : out).push_back(dirs[i]);
+    fmt::print("  {}: in {}; not in {}\n", region, fmt::join(in, ", "), fmt::join(out, ", "));
+  }
+  // The panel's pairs over the whole section, input by input; * where a gene of the pair has
+  // no molecules in that input.
+  const auto& panel = inputs.front().panel;
+  for (const auto& q : panel)
+    for (const auto& k : panel) {
+      const auto iq = std::size_t(std::find(genes.begin(), genes.end(), q) - genes.begin());
+      const auto ik = std::size_t(std::find(genes.begin(), genes.end(), k) - genes.begin());
+      if (iq >= g || ik >= g) continue;
+      std::vector<std::string> values;
+      for (const auto& input : inputs) {
+        const auto& section = input.regions.at("section");
+        const bool both = section.geneTotals[iq] > 0 && section.geneTotals[ik] > 0;
+        values.push_back(fmt::format("{:.6f}{}", section.matrix[iq * g + ik], both ? "" : "*"));
+      }
+      fmt::print("panel {} -> {}: {} (uniform {:.6f}; * a gene without molecules)\n", q, k,
+                 fmt::join(values, " | "), 1.0 / double(g));
+    }
   writeTextFileAtomically(csv, table);
   fmt::print("csv: {}\n", csv);
 }
@@ -239,7 +340,9 @@ void addAttentionCommand(CLI::App& app) {
   cmd->add_option("--sigma", a.sigma, "pathway map smoothing, bins")->capture_default_str();
   cmd->add_option("--out", a.out, "output directory");
   auto* compare =
-      cmd->add_subcommand("compare", "Pearson and Spearman correlations between attention results");
+      cmd->add_subcommand("compare",
+                          "Pearson and Spearman between attention results, per region and "
+                          "overall, over the genes expressed in every input");
   static std::vector<std::string> dirs;
   static std::string csv = "attention_compare.csv";
   compare->add_option("DIRS", dirs, "result directories of `teramind attention`")->required();

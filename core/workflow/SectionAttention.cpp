@@ -55,16 +55,31 @@ SectionAttention SectionAttention::compute(const MorphologyModel& model,
             for (std::size_t k = 0; k < T; ++k)
               out[q * T + k] = p.values[result.tracked_[q] * std::size_t(G) + result.tracked_[k]];
         }
-        result.aggregate_.add("section", p.values);
+        // The patch's bins [row·b − b/2, row·b + b − b/2) × the same in x, clipped.
+        std::vector<double> totals(std::size_t(G), 0.0);
+        const int y0 = std::max(0, p.row * b - b / 2),
+                  y1 = std::min(grid.height, p.row * b + b - b / 2);
+        const int x0 = std::max(0, p.col * b - b / 2),
+                  x1 = std::min(grid.width, p.col * b + b - b / 2);
+        for (int gene = 0; gene < G; ++gene)
+          for (int z = request.plane; z < request.plane + c.outputSections; ++z)
+            for (int y = y0; y < y1; ++y)
+              for (int x = x0; x < x1; ++x)
+                totals[std::size_t(gene)] += section.count(gene, z, y, x);
+        const auto addRegion = [&](const std::string& region) {
+          result.aggregate_.add(region, p.values);
+          auto& sum = result.geneTotals_[region];
+          sum.resize(std::size_t(G), 0.0);
+          for (std::size_t gene = 0; gene < sum.size(); ++gene) sum[gene] += totals[gene];
+        };
+        addRegion("section");
         const Vec3 um{grid.originXUm + p.col * b * grid.binUm,
                       grid.originYUm + p.row * b * grid.binUm, request.plane * grid.planeSpacingUm};
-        if (request.roi && request.roi->contains(um[0], um[1]))
-          result.aggregate_.add("roi", p.values);
+        if (request.roi && request.roi->contains(um[0], um[1])) addRegion("roi");
         if (atlas)
           if (const Structure* s = atlas->structureAt(sectionToAtlas.apply(um))) {
-            result.aggregate_.add(s->acronym, p.values);
-            for (const auto* up : atlas->ontology().ancestors(s->id))
-              result.aggregate_.add(up->acronym, p.values);
+            addRegion(s->acronym);
+            for (const auto* up : atlas->ontology().ancestors(s->id)) addRegion(up->acronym);
           }
         if (progress) progress(double(p.row + 1) / result.patchRows_);
       });

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ class SectionAttention {
   const GeneAttentionAggregate& aggregate() const { return aggregate_; }
   const std::vector<std::string>& genes() const { return genes_; }
   const std::vector<std::size_t>& trackedGenes() const { return tracked_; }
+  // Per region (the aggregate's regions), per gene: the counts in the region's patches over
+  // the output planes analysed. A gene with 0 in a region is not expressed there.
+  const std::map<std::string, std::vector<double>>& geneTotals() const { return geneTotals_; }
   // Per-bin inputs of a pathway map for genes a → b (both tracked; std::invalid_argument
   // otherwise), counts summed over the job's output planes.
   PathwayMapInput pathwayInput(std::size_t a, std::size_t b) const;
@@ -54,6 +58,7 @@ class SectionAttention {
   GeneAttentionAggregate aggregate_;
   std::vector<std::string> genes_;
   std::vector<std::size_t> tracked_;
+  std::map<std::string, std::vector<double>> geneTotals_;
   int width_ = 0, height_ = 0, binsPerPatch_ = 1, patchCols_ = 0, patchRows_ = 0;
   std::vector<float> trackedAttention_;            // [patch row][patch col][tracked q][tracked k]
   std::vector<std::vector<float>> trackedCounts_;  // [tracked][y][x]
