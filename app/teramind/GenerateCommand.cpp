@@ -25,6 +25,7 @@
 #include "workflow/ConditionSource.h"
 #include "workflow/GenerationEstimate.h"
 #include "workflow/GenerationRequest.h"
+#include "workflow/GenerationSampler.h"
 #include "workflow/JobFingerprint.h"
 #include "workflow/RegionGeneration.h"
 
@@ -40,6 +41,7 @@ struct GenerateArguments {
   int steps = 15;
   double eta = 0;
   int tilePatches = 4;
+  std::string sampler = "blend";
   bool naive = false;
   bool estimate = false;
   int threads = 0;
@@ -178,7 +180,9 @@ void runGenerate(const GenerateArguments& a) {
   settings.sampling.steps = a.steps;
   settings.sampling.eta = a.eta;
   settings.tilePatches = a.tilePatches;
-  settings.naive = a.naive;
+  const auto sampler = samplerFromName(a.naive ? "naive" : a.sampler);
+  settings.sampling.decoders = sampler.decoders;
+  settings.naive = sampler.naive;
   if (a.threads > 0) settings.workers = a.threads;
   const int workers = settings.workers;
   settings.batch = a.batch;
@@ -214,10 +218,10 @@ void runGenerate(const GenerateArguments& a) {
     if (lead) {
       fmt::print(
           "tiles: {} x {} of {} px ({} with a condition, {} skipped), halo {} px, {} steps, "
-          "planes {}…{}{}\n",
+          "planes {}…{}, sampler {}\n",
           grid.rows(), grid.cols(), generation.tilePixels(), grid.activeCount(),
           grid.tileCount() - grid.activeCount(), generation.haloPixels(), a.steps, z0, z1,
-          a.naive ? ", naive (no halos)" : "");
+          sampler.description);
       if (generation.resuming())
         fmt::print("resumed: {} tiles already written{}\n", resumedTiles,
                    mpi.size() > 1 ? " by rank 0" : "");
@@ -288,7 +292,12 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--steps", a.steps, "DDIM steps")->capture_default_str();
   cmd->add_option("--eta", a.eta, "DDIM eta")->capture_default_str();
   cmd->add_option("--tile-patches", a.tilePatches, "tile side in patches")->capture_default_str();
-  cmd->add_flag("--naive", a.naive, "independent tiles without halos (the baseline)");
+  cmd->add_option("--sampler", a.sampler,
+                  "blend: both patch decoders blended, no borders (about 2x the FLOPs); halo: "
+                  "the official collage decoder with halos; naive: independent tiles")
+      ->check(CLI::IsMember(samplerNames()))
+      ->capture_default_str();
+  cmd->add_flag("--naive", a.naive, "the same as --sampler naive");
   cmd->add_flag("--estimate", a.estimate,
                 "print the tiles, FLOPs and the time expected on this CPU and on a GPU, "
                 "without generating (one tile step is measured)");

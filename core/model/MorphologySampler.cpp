@@ -11,6 +11,10 @@
 
 namespace teramind {
 
+const char* patchDecodersName(PatchDecoders decoders) {
+  return decoders == PatchDecoders::Blend ? "blend" : "collage";
+}
+
 GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSection& section,
                                  int bx0, int by0, int widthBins, int heightBins, int z0,
                                  const SamplingOptions& options,
@@ -48,10 +52,13 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
     auto padded = torch::constant_pad_nd(x, {half, half, half, half}, 0.0);
     auto patches = toPatches(padded, P);
     torch::Tensor attention;
-    auto eps = net->forward(patches, torch::full({1}, t, torch::kLong).to(device), genes, py + 1,
-                            px + 1, {true, false}, options.captureAttention ? &attention : nullptr)
-                   .collage;
-    eps = fromPatches(eps.to(torch::kFloat32), py, px);
+    const bool blend = options.decoders == PatchDecoders::Blend;
+    const auto predicted =
+        net->forward(patches, torch::full({1}, t, torch::kLong).to(device), genes, py + 1, px + 1,
+                     {true, blend}, options.captureAttention ? &attention : nullptr);
+    const auto eps = blend ? blendDecoders(predicted.collage.to(torch::kFloat32),
+                                           predicted.original.to(torch::kFloat32), py, px)
+                           : fromPatches(predicted.collage.to(torch::kFloat32), py, px);
     x = ddimUpdate(x, eps, k, generator);
     if (options.captureAttention) {
       GeneAttentionCapture capture;

@@ -9,8 +9,21 @@
 
 namespace teramind {
 
+// How a tile's noise is predicted from its patches at each DDIM step.
+enum class PatchDecoders {
+  // The half-patch-shifted collage decoder alone, as the official inference does: the
+  // network's patch borders (every patch, so every tile border too) can show.
+  Collage,
+  // The collage and the original-grid decoder (shifted half a patch from it), blended with a
+  // smooth window that vanishes on each decoder's own patch borders: no borders show. About
+  // twice the FLOPs of Collage (the original decoder runs on (p+1)² patches).
+  Blend,
+};
+const char* patchDecodersName(PatchDecoders decoders);  // "collage", "blend"
+
 struct SamplingOptions {
-  int steps = 15;          // DDIM steps (official: 15)
+  int steps = 15;  // DDIM steps (official: 15)
+  PatchDecoders decoders = PatchDecoders::Blend;
   double eta = 0.0;        // 0: deterministic DDIM
   std::uint64_t seed = 0;  // initial noise (and η noise)
   bool captureAttention = false;
@@ -36,8 +49,8 @@ struct GeneratedMorphology {
 // Generates the morphology of bins [bx0, bx0 + widthBins) × [by0, by0 + heightBins) (whole
 // patches) and output planes from z0, as the official inference does for one tile: the region
 // plus a half-patch halo forms a (p+1) × (p+1) patch grid whose half-patch-shifted collage
-// decoder predicts the region's noise at every DDIM step (the original-grid decoder, unused by
-// inference, is skipped). `stepDone` (optional) is told each finished step.
+// decoder predicts the region's noise at every DDIM step (with options.decoders Blend, blended
+// with the original-grid decoder's). `stepDone` (optional) is told each finished step.
 GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSection& section,
                                  int bx0, int by0, int widthBins, int heightBins, int z0,
                                  const SamplingOptions& options,

@@ -128,11 +128,12 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
   const bool capture = std::any_of(tasks.begin(), tasks.end(),
                                    [](const TileStepTask& t) { return t.attention != nullptr; });
   torch::Tensor attention;
-  const auto eps =
-      net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
-                   torch::cat(genes).to(device), p + 1, p + 1, {true, false},
-                   capture ? &attention : nullptr)
-          .collage.to(torch::kFloat32);
+  const bool blend = options_.decoders == PatchDecoders::Blend;
+  const auto predicted = net->forward(
+      torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
+      torch::cat(genes).to(device), p + 1, p + 1, {true, blend}, capture ? &attention : nullptr);
+  const auto collage = predicted.collage.to(torch::kFloat32);
+  const auto original = blend ? predicted.original.to(torch::kFloat32) : torch::Tensor();
   if (capture) {
     // (B·(p+1)², G, G) → each tile's own p × p patches.
     const auto all = attention.to(torch::kCPU, torch::kFloat32)
@@ -153,11 +154,15 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
     const auto x = padded[b].slice(2, h, h + T).slice(3, h, h + T);
     auto generator = at::detail::createCPUGenerator(streamSeed(task.tile, task.step));
     torch::Tensor x0;
+    const auto ownCollage = collage.narrow(0, std::int64_t(b) * p * p, p * p);
+    const auto eps =
+        blend
+            ? blendDecoders(
+                  ownCollage,
+                  original.narrow(0, std::int64_t(b) * (p + 1) * (p + 1), (p + 1) * (p + 1)), p, p)
+            : fromPatches(ownCollage, p, p);
     const auto next =
-        ddimUpdate(x, fromPatches(eps.narrow(0, std::int64_t(b) * p * p, p * p), p, p), k,
-                   generator, task.preview ? &x0 : nullptr)
-            .to(torch::kCPU)
-            .contiguous();
+        ddimUpdate(x, eps, k, generator, task.preview ? &x0 : nullptr).to(torch::kCPU).contiguous();
     std::memcpy(task.core, next.data_ptr<float>(), shape_.coreValues() * sizeof(float));
     if (task.preview) {
       x0 = x0.to(torch::kCPU).contiguous();

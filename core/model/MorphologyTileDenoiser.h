@@ -12,7 +12,8 @@ namespace teramind {
 // The diffusion model as the generation engine's TileDenoiser: a tile of `tilePatches` ×
 // `tilePatches` patches reads a half-patch halo, so its input is a (p+1) × (p+1) patch grid
 // whose collage decoder predicts the noise of exactly its core — the official whole-brain
-// inference. Initial and η noise are seeded from (seed, plane, tile row, tile column, step).
+// inference — blended, by default, with its original-grid decoder's (PatchDecoders). Initial and η
+// noise are seeded from (seed, plane, tile row, tile column, step).
 class MorphologyTileDenoiser : public TileDenoiser {
  public:
   // `batch`: tiles per forward pass (0: 8 on a GPU, 1 on a CPU).

@@ -1,5 +1,7 @@
 #include "model/PatchTensors.h"
 
+#include <cmath>
+
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
@@ -72,6 +74,23 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) 
   return patches.reshape({p1, p2, c, z, h, w})
       .permute({2, 3, 0, 4, 1, 5})
       .reshape({c, z, p1 * h, p2 * w});
+}
+
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original, int64_t p1,
+                            int64_t p2) {
+  const int64_t P = collage.size(3), half = P / 2;
+  // sin²(π u) at pixel centres u = (i + ½)/P of a collage patch: 0 on its borders, 1 at its
+  // centre, where the original grid's borders lie.
+  const auto u = (torch::arange(P, torch::kFloat64) + 0.5) / double(P);
+  const auto inCollage = torch::sin(u * M_PI).pow(2);
+  const auto y = inCollage.repeat({p1}), x = inCollage.repeat({p2});
+  const auto wc = y.unsqueeze(1) * x.unsqueeze(0);
+  const auto wo = (1 - y).unsqueeze(1) * (1 - x).unsqueeze(0);
+  const auto weight = (wc / (wc + wo)).to(collage.scalar_type()).to(collage.device());
+  const auto c = fromPatches(collage, p1, p2);
+  const auto o =
+      fromPatches(original, p1 + 1, p2 + 1).narrow(2, half, p1 * P).narrow(3, half, p2 * P);
+  return o + weight * (c - o);
 }
 
 torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,

@@ -40,6 +40,15 @@ torch::Tensor geneWindowTensor(const PairedSection& section, const ModelConfig& 
 torch::Tensor toPatches(const torch::Tensor& image, int64_t patch);
 torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
 
+// The noise of a core of p1 × p2 patches from the decoders of its (p1+1) × (p2+1) grid padded by
+// half a patch: `collage` (p1·p2, S, Z, P, P) lies on the core's patch grid, `original`
+// ((p1+1)·(p2+1), S, Z, P, P) on the grid shifted by half a patch. Each is weighted by
+// sin²/cos² windows that vanish on its own patch borders (normalised where both are small, at
+// the points where the two grids' borders cross), so the result has no patch border. Returns
+// (S, Z, p1·P, p2·P).
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original,
+                            int64_t p1, int64_t p2);
+
 // One DDIM update of x_t given the predicted noise: x0 clipped to [−1, 1], ε re-derived from
 // it; `generator` draws the η noise (unused when σ = 0). `x0` (optional) receives the clipped
 // x0 prediction.

@@ -38,6 +38,9 @@ std::string jobFingerprint(const MorphologyModel& model, const GenerationRegion&
   job["eta"] = settings.sampling.eta;
   job["tile_patches"] = settings.tilePatches;
   job["naive"] = settings.naive;
+  // Absent for the collage decoder alone, so outputs from before the blend still resume.
+  if (settings.sampling.decoders != PatchDecoders::Collage)
+    job["decoders"] = patchDecodersName(settings.sampling.decoders);
   job["processes"] = processes;
   job["layout"] = settings.format == OmeZarrFormat::V2 ? "v2" : "v3";
   return job.dump();
