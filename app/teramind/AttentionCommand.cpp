@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -35,6 +36,7 @@ namespace {
 struct AttentionArguments {
   bool demo = false;
   std::string data, model, panel = "GLUT", out, atlas, pair, roi;
+  std::vector<std::string> genesOf;  // datasets whose unmeasured genes are zeroed
   int plane = 0;
   double sigma = 2.0;
   std::uint64_t seed = 0;
@@ -82,7 +84,19 @@ void runAttention(const AttentionArguments& a) {
   ProgressBar reading("reading");
   const auto dataset = loadSpatialDataset(
       a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data), std::ref(reading));
-  const auto section = preparePairedSection(dataset, c, genes, {}, StainImages::Skip);
+  // Genes another dataset does not measure are zeroed here too, so two sections are compared
+  // on the same gene tokens (a zero token still takes a share of every softmax).
+  std::vector<std::string> zeroed;
+  for (const auto& other : a.genesOf)
+    for (const auto& name : genesMissingFrom(loadSpatialDataset(other), genes))
+      if (std::find(zeroed.begin(), zeroed.end(), name) == zeroed.end()) zeroed.push_back(name);
+  const auto zeroGenes = [&](BinnedCondition& condition) {
+    for (const auto& name : zeroed)
+      if (const auto g = condition.geneIndex(name)) condition.fillChannel(*g, {});
+  };
+  const auto section = preparePairedSection(
+      dataset, c, genes, zeroed.empty() ? std::function<void(BinnedCondition&)>() : zeroGenes,
+      StainImages::Skip);
   const Atlas atlas =
       Atlas::load(a.atlas.empty() ? bundledAtlasDirectory() : std::filesystem::path(a.atlas));
   if (a.plane < 0 || a.plane + c.outputSections > section.planes())
@@ -156,9 +170,10 @@ void runAttention(const AttentionArguments& a) {
                           attentionTopPairsCsv(aggregate, genes, std::size_t(a.top)));
   writeTextFileAtomically(
       out / "attention.json",
-      fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\"}}\n",
-                  a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed,
-                  a.panel));
+      fmt::format("{{\"model\": \"{}\", \"plane\": {}, \"seed\": {}, \"panel\": \"{}\", "
+                  "\"zeroed_genes\": {}}}\n",
+                  a.model.empty() ? bundledDemoModel().string() : a.model, a.plane, a.seed, a.panel,
+                  zeroed.size()));
 
   if (mapPair) {
     const auto mapInput = attention.pathwayInput(pair[0], pair[1]);
@@ -215,6 +230,9 @@ void runAttention(const AttentionArguments& a) {
           "token\n",
           name);
   }
+  if (!zeroed.empty())
+    fmt::print("zeroed genes ({} of {}, not measured by --genes-of {}): {}\n", zeroed.size(), g,
+               fmt::join(a.genesOf, ", "), fmt::join(zeroed, ", "));
   if (!placed)
     fmt::print(
         "atlas placement: none (the data has no section_to_atlas): the only region is "
@@ -272,7 +290,8 @@ void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
   std::string table = "region,a,b,genes_used,pearson,spearman,note\n";
   fmt::print("{:<16} {:<32} {:<32} {:>5} {:>8} {:>8}\n", "region", "a", "b", "genes", "pearson",
              "spearman");
-  double minR = 1, minRho = 1;
+  // Over the overall rows with figures (NaN where fewer than 2 genes are usable).
+  double minR = std::numeric_limits<double>::quiet_NaN(), minRho = minR;
   for (const auto& row : comparison.rows) {
     const auto& a = dirs[row.a];
     const auto& b = dirs[row.b];
@@ -284,14 +303,19 @@ void runCompare(const std::vector<std::string>& dirs, const std::string& csv) {
     table += fmt::format("{},{},{},{},{},{},{}\n", row.region, a, b, row.genes.size(),
                          csvFigure(row.pearson), csvFigure(row.spearman), note);
     if (!row.inA || !row.inB) continue;  // listed below with the inputs that have it
-    if (row.region == "section") {
-      minR = std::min(minR, row.pearson);
-      minRho = std::min(minRho, row.spearman);
+    if (row.region == "section" && !std::isnan(row.pearson)) {
+      minR = std::isnan(minR) ? row.pearson : std::min(minR, row.pearson);
+      minRho = std::isnan(minRho) ? row.spearman : std::min(minRho, row.spearman);
     }
     fmt::print("{:<16} {:<32} {:<32} {:>5} {:>8} {:>8}\n", row.region, a, b, row.genes.size(),
                figure(row.pearson), figure(row.spearman));
   }
-  fmt::print("pearson_min: {:.6f}\nspearman_min: {:.6f}\n", minR, minRho);
+  if (std::isnan(minR))
+    fmt::print(
+        "pearson_min: n/a\nspearman_min: n/a (fewer than 2 genes expressed in every "
+        "input)\n");
+  else
+    fmt::print("pearson_min: {:.6f}\nspearman_min: {:.6f}\n", minR, minRho);
   fmt::print("regions in only some inputs: {}\n", comparison.partialRegions.size());
   for (const auto& [region, present] : comparison.partialRegions) {
     std::vector<std::string> in, out;
@@ -339,6 +363,9 @@ void addAttentionCommand(CLI::App& app) {
   cmd->add_option("--pair", a.pair, "pathway map pair A,B (default: the panel's first two genes)");
   cmd->add_option("--sigma", a.sigma, "pathway map smoothing, bins")->capture_default_str();
   cmd->add_option("--out", a.out, "output directory");
+  cmd->add_option("--genes-of", a.genesOf,
+                  "dataset(s) whose unmeasured genes are zeroed here too (compare sections on the "
+                  "same genes)");
   auto* compare =
       cmd->add_subcommand("compare",
                           "Pearson and Spearman between attention results, per region and "
