@@ -14,10 +14,11 @@ void addAtlasCommand(CLI::App& app);
 void addVersionCommand(CLI::App& app);
 // model info, train; `commandLine` is recorded in trained checkpoints.
 void addModelCommands(CLI::App& app, const std::string& commandLine);
-void addEvaluateCommand(CLI::App& app);   // model evaluate (after addModelCommands)
-void addGenerateCommands(CLI::App& app);  // generate, seams
-void addAttentionCommand(CLI::App& app);  // attention, attention compare
-void addExportCommand(CLI::App& app);     // export (OME-Zarr level → NRRD/NIfTI/TIFF)
+void addEvaluateCommand(CLI::App& app);      // model evaluate (after addModelCommands)
+void addGenerateCommands(CLI::App& app);     // generate, seams
+void addAttentionCommand(CLI::App& app);     // attention, attention compare
+void addExportCommand(CLI::App& app);        // export (OME-Zarr level → NRRD/NIfTI/TIFF)
+void addFidelityCommand(CLI::App& app);      // fidelity (a generated OME-Zarr vs its real stains)
 void addSynthSectionCommand(CLI::App& app);  // synth-section (synthetic MERSCOPE region)
 
 }  // namespace teramind::cli

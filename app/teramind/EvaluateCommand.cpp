@@ -7,8 +7,8 @@
 #include "ProgressBar.h"
 #include "analysis/ImageSimilarity.h"
 #include "analysis/NucleusCounter.h"
+#include "analysis/SideBySideImage.h"
 #include "io/SpatialDataset.h"
-#include "io/VolumeFile.h"
 #include "model/ComputeRuntime.h"
 #include "model/DenoisingError.h"
 #include "model/DiffusionSchedule.h"
@@ -45,25 +45,6 @@ GreyImage realPlane(const PairedSection& s, int stain, int z, int y0, int w, int
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) g.pixels.push_back((s.stain(stain, z, y0 + y, x) + 1.f) * 127.5f);
   return g;
-}
-
-// Rows of (real | generated) pairs, 8-bit, 4 px white gutters.
-void writeSideBySide(const std::filesystem::path& file,
-                     const std::vector<std::pair<GreyImage, GreyImage>>& rows) {
-  const int gap = 4, w = rows[0].first.width, h = rows[0].first.height;
-  const int W = 2 * w + gap, H = int(rows.size()) * h + (int(rows.size()) - 1) * gap;
-  Image3D<std::uint8_t> out({W, H, 1});
-  for (int y = 0; y < H; ++y)
-    for (int x = 0; x < W; ++x) out(x, y, 0) = 255;
-  for (std::size_t r = 0; r < rows.size(); ++r)
-    for (int side = 0; side < 2; ++side) {
-      const auto& img = side ? rows[r].second : rows[r].first;
-      for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x)
-          out(side * (w + gap) + x, int(r) * (h + gap) + y, 0) =
-              static_cast<std::uint8_t>(std::clamp(std::lround(img.at(x, y)), 0L, 255L));
-    }
-  writeVolume(file, AnyVolume(std::move(out)));
 }
 
 void runEvaluate(const EvaluateArguments& a) {

@@ -23,10 +23,12 @@
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
 #include "workflow/ConditionSource.h"
+#include "workflow/GeneratedFidelity.h"
 #include "workflow/GenerationEstimate.h"
 #include "workflow/GenerationRequest.h"
 #include "workflow/GenerationSampler.h"
 #include "workflow/JobFingerprint.h"
+#include "workflow/RealStainsOfJob.h"
 #include "workflow/RegionGeneration.h"
 
 namespace teramind::cli {
@@ -254,13 +256,33 @@ void runGenerate(const GenerateArguments& a) {
 }
 
 void runSeams(const std::string& path) {
-  const auto seams = measureStoreSeams(OmeZarrStore::open(path));
-  for (const auto& channel : seams.channels)
-    fmt::print("seam_ratio_{}: {:.3f}\n", channel.name, channel.ratio);
+  const auto store = OmeZarrStore::open(path);
+  const auto seams = measureStoreSeams(store);
+  // The reference: the same metric on the real stains cut on this output's tile grid.
+  std::optional<StoreSeams> real;
+  std::string unavailable;
+  try {
+    real = measureRealStainSeams(store, RealStainsOfJob(store));
+  } catch (const std::exception& e) {
+    unavailable = e.what();
+  }
+  const auto withReal = [&](double ratio, std::size_t channel) {
+    if (!real) return fmt::format("{:.3f}", ratio);
+    const double reference =
+        channel < real->channels.size() ? real->channels[channel].ratio : real->ratio;
+    return fmt::format("{:.3f} (real stains: {:.3f})", ratio, reference);
+  };
+  for (std::size_t ch = 0; ch < seams.channels.size(); ++ch)
+    fmt::print("seam_ratio_{}: {}\n", seams.channels[ch].name,
+               withReal(seams.channels[ch].ratio, ch));
   fmt::print("border_pairs: {}\n", seams.borderPairs);
   if (seams.borderPairs == 0)
     throw std::invalid_argument(fmt::format("{}: no two generated tiles touch", path));
-  fmt::print("seam_ratio: {:.3f}\n", seams.ratio);
+  fmt::print("seam_ratio: {}\n", withReal(seams.ratio, seams.channels.size()));
+  if (real)
+    fmt::print("real_stains: the job's dataset cut on the same tiles and planes (1 = no seams)\n");
+  else
+    fmt::print("real_stains: unavailable ({})\n", unavailable);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   teramind::cli::addEvaluateCommand(app);
   teramind::cli::addGenerateCommands(app);
   teramind::cli::addExportCommand(app);
+  teramind::cli::addFidelityCommand(app);
   teramind::cli::addAttentionCommand(app);
   teramind::cli::addSynthSectionCommand(app);
   try {

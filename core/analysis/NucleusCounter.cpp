@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 namespace teramind {
+
+int nucleusMinAreaPx(double pixelUm) {
+  return std::max(4, static_cast<int>(std::lround(20.0 / (pixelUm * pixelUm))));
+}
 
 NucleusCount countNuclei(const GreyImage& image, int minAreaPx) {
   NucleusCount result;
@@ -62,6 +67,7 @@ NucleusCount countNuclei(const GreyImage& image, int minAreaPx) {
     if (area >= minAreaPx) {
       ++result.nuclei;
       areaSum += area;
+      result.areasPx.push_back(area);
     }
   }
   result.meanAreaPx = result.nuclei ? areaSum / result.nuclei : 0;

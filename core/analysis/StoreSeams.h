@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,13 @@ struct StoreSeams {
 // Reads the store chunk by chunk (memory: two rows of chunks); throws FileError for a
 // damaged chunk.
 StoreSeams measureStoreSeams(const OmeZarrStore& store);
+
+// The same walk over the store's chunk grid (the chunks on disk, level 0) with each tile's
+// chunk × chunk values, 0…255, from `read` instead of the store: what the generated tiles are to
+// be compared with, e.g. the real stains cut on the same grid. FileError naming the tile when
+// `read` gives another size.
+using StoreTileReader =
+    std::function<std::vector<float>(int channel, int plane, std::int64_t row, std::int64_t col)>;
+StoreSeams measureSeamsOnStoreGrid(const OmeZarrStore& store, const StoreTileReader& read);
 
 }  // namespace teramind

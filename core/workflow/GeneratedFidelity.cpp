@@ -1,0 +1,97 @@
+#include "workflow/GeneratedFidelity.h"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+#include "analysis/KolmogorovSmirnov.h"
+#include "analysis/NucleusCounter.h"
+#include "io/OmeZarrStore.h"
+#include "workflow/RealStainsOfJob.h"
+
+namespace teramind {
+namespace {
+
+bool isDapi(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return name == "dapi";
+}
+
+// Copies a chunk × chunk tile into a plane at tile (row, col), cropped at the plane's edge.
+void placeTile(GreyImage& plane, const std::vector<std::uint8_t>& tile, int chunk, std::int64_t row,
+               std::int64_t col) {
+  for (int y = 0; y < chunk; ++y) {
+    const std::int64_t py = row * chunk + y;
+    if (py >= plane.height) break;
+    for (int x = 0; x < chunk; ++x) {
+      const std::int64_t px = col * chunk + x;
+      if (px >= plane.width) break;
+      plane.pixels[std::size_t(py) * std::size_t(plane.width) + std::size_t(px)] =
+          tile[std::size_t(y) * chunk + x];
+    }
+  }
+}
+
+}  // namespace
+
+StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real) {
+  return measureSeamsOnStoreGrid(
+      store, [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
+        const auto bytes = real.readTile(ch, z, r, q);
+        return {bytes.begin(), bytes.end()};
+      });
+}
+
+GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const RealStainsOfJob& real,
+                                           std::int64_t maxPlanePixels) {
+  const auto& L = store.layout();
+  if (L.height * L.width > maxPlanePixels)
+    throw std::invalid_argument(fmt::format(
+        "{}: {} x {} px per plane, above the {} px a fidelity measurement reads whole; measure "
+        "a smaller region",
+        store.path().string(), L.width, L.height, maxPlanePixels));
+  GeneratedFidelity result;
+  result.planes = L.planes;
+  result.nucleusMinAreaPx = nucleusMinAreaPx(L.pixelUm);
+  result.seamsGenerated = measureStoreSeams(store);
+  result.seamsReal = measureRealStainSeams(store, real);
+  std::vector<double> areasReal, areasGenerated;
+  for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
+    GeneratedFidelity::Stain stain;
+    stain.name = L.channels[ch];
+    stain.seamGenerated = result.seamsGenerated.channels[ch].ratio;
+    stain.seamReal = result.seamsReal.channels[ch].ratio;
+    const bool dapi = isDapi(stain.name) && !result.hasDapi;
+    result.hasDapi = result.hasDapi || dapi;
+    for (int z = 0; z < L.planes; ++z) {
+      GreyImage realPlane{int(L.width), int(L.height),
+                          std::vector<float>(std::size_t(L.width) * std::size_t(L.height), 0.f)};
+      GreyImage generatedPlane = realPlane;
+      for (const auto& [r, q] : store.chunksOnDisk(0, int(ch), z)) {
+        placeTile(generatedPlane, store.readChunk(0, int(ch), z, r, q), L.chunk, r, q);
+        placeTile(realPlane, real.readTile(int(ch), z, r, q), L.chunk, r, q);
+        ++result.tilesGenerated;
+      }
+      result.tiles += L.chunkRows(0) * L.chunkCols(0);
+      stain.psnr += psnr(realPlane, generatedPlane, 255.0) / L.planes;
+      stain.ssim += ssim(realPlane, generatedPlane, 255.0) / L.planes;
+      if (dapi) {
+        const auto counted = countNuclei(realPlane, result.nucleusMinAreaPx);
+        const auto made = countNuclei(generatedPlane, result.nucleusMinAreaPx);
+        result.nucleiReal += counted.nuclei;
+        result.nucleiGenerated += made.nuclei;
+        areasReal.insert(areasReal.end(), counted.areasPx.begin(), counted.areasPx.end());
+        areasGenerated.insert(areasGenerated.end(), made.areasPx.begin(), made.areasPx.end());
+      }
+      if (z == 0) result.firstPlane.emplace_back(std::move(realPlane), std::move(generatedPlane));
+    }
+    result.stains.push_back(stain);
+  }
+  result.nucleusAreaKs = kolmogorovSmirnovStatistic(areasReal, areasGenerated);
+  return result;
+}
+
+}  // namespace teramind

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/ImageSimilarity.h"
+#include "analysis/StoreSeams.h"
+
+namespace teramind {
+
+class OmeZarrStore;
+class RealStainsOfJob;
+
+// The seam metric on the real stains cut on the output's own tile grid: the same chunks the
+// output holds, read from the job's dataset instead (the reference for measureStoreSeams,
+// about 1 for tissue without borders). Memory: two rows of tiles.
+StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real);
+
+// How a generated output compares with the real tissue of the same region and planes.
+struct GeneratedFidelity {
+  struct Stain {
+    std::string name;
+    double psnr = 0, ssim = 0;  // 0…255 range, mean over planes
+    double seamGenerated = 0, seamReal = 0;
+  };
+  std::vector<Stain> stains;  // in the store's order
+  int planes = 0;
+  std::int64_t tilesGenerated = 0, tiles = 0;  // chunks on disk of every stain and plane, of all
+  // Nuclei on DAPI (when the store has it), every plane together.
+  bool hasDapi = false;
+  int nucleusMinAreaPx = 0;
+  int nucleiReal = 0, nucleiGenerated = 0;
+  double nucleusAreaKs = 0;  // two-sample KS statistic of the nucleus areas, real vs generated
+  StoreSeams seamsGenerated, seamsReal;
+  // Plane 0 of every stain, (real, generated), for a side-by-side image.
+  std::vector<std::pair<GreyImage, GreyImage>> firstPlane;
+};
+
+// Reads every plane of the output and of its real stains whole (one plane of one stain at a
+// time), tile by tile on the output's grid: tiles the job did not generate (no transcripts)
+// stay 0 in both, so they add no error (they do count in SSIM as equal). Throws
+// std::invalid_argument when a plane has more than `maxPlanePixels` pixels, FileError for a
+// damaged chunk or unreadable stain.
+GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const RealStainsOfJob& real,
+                                           std::int64_t maxPlanePixels = std::int64_t(1) << 24);
+
+}  // namespace teramind
