@@ -44,6 +44,7 @@ SectionAttention SectionAttention::compute(const MorphologyModel& model,
     result.trackedCounts_.push_back(std::move(counts));
   }
 
+  std::vector<float> window;  // one patch's bins of one gene and plane
   geneAttentionPass(
       model, section, request.plane, 0, 0, grid.width + b / 2, grid.height + b / 2,
       [&](const AttentionPatch& p) {
@@ -61,11 +62,19 @@ SectionAttention SectionAttention::compute(const MorphologyModel& model,
                   y1 = std::min(grid.height, p.row * b + b - b / 2);
         const int x0 = std::max(0, p.col * b - b / 2),
                   x1 = std::min(grid.width, p.col * b + b - b / 2);
-        for (int gene = 0; gene < G; ++gene)
-          for (int z = request.plane; z < request.plane + c.outputSections; ++z)
-            for (int y = y0; y < y1; ++y)
-              for (int x = x0; x < x1; ++x)
-                totals[std::size_t(gene)] += section.count(gene, z, y, x);
+        if (y1 > y0 && x1 > x0)
+          for (int gene = 0; gene < G; ++gene)
+            for (int z = request.plane; z < request.plane + c.outputSections; ++z) {
+              if (section.sparseCounts) {  // one window read per gene and plane, not per bin
+                window.resize(std::size_t(x1 - x0) * std::size_t(y1 - y0));
+                section.sparseCounts->readWindow(gene, z, x0, y0, x1 - x0, y1 - y0, window.data());
+                for (float v : window) totals[std::size_t(gene)] += v;
+                continue;
+              }
+              for (int y = y0; y < y1; ++y)
+                for (int x = x0; x < x1; ++x)
+                  totals[std::size_t(gene)] += section.count(gene, z, y, x);
+            }
         const auto addRegion = [&](const std::string& region) {
           result.aggregate_.add(region, p.values);
           auto& sum = result.geneTotals_[region];
