@@ -45,6 +45,31 @@ StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJo
       });
 }
 
+RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealStainsOfJob& real,
+                                          int shifts) {
+  const auto& L = store.layout();
+  RealSeamSpread spread;
+  spread.shifts = std::max(1, shifts);
+  for (const auto& name : L.channels) spread.channels.push_back({name, 1e300, 0, 0});
+  for (int k = 0; k < spread.shifts; ++k) {
+    const std::int64_t d = std::int64_t(k) * L.chunk / spread.shifts;
+    const auto seams = measureSeamsOnStoreGrid(
+        store, [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
+          const auto bytes =
+              real.readWindow(ch, z, q * L.chunk + d, r * L.chunk + d, L.chunk, L.chunk);
+          return {bytes.begin(), bytes.end()};
+        });
+    for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
+      auto& c = spread.channels[ch];
+      const double ratio = seams.channels[ch].ratio;
+      c.min = std::min(c.min, ratio);
+      c.max = std::max(c.max, ratio);
+      c.mean += ratio / spread.shifts;
+    }
+  }
+  return spread;
+}
+
 GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const RealStainsOfJob& real,
                                            std::int64_t maxPlanePixels) {
   const auto& L = store.layout();
@@ -58,6 +83,7 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
   result.nucleusMinAreaPx = nucleusMinAreaPx(L.pixelUm);
   result.seamsGenerated = measureStoreSeams(store);
   result.seamsReal = measureRealStainSeams(store, real);
+  result.seamsRealShifted = measureRealStainSeamSpread(store, real);
   std::vector<double> areasReal, areasGenerated;
   for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
     GeneratedFidelity::Stain stain;

@@ -18,6 +18,21 @@ class RealStainsOfJob;
 // about 1 for tissue without borders). Memory: two rows of tiles.
 StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real);
 
+// How much the reference itself varies on this much tissue: the real-stain seam ratio with the
+// tile grid moved by (d, d) px for d = k · chunk / shifts, k = 0 … shifts − 1 (the same tiles,
+// read from the stains displaced; k = 0 is measureRealStainSeams). Real tissue has no borders,
+// so the spread is what chance alone gives on a region this size.
+struct RealSeamSpread {
+  struct Channel {
+    std::string name;
+    double min = 0, mean = 0, max = 0;
+  };
+  std::vector<Channel> channels;  // in the store's order
+  int shifts = 0;
+};
+RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealStainsOfJob& real,
+                                          int shifts = 8);
+
 // How a generated output compares with the real tissue of the same region and planes.
 struct GeneratedFidelity {
   struct Stain {
@@ -34,6 +49,7 @@ struct GeneratedFidelity {
   int nucleiReal = 0, nucleiGenerated = 0;
   double nucleusAreaKs = 0;  // two-sample KS statistic of the nucleus areas, real vs generated
   StoreSeams seamsGenerated, seamsReal;
+  RealSeamSpread seamsRealShifted;
   // Plane 0 of every stain, (real, generated), for a side-by-side image.
   std::vector<std::pair<GreyImage, GreyImage>> firstPlane;
 };
