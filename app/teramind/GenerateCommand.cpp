@@ -21,6 +21,7 @@
 #include "io/SpatialDataset.h"
 #include "model/ComputeRuntime.h"
 #include "model/MorphologyModel.h"
+#include "model/OfficialNoise.h"
 #include "model/PairedSection.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GeneratedFidelity.h"
@@ -44,7 +45,9 @@ struct GenerateArguments {
   double eta = 0;
   int tilePatches = 4;
   std::string sampler = "blend";
+  bool samplerGiven = false;  // --sampler on the command line
   bool naive = false;
+  bool official = false;
   bool estimate = false;
   int threads = 0;
   int batch = 0;
@@ -136,8 +139,20 @@ void printEstimate(const GenerationEstimate& e, const std::string& config, int s
     fmt::print("gpu_seconds: unknown ({})\n", e.gpuBasis);
 }
 
+// --official is the halo sampler; the others contradict it.
+std::string samplerName(const GenerateArguments& a) {
+  if (!a.official) return a.naive ? "naive" : a.sampler;
+  if (a.naive || (a.samplerGiven && a.sampler != "halo"))
+    throw std::invalid_argument(
+        fmt::format("--official samples as the official test_brn.py does, with the collage decoder "
+                    "and halos (--sampler halo); it cannot be combined with --sampler {}",
+                    a.naive ? "naive" : a.sampler));
+  return "halo";
+}
+
 void runGenerate(const GenerateArguments& a) {
   if (a.out.empty() && !a.estimate) throw std::invalid_argument("--out OUTPUT.zarr is required");
+  const std::string chosenSampler = samplerName(a);
   // Under mpirun each rank generates a strip of tile columns, exchanging halos every front.
   const MpiSession mpi;
   const bool lead = mpi.rank() == 0;
@@ -182,8 +197,9 @@ void runGenerate(const GenerateArguments& a) {
   settings.sampling.steps = a.steps;
   settings.sampling.eta = a.eta;
   settings.tilePatches = a.tilePatches;
-  const auto sampler = samplerFromName(a.naive ? "naive" : a.sampler);
+  const auto sampler = samplerFromName(chosenSampler);
   settings.sampling.decoders = sampler.decoders;
+  settings.sampling.official = a.official;
   settings.naive = sampler.naive;
   if (a.threads > 0) settings.workers = a.threads;
   const int workers = settings.workers;
@@ -210,6 +226,13 @@ void runGenerate(const GenerateArguments& a) {
                generation.region().description, box[0], box[0] + box[2], box[1], box[1] + box[3],
                planes.front(), planes.back() + c.outputSections - 1);
   }
+  // The seed's row stride, as the tile denoiser draws it (OfficialNoise.h).
+  const int officialNoiseTileBins = a.tilePatches * c.geneBinsPerPatch;
+  const int officialNoiseRowStride =
+      OfficialNoiseLayout::forTiles(
+          generation.tilePixels(), c.stains, 1,
+          (section.grid.width + officialNoiseTileBins - 1) / officialNoiseTileBins)
+          .rowStride;
   static JobControl control;
   std::signal(SIGINT, [](int) { control.cancel(); });
   const auto start = std::chrono::steady_clock::now();
@@ -224,6 +247,15 @@ void runGenerate(const GenerateArguments& a) {
           grid.rows(), grid.cols(), generation.tilePixels(), grid.activeCount(),
           grid.tileCount() - grid.activeCount(), generation.haloPixels(), a.steps, z0, z1,
           sampler.description);
+      if (a.official)
+        fmt::print(
+            "official: on (test_brn.py's sampling: noise per tile from "
+            "torch.manual_seed(lcg(row*{}+col)), dropout active (p = {:g} in this model), state "
+            "rounded to fp16 "
+            "between steps, absent neighbours -1, collage decoder with halos, {}; --seed seeds "
+            "only the dropout masks)\n",
+            officialNoiseRowStride, c.dropout,
+            runtime.cudaAvailable ? "fp16 autocast" : "no fp16 autocast (CPU)");
       if (generation.resuming())
         fmt::print("resumed: {} tiles already written{}\n", resumedTiles,
                    mpi.size() > 1 ? " by rank 0" : "");
@@ -314,12 +346,16 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_option("--steps", a.steps, "DDIM steps")->capture_default_str();
   cmd->add_option("--eta", a.eta, "DDIM eta")->capture_default_str();
   cmd->add_option("--tile-patches", a.tilePatches, "tile side in patches")->capture_default_str();
-  cmd->add_option("--sampler", a.sampler,
-                  "blend: both patch decoders blended, no borders (about 2x the FLOPs); halo: "
-                  "the official collage decoder with halos; naive: independent tiles")
-      ->check(CLI::IsMember(samplerNames()))
-      ->capture_default_str();
+  auto* samplerOption =
+      cmd->add_option("--sampler", a.sampler,
+                      "blend: both patch decoders blended, no borders (about 2x the FLOPs); halo: "
+                      "the official collage decoder with halos; naive: independent tiles")
+          ->check(CLI::IsMember(samplerNames()))
+          ->capture_default_str();
   cmd->add_flag("--naive", a.naive, "the same as --sampler naive");
+  cmd->add_flag("--official", a.official,
+                "sample as the official test_brn.py (per-tile lcg-seeded noise, dropout on, fp16 "
+                "state, absent neighbours -1; implies --sampler halo): for official weights");
   cmd->add_flag("--estimate", a.estimate,
                 "print the tiles, FLOPs and the time expected on this CPU and on a GPU, "
                 "without generating (one tile step is measured)");
@@ -335,7 +371,10 @@ void addGenerateCommands(CLI::App& app) {
       ->check(CLI::IsMember({"v3", "v2"}))
       ->capture_default_str();
   cmd->add_option("--out", a.out, "output OME-Zarr directory (rerun to resume)");
-  cmd->callback([] { runGenerate(a); });
+  cmd->callback([samplerOption] {
+    a.samplerGiven = samplerOption->count() > 0;
+    runGenerate(a);
+  });
 
   auto* seams = app.add_subcommand(
       "seams", "Gradient energy on tile borders over the interior of a generated OME-Zarr");

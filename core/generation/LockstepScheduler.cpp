@@ -108,7 +108,7 @@ void LockstepScheduler::assembleHalo(int r, int c, int step, float* padded) cons
         const float* src = tiles[dy + 1][s];
         if (!segLength[s]) continue;
         if (!src)
-          std::fill(out + segStart[s], out + segStart[s] + segLength[s], 0.0f);
+          std::fill(out + segStart[s], out + segStart[s] + segLength[s], options_.absentFill);
         else
           std::memcpy(out + segStart[s], src + (std::size_t(ch) * T + sy) * T + srcX[s],
                       sizeof(float) * std::size_t(segLength[s]));

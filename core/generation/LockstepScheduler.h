@@ -18,6 +18,9 @@ struct LockstepOptions {
   // next door and copied in after every front (FrontCallbacks::exchange); it is read as a
   // halo, never stepped or finished here.
   bool ghostFirstColumn = false, ghostLastColumn = false;
+  // What the halo of an absent neighbour (off the grid or inactive; every neighbour when naive)
+  // holds: 0, or −1 as the official inference pads (SamplingOptions::absentNeighbourFill).
+  float absentFill = 0.0f;
 };
 
 // What a LockstepScheduler front reports and asks.

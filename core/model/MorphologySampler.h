@@ -27,6 +27,13 @@ struct SamplingOptions {
   double eta = 0.0;        // 0: deterministic DDIM
   std::uint64_t seed = 0;  // initial noise (and η noise)
   bool captureAttention = false;
+  // What the official test_brn.py does (docs/generation.md, "Official-compatible sampling"):
+  // per-tile noise from torch.manual_seed(lcg(row·416 + col)) (OfficialNoise.h), dropout on,
+  // fp16 autocast on CUDA, the state rounded to fp16 after every step, absent neighbours read
+  // as −1. Needs the collage decoder alone. `seed` then only seeds the dropout masks.
+  bool official = false;
+  // What the halo of an absent neighbour (outside the region, or a skipped tile) holds.
+  float absentNeighbourFill() const { return official ? -1.0f : 0.0f; }
 };
 
 // Gene × gene attention of the gene-gene block for every patch of the (p+1) × (p+1) input grid

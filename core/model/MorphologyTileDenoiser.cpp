@@ -3,16 +3,52 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 #include <fmt/core.h>
 
 #include "model/MorphologyModelImpl.h"
 #include "model/PatchTensors.h"
 #include "model/network/FlopCounter.h"
+#include "model/network/SeededDropout.h"
 
 namespace teramind {
+namespace {
+
+// fp16 autocast on CUDA for the guard's lifetime, as the official sampling's
+// `autocast('cuda', enabled=conf.fp16)` (conf.fp16 is true in config_parm.py). Thread-local.
+class CudaHalfAutocast {
+ public:
+  explicit CudaHalfAutocast(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kHalf);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+    at::autocast::set_autocast_gpu_dtype(at::kHalf);
+    at::autocast::set_enabled(true);
+#endif
+  }
+  ~CudaHalfAutocast() {
+    if (!enabled_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+    at::autocast::clear_cache();
+  }
+  CudaHalfAutocast(const CudaHalfAutocast&) = delete;
+  CudaHalfAutocast& operator=(const CudaHalfAutocast&) = delete;
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace
 
 MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
                                                const PairedSection& condition, int z0,
@@ -30,6 +66,16 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
     throw std::invalid_argument("the condition's genes differ from the model's panel");
   shape_ = {c.stains * c.outputSections, tilePatches * c.patchSize, c.patchSize / 2};
   timesteps_ = DiffusionSchedule(c).ddimTimesteps(options.steps);
+  if (options.official) {
+    if (options.decoders != PatchDecoders::Collage)
+      throw std::invalid_argument(
+          "official-compatible sampling uses the collage decoder alone (the halo sampler)");
+    // The draw covers every plane of the section (the official 50), picked by plane.
+    const int tileColumns = (condition.grid.width + tileBins_ - 1) / tileBins_;
+    officialNoise_ = OfficialNoiseLayout::forTiles(
+        tilePatches * c.patchSize, c.stains, std::max(condition.grid.planes, z0 + c.outputSections),
+        tileColumns);
+  }
   // A GPU wants many tiles per forward; on a CPU one tile per thread keeps the output
   // independent of how tiles are grouped.
   batch_ = batch > 0 ? batch : (modelDevice().is_cuda() ? 8 : 1);
@@ -51,7 +97,20 @@ std::uint64_t MorphologyTileDenoiser::streamSeed(TileIndex tile, int step) const
   return h;
 }
 
+std::uint64_t MorphologyTileDenoiser::dropoutSeed(TileIndex tile, int step) const {
+  // Another stream than the η noise of the same tile and step.
+  std::uint64_t h = streamSeed(tile, step) ^ 0xD1B54A32D192ED03ull;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+  return h ^ (h >> 31);
+}
+
 void MorphologyTileDenoiser::initialState(TileIndex tile, float* core) const {
+  if (options_.official) {
+    officialTileNoise(officialNoise_, tile.row, tile.col, z0_, model_.config().outputSections,
+                      core);
+    return;
+  }
   auto generator = at::detail::createCPUGenerator(streamSeed(tile, 0));
   const auto x = torch::randn({std::int64_t(shape_.coreValues())}, generator, torch::kFloat32);
   std::memcpy(core, x.data_ptr<float>(), shape_.coreValues() * sizeof(float));
@@ -129,9 +188,22 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
                                    [](const TileStepTask& t) { return t.attention != nullptr; });
   torch::Tensor attention;
   const bool blend = options_.decoders == PatchDecoders::Blend;
-  const auto predicted = net->forward(
-      torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
-      torch::cat(genes).to(device), p + 1, p + 1, {true, blend}, capture ? &attention : nullptr);
+  network::GeneMorphUNetImpl::Output predicted;
+  {
+    // Official: dropout on, each tile's masks from its own generator (thread- and
+    // batch-independent), fp16 autocast on CUDA.
+    std::optional<network::SeededDropoutScope> dropout;
+    if (options_.official) {
+      std::vector<at::Generator> generators;
+      for (const auto& task : tasks)
+        generators.push_back(at::detail::createCPUGenerator(dropoutSeed(task.tile, task.step)));
+      dropout.emplace(std::move(generators));
+    }
+    const CudaHalfAutocast autocast(options_.official && device.is_cuda());
+    predicted = net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
+                             torch::cat(genes).to(device), p + 1, p + 1, {true, blend},
+                             capture ? &attention : nullptr);
+  }
   const auto collage = predicted.collage.to(torch::kFloat32);
   const auto original = blend ? predicted.original.to(torch::kFloat32) : torch::Tensor();
   if (capture) {
@@ -161,8 +233,10 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
                   ownCollage,
                   original.narrow(0, std::int64_t(b) * (p + 1) * (p + 1), (p + 1) * (p + 1)), p, p)
             : fromPatches(ownCollage, p, p);
-    const auto next =
-        ddimUpdate(x, eps, k, generator, task.preview ? &x0 : nullptr).to(torch::kCPU).contiguous();
+    auto next = ddimUpdate(x, eps, k, generator, task.preview ? &x0 : nullptr);
+    // The official inference stores every step's state as fp16 (test_brn.py: out.half()).
+    if (options_.official) next = next.to(torch::kHalf).to(torch::kFloat32);
+    next = next.to(torch::kCPU).contiguous();
     std::memcpy(task.core, next.data_ptr<float>(), shape_.coreValues() * sizeof(float));
     if (task.preview) {
       x0 = x0.to(torch::kCPU).contiguous();

@@ -5,6 +5,7 @@
 #include "generation/TileDenoiser.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologySampler.h"
+#include "model/OfficialNoise.h"
 #include "model/PairedSection.h"
 
 namespace teramind {
@@ -13,7 +14,9 @@ namespace teramind {
 // `tilePatches` patches reads a half-patch halo, so its input is a (p+1) × (p+1) patch grid
 // whose collage decoder predicts the noise of exactly its core — the official whole-brain
 // inference — blended, by default, with its original-grid decoder's (PatchDecoders). Initial and η
-// noise are seeded from (seed, plane, tile row, tile column, step).
+// noise are seeded from (seed, plane, tile row, tile column, step); with options.official the
+// initial noise is the official per-tile draw (OfficialNoise.h) and dropout stays on, its masks
+// seeded from (seed, plane, tile row, tile column, step).
 class MorphologyTileDenoiser : public TileDenoiser {
  public:
   // `batch`: tiles per forward pass (0: 8 on a GPU, 1 on a CPU).
@@ -46,6 +49,7 @@ class MorphologyTileDenoiser : public TileDenoiser {
 
  private:
   std::uint64_t streamSeed(TileIndex tile, int step) const;
+  std::uint64_t dropoutSeed(TileIndex tile, int step) const;
 
   const MorphologyModel& model_;
   const PairedSection& condition_;
@@ -53,6 +57,7 @@ class MorphologyTileDenoiser : public TileDenoiser {
   SamplingOptions options_;
   Shape shape_;
   std::vector<int> timesteps_;
+  OfficialNoiseLayout officialNoise_;  // with options.official
 };
 
 }  // namespace teramind

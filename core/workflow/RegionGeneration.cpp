@@ -41,6 +41,8 @@ std::string jobFingerprint(const MorphologyModel& model, const GenerationRegion&
   // Absent for the collage decoder alone, so outputs from before the blend still resume.
   if (settings.sampling.decoders != PatchDecoders::Collage)
     job["decoders"] = patchDecodersName(settings.sampling.decoders);
+  // Likewise absent unless set.
+  if (settings.sampling.official) job["official"] = true;
   job["processes"] = processes;
   job["layout"] = settings.format == OmeZarrFormat::V2 ? "v2" : "v3";
   return job.dump();
@@ -285,6 +287,7 @@ GenerationJob::Outcome RegionGeneration::run(const JobControl& control,
                          z0 - region_.firstPlanes.front(), parts == 1);
     GenerationJobOptions options;
     options.lockstep = strip.options;
+    options.lockstep.absentFill = settings_.sampling.absentNeighbourFill();
     options.checkpoint = out_ / (name + ".safetensors");
     job["plane"] = z0;
     options.fingerprint = job.dump();

@@ -19,7 +19,8 @@ using test::FakeTileDenoiser;
 using Tiles = std::map<TileIndex, std::vector<float>>;
 
 // Every tile at every step held at once: the definition the scheduler must match.
-Tiles directLockstep(const TileGrid& grid, FakeTileDenoiser& d, bool naive = false) {
+Tiles directLockstep(const TileGrid& grid, FakeTileDenoiser& d, bool naive = false,
+                     float absentFill = 0.0f) {
   const auto s = d.shape();
   const int T = s.corePixels, h = s.haloPixels, W = s.paddedPixels();
   Tiles state;
@@ -33,7 +34,7 @@ Tiles directLockstep(const TileGrid& grid, FakeTileDenoiser& d, bool naive = fal
   for (int k = 1; k <= d.steps(); ++k) {
     Tiles next;
     for (const auto& [tile, core] : state) {
-      std::vector<float> padded(s.paddedValues(), 0.0f);
+      std::vector<float> padded(s.paddedValues(), absentFill);
       for (int ch = 0; ch < s.channels; ++ch)
         for (int py = 0; py < W; ++py)
           for (int px = 0; px < W; ++px) {
@@ -108,6 +109,20 @@ TEST(LockstepScheduler, NaiveTilesAreIndependent) {
   EXPECT_EQ(naive, directLockstep(grid, d, true));
   TileGrid single(4, 4 * naive.begin()->first.col, 4 * naive.begin()->first.row, 4, 4);
   EXPECT_EQ(runScheduler(single, d, {true, 1}).begin()->second, naive.begin()->second);
+}
+
+// The official inference pads with −1 where a neighbour is absent (off the grid or a skipped
+// tile); the scheduler's fill value does that, and nothing else changes.
+TEST(LockstepScheduler, AbsentNeighboursReadTheFillValue) {
+  const auto grid = gridWithHoles(4, 5);
+  FakeTileDenoiser d(2, 8, 3, 3);
+  LockstepOptions o;
+  o.absentFill = -1.0f;
+  o.workers = 3;
+  const auto filled = runScheduler(grid, d, o);
+  EXPECT_EQ(filled, directLockstep(grid, d, false, -1.0f));
+  EXPECT_NE(filled, directLockstep(grid, d));
+  EXPECT_EQ(runScheduler(grid, d), directLockstep(grid, d)) << "the default fill is 0";
 }
 
 TEST(LockstepScheduler, MemoryIsABandOfRowsNotTheRegion) {

@@ -1,6 +1,7 @@
 #include "model/network/ResBlock.h"
 
 #include "model/network/FlopCounter.h"
+#include "model/network/SeededDropout.h"
 
 namespace teramind::network {
 
@@ -55,7 +56,13 @@ torch::Tensor ResBlockImpl::forward(const torch::Tensor& x, const torch::Tensor&
   auto scaleShift = counted(embLinear_, torch::silu(emb)).to(h.scalar_type());
   auto chunks = scaleShift.view({scaleShift.size(0), scaleShift.size(1), 1, 1, 1}).chunk(2, 1);
   h = outNorm_->forward(h) * (1 + chunks[0]) + chunks[1];
-  h = counted(outConv_, dropout_->forward(torch::silu(h)));
+  h = torch::silu(h);
+  // Official-compatible sampling keeps dropout on, with per-image generators.
+  if (auto* seeded = SeededDropoutScope::current())
+    h = seeded->apply(h, dropout_->options.p());
+  else
+    h = dropout_->forward(h);
+  h = counted(outConv_, h);
   auto skip = resample(x);
   if (skip_) skip = counted(skip_, skip);
   return skip + h;
