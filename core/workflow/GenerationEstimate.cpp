@@ -61,6 +61,17 @@ GenerationEstimate estimateGeneration(const MorphologyModel& model, const Paired
     if (c.name == g.config) {
       e.gpuSeconds = e.outputVoxels * settings.sampling.steps / g.voxelsPerSecond;
       e.gpuBasis = g.basis;
+      // The GPU figures were measured with the collage decoder alone: scale by FLOPs.
+      if (settings.sampling.decoders != PatchDecoders::Collage) {
+        auto collageOnly = settings.sampling;
+        collageOnly.decoders = PatchDecoders::Collage;
+        MorphologyTileDenoiser collage(model, section, sample->first, settings.tilePatches,
+                                       collageOnly, 1);
+        const double ratio = cost.flops / collage.measureStep(sample->second).flops;
+        *e.gpuSeconds *= ratio;
+        e.gpuBasis += fmt::format(", times {:.2f} for the {} sampler's FLOPs", ratio,
+                                  patchDecodersName(settings.sampling.decoders));
+      }
     }
   return e;
 }
