@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/autocast_mode.h>
 #include <fmt/core.h>
 
 #include "model/MorphologyModelImpl.h"
@@ -16,39 +15,7 @@
 #include "model/network/SeededDropout.h"
 
 namespace teramind {
-namespace {
-
-// fp16 autocast on CUDA for the guard's lifetime, as the official sampling's
-// `autocast('cuda', enabled=conf.fp16)` (conf.fp16 is true in config_parm.py). Thread-local.
-class CudaHalfAutocast {
- public:
-  explicit CudaHalfAutocast(bool enabled) : enabled_(enabled) {
-    if (!enabled_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kHalf);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-#else
-    at::autocast::set_autocast_gpu_dtype(at::kHalf);
-    at::autocast::set_enabled(true);
-#endif
-  }
-  ~CudaHalfAutocast() {
-    if (!enabled_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
-#else
-    at::autocast::set_enabled(false);
-#endif
-    at::autocast::clear_cache();
-  }
-  CudaHalfAutocast(const CudaHalfAutocast&) = delete;
-  CudaHalfAutocast& operator=(const CudaHalfAutocast&) = delete;
-
- private:
-  bool enabled_;
-};
-
-}  // namespace
+namespace {}  // namespace
 
 MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
                                                const PairedSection& condition, int z0,
@@ -199,7 +166,8 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
         generators.push_back(at::detail::createCPUGenerator(dropoutSeed(task.tile, task.step)));
       dropout.emplace(std::move(generators));
     }
-    const CudaHalfAutocast autocast(options_.official && device.is_cuda());
+    // As the official sampling's `autocast('cuda', enabled=conf.fp16)` (true in config_parm.py).
+    const CudaAutocast autocast(options_.official && device.is_cuda(), at::kHalf);
     predicted = net->forward(torch::cat(inputs), torch::tensor(timesteps, torch::kLong).to(device),
                              torch::cat(genes).to(device), p + 1, p + 1, {true, blend},
                              capture ? &attention : nullptr);

@@ -107,9 +107,9 @@ torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
 
 // LibTorch 2.4 replaced the CUDA-only autocast calls by per-device ones (the old are gone later).
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
+CudaAutocast::CudaAutocast(bool enabled, at::ScalarType dtype) : enabled_(enabled) {
   if (!enabled_) return;
-  at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  at::autocast::set_autocast_dtype(at::kCUDA, dtype);
   at::autocast::set_autocast_enabled(at::kCUDA, true);
 }
 
@@ -119,9 +119,9 @@ CudaAutocast::~CudaAutocast() {
   at::autocast::clear_cache();
 }
 #else
-CudaAutocast::CudaAutocast(bool enabled) : enabled_(enabled) {
+CudaAutocast::CudaAutocast(bool enabled, at::ScalarType dtype) : enabled_(enabled) {
   if (!enabled_) return;
-  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  at::autocast::set_autocast_gpu_dtype(dtype);
   at::autocast::set_enabled(true);
 }
 

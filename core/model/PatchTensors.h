@@ -46,8 +46,8 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
 // sin²/cos² windows that vanish on its own patch borders (normalised where both are small, at
 // the points where the two grids' borders cross), so the result has no patch border. Returns
 // (S, Z, p1·P, p2·P).
-torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original,
-                            int64_t p1, int64_t p2);
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original, int64_t p1,
+                            int64_t p2);
 
 // One DDIM update of x_t given the predicted noise: x0 clipped to [−1, 1], ε re-derived from
 // it; `generator` draws the η noise (unused when σ = 0). `x0` (optional) receives the clipped
@@ -56,10 +56,11 @@ torch::Tensor ddimUpdate(const torch::Tensor& x, const torch::Tensor& eps,
                          const DiffusionSchedule::StepCoefficients& k, at::Generator& generator,
                          torch::Tensor* x0 = nullptr);
 
-// bf16 autocast on CUDA for the guard's lifetime (a no-op when disabled).
+// Autocast on CUDA for the guard's lifetime (a no-op when disabled): bf16 by default (training,
+// GPU sampling), fp16 for official-compatible sampling. Thread-local.
 class CudaAutocast {
  public:
-  explicit CudaAutocast(bool enabled);
+  explicit CudaAutocast(bool enabled, at::ScalarType dtype = at::kBFloat16);
   ~CudaAutocast();
   CudaAutocast(const CudaAutocast&) = delete;
   CudaAutocast& operator=(const CudaAutocast&) = delete;
