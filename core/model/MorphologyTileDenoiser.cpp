@@ -15,7 +15,6 @@
 #include "model/network/SeededDropout.h"
 
 namespace teramind {
-namespace {}  // namespace
 
 MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
                                                const PairedSection& condition, int z0,
