@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <stdexcept>
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -19,6 +20,7 @@
 #include "transcriptomics/GenePanel.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GenerationRegion.h"
+#include "workflow/GenerationSampler.h"
 #include "workflow/RegionGeneration.h"
 
 namespace teramind {
@@ -339,9 +341,16 @@ void StudioModel::setCamera(const StudioCamera& camera) {
   notify(StudioChange::Camera);
 }
 
-void StudioModel::setJobSettings(const JobSettings& settings) {
+bool StudioModel::setJobSettings(const JobSettings& settings) {
+  try {
+    samplerFromName(settings.sampler);
+  } catch (const std::invalid_argument& e) {
+    report(StudioMessage::Kind::Error, "Cannot use these job settings", e.what());
+    return false;
+  }
   state_.job = settings;
   notify(StudioChange::JobSettings);
+  return true;
 }
 
 // --- painting ---

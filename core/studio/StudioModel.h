@@ -67,7 +67,8 @@ class StudioModel {
   void setAttentionPanelOnly(bool panelOnly);
   // The genes the attention matrix shows and its CSV holds, in clustered order.
   std::vector<std::size_t> attentionOrder() const;
-  void setJobSettings(const JobSettings& settings);
+  // False (message), and the settings are kept, for a sampler samplerNames() does not list.
+  bool setJobSettings(const JobSettings& settings);
 
   // --- painting: one undo history, the condition document's ---
   bool paint(const ConditionEdit& edit);
@@ -88,6 +89,9 @@ class StudioModel {
   // Starts the job of the job settings. A re-run whose inputs changed goes to a new output
   // (said in a notice); the same job resumes its output.
   bool startJob();
+  // What the next job runs with: the defaults with the job's seed, steps, tile size and sampler
+  // (its decoders and halos), as `teramind generate --sampler` runs the same name.
+  RegionGenerationSettings jobGenerationSettings() const;
   void pauseJob();
   void resumeJob();
   void cancelJob();

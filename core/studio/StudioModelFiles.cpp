@@ -100,6 +100,7 @@ bool StudioModel::saveSession(const std::filesystem::path& file) {
     s.job.seed = state_.job.seed;
     s.job.steps = state_.job.steps;
     s.job.tilePatches = state_.job.tilePatches;
+    s.job.sampler = state_.job.sampler;
     s.job.plane = state_.plane;
     s.job.region = state_.job.region;
     s.job.allPlanes = state_.job.allPlanes;
@@ -129,6 +130,7 @@ bool StudioModel::loadSession(const std::filesystem::path& file, bool dropEdits)
     job.seed = s.job.seed;
     job.steps = s.job.steps;
     job.tilePatches = s.job.tilePatches;
+    job.sampler = s.job.sampler;
     job.region = s.job.region;
     job.allPlanes = s.job.allPlanes;
     setJobSettings(job);

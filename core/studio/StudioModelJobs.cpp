@@ -9,6 +9,7 @@
 #include "io/OmeZarrStore.h"
 #include "model/ComputeRuntime.h"
 #include "workflow/GenerationRegion.h"
+#include "workflow/GenerationSampler.h"
 #include "workflow/RegionGeneration.h"
 
 // The studio model's background work: generation jobs (live tiles and counts, outputs) and
@@ -57,6 +58,17 @@ std::filesystem::path StudioModel::newJobOutput() const {
   return jobsDirectory_ / (std::string("job-") + stamp + ".zarr");
 }
 
+RegionGenerationSettings StudioModel::jobGenerationSettings() const {
+  RegionGenerationSettings settings = defaultGenerationSettings();
+  settings.sampling.seed = state_.job.seed;
+  settings.sampling.steps = state_.job.steps;
+  settings.tilePatches = state_.job.tilePatches;
+  const auto sampler = samplerFromName(state_.job.sampler);  // checked when it was set
+  settings.sampling.decoders = sampler.decoders;
+  settings.naive = sampler.naive;
+  return settings;
+}
+
 bool StudioModel::startJob() {
   const auto fail = [this](const std::string& text) {
     report(StudioMessage::Kind::Error, "Cannot start the job", text);
@@ -79,10 +91,7 @@ bool StudioModel::startJob() {
     }
     auto region = resolveGenerationRegion(regionChoiceFor(request, &atlas()), section->grid,
                                           c.outputSections, state_.workspace.paintContext());
-    RegionGenerationSettings settings = defaultGenerationSettings();
-    settings.sampling.seed = state_.job.seed;
-    settings.sampling.steps = state_.job.steps;
-    settings.tilePatches = state_.job.tilePatches;
+    const RegionGenerationSettings settings = jobGenerationSettings();
     const std::string description = state_.workspace.jobDescription();
 
     std::filesystem::path out = state_.job.output;

@@ -51,6 +51,7 @@ struct JobSettings {
   std::uint64_t seed = 0;
   int steps = 15;
   int tilePatches = 4;
+  std::string sampler = "blend";  // as `teramind generate --sampler` (samplerNames())
   bool allPlanes = false;
   std::filesystem::path output;  // empty: a new folder in the jobs directory
 };

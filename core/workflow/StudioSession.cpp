@@ -1,11 +1,13 @@
 #include "workflow/StudioSession.h"
 
 #include <fstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "workflow/GenerationSampler.h"
 
 namespace teramind {
 namespace {
@@ -31,6 +33,7 @@ void StudioSession::save(const std::filesystem::path& file) const {
                        {{"seed", job.seed},
                         {"steps", job.steps},
                         {"tile_patches", job.tilePatches},
+                        {"sampler", job.sampler},
                         {"plane", job.plane},
                         {"region", regionKindName(job.region)},
                         {"all_planes", job.allPlanes},
@@ -86,6 +89,7 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
       s.job.seed = k.value("seed", std::uint64_t(0));
       s.job.steps = k.value("steps", 15);
       s.job.tilePatches = k.value("tile_patches", 4);
+      s.job.sampler = k.value("sampler", std::string("blend"));
       s.job.plane = k.value("plane", 0);
       if (version == 1) {
         // Version 1 kept the job dock's combo-box ordinal.
@@ -111,6 +115,11 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
   if (s.job.steps < 1 || s.job.steps > 1000 || s.job.tilePatches < 1 || s.job.tilePatches > 64 ||
       s.job.plane < 0)
     throw FileError(file, "has job settings out of range");
+  try {
+    samplerFromName(s.job.sampler);
+  } catch (const std::invalid_argument& e) {
+    throw FileError(file, std::string("has job settings with an ") + e.what());
+  }
   return s;
 }
 

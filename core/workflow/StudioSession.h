@@ -35,6 +35,7 @@ struct StudioSession {
   struct Job {
     std::uint64_t seed = 0;
     int steps = 15, tilePatches = 4, plane = 0;
+    std::string sampler = "blend";  // a samplerNames() entry; sessions without it: blend
     RegionKind region = RegionKind::DemoBlock;
     bool allPlanes = false;
     std::filesystem::path output;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "conditions/ConditionDocument.h"
 #include "io/OmeZarrStore.h"
@@ -17,6 +18,7 @@
 #include "support/TestData.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GenerationRequest.h"
+#include "workflow/GenerationSampler.h"
 #include "workflow/JobFingerprint.h"
 #include "workflow/RegionGeneration.h"
 #include "workflow/WorkspaceFixture.h"
@@ -309,6 +311,103 @@ TEST(StudioModel, VersionOneSessionsStillOpen) {
   EXPECT_EQ(studio.model.state().job.region, RegionKind::Structure) << "ordinal 0 was 'structure'";
   EXPECT_EQ(studio.model.state().job.seed, 3u);
   EXPECT_EQ(studio.model.state().selection, std::optional<StructureId>(382));
+}
+
+// The job's sampler travels as the other job fields do: a session keeps it, a session without
+// it is the default "blend", and a name samplerFromName does not know is refused naming the file.
+TEST(StudioModel, ASessionKeepsTheJobsSampler) {
+  const fs::path dir = scratch("session_sampler");
+  const auto sessionWith = [&](const std::string& name, const std::string& samplerField) {
+    const fs::path file = dir / name;
+    std::ofstream(file) << R"({"format": "teramind-studio-session", "version": 2,
+      "dataset": "", "model": "", "structure": "", "panel": [], "overlay_gene": "",
+      "condition": "", "job": {"seed": 3, "steps": 5, "tile_patches": 4, "plane": 0,
+      "region": "demo-block", )"
+                        << samplerField << R"( "output": ""}})";
+    return file;
+  };
+  Studio studio;
+  auto& m = studio.model;
+  ASSERT_TRUE(m.loadSession(sessionWith("halo.json", R"("sampler": "halo",)"))) << m.lastError();
+  studio.idle();
+  EXPECT_EQ(m.state().job.sampler, "halo");
+  EXPECT_EQ(m.state().job.seed, 3u);
+
+  // Saved again by the model, read back by the session file and by another model.
+  ASSERT_TRUE(m.saveSession(dir / "saved.json")) << m.lastError();
+  std::ifstream in(dir / "saved.json");
+  EXPECT_EQ(nlohmann::json::parse(in).at("job").at("sampler"), "halo");
+  EXPECT_EQ(StudioSession::load(dir / "saved.json").job.sampler, "halo");
+  Studio other;
+  ASSERT_TRUE(other.model.loadSession(dir / "saved.json")) << other.model.lastError();
+  other.idle();
+  EXPECT_EQ(other.model.state().job.sampler, "halo");
+
+  // Without the field: the default, whatever the model held before.
+  ASSERT_TRUE(m.loadSession(sessionWith("none.json", ""))) << m.lastError();
+  studio.idle();
+  EXPECT_EQ(m.state().job.sampler, "blend");
+  EXPECT_EQ(StudioSession::load(dir / "none.json").job.sampler, "blend");
+
+  // An unknown name: refused, naming the file and the name; the job settings are kept.
+  ASSERT_TRUE(m.loadSession(dir / "saved.json")) << m.lastError();
+  studio.idle();
+  const fs::path bogus = sessionWith("bogus.json", R"("sampler": "bogus",)");
+  EXPECT_FALSE(m.loadSession(bogus));
+  EXPECT_NE(m.lastError().find(bogus.string()), std::string::npos) << m.lastError();
+  EXPECT_NE(m.lastError().find("'bogus'"), std::string::npos) << m.lastError();
+  EXPECT_EQ(m.state().job.sampler, "halo");
+  try {
+    StudioSession::load(bogus);
+    ADD_FAILURE() << "a session with sampler 'bogus' was accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), bogus);
+    EXPECT_NE(std::string(e.what()).find("unknown sampler 'bogus'"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(m.loadSession(sessionWith("number.json", R"("sampler": 2,)")))
+      << "a sampler that is not a string is a bad field";
+}
+
+// The studio runs what `teramind generate --sampler NAME` runs: the job settings carry the
+// sampler's decoders and halos; an unknown name is refused where it is set.
+TEST(StudioModel, TheJobsSamplerChoosesDecodersAndHalosAsTheCliDoes) {
+  Studio studio;
+  auto& m = studio.model;
+  EXPECT_EQ(m.state().job.sampler, "blend") << "the default, as the CLI's";
+  EXPECT_EQ(m.jobGenerationSettings().sampling.decoders, PatchDecoders::Blend);
+  EXPECT_FALSE(m.jobGenerationSettings().naive);
+
+  JobSettings job;
+  job.seed = 11;
+  job.steps = 3;
+  job.tilePatches = 2;
+  job.sampler = "naive";
+  ASSERT_TRUE(m.setJobSettings(job)) << m.lastError();
+  auto settings = m.jobGenerationSettings();
+  EXPECT_TRUE(settings.naive);
+  EXPECT_EQ(settings.sampling.decoders, PatchDecoders::Collage);
+  EXPECT_EQ(settings.sampling.seed, 11u);
+  EXPECT_EQ(settings.sampling.steps, 3);
+  EXPECT_EQ(settings.tilePatches, 2);
+
+  job.sampler = "halo";
+  ASSERT_TRUE(m.setJobSettings(job)) << m.lastError();
+  settings = m.jobGenerationSettings();
+  EXPECT_FALSE(settings.naive);
+  EXPECT_EQ(settings.sampling.decoders, PatchDecoders::Collage);
+
+  for (const std::string& name : samplerNames()) {
+    job.sampler = name;
+    ASSERT_TRUE(m.setJobSettings(job)) << name << ": " << m.lastError();
+    const auto cli = samplerFromName(name);
+    EXPECT_EQ(m.jobGenerationSettings().sampling.decoders, cli.decoders) << name;
+    EXPECT_EQ(m.jobGenerationSettings().naive, cli.naive) << name;
+  }
+
+  job.sampler = "bogus";
+  EXPECT_FALSE(m.setJobSettings(job));
+  EXPECT_NE(m.lastError().find("unknown sampler 'bogus'"), std::string::npos) << m.lastError();
+  EXPECT_EQ(m.state().job.sampler, samplerNames().back()) << "the settings are kept";
 }
 
 // A condition document the studio saves is one the CLI's replay accepts: same source schema,
