@@ -13,6 +13,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "workflow/GenerationSampler.h"
+
 namespace teramind::ui {
 
 namespace {
@@ -63,6 +65,16 @@ JobDock::JobDock(StudioModel& model, QWidget* parent)
   tilePatches_->setRange(1, 64);
   tilePatches_->setValue(4);
   form->addRow(tr("Tile (patches)"), tilePatches_);
+  sampler_ = new QComboBox(body);
+  sampler_->setObjectName(QStringLiteral("jobSampler"));
+  for (const std::string& name : samplerNames()) {
+    sampler_->addItem(QString::fromStdString(name));
+    sampler_->setItemData(sampler_->count() - 1,
+                          QString::fromStdString(samplerFromName(name).description),
+                          Qt::ToolTipRole);
+  }
+  sampler_->setToolTip(tr("How tiles are sampled, as teramind generate --sampler"));
+  form->addRow(tr("Sampler"), sampler_);
   display_ = new QComboBox(body);
   display_->addItems({tr("DAPI"), tr("PolyT"), tr("DAPI + PolyT")});
   form->addRow(tr("Show"), display_);
@@ -125,6 +137,7 @@ JobDock::JobDock(StudioModel& model, QWidget* parent)
   for (QSpinBox* box : {seed_, steps_, tilePatches_})
     connect(box, &QSpinBox::valueChanged, this, &JobDock::pushSettings);
   connect(region_, &QComboBox::currentIndexChanged, this, &JobDock::pushSettings);
+  connect(sampler_, &QComboBox::currentIndexChanged, this, &JobDock::pushSettings);
   connect(output_, &QLineEdit::editingFinished, this, &JobDock::pushSettings);
   model_.subscribe([this](StudioChange change) { changed(change); });
   showSettings();
@@ -159,6 +172,7 @@ void JobDock::pushSettings() {
   settings.seed = std::uint64_t(seed_->value());
   settings.steps = steps_->value();
   settings.tilePatches = tilePatches_->value();
+  settings.sampler = sampler_->currentText().toStdString();
   settings.output = output_->text().trimmed().toStdString();
   model_.setJobSettings(settings);
 }
@@ -174,6 +188,7 @@ void JobDock::showSettings() {
   seed_->setValue(int(s.seed));
   steps_->setValue(s.steps);
   tilePatches_->setValue(s.tilePatches);
+  sampler_->setCurrentText(QString::fromStdString(s.sampler));
   output_->setText(QString::fromStdString(s.output.string()));
   quiet_ = false;
 }
@@ -219,8 +234,8 @@ void JobDock::showJob() {
   pause_->blockSignals(true);
   pause_->setChecked(j.state == JobState::Paused);
   pause_->blockSignals(false);
-  for (QWidget* w :
-       std::initializer_list<QWidget*>{region_, plane_, seed_, steps_, tilePatches_, output_})
+  for (QWidget* w : std::initializer_list<QWidget*>{region_, plane_, seed_, steps_, tilePatches_,
+                                                    sampler_, output_})
     w->setEnabled(!running);
   if (j.state == JobState::Idle) return;
   const double fraction = j.state == JobState::Finished ? 1.0 : j.progress.fraction();

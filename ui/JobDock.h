@@ -48,6 +48,7 @@ class JobDock : public QDockWidget {
   QSpinBox* seed_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QSpinBox* tilePatches_ = nullptr;
+  QComboBox* sampler_ = nullptr;  // samplerNames(), as `teramind generate --sampler`
   QComboBox* display_ = nullptr;
   QLineEdit* output_ = nullptr;
   QPushButton* run_ = nullptr;

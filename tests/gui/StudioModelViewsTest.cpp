@@ -14,6 +14,7 @@
 #include "common/ResourceLocator.h"
 #include "model/PairedSection.h"
 #include "support/TestData.h"
+#include "workflow/GenerationSampler.h"
 
 namespace teramind {
 namespace {
@@ -53,6 +54,34 @@ TEST(StudioModelViews, ADatasetWithoutStainsShowsItsDensityAndTheGeneMapping) {
   // The gene list is the model's, not the previous model's.
   window.studio().setOverlayGene(genes[0]);
   EXPECT_TRUE(window.scene().hasOverlay("gene"));
+}
+
+// The dock's sampler is the CLI's --sampler: its names with their descriptions, bound both ways
+// to the model's job settings.
+TEST(StudioModelViews, TheJobDocksSamplerIsTheModelsJobSampler) {
+  ui::MainWindow window(bundledAtlas());
+  auto* sampler = window.jobDock()->findChild<QComboBox*>(QStringLiteral("jobSampler"));
+  ASSERT_NE(sampler, nullptr) << "the job dock has a Sampler combo box";
+  ASSERT_EQ(sampler->count(), int(samplerNames().size()));
+  for (int i = 0; i < sampler->count(); ++i) {
+    const std::string name = samplerNames()[std::size_t(i)];
+    EXPECT_EQ(sampler->itemText(i).toStdString(), name);
+    EXPECT_EQ(sampler->itemData(i, Qt::ToolTipRole).toString().toStdString(),
+              samplerFromName(name).description);
+  }
+  EXPECT_EQ(sampler->currentText(), QStringLiteral("blend")) << "the default, as the CLI's";
+  EXPECT_TRUE(sampler->isEnabled());
+
+  sampler->setCurrentText(QStringLiteral("halo"));
+  EXPECT_EQ(window.studio().state().job.sampler, "halo") << "the combo sets the model's job";
+  EXPECT_EQ(window.studio().jobGenerationSettings().sampling.decoders, PatchDecoders::Collage);
+  EXPECT_FALSE(window.studio().jobGenerationSettings().naive);
+
+  JobSettings job = window.studio().state().job;
+  job.sampler = "naive";
+  ASSERT_TRUE(window.studio().setJobSettings(job));
+  EXPECT_EQ(sampler->currentText(), QStringLiteral("naive")) << "the combo shows the model's job";
+  EXPECT_TRUE(window.studio().jobGenerationSettings().naive);
 }
 
 // Paint, run, undo, run again on the same output: the second job is another job, so it goes

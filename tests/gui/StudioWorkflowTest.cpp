@@ -284,6 +284,8 @@ TEST(StudioWorkflow, AGenerationJobFillsTheViewTileByTileAndResumesAfterCancel) 
   // Cancel as soon as the first tiles arrive...
   QTest::mouseClick(dock->runButton(), Qt::LeftButton);
   ASSERT_TRUE(s.window.jobActive()) << s.window.lastError().toStdString();
+  EXPECT_FALSE(dock->findChild<QWidget*>(QStringLiteral("jobSampler"))->isEnabled())
+      << "the sampler, like the other settings, is fixed while the job runs";
   ASSERT_TRUE(QTest::qWaitFor(
       [&] { return s.window.scene().generatedTileCount() > 0 || !s.window.jobActive(); }, 120000));
   QTest::mouseClick(dock->cancelButton(), Qt::LeftButton);
