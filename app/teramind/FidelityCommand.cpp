@@ -31,6 +31,8 @@ void runFidelity(const FidelityArguments& a) {
   if (job.edited)
     fmt::print("note: the condition was painted; the real stains are the unedited tissue\n");
   fmt::print("tiles_generated: {} of {}\n", f.tilesGenerated, f.tiles);
+  fmt::print("compared_px: {} x {} (where the real stains have tissue)\n", f.comparedPx.first,
+             f.comparedPx.second);
   for (const auto& s : f.stains) {
     fmt::print("psnr_{}: {:.2f}\n", s.name, s.psnr);
     fmt::print("ssim_{}: {:.4f}\n", s.name, s.ssim);
@@ -50,7 +52,7 @@ void runFidelity(const FidelityArguments& a) {
     fmt::print(
         "seam_ratio_real_shifted_{}: mean {:.3f}, min {:.3f}, max {:.3f} over {} grid "
         "shifts\n",
-        c.name, c.mean, c.min, c.max, f.seamsRealShifted.shifts);
+        c.name, c.mean, c.min, c.max, c.shifts);
   fmt::print("seam_ratio: {:.3f}\n", f.seamsGenerated.ratio);
   fmt::print("seam_ratio_real: {:.3f}\n", f.seamsReal.ratio);
   if (!a.image.empty()) {

@@ -35,6 +35,16 @@ void placeTile(GreyImage& plane, const std::vector<std::uint8_t>& tile, int chun
   }
 }
 
+GreyImage crop(const GreyImage& image, const RealStainsOfJob::PixelBox& box) {
+  GreyImage out{int(box.x1 - box.x0), int(box.y1 - box.y0), {}};
+  out.pixels.reserve(std::size_t(out.width) * std::size_t(out.height));
+  for (std::int64_t y = box.y0; y < box.y1; ++y)
+    for (std::int64_t x = box.x0; x < box.x1; ++x)
+      out.pixels.push_back(
+          image.pixels[std::size_t(y) * std::size_t(image.width) + std::size_t(x)]);
+  return out;
+}
+
 }  // namespace
 
 StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real) {
@@ -60,12 +70,20 @@ RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealS
           return {bytes.begin(), bytes.end()};
         });
     for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
-      auto& c = spread.channels[ch];
       const double ratio = seams.channels[ch].ratio;
+      if (ratio <= 0) continue;  // unknown: no border or no interior energy at this shift
+      auto& c = spread.channels[ch];
       c.min = std::min(c.min, ratio);
       c.max = std::max(c.max, ratio);
-      c.mean += ratio / spread.shifts;
+      c.mean += ratio;
+      ++c.shifts;
     }
+  }
+  for (auto& c : spread.channels) {
+    if (c.shifts)
+      c.mean /= c.shifts;
+    else
+      c.min = 0;
   }
   return spread;
 }
@@ -84,6 +102,11 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
   result.seamsGenerated = measureStoreSeams(store);
   result.seamsReal = measureRealStainSeams(store, real);
   result.seamsRealShifted = measureRealStainSeamSpread(store, real);
+  const auto covered = real.coveredBox();
+  if (covered.empty())
+    throw std::invalid_argument(store.path().string() +
+                                ": the job's real stains cover none of this output");
+  result.comparedPx = {covered.x1 - covered.x0, covered.y1 - covered.y0};
   std::vector<double> areasReal, areasGenerated;
   for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
     GeneratedFidelity::Stain stain;
@@ -102,6 +125,9 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
         ++result.tilesGenerated;
       }
       result.tiles += L.chunkRows(0) * L.chunkCols(0);
+      // Only where the real stains have tissue: past their edge they read 0.
+      realPlane = crop(realPlane, covered);
+      generatedPlane = crop(generatedPlane, covered);
       stain.psnr += psnr(realPlane, generatedPlane, 255.0) / L.planes;
       stain.ssim += ssim(realPlane, generatedPlane, 255.0) / L.planes;
       if (dapi) {

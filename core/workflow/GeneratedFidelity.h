@@ -26,6 +26,7 @@ struct RealSeamSpread {
   struct Channel {
     std::string name;
     double min = 0, mean = 0, max = 0;
+    int shifts = 0;  // shifts whose ratio is known (tiles with both border and interior pairs)
   };
   std::vector<Channel> channels;  // in the store's order
   int shifts = 0;
@@ -42,6 +43,9 @@ struct GeneratedFidelity {
   };
   std::vector<Stain> stains;  // in the store's order
   int planes = 0;
+  // Width and height compared: the output's pixels that the real stains cover (PSNR, SSIM,
+  // nuclei and the image leave out what lies past the stains' edge).
+  std::pair<std::int64_t, std::int64_t> comparedPx;
   std::int64_t tilesGenerated = 0, tiles = 0;  // chunks on disk of every stain and plane, of all
   // Nuclei on DAPI (when the store has it), every plane together.
   bool hasDapi = false;

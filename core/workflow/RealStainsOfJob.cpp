@@ -154,6 +154,21 @@ std::vector<std::uint8_t> RealStainsOfJob::readWindow(int channel, int plane, st
   return pixels;
 }
 
+RealStainsOfJob::PixelBox RealStainsOfJob::coveredBox() const {
+  PixelBox box{0, 0, layout_.width, layout_.height};
+  const double um = layout_.pixelUm;
+  for (int ch = 0; ch < int(layout_.channels.size()); ++ch)
+    for (int z = 0; z < layout_.planes; ++z) {
+      const auto& e = source(ch, z).extent();
+      // Whole store pixels inside the image's extent.
+      box.x0 = std::max(box.x0, std::int64_t(std::ceil((e.xMin - layout_.originXUm) / um - 1e-6)));
+      box.y0 = std::max(box.y0, std::int64_t(std::ceil((e.yMin - layout_.originYUm) / um - 1e-6)));
+      box.x1 = std::min(box.x1, std::int64_t(std::floor((e.xMax - layout_.originXUm) / um + 1e-6)));
+      box.y1 = std::min(box.y1, std::int64_t(std::floor((e.yMax - layout_.originYUm) / um + 1e-6)));
+    }
+  return box;
+}
+
 std::vector<std::uint8_t> RealStainsOfJob::readTile(int channel, int plane, std::int64_t row,
                                                     std::int64_t col) const {
   const int T = layout_.chunk;

@@ -94,6 +94,31 @@ TEST(RealStainsOfJob, ReadsTheStainAtTheOutputsPixelsAndPlanes) {
   EXPECT_NE(real.readTile(1, 0, 1, 2), tile);
 }
 
+TEST(RealStainsOfJob, TheCoveredBoxStopsAtTheStainsEdge) {
+  // An output starting 40 px left of and 10 px above the mosaic: what is compared starts there.
+  const auto dataset = loadSpatialDataset(bundledDemoDataset());
+  const StainImageSource dapi(stainOf(dataset, "DAPI", 0).file, dataset.micronToPixelTransform);
+  const double um = dapi.pixelUm();
+  const auto& e = dapi.extent();
+  const auto inside =
+      makeOutput(freshDir("covered_inside"), e.xMin + 100 * um, e.yMin + 100 * um, um, demoJob());
+  const auto all = RealStainsOfJob(inside).coveredBox();
+  EXPECT_EQ(all.x0, 0);
+  EXPECT_EQ(all.y0, 0);
+  EXPECT_EQ(all.x1, 3 * kChunk);
+  EXPECT_EQ(all.y1, 2 * kChunk);
+  const auto past =
+      makeOutput(freshDir("covered_past"), e.xMin - 40 * um, e.yMin - 10 * um, um, demoJob());
+  const auto cut = RealStainsOfJob(past).coveredBox();
+  EXPECT_EQ(cut.x0, 40);
+  EXPECT_EQ(cut.y0, 10);
+  EXPECT_EQ(cut.x1, 3 * kChunk);
+  EXPECT_EQ(cut.y1, 2 * kChunk);
+  const auto outside =
+      makeOutput(freshDir("covered_none"), e.xMax + 10 * um, e.yMin, um, demoJob());
+  EXPECT_TRUE(RealStainsOfJob(outside).coveredBox().empty());
+}
+
 TEST(RealStainsOfJob, APlanePairStartingLaterReadsItsOwnPlanes) {
   // Store planes 0, 1 of a job whose only pair starts at plane 1 are section planes 1, 2: the
   // demo has no plane 2, so it is refused naming the stain and plane.
