@@ -1,6 +1,9 @@
 #include "workflow/StudioSession.h"
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +17,41 @@ namespace {
 
 std::string absoluteText(const std::filesystem::path& p) {
   return p.empty() ? std::string() : std::filesystem::absolute(p).lexically_normal().string();
+}
+
+// A whole-number field of `object` (its default when absent) in T's range. nlohmann would
+// convert a float such as 1e22 to T with undefined behaviour, so the value is checked first.
+template <typename T>
+T wholeNumber(const std::filesystem::path& file, const nlohmann::json& object, const char* key,
+              T fallback) {
+  const auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  const auto& v = *it;
+  const auto bad = [&] {
+    return FileError(file, std::string("has a bad field: '") + key + "' is " + v.dump() +
+                               ", not a whole number in range");
+  };
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > std::uint64_t(std::numeric_limits<T>::max())) throw bad();
+    return static_cast<T>(u);
+  }
+  if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (i < std::int64_t(std::numeric_limits<T>::min()) ||
+        (i > 0 && std::uint64_t(i) > std::uint64_t(std::numeric_limits<T>::max())))
+      throw bad();
+    return static_cast<T>(i);
+  }
+  if (v.is_number_float()) {
+    // Written by hand as 100.0: accepted when whole and in range.
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || d != std::floor(d) || d < double(std::numeric_limits<T>::min()) ||
+        d >= double(std::numeric_limits<T>::max()))
+      throw bad();
+    return static_cast<T>(d);
+  }
+  throw bad();
 }
 
 }  // namespace
@@ -70,7 +108,7 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
   StudioSession s;
   try {
     s.atlas = j.value("atlas", std::string());
-    s.atlasResolutionUm = j.value("atlas_resolution_um", 0);
+    s.atlasResolutionUm = wholeNumber(file, j, "atlas_resolution_um", 0);
     s.dataset = j.value("dataset", std::string());
     s.model = j.value("model", std::string());
     s.structure = j.value("structure", std::string());
@@ -86,16 +124,16 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
     }
     if (j.contains("job")) {
       const auto& k = j.at("job");
-      s.job.seed = k.value("seed", std::uint64_t(0));
-      s.job.steps = k.value("steps", 15);
-      s.job.tilePatches = k.value("tile_patches", 4);
+      s.job.seed = wholeNumber(file, k, "seed", std::uint64_t(0));
+      s.job.steps = wholeNumber(file, k, "steps", 15);
+      s.job.tilePatches = wholeNumber(file, k, "tile_patches", 4);
       s.job.sampler = k.value("sampler", std::string("blend"));
-      s.job.plane = k.value("plane", 0);
+      s.job.plane = wholeNumber(file, k, "plane", 0);
       if (version == 1) {
         // Version 1 kept the job dock's combo-box ordinal.
         constexpr RegionKind kVersion1Regions[] = {RegionKind::Structure, RegionKind::DemoBlock,
                                                    RegionKind::WholeSection};
-        const int ordinal = k.value("region", 1);
+        const int ordinal = wholeNumber(file, k, "region", 1);
         if (ordinal < 0 || ordinal > 2) throw FileError(file, "has job settings out of range");
         s.job.region = kVersion1Regions[ordinal];
       } else {

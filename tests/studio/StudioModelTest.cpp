@@ -313,6 +313,45 @@ TEST(StudioModel, VersionOneSessionsStillOpen) {
   EXPECT_EQ(studio.model.state().selection, std::optional<StructureId>(382));
 }
 
+// Numbers a session holds are checked before they are converted: 1e22 as the atlas resolution
+// was undefined behaviour inside nlohmann (found by fuzz.run.studio_session), a float seed or a
+// step count past int is a bad field naming the file; a whole float (100.0) is the number.
+TEST(StudioModel, ASessionsNumbersAreWholeAndInRange) {
+  const fs::path dir = scratch("session_numbers");
+  const auto sessionWith = [&](const std::string& name, const std::string& resolution,
+                               const std::string& seed, const std::string& steps) {
+    const fs::path file = dir / name;
+    std::ofstream(file)
+        << R"({"format": "teramind-studio-session", "version": 2,
+      "atlas_resolution_um": )"
+        << resolution << R"(, "dataset": "", "model": "", "structure": "", "panel": [],
+      "overlay_gene": "", "condition": "", "job": {"seed": )"
+        << seed << R"(, "steps": )" << steps
+        << R"(, "tile_patches": 4, "plane": 0, "region": "demo-block", "output": ""}})";
+    return file;
+  };
+  const auto refused = [&](const fs::path& file, const std::string& field) {
+    try {
+      StudioSession::load(file);
+      ADD_FAILURE() << file << " was accepted";
+    } catch (const FileError& e) {
+      EXPECT_EQ(e.file(), file);
+      EXPECT_NE(std::string(e.what()).find("'" + field + "'"), std::string::npos) << e.what();
+    }
+  };
+  const auto fine = StudioSession::load(sessionWith("fine.json", "100.0", "7", "15"));
+  EXPECT_EQ(fine.atlasResolutionUm, 100);
+  EXPECT_EQ(fine.job.seed, 7u);
+  refused(sessionWith("huge.json", "18446744073709551615100", "7", "15"), "atlas_resolution_um");
+  refused(sessionWith("half.json", "2.5", "7", "15"), "atlas_resolution_um");
+  refused(sessionWith("negative_seed.json", "100", "-1", "15"), "seed");
+  refused(sessionWith("float_seed.json", "100", "1e30", "15"), "seed");
+  refused(sessionWith("steps.json", "100", "7", "4294967296"), "steps");
+  EXPECT_EQ(StudioSession::load(sessionWith("big_seed.json", "100", "18446744073709551615", "15"))
+                .job.seed,
+            18446744073709551615u);
+}
+
 // The job's sampler travels as the other job fields do: a session keeps it, a session without
 // it is the default "blend", and a name samplerFromName does not know is refused naming the file.
 TEST(StudioModel, ASessionKeepsTheJobsSampler) {
