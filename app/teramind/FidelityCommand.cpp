@@ -1,3 +1,4 @@
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -40,7 +41,11 @@ void runFidelity(const FidelityArguments& a) {
   if (f.hasDapi) {
     fmt::print("nuclei_real: {}\n", f.nucleiReal);
     fmt::print("nuclei_generated: {}\n", f.nucleiGenerated);
-    fmt::print("nucleus_area_ks: {:.4f}\n", f.nucleusAreaKs);
+    if (std::isnan(f.nucleusAreaKs))
+      fmt::print("nucleus_area_ks: n/a (no nuclei in {})\n",
+                 f.nucleiReal == 0 ? "the real stain" : "the generated stain");
+    else
+      fmt::print("nucleus_area_ks: {:.4f}\n", f.nucleusAreaKs);
     fmt::print("nucleus_min_area_px: {}\n", f.nucleusMinAreaPx);
   }
   for (const auto& s : f.stains) {

@@ -6,7 +6,7 @@
 namespace teramind {
 
 double kolmogorovSmirnovStatistic(std::vector<double> a, std::vector<double> b) {
-  if (a.empty() || b.empty()) return 0;
+  if (a.empty() || b.empty()) return std::nan("");
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
   const double na = double(a.size()), nb = double(b.size());

@@ -7,22 +7,22 @@
 
 #include <fmt/core.h>
 
+#include "common/FileError.h"
 #include "io/VolumeFile.h"
 
 namespace teramind {
 
 void writeSideBySide(const std::filesystem::path& file,
                      const std::vector<std::pair<GreyImage, GreyImage>>& rows) {
-  if (rows.empty()) throw std::invalid_argument(file.string() + ": no images to write");
+  if (rows.empty()) throw FileError(file, "no images to write");
   const int gap = 4, w = rows[0].first.width, h = rows[0].first.height;
   for (const auto& [real, generated] : rows)
     for (const auto* img : {&real, &generated})
       if (img->width != w || img->height != h ||
           img->pixels.size() != std::size_t(w) * std::size_t(h))
-        throw std::invalid_argument(
-            fmt::format("{}: an image of {} x {} px ({} values) beside "
-                        "one of {} x {}",
-                        file.string(), img->width, img->height, img->pixels.size(), w, h));
+        throw FileError(file,
+                        fmt::format("an image of {} x {} px ({} values) beside one of {} x {}",
+                                    img->width, img->height, img->pixels.size(), w, h));
   const int W = 2 * w + gap, H = int(rows.size()) * h + (int(rows.size()) - 1) * gap;
   Image3D<std::uint8_t> out({W, H, 1});
   for (int y = 0; y < H; ++y)

@@ -8,6 +8,7 @@
 
 #include "analysis/KolmogorovSmirnov.h"
 #include "analysis/NucleusCounter.h"
+#include "common/FileError.h"
 #include "io/OmeZarrStore.h"
 #include "workflow/RealStainsOfJob.h"
 
@@ -45,14 +46,31 @@ GreyImage crop(const GreyImage& image, const RealStainsOfJob::PixelBox& box) {
   return out;
 }
 
+// Keeps the tiles whose window, moved by (dx, dy) px, the real stains cover whole: past their
+// edge they read 0, an edge no tissue has.
+StoreTileFilter coveredTiles(const RealStainsOfJob& real, std::int64_t dx, std::int64_t dy) {
+  const auto box = real.coveredBox();
+  const std::int64_t T = real.layout().chunk;
+  return [box, T, dx, dy](std::int64_t r, std::int64_t q) {
+    const std::int64_t x = q * T + dx, y = r * T + dy;
+    return x >= box.x0 && y >= box.y0 && x + T <= box.x1 && y + T <= box.y1;
+  };
+}
+
 }  // namespace
+
+StoreTileFilter tilesInsideRealStains(const RealStainsOfJob& real) {
+  return coveredTiles(real, 0, 0);
+}
 
 StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real) {
   return measureSeamsOnStoreGrid(
-      store, [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
+      store,
+      [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
         const auto bytes = real.readTile(ch, z, r, q);
         return {bytes.begin(), bytes.end()};
-      });
+      },
+      tilesInsideRealStains(real));
 }
 
 RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealStainsOfJob& real,
@@ -61,14 +79,26 @@ RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealS
   RealSeamSpread spread;
   spread.shifts = std::max(1, shifts);
   for (const auto& name : L.channels) spread.channels.push_back({name, 1e300, 0, 0});
+  const auto onDisk = store.chunksOnDisk(0, 0, 0);
+  const auto countInside = [&](std::int64_t dx, std::int64_t dy) {
+    const auto keep = coveredTiles(real, dx, dy);
+    return std::count_if(onDisk.begin(), onDisk.end(),
+                         [&](const auto& t) { return keep(t.first, t.second); });
+  };
   for (int k = 0; k < spread.shifts; ++k) {
     const std::int64_t d = std::int64_t(k) * L.chunk / spread.shifts;
+    // Down and right, or up and left where that keeps more tiles on the stains (an output at
+    // the stains' bottom edge moves up into tissue, not past it).
+    const std::int64_t dx = countInside(-d, 0) > countInside(d, 0) ? -d : d;
+    const std::int64_t dy = countInside(0, -d) > countInside(0, d) ? -d : d;
     const auto seams = measureSeamsOnStoreGrid(
-        store, [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
+        store,
+        [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
           const auto bytes =
-              real.readWindow(ch, z, q * L.chunk + d, r * L.chunk + d, L.chunk, L.chunk);
+              real.readWindow(ch, z, q * L.chunk + dx, r * L.chunk + dy, L.chunk, L.chunk);
           return {bytes.begin(), bytes.end()};
-        });
+        },
+        coveredTiles(real, dx, dy));
     for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
       const double ratio = seams.channels[ch].ratio;
       if (ratio <= 0) continue;  // unknown: no border or no interior energy at this shift
@@ -92,20 +122,19 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
                                            std::int64_t maxPlanePixels) {
   const auto& L = store.layout();
   if (L.height * L.width > maxPlanePixels)
-    throw std::invalid_argument(fmt::format(
-        "{}: {} x {} px per plane, above the {} px a fidelity measurement reads whole; measure "
-        "a smaller region",
-        store.path().string(), L.width, L.height, maxPlanePixels));
+    throw FileError(store.path(),
+                    fmt::format("{} x {} px per plane, above the {} px a fidelity measurement "
+                                "reads whole; measure a smaller region",
+                                L.width, L.height, maxPlanePixels));
+  const auto covered = real.coveredBox();
+  if (covered.empty()) throw FileError(store.path(), "the job's real stains cover none of it");
   GeneratedFidelity result;
   result.planes = L.planes;
   result.nucleusMinAreaPx = nucleusMinAreaPx(L.pixelUm);
-  result.seamsGenerated = measureStoreSeams(store);
+  // Generated and real over the same tiles: those the real stains cover whole.
+  result.seamsGenerated = measureStoreSeams(store, tilesInsideRealStains(real));
   result.seamsReal = measureRealStainSeams(store, real);
   result.seamsRealShifted = measureRealStainSeamSpread(store, real);
-  const auto covered = real.coveredBox();
-  if (covered.empty())
-    throw std::invalid_argument(store.path().string() +
-                                ": the job's real stains cover none of this output");
   result.comparedPx = {covered.x1 - covered.x0, covered.y1 - covered.y0};
   std::vector<double> areasReal, areasGenerated;
   for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {

@@ -13,15 +13,22 @@ namespace teramind {
 class OmeZarrStore;
 class RealStainsOfJob;
 
+// The output's tiles that the real stains cover whole (a tile running past their edge would
+// read 0 there: an edge no tissue has).
+StoreTileFilter tilesInsideRealStains(const RealStainsOfJob& real);
+
 // The seam metric on the real stains cut on the output's own tile grid: the same chunks the
-// output holds, read from the job's dataset instead (the reference for measureStoreSeams,
-// about 1 for tissue without borders). Memory: two rows of tiles.
+// output holds, those the stains cover whole, read from the job's dataset instead (the
+// reference for measureStoreSeams, about 1 for tissue without borders). Memory: two rows of
+// tiles.
 StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real);
 
 // How much the reference itself varies on this much tissue: the real-stain seam ratio with the
-// tile grid moved by (d, d) px for d = k · chunk / shifts, k = 0 … shifts − 1 (the same tiles,
-// read from the stains displaced; k = 0 is measureRealStainSeams). Real tissue has no borders,
-// so the spread is what chance alone gives on a region this size.
+// tile grid moved by d px along each axis for d = k · chunk / shifts, k = 0 … shifts − 1 (the
+// same tiles, read from the stains displaced; k = 0 is measureRealStainSeams), down/right or
+// up/left, whichever keeps more tiles on the stains; tiles the moved window takes past the
+// stains' edge are left out. Real tissue has no borders, so the spread is what chance alone
+// gives on a region this size.
 struct RealSeamSpread {
   struct Channel {
     std::string name;
