@@ -1,10 +1,13 @@
 #include "workflow/JobFingerprint.h"
 
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "common/FileError.h"
 #include "conditions/ConditionEditJson.h"
 
 namespace teramind {
@@ -43,6 +46,12 @@ std::string generationJobDescription(const std::filesystem::path& model,
   return nlohmann::json{
       {"model", absolute(model)}, {"data", absolute(data)}, {"edits", editsDigest(edits)}}
       .dump();
+}
+
+std::string readJobFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw FileError(file, "cannot open");
+  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 }  // namespace teramind

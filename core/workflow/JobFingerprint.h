@@ -27,4 +27,10 @@ std::string generationJobDescription(const std::filesystem::path& model,
                                      const std::filesystem::path& data,
                                      const std::vector<ConditionEdit>& edits);
 
+// The file a generation output keeps its job's description in, for the output's life
+// (RegionGeneration writes it; RealStainsOfJob reads it), and how it is read: whole, as text;
+// FileError naming it when it cannot be opened.
+inline constexpr const char* kJobFileName = "teramind-job.json";
+std::string readJobFile(const std::filesystem::path& file);
+
 }  // namespace teramind

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
@@ -12,12 +11,10 @@
 
 #include "common/FileError.h"
 #include "io/StainImageSource.h"
+#include "workflow/JobFingerprint.h"
 
 namespace teramind {
 namespace {
-
-// RegionGeneration writes it beside the data for the output's life.
-constexpr const char* kJobFile = "teramind-job.json";
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -25,20 +22,14 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string readText(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot open");
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 }  // namespace
 
 GeneratedJob readGeneratedJob(const OmeZarrStore& output) {
   GeneratedJob job;
-  job.file = output.path() / kJobFile;
+  job.file = output.path() / kJobFileName;
   std::string text;
   if (std::filesystem::exists(job.file)) {
-    text = readText(job.file);
+    text = readJobFile(job.file);
   } else {
     // Older outputs: the job description the store was created with.
     text = output.attributes();
