@@ -37,10 +37,9 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
       throw std::invalid_argument(
           "official-compatible sampling uses the collage decoder alone (the halo sampler)");
     // The draw covers every plane of the section (the official 50), picked by plane.
-    const int tileColumns = (condition.grid.width + tileBins_ - 1) / tileBins_;
-    officialNoise_ = OfficialNoiseLayout::forTiles(
-        tilePatches * c.patchSize, c.stains, std::max(condition.grid.planes, z0 + c.outputSections),
-        tileColumns);
+    officialNoise_ = OfficialNoiseLayout::forSection(
+        tilePatches * c.patchSize, tileBins_, c.stains,
+        std::max(condition.grid.planes, z0 + c.outputSections), condition.grid.width);
   }
   // A GPU wants many tiles per forward; on a CPU one tile per thread keeps the output
   // independent of how tiles are grouped.

@@ -33,6 +33,11 @@ struct OfficialNoiseLayout {
   // holds `sectionTileColumns` tiles.
   static OfficialNoiseLayout forTiles(int tilePixels, int stains, int sectionPlanes,
                                       int sectionTileColumns);
+  // The same for a section `widthBins` wide cut in tiles of `tileBins` bins.
+  static OfficialNoiseLayout forSection(int tilePixels, int tileBins, int stains, int sectionPlanes,
+                                        int widthBins) {
+    return forTiles(tilePixels, stains, sectionPlanes, (widthBins + tileBins - 1) / tileBins);
+  }
   std::uint32_t seed(int row, int col) const {
     return officialLcg(std::int64_t(row) * rowStride + col);
   }
