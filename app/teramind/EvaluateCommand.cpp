@@ -16,6 +16,7 @@
 #include "model/MorphologySampler.h"
 #include "model/PairedSection.h"
 #include "model/PairedSectionFile.h"
+#include "workflow/GenerationSampler.h"
 #include "workflow/HeldOutSplit.h"
 
 namespace teramind::cli {
@@ -28,6 +29,7 @@ struct EvaluateArguments {
   std::uint64_t seed = 0;
   int steps = 15;
   double eta = 0;
+  std::string sampler = "blend";
   int threads = 0;
   bool noiseLevels = false;
 };
@@ -81,6 +83,8 @@ void runEvaluate(const EvaluateArguments& a) {
   options.seed = a.seed;
   options.steps = a.steps;
   options.eta = a.eta;
+  options.decoders = samplerFromName(a.sampler).decoders;
+  fmt::print("sampler: {}\n", a.sampler);
   ProgressBar bar("sampling");
   const auto start = std::chrono::steady_clock::now();
   const auto generated =
@@ -88,7 +92,7 @@ void runEvaluate(const EvaluateArguments& a) {
                    [&](int done, int total) { bar(double(done) / total); });
   fmt::print("sampling_seconds: {:.1f}\n",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  const int minArea = std::max(4, static_cast<int>(std::lround(20.0 / (c.pixelUm * c.pixelUm))));
+  const int minArea = nucleusMinAreaPx(c.pixelUm);
   std::vector<std::pair<GreyImage, GreyImage>> rows;
   for (int s = 0; s < generated.stains; ++s) {
     double psnrSum = 0, ssimSum = 0;
@@ -137,6 +141,11 @@ void addEvaluateCommand(CLI::App& app) {
   cmd->add_option("--seed", args.seed, "noise seed")->capture_default_str();
   cmd->add_option("--steps", args.steps, "DDIM steps")->capture_default_str();
   cmd->add_option("--eta", args.eta, "DDIM eta")->capture_default_str();
+  cmd->add_option("--sampler", args.sampler,
+                  "blend: both patch decoders blended; halo: the official collage decoder (the "
+                  "held-out rows are one region, so there are no tiles to make naive)")
+      ->check(CLI::IsMember({"blend", "halo"}))
+      ->capture_default_str();
   cmd->add_option("--threads", args.threads, "CPU threads (default: all cores)");
   cmd->add_flag("--noise-levels", args.noiseLevels,
                 "also print the noise-prediction error of the held-out windows at each DDIM "

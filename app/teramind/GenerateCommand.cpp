@@ -141,7 +141,12 @@ void printEstimate(const GenerationEstimate& e, const std::string& config, int s
 
 // --official is the halo sampler; the others contradict it.
 std::string samplerName(const GenerateArguments& a) {
-  if (!a.official) return a.naive ? "naive" : a.sampler;
+  if (!a.official) {
+    if (a.naive && a.samplerGiven && a.sampler != "naive")
+      throw std::invalid_argument(fmt::format(
+          "--naive is --sampler naive; it cannot be combined with --sampler {}", a.sampler));
+    return a.naive ? "naive" : a.sampler;
+  }
   if (a.naive || (a.samplerGiven && a.sampler != "halo"))
     throw std::invalid_argument(
         fmt::format("--official samples as the official test_brn.py does, with the collage decoder "
@@ -227,11 +232,9 @@ void runGenerate(const GenerateArguments& a) {
                planes.front(), planes.back() + c.outputSections - 1);
   }
   // The seed's row stride, as the tile denoiser draws it (OfficialNoise.h).
-  const int officialNoiseTileBins = a.tilePatches * c.geneBinsPerPatch;
   const int officialNoiseRowStride =
-      OfficialNoiseLayout::forTiles(
-          generation.tilePixels(), c.stains, 1,
-          (section.grid.width + officialNoiseTileBins - 1) / officialNoiseTileBins)
+      OfficialNoiseLayout::forSection(generation.tilePixels(), a.tilePatches * c.geneBinsPerPatch,
+                                      c.stains, 1, section.grid.width)
           .rowStride;
   static JobControl control;
   std::signal(SIGINT, [](int) { control.cancel(); });
@@ -295,7 +298,9 @@ void runSeams(const std::string& path) {
   std::string unavailable;
   try {
     real = measureRealStainSeams(store, RealStainsOfJob(store));
-  } catch (const std::exception& e) {
+  } catch (const FileError& e) {
+    unavailable = e.what();
+  } catch (const std::invalid_argument& e) {
     unavailable = e.what();
   }
   const auto withReal = [&](double ratio, std::size_t channel) {
@@ -312,7 +317,10 @@ void runSeams(const std::string& path) {
     throw std::invalid_argument(fmt::format("{}: no two generated tiles touch", path));
   fmt::print("seam_ratio: {}\n", withReal(seams.ratio, seams.channels.size()));
   if (real)
-    fmt::print("real_stains: the job's dataset cut on the same tiles and planes (1 = no seams)\n");
+    fmt::print(
+        "real_stains: the job's dataset cut on the same tiles and planes (1 = no seams), {} of "
+        "{} tiles (those the stains cover whole)\n",
+        real->tiles, real->tilesOnDisk);
   else
     fmt::print("real_stains: unavailable ({})\n", unavailable);
 }

@@ -24,6 +24,9 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   if (widthBins <= 0 || heightBins <= 0 || widthBins % gb || heightBins % gb)
     throw std::invalid_argument(fmt::format(
         "the region ({} × {} bins) must be whole patches of {} bins", widthBins, heightBins, gb));
+  if (options.official)
+    throw std::invalid_argument(
+        "official-compatible sampling is for tiled generation (the tile denoiser), not one region");
   if (section.genes != model.genes())
     throw std::invalid_argument("the condition's genes differ from the model's panel");
   const int64_t px = widthBins / gb, py = heightBins / gb, P = c.patchSize, half = P / 2;

@@ -23,7 +23,9 @@ const char* patchDecodersName(PatchDecoders decoders);  // "collage", "blend"
 
 struct SamplingOptions {
   int steps = 15;  // DDIM steps (official: 15)
-  PatchDecoders decoders = PatchDecoders::Blend;
+  // The official collage decoder unless asked; the studio and the CLI ask for Blend
+  // (defaultGenerationSettings).
+  PatchDecoders decoders = PatchDecoders::Collage;
   double eta = 0.0;        // 0: deterministic DDIM
   std::uint64_t seed = 0;  // initial noise (and η noise)
   bool captureAttention = false;

@@ -8,6 +8,7 @@
 
 #include "atlas/Atlas.h"
 #include "common/FileError.h"
+#include "workflow/GenerationSampler.h"
 
 namespace teramind {
 namespace {
@@ -82,6 +83,7 @@ RegionGenerationSettings defaultGenerationSettings() {
   settings.checkpointSeconds = kCheckpointSeconds;
   settings.format = OmeZarrFormat::V3Sharded;
   settings.batch = 0;
+  settings.sampling.decoders = samplerFromName("blend").decoders;
   return settings;
 }
 

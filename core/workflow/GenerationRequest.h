@@ -22,7 +22,8 @@ enum class RegionKind { WholeSection, DemoBlock, Box, Structure, Polygon };
 const char* regionKindName(RegionKind kind);
 std::optional<RegionKind> regionKindFromName(std::string_view name);
 
-// The demo's 3 × 3 tiles of 4 patches in the bundled crop's held-out rows (bins x, y, w, h).
+// The demo's 3 × 3 tiles of 4 patches (bins x, y, w, h): its last tile row is the bundled
+// model's held-out rows (bins y 24–32), the two above were trained on.
 inline constexpr std::array<int, 4> kDemoBlock = {0, 8, 24, 24};
 // Seconds between resume checkpoints, for the studio and the CLI (--checkpoint-seconds).
 inline constexpr double kCheckpointSeconds = 30;
@@ -43,7 +44,8 @@ struct RegionRequest {
 RegionChoice regionChoiceFor(const RegionRequest& request, const Atlas* atlas);
 
 // Tiles on every core (one LibTorch thread each), checkpoints every kCheckpointSeconds, the
-// sharded v3 layout, batch 0 (the device's choice); sampling and tile size at their defaults.
+// sharded v3 layout, batch 0 (the device's choice), the blend sampler; steps, seed and tile
+// size at their defaults.
 RegionGenerationSettings defaultGenerationSettings();
 
 // Where a job that must not reuse `wanted` writes instead: `wanted` when it is absent or an

@@ -1,8 +1,6 @@
 #include "workflow/RegionGeneration.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -14,13 +12,13 @@
 #include "generation/MpiSession.h"
 #include "generation/OmeZarrTileSink.h"
 #include "model/MorphologyTileDenoiser.h"
+#include "workflow/JobFingerprint.h"
 
 namespace teramind {
 namespace {
 
 // Written when the output is created, kept for its life: which job the output belongs to,
 // whatever checkpoints a repair removes.
-constexpr const char* kJobFile = "teramind-job.json";
 
 // The job as teramind-job.json records it: the caller's description with the region and
 // the settings that change the output's bytes.
@@ -87,6 +85,16 @@ std::string jobDifferences(const nlohmann::json& theirs, const nlohmann::json& o
                                  : "it has no edits, this job has");
       continue;
     }
+    if (key == "decoders") {
+      // Absent: the collage decoder alone, what every output had before `blend`.
+      parts.push_back(
+          fmt::format("sampler {} vs {}", x ? valueText(x) : "halo", y ? valueText(y) : "halo"));
+      if (!x)
+        parts.back() +=
+            " (the halo sampler made it, as every output before blend did: add --sampler halo to "
+            "resume it)";
+      continue;
+    }
     std::string name = key;
     std::replace(name.begin(), name.end(), '_', ' ');
     parts.push_back(fmt::format("{} {} vs {}", name, valueText(x), valueText(y)));
@@ -94,12 +102,6 @@ std::string jobDifferences(const nlohmann::json& theirs, const nlohmann::json& o
   std::string text;
   for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
   return text.empty() ? "it was written differently" : text;
-}
-
-std::string readTextFile(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot open");
-  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 bool holdsJobCheckpoints(const std::filesystem::path& out) {
@@ -150,12 +152,12 @@ RegionGeneration::RegionGeneration(const MorphologyModel& model, const PairedSec
   resuming_ = processes_ ? processes_->anyProcess(mine) : mine;
   if (lead && !resuming_ && std::filesystem::exists(out_) && !std::filesystem::is_empty(out_))
     throw FileError(out_, "exists and is not a generation job's output (remove it first)");
-  const auto jobFile = out_ / kJobFile;
+  const auto jobFile = out_ / kJobFileName;
   if (resuming_ && std::filesystem::exists(jobFile)) {
     // Every process checks (none waits for a refused lead); before any repair touches it.
     nlohmann::json stored;
     try {
-      stored = jobIdentity(readTextFile(jobFile));
+      stored = jobIdentity(readJobFile(jobFile));
     } catch (const nlohmann::json::exception& e) {
       throw FileError(jobFile, fmt::format("not a job description: {}", e.what()));
     }
@@ -197,11 +199,11 @@ RegionGeneration::OutputUse RegionGeneration::inspectOutput(
   if (std::filesystem::is_directory(out, error) && std::filesystem::is_empty(out, error))
     return OutputUse::New;
   if (!holdsJobCheckpoints(out)) return other("it exists and is not a generation job's output");
-  const auto jobFile = out / kJobFile;
+  const auto jobFile = out / kJobFileName;
   if (!std::filesystem::exists(jobFile, error)) return OutputUse::Resume;
   nlohmann::json stored;
   try {
-    stored = jobIdentity(readTextFile(jobFile));
+    stored = jobIdentity(readJobFile(jobFile));
   } catch (const std::exception&) {
     return other("its teramind-job.json is not a job description");
   }

@@ -130,6 +130,22 @@ TEST(GenerationRequest, InspectOutputTellsNewResumeAndOtherJobInWords) {
   EXPECT_EQ(RegionGeneration::inspectOutput(model, region, other, out, description, &why),
             Use::OtherJob);
   EXPECT_EQ(why, "seed 0 vs 3");
+  // An output of the collage decoder alone (every output before the blend sampler) says how
+  // to resume it.
+  auto halo = settings;
+  halo.sampling.decoders = PatchDecoders::Collage;
+  EXPECT_EQ(RegionGeneration::inspectOutput(model, region, halo, out, description, &why),
+            Use::OtherJob);
+  EXPECT_EQ(why, "sampler blend vs halo");
+  {
+    const auto haloOut = dir / "halo.zarr";
+    { RegionGeneration created(model, *section, region, halo, haloOut, description); }
+    EXPECT_EQ(RegionGeneration::inspectOutput(model, region, settings, haloOut, description, &why),
+              Use::OtherJob);
+    EXPECT_EQ(why,
+              "sampler halo vs blend (the halo sampler made it, as every output before blend "
+              "did: add --sampler halo to resume it)");
+  }
   workspace->condition().apply(test::knockOutInStructure(workspace->atlas(), model.genes()[0]));
   EXPECT_EQ(
       RegionGeneration::inspectOutput(model, region, other, out, workspace->jobDescription(), &why),
