@@ -293,34 +293,41 @@ void runGenerate(const GenerateArguments& a) {
 void runSeams(const std::string& path) {
   const auto store = OmeZarrStore::open(path);
   const auto seams = measureStoreSeams(store);
-  // The reference: the same metric on the real stains cut on this output's tile grid.
-  std::optional<StoreSeams> real;
+  // The reference: the same metric on the real stains cut on this output's tile grid, over the
+  // tiles they cover whole, with the generated figure over those same tiles beside it.
+  std::optional<StoreSeams> real, generatedThere;
   std::string unavailable;
   try {
-    real = measureRealStainSeams(store, RealStainsOfJob(store));
+    const RealStainsOfJob stains(store);
+    real = measureRealStainSeams(store, stains);
+    generatedThere = measureStoreSeams(store, tilesInsideRealStains(stains));
   } catch (const FileError& e) {
     unavailable = e.what();
   } catch (const std::invalid_argument& e) {
     unavailable = e.what();
   }
-  const auto withReal = [&](double ratio, std::size_t channel) {
-    if (!real) return fmt::format("{:.3f}", ratio);
-    const double reference =
-        channel < real->channels.size() ? real->channels[channel].ratio : real->ratio;
-    return fmt::format("{:.3f} (real stains: {:.3f})", ratio, reference);
+  const bool allTiles = real && real->tiles == seams.tiles;
+  const auto line = [&](const std::string& name, double generated, double there, double reference) {
+    if (!real) return fmt::print("{}: {:.3f}\n", name, generated);
+    if (allTiles)
+      return fmt::print("{}: {:.3f} (real stains: {:.3f})\n", name, generated, reference);
+    fmt::print("{}: {:.3f} (real stains: {:.3f}; generated {:.3f} on the same tiles)\n", name,
+               generated, reference, there);
   };
   for (std::size_t ch = 0; ch < seams.channels.size(); ++ch)
-    fmt::print("seam_ratio_{}: {}\n", seams.channels[ch].name,
-               withReal(seams.channels[ch].ratio, ch));
+    line("seam_ratio_" + seams.channels[ch].name, seams.channels[ch].ratio,
+         generatedThere ? generatedThere->channels[ch].ratio : 0,
+         real ? real->channels[ch].ratio : 0);
   fmt::print("border_pairs: {}\n", seams.borderPairs);
   if (seams.borderPairs == 0)
     throw std::invalid_argument(fmt::format("{}: no two generated tiles touch", path));
-  fmt::print("seam_ratio: {}\n", withReal(seams.ratio, seams.channels.size()));
+  line("seam_ratio", seams.ratio, generatedThere ? generatedThere->ratio : 0,
+       real ? real->ratio : 0);
   if (real)
     fmt::print(
-        "real_stains: the job's dataset cut on the same tiles and planes (1 = no seams), {} of "
-        "{} tiles (those the stains cover whole)\n",
-        real->tiles, real->tilesOnDisk);
+        "real_stains: the job's dataset cut on the same tiles and planes (1 = no seams), on {} "
+        "of {} tiles (those the stains cover whole)\n",
+        real->tiles, seams.tiles);
   else
     fmt::print("real_stains: unavailable ({})\n", unavailable);
 }

@@ -126,7 +126,11 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
                     fmt::format("{} x {} px per plane, above the {} px a fidelity measurement "
                                 "reads whole; measure a smaller region",
                                 L.width, L.height, maxPlanePixels));
-  const auto covered = real.coveredBox();
+  auto covered = real.coveredBox();
+  covered.x0 = std::max<std::int64_t>(covered.x0, 0);
+  covered.y0 = std::max<std::int64_t>(covered.y0, 0);
+  covered.x1 = std::min(covered.x1, L.width);
+  covered.y1 = std::min(covered.y1, L.height);
   if (covered.empty()) throw FileError(store.path(), "the job's real stains cover none of it");
   GeneratedFidelity result;
   result.planes = L.planes;

@@ -146,7 +146,8 @@ std::vector<std::uint8_t> RealStainsOfJob::readWindow(int channel, int plane, st
 }
 
 RealStainsOfJob::PixelBox RealStainsOfJob::coveredBox() const {
-  PixelBox box{0, 0, layout_.width, layout_.height};
+  constexpr std::int64_t kFar = std::int64_t(1) << 40;
+  PixelBox box{-kFar, -kFar, kFar, kFar};
   const double um = layout_.pixelUm;
   for (int ch = 0; ch < int(layout_.channels.size()); ++ch)
     for (int z = 0; z < layout_.planes; ++z) {

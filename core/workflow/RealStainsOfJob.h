@@ -55,9 +55,9 @@ class RealStainsOfJob {
   // the stain image has no pixel); w·h at most 2²⁶ (std::invalid_argument above).
   std::vector<std::uint8_t> readWindow(int channel, int plane, std::int64_t x0, std::int64_t y0,
                                        int w, int h) const;
-  // The part of the store's level-0 grid that every stain image covers: [x0, x1) × [y0, y1) px
-  // (empty when they share none). Outside it the real stains read 0, which is no tissue to
-  // compare with.
+  // Where every stain image has pixels, on the store's level-0 pixel grid: [x0, x1) × [y0,
+  // y1) px, not clipped to the store (the tissue around an output is real tissue too; empty
+  // when the images share none). Outside it the real stains read 0, which is no tissue.
   struct PixelBox {
     std::int64_t x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     bool empty() const { return x1 <= x0 || y1 <= y0; }
