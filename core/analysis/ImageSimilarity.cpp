@@ -14,22 +14,33 @@ void requireSameSize(const GreyImage& a, const GreyImage& b) {
     throw std::invalid_argument("images differ in size");
 }
 
-}  // namespace
+void requireMask(const GreyImage& a, const std::vector<unsigned char>* counted) {
+  if (counted && counted->size() != a.pixels.size())
+    throw std::invalid_argument("the mask differs in size from the images");
+}
 
-double psnr(const GreyImage& a, const GreyImage& b, double range) {
+double psnrOver(const GreyImage& a, const GreyImage& b, double range,
+                const std::vector<unsigned char>* counted) {
   requireSameSize(a, b);
+  requireMask(a, counted);
   double se = 0;
+  std::size_t n = 0;
   for (std::size_t i = 0; i < a.pixels.size(); ++i) {
+    if (counted && !(*counted)[i]) continue;
     const double d = double(a.pixels[i]) - double(b.pixels[i]);
     se += d * d;
+    ++n;
   }
-  const double mse = se / double(a.pixels.size());
+  if (n == 0) return std::nan("");
+  const double mse = se / double(n);
   if (mse == 0) return std::numeric_limits<double>::infinity();
   return 10.0 * std::log10(range * range / mse);
 }
 
-double ssim(const GreyImage& a, const GreyImage& b, double range) {
+double ssimOver(const GreyImage& a, const GreyImage& b, double range,
+                const std::vector<unsigned char>* counted) {
   requireSameSize(a, b);
+  requireMask(a, counted);
   constexpr int radius = 5;
   constexpr double sigma = 1.5;
   if (a.width < 2 * radius + 1 || a.height < 2 * radius + 1)
@@ -63,13 +74,38 @@ double ssim(const GreyImage& a, const GreyImage& b, double range) {
   const auto sbb = filter([&](int x, int y) { return double(b.at(x, y)) * b.at(x, y); });
   const auto sab = filter([&](int x, int y) { return double(a.at(x, y)) * b.at(x, y); });
   double total = 0;
+  std::size_t n = 0;
   for (std::size_t i = 0; i < ma.size(); ++i) {
+    // Window i is centred on pixel (x + radius, y + radius).
+    const std::size_t x = i % std::size_t(ow), y = i / std::size_t(ow);
+    if (counted && !(*counted)[(y + radius) * std::size_t(w) + x + radius]) continue;
     const double va = saa[i] - ma[i] * ma[i], vb = sbb[i] - mb[i] * mb[i],
                  cov = sab[i] - ma[i] * mb[i];
     total += ((2 * ma[i] * mb[i] + c1) * (2 * cov + c2)) /
              ((ma[i] * ma[i] + mb[i] * mb[i] + c1) * (va + vb + c2));
+    ++n;
   }
-  return total / double(ma.size());
+  return n ? total / double(n) : std::nan("");
+}
+
+}  // namespace
+
+double psnr(const GreyImage& a, const GreyImage& b, double range) {
+  return psnrOver(a, b, range, nullptr);
+}
+
+double ssim(const GreyImage& a, const GreyImage& b, double range) {
+  return ssimOver(a, b, range, nullptr);
+}
+
+double psnr(const GreyImage& a, const GreyImage& b, double range,
+            const std::vector<unsigned char>& counted) {
+  return psnrOver(a, b, range, &counted);
+}
+
+double ssim(const GreyImage& a, const GreyImage& b, double range,
+            const std::vector<unsigned char>& counted) {
+  return ssimOver(a, b, range, &counted);
 }
 
 }  // namespace teramind

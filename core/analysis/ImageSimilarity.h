@@ -18,4 +18,12 @@ double psnr(const GreyImage& reference, const GreyImage& test, double dataRange)
 // K2 = 0.03, over the positions where the window fits (as scikit-image's gaussian_weights mode).
 double ssim(const GreyImage& reference, const GreyImage& test, double dataRange);
 
+// The same over the pixels where `counted` (one value per pixel) is non-zero: PSNR over those
+// pixels, SSIM over the windows centred on them. NaN when none counts. For an image with
+// holes (tiles never generated), which would otherwise count as a perfect match.
+double psnr(const GreyImage& reference, const GreyImage& test, double dataRange,
+            const std::vector<unsigned char>& counted);
+double ssim(const GreyImage& reference, const GreyImage& test, double dataRange,
+            const std::vector<unsigned char>& counted);
+
 }  // namespace teramind

@@ -151,18 +151,23 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
     for (int z = 0; z < L.planes; ++z) {
       GreyImage realPlane{int(L.width), int(L.height),
                           std::vector<float>(std::size_t(L.width) * std::size_t(L.height), 0.f)};
-      GreyImage generatedPlane = realPlane;
+      GreyImage generatedPlane = realPlane, generatedHere = realPlane;
+      const std::vector<std::uint8_t> ones(std::size_t(L.chunk) * std::size_t(L.chunk), 1);
       for (const auto& [r, q] : store.chunksOnDisk(0, int(ch), z)) {
         placeTile(generatedPlane, store.readChunk(0, int(ch), z, r, q), L.chunk, r, q);
         placeTile(realPlane, real.readTile(int(ch), z, r, q), L.chunk, r, q);
+        placeTile(generatedHere, ones, L.chunk, r, q);
         ++result.tilesGenerated;
       }
       result.tiles += L.chunkRows(0) * L.chunkCols(0);
       // Only where the real stains have tissue: past their edge they read 0.
       realPlane = crop(realPlane, covered);
       generatedPlane = crop(generatedPlane, covered);
-      stain.psnr += psnr(realPlane, generatedPlane, 255.0) / L.planes;
-      stain.ssim += ssim(realPlane, generatedPlane, 255.0) / L.planes;
+      // Only where tiles were generated: blank tiles in both would count as a perfect match.
+      const auto here = crop(generatedHere, covered).pixels;
+      const std::vector<unsigned char> inTiles(here.begin(), here.end());
+      stain.psnr += psnr(realPlane, generatedPlane, 255.0, inTiles) / L.planes;
+      stain.ssim += ssim(realPlane, generatedPlane, 255.0, inTiles) / L.planes;
       if (dapi) {
         const auto counted = countNuclei(realPlane, result.nucleusMinAreaPx);
         const auto made = countNuclei(generatedPlane, result.nucleusMinAreaPx);

@@ -66,10 +66,11 @@ struct GeneratedFidelity {
 };
 
 // Reads every plane of the output and of its real stains whole (one plane of one stain at a
-// time), tile by tile on the output's grid: tiles the job did not generate (no transcripts)
-// stay 0 in both, so they add no error (they do count in SSIM as equal). Throws
-// std::invalid_argument when a plane has more than `maxPlanePixels` pixels, FileError for a
-// damaged chunk or unreadable stain.
+// time), tile by tile on the output's grid, over the pixels the real stains cover: PSNR and SSIM
+// over the tiles the job generated (tiles without transcripts are left out, not counted as a
+// match), nuclei on the planes with those tiles blank in both. Throws FileError when a plane
+// has more than `maxPlanePixels` pixels or the stains cover none of it, for a damaged chunk
+// or an unreadable stain.
 GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const RealStainsOfJob& real,
                                            std::int64_t maxPlanePixels = std::int64_t(1) << 24);
 

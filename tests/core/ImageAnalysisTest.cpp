@@ -40,6 +40,28 @@ TEST(ImageSimilarity, PsnrAndSsimOfKnownPairs) {
   EXPECT_THROW(psnr(a, discs(10, 10, {}), 255), std::invalid_argument);
 }
 
+TEST(ImageSimilarity, AMaskLeavesOutWhatWasNotGenerated) {
+  // The right half of b is a hole (0 in both images): unmasked, it counts as a perfect match.
+  auto a = discs(40, 30, {{10, 10, 5}, {30, 20, 6}});
+  auto b = a;
+  std::vector<unsigned char> left(a.pixels.size(), 0);
+  for (int y = 0; y < 30; ++y)
+    for (int x = 0; x < 40; ++x) {
+      const std::size_t i = std::size_t(y) * 40 + x;
+      if (x < 20) {
+        b.pixels[i] += 5.f;  // MSE 25 on the left
+        left[i] = 1;
+      } else {
+        a.pixels[i] = b.pixels[i] = 0.f;
+      }
+    }
+  EXPECT_NEAR(psnr(a, b, 255, left), 10 * std::log10(255.0 * 255.0 / 25.0), 1e-9);
+  EXPECT_NEAR(psnr(a, b, 255), 10 * std::log10(255.0 * 255.0 / 12.5), 1e-9);
+  EXPECT_LT(ssim(a, b, 255, left), ssim(a, b, 255));
+  EXPECT_TRUE(std::isnan(psnr(a, b, 255, std::vector<unsigned char>(a.pixels.size(), 0))));
+  EXPECT_THROW(ssim(a, b, 255, std::vector<unsigned char>(3, 1)), std::invalid_argument);
+}
+
 TEST(NucleusCounter, CountsSeparateDiscsAndIgnoresSpecks) {
   auto g = discs(80, 60, {{10, 10, 5}, {40, 12, 6}, {60, 40, 7}, {20, 45, 4}, {70, 8, 1}});
   const auto n = countNuclei(g, 20);
