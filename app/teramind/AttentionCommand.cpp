@@ -69,7 +69,7 @@ std::vector<std::string> genesMissingFrom(const SpatialDataset& dataset,
 // Formats without a section_to_atlas leave the identity: section µm read as atlas µm would put
 // patches in arbitrary structures, so such a section has no atlas regions.
 bool hasAtlasPlacement(const SpatialDataset& dataset) {
-  return dataset.placement().sectionToAtlas.toRowMajor() != AffineTransform().toRowMajor();
+  return dataset.placement().placed;
 }
 
 // The gene × gene attention of the gene-gene block over a section, per atlas structure (the

@@ -456,7 +456,10 @@ CellTable read(const hdf5::File& h5, const H5adOptions& options, const ReadProgr
   table.y = std::move(where.y);
   table.z = std::move(where.z);
   table.coordinateUnit = where.unit;
-  if (where.sectionToAtlas) table.placement.sectionToAtlas = *where.sectionToAtlas;
+  if (where.sectionToAtlas) {
+    table.placement.sectionToAtlas = *where.sectionToAtlas;
+    table.placement.placed = true;
+  }
 
   hdf5::ProgressThrottle report(progress, csvShare, 1.0);
   MatrixReader matrix(h5, table, report);

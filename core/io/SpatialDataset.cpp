@@ -93,6 +93,7 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
       std::array<double, 12> values{};
       std::copy(m.begin(), m.end(), values.begin());
       table.placement.sectionToAtlas = AffineTransform::fromRowMajor(values);
+      table.placement.placed = true;
       dataset.placementNote = j["section_to_atlas"].value("note", "");
     }
     dataset.data = std::move(table);

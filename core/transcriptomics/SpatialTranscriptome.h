@@ -13,6 +13,9 @@ namespace teramind {
 // atlas space (CCFv3 PIR, µm).
 struct SectionPlacement {
   AffineTransform sectionToAtlas;
+  // Whether the data said where the section lies (a manifest's section_to_atlas, CCF
+  // coordinates): without it sectionToAtlas is the identity, which places nothing.
+  bool placed = false;
   double planeSpacingUm = 1.5;  // MERSCOPE z-planes are 1.5 µm apart
 };
 
