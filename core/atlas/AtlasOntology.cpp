@@ -14,16 +14,11 @@
 #pragma GCC diagnostic pop
 
 #include "atlas/OntologyJsonReader.h"
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 
 namespace teramind {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::array<std::uint8_t, 3> parseColor(const std::string& hex, StructureId id,
                                        const std::filesystem::path& file) {
@@ -89,7 +84,7 @@ void checkTextLength(const std::string& text, const char* what, const std::strin
 }  // namespace
 
 AtlasOntology AtlasOntology::fromFile(const std::filesystem::path& file) {
-  const std::string ext = lower(file.extension().string());
+  const std::string ext = asciiLower(file.extension().string());
   if (ext == ".json") return fromJson(file);
   if (ext == ".csv") return fromCsv(file);
   throw FileError(file, "unknown ontology format (expected .json or .csv)");
@@ -220,7 +215,7 @@ AtlasOntology AtlasOntology::fromStructures(std::vector<Structure> structures,
     const std::string& acronym = structures[i].acronym;
     if (!acronyms.insert(acronym).second)
       throw FileError(source, "duplicate acronym '" + acronym + "'");
-    o.byLowerAcronym_.emplace(lower(acronym), i);
+    o.byLowerAcronym_.emplace(asciiLower(acronym), i);
   }
   o.structures_ = std::move(structures);
   return o;
@@ -240,7 +235,7 @@ const Structure* AtlasOntology::findAcronym(const std::string& acronym) const {
   // Exact case wins: Allen has pairs like CM/cm and IPF/ipf.
   for (const auto& s : structures_)
     if (s.acronym == acronym) return &s;
-  auto it = byLowerAcronym_.find(lower(acronym));
+  auto it = byLowerAcronym_.find(asciiLower(acronym));
   return it == byLowerAcronym_.end() ? nullptr : &structures_[it->second];
 }
 
@@ -258,14 +253,14 @@ const Structure& AtlasOntology::byAcronym(const std::string& acronym) const {
 }
 
 std::vector<const Structure*> AtlasOntology::search(const std::string& text) const {
-  const std::string needle = lower(text);
+  const std::string needle = asciiLower(text);
   std::vector<const Structure*> exact, partial;
   for (const auto& s : structures_) {
-    const std::string acronym = lower(s.acronym);
+    const std::string acronym = asciiLower(s.acronym);
     if (acronym == needle)
       exact.push_back(&s);
     else if (acronym.find(needle) != std::string::npos ||
-             lower(s.name).find(needle) != std::string::npos)
+             asciiLower(s.name).find(needle) != std::string::npos)
       partial.push_back(&s);
   }
   exact.insert(exact.end(), partial.begin(), partial.end());

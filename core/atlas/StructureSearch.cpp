@@ -5,6 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "common/AsciiCase.h"
+
 namespace teramind {
 namespace {
 
@@ -14,12 +16,6 @@ enum class WordMatch { Whole = 0, Prefix = 1, Stem = 2, Part = 3, None = 4 };
 constexpr std::size_t kMinStemPrefix = 6;
 constexpr std::size_t kMaxStemRest = 3;
 constexpr std::size_t kMinPartLength = 3;
-
-std::string lowered(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Runs of letters and digits, lower case: "Field CA1, stratum oriens" -> field ca1 stratum oriens.
 std::vector<std::string> wordsOf(std::string_view text) {
@@ -74,7 +70,7 @@ struct Ranked {
 
 std::vector<StructureId> searchStructures(const AtlasOntology& ontology, std::string_view query,
                                           std::size_t limit) {
-  const std::string whole = lowered(trimmed(query));
+  const std::string whole = asciiLower(trimmed(query));
   const std::vector<std::string> queryWords = wordsOf(whole);
   if (whole.empty()) return {};
 
@@ -83,11 +79,11 @@ std::vector<StructureId> searchStructures(const AtlasOntology& ontology, std::st
     Ranked r;
     r.graphOrder = s.graphOrder;
     r.id = s.id;
-    const std::string acronym = lowered(s.acronym);
+    const std::string acronym = asciiLower(s.acronym);
     const std::vector<std::string> nameWords = wordsOf(s.name);
     if (acronym == whole) {
       r.tier = 0;
-    } else if (lowered(s.name) == whole || (!queryWords.empty() && nameWords == queryWords)) {
+    } else if (asciiLower(s.name) == whole || (!queryWords.empty() && nameWords == queryWords)) {
       r.tier = 1;
     } else if (acronym.compare(0, whole.size(), whole) == 0) {
       r.tier = 2;

@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 
 namespace teramind {
@@ -25,13 +26,6 @@ constexpr std::uint64_t kMaxValues = std::uint64_t{1} << 42;
 // zlib's deflate cannot compress better than about 1032:1, so a gzip stream of n bytes holds
 // at most ~1032 n bytes: a tiny file cannot honestly declare a huge grid.
 constexpr std::uint64_t kGzipMaxRatio = 1032;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
@@ -73,7 +67,7 @@ std::optional<std::int64_t> parseInteger(std::string_view text) {
 }
 
 std::optional<double> parseNumber(std::string_view text, bool allowNan) {
-  if (allowNan && lower(text) == "nan") return std::nan("");
+  if (allowNan && asciiLower(text) == "nan") return std::nan("");
   const std::string copy(text);
   if (copy.empty()) return std::nullopt;
   char* end = nullptr;
@@ -227,7 +221,7 @@ std::vector<std::optional<std::vector<double>>> HeaderParser::parseVectors(
   while (true) {
     while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
     if (i == value.size()) break;
-    if (lower(value.substr(i, 4)) == "none") {
+    if (asciiLower(value.substr(i, 4)) == "none") {
       vectors.emplace_back(std::nullopt);
       i += 4;
       continue;
@@ -297,7 +291,7 @@ void HeaderParser::parsePerAxisQuoted(const std::string& field, std::string_view
 
 void HeaderParser::parseDataFile(std::string_view value) {
   if (value.empty()) fail("data file", "is empty");
-  if (lower(value.substr(0, 4)) == "list" || value.find('%') != std::string_view::npos ||
+  if (asciiLower(value.substr(0, 4)) == "list" || value.find('%') != std::string_view::npos ||
       words(value).size() != 1)
     fail("data file",
          "lists and numbered file patterns are not supported, got " + quotedNrrdValue(value));
@@ -320,8 +314,8 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
     header_.dimension = static_cast<int>(*d);
   } else if (field == "type") {
     const auto& names = typeNames();
-    const auto it = names.find(lower(value));
-    if (lower(value) == "block") fail(field, "block is not supported");
+    const auto it = names.find(asciiLower(value));
+    if (asciiLower(value) == "block") fail(field, "block is not supported");
     if (it == names.end()) fail(field, "unknown type " + quotedNrrdValue(value));
     header_.type = it->second.canonical;
     header_.bytesPerValue = it->second.bytes;
@@ -344,7 +338,7 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
     }
     header_.valueCount = count;
   } else if (field == "encoding") {
-    const std::string e = lower(value);
+    const std::string e = asciiLower(value);
     if (e == "raw")
       header_.encoding = NrrdEncoding::Raw;
     else if (e == "txt" || e == "text" || e == "ascii")
@@ -359,13 +353,13 @@ void HeaderParser::parseField(const std::string& field, std::string_view value) 
       fail(field, "unknown encoding " + quotedNrrdValue(value));
     encodingSet_ = true;
   } else if (field == "endian") {
-    const std::string e = lower(value);
+    const std::string e = asciiLower(value);
     if (e != "little" && e != "big")
       fail(field, "must be little or big, got " + quotedNrrdValue(value));
     header_.endian = e;
   } else if (field == "space") {
     if (header_.spaceDimension != 0) fail(field, "given with a space dimension");
-    header_.spaceDimension = spaceDimensionOf(lower(value));
+    header_.spaceDimension = spaceDimensionOf(asciiLower(value));
     if (header_.spaceDimension == 0) fail(field, "unknown space " + quotedNrrdValue(value));
   } else if (field == "space dimension") {
     if (header_.spaceDimension != 0) fail(field, "given with a space");
@@ -509,11 +503,11 @@ NrrdHeader HeaderParser::parse(std::string_view text) {
     if (line.find(":=") != std::string_view::npos) continue;
     const std::size_t colon = line.find(": ");
     if (line.size() > kNrrdMaxFieldLine)
-      fail(colon == std::string_view::npos ? "header" : lower(trim(line.substr(0, colon))),
+      fail(colon == std::string_view::npos ? "header" : asciiLower(trim(line.substr(0, colon))),
            "field line of " + std::to_string(line.size()) + " characters, longer than " +
                std::to_string(kNrrdMaxFieldLine));
     if (colon == std::string_view::npos) fail("header", "no \": \" in " + quotedNrrdValue(line));
-    std::string key = lower(trim(line.substr(0, colon)));
+    std::string key = asciiLower(trim(line.substr(0, colon)));
     key.erase(std::remove(key.begin(), key.end(), ' '), key.end());
     const auto& names = fieldNames();
     const auto it = names.find(key);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "io/H5adFile.h"
@@ -21,10 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string lowercaseName(const fs::path& path) {
-  std::string name = path.filename().string();
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return name;
+  return asciiLower(path.filename().string());
 }
 
 bool isHdf5(const fs::path& file) {

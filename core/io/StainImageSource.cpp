@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "io/TiffImage.h"
 #include "io/VolumeFile.h"
@@ -40,9 +41,7 @@ constexpr std::int64_t kBlockRows = 2048, kBlockCols = 4096;
 }  // namespace
 
 bool isTiffFile(const std::filesystem::path& file) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string ext = asciiLower(file.extension().string());
   return ext == ".tif" || ext == ".tiff" || ext == ".btf";
 }
 

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include "common/AsciiCase.h"
 #include "common/AtomicFileWrite.h"
 #include "io/ItkVolumeIO.h"
 #include "io/VdbVolumeIO.h"
@@ -94,9 +95,7 @@ std::string volumeFormatName(VolumeFormat format) {
 }
 
 VolumeFormat volumeFormatOf(const std::filesystem::path& file) {
-  std::string name = file.filename().string();
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string name = asciiLower(file.filename().string());
   if (endsWith(name, ".nrrd") || endsWith(name, ".nhdr")) return VolumeFormat::Nrrd;
   if (endsWith(name, ".nii") || endsWith(name, ".nii.gz")) return VolumeFormat::Nifti;
   if (endsWith(name, ".tif") || endsWith(name, ".tiff")) return VolumeFormat::Tiff;

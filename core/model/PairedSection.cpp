@@ -12,18 +12,10 @@
 
 #include <fmt/core.h>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 
 namespace teramind {
-
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-}  // namespace
 
 std::vector<std::string> mostExpressedGenes(const SpatialDataset& dataset, int count,
                                             const std::vector<std::string>& required) {
@@ -129,7 +121,7 @@ PairedSection preparePairedSection(const SpatialDataset& dataset, const ModelCon
     for (int z = 0; z < planes; ++z) {
       auto it =
           std::find_if(dataset.stains.begin(), dataset.stains.end(), [&](const StainImage& im) {
-            return lower(im.stain) == lower(section.stainNames[s]) && im.plane == z;
+            return asciiLower(im.stain) == asciiLower(section.stainNames[s]) && im.plane == z;
           });
       if (it == dataset.stains.end())
         throw FileError(dataset.source, fmt::format("no {} image for plane {} (training needs DAPI "

@@ -6,14 +6,14 @@
 #include <functional>
 #include <string_view>
 
+#include "common/AsciiCase.h"
+
 namespace teramind {
 
 bool GeneCatalogue::isControlName(const std::string& name) {
   static constexpr std::array<std::string_view, 7> kPrefixes = {
       "blank", "negcontrol", "negprb", "unassigned", "deprecated", "systemcontrol", "intergenic"};
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string lower = asciiLower(name);
   return std::any_of(kPrefixes.begin(), kPrefixes.end(),
                      [&](std::string_view p) { return lower.rfind(p, 0) == 0; });
 }

@@ -9,20 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/AsciiCase.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 
 namespace teramind {
-namespace {
-
-std::string lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
-
 const std::vector<GenePanel>& GenePanel::presets() {
   static const std::vector<GenePanel> kPresets = {
       {"GLUT",
@@ -37,7 +28,7 @@ const std::vector<GenePanel>& GenePanel::presets() {
 GenePanel GenePanel::preset(const std::string& name) {
   std::string known;
   for (const auto& p : presets()) {
-    if (lowercase(p.name) == lowercase(name)) return p;
+    if (asciiLower(p.name) == asciiLower(name)) return p;
     known += (known.empty() ? "" : ", ") + p.name;
   }
   throw std::invalid_argument("unknown gene panel '" + name + "' (presets: " + known + ")");

@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/DelimitedTextReader.h"
@@ -93,9 +94,7 @@ bool isCellMetadataColumn(const std::string& name) {
                                                   "cell_type",
                                                   "slice_id",
                                                   "sample_id"};
-  std::string lower;
-  for (char c : name) lower += char(std::tolower(static_cast<unsigned char>(c)));
-  return kMetadata.count(lower) != 0;
+  return kMetadata.count(asciiLower(name)) != 0;
 }
 
 std::optional<std::size_t> firstColumn(const Reader& in, std::initializer_list<const char*> names) {

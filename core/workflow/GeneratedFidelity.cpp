@@ -8,6 +8,7 @@
 
 #include "analysis/KolmogorovSmirnov.h"
 #include "analysis/NucleusCounter.h"
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "io/OmeZarrStore.h"
 #include "workflow/RealStainsOfJob.h"
@@ -15,10 +16,8 @@
 namespace teramind {
 namespace {
 
-bool isDapi(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name == "dapi";
+bool isDapi(const std::string& name) {
+  return asciiLower(name) == "dapi";
 }
 
 // Copies a chunk × chunk tile into a plane at tile (row, col), cropped at the plane's edge.

@@ -9,21 +9,12 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "io/StainImageSource.h"
 #include "workflow/JobFingerprint.h"
 
 namespace teramind {
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
-
 GeneratedJob readGeneratedJob(const OmeZarrStore& output) {
   GeneratedJob job;
   job.file = output.path() / kJobFileName;
@@ -84,14 +75,14 @@ RealStainsOfJob::RealStainsOfJob(const OmeZarrStore& store)
   for (const auto& channel : layout_.channels) {
     std::set<int> planesOfStain;
     for (const auto& im : dataset.stains)
-      if (lower(im.stain) == lower(channel)) planesOfStain.insert(im.plane);
+      if (asciiLower(im.stain) == asciiLower(channel)) planesOfStain.insert(im.plane);
     for (int k = 0; k < layout_.planes; ++k) {
       const int z = sectionPlane(k);
       // A single-plane dataset is repeated onto every generated section: its plane is theirs.
       const int wanted = planesOfStain.size() == 1 ? *planesOfStain.begin() : z;
       const auto it =
           std::find_if(dataset.stains.begin(), dataset.stains.end(), [&](const StainImage& im) {
-            return lower(im.stain) == lower(channel) && im.plane == wanted;
+            return asciiLower(im.stain) == asciiLower(channel) && im.plane == wanted;
           });
       if (it == dataset.stains.end())
         throw FileError(dataset.source,
