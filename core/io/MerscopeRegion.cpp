@@ -17,7 +17,8 @@ std::optional<fs::path> merscopeTranscriptsFile(const fs::path& folder) {
   return std::nullopt;
 }
 
-SpatialDataset loadMerscopeRegion(const fs::path& folder, const ReadProgress& progress) {
+SpatialDataset loadMerscopeRegion(const fs::path& folder, const ReadProgress& progress,
+                                  bool withTranscripts) {
   const auto transcripts = merscopeTranscriptsFile(folder);
   if (!transcripts) throw FileError(folder, "holds no detected_transcripts.csv[.gz]");
   SpatialDataset dataset;
@@ -49,7 +50,7 @@ SpatialDataset loadMerscopeRegion(const fs::path& folder, const ReadProgress& pr
     else if (!dataset.stains.empty())
       throw FileError(transform, "is missing: the mosaics cannot be placed on the transcripts");
   }
-  dataset.data = readVizgenTranscripts(*transcripts, progress);
+  if (withTranscripts) dataset.data = readVizgenTranscripts(*transcripts, progress);
   return dataset;
 }
 

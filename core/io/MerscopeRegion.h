@@ -16,9 +16,10 @@ struct SpatialDataset;
 // The transcripts file, when the folder has one.
 std::optional<std::filesystem::path> merscopeTranscriptsFile(const std::filesystem::path& folder);
 
-// Reads the transcripts and lists the mosaics (read later, by window). Throws FileError naming
-// the file and the problem: mosaics without the transform, a mosaic name without a plane …
+// Reads the transcripts (unless `withTranscripts` is false: the table stays empty) and lists
+// the mosaics (read later, by window). Throws FileError naming the file and the problem:
+// mosaics without the transform, a mosaic name without a plane …
 SpatialDataset loadMerscopeRegion(const std::filesystem::path& folder,
-                                  const ReadProgress& progress = {});
+                                  const ReadProgress& progress = {}, bool withTranscripts = true);
 
 }  // namespace teramind

@@ -62,7 +62,8 @@ fs::path manifestOf(const fs::path& path) {
   return fs::is_directory(path) ? path / "dataset.json" : path;
 }
 
-SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progress) {
+SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progress,
+                            DatasetContent content) {
   std::ifstream in(manifest);
   if (!in) throw FileError(manifest, "cannot be opened for reading");
   nlohmann::json j;
@@ -82,8 +83,10 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
       throw FileError(manifest,
                       "unsupported manifest version " + std::to_string(j.value("version", 0)));
     dataset.name = j.value("name", manifest.parent_path().filename().string());
-    TranscriptTable table =
-        readVizgenTranscripts(base / j.at("transcripts").get<std::string>(), progress);
+    const fs::path transcripts = base / j.at("transcripts").get<std::string>();
+    TranscriptTable table = content == DatasetContent::All
+                                ? readVizgenTranscripts(transcripts, progress)
+                                : TranscriptTable();
     table.placement.planeSpacingUm = j.value("plane_spacing_um", 1.5);
     if (j.contains("section_to_atlas")) {
       const auto m = j["section_to_atlas"].at("matrix_3x4").get<std::vector<double>>();
@@ -218,14 +221,18 @@ MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset) {
   return coverage;
 }
 
-SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress) {
+SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress,
+                                  DatasetContent content) {
   const SpatialFormat format = detectSpatialFormat(path);
-  if (format == SpatialFormat::DatasetManifest) return loadManifest(manifestOf(path), progress);
-  if (format == SpatialFormat::MerscopeRegion) return loadMerscopeRegion(path, progress);
+  if (format == SpatialFormat::DatasetManifest)
+    return loadManifest(manifestOf(path), progress, content);
+  if (format == SpatialFormat::MerscopeRegion)
+    return loadMerscopeRegion(path, progress, content == DatasetContent::All);
   SpatialDataset dataset;
   dataset.format = format;
   dataset.source = path;
   dataset.name = path.filename().string();
+  if (content == DatasetContent::StainImagesOnly) return dataset;
   switch (format) {
     case SpatialFormat::VizgenTranscripts:
       dataset.data = readVizgenTranscripts(path, progress);

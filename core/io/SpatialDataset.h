@@ -77,9 +77,17 @@ struct MosaicCoverage {
 // Throws FileError when the dataset holds no transcripts or no stain images.
 MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset);
 
-// Loads any format above. Throws FileError naming the file and the problem.
+// What to read of a dataset: everything, or only where its stain images are (no transcripts
+// or cells: a whole section's 10⁸ molecules are not read to find a mosaic).
+enum class DatasetContent { All, StainImagesOnly };
+
+// Loads any format above. Throws FileError naming the file and the problem. With
+// StainImagesOnly, manifests and MERSCOPE folders give their stains, µm transform and
+// placement with an empty transcript table; the other formats, which hold no stain images,
+// give none.
 SpatialDataset loadSpatialDataset(const std::filesystem::path& path,
-                                  const ReadProgress& progress = {});
+                                  const ReadProgress& progress = {},
+                                  DatasetContent content = DatasetContent::All);
 
 // Bins whatever the dataset holds (transcripts, or cells at their centroids) with the plane
 // spacing of its placement. Throws FileError when it holds neither (an outline file).

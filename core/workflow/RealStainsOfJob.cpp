@@ -66,9 +66,8 @@ RealStainsOfJob::RealStainsOfJob(const OmeZarrStore& store)
     throw FileError(job_.data, fmt::format("is gone (the dataset {} names): no real stains to "
                                            "compare with",
                                            job_.file.string()));
-  // The transcripts are read too (the loaders read a dataset whole); only the stains' places
-  // are kept.
-  const SpatialDataset dataset = loadSpatialDataset(job_.data);
+  // Where the stains are, not the molecules: a whole section's transcripts are not read.
+  const SpatialDataset dataset = loadSpatialDataset(job_.data, {}, DatasetContent::StainImagesOnly);
   if (dataset.stains.empty())
     throw FileError(dataset.source, "has no stain images: no real stains to compare with");
   micronToPixel_ = dataset.micronToPixelTransform;

@@ -180,6 +180,25 @@ TEST(CellTables, ZhuangMerfishSlice) {
   EXPECT_LT(density, 0.4);
 }
 
+// What `teramind seams` and `fidelity` read of a job's dataset: the stains and their placement,
+// not the molecules.
+TEST(BundledDemo, StainImagesOnlyReadsNoTranscripts) {
+  const SpatialDataset all = loadSpatialDataset(bundledDemoDataset());
+  const SpatialDataset stains =
+      loadSpatialDataset(bundledDemoDataset(), {}, DatasetContent::StainImagesOnly);
+  ASSERT_NE(stains.transcripts(), nullptr);
+  EXPECT_EQ(stains.transcripts()->size(), 0u);
+  ASSERT_EQ(stains.stains.size(), all.stains.size());
+  for (std::size_t i = 0; i < all.stains.size(); ++i) {
+    EXPECT_EQ(stains.stains[i].file, all.stains[i].file);
+    EXPECT_EQ(stains.stains[i].plane, all.stains[i].plane);
+  }
+  EXPECT_EQ(stains.micronToPixelTransform, all.micronToPixelTransform);
+  EXPECT_TRUE(stains.placement().placed);
+  EXPECT_EQ(stains.placement().sectionToAtlas.toRowMajor(),
+            all.placement().sectionToAtlas.toRowMajor());
+}
+
 TEST(Binning, ConservesEveryGeneCountExactly) {
   const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
   const TranscriptTable& t = *demo.transcripts();
