@@ -49,6 +49,9 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
   const DiffusionSchedule schedule(c);
   const auto timesteps = schedule.ddimTimesteps(options.steps);
   GeneratedMorphology out;
+  const torch::Tensor weight = options.decoders == PatchDecoders::Blend
+                                   ? blendWeight(P, py, px).to(torch::kFloat32).to(device)
+                                   : torch::Tensor();
   for (int i = static_cast<int>(timesteps.size()) - 1; i >= 0; --i) {
     const int t = timesteps[std::size_t(i)];
     const auto k = schedule.ddimStep(t, i > 0 ? timesteps[std::size_t(i) - 1] : -1, options.eta);
@@ -60,7 +63,7 @@ GeneratedMorphology sampleRegion(const MorphologyModel& model, const PairedSecti
         net->forward(patches, torch::full({1}, t, torch::kLong).to(device), genes, py + 1, px + 1,
                      {true, blend}, options.captureAttention ? &attention : nullptr);
     const auto eps = blend ? blendDecoders(predicted.collage.to(torch::kFloat32),
-                                           predicted.original.to(torch::kFloat32), py, px)
+                                           predicted.original.to(torch::kFloat32), weight, py, px)
                            : fromPatches(predicted.collage.to(torch::kFloat32), py, px);
     x = ddimUpdate(x, eps, k, generator);
     if (options.captureAttention) {

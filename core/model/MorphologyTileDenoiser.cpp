@@ -44,6 +44,9 @@ MorphologyTileDenoiser::MorphologyTileDenoiser(const MorphologyModel& model,
   // A GPU wants many tiles per forward; on a CPU one tile per thread keeps the output
   // independent of how tiles are grouped.
   batch_ = batch > 0 ? batch : (modelDevice().is_cuda() ? 8 : 1);
+  if (options.decoders == PatchDecoders::Blend)
+    blendWeight_ = std::make_shared<const torch::Tensor>(
+        blendWeight(c.patchSize, tilePatches, tilePatches).to(torch::kFloat32).to(modelDevice()));
   auto& net = model.impl().net;
   net->to(modelDevice());
   net->eval();
@@ -193,12 +196,11 @@ void MorphologyTileDenoiser::step(const std::vector<TileStepTask>& tasks) {
     auto generator = at::detail::createCPUGenerator(streamSeed(task.tile, task.step));
     torch::Tensor x0;
     const auto ownCollage = collage.narrow(0, std::int64_t(b) * p * p, p * p);
-    const auto eps =
-        blend
-            ? blendDecoders(
-                  ownCollage,
-                  original.narrow(0, std::int64_t(b) * (p + 1) * (p + 1), (p + 1) * (p + 1)), p, p)
-            : fromPatches(ownCollage, p, p);
+    const auto eps = blend ? blendDecoders(ownCollage,
+                                           original.narrow(0, std::int64_t(b) * (p + 1) * (p + 1),
+                                                           (p + 1) * (p + 1)),
+                                           *blendWeight_, p, p)
+                           : fromPatches(ownCollage, p, p);
     auto next = ddimUpdate(x, eps, k, generator, task.preview ? &x0 : nullptr);
     // The official inference stores every step's state as fp16 (test_brn.py: out.half()).
     if (options_.official) next = next.to(torch::kHalf).to(torch::kFloat32);

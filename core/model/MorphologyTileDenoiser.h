@@ -1,12 +1,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include "generation/TileDenoiser.h"
 #include "model/MorphologyModel.h"
 #include "model/MorphologySampler.h"
 #include "model/OfficialNoise.h"
 #include "model/PairedSection.h"
+
+namespace at {
+class Tensor;  // LibTorch stays behind the model library: the weight is only pointed to here
+}
 
 namespace teramind {
 
@@ -57,6 +62,8 @@ class MorphologyTileDenoiser : public TileDenoiser {
   SamplingOptions options_;
   Shape shape_;
   std::vector<int> timesteps_;
+  // With PatchDecoders::Blend: the collage's weight, on the model's device (made once).
+  std::shared_ptr<const at::Tensor> blendWeight_;
   OfficialNoiseLayout officialNoise_;  // with options.official
 };
 

@@ -76,9 +76,7 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2) 
       .reshape({c, z, p1 * h, p2 * w});
 }
 
-torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original, int64_t p1,
-                            int64_t p2) {
-  const int64_t P = collage.size(3), half = P / 2;
+torch::Tensor blendWeight(int64_t P, int64_t p1, int64_t p2) {
   // sin²(π u) at pixel centres u = (i + ½)/P of a collage patch: 0 on its borders, 1 at its
   // centre, where the original grid's borders lie.
   const auto u = (torch::arange(P, torch::kFloat64) + 0.5) / double(P);
@@ -86,7 +84,19 @@ torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& o
   const auto y = inCollage.repeat({p1}), x = inCollage.repeat({p2});
   const auto wc = y.unsqueeze(1) * x.unsqueeze(0);
   const auto wo = (1 - y).unsqueeze(1) * (1 - x).unsqueeze(0);
-  const auto weight = (wc / (wc + wo)).to(collage.scalar_type()).to(collage.device());
+  return wc / (wc + wo);
+}
+
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original, int64_t p1,
+                            int64_t p2) {
+  return blendDecoders(
+      collage, original,
+      blendWeight(collage.size(3), p1, p2).to(collage.scalar_type()).to(collage.device()), p1, p2);
+}
+
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original,
+                            const torch::Tensor& weight, int64_t p1, int64_t p2) {
+  const int64_t P = collage.size(3), half = P / 2;
   const auto c = fromPatches(collage, p1, p2);
   const auto o =
       fromPatches(original, p1 + 1, p2 + 1).narrow(2, half, p1 * P).narrow(3, half, p2 * P);

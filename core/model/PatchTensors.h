@@ -48,6 +48,11 @@ torch::Tensor fromPatches(const torch::Tensor& patches, int64_t p1, int64_t p2);
 // (S, Z, p1·P, p2·P).
 torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original, int64_t p1,
                             int64_t p2);
+// The collage's weight, (p1·P, p2·P) float64 on the CPU, and the blend with it given: made once
+// per tile shape, not per tile and step.
+torch::Tensor blendWeight(int64_t P, int64_t p1, int64_t p2);
+torch::Tensor blendDecoders(const torch::Tensor& collage, const torch::Tensor& original,
+                            const torch::Tensor& weight, int64_t p1, int64_t p2);
 
 // One DDIM update of x_t given the predicted noise: x0 clipped to [−1, 1], ε re-derived from
 // it; `generator` draws the η noise (unused when σ = 0). `x0` (optional) receives the clipped
