@@ -47,9 +47,8 @@ GreyImage crop(const GreyImage& image, const RealStainsOfJob::PixelBox& box) {
 
 // Keeps the tiles whose window, moved by (dx, dy) px, the real stains cover whole: past their
 // edge they read 0, an edge no tissue has.
-StoreTileFilter coveredTiles(const RealStainsOfJob& real, std::int64_t dx, std::int64_t dy) {
-  const auto box = real.coveredBox();
-  const std::int64_t T = real.layout().chunk;
+StoreTileFilter coveredTiles(const RealStainsOfJob::PixelBox& box, std::int64_t T, std::int64_t dx,
+                             std::int64_t dy) {
   return [box, T, dx, dy](std::int64_t r, std::int64_t q) {
     const std::int64_t x = q * T + dx, y = r * T + dy;
     return x >= box.x0 && y >= box.y0 && x + T <= box.x1 && y + T <= box.y1;
@@ -59,7 +58,7 @@ StoreTileFilter coveredTiles(const RealStainsOfJob& real, std::int64_t dx, std::
 }  // namespace
 
 StoreTileFilter tilesInsideRealStains(const RealStainsOfJob& real) {
-  return coveredTiles(real, 0, 0);
+  return coveredTiles(real.coveredBox(), real.layout().chunk, 0, 0);
 }
 
 StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJob& real) {
@@ -73,14 +72,15 @@ StoreSeams measureRealStainSeams(const OmeZarrStore& store, const RealStainsOfJo
 }
 
 RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealStainsOfJob& real,
-                                          int shifts) {
+                                          const StoreSeams& unshifted, int shifts) {
   const auto& L = store.layout();
   RealSeamSpread spread;
   spread.shifts = std::max(1, shifts);
   for (const auto& name : L.channels) spread.channels.push_back({name, 1e300, 0, 0});
   const auto onDisk = store.chunksOnDisk(0, 0, 0);
+  const auto box = real.coveredBox();
   const auto countInside = [&](std::int64_t dx, std::int64_t dy) {
-    const auto keep = coveredTiles(real, dx, dy);
+    const auto keep = coveredTiles(box, L.chunk, dx, dy);
     return std::count_if(onDisk.begin(), onDisk.end(),
                          [&](const auto& t) { return keep(t.first, t.second); });
   };
@@ -90,14 +90,16 @@ RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealS
     // the stains' bottom edge moves up into tissue, not past it).
     const std::int64_t dx = countInside(-d, 0) > countInside(d, 0) ? -d : d;
     const std::int64_t dy = countInside(0, -d) > countInside(0, d) ? -d : d;
-    const auto seams = measureSeamsOnStoreGrid(
-        store,
-        [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
-          const auto bytes =
-              real.readWindow(ch, z, q * L.chunk + dx, r * L.chunk + dy, L.chunk, L.chunk);
-          return {bytes.begin(), bytes.end()};
-        },
-        coveredTiles(real, dx, dy));
+    const auto seams =
+        k == 0 ? unshifted
+               : measureSeamsOnStoreGrid(
+                     store,
+                     [&](int ch, int z, std::int64_t r, std::int64_t q) -> std::vector<float> {
+                       const auto bytes = real.readWindow(ch, z, q * L.chunk + dx, r * L.chunk + dy,
+                                                          L.chunk, L.chunk);
+                       return {bytes.begin(), bytes.end()};
+                     },
+                     coveredTiles(box, L.chunk, dx, dy));
     for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
       const double ratio = seams.channels[ch].ratio;
       if (ratio <= 0) continue;  // unknown: no border or no interior energy at this shift
@@ -137,7 +139,7 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
   // Generated and real over the same tiles: those the real stains cover whole.
   result.seamsGenerated = measureStoreSeams(store, tilesInsideRealStains(real));
   result.seamsReal = measureRealStainSeams(store, real);
-  result.seamsRealShifted = measureRealStainSeamSpread(store, real);
+  result.seamsRealShifted = measureRealStainSeamSpread(store, real, result.seamsReal);
   result.comparedPx = {covered.x1 - covered.x0, covered.y1 - covered.y0};
   std::vector<double> areasReal, areasGenerated;
   for (std::size_t ch = 0; ch < L.channels.size(); ++ch) {
@@ -150,21 +152,25 @@ GeneratedFidelity measureGeneratedFidelity(const OmeZarrStore& store, const Real
     for (int z = 0; z < L.planes; ++z) {
       GreyImage realPlane{int(L.width), int(L.height),
                           std::vector<float>(std::size_t(L.width) * std::size_t(L.height), 0.f)};
-      GreyImage generatedPlane = realPlane, generatedHere = realPlane;
-      const std::vector<std::uint8_t> ones(std::size_t(L.chunk) * std::size_t(L.chunk), 1);
+      GreyImage generatedPlane = realPlane;
+      // Which compared pixels lie in a generated tile: blank tiles in both would count as a
+      // perfect match.
+      const std::int64_t comparedW = covered.x1 - covered.x0;
+      std::vector<unsigned char> inTiles(std::size_t(comparedW * (covered.y1 - covered.y0)), 0);
       for (const auto& [r, q] : store.chunksOnDisk(0, int(ch), z)) {
         placeTile(generatedPlane, store.readChunk(0, int(ch), z, r, q), L.chunk, r, q);
         placeTile(realPlane, real.readTile(int(ch), z, r, q), L.chunk, r, q);
-        placeTile(generatedHere, ones, L.chunk, r, q);
+        for (std::int64_t y = std::max(r * L.chunk, covered.y0);
+             y < std::min((r + 1) * L.chunk, covered.y1); ++y)
+          for (std::int64_t x = std::max(q * L.chunk, covered.x0);
+               x < std::min((q + 1) * L.chunk, covered.x1); ++x)
+            inTiles[std::size_t((y - covered.y0) * comparedW + (x - covered.x0))] = 1;
         ++result.tilesGenerated;
       }
       result.tiles += L.chunkRows(0) * L.chunkCols(0);
       // Only where the real stains have tissue: past their edge they read 0.
       realPlane = crop(realPlane, covered);
       generatedPlane = crop(generatedPlane, covered);
-      // Only where tiles were generated: blank tiles in both would count as a perfect match.
-      const auto here = crop(generatedHere, covered).pixels;
-      const std::vector<unsigned char> inTiles(here.begin(), here.end());
       stain.psnr += psnr(realPlane, generatedPlane, 255.0, inTiles) / L.planes;
       stain.ssim += ssim(realPlane, generatedPlane, 255.0, inTiles) / L.planes;
       if (dapi) {

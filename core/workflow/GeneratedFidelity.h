@@ -38,8 +38,9 @@ struct RealSeamSpread {
   std::vector<Channel> channels;  // in the store's order
   int shifts = 0;
 };
+// `unshifted` is measureRealStainSeams' result: the shift k = 0, not measured again.
 RealSeamSpread measureRealStainSeamSpread(const OmeZarrStore& store, const RealStainsOfJob& real,
-                                          int shifts = 8);
+                                          const StoreSeams& unshifted, int shifts = 8);
 
 // How a generated output compares with the real tissue of the same region and planes.
 struct GeneratedFidelity {

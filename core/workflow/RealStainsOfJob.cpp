@@ -11,6 +11,7 @@
 
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "generation/OmeZarrTileSink.h"
 #include "io/StainImageSource.h"
 #include "workflow/JobFingerprint.h"
 
@@ -128,10 +129,8 @@ std::vector<std::uint8_t> RealStainsOfJob::readWindow(int channel, int plane, st
       .resample(layout_.originXUm + double(x0) * um, layout_.originYUm + double(y0) * um, um, w, h,
                 values.data());
   std::vector<std::uint8_t> pixels(values.size());
-  // As generated chunks are stored (OmeZarrTileSink): (v + 1) · 127.5, rounded.
-  for (std::size_t i = 0; i < values.size(); ++i)
-    pixels[i] = static_cast<std::uint8_t>(
-        std::lround(std::clamp((values[i] + 1.0f) * 127.5f, 0.0f, 255.0f)));
+  // As generated chunks are stored.
+  for (std::size_t i = 0; i < values.size(); ++i) pixels[i] = OmeZarrTileSink::toByte(values[i]);
   return pixels;
 }
 
