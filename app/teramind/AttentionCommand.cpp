@@ -66,12 +66,6 @@ std::vector<std::string> genesMissingFrom(const SpatialDataset& dataset,
   return missing;
 }
 
-// Formats without a section_to_atlas leave the identity: section µm read as atlas µm would put
-// patches in arbitrary structures, so such a section has no atlas regions.
-bool hasAtlasPlacement(const SpatialDataset& dataset) {
-  return dataset.placement().placed;
-}
-
 // The gene × gene attention of the gene-gene block over a section, per atlas structure (the
 // structure under each patch centre and all its ancestors) and for the whole section.
 void runAttention(const AttentionArguments& a) {
@@ -141,7 +135,9 @@ void runAttention(const AttentionArguments& a) {
     }
   }
   const bool hasRoi = request.roi.has_value();
-  const bool placed = hasAtlasPlacement(dataset);
+  // Formats without a section_to_atlas leave the identity: section µm read as atlas µm would
+  // put patches in arbitrary structures, so such a section has no atlas regions.
+  const bool placed = dataset.placement().placed;
   ProgressBar bar("attention");
   const auto attention =
       SectionAttention::compute(model, section, placed ? &atlas : nullptr,

@@ -297,6 +297,10 @@ bool StudioModel::computeAttention() {
     if (it != genes.end()) request.trackedGenes.push_back(std::size_t(it - genes.begin()));
   }
   const AffineTransform toAtlas = state_.workspace.paintContext().sectionToAtlas;
+  // Data that does not say where the section lies has no atlas regions (as `teramind
+  // attention`): its identity placement would put patches in arbitrary structures.
+  const auto* dataset = state_.workspace.dataset();
+  const bool placed = dataset && dataset->placement().placed;
   // Torch's own threads for one pass, unless a job already has every core.
   if (!job_.active()) configureComputeRuntime(0);
   state_.attentionBusy = true;
@@ -304,9 +308,9 @@ bool StudioModel::computeAttention() {
   notify(StudioChange::Attention);
   auto result = std::make_shared<std::shared_ptr<const SectionAttention>>();
   runner_.run(
-      [model, section, atlas, toAtlas, request, result] {
-        *result = std::make_shared<const SectionAttention>(
-            SectionAttention::compute(*model, *section, atlas.get(), toAtlas, request));
+      [model, section, atlas, placed, toAtlas, request, result] {
+        *result = std::make_shared<const SectionAttention>(SectionAttention::compute(
+            *model, *section, placed ? atlas.get() : nullptr, toAtlas, request));
       },
       [this, alive = alive_, token = generation_, result](std::exception_ptr error) {
         if (!*alive) return;
