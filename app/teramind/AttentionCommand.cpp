@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "Commands.h"
+#include "DatasetReadFlags.h"
 #include "ProgressBar.h"
 #include "analysis/AttentionComparison.h"
 #include "analysis/AttentionTables.h"
@@ -41,6 +42,7 @@ struct AttentionArguments {
   double sigma = 2.0;
   std::uint64_t seed = 0;
   int top = 10;
+  DatasetReadOptions read;
 };
 
 // An analysis raster as an 8-bit RGB PNG.
@@ -76,8 +78,9 @@ void runAttention(const AttentionArguments& a) {
   const auto& c = model.config();
   const auto& genes = model.genes();
   ProgressBar reading("reading");
-  const auto dataset = loadSpatialDataset(
-      a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data), std::ref(reading));
+  const auto dataset =
+      loadSpatialDataset(a.data.empty() ? bundledDemoDataset() : std::filesystem::path(a.data),
+                         std::ref(reading), DatasetContent::All, a.read);
   // Genes another dataset does not measure are zeroed here too, so two sections are compared
   // on the same gene tokens (a zero token still takes a share of every softmax).
   std::vector<std::string> zeroed;
@@ -347,6 +350,7 @@ void addAttentionCommand(CLI::App& app) {
   static AttentionArguments a;
   cmd->add_flag("--demo", a.demo, "the bundled demo data and model (the defaults)");
   cmd->add_option("--data", a.data, "spatial dataset (default: the bundled demo)");
+  addDatasetReadFlags(*cmd, a.read);
   cmd->add_option("--model", a.model, "model checkpoint (default: the bundled demo model)");
   cmd->add_option("--atlas", a.atlas, "atlas directory (default: the bundled 100 um atlas)");
   cmd->add_option("--panel", a.panel, "gene panel preset (GLUT, DOPA, BLOD) or JSON file")

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "Commands.h"
+#include "DatasetReadFlags.h"
 #include "ProgressBar.h"
 #include "common/FileError.h"
 #include "io/ConditionFile.h"
@@ -19,11 +20,13 @@ struct BinArguments {
   double binUm = 16 * 0.108;
   std::string panel;
   bool zAsPlane = false;
+  DatasetReadOptions read;
 };
 
 void runBin(const BinArguments& a) {
   ProgressBar bar("reading");
-  const SpatialDataset dataset = loadSpatialDataset(a.data, std::ref(bar));
+  const SpatialDataset dataset =
+      loadSpatialDataset(a.data, std::ref(bar), DatasetContent::All, a.read);
   BinningOptions options;
   options.binUm = a.binUm;
   std::optional<GenePanel> panel;
@@ -56,6 +59,7 @@ void addBinCommand(CLI::App& app) {
       "bin", "Sum-pool transcripts (or cells) into per-gene count images: the model's condition");
   static BinArguments args;
   cmd->add_option("DATA", args.data, "spatial dataset (see `teramind info`)")->required();
+  addDatasetReadFlags(*cmd, args.read);
   cmd->add_option("--out", args.out, "output binned condition (.vdb)")->required();
   cmd->add_option("--bin-um", args.binUm, "bin size in µm (default 16 px of 0.108 µm)")
       ->check(CLI::PositiveNumber);

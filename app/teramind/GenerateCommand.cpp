@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "Commands.h"
+#include "DatasetReadFlags.h"
 #include "ProgressBar.h"
 #include "analysis/StoreSeams.h"
 #include "atlas/Atlas.h"
@@ -53,6 +54,7 @@ struct GenerateArguments {
   int batch = 0;
   double checkpointSeconds = kCheckpointSeconds;
   std::string layout = "v3";
+  DatasetReadOptions read;
 };
 
 // The command line's region as a request: at most one of --region, --structure, --polygon;
@@ -181,7 +183,7 @@ void runGenerate(const GenerateArguments& a) {
   const auto model = MorphologyModel::load(modelFile);
   const auto& c = model.config();
   ProgressBar reading("reading");
-  const auto dataset = loadSpatialDataset(dataFile, std::ref(reading));
+  const auto dataset = loadSpatialDataset(dataFile, std::ref(reading), DatasetContent::All, a.read);
   std::optional<Atlas> atlas;
   if (!a.atlas.empty())
     atlas.emplace(Atlas::load(std::filesystem::path(a.atlas)));
@@ -343,6 +345,7 @@ void addGenerateCommands(CLI::App& app) {
   cmd->add_flag("--demo", a.demo, "the bundled demo data, model and region");
   cmd->add_option("--data", a.data,
                   "spatial dataset (default: the --edits document's, else the bundled demo)");
+  addDatasetReadFlags(*cmd, a.read);
   cmd->add_option("--model", a.model,
                   "model checkpoint (default: the --edits document's, else the bundled demo)");
   cmd->add_option("--region", a.region,

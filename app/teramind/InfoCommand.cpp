@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "Commands.h"
+#include "DatasetReadFlags.h"
 #include "ProgressBar.h"
 #include "io/ConditionFile.h"
 #include "io/SpatialDataset.h"
@@ -87,9 +88,9 @@ void printCells(const CellTable& c) {
   printTopFeatures(c.genes, totals);
 }
 
-void printDatasetInfo(const std::filesystem::path& path) {
+void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOptions& options) {
   ProgressBar bar("reading");
-  const SpatialDataset d = loadSpatialDataset(path, std::ref(bar));
+  const SpatialDataset d = loadSpatialDataset(path, std::ref(bar), DatasetContent::All, options);
   fmt::print("file: {}\n", path.string());
   fmt::print("format: {}\n", spatialFormatName(d.format));
   if (d.format == SpatialFormat::DatasetManifest) fmt::print("name: {}\n", d.name);
@@ -163,6 +164,8 @@ void addInfoCommand(CLI::App& app) {
          "CSV[.gz], "
          "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
       ->required();
+  static DatasetReadOptions readOptions;
+  addDatasetReadFlags(*cmd, readOptions);
   cmd->callback([] {
     const std::filesystem::path path(file);
     if (isConditionFile(path))
@@ -170,7 +173,7 @@ void addInfoCommand(CLI::App& app) {
     else if (!std::filesystem::is_directory(path) && isVolumeFile(path))
       printVolumeInfo(path);
     else
-      printDatasetInfo(path);
+      printDatasetInfo(path, readOptions);
   });
 }
 

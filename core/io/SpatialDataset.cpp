@@ -138,11 +138,19 @@ std::string spatialFormatName(SpatialFormat format) {
       return "loom (HDF5)";
     case SpatialFormat::H5ad:
       return "AnnData h5ad (HDF5)";
+    case SpatialFormat::XeniumOutput:
+      return "10x Xenium output folder";
+    case SpatialFormat::CosmxOutput:
+      return "NanoString CosMx export";
+    case SpatialFormat::SpotTable:
+      return "spot table (column map)";
+    case SpatialFormat::SpatialDataStore:
+      return "SpatialData Zarr store";
   }
   return "unknown";
 }
 
-SpatialFormat detectSpatialFormat(const fs::path& path) {
+SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions& options) {
   if (!fs::exists(path)) throw FileError(path, "file does not exist");
   if (fs::is_directory(path)) {
     if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
@@ -154,6 +162,8 @@ SpatialFormat detectSpatialFormat(const fs::path& path) {
   }
   const std::string name = lowercaseName(path);
   if (name == "dataset.json") return SpatialFormat::DatasetManifest;
+  // A column map says what the table is: no guessing from its header.
+  if (options.columns) return SpatialFormat::SpotTable;
   if (isHdf5(path)) {
     if (name.size() > 5 && name.substr(name.size() - 5) == ".h5ad") return SpatialFormat::H5ad;
     return SpatialFormat::Loom;  // the loom reader says so when /matrix is missing
@@ -222,8 +232,8 @@ MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset) {
 }
 
 SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress,
-                                  DatasetContent content) {
-  const SpatialFormat format = detectSpatialFormat(path);
+                                  DatasetContent content, const DatasetReadOptions& options) {
+  const SpatialFormat format = detectSpatialFormat(path, options);
   if (format == SpatialFormat::DatasetManifest)
     return loadManifest(manifestOf(path), progress, content);
   if (format == SpatialFormat::MerscopeRegion)
@@ -263,6 +273,11 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
     case SpatialFormat::H5ad:
       throw FileError(path, "this build of Tera-MIND has no HDF5 support (loom, h5ad)");
 #endif
+    case SpatialFormat::XeniumOutput:
+    case SpatialFormat::CosmxOutput:
+    case SpatialFormat::SpotTable:
+    case SpatialFormat::SpatialDataStore:
+      throw FileError(path, spatialFormatName(format) + " is not read yet");
     case SpatialFormat::DatasetManifest:
     case SpatialFormat::MerscopeRegion:
       break;

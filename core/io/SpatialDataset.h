@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "io/DatasetReadOptions.h"
 #include "io/MorphologyImageFile.h"
 #include "io/StainImageSource.h"
 #include "transcriptomics/ConditionBinner.h"
@@ -24,13 +25,18 @@ enum class SpatialFormat {
   StarmapPair,        // location file + expression matrix
   Loom,               // HDF5
   H5ad,               // HDF5 (AnnData)
+  XeniumOutput,       // a 10x Xenium output folder (transcripts, experiment.xenium, boundaries)
+  CosmxOutput,        // a NanoString CosMx flat-file export (tx_file.csv, FOV positions, labels)
+  SpotTable,          // a generic spot table read through a column map (--columns)
+  SpatialDataStore,   // a SpatialData Zarr store (points, images, shapes)
 };
 std::string spatialFormatName(SpatialFormat format);
 
 // What a path holds, judged by name, magic bytes and header: a dataset.json or a directory
 // with one, a MERSCOPE region folder, a directory or expression file of a STARmap pair, a
 // loom/h5ad, or a CSV by its columns. Throws FileError when it is none of these.
-SpatialFormat detectSpatialFormat(const std::filesystem::path& path);
+SpatialFormat detectSpatialFormat(const std::filesystem::path& path,
+                                  const DatasetReadOptions& options = {});
 
 struct StainImage {
   std::string stain;  // "DAPI", "PolyT"
@@ -87,7 +93,8 @@ enum class DatasetContent { All, StainImagesOnly };
 // give none.
 SpatialDataset loadSpatialDataset(const std::filesystem::path& path,
                                   const ReadProgress& progress = {},
-                                  DatasetContent content = DatasetContent::All);
+                                  DatasetContent content = DatasetContent::All,
+                                  const DatasetReadOptions& options = {});
 
 // Bins whatever the dataset holds (transcripts, or cells at their centroids) with the plane
 // spacing of its placement. Throws FileError when it holds neither (an outline file).
