@@ -13,6 +13,7 @@
 #include "io/H5adFile.h"
 #include "io/LoomFile.h"
 #include "io/MerscopeRegion.h"
+#include "io/SavedPlacement.h"
 #include "io/VolumeFile.h"
 #include "transcriptomics/DelimitedTextReader.h"
 
@@ -231,8 +232,11 @@ MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset) {
   return coverage;
 }
 
-SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress,
-                                  DatasetContent content, const DatasetReadOptions& options) {
+namespace {
+
+// The dataset as its files give it, before a saved placement or --landmarks.
+SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
+                            DatasetContent content, const DatasetReadOptions& options) {
   const SpatialFormat format = detectSpatialFormat(path, options);
   if (format == SpatialFormat::DatasetManifest)
     return loadManifest(manifestOf(path), progress, content);
@@ -282,6 +286,15 @@ SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& prog
     case SpatialFormat::MerscopeRegion:
       break;
   }
+  return dataset;
+}
+
+}  // namespace
+
+SpatialDataset loadSpatialDataset(const fs::path& path, const ReadProgress& progress,
+                                  DatasetContent content, const DatasetReadOptions& options) {
+  SpatialDataset dataset = loadAsStored(path, progress, content, options);
+  applySavedPlacement(dataset, options);  // a sidecar, then --landmarks (io/SavedPlacement.h)
   return dataset;
 }
 

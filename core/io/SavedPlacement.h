@@ -1,0 +1,43 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "io/DatasetReadOptions.h"
+#include "io/SpatialDataset.h"
+#include "transcriptomics/LandmarkPlacement.h"
+
+namespace teramind {
+
+// Where a placement made from landmarks is kept "with the dataset" (docs/placement.md):
+// - a dataset.json gets it in its own section_to_atlas (matrix_3x4, note, the landmarks file
+//   name), rewritten atomically, with the landmarks CSV beside it (section_landmarks.csv);
+// - any other data gets a sidecar beside it that the loader picks up: <file>.placement.json
+//   and <file>.landmarks.csv for a file, teramind_placement.json and teramind_landmarks.csv
+//   inside a folder (a MERSCOPE region, a STARmap pair).
+struct PlacementFiles {
+  std::filesystem::path placement;  // the manifest or the sidecar JSON
+  std::filesystem::path landmarks;  // the CSV
+  bool inManifest = false;
+};
+PlacementFiles placementFilesOf(const SpatialDataset& dataset);
+
+// Writes the landmarks and the fitted placement where placementFilesOf says; every file is
+// written atomically. Throws FileError.
+PlacementFiles savePlacement(const SpatialDataset& dataset, const std::vector<Landmark>& landmarks,
+                             const LandmarkFit& fit);
+
+// The landmarks file saved with this dataset, when there is one (to reopen the tool with it).
+std::optional<std::filesystem::path> savedLandmarksFile(const SpatialDataset& dataset);
+
+// What the loader does after reading a dataset: a sidecar placement replaces the data's own
+// (manifest section_to_atlas, h5ad CCF fit), and --landmarks (options.landmarks) replaces
+// both, fitted by fitLandmarks. The note says where the placement came from. Throws FileError
+// naming the sidecar or the landmarks file (bad rows, degenerate pairs).
+void applySavedPlacement(SpatialDataset& dataset, const DatasetReadOptions& options);
+
+// The placement as `dataset` holds it, to change (transcripts or cells).
+SectionPlacement& placementOf(SpatialDataset& dataset);
+
+}  // namespace teramind
