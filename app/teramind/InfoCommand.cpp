@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
@@ -8,7 +9,10 @@
 #include "Commands.h"
 #include "DatasetReadFlags.h"
 #include "ProgressBar.h"
+#include "atlas/Atlas.h"
+#include "common/ResourceLocator.h"
 #include "io/ConditionFile.h"
+#include "io/LandmarkFile.h"
 #include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 
@@ -88,6 +92,42 @@ void printCells(const CellTable& c) {
   printTopFeatures(c.genes, totals);
 }
 
+// The section's middle (the extent of its molecules or cells), on its first plane.
+std::optional<Vec3> sectionCentreUm(const SpatialDataset& d) {
+  const std::vector<float>* x = nullptr;
+  const std::vector<float>* y = nullptr;
+  if (const auto* t = d.transcripts(); t && t->size() > 0) x = &t->x, y = &t->y;
+  if (const auto* c = d.cells(); c && c->cellCount() > 0) x = &c->x, y = &c->y;
+  if (!x) return std::nullopt;
+  const auto [x0, x1] = std::minmax_element(x->begin(), x->end());
+  const auto [y0, y1] = std::minmax_element(y->begin(), y->end());
+  return Vec3{(double(*x0) + *x1) / 2, (double(*y0) + *y1) / 2, 0};
+}
+
+// The pairs of --landmarks, how far each lies from the fitted placement, and the structure of
+// the bundled atlas where the section's centre lands.
+void printLandmarkPlacement(const SpatialDataset& d, const std::filesystem::path& file) {
+  const auto landmarks = readLandmarks(file);
+  const LandmarkFit fit = fitLandmarks(landmarks);  // the loader refused sets that do not fit
+  for (std::size_t i = 0; i < landmarks.size(); ++i) {
+    const Landmark& l = landmarks[i];
+    fmt::print(
+        "landmark: {} section_um {:.2f} {:.2f} atlas_um {:.2f} {:.2f} {:.2f} residual_um {:.2f}\n",
+        l.name, l.sectionXUm, l.sectionYUm, l.atlasUm[0], l.atlasUm[1], l.atlasUm[2],
+        fit.residualUm[i]);
+  }
+  fmt::print("landmark_rms_um: {:.2f}\nlandmark_max_um: {:.2f}\n", fit.rmsUm, fit.maxUm);
+  const auto centre = sectionCentreUm(d);
+  if (!centre) return;
+  const Vec3 atlasUm = d.placement().sectionToAtlas.apply(*centre);
+  fmt::print("section_centre_um: {:.1f} {:.1f} -> atlas_um {:.1f} {:.1f} {:.1f}\n", (*centre)[0],
+             (*centre)[1], atlasUm[0], atlasUm[1], atlasUm[2]);
+  const Atlas atlas = Atlas::load(bundledAtlasDirectory());
+  const Structure* s = atlas.structureAt(atlasUm);
+  fmt::print("section_centre_structure: {}\n",
+             s ? fmt::format("{} ({})", s->acronym, s->name) : std::string("outside the brain"));
+}
+
 void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOptions& options) {
   ProgressBar bar("reading");
   const SpatialDataset d = loadSpatialDataset(path, std::ref(bar), DatasetContent::All, options);
@@ -124,7 +164,12 @@ void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOption
     fmt::print("section_to_atlas: {:g}\n",
                fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
     if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
+  } else if (!d.polygons && d.placement().placed) {
+    fmt::print("section_to_atlas: {:g}\n",
+               fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
+    if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
   }
+  if (options.landmarks) printLandmarkPlacement(d, *options.landmarks);
 }
 
 void printConditionInfo(const std::filesystem::path& file) {
