@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -16,6 +17,7 @@
 #include "io/SavedPlacement.h"
 #include "io/VolumeFile.h"
 #include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/SpotTableReader.h"
 
 namespace teramind {
 namespace fs = std::filesystem;
@@ -63,8 +65,45 @@ fs::path manifestOf(const fs::path& path) {
   return fs::is_directory(path) ? path / "dataset.json" : path;
 }
 
+// A spot table's pixel size, refused when unknown: guessing µm would bin at the wrong scale.
+double spotTablePixelUm(const fs::path& file, const std::optional<double>& pixelUm,
+                        const char* where) {
+  if (!pixelUm)
+    throw FileError(file, std::string("a spot table needs its pixel size: give ") + where +
+                              " (µm per unit of x and y; 1 if the table is in µm)");
+  if (!std::isfinite(*pixelUm) || *pixelUm <= 0)
+    throw FileError(file, std::string(where) + " must be a positive number of µm");
+  return *pixelUm;
+}
+
+// A manifest's "transcripts": a Vizgen table's name, or {"file", "columns", "pixel_um"} for a
+// spot table (--pixel-um stands in for a missing pixel_um).
+TranscriptTable readManifestTranscripts(const fs::path& manifest, const nlohmann::json& entry,
+                                        const ReadProgress& progress, DatasetContent content,
+                                        const DatasetReadOptions& options) {
+  const fs::path base = manifest.parent_path();
+  if (!entry.is_object()) {
+    const fs::path file = base / entry.get<std::string>();
+    return content == DatasetContent::All ? readVizgenTranscripts(file, progress)
+                                          : TranscriptTable();
+  }
+  const fs::path file = base / entry.at("file").get<std::string>();
+  SpotTableColumns columns;
+  try {
+    columns = parseSpotTableColumns(entry.at("columns").get<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw FileError(manifest, std::string("transcripts.columns: ") + e.what());
+  }
+  const double pixelUm = spotTablePixelUm(
+      manifest,
+      entry.contains("pixel_um") ? std::optional(entry["pixel_um"].get<double>()) : options.pixelUm,
+      "transcripts.pixel_um (or --pixel-um)");
+  return content == DatasetContent::All ? readSpotTable(file, columns, pixelUm, progress)
+                                        : TranscriptTable();
+}
+
 SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progress,
-                            DatasetContent content) {
+                            DatasetContent content, const DatasetReadOptions& options) {
   std::ifstream in(manifest);
   if (!in) throw FileError(manifest, "cannot be opened for reading");
   nlohmann::json j;
@@ -84,10 +123,8 @@ SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progre
       throw FileError(manifest,
                       "unsupported manifest version " + std::to_string(j.value("version", 0)));
     dataset.name = j.value("name", manifest.parent_path().filename().string());
-    const fs::path transcripts = base / j.at("transcripts").get<std::string>();
-    TranscriptTable table = content == DatasetContent::All
-                                ? readVizgenTranscripts(transcripts, progress)
-                                : TranscriptTable();
+    TranscriptTable table =
+        readManifestTranscripts(manifest, j.at("transcripts"), progress, content, options);
     table.placement.planeSpacingUm = j.value("plane_spacing_um", 1.5);
     if (j.contains("section_to_atlas")) {
       const auto m = j["section_to_atlas"].at("matrix_3x4").get<std::vector<double>>();
@@ -179,6 +216,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   if (has("poly_ID") && has("x") && has("y")) return SpatialFormat::CellPolygons;
   if ((has("pos_x") && has("pos_y")) || (has("center_x") && has("center_y")))
     return SpatialFormat::CellByGeneCsv;
+  if (const auto hint = spotTableLayoutHint(header)) throw FileError(path, *hint);
   throw FileError(path, "not a recognised spatial transcriptomics table (columns: " +
                             (header.empty() ? std::string() : header.front()) + ", ...)");
 }
@@ -239,7 +277,7 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
                             DatasetContent content, const DatasetReadOptions& options) {
   const SpatialFormat format = detectSpatialFormat(path, options);
   if (format == SpatialFormat::DatasetManifest)
-    return loadManifest(manifestOf(path), progress, content);
+    return loadManifest(manifestOf(path), progress, content, options);
   if (format == SpatialFormat::MerscopeRegion)
     return loadMerscopeRegion(path, progress, content == DatasetContent::All);
   SpatialDataset dataset;
@@ -277,9 +315,12 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
     case SpatialFormat::H5ad:
       throw FileError(path, "this build of Tera-MIND has no HDF5 support (loom, h5ad)");
 #endif
+    case SpatialFormat::SpotTable:
+      dataset.data = readSpotTable(path, *options.columns,
+                                   spotTablePixelUm(path, options.pixelUm, "--pixel-um"), progress);
+      break;
     case SpatialFormat::XeniumOutput:
     case SpatialFormat::CosmxOutput:
-    case SpatialFormat::SpotTable:
     case SpatialFormat::SpatialDataStore:
       throw FileError(path, spatialFormatName(format) + " is not read yet");
     case SpatialFormat::DatasetManifest:
