@@ -307,6 +307,9 @@ class MatrixReader {
   std::vector<std::int64_t> readIndptr(std::size_t majorCount) {
     for (const char* name : {"X/data", "X/indices", "X/indptr"})
       if (!h5_.isDataset(name)) h5_.fail("sparse X has no dataset " + std::string(name));
+    // indptr's end sizes the result: the entries must be stored before it is trusted.
+    h5_.requirePlausible("X/data");
+    h5_.requirePlausible("X/indices");
     const std::vector<std::int64_t> indptr = h5_.readIntegers("X/indptr");
     if (indptr.size() != majorCount + 1)
       h5_.fail("X/indptr has " + str(indptr.size()) + " entries, expected " + str(majorCount + 1));

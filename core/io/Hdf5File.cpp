@@ -177,12 +177,31 @@ std::vector<std::int64_t> File::integerAttribute(const std::string& object,
 
 void File::requirePlausibleExtent(const H5::DataSet& data, const std::string& dataset,
                                   std::size_t count) const {
-  // Deflate stops near 1000:1; an extent far beyond the bytes stored is a damaged or crafted
-  // file, and must not become a multi-gigabyte allocation.
+  // Deflate stops near 1000:1; an extent far beyond the bytes stored (chunks never written
+  // read as fill values) is a damaged or crafted file, and must not become a multi-gigabyte
+  // allocation or a read of billions of fill values.
   const auto stored = std::uint64_t(H5Dget_storage_size(data.getId()));
-  if (count > (std::uint64_t(1) << 16) && count > 1100 * std::max<std::uint64_t>(stored, 1))
+  const Handle type(H5Dget_type(data.getId()), H5Tclose);
+  const auto elementBytes = std::max<std::uint64_t>(1, H5Tget_size(type.get()));
+  const double declaredBytes = double(count) * double(elementBytes);
+  if (count > (std::uint64_t(1) << 16) &&
+      declaredBytes > 1100.0 * double(std::max<std::uint64_t>(stored, 1)))
     fail(dataset + " declares " + std::to_string(count) + " elements but stores only " +
          std::to_string(stored) + " bytes");
+}
+
+void File::requirePlausibleDataset(const H5::DataSet& data, const std::string& dataset) const {
+  if (!plausibleDatasets_.insert(dataset).second) return;
+  try {
+    requirePlausibleExtent(data, dataset, std::size_t(data.getSpace().getSimpleExtentNpoints()));
+  } catch (...) {
+    plausibleDatasets_.erase(dataset);
+    throw;
+  }
+}
+
+void File::requirePlausible(const std::string& dataset) const {
+  requirePlausibleDataset(open(dataset), dataset);
 }
 
 H5::DataSet File::open(const std::string& dataset) const {
@@ -292,6 +311,7 @@ void File::readDoubles(const std::string& dataset, const std::vector<hsize_t>& o
   const H5::DataSet data = open(dataset);
   try {
     requireNumeric(data, dataset);
+    requirePlausibleDataset(data, dataset);
     H5::DataSpace file = data.getSpace();
     if (std::size_t(file.getSimpleExtentNdims()) != offset.size())
       fail(dataset + " has " + std::to_string(file.getSimpleExtentNdims()) + " dimensions, not " +
@@ -309,6 +329,7 @@ void File::readIntegers(const std::string& dataset, hsize_t offset, hsize_t coun
   const H5::DataSet data = open(dataset);
   try {
     if (data.getTypeClass() != H5T_INTEGER) fail(dataset + " does not hold integers");
+    requirePlausibleDataset(data, dataset);
     H5::DataSpace file = data.getSpace();
     if (file.getSimpleExtentNdims() != 1) fail(dataset + " is not one-dimensional");
     file.selectHyperslab(H5S_SELECT_SET, &count, &offset);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <new>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -75,16 +76,22 @@ class File {
   void readIntegers(const std::string& dataset, hsize_t offset, hsize_t count,
                     std::int64_t* out) const;
   std::vector<std::int64_t> readIntegers(const std::string& dataset) const;
+  // Throws unless the dataset's extent is one its stored bytes can hold (see
+  // requirePlausibleExtent): before sizing anything by it.
+  void requirePlausible(const std::string& dataset) const;
 
  private:
   H5::DataSet open(const std::string& dataset) const;
   void requirePlausibleExtent(const H5::DataSet& data, const std::string& dataset,
                               std::size_t count) const;
+  // The whole extent, once per dataset: partial reads check it too.
+  void requirePlausibleDataset(const H5::DataSet& data, const std::string& dataset) const;
   void requireNumeric(const H5::DataSet& data, const std::string& dataset) const;
   [[noreturn]] void failHdf5(const std::string& what, const H5::Exception& error) const;
 
   std::filesystem::path path_;
   H5::H5File file_;
+  mutable std::set<std::string> plausibleDatasets_;
 };
 
 // Gene names as a catalogue can hold them: repeats get "-1", "-2", ... as anndata's

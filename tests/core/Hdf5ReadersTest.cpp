@@ -111,6 +111,20 @@ void writeShapeAttribute(const fs::path& file, std::int64_t rows, std::int64_t c
   H5Fclose(f);
 }
 
+// Replaces `dataset` by one of `n` doubles whose storage is never written: HDF5 reads it as
+// fill values, so a few bytes of file declare any size.
+void replaceWithUnwrittenDataset(const fs::path& file, const char* dataset, hsize_t n) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  H5Ldelete(f, dataset, H5P_DEFAULT);
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t data =
+      H5Dcreate2(f, dataset, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dclose(data);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
 fs::path copyFixture(const ScratchDirectory& scratch, const std::string& name,
                      const std::string& copyName = "") {
   const fs::path copy = scratch / (copyName.empty() ? name : copyName);
@@ -383,6 +397,22 @@ TEST(hdf5H5adReader, RejectsDamagedSparseStructure) {
     writeElement(file, "X/data", {1}, std::nan(""));
     expectFileError([&] { readH5ad(file); }, file,
                     {"X: the value of gene ENSMUSG01 in cell c2 is NaN"});
+  }
+}
+
+TEST(hdf5H5adReader, RejectsSparseEntriesTheFileDoesNotStore) {
+  // Found by fuzz.run.h5ad (an out-of-memory in CI): X/indptr ends at the extent of an X/data
+  // that was never written, and CSC → CSR sized its result by it (2^27 entries: 1 GiB) before
+  // reading a single stored byte.
+  ScratchDirectory scratch;
+  for (const char* name : {"csc.h5ad", "csr.h5ad"}) {
+    const fs::path file = copyFixture(scratch, name);
+    const hsize_t n = hsize_t(1) << 27;
+    writeElement(file, "X/indptr", {std::string(name) == "csc.h5ad" ? 5u : 4u}, double(n));
+    replaceWithUnwrittenDataset(file, "X/data", n);
+    replaceWithUnwrittenDataset(file, "X/indices", n);
+    expectFileError([&] { readH5ad(file); }, file,
+                    {"X/data declares 134217728 elements but stores only 0 bytes"});
   }
 }
 

@@ -5,6 +5,8 @@
 #   run-fuzz-target.sh BINARY CORPUS REGRESSIONS DICTIONARY SECONDS [MAX_LEN]
 # DICTIONARY may be "" (none). A finding is kept under $TERAMIND_FUZZ_ARTIFACTS/<name>/
 # (default: fuzz-artifacts/ in the current folder, the build tree under ctest).
+# The seed is fixed ($TERAMIND_FUZZ_SEED, default 1) so that a red CI run is the same run on
+# any machine; TERAMIND_FUZZ_SEED=0 lets libFuzzer pick one (for hunting, docs/fuzzing.md).
 set -euo pipefail
 binary=$1 corpus=$2 regressions=$3 dictionary=$4 seconds=$5 max_len=${6:-65536}
 name=$(basename "$binary")
@@ -23,7 +25,8 @@ mkdir -p "$artifacts"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lsan-suppressions.txt}"
-options=(-timeout=10 -rss_limit_mb=2048 -max_len="$max_len" -artifact_prefix="$artifacts/")
+options=(-timeout=10 -rss_limit_mb=2048 -max_len="$max_len" -artifact_prefix="$artifacts/"
+         -seed="${TERAMIND_FUZZ_SEED:-1}")
 if [ -n "$dictionary" ] && [ -f "$dictionary" ]; then options+=(-dict="$dictionary"); fi
 
 # Shows the end of a failed run's log, with the finding's input.
@@ -45,6 +48,6 @@ seeds=$(find "$work/corpus" -type f | wc -l)
 "$binary" "$work/corpus" "${options[@]}" -max_total_time="$seconds" -print_final_stats=1 \
   >"$work/fuzz.log" 2>&1 || fail "$work/fuzz.log" "the fuzzer found a crash, hang or leak"
 stat_of() { sed -n "s/^stat::$1: *//p" "$work/fuzz.log" | tail -n 1; }
-echo "$name: $(stat_of number_of_executed_units) executions in $seconds s" \
+echo "$name: $(stat_of number_of_executed_units) executions in $seconds s, seed ${TERAMIND_FUZZ_SEED:-1}" \
   "($(stat_of average_exec_per_sec) exec/s), peak RSS $(stat_of peak_rss_mb) MB," \
   "corpus $seeds -> $(find "$work/corpus" -type f | wc -l) inputs"
