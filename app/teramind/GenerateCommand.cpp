@@ -219,7 +219,7 @@ void runGenerate(const GenerateArguments& a) {
   }
   static const std::vector<ConditionEdit> noEdits;
   const std::string job =
-      generationJobDescription(modelFile, dataFile, document ? document->edits() : noEdits);
+      generationJobDescription(modelFile, dataFile, document ? document->edits() : noEdits, a.read);
   RegionGeneration generation(model, section, std::move(region), settings, a.out, job, &mpi);
   const auto& box = generation.region().box;
   const auto& planes = generation.region().firstPlanes;

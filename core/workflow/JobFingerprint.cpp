@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <stdexcept>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -34,7 +36,8 @@ std::string editsDigest(const std::vector<ConditionEdit>& edits) {
 
 std::string generationJobDescription(const std::filesystem::path& model,
                                      const std::filesystem::path& data,
-                                     const std::vector<ConditionEdit>& edits) {
+                                     const std::vector<ConditionEdit>& edits,
+                                     const DatasetReadOptions& read) {
   // One spelling per file: "./a/../b/" and "b" name the same job.
   const auto absolute = [](const std::filesystem::path& p) {
     if (p.empty()) return std::string();
@@ -43,9 +46,39 @@ std::string generationJobDescription(const std::filesystem::path& model,
       normal = normal.parent_path();
     return normal.string();
   };
-  return nlohmann::json{
-      {"model", absolute(model)}, {"data", absolute(data)}, {"edits", editsDigest(edits)}}
-      .dump();
+  nlohmann::json job{
+      {"model", absolute(model)}, {"data", absolute(data)}, {"edits", editsDigest(edits)}};
+  if (read.columns) job["columns"] = formatSpotTableColumns(*read.columns);
+  if (read.pixelUm) job["pixel_um"] = *read.pixelUm;
+  if (read.minQv) job["min_qv"] = *read.minQv;
+  if (read.landmarks) job["landmarks"] = absolute(*read.landmarks);
+  return job.dump();
+}
+
+DatasetReadOptions jobReadOptions(const std::string& description) {
+  DatasetReadOptions read;
+  const auto job = nlohmann::json::parse(description);
+  const auto number = [&](const char* key) -> std::optional<double> {
+    if (!job.contains(key)) return std::nullopt;
+    if (!job[key].is_number()) throw std::invalid_argument(std::string(key) + " is not a number");
+    return job[key].get<double>();
+  };
+  const auto text = [&](const char* key) -> std::optional<std::string> {
+    if (!job.contains(key)) return std::nullopt;
+    if (!job[key].is_string()) throw std::invalid_argument(std::string(key) + " is not a string");
+    return job[key].get<std::string>();
+  };
+  if (const auto columns = text("columns")) {
+    try {
+      read.columns = parseSpotTableColumns(*columns);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("columns: ") + e.what());
+    }
+  }
+  read.pixelUm = number("pixel_um");
+  read.minQv = number("min_qv");
+  if (const auto landmarks = text("landmarks")) read.landmarks = *landmarks;
+  return read;
 }
 
 std::string readJobFile(const std::filesystem::path& file) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conditions/ConditionEdit.h"
+#include "io/DatasetReadOptions.h"
 
 namespace teramind {
 
@@ -22,10 +23,17 @@ std::string editsDigest(const std::vector<ConditionEdit>& edits);
 
 // The job description RegionGeneration receives (see there for what it adds):
 // {"data": absolute path, "edits": editsDigest, "model": absolute path}; paths absolute and
-// lexically normal (no ".", "..", trailing "/"), empty ones stay empty.
+// lexically normal (no ".", "..", trailing "/"), empty ones stay empty. The read options that
+// were given join it ("columns" as formatSpotTableColumns writes it, "pixel_um", "min_qv",
+// "landmarks" absolute): they change what the data is, so a resume must read it the same way.
+// None given adds nothing, so jobs from before these options keep their description.
 std::string generationJobDescription(const std::filesystem::path& model,
                                      const std::filesystem::path& data,
-                                     const std::vector<ConditionEdit>& edits);
+                                     const std::vector<ConditionEdit>& edits,
+                                     const DatasetReadOptions& read = {});
+// The read options a job description (or a whole teramind-job.json) recorded, to read its data
+// again the same way; none recorded gives none. Throws std::invalid_argument naming a bad one.
+DatasetReadOptions jobReadOptions(const std::string& description);
 
 // The file a generation output keeps its job's description in, for the output's life
 // (RegionGeneration writes it; RealStainsOfJob reads it), and how it is read: whole, as text;

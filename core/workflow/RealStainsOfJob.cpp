@@ -48,6 +48,9 @@ GeneratedJob readGeneratedJob(const OmeZarrStore& output) {
     if (j.contains("region") && j["region"].is_string()) job.region = j["region"];
     job.edited =
         j.contains("edits") && j["edits"].is_string() && !j["edits"].get<std::string>().empty();
+    job.read = jobReadOptions(text);
+  } catch (const std::invalid_argument& e) {
+    throw FileError(job.file, fmt::format("not a job description: {}", e.what()));
   } catch (const nlohmann::json::exception& e) {
     throw FileError(job.file, fmt::format("not a job description: {}", e.what()));
   }
@@ -68,7 +71,8 @@ RealStainsOfJob::RealStainsOfJob(const OmeZarrStore& store)
                                            "compare with",
                                            job_.file.string()));
   // Where the stains are, not the molecules: a whole section's transcripts are not read.
-  const SpatialDataset dataset = loadSpatialDataset(job_.data, {}, DatasetContent::StainImagesOnly);
+  const SpatialDataset dataset =
+      loadSpatialDataset(job_.data, {}, DatasetContent::StainImagesOnly, job_.read);
   if (dataset.stains.empty())
     throw FileError(dataset.source, "has no stain images: no real stains to compare with");
   micronToPixel_ = dataset.micronToPixelTransform;

@@ -23,6 +23,7 @@ struct GeneratedJob {
   std::vector<int> firstPlanes;  // the section plane each plane pair of the store starts at
   std::string region;            // how the job named its region
   bool edited = false;           // a painted condition: the tissue is not what was generated from
+  DatasetReadOptions read;       // how the job read `data` (--columns, --pixel-um …)
 };
 
 // Throws FileError naming the job file: absent (not a generation job's output), not JSON,

@@ -40,6 +40,33 @@ TEST(JobFingerprint, DescriptionHasAbsoluteNormalPaths) {
   EXPECT_EQ(nlohmann::json::parse(generationJobDescription("", "", {})).at("model"), "");
 }
 
+// How the data was read is part of the job: a resume with another --columns or --pixel-um is
+// another job, and seams/fidelity read the data back the same way. None given adds nothing.
+TEST(JobFingerprint, ReadOptionsJoinTheDescription) {
+  const auto plain = generationJobDescription("m.safetensors", "spots.csv", {});
+  EXPECT_FALSE(nlohmann::json::parse(plain).contains("pixel_um"));
+  EXPECT_FALSE(jobReadOptions(plain).columns);
+  EXPECT_FALSE(jobReadOptions(plain).pixelUm);
+  DatasetReadOptions read;
+  read.columns = parseSpotTableColumns("y=y,x=x,gene=Gene");
+  read.pixelUm = 0.1625;
+  const auto spots = generationJobDescription("m.safetensors", "spots.csv", {}, read);
+  const auto j = nlohmann::json::parse(spots);
+  EXPECT_EQ(j.at("columns"), "gene=Gene,x=x,y=y");
+  EXPECT_EQ(j.at("pixel_um"), 0.1625);
+  EXPECT_NE(spots, plain);
+  auto other = read;
+  other.pixelUm = 0.2;
+  EXPECT_NE(generationJobDescription("m.safetensors", "spots.csv", {}, other), spots);
+  const auto back = jobReadOptions(spots);
+  ASSERT_TRUE(back.columns && back.pixelUm);
+  EXPECT_EQ(formatSpotTableColumns(*back.columns), "gene=Gene,x=x,y=y");
+  EXPECT_EQ(*back.pixelUm, 0.1625);
+  EXPECT_FALSE(back.minQv || back.landmarks);
+  EXPECT_THROW(jobReadOptions(R"({"pixel_um": "big"})"), std::invalid_argument);
+  EXPECT_THROW(jobReadOptions(R"({"columns": "gene=g"})"), std::invalid_argument);
+}
+
 // The Resume bug: the studio's description and the one the CLI makes from the saved document
 // (generate --edits DOC) are the same job.
 TEST(JobFingerprint, AWorkspaceAndItsSavedDocumentDescribeOneJob) {
