@@ -1,0 +1,659 @@
+#include "io/SpatialDataStore.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "common/AsciiCase.h"
+#include "common/FileError.h"
+#include "io/NgffTransformations.h"
+#include "io/ParquetFile.h"
+#include "io/SpatialDataset.h"
+#include "io/WkbGeometry.h"
+#include "io/ZarrImagePlane.h"
+#include "transcriptomics/BinnedCondition.h"
+
+namespace teramind {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::uintmax_t kMaxAttributesBytes = 16u << 20;
+constexpr std::size_t kMaxElements = 100000;  // per kind: a listing bounded by the store
+constexpr std::size_t kMaxParts = 1000000;
+constexpr int kCircleVertices = 32;
+constexpr double kPi = 3.14159265358979323846;
+
+const std::pair<const char*, SpatialDataStore::Kind> kKinds[] = {
+    {"points", SpatialDataStore::Kind::Points},
+    {"shapes", SpatialDataStore::Kind::Shapes},
+    {"images", SpatialDataStore::Kind::Images},
+    {"labels", SpatialDataStore::Kind::Labels},
+    {"tables", SpatialDataStore::Kind::Tables}};
+
+const char* kindName(SpatialDataStore::Kind kind) {
+  for (const auto& [name, k] : kKinds)
+    if (k == kind) return name;
+  return "?";
+}
+
+// The attributes file of a Zarr group (v3 zarr.json, else v2 .zattrs), or empty.
+fs::path attributesFileOf(const fs::path& group) {
+  std::error_code ec;
+  if (fs::is_regular_file(group / "zarr.json", ec)) return group / "zarr.json";
+  if (fs::is_regular_file(group / ".zattrs", ec)) return group / ".zattrs";
+  return {};
+}
+
+// A group's attributes (v3: zarr.json's "attributes"); FileError for an unreadable file.
+json readAttributes(const fs::path& file) {
+  if (file.empty()) return json::object();
+  std::error_code ec;
+  const auto bytes = fs::file_size(file, ec);
+  if (ec) throw FileError(file, "cannot be read");
+  if (bytes > kMaxAttributesBytes)
+    throw FileError(file, fmt::format("{} bytes, more than Zarr attributes may take", bytes));
+  std::ifstream in(file);
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw FileError(file, std::string("not JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw FileError(file, "is not a JSON object");
+  if (file.filename() == "zarr.json") {
+    const json attributes = j.value("attributes", json::object());
+    if (!attributes.is_object()) throw FileError(file, "attributes: not an object");
+    return attributes;
+  }
+  return j;
+}
+
+bool hasRootAttributes(const fs::path& folder) {
+  try {
+    const json a = readAttributes(attributesFileOf(folder));
+    return a.contains("spatialdata_attrs") && !a.contains("encoding-type") &&
+           !a.contains("multiscales") && !a.contains("ome");
+  } catch (const FileError&) {
+    return false;
+  }
+}
+
+bool isRoot(const fs::path& folder) {
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) return false;
+  if (hasRootAttributes(folder)) return true;
+  // Stores written before the root carried attributes: a *.zarr group with element folders.
+  if (asciiLower(folder.extension().string()) != ".zarr" || attributesFileOf(folder).empty())
+    return false;
+  for (const char* kind : {"points", "shapes", "images"})
+    if (fs::is_directory(folder / kind, ec)) return true;
+  return false;
+}
+
+// The folder's absolute, normal form (so that "store/." and "store/points/x/" name it).
+fs::path normal(const fs::path& path) {
+  auto p = fs::absolute(path).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  return p;
+}
+
+// The coordinate systems named by a transformation list, without checking the maps.
+std::vector<std::string> systemNames(const json& list) {
+  std::vector<std::string> names;
+  if (!list.is_array()) return names;
+  for (const auto& t : list) {
+    if (!t.is_object()) continue;
+    const json output = t.value("output", json());
+    const json name = output.is_object() ? output.value("name", json()) : output;
+    if (name.is_string()) names.push_back(name.get<std::string>());
+  }
+  return names;
+}
+
+// The multiscales of an image element (v2 .zattrs, v3 attributes.ome or attributes).
+const json& multiscalesOf(const json& attributes) {
+  static const json none;
+  if (attributes.contains("ome") && attributes["ome"].is_object() &&
+      attributes["ome"].contains("multiscales"))
+    return attributes["ome"]["multiscales"];
+  if (attributes.contains("multiscales")) return attributes["multiscales"];
+  return none;
+}
+
+const json& omeroOf(const json& attributes) {
+  static const json none;
+  if (attributes.contains("ome") && attributes["ome"].is_object() &&
+      attributes["ome"].contains("omero"))
+    return attributes["ome"]["omero"];
+  if (attributes.contains("omero")) return attributes["omero"];
+  return none;
+}
+
+// The transformation list an element carries: points and shapes at the top, rasters in
+// multiscales[0].
+const json& transformationsOf(const json& attributes, SpatialDataStore::Kind kind) {
+  static const json none;
+  if (kind == SpatialDataStore::Kind::Images || kind == SpatialDataStore::Kind::Labels) {
+    const json& ms = multiscalesOf(attributes);
+    if (ms.is_array() && !ms.empty() && ms[0].is_object() &&
+        ms[0].contains("coordinateTransformations"))
+      return ms[0]["coordinateTransformations"];
+    return none;
+  }
+  return attributes.contains("coordinateTransformations") ? attributes["coordinateTransformations"]
+                                                          : none;
+}
+
+std::vector<std::string> axisNames(const json& axes, const fs::path& file,
+                                   const std::string& where) {
+  if (!axes.is_array() || axes.empty() || axes.size() > 8)
+    throw FileError(file, where + ": not a list of axes");
+  std::vector<std::string> names;
+  for (const auto& a : axes) {
+    const json& name = a.is_object() ? a.value("name", json()) : a;
+    if (!name.is_string()) throw FileError(file, where + ": an axis without a name");
+    names.push_back(name.get<std::string>());
+  }
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The element's map to `system`, with the unit scale folded in (µm out).
+struct ElementMap {
+  PlaneMap plane;
+  double umPerUnit = 1;
+  std::string unit;
+  bool unitKnown = true;
+  void apply(double x, double y, double z, double& outX, double& outY) const {
+    outX = umPerUnit * (plane.xx * x + plane.xy * y + plane.xz * z + plane.tx);
+    outY = umPerUnit * (plane.yx * x + plane.yy * y + plane.yz * z + plane.ty);
+  }
+};
+
+ElementMap mapOf(const SpatialDataStore::Element& e, const std::string& system,
+                 const std::vector<std::string>& intrinsicAxes) {
+  const json attributes = readAttributes(e.attributesFile);
+  const std::string what = fmt::format("{} '{}'", kindName(e.kind), e.name);
+  const json& list = transformationsOf(attributes, e.kind);
+  if (list.is_null()) throw FileError(e.attributesFile, what + ": no coordinateTransformations");
+  const auto mappings = parseCoordinateTransformations(
+      list, intrinsicAxes, e.attributesFile,
+      e.kind == SpatialDataStore::Kind::Images ? "multiscales[0].coordinateTransformations"
+                                               : "coordinateTransformations");
+  for (const auto& m : mappings) {
+    if (m.system != system) continue;
+    ElementMap out;
+    out.plane = planeMapOf(m.map, e.attributesFile,
+                           fmt::format("{}'s transformation to '{}'", what, system));
+    out.unit = m.unit;
+    const double um = micrometresPerUnit(m.unit);
+    out.unitKnown = um > 0;
+    out.umPerUnit = um > 0 ? um : 1;
+    return out;
+  }
+  throw FileError(e.attributesFile,
+                  fmt::format("{} has no transformation to coordinate system '{}' (it maps to: {})",
+                              what, system, joined(e.systems)));
+}
+
+std::vector<std::string> pointAxes(const json& attributes) {
+  std::vector<std::string> axes;
+  if (attributes.contains("axes") && attributes["axes"].is_array())
+    for (const auto& a : attributes["axes"])
+      if (a.is_string()) axes.push_back(a.get<std::string>());
+  if (axes.empty()) axes = {"x", "y"};
+  return axes;
+}
+
+// points.parquet: a folder of parts (dask: part.0.parquet …, in part order), or one file.
+std::vector<fs::path> parquetParts(const fs::path& element, const char* name) {
+  const fs::path data = element / name;
+  std::error_code ec;
+  if (fs::is_regular_file(data, ec)) return {data};
+  if (!fs::is_directory(data, ec)) throw FileError(element, std::string("has no ") + name);
+  std::map<std::uint64_t, fs::path> numbered;
+  std::vector<fs::path> others;
+  for (const auto& entry : fs::directory_iterator(data, ec)) {
+    const std::string file = entry.path().filename().string();
+    if (file.size() < 9 || file.substr(file.size() - 8) != ".parquet" || file[0] == '.' ||
+        file[0] == '_')
+      continue;  // _metadata, _common_metadata, hidden files
+    if (numbered.size() + others.size() >= kMaxParts)
+      throw FileError(data, fmt::format("more than {} parts", kMaxParts));
+    const std::string stem = file.substr(0, file.size() - 8);
+    if (stem.rfind("part.", 0) == 0 && stem.size() > 5 && stem.size() < 17 &&
+        std::all_of(stem.begin() + 5, stem.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      numbered[std::stoull(stem.substr(5))] = entry.path();
+    else
+      others.push_back(entry.path());
+  }
+  if (ec) throw FileError(data, "cannot be listed: " + ec.message());
+  std::uint64_t expected = 0;
+  for (const auto& [n, file] : numbered) {
+    if (n != expected)
+      throw FileError(data / fmt::format("part.{}.parquet", expected),
+                      fmt::format("missing: the parts run part.0 … part.{} with a gap",
+                                  numbered.rbegin()->first));
+    ++expected;
+  }
+  std::sort(others.begin(), others.end());
+  std::vector<fs::path> parts;
+  for (auto& [n, file] : numbered) parts.push_back(file);
+  parts.insert(parts.end(), others.begin(), others.end());
+  if (parts.empty()) throw FileError(data, "holds no .parquet part");
+  return parts;
+}
+
+std::string featureText(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
+    return fmt::format("{}", static_cast<long long>(v));
+  return fmt::format("{}", v);
+}
+
+}  // namespace
+
+bool SpatialDataStore::isStore(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return false;
+  const fs::path p = normal(path);
+  if (isRoot(p)) return true;
+  // An element's folder: ROOT/<kind>/<name>.
+  const fs::path kind = p.parent_path();
+  for (const auto& [name, k] : kKinds)
+    if (kind.filename() == name && isRoot(kind.parent_path())) return true;
+  return false;
+}
+
+SpatialDataStore::SpatialDataStore(const fs::path& path) {
+  const fs::path p = normal(path);
+  std::string namedKind, namedName;
+  if (isRoot(p)) {
+    root_ = p;
+  } else if (isRoot(p.parent_path().parent_path())) {
+    root_ = p.parent_path().parent_path();
+    namedKind = p.parent_path().filename().string();
+    namedName = p.filename().string();
+  } else {
+    throw FileError(path,
+                    "is not a SpatialData store (no root attributes with "
+                    "spatialdata_attrs, and no points/, shapes/ or images/ in a *.zarr)");
+  }
+  // The root's attributes must at least be readable.
+  readAttributes(attributesFileOf(root_));
+  std::error_code ec;
+  for (const auto& [kindFolder, kind] : kKinds) {
+    const fs::path folder = root_ / kindFolder;
+    if (!fs::is_directory(folder, ec)) continue;
+    std::vector<fs::path> groups;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.' || !entry.is_directory()) continue;
+      if (groups.size() >= kMaxElements)
+        throw FileError(folder, fmt::format("more than {} elements", kMaxElements));
+      groups.push_back(entry.path());
+    }
+    std::sort(groups.begin(), groups.end());
+    for (const auto& g : groups) {
+      Element e;
+      e.kind = kind;
+      e.name = g.filename().string();
+      e.path = g;
+      e.attributesFile = attributesFileOf(g);
+      if (e.attributesFile.empty()) continue;  // not a Zarr group: not an element
+      if (kind != Kind::Tables)
+        e.systems = systemNames(transformationsOf(readAttributes(e.attributesFile), kind));
+      elements_.push_back(std::move(e));
+    }
+  }
+  if (!namedKind.empty()) {
+    for (const auto& e : elements_)
+      if (kindName(e.kind) == namedKind && e.name == namedName) named_ = &e;
+    if (!named_)
+      throw FileError(path, "is not an element of the SpatialData store " + root_.string());
+  }
+}
+
+std::vector<const SpatialDataStore::Element*> SpatialDataStore::elementsOf(Kind kind) const {
+  std::vector<const Element*> out;
+  for (const auto& e : elements_)
+    if (e.kind == kind) out.push_back(&e);
+  return out;
+}
+
+std::vector<std::string> SpatialDataStore::coordinateSystems() const {
+  std::set<std::string> all;
+  for (const auto& e : elements_) all.insert(e.systems.begin(), e.systems.end());
+  return {all.begin(), all.end()};
+}
+
+std::string SpatialDataStore::defaultCoordinateSystem() const {
+  const auto systems = coordinateSystems();
+  if (systems.empty())
+    throw FileError(root_, "no element maps to a coordinate system (no coordinateTransformations)");
+  if (std::find(systems.begin(), systems.end(), "global") != systems.end()) return "global";
+  if (systems.size() == 1) return systems.front();
+  throw FileError(root_, "has several coordinate systems and none is 'global': " + joined(systems));
+}
+
+const SpatialDataStore::Element* SpatialDataStore::pointsToRead() const {
+  if (named_ && named_->kind == Kind::Points) return named_;
+  const auto points = elementsOf(Kind::Points);
+  if (points.empty()) return nullptr;
+  if (points.size() == 1) return points.front();
+  std::vector<std::string> names;
+  for (const auto* e : points) names.push_back(e->name);
+  throw FileError(root_, fmt::format("holds {} points elements ({}); name the one to read by its "
+                                     "folder: {}",
+                                     points.size(), joined(names),
+                                     (root_ / "points" / names.front()).string()));
+}
+
+TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string& system,
+                                             const ReadProgress& progress) const {
+  const json attributes = readAttributes(e.attributesFile);
+  const json sd = attributes.value("spatialdata_attrs", json::object());
+  if (!sd.is_object() || !sd.contains("feature_key") || !sd["feature_key"].is_string())
+    throw FileError(e.attributesFile,
+                    fmt::format("points '{}': spatialdata_attrs names no feature_key (the column "
+                                "that says which gene each molecule is)",
+                                e.name));
+  const std::string featureKey = sd["feature_key"].get<std::string>();
+  const auto axes = pointAxes(attributes);
+  const bool hasZ = std::find(axes.begin(), axes.end(), "z") != axes.end();
+  const ElementMap map = mapOf(e, system, axes);
+
+  const auto partFiles = parquetParts(e.path, "points.parquet");
+  std::vector<ParquetFile> parts;
+  std::uint64_t total = 0;
+  for (const auto& f : partFiles) {
+    parts.emplace_back(f);  // every footer checked before any row is read
+    total += parts.back().rowCount();
+  }
+  TranscriptTable table;
+  table.reserve(std::size_t(std::min<std::uint64_t>(total, std::uint64_t(1) << 28)));
+  bool wholeZ = hasZ;
+  std::vector<float> zValues;
+  std::uint64_t done = 0;
+  for (const auto& part : parts) {
+    const std::size_t xc = part.column("x"), yc = part.column("y");
+    const std::size_t fc = part.column(featureKey);
+    const std::optional<std::size_t> zc = hasZ ? std::optional(part.column("z")) : std::nullopt;
+    const bool featureIsText =
+        part.columns()[fc].type == ParquetFile::PhysicalType::ByteArray ||
+        part.columns()[fc].type == ParquetFile::PhysicalType::FixedLenByteArray;
+    std::uint64_t row0 = 0;
+    for (std::size_t g = 0; g < part.rowGroupCount(); ++g) {
+      const auto xs = part.readNumbers(g, xc), ys = part.readNumbers(g, yc);
+      const auto zs = zc ? part.readNumbers(g, *zc) : std::vector<double>(xs.size(), 0.0);
+      std::vector<bool> nulls;
+      std::vector<std::string> names;
+      if (featureIsText) {
+        names = part.readStrings(g, fc, &nulls);
+      } else {
+        for (double v : part.readNumbers(g, fc))
+          names.push_back(std::isnan(v) ? "" : featureText(v));
+      }
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        const std::uint64_t row = row0 + i;
+        auto where = [&] { return fmt::format("row group {}, row {}", g, row); };
+        if (!std::isfinite(xs[i]) || !std::isfinite(ys[i]) || !std::isfinite(zs[i]))
+          throw FileError(part.file(),
+                          fmt::format("{}: coordinate ({}, {}{}) is not finite", where(), xs[i],
+                                      ys[i], hasZ ? fmt::format(", {}", zs[i]) : std::string()));
+        if (names[i].empty() || (!nulls.empty() && nulls[i]))
+          throw FileError(part.file(), fmt::format("{}: no {} (gene)", where(), featureKey));
+        double x = 0, y = 0;
+        map.apply(xs[i], ys[i], zs[i], x, y);
+        if (!std::isfinite(x) || !std::isfinite(y) || std::abs(x) > 3.4e38 || std::abs(y) > 3.4e38)
+          throw FileError(part.file(), fmt::format("{}: placed at ({}, {}) µm, not a finite "
+                                                   "position",
+                                                   where(), x, y));
+        if (hasZ) {
+          if (zs[i] != std::floor(zs[i]) || zs[i] < 0 || zs[i] >= BinnedCondition::kMaxPlanes)
+            wholeZ = false;
+          zValues.push_back(static_cast<float>(zs[i]));
+        }
+        table.push(static_cast<float>(x), static_cast<float>(y), 0, table.genes.add(names[i]));
+      }
+      row0 += xs.size();
+      done += xs.size();
+      if (progress && total) progress(double(done) / double(total));
+    }
+  }
+  // z as MERSCOPE's plane index when every value is one; µm depths stay one plane.
+  if (wholeZ)
+    for (std::size_t i = 0; i < zValues.size(); ++i)
+      table.plane[i] = static_cast<std::uint16_t>(zValues[i]);
+  return table;
+}
+
+std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const std::string& system,
+                                                      const ReadProgress& progress) const {
+  const json attributes = readAttributes(e.attributesFile);
+  const json sd = attributes.value("spatialdata_attrs", json::object());
+  if (sd.is_object() && sd.value("version", json()) == "0.1")
+    throw FileError(e.attributesFile,
+                    fmt::format("shapes '{}': format 0.1 (coords and offsets arrays) is not read; "
+                                "spatialdata 0.1 and later write shapes.parquet",
+                                e.name));
+  const ElementMap map = mapOf(e, system, pointAxes(attributes));
+  const auto partFiles = parquetParts(e.path, "shapes.parquet");
+  std::vector<ParquetFile> parts;
+  std::uint64_t total = 0;
+  for (const auto& f : partFiles) {
+    parts.emplace_back(f);
+    total += parts.back().rowCount();
+  }
+  std::vector<CellPolygon> cells;
+  std::uint64_t done = 0, rowNumber = 0;
+  for (const auto& part : parts) {
+    const std::size_t gc = part.column("geometry");
+    const auto rc = part.findColumn("radius");
+    std::optional<std::size_t> ic;
+    for (std::size_t c = 0; c < part.columns().size(); ++c)
+      if (c != gc && (!rc || c != *rc)) {
+        ic = c;
+        break;
+      }
+    for (std::size_t g = 0; g < part.rowGroupCount(); ++g) {
+      std::vector<bool> nulls;
+      const auto geometries = part.readStrings(g, gc, &nulls);
+      const auto radii = rc ? part.readNumbers(g, *rc) : std::vector<double>();
+      std::vector<std::string> ids;
+      if (ic) {
+        if (part.columns()[*ic].type == ParquetFile::PhysicalType::ByteArray)
+          ids = part.readStrings(g, *ic);
+        else
+          for (double v : part.readNumbers(g, *ic)) ids.push_back(featureText(v));
+      }
+      for (std::size_t i = 0; i < geometries.size(); ++i, ++rowNumber) {
+        const auto where = fmt::format("row group {}, row {}", g, rowNumber);
+        if (!nulls.empty() && nulls[i]) throw FileError(part.file(), where + ": no geometry");
+        WkbGeometry geometry;
+        try {
+          geometry = decodeWkb(geometries[i]);
+        } catch (const WkbError& error) {
+          throw FileError(part.file(), where + ", geometry: " + error.what());
+        }
+        const std::string id = ic ? ids[i] : std::to_string(rowNumber);
+        if (geometry.kind == WkbGeometry::Kind::Point) {
+          const double r = rc ? radii[i] : std::nan("");
+          if (!(r > 0) || !std::isfinite(r))
+            throw FileError(part.file(), fmt::format("{}: a circle needs a positive radius "
+                                                     "(radius {})",
+                                                     where, rc ? fmt::format("{}", r) : "missing"));
+          const auto [cx, cy] = geometry.rings.front().front();
+          std::vector<std::pair<double, double>> ring;
+          for (int k = 0; k < kCircleVertices; ++k) {
+            const double a = 2 * kPi * k / kCircleVertices;
+            ring.emplace_back(cx + r * std::cos(a), cy + r * std::sin(a));
+          }
+          geometry.rings = {ring};
+        }
+        for (std::size_t k = 0; k < geometry.rings.size(); ++k) {
+          CellPolygon cell;
+          cell.id = geometry.rings.size() > 1 ? fmt::format("{}/{}", id, k) : id;
+          for (const auto& [x, y] : geometry.rings[k]) {
+            double u = 0, v = 0;
+            map.apply(x, y, 0, u, v);
+            if (!std::isfinite(u) || !std::isfinite(v))
+              throw FileError(part.file(), where + ": a vertex is not finite");
+            cell.vertices.emplace_back(u, v);
+          }
+          cells.push_back(std::move(cell));
+        }
+      }
+      done += geometries.size();
+      if (progress && total) progress(double(done) / double(total));
+    }
+  }
+  return cells;
+}
+
+std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
+    const Element& e, const std::string& system) const {
+  const json attributes = readAttributes(e.attributesFile);
+  const fs::path& file = e.attributesFile;
+  const json& ms = multiscalesOf(attributes);
+  if (!ms.is_array() || ms.empty() || !ms[0].is_object())
+    throw FileError(file, fmt::format("image '{}': no multiscales", e.name));
+  const auto axes = axisNames(ms[0].value("axes", json()), file, "multiscales[0].axes");
+  const json datasets = ms[0].value("datasets", json());
+  if (!datasets.is_array() || datasets.empty() || !datasets[0].is_object() ||
+      !datasets[0].value("path", json()).is_string())
+    throw FileError(file, "multiscales[0].datasets: no level with a path");
+  const fs::path level0 = e.path / datasets[0]["path"].get<std::string>();
+  // Level 0's own pixel → intrinsic map (SpatialData writes scale 1; others may not).
+  double sx = 1, sy = 1, ox = 0, oy = 0;
+  const json levelMaps = datasets[0].value("coordinateTransformations", json::array());
+  if (levelMaps.is_array() && !levelMaps.empty()) {
+    const auto list =
+        json::array({{{"type", "sequence"}, {"transformations", levelMaps}, {"output", "level"}}});
+    const auto m = parseCoordinateTransformations(list, axes, file, "multiscales[0].datasets[0]");
+    const AxisAffine& a = m.front().map;
+    sx = a.coefficient("x", "x"), sy = a.coefficient("y", "y");
+    ox = a.coefficient("x", ""), oy = a.coefficient("y", "");
+    if (!(sx > 0) || !(sy > 0))
+      throw FileError(file, "multiscales[0].datasets[0]: level 0's scale is not positive");
+  }
+  const ElementMap map = mapOf(e, system, axes);
+  const PlaneMap& p = map.plane;
+  const double tolerance = 1e-9 * (std::abs(p.xx) + std::abs(p.yy));
+  if (std::abs(p.xy) > tolerance || std::abs(p.yx) > tolerance || p.xz != 0 || p.yz != 0 ||
+      p.xx <= 0 || p.yy <= 0)
+    throw FileError(file, fmt::format("image '{}': its transformation to '{}' rotates, shears or "
+                                      "flips it (x' = {:g}x + {:g}y, y' = {:g}x + {:g}y); only "
+                                      "scale and translation place a stain image",
+                                      e.name, system, p.xx, p.xy, p.yx, p.yy));
+  const ZarrImagePlane first(level0, axes, 0);
+  ImageExtentUm extent;
+  extent.xMin = map.umPerUnit * (p.xx * ox + p.tx);
+  extent.yMin = map.umPerUnit * (p.yy * oy + p.ty);
+  extent.xMax = map.umPerUnit * (p.xx * (ox + sx * double(first.width())) + p.tx);
+  extent.yMax = map.umPerUnit * (p.yy * (oy + sy * double(first.height())) + p.ty);
+  const json& omero = omeroOf(attributes);
+  const json labels = omero.is_object() ? omero.value("channels", json()) : json();
+  std::vector<ImageChannel> out;
+  for (int c = 0; c < first.channels(); ++c) {
+    ImageChannel channel;
+    channel.channel = c;
+    channel.level0 = level0;
+    channel.axes = axes;
+    channel.extent = extent;
+    const json label =
+        labels.is_array() && std::size_t(c) < labels.size() && labels[std::size_t(c)].is_object()
+            ? labels[std::size_t(c)].value("label", json())
+            : json();
+    channel.name = label.is_string() ? label.get<std::string>() : fmt::format("channel {}", c);
+    if (asciiLower(channel.name) == "dapi") channel.name = "DAPI";
+    out.push_back(std::move(channel));
+  }
+  return out;
+}
+
+std::string SpatialDataStore::unitNote(const std::string& system) const {
+  std::set<std::string> unknown;
+  for (const auto& e : elements_) {
+    if (e.kind != Kind::Points && e.kind != Kind::Shapes && e.kind != Kind::Images) continue;
+    if (std::find(e.systems.begin(), e.systems.end(), system) == e.systems.end()) continue;
+    try {
+      const json attributes = readAttributes(e.attributesFile);
+      const json& list = transformationsOf(attributes, e.kind);
+      for (const auto& t : list)
+        if (t.is_object() && systemNames(json::array({t})) == std::vector<std::string>{system}) {
+          std::string unit;
+          const json output = t.value("output", json());
+          if (output.is_object() && output.value("axes", json()).is_array())
+            for (const auto& a : output["axes"])
+              if (a.is_object() && a.value("name", json()) == "x")
+                unit = a.value("unit", std::string());
+          if (micrometresPerUnit(unit) == 0) unknown.insert(unit.empty() ? "none" : unit);
+        }
+    } catch (const std::exception&) {
+      // Unreadable attributes are reported when the element is read.
+    }
+  }
+  if (unknown.empty()) return {};
+  std::vector<std::string> units(unknown.begin(), unknown.end());
+  return fmt::format("coordinate system '{}' names no length unit ({}): read as µm", system,
+                     joined(units));
+}
+
+SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& progress,
+                                    DatasetContent content) {
+  const SpatialDataStore store(path);
+  const std::string system = store.defaultCoordinateSystem();
+  SpatialDataset dataset;
+  dataset.format = SpatialFormat::SpatialDataStore;
+  dataset.source = path;
+  dataset.name = store.root().stem().string();
+  if (content == DatasetContent::All) {
+    const auto* points = store.pointsToRead();
+    if (!points) {
+      std::vector<std::string> names;
+      for (const auto& e : store.elements())
+        names.push_back(std::string(kindName(e.kind)) + "/" + e.name);
+      throw FileError(path, "holds no points element (transcripts) to read; it holds: " +
+                                (names.empty() ? std::string("nothing") : joined(names)));
+    }
+    dataset.name += "/" + points->name;
+    dataset.data = store.readPoints(*points, system, progress);
+  } else {
+    dataset.data = TranscriptTable{};
+  }
+  for (const auto* image : store.elementsOf(SpatialDataStore::Kind::Images)) {
+    if (std::find(image->systems.begin(), image->systems.end(), system) == image->systems.end())
+      continue;  // placed in another coordinate system only
+    for (const auto& c : store.imageChannels(*image, system))
+      dataset.stains.push_back(
+          {c.name, 0, c.level0, ZarrImageChannel{c.axes, c.channel, c.extent}});
+  }
+  for (const auto* shapes : store.elementsOf(SpatialDataStore::Kind::Shapes)) {
+    if (std::find(shapes->systems.begin(), shapes->systems.end(), system) == shapes->systems.end())
+      continue;
+    CellBoundaryFile boundaries;
+    boundaries.file = shapes->path;
+    boundaries.compartment = shapes->name;
+    boundaries.spatialDataSystem = system;
+    dataset.cellBoundaries.push_back(std::move(boundaries));
+  }
+  std::vector<std::string> systems = store.coordinateSystems();
+  dataset.readNotes.push_back(
+      fmt::format("coordinate system '{}' (the store has: {})", system, joined(systems)));
+  if (const auto note = store.unitNote(system); !note.empty()) dataset.readNotes.push_back(note);
+  return dataset;
+}
+
+}  // namespace teramind
