@@ -52,6 +52,23 @@ StainImageSource::StainImageSource(const std::filesystem::path& image,
     throw FileError(image,
                     "has no µm extent: give one (e.g. MERSCOPE's "
                     "micron_to_mosaic_pixel_transform.csv) to place it on the transcripts");
+  open([&](std::int64_t w, std::int64_t h) {
+    return extentFromMicronToPixelTransform(*transform, w, h);
+  });
+}
+
+StainImageSource::StainImageSource(const std::filesystem::path& image, double pixelUm)
+    : file_(image) {
+  if (!(pixelUm > 0) || !std::isfinite(pixelUm))
+    throw FileError(image, fmt::format("pixel size {} µm is not a positive number", pixelUm));
+  open([&](std::int64_t w, std::int64_t h) {
+    return ImageExtentUm{0, 0, double(w) * pixelUm, double(h) * pixelUm};
+  });
+}
+
+template <typename ExtentOf>
+void StainImageSource::open(ExtentOf extentOf) {
+  const std::filesystem::path& image = file_;
   if (isTiffFile(image)) {
     tiff_ = std::make_unique<TiffImageReader>(image);
     width_ = tiff_->info().width;
@@ -62,7 +79,7 @@ StainImageSource::StainImageSource(const std::filesystem::path& image,
     width_ = header.dims[0];
     height_ = header.dims[1];
   }
-  extent_ = extentFromMicronToPixelTransform(*transform, width_, height_);
+  extent_ = extentOf(width_, height_);
   const double pixelX = (extent_.xMax - extent_.xMin) / double(width_);
   const double pixelY = (extent_.yMax - extent_.yMin) / double(height_);
   if (!(pixelX > 0) || !(pixelY > 0) || !std::isfinite(pixelX) || !std::isfinite(pixelY))

@@ -29,6 +29,10 @@ class StainImageSource {
   // transform that gives an empty extent or non-square pixels.
   StainImageSource(const std::filesystem::path& image,
                    const std::optional<std::filesystem::path>& micronToPixelTransform);
+  // Placed by a pixel size alone: µm = pixel × pixelUm, pixel (0, 0)'s outer corner at µm
+  // (0, 0), as 10x Xenium's morphology images are. Throws FileError as above, or for a pixel
+  // size that is not finite and positive.
+  StainImageSource(const std::filesystem::path& image, double pixelUm);
   ~StainImageSource();
   StainImageSource(StainImageSource&&) noexcept;
   StainImageSource& operator=(StainImageSource&&) noexcept;
@@ -67,6 +71,10 @@ class StainImageSource {
   std::unique_ptr<IntensityScale> scale_ = std::make_unique<IntensityScale>();
   std::unique_ptr<TiffImageReader> tiff_;         // TIFF files
   std::unique_ptr<Image3D<std::uint8_t>> whole_;  // everything else, read whole
+
+  // Opens the image and places it where `extentOf(width, height)` says.
+  template <typename ExtentOf>
+  void open(ExtentOf extentOf);
 };
 
 // Whether a file is read through libtiff (by its name: .tif, .tiff, .btf).
