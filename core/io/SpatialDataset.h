@@ -48,6 +48,18 @@ struct CellBoundaryFile {
   int plane = 0;
   std::filesystem::path file;
   bool yNegated = false;
+  std::string compartment = "cell";  // "cell" or "nucleus" (Xenium gives both)
+};
+
+// The outlines of a boundary file: a vertex CSV (x, y, poly_ID) or 10x Xenium's
+// cell_boundaries / nucleus_boundaries (cell_id, vertex_x, vertex_y; CSV, gzip or Parquet).
+std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries,
+                                              const ReadProgress& progress = {});
+
+// What a reader's quality filter (Xenium's qv) kept: `rule` says it ("qv >= 20").
+struct QualityFilterReport {
+  std::string rule;
+  std::uint64_t rowsBefore = 0, rowsKept = 0;
 };
 
 // One section's data as the studio and the engine use it. Images stay on disk until asked for.
@@ -58,9 +70,13 @@ struct SpatialDataset {
   std::variant<TranscriptTable, CellTable> data;
   std::vector<StainImage> stains;
   std::optional<std::filesystem::path> micronToPixelTransform;
+  // Stains placed by a pixel size alone (µm = pixel × size; Xenium) instead of a transform.
+  std::optional<double> stainPixelUm;
   std::vector<CellBoundaryFile> cellBoundaries;
   std::optional<std::vector<CellPolygon>> polygons;  // when the file itself is an outline CSV
   std::string placementNote;
+  std::string panelName;                             // the vendor's gene panel, when named
+  std::optional<QualityFilterReport> qualityFilter;  // rows before and after, when filtered
 
   const TranscriptTable* transcripts() const { return std::get_if<TranscriptTable>(&data); }
   const CellTable* cells() const { return std::get_if<CellTable>(&data); }
