@@ -13,6 +13,8 @@ packages=(
   # volume I/O
   libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
   libblosc-dev libzstd-dev libtiff-dev libisal-dev
+  # Parquet pages (Xenium transcripts, SpatialData points)
+  libsnappy-dev
   # whole-brain generation across processes and nodes
   libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against

@@ -10,8 +10,9 @@ namespace teramind {
 
 // A flat Parquet file as pandas, pyarrow, polars, 10x Xenium, SpatialData and hyparquet write
 // them: required or optional top-level columns (no nesting, no repetition); PLAIN,
-// PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (booleans, levels) and DELTA_BINARY_PACKED encodings;
-// data page v1 and v2; uncompressed, SNAPPY, GZIP and ZSTD pages. Debian 12 has no Arrow.
+// PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (booleans, levels), DELTA_BINARY_PACKED,
+// DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT encodings; data page v1 and
+// v2; uncompressed, SNAPPY, GZIP and ZSTD pages. Debian 12 has no Arrow.
 // Reads one column of one row group at a time, so memory is one column chunk. Anything else
 // (nested schemas, other codecs or encodings, a damaged footer or page) is a FileError naming
 // the file, the column and the feature or problem, thrown before any value is returned.
@@ -57,16 +58,32 @@ class ParquetFile {
                                        std::vector<bool>* nulls = nullptr) const;
 
  private:
-  struct ChunkPlace;  // where a column chunk lies and how it is coded (ParquetFile.cpp)
+  // Where a column chunk lies and how it is coded, checked against the file at open.
+  struct ChunkPlace {
+    std::uint64_t start = 0;  // the first page header's byte (dictionary page or data page)
+    std::uint64_t bytes = 0;  // all its pages, headers included
+    std::int32_t codec = 0;   // Parquet's CompressionCodec number
+  };
   struct RowGroup {
     std::uint64_t rows = 0;
-    std::vector<std::uint64_t> chunkPlaces;  // indices into chunkPlaces_, one per column
+    std::vector<ChunkPlace> chunks;  // one per column
   };
+  // What a column's values need beyond Column: FIXED_LEN_BYTE_ARRAY's width, DECIMAL's scale.
+  struct ColumnCoding {
+    std::int32_t typeLength = 0;
+    bool decimal = false;
+    std::int32_t scale = 0;
+  };
+  struct DecodedChunk;  // one column chunk's values (ParquetFile.cpp)
+
+  void decodeChunk(std::size_t group, std::size_t column, DecodedChunk& out) const;
+  void checkIndices(std::size_t group, std::size_t column) const;
 
   std::filesystem::path file_;
   std::uint64_t fileBytes_ = 0;
   std::uint64_t rowCount_ = 0;
   std::vector<Column> columns_;
+  std::vector<ColumnCoding> codings_;
   std::vector<RowGroup> rowGroups_;
 };
 

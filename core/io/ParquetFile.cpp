@@ -1,0 +1,1031 @@
+#include "io/ParquetFile.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include "common/FileError.h"
+#include "io/ParquetCodecs.h"
+#include "io/ParquetEncodings.h"
+#include "io/ThriftCompactReader.h"
+
+namespace teramind {
+
+using parquet::ByteSpan;
+using parquet::ParquetEncodingError;
+
+namespace {
+
+// Bounds that keep a damaged or hostile file from asking for unbounded memory.
+constexpr std::uint64_t kMaxFooterBytes = std::uint64_t(64) << 20;
+constexpr std::uint64_t kMaxPageBytes = std::uint64_t(1) << 30;
+constexpr std::uint64_t kMaxStringBytes = std::uint64_t(1) << 30;  // one chunk's strings
+// A row group of constant columns compresses to almost nothing; real tables take at least a
+// byte a row. More rows than this per byte of file is a damaged count, not data.
+constexpr std::uint64_t kMaxRowsPerFileByte = 64;
+constexpr std::uint64_t kMinRowAllowance = 65536;
+constexpr std::size_t kMaxNameBytes = 1 << 16;
+
+// Parquet's enumerations (parquet.thrift).
+enum PageType { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 };
+enum Encoding {
+  Plain = 0,
+  PlainDictionary = 2,
+  Rle = 3,
+  BitPacked = 4,
+  DeltaBinaryPacked = 5,
+  DeltaLengthByteArray = 6,
+  DeltaByteArray = 7,
+  RleDictionary = 8,
+  ByteStreamSplit = 9
+};
+
+std::string encodingName(std::int32_t encoding) {
+  switch (encoding) {
+    case Plain:
+      return "PLAIN";
+    case PlainDictionary:
+      return "PLAIN_DICTIONARY";
+    case Rle:
+      return "RLE";
+    case BitPacked:
+      return "BIT_PACKED";
+    case DeltaBinaryPacked:
+      return "DELTA_BINARY_PACKED";
+    case DeltaLengthByteArray:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case DeltaByteArray:
+      return "DELTA_BYTE_ARRAY";
+    case RleDictionary:
+      return "RLE_DICTIONARY";
+    case ByteStreamSplit:
+      return "BYTE_STREAM_SPLIT";
+    default:
+      return "encoding " + std::to_string(encoding);
+  }
+}
+
+const char* typeName(ParquetFile::PhysicalType type) {
+  switch (type) {
+    case ParquetFile::PhysicalType::Boolean:
+      return "BOOLEAN";
+    case ParquetFile::PhysicalType::Int32:
+      return "INT32";
+    case ParquetFile::PhysicalType::Int64:
+      return "INT64";
+    case ParquetFile::PhysicalType::Int96:
+      return "INT96";
+    case ParquetFile::PhysicalType::Float:
+      return "FLOAT";
+    case ParquetFile::PhysicalType::Double:
+      return "DOUBLE";
+    case ParquetFile::PhysicalType::ByteArray:
+      return "BYTE_ARRAY";
+    case ParquetFile::PhysicalType::FixedLenByteArray:
+      return "FIXED_LEN_BYTE_ARRAY";
+  }
+  return "?";
+}
+
+// The three ways values are held while a chunk is decoded.
+enum class ValueKind { Integer, Real, Bytes };
+
+ValueKind kindOf(ParquetFile::PhysicalType type) {
+  switch (type) {
+    case ParquetFile::PhysicalType::Boolean:
+    case ParquetFile::PhysicalType::Int32:
+    case ParquetFile::PhysicalType::Int64:
+      return ValueKind::Integer;
+    case ParquetFile::PhysicalType::Float:
+    case ParquetFile::PhysicalType::Double:
+      return ValueKind::Real;
+    default:
+      return ValueKind::Bytes;
+  }
+}
+
+std::uint32_t le32(const std::uint8_t* p) {
+  return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+         std::uint32_t(p[3]) << 24;
+}
+std::uint64_t le64(const std::uint8_t* p) {
+  return std::uint64_t(le32(p)) | std::uint64_t(le32(p + 4)) << 32;
+}
+
+std::vector<std::uint8_t> readRange(const std::filesystem::path& file, std::uint64_t offset,
+                                    std::uint64_t bytes, const std::string& what) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw FileError(file, "cannot open for reading");
+  std::vector<std::uint8_t> data(static_cast<std::size_t>(bytes));
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(bytes));
+  if (!in || static_cast<std::uint64_t>(in.gcount()) != bytes)
+    throw FileError(file, "cannot read " + what + " (bytes " + std::to_string(offset) + "-" +
+                              std::to_string(offset + bytes) +
+                              "): the file is shorter or unreadable");
+  return data;
+}
+
+// --- the footer (FileMetaData), as far as a flat reader needs it ---
+
+struct SchemaElement {
+  std::optional<std::int32_t> type;
+  std::int32_t typeLength = 0;
+  std::optional<std::int32_t> repetition;  // 0 required, 1 optional, 2 repeated
+  std::string name;
+  std::int32_t numChildren = 0;
+  std::optional<std::int32_t> convertedType;
+  std::int32_t scale = 0;
+  std::optional<int> logicalType;  // the LogicalType union's field id
+  bool logicalUnsigned = false;
+};
+
+struct ColumnMeta {
+  std::int32_t type = -1;
+  std::vector<std::string> path;
+  std::int32_t codec = 0;
+  std::int64_t numValues = -1;
+  std::int64_t compressedBytes = -1;
+  std::int64_t dataPageOffset = -1;
+  std::optional<std::int64_t> dictionaryPageOffset;
+};
+
+struct ColumnChunkMeta {
+  bool external = false;   // file_path: the data lies in another file
+  bool encrypted = false;  // crypto_metadata or encrypted_column_metadata
+  std::optional<ColumnMeta> meta;
+};
+
+struct RowGroupMeta {
+  std::vector<ColumnChunkMeta> columns;
+  std::int64_t rows = -1;
+};
+
+struct FileMeta {
+  std::vector<SchemaElement> schema;
+  std::int64_t rows = -1;
+  std::vector<RowGroupMeta> rowGroups;
+};
+
+using Thrift = ThriftCompactReader;
+
+// Reads a struct's fields with `onField`, which returns false for fields it does not read.
+template <typename OnField>
+void readStruct(Thrift& t, OnField onField) {
+  t.beginStruct();
+  Thrift::Field f;
+  while (t.nextField(f))
+    if (!onField(f)) t.skip(f.type);
+  t.endStruct();
+}
+
+template <typename OnElement>
+void readList(Thrift& t, const Thrift::Field& f, OnElement onElement) {
+  const auto list = t.readListHeader(f);
+  for (std::size_t i = 0; i < list.size; ++i) onElement(list.elementType);
+}
+
+void expectStruct(Thrift& t, std::uint8_t type) {
+  if (type != Thrift::Struct) {
+    // Let the reader name the problem with its position.
+    Thrift::Field f{0, type};
+    t.readListHeader(f);
+  }
+}
+
+SchemaElement readSchemaElement(Thrift& t) {
+  SchemaElement e;
+  readStruct(t, [&](const Thrift::Field& f) {
+    switch (f.id) {
+      case 1:
+        e.type = t.readI32(f);
+        return true;
+      case 2:
+        e.typeLength = t.readI32(f);
+        return true;
+      case 3:
+        e.repetition = t.readI32(f);
+        return true;
+      case 4:
+        e.name = t.readBinary(f, kMaxNameBytes);
+        return true;
+      case 5:
+        e.numChildren = t.readI32(f);
+        return true;
+      case 6:
+        e.convertedType = t.readI32(f);
+        return true;
+      case 7:
+        e.scale = t.readI32(f);
+        return true;
+      case 10:
+        expectStruct(t, f.type);
+        readStruct(t, [&](const Thrift::Field& member) {
+          e.logicalType = member.id;
+          if (member.id == 10 && member.type == Thrift::Struct) {  // INTEGER: bitWidth, isSigned
+            readStruct(t, [&](const Thrift::Field& g) {
+              if (g.id != 2) return false;
+              e.logicalUnsigned = !t.readBool(g);
+              return true;
+            });
+            return true;
+          }
+          return false;
+        });
+        return true;
+      default:
+        return false;
+    }
+  });
+  return e;
+}
+
+ColumnMeta readColumnMeta(Thrift& t) {
+  ColumnMeta m;
+  readStruct(t, [&](const Thrift::Field& f) {
+    switch (f.id) {
+      case 1:
+        m.type = t.readI32(f);
+        return true;
+      case 3:
+        readList(t, f, [&](std::uint8_t type) {
+          m.path.push_back(t.readBinaryElement(type, kMaxNameBytes));
+        });
+        return true;
+      case 4:
+        m.codec = t.readI32(f);
+        return true;
+      case 5:
+        m.numValues = t.readInteger(f);
+        return true;
+      case 7:
+        m.compressedBytes = t.readInteger(f);
+        return true;
+      case 9:
+        m.dataPageOffset = t.readInteger(f);
+        return true;
+      case 11:
+        m.dictionaryPageOffset = t.readInteger(f);
+        return true;
+      default:
+        return false;
+    }
+  });
+  return m;
+}
+
+FileMeta readFileMeta(Thrift& t) {
+  FileMeta meta;
+  readStruct(t, [&](const Thrift::Field& f) {
+    switch (f.id) {
+      case 2:
+        readList(t, f, [&](std::uint8_t type) {
+          expectStruct(t, type);
+          meta.schema.push_back(readSchemaElement(t));
+        });
+        return true;
+      case 3:
+        meta.rows = t.readInteger(f);
+        return true;
+      case 4:
+        readList(t, f, [&](std::uint8_t type) {
+          expectStruct(t, type);
+          RowGroupMeta group;
+          readStruct(t, [&](const Thrift::Field& g) {
+            if (g.id == 1) {
+              readList(t, g, [&](std::uint8_t chunkType) {
+                expectStruct(t, chunkType);
+                ColumnChunkMeta chunk;
+                readStruct(t, [&](const Thrift::Field& c) {
+                  if (c.id == 1) chunk.external = true;
+                  if (c.id == 8 || c.id == 9) chunk.encrypted = true;
+                  if (c.id != 3) return false;
+                  expectStruct(t, c.type);
+                  chunk.meta = readColumnMeta(t);
+                  return true;
+                });
+                group.columns.push_back(std::move(chunk));
+              });
+              return true;
+            }
+            if (g.id == 3) {
+              group.rows = t.readInteger(g);
+              return true;
+            }
+            return false;
+          });
+          meta.rowGroups.push_back(std::move(group));
+        });
+        return true;
+      default:
+        return false;
+    }
+  });
+  return meta;
+}
+
+// --- page headers ---
+
+struct PageHeader {
+  std::int32_t type = -1;
+  std::int32_t uncompressedBytes = -1;
+  std::int32_t compressedBytes = -1;
+  std::optional<std::int32_t> crc;
+  std::int32_t numValues = -1;
+  std::int32_t encoding = -1;
+  std::int32_t definitionEncoding = Rle;
+  // Data page v2.
+  std::int32_t numNulls = 0;
+  std::int32_t definitionBytes = 0;
+  std::int32_t repetitionBytes = 0;
+  bool valuesCompressed = true;
+  bool hasTypeHeader = false;
+};
+
+PageHeader readPageHeader(Thrift& t) {
+  PageHeader h;
+  readStruct(t, [&](const Thrift::Field& f) {
+    switch (f.id) {
+      case 1:
+        h.type = t.readI32(f);
+        return true;
+      case 2:
+        h.uncompressedBytes = t.readI32(f);
+        return true;
+      case 3:
+        h.compressedBytes = t.readI32(f);
+        return true;
+      case 4:
+        h.crc = t.readI32(f);
+        return true;
+      case 5:  // DataPageHeader
+        if (h.type != DataPage) return false;
+        expectStruct(t, f.type);
+        h.hasTypeHeader = true;
+        readStruct(t, [&](const Thrift::Field& d) {
+          if (d.id == 1)
+            h.numValues = t.readI32(d);
+          else if (d.id == 2)
+            h.encoding = t.readI32(d);
+          else if (d.id == 3)
+            h.definitionEncoding = t.readI32(d);
+          else
+            return false;
+          return true;
+        });
+        return true;
+      case 7:  // DictionaryPageHeader
+        if (h.type != DictionaryPage) return false;
+        expectStruct(t, f.type);
+        h.hasTypeHeader = true;
+        readStruct(t, [&](const Thrift::Field& d) {
+          if (d.id == 1)
+            h.numValues = t.readI32(d);
+          else if (d.id == 2)
+            h.encoding = t.readI32(d);
+          else
+            return false;
+          return true;
+        });
+        return true;
+      case 8:  // DataPageHeaderV2
+        if (h.type != DataPageV2) return false;
+        expectStruct(t, f.type);
+        h.hasTypeHeader = true;
+        readStruct(t, [&](const Thrift::Field& d) {
+          switch (d.id) {
+            case 1:
+              h.numValues = t.readI32(d);
+              return true;
+            case 2:
+              h.numNulls = t.readI32(d);
+              return true;
+            case 4:
+              h.encoding = t.readI32(d);
+              return true;
+            case 5:
+              h.definitionBytes = t.readI32(d);
+              return true;
+            case 6:
+              h.repetitionBytes = t.readI32(d);
+              return true;
+            case 7:
+              h.valuesCompressed = t.readBool(d);
+              return true;
+            default:
+              return false;
+          }
+        });
+        return true;
+      default:
+        return false;
+    }
+  });
+  return h;
+}
+
+// Values of one kind: a page's non-null values, or a dictionary.
+struct Values {
+  std::vector<std::int64_t> integers;
+  std::vector<double> reals;
+  std::vector<std::string> bytes;
+  std::size_t size(ValueKind kind) const {
+    return kind == ValueKind::Integer ? integers.size()
+           : kind == ValueKind::Real  ? reals.size()
+                                      : bytes.size();
+  }
+};
+
+struct ValueCoding {
+  ParquetFile::PhysicalType type;
+  std::size_t typeLength;  // FIXED_LEN_BYTE_ARRAY
+  bool isUnsigned;
+};
+
+[[noreturn]] void encodingFail(const std::string& problem) {
+  throw ParquetEncodingError(problem);
+}
+
+void needBytes(ByteSpan in, std::size_t n, std::size_t width, const char* what) {
+  if (width != 0 && n > in.size / width)
+    encodingFail(std::string(what) + ": " + std::to_string(n) + " values need " +
+                 std::to_string(n * width) + " bytes, the page has " + std::to_string(in.size));
+}
+
+// Fixed-width little-endian values (PLAIN, or BYTE_STREAM_SPLIT once interleaved back).
+void appendFixed(const std::uint8_t* data, std::size_t n, const ValueCoding& c, Values& out,
+                 std::uint64_t& budget) {
+  using T = ParquetFile::PhysicalType;
+  switch (c.type) {
+    case T::Int32:
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t bits = le32(data + 4 * i);
+        out.integers.push_back(c.isUnsigned ? std::int64_t(bits)
+                                            : std::int64_t(static_cast<std::int32_t>(bits)));
+      }
+      return;
+    case T::Int64:
+      for (std::size_t i = 0; i < n; ++i)
+        out.integers.push_back(static_cast<std::int64_t>(le64(data + 8 * i)));
+      return;
+    case T::Float:
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t bits = le32(data + 4 * i);
+        float v;
+        std::memcpy(&v, &bits, sizeof v);
+        out.reals.push_back(v);
+      }
+      return;
+    case T::Double:
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t bits = le64(data + 8 * i);
+        double v;
+        std::memcpy(&v, &bits, sizeof v);
+        out.reals.push_back(v);
+      }
+      return;
+    default: {
+      const std::size_t width = c.type == T::Int96 ? 12 : c.typeLength;
+      if (width * n > budget) encodingFail("strings total more than the reader's limit");
+      budget -= width * n;
+      for (std::size_t i = 0; i < n; ++i)
+        out.bytes.emplace_back(reinterpret_cast<const char*>(data + width * i), width);
+    }
+  }
+}
+
+std::size_t fixedWidth(const ValueCoding& c) {
+  using T = ParquetFile::PhysicalType;
+  switch (c.type) {
+    case T::Int32:
+    case T::Float:
+      return 4;
+    case T::Int64:
+    case T::Double:
+      return 8;
+    case T::Int96:
+      return 12;
+    case T::FixedLenByteArray:
+      return c.typeLength;
+    default:
+      return 0;
+  }
+}
+
+// Decodes `n` non-null values of `encoding` from `in` (the rest of a page) into `out`.
+void decodeValues(ByteSpan in, std::int32_t encoding, std::size_t n, const ValueCoding& c,
+                  const Values* dictionary, Values& out, std::uint64_t& budget) {
+  using T = ParquetFile::PhysicalType;
+  const ValueKind kind = kindOf(c.type);
+  switch (encoding) {
+    case Plain:
+      if (c.type == T::Boolean) {
+        needBytes(in, (n + 7) / 8, 1, "PLAIN booleans");
+        for (std::size_t i = 0; i < n; ++i) out.integers.push_back((in.data[i / 8] >> (i % 8)) & 1);
+      } else if (c.type == T::ByteArray) {
+        parquet::decodePlainByteArrays(in, n, out.bytes, budget);
+      } else {
+        needBytes(in, n, fixedWidth(c), "PLAIN values");
+        appendFixed(in.data, n, c, out, budget);
+      }
+      return;
+    case PlainDictionary:
+    case RleDictionary: {
+      if (!dictionary) encodingFail(encodingName(encoding) + " values without a dictionary page");
+      if (in.size < 1) encodingFail("dictionary indices without their bit width");
+      std::vector<std::uint32_t> indices(n);
+      parquet::decodeRleHybrid(in.tail(1), in.data[0], n, indices.data());
+      const std::size_t entries = dictionary->size(kind);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (indices[i] >= entries)
+          encodingFail("dictionary index " + std::to_string(indices[i]) + " (value " +
+                       std::to_string(i) + ") is out of range: the dictionary has " +
+                       std::to_string(entries) + " entries");
+      }
+      if (kind == ValueKind::Integer) {
+        for (const std::uint32_t i : indices) out.integers.push_back(dictionary->integers[i]);
+      } else if (kind == ValueKind::Real) {
+        for (const std::uint32_t i : indices) out.reals.push_back(dictionary->reals[i]);
+      } else {
+        for (const std::uint32_t i : indices) {
+          const std::string& value = dictionary->bytes[i];
+          if (value.size() > budget) encodingFail("strings total more than the reader's limit");
+          budget -= value.size();
+          out.bytes.push_back(value);
+        }
+      }
+      return;
+    }
+    case Rle: {
+      if (c.type != T::Boolean) break;
+      std::vector<std::uint32_t> bits(n);
+      parquet::decodeRleHybridWithLength(in, 1, n, bits.data());
+      for (const std::uint32_t b : bits) out.integers.push_back(b);
+      return;
+    }
+    case DeltaBinaryPacked: {
+      if (c.type != T::Int32 && c.type != T::Int64) break;
+      std::vector<std::int64_t> values(n);
+      parquet::decodeDeltaBinaryPacked(in, n, values.data());
+      for (const std::int64_t v : values) {
+        if (c.type == T::Int32) {
+          const auto bits = static_cast<std::uint32_t>(v);
+          out.integers.push_back(c.isUnsigned ? std::int64_t(bits)
+                                              : std::int64_t(static_cast<std::int32_t>(bits)));
+        } else {
+          out.integers.push_back(v);
+        }
+      }
+      return;
+    }
+    case DeltaLengthByteArray:
+      if (c.type != T::ByteArray) break;
+      parquet::decodeDeltaLengthByteArrays(in, n, out.bytes, budget);
+      return;
+    case DeltaByteArray: {
+      if (c.type != T::ByteArray && c.type != T::FixedLenByteArray) break;
+      const std::size_t before = out.bytes.size();
+      parquet::decodeDeltaByteArrays(in, n, out.bytes, budget);
+      if (c.type == T::FixedLenByteArray)
+        for (std::size_t i = before; i < out.bytes.size(); ++i)
+          if (out.bytes[i].size() != c.typeLength)
+            encodingFail("a DELTA_BYTE_ARRAY value of " + std::to_string(out.bytes[i].size()) +
+                         " bytes in a FIXED_LEN_BYTE_ARRAY(" + std::to_string(c.typeLength) +
+                         ") column");
+      return;
+    }
+    case ByteStreamSplit: {
+      const std::size_t width = fixedWidth(c);
+      if (width == 0) break;
+      needBytes(in, n, width, "BYTE_STREAM_SPLIT values");
+      std::vector<std::uint8_t> plain(n * width);
+      parquet::decodeByteStreamSplit(in, n, width, plain.data());
+      appendFixed(plain.data(), n, c, out, budget);
+      return;
+    }
+    default:
+      break;
+  }
+  encodingFail("encoding " + encodingName(encoding) + " of " + typeName(c.type) +
+               " values is not supported");
+}
+
+}  // namespace
+
+// --- the file ---
+
+ParquetFile::ParquetFile(const std::filesystem::path& file) : file_(file) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(file, error);
+  if (error) throw FileError(file, "cannot open: " + error.message());
+  fileBytes_ = size;
+  if (fileBytes_ < 12)
+    throw FileError(file,
+                    "is " + std::to_string(fileBytes_) +
+                        " bytes, too short for Parquet (magic, footer, footer length, magic)");
+  const auto head = readRange(file, 0, 4, "the leading magic");
+  const auto tail = readRange(file, fileBytes_ - 8, 8, "the footer length and magic");
+  if (std::memcmp(tail.data() + 4, "PARE", 4) == 0)
+    throw FileError(file, "encrypted Parquet (PARE footer) is not supported");
+  if (std::memcmp(head.data(), "PAR1", 4) != 0)
+    throw FileError(file, "not a Parquet file: it does not start with PAR1");
+  if (std::memcmp(tail.data() + 4, "PAR1", 4) != 0)
+    throw FileError(file, "not a Parquet file or truncated: it does not end with PAR1 (byte " +
+                              std::to_string(fileBytes_ - 4) + ")");
+  const std::uint64_t footerBytes = le32(tail.data());
+  if (footerBytes > fileBytes_ - 12)
+    throw FileError(file, "footer length " + std::to_string(footerBytes) + " (byte " +
+                              std::to_string(fileBytes_ - 8) + ") is more than the file's " +
+                              std::to_string(fileBytes_ - 12) + " bytes of data and footer");
+  if (footerBytes > kMaxFooterBytes)
+    throw FileError(file, "footer of " + std::to_string(footerBytes) +
+                              " bytes is over the reader's limit of 64 MiB");
+  const std::uint64_t footerStart = fileBytes_ - 8 - footerBytes;
+  const auto footer = readRange(file, footerStart, footerBytes, "the footer");
+  const std::string footerPlace = "footer (bytes " + std::to_string(footerStart) + "-" +
+                                  std::to_string(footerStart + footerBytes) + "): ";
+
+  FileMeta meta;
+  try {
+    Thrift t(footer.data(), footer.size());
+    meta = readFileMeta(t);
+  } catch (const ThriftError& e) {
+    throw FileError(file, footerPlace + "damaged: " + e.what() + " of the footer");
+  }
+
+  // The schema: a root and its leaves, nothing nested or repeated.
+  if (meta.schema.empty()) throw FileError(file, footerPlace + "no schema");
+  const SchemaElement& root = meta.schema[0];
+  if (root.numChildren < 0 || std::size_t(root.numChildren) + 1 != meta.schema.size()) {
+    for (std::size_t i = 1; i < meta.schema.size(); ++i)
+      if (meta.schema[i].numChildren > 0)
+        throw FileError(file, "column '" + meta.schema[i].name +
+                                  "' is nested (a group); only flat schemas are supported");
+    throw FileError(file, footerPlace + "the schema's root has " +
+                              std::to_string(root.numChildren) + " children but " +
+                              std::to_string(meta.schema.size() - 1) + " elements follow");
+  }
+  for (std::size_t i = 1; i < meta.schema.size(); ++i) {
+    const SchemaElement& e = meta.schema[i];
+    if (e.numChildren > 0 || !e.type)
+      throw FileError(
+          file, "column '" + e.name + "' is nested (a group); only flat schemas are supported");
+    if (e.repetition && *e.repetition == 2)
+      throw FileError(
+          file, "column '" + e.name + "' is repeated (a list); only flat schemas are supported");
+    if (*e.type < 0 || *e.type > 7)
+      throw FileError(file, footerPlace + "column '" + e.name + "' has unknown physical type " +
+                                std::to_string(*e.type));
+    Column column;
+    column.name = e.name;
+    column.type = static_cast<PhysicalType>(*e.type);
+    column.optional = e.repetition && *e.repetition == 1;
+    const int converted = e.convertedType.value_or(-1);
+    const int logical = e.logicalType.value_or(-1);
+    column.isString = column.type == PhysicalType::ByteArray &&
+                      (converted == 0 || converted == 4 || converted == 19 || logical == 1 ||
+                       logical == 4 || logical == 12);
+    column.isUnsigned =
+        (converted >= 11 && converted <= 14) || (logical == 10 && e.logicalUnsigned);
+    ColumnCoding coding;
+    coding.typeLength = e.typeLength;
+    if (column.type == PhysicalType::FixedLenByteArray &&
+        (e.typeLength <= 0 || e.typeLength > (1 << 20)))
+      throw FileError(file, footerPlace + "column '" + e.name + "' is FIXED_LEN_BYTE_ARRAY of " +
+                                std::to_string(e.typeLength) + " bytes");
+    coding.decimal = (converted == 5 || logical == 5) &&
+                     (column.type == PhysicalType::Int32 || column.type == PhysicalType::Int64);
+    coding.scale = e.scale;
+    if (coding.decimal && (e.scale < 0 || e.scale > 38))
+      throw FileError(file, footerPlace + "column '" + e.name + "' has decimal scale " +
+                                std::to_string(e.scale));
+    columns_.push_back(std::move(column));
+    codings_.push_back(coding);
+  }
+
+  // Row groups: every chunk inside the data part of the file, rows adding up.
+  if (meta.rows < 0) throw FileError(file, footerPlace + "negative row count");
+  rowCount_ = std::uint64_t(meta.rows);
+  const std::uint64_t maxRows = kMaxRowsPerFileByte * fileBytes_ + kMinRowAllowance;
+  std::uint64_t rowsSeen = 0;
+  for (std::size_t g = 0; g < meta.rowGroups.size(); ++g) {
+    const RowGroupMeta& group = meta.rowGroups[g];
+    const std::string groupPlace = "row group " + std::to_string(g) + ": ";
+    if (group.rows < 0) throw FileError(file, footerPlace + groupPlace + "negative row count");
+    if (group.columns.size() != columns_.size())
+      throw FileError(file, footerPlace + groupPlace + std::to_string(group.columns.size()) +
+                                " column chunks for " + std::to_string(columns_.size()) +
+                                " columns");
+    RowGroup rowGroup;
+    rowGroup.rows = std::uint64_t(group.rows);
+    rowsSeen += rowGroup.rows;
+    if (rowsSeen > maxRows)
+      throw FileError(file, footerPlace + groupPlace + "claims " + std::to_string(rowsSeen) +
+                                " rows so far in a file of " + std::to_string(fileBytes_) +
+                                " bytes: a damaged count");
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const ColumnChunkMeta& chunk = group.columns[c];
+      const std::string place = groupPlace + "column '" + columns_[c].name + "': ";
+      if (chunk.encrypted) throw FileError(file, place + "encrypted columns are not supported");
+      if (chunk.external)
+        throw FileError(file, place + "column data in another file (file_path) is not supported");
+      if (!chunk.meta) throw FileError(file, footerPlace + place + "no column metadata");
+      const ColumnMeta& m = *chunk.meta;
+      if (m.path.size() != 1 || m.path[0] != columns_[c].name)
+        throw FileError(file, footerPlace + place + "the chunk's path does not name the column");
+      if (m.type != std::int32_t(columns_[c].type))
+        throw FileError(file, footerPlace + place + "the chunk's type differs from the schema's");
+      if (m.numValues < 0 || std::uint64_t(m.numValues) != rowGroup.rows)
+        throw FileError(file, footerPlace + place + std::to_string(m.numValues) + " values for " +
+                                  std::to_string(rowGroup.rows) + " rows");
+      std::int64_t start = m.dataPageOffset;
+      if (m.dictionaryPageOffset && *m.dictionaryPageOffset > 0 && *m.dictionaryPageOffset < start)
+        start = *m.dictionaryPageOffset;
+      if (start < 4 || m.compressedBytes < 0 || std::uint64_t(start) > footerStart ||
+          std::uint64_t(m.compressedBytes) > footerStart - std::uint64_t(start))
+        throw FileError(file, footerPlace + place + "the chunk's bytes (" + std::to_string(start) +
+                                  ", " + std::to_string(m.compressedBytes) +
+                                  " long) lie outside the file's data (bytes 4-" +
+                                  std::to_string(footerStart) + ")");
+      rowGroup.chunks.push_back({std::uint64_t(start), std::uint64_t(m.compressedBytes), m.codec});
+    }
+    rowGroups_.push_back(std::move(rowGroup));
+  }
+  if (rowsSeen != rowCount_)
+    throw FileError(file, footerPlace + "the row groups hold " + std::to_string(rowsSeen) +
+                              " rows, the file states " + std::to_string(rowCount_));
+}
+
+std::optional<std::size_t> ParquetFile::findColumn(const std::string& name) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (columns_[i].name == name) return i;
+  return std::nullopt;
+}
+
+std::size_t ParquetFile::column(const std::string& name) const {
+  if (const auto found = findColumn(name)) return *found;
+  std::string names;
+  for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
+  throw FileError(file_, "missing column '" + name + "' (has: " + names + ")");
+}
+
+std::uint64_t ParquetFile::rowGroupRows(std::size_t group) const {
+  if (group >= rowGroups_.size())
+    throw FileError(file_, "row group " + std::to_string(group) + " does not exist (" +
+                               std::to_string(rowGroups_.size()) + " row groups)");
+  return rowGroups_[group].rows;
+}
+
+void ParquetFile::checkIndices(std::size_t group, std::size_t column) const {
+  rowGroupRows(group);
+  if (column >= columns_.size())
+    throw FileError(file_, "column " + std::to_string(column) + " does not exist (" +
+                               std::to_string(columns_.size()) + " columns)");
+}
+
+struct ParquetFile::DecodedChunk {
+  std::vector<bool> nulls;  // one per row
+  ValueKind kind = ValueKind::Integer;
+  Values values;  // one per row; nulls hold 0 or ""
+};
+
+void ParquetFile::decodeChunk(std::size_t group, std::size_t column, DecodedChunk& out) const {
+  checkIndices(group, column);
+  const Column& col = columns_[column];
+  const ChunkPlace& place = rowGroups_[group].chunks[column];
+  const std::uint64_t rows = rowGroups_[group].rows;
+  const std::string chunkPlace = "column '" + col.name + "', row group " + std::to_string(group);
+  if (!parquet::codecSupported(place.codec))
+    throw FileError(file_, chunkPlace + ": compression codec " + parquet::codecName(place.codec) +
+                               " is not supported (only UNCOMPRESSED, SNAPPY, GZIP and ZSTD)");
+  const auto codec = static_cast<parquet::Codec>(place.codec);
+  const ValueCoding coding{col.type, std::size_t(codings_[column].typeLength), col.isUnsigned};
+  const ValueKind kind = kindOf(col.type);
+  const int maxDefinition = col.optional ? 1 : 0;
+
+  const auto chunk = readRange(file_, place.start, place.bytes, chunkPlace + ": its pages");
+  const ByteSpan bytes{chunk.data(), chunk.size()};
+
+  DecodedChunk decoded;
+  decoded.kind = kind;
+  std::optional<Values> dictionary;
+  std::uint64_t budget = kMaxStringBytes;
+  std::size_t position = 0;
+  bool sawDataPage = false;
+  std::uint64_t done = 0;
+  while (done < rows) {
+    const std::uint64_t pageByte = place.start + position;
+    const std::string pagePlace = chunkPlace + ", page at byte " + std::to_string(pageByte) + ": ";
+    if (position >= bytes.size)
+      throw FileError(file_, chunkPlace + ": the chunk's pages end after " + std::to_string(done) +
+                                 " of " + std::to_string(rows) + " values");
+    try {
+      PageHeader h;
+      {
+        Thrift t(bytes.data + position, bytes.size - position);
+        try {
+          h = readPageHeader(t);
+        } catch (const ThriftError& e) {
+          throw ParquetEncodingError(std::string("damaged page header: ") + e.what() +
+                                     " of the header");
+        }
+        position += t.position();
+      }
+      if (h.compressedBytes < 0 || h.uncompressedBytes < 0) encodingFail("negative page size");
+      if (std::uint64_t(h.uncompressedBytes) > kMaxPageBytes)
+        encodingFail("page of " + std::to_string(h.uncompressedBytes) +
+                     " bytes is over the reader's limit of 1 GiB");
+      if (std::size_t(h.compressedBytes) > bytes.size - position)
+        encodingFail("page of " + std::to_string(h.compressedBytes) +
+                     " bytes runs past the column chunk's end (byte " +
+                     std::to_string(place.start + place.bytes) + ")");
+      const ByteSpan page{bytes.data + position, std::size_t(h.compressedBytes)};
+      position += page.size;
+      if (h.crc) {
+        const auto crc =
+            static_cast<std::uint32_t>(crc32(0, page.data, static_cast<uInt>(page.size)));
+        if (crc != static_cast<std::uint32_t>(*h.crc))
+          encodingFail("the page's CRC does not match its bytes: the page is damaged");
+      }
+      if (h.type == IndexPage) continue;
+      if (h.type != DictionaryPage && h.type != DataPage && h.type != DataPageV2)
+        encodingFail("unknown page type " + std::to_string(h.type));
+      if (!h.hasTypeHeader) encodingFail("the page header lacks its type's header");
+      if (h.numValues < 0) encodingFail("negative value count");
+
+      if (h.type == DictionaryPage) {
+        if (sawDataPage || dictionary)
+          encodingFail("a dictionary page that is not the chunk's first page");
+        if (h.encoding != Plain && h.encoding != PlainDictionary)
+          encodingFail("dictionary page encoding " + encodingName(h.encoding) +
+                       " is not supported");
+        const auto plain = parquet::decompressPage(codec, page, std::size_t(h.uncompressedBytes));
+        // Each entry takes a byte at least (booleans a bit): a count beyond that is damage.
+        if (std::uint64_t(h.numValues) > 8 * plain.size() + 8)
+          encodingFail("dictionary of " + std::to_string(h.numValues) + " entries in " +
+                       std::to_string(plain.size()) + " bytes");
+        dictionary.emplace();
+        decodeValues({plain.data(), plain.size()}, Plain, std::size_t(h.numValues), coding, nullptr,
+                     *dictionary, budget);
+        continue;
+      }
+
+      sawDataPage = true;
+      const std::size_t n = std::size_t(h.numValues);
+      if (std::uint64_t(n) > rows - done)
+        encodingFail(std::to_string(n) + " values, but only " + std::to_string(rows - done) +
+                     " of the row group's " + std::to_string(rows) + " rows are left");
+      std::vector<std::uint32_t> levels;
+      std::vector<std::uint8_t> plain;
+      ByteSpan values;
+      if (h.type == DataPage) {
+        plain = parquet::decompressPage(codec, page, std::size_t(h.uncompressedBytes));
+        values = {plain.data(), plain.size()};
+        if (maxDefinition > 0) {
+          if (h.definitionEncoding != Rle)
+            encodingFail("definition level encoding " + encodingName(h.definitionEncoding) +
+                         " is not supported");
+          levels.resize(n);
+          const std::size_t used = parquet::decodeRleHybridWithLength(values, 1, n, levels.data());
+          values = values.tail(used);
+        }
+      } else {
+        if (h.repetitionBytes != 0) encodingFail("repetition levels in a flat column");
+        if (h.definitionBytes < 0 || std::size_t(h.definitionBytes) > page.size)
+          encodingFail("definition levels of " + std::to_string(h.definitionBytes) +
+                       " bytes in a page of " + std::to_string(page.size));
+        if (h.definitionBytes > h.uncompressedBytes)
+          encodingFail("definition levels longer than the uncompressed page");
+        const ByteSpan definitions{page.data, std::size_t(h.definitionBytes)};
+        if (maxDefinition > 0) {
+          levels.resize(n);
+          parquet::decodeRleHybrid(definitions, 1, n, levels.data());
+        } else if (h.numNulls != 0) {
+          encodingFail(std::to_string(h.numNulls) + " nulls in a required column");
+        }
+        const ByteSpan stored = page.tail(definitions.size);
+        const std::size_t plainBytes = std::size_t(h.uncompressedBytes - h.definitionBytes);
+        if (h.valuesCompressed && codec != parquet::Codec::Uncompressed) {
+          plain = parquet::decompressPage(codec, stored, plainBytes);
+          values = {plain.data(), plain.size()};
+        } else {
+          if (stored.size != plainBytes)
+            encodingFail("the page holds " + std::to_string(stored.size) +
+                         " bytes of values, its header states " + std::to_string(plainBytes));
+          values = stored;
+        }
+      }
+      std::size_t nonNull = n;
+      if (!levels.empty()) {
+        nonNull = 0;
+        for (const std::uint32_t level : levels) {
+          if (level > std::uint32_t(maxDefinition))
+            encodingFail("definition level " + std::to_string(level) + " over the column's 1");
+          nonNull += level;
+        }
+        if (h.type == DataPageV2 && std::size_t(h.numNulls) != n - nonNull)
+          encodingFail("the header states " + std::to_string(h.numNulls) + " nulls, the levels " +
+                       std::to_string(n - nonNull));
+      }
+      Values page_values;
+      decodeValues(values, h.encoding, nonNull, coding, dictionary ? &*dictionary : nullptr,
+                   page_values, budget);
+      if (page_values.size(kind) != nonNull)
+        encodingFail("decoded " + std::to_string(page_values.size(kind)) + " values, expected " +
+                     std::to_string(nonNull));
+      // Scatter the non-null values over the rows.
+      std::size_t next = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const bool isNull = !levels.empty() && levels[i] == 0;
+        decoded.nulls.push_back(isNull);
+        if (kind == ValueKind::Integer)
+          decoded.values.integers.push_back(isNull ? 0 : page_values.integers[next]);
+        else if (kind == ValueKind::Real)
+          decoded.values.reals.push_back(isNull ? 0.0 : page_values.reals[next]);
+        else if (isNull)
+          decoded.values.bytes.emplace_back();
+        else
+          decoded.values.bytes.push_back(std::move(page_values.bytes[next]));
+        if (!isNull) ++next;
+      }
+      done += n;
+    } catch (const ParquetEncodingError& e) {
+      throw FileError(file_, pagePlace + e.what());
+    }
+  }
+  out = std::move(decoded);
+}
+
+std::vector<double> ParquetFile::readNumbers(std::size_t group, std::size_t column,
+                                             std::vector<bool>* nulls) const {
+  checkIndices(group, column);
+  const Column& col = columns_[column];
+  if (kindOf(col.type) == ValueKind::Bytes)
+    throw FileError(
+        file_, "column '" + col.name + "' holds " + typeName(col.type) + " values, not numbers");
+  DecodedChunk chunk;
+  decodeChunk(group, column, chunk);
+  const ColumnCoding& coding = codings_[column];
+  const double unscale = coding.decimal ? std::pow(10.0, -coding.scale) : 1.0;
+  const std::size_t rows = chunk.nulls.size();
+  std::vector<double> numbers(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (chunk.nulls[i]) {
+      numbers[i] = std::numeric_limits<double>::quiet_NaN();
+    } else if (chunk.kind == ValueKind::Real) {
+      numbers[i] = chunk.values.reals[i];
+    } else {
+      const std::int64_t v = chunk.values.integers[i];
+      const double d = col.isUnsigned && col.type == PhysicalType::Int64
+                           ? double(static_cast<std::uint64_t>(v))
+                           : double(v);
+      numbers[i] = coding.decimal ? d * unscale : d;
+    }
+  }
+  if (nulls) *nulls = std::move(chunk.nulls);
+  return numbers;
+}
+
+std::vector<std::string> ParquetFile::readStrings(std::size_t group, std::size_t column,
+                                                  std::vector<bool>* nulls) const {
+  checkIndices(group, column);
+  const Column& col = columns_[column];
+  if (col.type == PhysicalType::Int96)
+    throw FileError(file_, "column '" + col.name +
+                               "' holds INT96 values (legacy timestamps), which are not supported");
+  DecodedChunk chunk;
+  decodeChunk(group, column, chunk);
+  std::vector<std::string> strings;
+  if (chunk.kind == ValueKind::Bytes) {
+    strings = std::move(chunk.values.bytes);
+  } else {
+    // Numbers as text: integers exactly, reals in their shortest round-trip form.
+    const ColumnCoding& coding = codings_[column];
+    const std::size_t rows = chunk.nulls.size();
+    strings.resize(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (chunk.nulls[i]) continue;
+      if (chunk.kind == ValueKind::Real) {
+        strings[i] = fmt::format("{}", chunk.values.reals[i]);
+        continue;
+      }
+      const std::int64_t v = chunk.values.integers[i];
+      if (col.type == PhysicalType::Boolean)
+        strings[i] = v ? "true" : "false";
+      else if (coding.decimal)
+        strings[i] = fmt::format("{}", double(v) * std::pow(10.0, -coding.scale));
+      else if (col.isUnsigned && col.type == PhysicalType::Int64)
+        strings[i] = std::to_string(static_cast<std::uint64_t>(v));
+      else
+        strings[i] = std::to_string(v);
+    }
+  }
+  if (nulls) *nulls = std::move(chunk.nulls);
+  return strings;
+}
+
+}  // namespace teramind
