@@ -1,0 +1,494 @@
+// The Parquet reader against independent writers and an independent reader: node writes files
+// with hyparquet-writer (data page v2, dictionaries, delta encodings; UNCOMPRESSED, SNAPPY, GZIP)
+// and parquet-wasm (arrow-rs: data page v1 and v2; UNCOMPRESSED, SNAPPY, GZIP, ZSTD), hyparquet
+// reads them back, and every value of every row group must equal ours. Damaged files (patched
+// bytes of those files, and small files built here byte by byte) must end in a FileError naming
+// the file and the place. Skipped, saying why, when node or the packages are absent
+// (tests/tools/install-node-packages.sh installs them).
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include "common/FileError.h"
+#include "io/ParquetFile.h"
+#include "support/TestData.h"
+
+namespace {
+
+using teramind::FileError;
+using teramind::ParquetFile;
+namespace fs = std::filesystem;
+
+const fs::path kTools = TERAMIND_TEST_TOOLS_DIR;
+
+// Runs `command` through the shell; returns its exit status and stdout.
+int run(const std::string& command, std::string& output) {
+  output.clear();
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return -1;
+  char buffer[65536];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string quoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
+
+std::string readAll(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void writeAll(const fs::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+// The files node wrote, once for all tests; empty with `skipReason` set when node cannot.
+struct WrittenFiles {
+  fs::path folder;
+  std::string skipReason;
+};
+
+const WrittenFiles& writtenFiles() {
+  static const WrittenFiles files = [] {
+    WrittenFiles w;
+    std::string out;
+    const int probe = run("node " + quoted(kTools / "write-parquet.mjs") + " 2>&1", out);
+    if (probe == 127 || probe == -1) {
+      w.skipReason = "node is not installed (Debian: apt-get install nodejs npm)";
+      return w;
+    }
+    if (probe == 3) {
+      w.skipReason = out;
+      return w;
+    }
+    w.folder = fs::temp_directory_path() / ("teramind-parquet-" + std::to_string(getpid()));
+    fs::create_directories(w.folder);
+    static const fs::path folder = w.folder;
+    std::atexit([] {
+      std::error_code ignored;
+      fs::remove_all(folder, ignored);
+    });
+    const int status =
+        run("node " + quoted(kTools / "write-parquet.mjs") + " " + quoted(w.folder) + " 2>&1", out);
+    if (status != 0) {
+      ADD_FAILURE() << "write-parquet.mjs failed (" << status << "):\n" << out;
+      w.folder.clear();
+      w.skipReason = "the writers failed";
+    }
+    return w;
+  }();
+  return files;
+}
+
+#define REQUIRE_WRITTEN_FILES()                                   \
+  const WrittenFiles& written = writtenFiles();                   \
+  if (written.folder.empty()) GTEST_SKIP() << written.skipReason; \
+  static_assert(true, "")
+
+nlohmann::json readWithHyparquet(const fs::path& file) {
+  std::string out;
+  const int status =
+      run("node " + quoted(kTools / "read-parquet.mjs") + " " + quoted(file) + " 2>&1", out);
+  if (status != 0) {
+    ADD_FAILURE() << "hyparquet could not read " << file << ":\n" << out;
+    return {};
+  }
+  return nlohmann::json::parse(out);
+}
+
+bool contains(const nlohmann::json& list, const std::string& value) {
+  for (const auto& v : list)
+    if (v == value) return true;
+  return false;
+}
+
+// Compares every value of every row group of `file` as we read it and as hyparquet does.
+// `requiredDeclared`: the writer marked the columns without nulls required (hyparquet-writer
+// does when told; arrow-rs writes every column optional).
+void expectSameAsHyparquet(const fs::path& file, const std::string& codec,
+                           const std::string& pageType, bool requiredDeclared) {
+  SCOPED_TRACE(file.filename().string());
+  const nlohmann::json reference = readWithHyparquet(file);
+  ASSERT_FALSE(reference.is_null());
+  // The file holds what it is meant to test.
+  EXPECT_TRUE(contains(reference["codecs"], codec)) << reference["codecs"];
+  EXPECT_TRUE(contains(reference["pageTypes"], pageType)) << reference["pageTypes"];
+  EXPECT_TRUE(contains(reference["pageTypes"], "DICTIONARY_PAGE")) << reference["pageTypes"];
+
+  const ParquetFile parquet(file);
+  const auto& groups = reference["rowGroups"];
+  ASSERT_EQ(parquet.rowGroupCount(), groups.size());
+  ASSERT_GE(parquet.rowGroupCount(), 3u);
+  std::uint64_t total = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    EXPECT_EQ(parquet.rowGroupRows(g), groups[g].get<std::uint64_t>());
+    total += groups[g].get<std::uint64_t>();
+  }
+  EXPECT_EQ(parquet.rowCount(), total);
+
+  const auto& columns = reference["columns"];
+  ASSERT_EQ(parquet.columns().size(), columns.size());
+  for (const auto& [name, values] : columns.items()) {
+    SCOPED_TRACE("column " + name);
+    const std::size_t c = parquet.column(name);
+    const ParquetFile::Column& column = parquet.columns()[c];
+    const bool numeric = column.type != ParquetFile::PhysicalType::ByteArray;
+    if (name.rfind("opt_", 0) == 0 || requiredDeclared) {
+      EXPECT_EQ(column.optional, name.rfind("opt_", 0) == 0);
+    }
+    EXPECT_EQ(column.isString, !numeric);
+    std::size_t row = 0;
+    int mismatches = 0;
+    for (std::size_t g = 0; g < parquet.rowGroupCount(); ++g) {
+      std::vector<bool> numberNulls, stringNulls;
+      std::vector<double> numbers;
+      if (numeric) numbers = parquet.readNumbers(g, c, &numberNulls);
+      const std::vector<std::string> strings = parquet.readStrings(g, c, &stringNulls);
+      ASSERT_EQ(strings.size(), parquet.rowGroupRows(g));
+      for (std::size_t i = 0; i < strings.size(); ++i, ++row) {
+        const auto& expected = values.at(row);
+        bool same;
+        if (expected.is_null()) {
+          same = stringNulls[i] && (!numeric || (numberNulls[i] && std::isnan(numbers[i])));
+        } else if (expected.is_string()) {
+          // Strings, and INT64 as exact decimal text.
+          same = !stringNulls[i] && strings[i] == expected.get<std::string>();
+        } else if (expected.is_boolean()) {
+          same = numbers[i] == (expected.get<bool>() ? 1.0 : 0.0) &&
+                 strings[i] == (expected.get<bool>() ? "true" : "false");
+        } else {
+          same = !numberNulls[i] && numbers[i] == expected.get<double>();
+        }
+        if (!same && ++mismatches <= 5)
+          ADD_FAILURE() << "row " << row << " (row group " << g << "): hyparquet " << expected
+                        << ", ours '" << strings[i] << "'"
+                        << (numeric ? " / " + std::to_string(numbers[i]) : "");
+      }
+    }
+    EXPECT_EQ(row, values.size());
+    EXPECT_EQ(mismatches, 0);
+  }
+}
+
+TEST(ParquetFile, HyparquetWriterFilesReadAsHyparquetReadsThem) {
+  REQUIRE_WRITTEN_FILES();
+  expectSameAsHyparquet(written.folder / "hyparquet-uncompressed.parquet", "UNCOMPRESSED",
+                        "DATA_PAGE_V2", true);
+  expectSameAsHyparquet(written.folder / "hyparquet-snappy.parquet", "SNAPPY", "DATA_PAGE_V2",
+                        true);
+  expectSameAsHyparquet(written.folder / "hyparquet-gzip.parquet", "GZIP", "DATA_PAGE_V2", true);
+}
+
+TEST(ParquetFile, DeltaAndByteStreamSplitEncodingsReadAsHyparquetReadsThem) {
+  REQUIRE_WRITTEN_FILES();
+  const fs::path file = written.folder / "hyparquet-delta.parquet";
+  const nlohmann::json reference = readWithHyparquet(file);
+  for (const char* encoding :
+       {"DELTA_BINARY_PACKED", "BYTE_STREAM_SPLIT", "DELTA_BYTE_ARRAY", "DELTA_LENGTH_BYTE_ARRAY"})
+    EXPECT_TRUE(contains(reference["encodings"], encoding)) << encoding;
+  expectSameAsHyparquet(file, "UNCOMPRESSED", "DATA_PAGE_V2", true);
+}
+
+TEST(ParquetFile, ArrowRsFilesReadAsHyparquetReadsThem) {
+  REQUIRE_WRITTEN_FILES();
+  expectSameAsHyparquet(written.folder / "arrow-rs-uncompressed-v1.parquet", "UNCOMPRESSED",
+                        "DATA_PAGE", false);
+  expectSameAsHyparquet(written.folder / "arrow-rs-snappy-v1.parquet", "SNAPPY", "DATA_PAGE",
+                        false);
+  expectSameAsHyparquet(written.folder / "arrow-rs-gzip-v1.parquet", "GZIP", "DATA_PAGE", false);
+  expectSameAsHyparquet(written.folder / "arrow-rs-zstd-v1.parquet", "ZSTD", "DATA_PAGE", false);
+  expectSameAsHyparquet(written.folder / "arrow-rs-zstd-v2.parquet", "ZSTD", "DATA_PAGE_V2", false);
+}
+
+TEST(ParquetFile, UnsignedAndTypesAreDescribed) {
+  REQUIRE_WRITTEN_FILES();
+  const ParquetFile parquet(written.folder / "arrow-rs-snappy-v1.parquet");
+  const auto& u32 = parquet.columns()[parquet.column("u32")];
+  EXPECT_TRUE(u32.isUnsigned);
+  EXPECT_EQ(u32.type, ParquetFile::PhysicalType::Int32);
+  EXPECT_EQ(parquet.readNumbers(0, parquet.column("u32"))[0], 4294967295.0);
+  EXPECT_FALSE(parquet.columns()[parquet.column("i32")].isUnsigned);
+  EXPECT_EQ(parquet.columns()[parquet.column("flag")].type, ParquetFile::PhysicalType::Boolean);
+  EXPECT_FALSE(parquet.findColumn("nope").has_value());
+  try {
+    parquet.column("nope");
+    ADD_FAILURE() << "no error for a missing column";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing column 'nope' (has: i32, i64, u32"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(parquet.readNumbers(0, parquet.column("gene")), FileError);
+  EXPECT_THROW(parquet.readNumbers(3, 0), FileError);
+  EXPECT_THROW(parquet.readNumbers(0, 99), FileError);
+}
+
+// The FileError's message, which must name the file; "" when nothing was thrown.
+template <typename Read>
+std::string errorOf(const fs::path& file, Read read) {
+  try {
+    read();
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+    return e.problem();
+  }
+  ADD_FAILURE() << "no FileError for " << file;
+  return "";
+}
+
+std::string readEverything(const fs::path& file) {
+  return errorOf(file, [&] {
+    const ParquetFile parquet(file);
+    for (std::size_t g = 0; g < parquet.rowGroupCount(); ++g)
+      for (std::size_t c = 0; c < parquet.columns().size(); ++c) parquet.readStrings(g, c);
+  });
+}
+
+#define EXPECT_CONTAINS(text, part) \
+  EXPECT_NE((text).find(part), std::string::npos) << "'" << (text) << "' lacks '" << (part) << "'"
+
+TEST(ParquetFile, RefusesCodecsItDoesNotSupportByName) {
+  REQUIRE_WRITTEN_FILES();
+  for (const auto& [name, codec] : std::map<std::string, std::string>{
+           {"arrow-rs-lz4raw.parquet", "LZ4_RAW"}, {"arrow-rs-brotli.parquet", "BROTLI"}}) {
+    const std::string problem = readEverything(written.folder / name);
+    EXPECT_CONTAINS(problem, "column 'i32', row group 0");
+    EXPECT_CONTAINS(problem, "codec " + codec + " is not supported");
+  }
+}
+
+TEST(ParquetFile, RefusesNestedSchemas) {
+  REQUIRE_WRITTEN_FILES();
+  const std::string problem = readEverything(written.folder / "arrow-rs-nested.parquet");
+  EXPECT_CONTAINS(problem, "column 'tags' is nested");
+  EXPECT_CONTAINS(problem, "only flat schemas are supported");
+}
+
+class DamagedParquet : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const WrittenFiles& w = writtenFiles();
+    if (w.folder.empty()) GTEST_SKIP() << w.skipReason;
+    source_ = readAll(w.folder / "hyparquet-gzip.parquet");
+    ASSERT_GT(source_.size(), 1000u);
+  }
+  fs::path damaged(const std::string& bytes) {
+    const fs::path file = scratch_ / "damaged.parquet";
+    writeAll(file, bytes);
+    return file;
+  }
+  teramind::test::ScratchDirectory scratch_;
+  std::string source_;
+};
+
+TEST_F(DamagedParquet, TruncatedFile) {
+  const fs::path file = damaged(source_.substr(0, source_.size() / 2));
+  EXPECT_CONTAINS(readEverything(file), "does not end with PAR1");
+  EXPECT_CONTAINS(readEverything(damaged("PAR1PAR1")), "too short for Parquet");
+  EXPECT_CONTAINS(readEverything(damaged("")), "too short for Parquet");
+}
+
+TEST_F(DamagedParquet, CorruptFooterLengthAndMagic) {
+  std::string bytes = source_;
+  const std::size_t lengthAt = bytes.size() - 8;
+  for (int i = 0; i < 4; ++i) bytes[lengthAt + std::size_t(i)] = char(0x7F);
+  EXPECT_CONTAINS(readEverything(damaged(bytes)), "footer length 2139062143");
+  bytes = source_;
+  bytes[bytes.size() - 1] = 'X';
+  EXPECT_CONTAINS(readEverything(damaged(bytes)), "does not end with PAR1");
+  bytes = source_;
+  bytes[0] = 'X';
+  EXPECT_CONTAINS(readEverything(damaged(bytes)), "does not start with PAR1");
+}
+
+TEST_F(DamagedParquet, CorruptFooterThrift) {
+  std::string bytes = source_;
+  const std::size_t length = std::size_t(std::uint8_t(bytes[bytes.size() - 8])) |
+                             std::size_t(std::uint8_t(bytes[bytes.size() - 7])) << 8 |
+                             std::size_t(std::uint8_t(bytes[bytes.size() - 6])) << 16;
+  const std::size_t footer = bytes.size() - 8 - length;
+  // A field header of type 15 (no such thrift type) where the footer's fields begin.
+  bytes[footer] = char(0x1F);
+  std::string problem = readEverything(damaged(bytes));
+  EXPECT_CONTAINS(problem, "footer (bytes " + std::to_string(footer) + "-");
+  EXPECT_CONTAINS(problem, "thrift field of unknown type 15 at byte 1 of the footer");
+  // The footer cut short: its last bytes are missing.
+  bytes = source_;
+  const std::string shorter =
+      bytes.substr(0, bytes.size() - 8 - 40) + bytes.substr(bytes.size() - 8);
+  std::string lengthBytes(4, '\0');
+  const std::size_t cut = length - 40;
+  for (int i = 0; i < 4; ++i) lengthBytes[std::size_t(i)] = char((cut >> (8 * i)) & 0xFF);
+  problem = readEverything(damaged(shorter.substr(0, shorter.size() - 8) + lengthBytes + "PAR1"));
+  EXPECT_CONTAINS(problem, "damaged: thrift");
+}
+
+TEST_F(DamagedParquet, DamagedCompressedPage) {
+  // The first gzip stream is column i32's first data page (hyparquet-writer gzips each page).
+  std::string bytes = source_;
+  const std::size_t gzip = bytes.find("\x1f\x8b\x08", 4);
+  ASSERT_NE(gzip, std::string::npos);
+  for (std::size_t i = gzip + 12; i < gzip + 40; ++i) bytes[i] = char(bytes[i] ^ 0x5A);
+  const std::string problem = readEverything(damaged(bytes));
+  EXPECT_CONTAINS(problem, "column 'i32', row group 0, page at byte ");
+  EXPECT_CONTAINS(problem, "GZIP");
+}
+
+// --- files built byte by byte: one BYTE_ARRAY column, a dictionary page and a data page v1 ---
+
+class CompactWriter {
+ public:
+  std::string bytes;
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      bytes += char((v & 0x7F) | 0x80);
+      v >>= 7;
+    }
+    bytes += char(v);
+  }
+  void zigzag(std::int64_t v) { varint((std::uint64_t(v) << 1) ^ std::uint64_t(v >> 63)); }
+  void field(std::int16_t id, std::uint8_t type) {
+    const int delta = id - last_.back();
+    if (delta > 0 && delta <= 15) {
+      bytes += char(delta << 4 | type);
+    } else {
+      bytes += char(type);
+      zigzag(id);
+    }
+    last_.back() = id;
+  }
+  void i32(std::int16_t id, std::int64_t v) { field(id, 5), zigzag(v); }
+  void i64(std::int16_t id, std::int64_t v) { field(id, 6), zigzag(v); }
+  void binary(std::int16_t id, const std::string& s) { field(id, 8), rawBinary(s); }
+  void rawBinary(const std::string& s) { varint(s.size()), bytes += s; }
+  void list(std::int16_t id, std::uint8_t elementType, std::size_t n) {
+    field(id, 9);
+    bytes += char(std::min<std::size_t>(n, 15) << 4 | elementType);
+    if (n >= 15) varint(n);
+  }
+  void beginStruct(std::int16_t id) { field(id, 12), last_.push_back(0); }
+  void beginElement() { last_.push_back(0); }  // a struct in a list
+  void end() { bytes += '\0', last_.pop_back(); }
+
+ private:
+  std::vector<std::int16_t> last_{0};
+};
+
+struct HandMade {
+  int codec = 0;
+  int repetition = 0;  // 0 required, 2 repeated
+  int index = 1;       // the dictionary index every row refers to (the dictionary has 2)
+};
+
+std::string pageHeader(int type, std::size_t size, int numValues, int encoding) {
+  CompactWriter w;
+  w.i32(1, type);
+  w.i32(2, std::int64_t(size));
+  w.i32(3, std::int64_t(size));
+  w.beginStruct(type == 2 ? 7 : 5);
+  w.i32(1, numValues);
+  w.i32(2, encoding);
+  if (type == 0) w.i32(3, 3), w.i32(4, 3);
+  w.end();
+  w.end();
+  return w.bytes;
+}
+
+std::string handMadeParquet(const HandMade& spec) {
+  const std::string dictionaryData = std::string("\x01\0\0\0a\x01\0\0\0b", 10);
+  // Bit width 2, then one RLE run of 4 values (header 4 << 1) of `index`.
+  const std::string indices = std::string("\x02\x08", 2) + char(spec.index);
+  const std::string dictionaryPage = pageHeader(2, dictionaryData.size(), 2, 0) + dictionaryData;
+  const std::string dataPage = pageHeader(0, indices.size(), 4, 8) + indices;
+  const std::size_t dictionaryAt = 4, dataAt = 4 + dictionaryPage.size();
+  const std::size_t chunkBytes = dictionaryPage.size() + dataPage.size();
+
+  CompactWriter f;
+  f.i32(1, 1);
+  f.list(2, 12, 2);
+  f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
+  f.beginElement(), f.i32(1, 6), f.i32(3, spec.repetition), f.binary(4, "gene"), f.i32(6, 0),
+      f.end();
+  f.i64(3, 4);
+  f.list(4, 12, 1);
+  f.beginElement();
+  f.list(1, 12, 1);
+  f.beginElement();
+  f.i64(2, std::int64_t(dictionaryAt));
+  f.beginStruct(3);
+  f.i32(1, 6);
+  f.list(2, 5, 2), f.zigzag(0), f.zigzag(8);
+  f.list(3, 8, 1), f.rawBinary("gene");
+  f.i32(4, spec.codec);
+  f.i64(5, 4);
+  f.i64(6, std::int64_t(chunkBytes));
+  f.i64(7, std::int64_t(chunkBytes));
+  f.i64(9, std::int64_t(dataAt));
+  f.i64(11, std::int64_t(dictionaryAt));
+  f.end();  // ColumnMetaData
+  f.end();  // ColumnChunk
+  f.i64(2, std::int64_t(chunkBytes));
+  f.i64(3, 4);
+  f.end();          // RowGroup
+  f.bytes += '\0';  // FileMetaData's stop
+
+  std::string length(4, '\0');
+  for (int i = 0; i < 4; ++i) length[std::size_t(i)] = char((f.bytes.size() >> (8 * i)) & 0xFF);
+  return "PAR1" + dictionaryPage + dataPage + f.bytes + length + "PAR1";
+}
+
+TEST(ParquetFileHandMade, ReadsTheWellFormedFile) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "hand.parquet";
+  writeAll(file, handMadeParquet({}));
+  const ParquetFile parquet(file);
+  ASSERT_EQ(parquet.rowCount(), 4u);
+  ASSERT_EQ(parquet.columns().size(), 1u);
+  EXPECT_TRUE(parquet.columns()[0].isString);
+  EXPECT_EQ(parquet.readStrings(0, 0), (std::vector<std::string>{"b", "b", "b", "b"}));
+}
+
+TEST(ParquetFileHandMade, DictionaryIndexOutOfRange) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "hand.parquet";
+  HandMade spec;
+  spec.index = 3;
+  writeAll(file, handMadeParquet(spec));
+  const std::string problem = readEverything(file);
+  EXPECT_CONTAINS(problem, "column 'gene', row group 0, page at byte ");
+  EXPECT_CONTAINS(problem, "dictionary index 3 (value 0) is out of range: the dictionary has 2");
+}
+
+TEST(ParquetFileHandMade, UnsupportedCodecAndRepeatedColumn) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "hand.parquet";
+  HandMade spec;
+  spec.codec = 3;
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "compression codec LZO is not supported");
+  spec = {};
+  spec.repetition = 2;
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "column 'gene' is repeated (a list)");
+}
+
+}  // namespace
