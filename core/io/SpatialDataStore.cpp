@@ -382,7 +382,8 @@ TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string
     total += parts.back().rowCount();
   }
   TranscriptTable table;
-  table.reserve(std::size_t(std::min<std::uint64_t>(total, std::uint64_t(1) << 28)));
+  // A footer's row count is a claim: reserve no more than 4 M rows on its word.
+  table.reserve(std::size_t(std::min<std::uint64_t>(total, std::uint64_t(1) << 22)));
   bool wholeZ = hasZ;
   std::vector<float> zValues;
   std::uint64_t done = 0;
@@ -534,7 +535,13 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
   if (!datasets.is_array() || datasets.empty() || !datasets[0].is_object() ||
       !datasets[0].value("path", json()).is_string())
     throw FileError(file, "multiscales[0].datasets: no level with a path");
-  const fs::path level0 = e.path / datasets[0]["path"].get<std::string>();
+  const std::string levelName = datasets[0]["path"].get<std::string>();
+  const fs::path levelPath(levelName);
+  if (levelName.empty() || levelPath.is_absolute() ||
+      std::any_of(levelPath.begin(), levelPath.end(), [](const fs::path& p) { return p == ".."; }))
+    throw FileError(file, "multiscales[0].datasets[0].path: \"" + levelName +
+                              "\" is not a folder inside the image");
+  const fs::path level0 = e.path / levelPath;
   // Level 0's own pixel → intrinsic map (SpatialData writes scale 1; others may not).
   double sx = 1, sy = 1, ox = 0, oy = 0;
   const json levelMaps = datasets[0].value("coordinateTransformations", json::array());
@@ -569,7 +576,7 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
   for (int c = 0; c < first.channels(); ++c) {
     ImageChannel channel;
     channel.channel = c;
-    channel.level0 = level0;
+    channel.level0 = levelName;
     channel.axes = axes;
     channel.extent = extent;
     const json label =
@@ -638,7 +645,7 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
       continue;  // placed in another coordinate system only
     for (const auto& c : store.imageChannels(*image, system))
       dataset.stains.push_back(
-          {c.name, 0, c.level0, ZarrImageChannel{c.axes, c.channel, c.extent}});
+          {c.name, 0, image->path, ZarrImageChannel{c.level0, c.axes, c.channel, c.extent}});
   }
   for (const auto* shapes : store.elementsOf(SpatialDataStore::Kind::Shapes)) {
     if (std::find(shapes->systems.begin(), shapes->systems.end(), system) == shapes->systems.end())

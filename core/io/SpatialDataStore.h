@@ -83,7 +83,7 @@ class SpatialDataStore {
   struct ImageChannel {
     std::string name;  // omero's label ("DAPI"), or "channel N"
     int channel = 0;
-    std::filesystem::path level0;  // the full-resolution array's folder
+    std::string level0;  // the full-resolution array's folder inside the image's ("0")
     std::vector<std::string> axes;
     ImageExtentUm extent;
   };

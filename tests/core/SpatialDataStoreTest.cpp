@@ -556,6 +556,78 @@ TEST_F(SpatialDataStoreTest, DamagedGeometryIsNamed) {
   }
 }
 
+// spatialdata 0.4 and later write Zarr v3: attributes in zarr.json, images under "ome".
+// python3-zarr writes v2 only, so this store's Zarr side is written here by hand (raw chunks, no
+// codec but "bytes"): it checks the v3 paths, not another writer's reading of the format.
+TEST_F(SpatialDataStoreTest, ZarrV3Store) {
+  SKIP_WITHOUT_WRITERS();
+  auto writeJson = [](const fs::path& file, const json& j) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << j.dump();
+  };
+  auto groupJson = [](const json& attributes) {
+    return json{{"zarr_format", 3}, {"node_type", "group"}, {"attributes", attributes}};
+  };
+  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+  writeJson(root_ / "zarr.json", groupJson({{"spatialdata_attrs", {{"version", "0.2"}}}}));
+  writeJson(root_ / "points" / "zarr.json", groupJson(json::object()));
+  writeJson(root_ / "points" / "transcripts" / "zarr.json", groupJson(pointsAttrs({identity})));
+  const json scale =
+      toSystem({{"type", "scale"}, {"scale", {1.0, 2.0, 2.0}}}, "global", {"c", "y", "x"});
+  json image = imageAttrs({scale}, {"DAPI"});
+  writeJson(root_ / "images" / "morphology" / "zarr.json",
+            groupJson({{"ome",
+                        {{"version", "0.5"},
+                         {"multiscales", image["multiscales"]},
+                         {"omero", image["omero"]}}}}));
+  writeJson(root_ / "images" / "morphology" / "0" / "zarr.json",
+            {{"zarr_format", 3},
+             {"node_type", "array"},
+             {"shape", {1, 6, 5}},
+             {"data_type", "uint16"},
+             {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", {1, 4, 4}}}}}},
+             {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
+             {"fill_value", 7},
+             {"codecs", {{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}}},
+             {"dimension_names", {"c", "y", "x"}}});
+  // Chunks (0, 0, 0) and (0, 1, 0) hold 100 + 10·y + x; (0, 0, 1) and (0, 1, 1) were never
+  // written (the fill value).
+  for (int cy = 0; cy < 2; ++cy) {
+    std::string bytes;
+    for (int y = 0; y < 4; ++y)
+      for (int x = 0; x < 4; ++x) {
+        const int v = 100 + 10 * (cy * 4 + y) + x;
+        bytes += {char(v & 255), char(v >> 8)};
+      }
+    const fs::path chunk =
+        root_ / "images" / "morphology" / "0" / "c" / "0" / std::to_string(cy) / "0";
+    fs::create_directories(chunk.parent_path());
+    std::ofstream(chunk, std::ios::binary) << bytes;
+  }
+  points("transcripts", {1, 2}, {3, 4}, {"a", "b"}, 10, 1000);
+  const fs::path parquetSpec = dir_ / "parquet.json";
+  std::ofstream(parquetSpec) << parquet_.dump();
+  ASSERT_TRUE(run("cd " + kTools.string() + " && node write-spatialdata-parquet.mjs " +
+                  parquetSpec.string()));
+
+  EXPECT_EQ(detectSpatialFormat(root_), SpatialFormat::SpatialDataStore);
+  const SpatialDataset d = loadSpatialDataset(root_);
+  EXPECT_EQ(d.transcripts()->size(), 2u);
+  ASSERT_EQ(d.stains.size(), 1u);
+  EXPECT_EQ(d.stains[0].stain, "DAPI");
+  const auto dapi = d.openStain(d.stains[0]);
+  EXPECT_EQ(dapi.width(), 5);
+  EXPECT_EQ(dapi.height(), 6);
+  EXPECT_EQ(dapi.bitsPerSample(), 16);
+  EXPECT_DOUBLE_EQ(dapi.extent().xMax, 10.0);
+  EXPECT_DOUBLE_EQ(dapi.extent().yMax, 12.0);
+  const auto w = dapi.readWindow(0, 0, 5, 6);
+  // The 8-bit view: the highest value (fill 7 is lowest) is 255, order kept.
+  EXPECT_LT(w[4], w[0]);          // (4, 0) is fill, (0, 0) is 100
+  EXPECT_LT(w[0], w[3]);          // 100 < 103
+  EXPECT_LT(w[3], w[5 * 5 + 3]);  // 103 < 153
+}
+
 TEST_F(SpatialDataStoreTest, NotAStore) {
   fs::create_directories(dir_ / "plain.zarr");
   EXPECT_FALSE(SpatialDataStore::isStore(dir_ / "plain.zarr"));
