@@ -63,10 +63,17 @@ void printTopFeatures(const GeneCatalogue& genes, const std::vector<Count>& tota
   fmt::print("top_genes: {}\n", fmt::join(top, ", "));
 }
 
-void printTranscripts(const TranscriptTable& t) {
-  fmt::print("transcripts: {}\n", t.size());
+// transcripts/genes/controls count every row of the file; a quality filter's line follows
+// (Xenium's qv), and the figures after it are of the molecules it kept.
+void printTranscripts(const TranscriptTable& t, const std::optional<QualityFilterReport>& filter) {
+  fmt::print("transcripts: {}\n", filter ? filter->rowsBefore : t.size());
   fmt::print("genes: {}\n", t.genes.geneCount());
   fmt::print("controls: {}\n", t.genes.controlCount());
+  if (filter)
+    fmt::print(
+        "qv_filter: {} keeps {} of {} ({:.1f}%)\n", filter->rule, filter->rowsKept,
+        filter->rowsBefore,
+        filter->rowsBefore ? 100.0 * double(filter->rowsKept) / double(filter->rowsBefore) : 0.0);
   fmt::print("gene_transcripts: {}\n", t.geneTranscriptCount());
   fmt::print("control_transcripts: {}\n", t.controlTranscriptCount());
   fmt::print("planes: {}\n", t.planeCount());
@@ -140,7 +147,8 @@ void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOption
     fmt::print("cells: {}\nvertices: {}\n", d.polygons->size(), vertices);
     return;
   }
-  if (const auto* t = d.transcripts()) printTranscripts(*t);
+  if (!d.panelName.empty()) fmt::print("panel: {}\n", d.panelName);
+  if (const auto* t = d.transcripts()) printTranscripts(*t, d.qualityFilter);
   if (const auto* c = d.cells()) printCells(*c);
   for (const auto& s : d.stains) {
     const auto image = d.openStain(s);
@@ -148,6 +156,8 @@ void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOption
                s.file.filename().string(), image.width(), image.height(), image.bitsPerSample(),
                image.pixelUm());
   }
+  for (const auto& b : d.cellBoundaries)
+    fmt::print("boundaries: {} {}\n", b.compartment, b.file.filename().string());
   if (d.transcripts() && d.transcripts()->size() && !d.stains.empty()) {
     // Where the molecules land on the mosaics, as the transform places them.
     const MosaicCoverage m = measureMosaicCoverage(d);
@@ -204,7 +214,8 @@ void addInfoCommand(CLI::App& app) {
   cmd->add_option(
          "FILE", file,
          "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb, .h5), or "
-         "spatial data (dataset.json or its directory, a MERSCOPE region folder, Vizgen "
+         "spatial data (dataset.json or its directory, a MERSCOPE region folder, a Xenium "
+         "output folder or its transcripts, Vizgen "
          "transcripts "
          "CSV[.gz], "
          "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")

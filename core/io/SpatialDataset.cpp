@@ -16,6 +16,7 @@
 #include "io/MerscopeRegion.h"
 #include "io/SavedPlacement.h"
 #include "io/VolumeFile.h"
+#include "io/XeniumOutput.h"
 #include "transcriptomics/DelimitedTextReader.h"
 #include "transcriptomics/SpotTableReader.h"
 
@@ -193,6 +194,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   if (fs::is_directory(path)) {
     if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
     if (merscopeTranscriptsFile(path)) return SpatialFormat::MerscopeRegion;
+    if (isXeniumOutputFolder(path)) return SpatialFormat::XeniumOutput;
     if (starmapPair(path)) return SpatialFormat::StarmapPair;
     throw FileError(path,
                     "directory holds neither a dataset.json, a MERSCOPE region "
@@ -200,6 +202,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   }
   const std::string name = lowercaseName(path);
   if (name == "dataset.json") return SpatialFormat::DatasetManifest;
+  if (name == "experiment.xenium") return SpatialFormat::XeniumOutput;
   // A column map says what the table is: no guessing from its header.
   if (options.columns) return SpatialFormat::SpotTable;
   if (isHdf5(path)) {
@@ -207,6 +210,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
     return SpatialFormat::Loom;  // the loom reader says so when /matrix is missing
   }
   if (looksLikeStarmapFile(path, "expr") && starmapPair(path)) return SpatialFormat::StarmapPair;
+  if (isXeniumTranscriptsFile(path)) return SpatialFormat::XeniumOutput;  // CSV or Parquet
   DelimitedTextReader in(path);
   const auto& header = in.readHeader();
   auto has = [&](const char* column) {
@@ -227,7 +231,24 @@ const SectionPlacement& SpatialDataset::placement() const {
 }
 
 StainImageSource SpatialDataset::openStain(const StainImage& stain) const {
+  if (stainPixelUm) return StainImageSource(stain.file, *stainPixelUm);
   return StainImageSource(stain.file, micronToPixelTransform);
+}
+
+std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries,
+                                              const ReadProgress& progress) {
+  const bool xenium = [&] {
+    const std::string name = lowercaseName(boundaries.file);
+    if (name.size() > 8 && name.substr(name.size() - 8) == ".parquet") return true;
+    DelimitedTextReader in(boundaries.file);
+    return in.readHeader(), in.findColumn("vertex_x").has_value();
+  }();
+  if (!xenium) return readCellPolygons(boundaries.file, boundaries.yNegated, progress);
+  auto cells = readXeniumBoundaries(boundaries.file, progress);
+  if (boundaries.yNegated)
+    for (auto& cell : cells)
+      for (auto& vertex : cell.vertices) vertex.second = -vertex.second;
+  return cells;
 }
 
 Image3D<std::uint8_t> SpatialDataset::readStain(const StainImage& stain, int maxSide) const {
@@ -280,6 +301,8 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
     return loadManifest(manifestOf(path), progress, content, options);
   if (format == SpatialFormat::MerscopeRegion)
     return loadMerscopeRegion(path, progress, content == DatasetContent::All);
+  if (format == SpatialFormat::XeniumOutput)
+    return loadXeniumOutput(path, progress, content == DatasetContent::All, options);
   SpatialDataset dataset;
   dataset.format = format;
   dataset.source = path;
@@ -319,12 +342,12 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
       dataset.data = readSpotTable(path, *options.columns,
                                    spotTablePixelUm(path, options.pixelUm, "--pixel-um"), progress);
       break;
-    case SpatialFormat::XeniumOutput:
     case SpatialFormat::CosmxOutput:
     case SpatialFormat::SpatialDataStore:
       throw FileError(path, spatialFormatName(format) + " is not read yet");
     case SpatialFormat::DatasetManifest:
     case SpatialFormat::MerscopeRegion:
+    case SpatialFormat::XeniumOutput:
       break;
   }
   return dataset;

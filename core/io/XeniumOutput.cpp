@@ -47,8 +47,8 @@ class TranscriptCollector {
     const std::uint32_t gene = table_.genes.add(feature);  // every feature, kept or not
     if (!(qv >= minQv_)) return;
     table_.push(float(x), float(y), 0, gene);
-    z_.push_back(z);
-    zMin_ = std::min(zMin_, z);
+    z_.push_back(float(z));  // as x and y: the table's precision, 4 bytes a molecule
+    zMin_ = std::min(zMin_, double(z_.back()));
   }
 
   TranscriptTable finish(const fs::path& file, double zStepUm, QualityFilterReport& report) {
@@ -67,14 +67,14 @@ class TranscriptCollector {
       table_.plane[i] = std::uint16_t(std::max(0.0, plane));
     }
     table_.placement.planeSpacingUm = zStepUm;
-    std::vector<double>().swap(z_);
+    std::vector<float>().swap(z_);
     return std::move(table_);
   }
 
  private:
   double minQv_;
   TranscriptTable table_;
-  std::vector<double> z_;
+  std::vector<float> z_;  // µm, until the lowest is known
   double zMin_ = HUGE_VAL;
   std::uint64_t rowsBefore_ = 0;
 };

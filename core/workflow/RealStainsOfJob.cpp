@@ -76,6 +76,7 @@ RealStainsOfJob::RealStainsOfJob(const OmeZarrStore& store)
   if (dataset.stains.empty())
     throw FileError(dataset.source, "has no stain images: no real stains to compare with");
   micronToPixel_ = dataset.micronToPixelTransform;
+  stainPixelUm_ = dataset.stainPixelUm;
   for (const auto& channel : layout_.channels) {
     std::set<int> planesOfStain;
     for (const auto& im : dataset.stains)
@@ -117,7 +118,9 @@ const std::filesystem::path& RealStainsOfJob::imageFile(int channel, int plane) 
 const StainImageSource& RealStainsOfJob::source(int channel, int plane) const {
   const auto& file = imageFile(channel, plane);
   auto& open = opened_[file];
-  if (!open) open = std::make_unique<StainImageSource>(file, micronToPixel_);
+  if (!open)
+    open = stainPixelUm_ ? std::make_unique<StainImageSource>(file, *stainPixelUm_)
+                         : std::make_unique<StainImageSource>(file, micronToPixel_);
   return *open;
 }
 

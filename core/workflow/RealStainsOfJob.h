@@ -75,6 +75,7 @@ class RealStainsOfJob {
   OmeZarrLayout layout_;
   int outputSections_ = 1;
   std::optional<std::filesystem::path> micronToPixel_;
+  std::optional<double> stainPixelUm_;  // stains placed by pixel size alone (Xenium)
   std::vector<StainImage> images_;  // [channel · planes + plane]
   mutable std::map<std::filesystem::path, std::unique_ptr<StainImageSource>> opened_;
 };
