@@ -395,14 +395,17 @@ class CompactWriter {
 
 struct HandMade {
   int codec = 0;
-  int repetition = 0;  // 0 required, 2 repeated
-  int index = 1;       // the dictionary index every row refers to (the dictionary has 2)
+  int repetition = 0;     // 0 required, 2 repeated
+  int index = 1;          // the dictionary index every row refers to (the dictionary has 2)
+  std::int64_t rows = 4;  // as the footer states them (the pages hold 4)
+  std::int64_t uncompressedDataPage = 3;  // as the data page's header states it
 };
 
-std::string pageHeader(int type, std::size_t size, int numValues, int encoding) {
+std::string pageHeader(int type, std::size_t size, int numValues, int encoding,
+                       std::int64_t uncompressedSize = -1) {
   CompactWriter w;
   w.i32(1, type);
-  w.i32(2, std::int64_t(size));
+  w.i32(2, uncompressedSize >= 0 ? uncompressedSize : std::int64_t(size));
   w.i32(3, std::int64_t(size));
   w.beginStruct(type == 2 ? 7 : 5);
   w.i32(1, numValues);
@@ -418,7 +421,8 @@ std::string handMadeParquet(const HandMade& spec) {
   // Bit width 2, then one RLE run of 4 values (header 4 << 1) of `index`.
   const std::string indices = std::string("\x02\x08", 2) + char(spec.index);
   const std::string dictionaryPage = pageHeader(2, dictionaryData.size(), 2, 0) + dictionaryData;
-  const std::string dataPage = pageHeader(0, indices.size(), 4, 8) + indices;
+  const std::string dataPage =
+      pageHeader(0, indices.size(), 4, 8, spec.uncompressedDataPage) + indices;
   const std::size_t dictionaryAt = 4, dataAt = 4 + dictionaryPage.size();
   const std::size_t chunkBytes = dictionaryPage.size() + dataPage.size();
 
@@ -428,7 +432,7 @@ std::string handMadeParquet(const HandMade& spec) {
   f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
   f.beginElement(), f.i32(1, 6), f.i32(3, spec.repetition), f.binary(4, "gene"), f.i32(6, 0),
       f.end();
-  f.i64(3, 4);
+  f.i64(3, spec.rows);
   f.list(4, 12, 1);
   f.beginElement();
   f.list(1, 12, 1);
@@ -439,7 +443,7 @@ std::string handMadeParquet(const HandMade& spec) {
   f.list(2, 5, 2), f.zigzag(0), f.zigzag(8);
   f.list(3, 8, 1), f.rawBinary("gene");
   f.i32(4, spec.codec);
-  f.i64(5, 4);
+  f.i64(5, spec.rows);
   f.i64(6, std::int64_t(chunkBytes));
   f.i64(7, std::int64_t(chunkBytes));
   f.i64(9, std::int64_t(dataAt));
@@ -447,7 +451,7 @@ std::string handMadeParquet(const HandMade& spec) {
   f.end();  // ColumnMetaData
   f.end();  // ColumnChunk
   f.i64(2, std::int64_t(chunkBytes));
-  f.i64(3, 4);
+  f.i64(3, spec.rows);
   f.end();          // RowGroup
   f.bytes += '\0';  // FileMetaData's stop
 
@@ -489,6 +493,28 @@ TEST(ParquetFileHandMade, UnsupportedCodecAndRepeatedColumn) {
   spec.repetition = 2;
   writeAll(file, handMadeParquet(spec));
   EXPECT_CONTAINS(readEverything(file), "column 'gene' is repeated (a list)");
+}
+
+TEST(ParquetFileHandMade, CountsAndSizesBeyondTheBounds) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "hand.parquet";
+  HandMade spec;
+  spec.rows = 1000000000000;  // a trillion rows in a file of a few hundred bytes
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "rows so far in a file of");
+  spec = {};
+  spec.rows = 5;  // the pages hold 4
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file),
+                  "column 'gene', row group 0: the chunk's pages end after 4 of 5 values");
+  spec = {};
+  spec.uncompressedDataPage = (std::int64_t(1) << 30) + 1;
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "over the reader's limit of 1 GiB");
+  spec = {};
+  spec.uncompressedDataPage = 2;  // the page holds 3
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "uncompressed page holds 3 bytes, its header states 2");
 }
 
 }  // namespace
