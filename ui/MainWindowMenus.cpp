@@ -17,6 +17,7 @@
 #include "AttentionDock.h"
 #include "GenePanelDock.h"
 #include "JobDock.h"
+#include "LandmarkDialog.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ScreenshotDialog.h"
@@ -132,6 +133,20 @@ void MainWindow::buildMenus() {
   connect(slices, &QAction::toggled, slicePanel_, &QWidget::setVisible);
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+
+  auto* section = menuBar()->addMenu(tr("&Section"));
+  auto* place = section->addAction(tr("Place with &Landmarks…"), this, [this] {
+    if (!model_.state().workspace.dataset()) {
+      model_.report(StudioMessage::Kind::Error, "No section to place",
+                    "Open a dataset first: landmarks pair places on its section with the atlas.");
+      return;
+    }
+    if (auto* open = findChild<LandmarkDialog*>()) return open->raise();
+    auto* dialog = new LandmarkDialog(*this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+  });
+  place->setObjectName(QStringLiteral("place-with-landmarks"));
 
   auto* modelMenu = menuBar()->addMenu(tr("&Model"));
   modelMenu->addAction(tr("&About the model…"), this, [this] {

@@ -82,6 +82,9 @@ void SliceViewPanel::strokeAt(int view, int x, int y) {
 }
 
 void SliceViewPanel::finishStroke() {
+  const Index3& v = cursor_.voxel();
+  const double um = atlas_.resolutionUm();
+  Q_EMIT pointPicked({double(v[0]) * um, double(v[1]) * um, double(v[2]) * um});
   if (const Structure* s = structureAtVoxel(atlas_, cursor_.voxel())) Q_EMIT structurePicked(s->id);
 }
 

@@ -38,6 +38,8 @@ class SliceViewPanel : public QWidget {
   // The structure under the mouse in a slice view, or nullptr off the brain.
   void structureHovered(const Structure* structure);
   void cursorMoved(const Index3& voxel);
+  // A click (press and release) placed the cursor here: its voxel centre in CCF µm.
+  void pointPicked(const Vec3& atlasUm);
 
  private:
   void strokeAt(int view, int x, int y);

@@ -10,6 +10,10 @@ namespace {
 constexpr std::size_t kMaxUndoSteps = 1000;
 }  // namespace
 
+LandmarkTool::LandmarkTool() {
+  refit();
+}
+
 bool LandmarkTool::clickSection(double xUm, double yUm) {
   pendingSection_ = std::make_pair(xUm, yUm);
   if (pendingAtlas_) return completePair();
@@ -139,6 +143,11 @@ void LandmarkTool::apply(std::vector<Landmark> after, std::string what) {
 
 void LandmarkTool::changed() {
   lastError_.clear();
+  refit();
+  if (listener_) listener_();
+}
+
+void LandmarkTool::refit() {
   try {
     fit_ = fitLandmarks(landmarks_);
     fitProblem_.clear();
@@ -146,7 +155,6 @@ void LandmarkTool::changed() {
     fit_.reset();
     fitProblem_ = e.what();
   }
-  if (listener_) listener_();
 }
 
 bool LandmarkTool::fail(std::string message) {

@@ -21,6 +21,7 @@ namespace teramind {
 class LandmarkTool {
  public:
   using Listener = std::function<void()>;
+  LandmarkTool();  // no pairs: fitProblem() already says why there is no fit
   // Called after every change (pairs, pending point, fit).
   void setListener(Listener listener) { listener_ = std::move(listener); }
 
@@ -70,6 +71,7 @@ class LandmarkTool {
   };
   void apply(std::vector<Landmark> after, std::string what);
   void changed();
+  void refit();
   bool fail(std::string message);
   bool completePair();
   std::string freeName() const;

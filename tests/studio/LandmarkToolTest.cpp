@@ -18,6 +18,7 @@ TEST(LandmarkTool, ClicksInEitherOrderMakePairsAndThreeMakeAFit) {
   int changes = 0;
   tool.setListener([&] { ++changes; });
   EXPECT_FALSE(tool.fit());
+  EXPECT_EQ(tool.fitProblem(), "placing a section needs at least 3 landmark pairs, there are 0");
   EXPECT_FALSE(tool.clickSection(0, 0));
   EXPECT_FALSE(tool.clickSection(1, 1));  // a second section click moves the pending point
   ASSERT_TRUE(tool.pendingSection());
