@@ -11,6 +11,7 @@
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
+#include "io/CosmxOutput.h"
 #include "io/H5adFile.h"
 #include "io/LoomFile.h"
 #include "io/MerscopeRegion.h"
@@ -195,6 +196,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
     if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
     if (merscopeTranscriptsFile(path)) return SpatialFormat::MerscopeRegion;
     if (isXeniumOutputFolder(path)) return SpatialFormat::XeniumOutput;
+    if (cosmxTranscriptsFile(path)) return SpatialFormat::CosmxOutput;
     if (starmapPair(path)) return SpatialFormat::StarmapPair;
     throw FileError(path,
                     "directory holds neither a dataset.json, a MERSCOPE region "
@@ -217,6 +219,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
     return std::find(header.begin(), header.end(), column) != header.end();
   };
   if (has("gene") && has("global_x") && has("global_y")) return SpatialFormat::VizgenTranscripts;
+  if (isCosmxTranscriptHeader(header)) return SpatialFormat::CosmxOutput;
   if (has("poly_ID") && has("x") && has("y")) return SpatialFormat::CellPolygons;
   if ((has("pos_x") && has("pos_y")) || (has("center_x") && has("center_y")))
     return SpatialFormat::CellByGeneCsv;
@@ -237,6 +240,7 @@ StainImageSource SpatialDataset::openStain(const StainImage& stain) const {
 
 std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries,
                                               const ReadProgress& progress) {
+  if (boundaries.labelImage) return readLabelImageOutlines(boundaries.file, *boundaries.labelImage);
   const bool xenium = [&] {
     const std::string name = lowercaseName(boundaries.file);
     if (name.size() > 8 && name.substr(name.size() - 8) == ".parquet") return true;
@@ -303,6 +307,8 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
     return loadMerscopeRegion(path, progress, content == DatasetContent::All);
   if (format == SpatialFormat::XeniumOutput)
     return loadXeniumOutput(path, progress, content == DatasetContent::All, options);
+  if (format == SpatialFormat::CosmxOutput)
+    return loadCosmxOutput(path, progress, options, content == DatasetContent::All);
   SpatialDataset dataset;
   dataset.format = format;
   dataset.source = path;
@@ -342,12 +348,12 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
       dataset.data = readSpotTable(path, *options.columns,
                                    spotTablePixelUm(path, options.pixelUm, "--pixel-um"), progress);
       break;
-    case SpatialFormat::CosmxOutput:
     case SpatialFormat::SpatialDataStore:
       throw FileError(path, spatialFormatName(format) + " is not read yet");
     case SpatialFormat::DatasetManifest:
     case SpatialFormat::MerscopeRegion:
     case SpatialFormat::XeniumOutput:
+    case SpatialFormat::CosmxOutput:
       break;
   }
   return dataset;

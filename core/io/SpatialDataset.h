@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/DatasetReadOptions.h"
+#include "io/LabelOutlines.h"
 #include "io/MorphologyImageFile.h"
 #include "io/StainImageSource.h"
 #include "transcriptomics/ConditionBinner.h"
@@ -49,6 +50,8 @@ struct CellBoundaryFile {
   std::filesystem::path file;
   bool yNegated = false;
   std::string compartment = "cell";  // "cell" or "nucleus" (Xenium gives both)
+  // Set when the file is a label image (CosMx CellLabels), outlined where it is placed.
+  std::optional<LabelImagePlacement> labelImage{};
 };
 
 // The outlines of a boundary file: a vertex CSV (x, y, poly_ID) or 10x Xenium's

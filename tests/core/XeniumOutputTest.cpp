@@ -353,23 +353,33 @@ TEST(XeniumOutput, MorphologyImageIsReadByWindowAtThePixelSize) {
   EXPECT_THROW(StainImageSource(dir / "morphology_mip.ome.tif", 0.0), FileError);
 }
 
+// Writes the fixture's transcripts and cell boundaries as Parquet into `out` with
+// hyparquet-writer (node); `nullXRow`: that row's x_location is null. False when node or the
+// package is absent.
+bool writeXeniumParquet(const fs::path& sample, const fs::path& out, const std::string& nullXRow) {
+  const fs::path tools = fs::path(TERAMIND_BASELINE_DIR).parent_path() / "tools";
+  if (std::system("command -v node >/dev/null 2>&1") != 0 ||
+      !fs::exists(tools / "node_modules" / "hyparquet-writer"))
+    return false;
+  const std::string command = "node '" + (tools / "write-xenium-parquet.mjs").string() + "' '" +
+                              (sample / "transcripts.csv").string() + "' '" +
+                              (sample / "cell_boundaries.csv").string() + "' '" + out.string() +
+                              "' " + nullXRow;
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return true;
+}
+#define SKIP_WITHOUT_HYPARQUET                                                                 \
+  GTEST_SKIP() << "node or hyparquet-writer is missing (tests/tools/install-node-packages.sh " \
+                  "installs it): the Parquet files cannot be written"
+
 // transcripts.parquet and cell_boundaries.parquet written by hyparquet-writer (node) from the
 // fixture's CSVs: the same table and outlines as the CSVs give.
 TEST(XeniumOutput, ParquetEqualsCsv) {
   TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/xenium_mouse_brain_tiny");
-  const fs::path tools = fs::path(TERAMIND_BASELINE_DIR).parent_path() / "tools";
-  if (std::system("command -v node >/dev/null 2>&1") != 0)
-    GTEST_SKIP() << "node is not installed: the Parquet files cannot be written";
-  if (!fs::exists(tools / "node_modules" / "hyparquet-writer"))
-    GTEST_SKIP() << "hyparquet-writer is not installed (run tests/tools/install-node-packages.sh)";
   ScratchDirectory dir;
   const fs::path sample = xeniumFixture("sample1");
   fs::copy_file(sample / "experiment.xenium", dir / "experiment.xenium");
-  const std::string command = "node '" + (tools / "write-xenium-parquet.mjs").string() + "' '" +
-                              (sample / "transcripts.csv").string() + "' '" +
-                              (sample / "cell_boundaries.csv").string() + "' '" +
-                              dir.path().string() + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  if (!writeXeniumParquet(sample, dir.path(), "")) SKIP_WITHOUT_HYPARQUET;
   EXPECT_EQ(detectSpatialFormat(dir / "transcripts.parquet"), SpatialFormat::XeniumOutput);
   const auto csv = loadSpatialDataset(sample);
   const auto parquet = loadSpatialDataset(dir.path());
@@ -392,6 +402,15 @@ TEST(XeniumOutput, ParquetEqualsCsv) {
     for (std::size_t v = 0; v < fromCsv[c].vertices.size(); ++v)
       EXPECT_EQ(float(fromParquet[c].vertices[v].first), float(fromCsv[c].vertices[v].first));
   }
+}
+
+// A null coordinate in a Parquet table is named by its row group and row.
+TEST(XeniumOutput, ParquetNullCoordinateIsRefused) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/xenium_mouse_brain_tiny");
+  ScratchDirectory dir;
+  if (!writeXeniumParquet(xeniumFixture("sample1"), dir.path(), "310")) SKIP_WITHOUT_HYPARQUET;
+  EXPECT_HAS(errorOf([&] { loadSpatialDataset(dir.path()); }),
+             "transcripts.parquet: row group 1, row 310: column 'x_location' is null or NaN");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Writes a Xenium transcripts.csv and cell_boundaries.csv as Parquet the way Xenium Onboard
 // Analysis lays them out (float32 µm, string feature names and cell ids, several row groups),
 // with hyparquet-writer, an independent writer. Usage:
-//   node write-xenium-parquet.mjs transcripts.csv cell_boundaries.csv OUT_DIR
+//   node write-xenium-parquet.mjs transcripts.csv cell_boundaries.csv OUT_DIR [NULL_X_ROW]
+// With NULL_X_ROW, that row's x_location is written as a null (bad input for the reader).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parquetWriteFile } from 'hyparquet-writer'
@@ -19,9 +20,11 @@ function readCsv(file) {
   }
 }
 
-const [transcriptsCsv, boundariesCsv, out] = process.argv.slice(2)
+const [transcriptsCsv, boundariesCsv, out, nullXRow] = process.argv.slice(2)
 const t = readCsv(transcriptsCsv)
 const float = (name) => t(name).map(Number)
+const xs = float('x_location')
+if (nullXRow !== undefined) xs[Number(nullXRow)] = null
 parquetWriteFile({
   filename: join(out, 'transcripts.parquet'),
   rowGroupSize: 300,
@@ -30,7 +33,7 @@ parquetWriteFile({
     { name: 'cell_id', data: t('cell_id'), type: 'STRING' },
     { name: 'overlaps_nucleus', data: t('overlaps_nucleus').map(Number), type: 'INT32' },
     { name: 'feature_name', data: t('feature_name'), type: 'STRING' },
-    { name: 'x_location', data: float('x_location'), type: 'FLOAT' },
+    { name: 'x_location', data: xs, type: 'FLOAT' },
     { name: 'y_location', data: float('y_location'), type: 'FLOAT' },
     { name: 'z_location', data: float('z_location'), type: 'FLOAT' },
     { name: 'qv', data: float('qv'), type: 'FLOAT' },
