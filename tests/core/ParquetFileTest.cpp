@@ -79,6 +79,10 @@ const WrittenFiles& writtenFiles() {
       w.skipReason = out;
       return w;
     }
+    if (run("node " + quoted(kTools / "read-parquet.mjs") + " 2>&1", out) == 3) {
+      w.skipReason = out;
+      return w;
+    }
     w.folder = fs::temp_directory_path() / ("teramind-parquet-" + std::to_string(getpid()));
     fs::create_directories(w.folder);
     static const fs::path folder = w.folder;
