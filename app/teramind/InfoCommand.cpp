@@ -141,6 +141,7 @@ void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOption
   fmt::print("file: {}\n", path.string());
   fmt::print("format: {}\n", spatialFormatName(d.format));
   if (d.format == SpatialFormat::DatasetManifest) fmt::print("name: {}\n", d.name);
+  for (const auto& note : d.readNotes) fmt::print("note: {}\n", note);
   if (d.polygons) {
     std::size_t vertices = 0;
     for (const auto& p : *d.polygons) vertices += p.vertices.size();

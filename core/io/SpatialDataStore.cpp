@@ -406,6 +406,9 @@ TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string
         for (double v : part.readNumbers(g, fc))
           names.push_back(std::isnan(v) ? "" : featureText(v));
       }
+      if (ys.size() != xs.size() || zs.size() != xs.size() || names.size() != xs.size())
+        throw FileError(part.file(),
+                        fmt::format("row group {}: its columns disagree in length", g));
       for (std::size_t i = 0; i < xs.size(); ++i) {
         const std::uint64_t row = row0 + i;
         auto where = [&] { return fmt::format("row group {}, row {}", g, row); };
@@ -479,6 +482,9 @@ std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const st
         else
           for (double v : part.readNumbers(g, *ic)) ids.push_back(featureText(v));
       }
+      if ((rc && radii.size() != geometries.size()) || (ic && ids.size() != geometries.size()))
+        throw FileError(part.file(),
+                        fmt::format("row group {}: its columns disagree in length", g));
       for (std::size_t i = 0; i < geometries.size(); ++i, ++rowNumber) {
         const auto where = fmt::format("row group {}, row {}", g, rowNumber);
         if (!nulls.empty() && nulls[i]) throw FileError(part.file(), where + ": no geometry");

@@ -16,6 +16,7 @@
 #include "io/LoomFile.h"
 #include "io/MerscopeRegion.h"
 #include "io/SavedPlacement.h"
+#include "io/SpatialDataStore.h"
 #include "io/VolumeFile.h"
 #include "io/XeniumOutput.h"
 #include "transcriptomics/DelimitedTextReader.h"
@@ -194,6 +195,7 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   if (!fs::exists(path)) throw FileError(path, "file does not exist");
   if (fs::is_directory(path)) {
     if (fs::exists(path / "dataset.json")) return SpatialFormat::DatasetManifest;
+    if (SpatialDataStore::isStore(path)) return SpatialFormat::SpatialDataStore;
     if (merscopeTranscriptsFile(path)) return SpatialFormat::MerscopeRegion;
     if (isXeniumOutputFolder(path)) return SpatialFormat::XeniumOutput;
     if (cosmxTranscriptsFile(path)) return SpatialFormat::CosmxOutput;
@@ -234,6 +236,7 @@ const SectionPlacement& SpatialDataset::placement() const {
 }
 
 StainImageSource SpatialDataset::openStain(const StainImage& stain) const {
+  if (stain.zarrChannel) return StainImageSource(stain.file, *stain.zarrChannel);
   if (stainPixelUm) return StainImageSource(stain.file, *stainPixelUm);
   return StainImageSource(stain.file, micronToPixelTransform);
 }
@@ -241,6 +244,10 @@ StainImageSource SpatialDataset::openStain(const StainImage& stain) const {
 std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries,
                                               const ReadProgress& progress) {
   if (boundaries.labelImage) return readLabelImageOutlines(boundaries.file, *boundaries.labelImage);
+  if (boundaries.spatialDataSystem) {
+    const SpatialDataStore store(boundaries.file);
+    return store.readShapes(*store.namedElement(), *boundaries.spatialDataSystem, progress);
+  }
   const bool xenium = [&] {
     const std::string name = lowercaseName(boundaries.file);
     if (name.size() > 8 && name.substr(name.size() - 8) == ".parquet") return true;
@@ -307,6 +314,8 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
     return loadMerscopeRegion(path, progress, content == DatasetContent::All);
   if (format == SpatialFormat::XeniumOutput)
     return loadXeniumOutput(path, progress, content == DatasetContent::All, options);
+  if (format == SpatialFormat::SpatialDataStore)
+    return loadSpatialDataStore(path, progress, content);
   if (format == SpatialFormat::CosmxOutput)
     return loadCosmxOutput(path, progress, options, content == DatasetContent::All);
   SpatialDataset dataset;
@@ -348,12 +357,11 @@ SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
       dataset.data = readSpotTable(path, *options.columns,
                                    spotTablePixelUm(path, options.pixelUm, "--pixel-um"), progress);
       break;
-    case SpatialFormat::SpatialDataStore:
-      throw FileError(path, spatialFormatName(format) + " is not read yet");
     case SpatialFormat::DatasetManifest:
     case SpatialFormat::MerscopeRegion:
     case SpatialFormat::XeniumOutput:
     case SpatialFormat::CosmxOutput:
+    case SpatialFormat::SpatialDataStore:
       break;
   }
   return dataset;

@@ -43,6 +43,8 @@ struct StainImage {
   std::string stain;  // "DAPI", "PolyT"
   int plane = 0;
   std::filesystem::path file;
+  // Set when `file` is an OME-Zarr image (a SpatialData image): the channel and where it lies.
+  std::optional<ZarrImageChannel> zarrChannel{};
 };
 
 struct CellBoundaryFile {
@@ -52,8 +54,9 @@ struct CellBoundaryFile {
   std::string compartment = "cell";  // "cell" or "nucleus" (Xenium gives both)
   // Set when the file is a label image (CosMx CellLabels), outlined where it is placed.
   std::optional<LabelImagePlacement> labelImage{};
+  // Set when `file` is a SpatialData shapes element: the coordinate system to read it in.
+  std::optional<std::string> spatialDataSystem{};
 };
-
 // The outlines of a boundary file: a vertex CSV (x, y, poly_ID) or 10x Xenium's
 // cell_boundaries / nucleus_boundaries (cell_id, vertex_x, vertex_y; CSV, gzip or Parquet).
 std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries,
@@ -80,6 +83,9 @@ struct SpatialDataset {
   std::string placementNote;
   std::string panelName;                             // the vendor's gene panel, when named
   std::optional<QualityFilterReport> qualityFilter;  // rows before and after, when filtered
+  // What a reader chose or assumed where the files leave it open (SpatialData: the coordinate
+  // system, a unit that is not a length), one sentence each; `info` prints them.
+  std::vector<std::string> readNotes;
 
   const TranscriptTable* transcripts() const { return std::get_if<TranscriptTable>(&data); }
   const CellTable* cells() const { return std::get_if<CellTable>(&data); }

@@ -9,6 +9,7 @@
 #include "common/FileError.h"
 #include "io/TiffImage.h"
 #include "io/VolumeFile.h"
+#include "io/ZarrImagePlane.h"
 
 namespace teramind {
 namespace {
@@ -66,10 +67,22 @@ StainImageSource::StainImageSource(const std::filesystem::path& image, double pi
   });
 }
 
+StainImageSource::StainImageSource(const std::filesystem::path& omeZarrImage,
+                                   const ZarrImageChannel& channel)
+    : file_(omeZarrImage) {
+  zarr_ =
+      std::make_unique<ZarrImagePlane>(omeZarrImage / channel.array, channel.axes, channel.channel);
+  open([&](std::int64_t, std::int64_t) { return channel.extent; });
+}
+
 template <typename ExtentOf>
 void StainImageSource::open(ExtentOf extentOf) {
   const std::filesystem::path& image = file_;
-  if (isTiffFile(image)) {
+  if (zarr_) {
+    width_ = zarr_->width();
+    height_ = zarr_->height();
+    bits_ = zarr_->bitsPerSample();
+  } else if (isTiffFile(image)) {
     tiff_ = std::make_unique<TiffImageReader>(image);
     width_ = tiff_->info().width;
     height_ = tiff_->info().height;
@@ -89,7 +102,8 @@ void StainImageSource::open(ExtentOf extentOf) {
                     fmt::format("the extent gives non-square pixels ({} × {} µm)", pixelX, pixelY));
   pixelUm_ = pixelX;
   // Small formats (the demo's JPEG/PNG) are read whole, once; ITK also checks they are 8-bit.
-  if (!tiff_) whole_ = std::make_unique<Image3D<std::uint8_t>>(readMorphologyImage(image, extent_));
+  if (!tiff_ && !zarr_)
+    whole_ = std::make_unique<Image3D<std::uint8_t>>(readMorphologyImage(image, extent_));
 }
 
 int StainImageSource::intensityMax() const {
@@ -104,8 +118,7 @@ int StainImageSource::intensityMax() const {
       for (std::int64_t q = 0; q < grid; ++q) {
         const std::int64_t y0 = std::max<std::int64_t>(0, (height_ - side) * r / (grid - 1));
         const std::int64_t x0 = std::max<std::int64_t>(0, (width_ - side) * q / (grid - 1));
-        for (std::uint16_t v :
-             tiff_->readWindow(x0, y0, std::min(side, width_), std::min(side, height_)))
+        for (std::uint16_t v : readValues(x0, y0, std::min(side, width_), std::min(side, height_)))
           if (v) {
             ++histogram[v];
             ++nonZero;
@@ -125,6 +138,11 @@ int StainImageSource::intensityMax() const {
   return scale_->value;
 }
 
+std::vector<std::uint16_t> StainImageSource::readValues(std::int64_t x0, std::int64_t y0,
+                                                        std::int64_t w, std::int64_t h) const {
+  return zarr_ ? zarr_->readWindow(x0, y0, w, h) : tiff_->readWindow(x0, y0, w, h);
+}
+
 StainImageSource::~StainImageSource() = default;
 StainImageSource::StainImageSource(StainImageSource&&) noexcept = default;
 StainImageSource& StainImageSource::operator=(StainImageSource&&) noexcept = default;
@@ -133,8 +151,8 @@ std::vector<std::uint8_t> StainImageSource::readWindow(std::int64_t x0, std::int
                                                        std::int64_t w, std::int64_t h) const {
   std::vector<std::uint8_t> out(
       std::size_t(std::max<std::int64_t>(w, 0)) * std::size_t(std::max<std::int64_t>(h, 0)), 0);
-  if (tiff_) {
-    const auto values = tiff_->readWindow(x0, y0, w, h);
+  if (tiff_ || zarr_) {
+    const auto values = readValues(x0, y0, w, h);
     if (bits_ == 8) {
       std::copy(values.begin(), values.end(), out.begin());
       return out;

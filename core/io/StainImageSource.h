@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "io/MorphologyImageFile.h"
@@ -13,6 +14,16 @@
 namespace teramind {
 
 class TiffImageReader;
+class ZarrImagePlane;
+
+// One channel of an OME-Zarr image placed in section µm (a SpatialData image element): level
+// 0's array inside the image's folder, its axis names in order, the channel, and its extent.
+struct ZarrImageChannel {
+  std::string array = "0";
+  std::vector<std::string> axes;
+  int channel = 0;
+  ImageExtentUm extent;
+};
 
 // A DAPI/PolyT stain image placed in section µm, read by window: a TIFF (tiled or striped,
 // BigTIFF, 8- or 16-bit) through libtiff, so a mosaic of tens of GB is never read whole;
@@ -33,6 +44,9 @@ class StainImageSource {
   // (0, 0), as 10x Xenium's morphology images are. Throws FileError as above, or for a pixel
   // size that is not finite and positive.
   StainImageSource(const std::filesystem::path& image, double pixelUm);
+  // One channel of an OME-Zarr image's level 0 (8- or 16-bit, any chunks; io/ZarrImagePlane.h),
+  // at `channel`'s extent. Throws FileError as above, or for a header it does not read.
+  StainImageSource(const std::filesystem::path& omeZarrImage, const ZarrImageChannel& channel);
   ~StainImageSource();
   StainImageSource(StainImageSource&&) noexcept;
   StainImageSource& operator=(StainImageSource&&) noexcept;
@@ -71,6 +85,10 @@ class StainImageSource {
   std::unique_ptr<IntensityScale> scale_ = std::make_unique<IntensityScale>();
   std::unique_ptr<TiffImageReader> tiff_;         // TIFF files
   std::unique_ptr<Image3D<std::uint8_t>> whole_;  // everything else, read whole
+  std::unique_ptr<ZarrImagePlane> zarr_;          // Zarr arrays (SpatialData images)
+  // The raw 8- or 16-bit values of a window of the TIFF or Zarr image.
+  std::vector<std::uint16_t> readValues(std::int64_t x0, std::int64_t y0, std::int64_t w,
+                                        std::int64_t h) const;
 
   // Opens the image and places it where `extentOf(width, height)` says.
   template <typename ExtentOf>
