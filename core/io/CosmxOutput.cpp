@@ -193,6 +193,10 @@ SpatialDataset loadCosmxOutput(const fs::path& path, const ReadProgress& progres
   dataset.source = path;
   dataset.name = fs::absolute(folder).lexically_normal().filename().string();
   if (dataset.name.empty()) dataset.name = fs::absolute(folder).parent_path().filename().string();
+  if (!options.pixelUm)
+    dataset.readNotes.push_back(
+        "pixel size 0.18 um/px assumed (NanoString's public NSCLC release; the export does not "
+        "say): give --pixel-um for other runs");
   if (withTranscripts) dataset.data = readCosmxTranscripts(*transcripts, pixelUm, progress);
 
   // Each FOV's cell labels, checked from their headers now, outlined when asked for

@@ -152,6 +152,10 @@ TEST(CosmxOutput, GlobalPixelsBecomeMicrons) {
   const SpatialDataset other = loadSpatialDataset(tx, {}, DatasetContent::All, options);
   EXPECT_NEAR(other.transcripts()->x[0], 5613.13313333333 * 0.12028, 1e-2);
   EXPECT_NEAR(other.transcripts()->y[0], 146528.280555556 * 0.12028, 1e-2);
+  // The assumed pixel size is said; a given one is not.
+  ASSERT_EQ(d.readNotes.size(), 1u);
+  EXPECT_HAS(d.readNotes[0], "pixel size 0.18 um/px assumed");
+  EXPECT_TRUE(other.readNotes.empty());
 }
 
 TEST(CosmxOutput, ProgressRisesToTheEnd) {
