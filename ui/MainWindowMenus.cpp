@@ -41,11 +41,11 @@ void MainWindow::buildMenus() {
         tr("Studio sessions (*.json);;Models (*.safetensors);;All files (*)"));
     if (!path.isEmpty()) openPath(path);
   });
-  // A vendor output folder as it comes (MERSCOPE region, Xenium, STARmap) or one with a
+  // A vendor output folder as it comes (MERSCOPE region, Xenium, CosMx, STARmap) or one with a
   // dataset.json.
   file->addAction(tr("Open Data &Folder…"), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Open a MERSCOPE region or Xenium output folder, or a dataset folder"));
+        this, tr("Open a MERSCOPE region, Xenium or CosMx output folder, or a dataset folder"));
     if (!dir.isEmpty()) openPath(dir);
   });
   recentMenu_ = file->addMenu(tr("Open &Recent"));

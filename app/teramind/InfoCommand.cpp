@@ -216,7 +216,7 @@ void addInfoCommand(CLI::App& app) {
          "FILE", file,
          "volume (NRRD, NIfTI, TIFF, OpenVDB, PNG, JPEG), binned condition (.vdb, .h5), or "
          "spatial data (dataset.json or its directory, a MERSCOPE region folder, a Xenium "
-         "output folder or its transcripts, Vizgen "
+         "output folder or its transcripts, a CosMx export folder or its tx_file, Vizgen "
          "transcripts "
          "CSV[.gz], "
          "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")

@@ -201,8 +201,9 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
     if (cosmxTranscriptsFile(path)) return SpatialFormat::CosmxOutput;
     if (starmapPair(path)) return SpatialFormat::StarmapPair;
     throw FileError(path,
-                    "directory holds neither a dataset.json, a MERSCOPE region "
-                    "(detected_transcripts.csv[.gz]) nor a STARmap pair");
+                    "directory holds neither a dataset.json, a SpatialData store, a MERSCOPE "
+                    "region (detected_transcripts.csv[.gz]), a Xenium output (experiment.xenium), "
+                    "a CosMx export (*tx_file.csv[.gz]) nor a STARmap pair");
   }
   const std::string name = lowercaseName(path);
   if (name == "dataset.json") return SpatialFormat::DatasetManifest;
