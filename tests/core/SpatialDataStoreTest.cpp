@@ -16,8 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/FileError.h"
+#include "io/OmeZarrStore.h"
 #include "io/SpatialDataStore.h"
 #include "io/SpatialDataset.h"
+#include "workflow/RealStainsOfJob.h"
 
 namespace teramind {
 namespace {
@@ -553,6 +555,55 @@ TEST_F(SpatialDataStoreTest, DamagedGeometryIsNamed) {
                                          "byte"),
               std::string::npos)
         << e.what();
+  }
+}
+
+// seams and fidelity read a job's real stains through RealStainsOfJob, channel by channel of
+// the one OME-Zarr image: at the image's own pixels a tile is the image's raw window.
+TEST_F(SpatialDataStoreTest, RealStainsOfAGenerationJob) {
+  SKIP_WITHOUT_WRITERS();
+  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+  group("points/transcripts", pointsAttrs({identity}));
+  points("transcripts", {5, 9}, {4, 30}, {"Gad1", "Gad1"}, 10, 1000);
+  const json place = toSystem({{"type", "sequence"},
+                               {"transformations",
+                                {{{"type", "scale"}, {"scale", {1.0, 0.5, 0.5}}},
+                                 {{"type", "translation"}, {"translation", {0.0, 3.0, 4.0}}}}}},
+                              "global", {"c", "y", "x"});
+  image("images/morphology", imageAttrs({place}, {"PolyT", "dapi"}), {2, 64, 96}, {1, 16, 20});
+  write();
+
+  constexpr int kChunk = 32;
+  OmeZarrLayout layout;
+  layout.channels = {"DAPI", "PolyT"};
+  layout.height = 2 * kChunk;
+  layout.width = 3 * kChunk;
+  layout.chunk = kChunk;
+  layout.shard = 4 * kChunk;
+  layout.pixelUm = 0.5;
+  layout.originXUm = 4;
+  layout.originYUm = 3;
+  const fs::path output = dir_ / "generated.zarr";
+  fs::create_directories(output);
+  std::ofstream(output / "teramind-job.json") << json{
+      {"data", fs::absolute(root_).string()},
+      {"planes", {0}},
+      {"region", "a test block"},
+      {"edits", ""}}.dump();
+  OmeZarrStore::create(output, layout);
+  const RealStainsOfJob real(OmeZarrStore::open(output));
+  for (int channel = 0; channel < 2; ++channel) {
+    // Output channel 0 is DAPI, the image's channel 1; output channel 1 is PolyT, its 0.
+    const int imageChannel = 1 - channel;
+    const auto tile = real.readTile(channel, 0, 1, 2);
+    ASSERT_EQ(tile.size(), std::size_t(kChunk * kChunk));
+    int differing = 0;
+    for (int y = 0; y < kChunk; ++y)
+      for (int x = 0; x < kChunk; ++x) {
+        const int expected = (imageChannel * 50 + (kChunk + y) * 3 + 2 * kChunk + x) % 256;
+        differing += std::abs(int(tile[std::size_t(y * kChunk + x)]) - expected) > 1;
+      }
+    EXPECT_EQ(differing, 0) << "channel " << channel;
   }
 }
 
