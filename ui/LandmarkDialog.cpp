@@ -57,12 +57,12 @@ LandmarkDialog::LandmarkDialog(MainWindow& window)
   redo_ = new QPushButton(tr("Redo"), this);
   remove_ = new QPushButton(tr("Delete"), this);
   save_ = new QPushButton(tr("Save with the Dataset"), this);
-  auto* close = new QPushButton(tr("Close"), this);
+  auto* closeButton = new QPushButton(tr("Close"), this);
   auto* buttons = new QHBoxLayout;
   for (QPushButton* b : {open, undo_, redo_, remove_}) buttons->addWidget(b);
   buttons->addStretch(1);
   buttons->addWidget(save_);
-  buttons->addWidget(close);
+  buttons->addWidget(closeButton);
 
   auto* right = new QWidget(this);
   auto* rightLayout = new QVBoxLayout(right);
@@ -113,13 +113,24 @@ LandmarkDialog::LandmarkDialog(MainWindow& window)
     if (row >= 0) tool_.remove(std::size_t(row));
   });
   connect(save_, &QPushButton::clicked, this, [this] { save(); });
-  connect(close, &QPushButton::clicked, this, &QDialog::close);
+  connect(closeButton, &QPushButton::clicked, this, &QDialog::close);
+  // Pairs belong to one section: other data opened meanwhile ends the tool (without putting
+  // the old section back in the view, which now shows the new one).
+  subscription_ = window.studio().subscribe([this](StudioChange change) {
+    if (change == StudioChange::Dataset &&
+        window_.studio().state().workspace.sharedDataset() != dataset_) {
+      saved_ = true;
+      close();
+    }
+  });
   connect(table_, &QTableWidget::cellChanged, this, &LandmarkDialog::cellEdited);
   connect(table_, &QTableWidget::currentCellChanged, this, [this] { refresh(); });
   refresh();
 }
 
-LandmarkDialog::~LandmarkDialog() = default;
+LandmarkDialog::~LandmarkDialog() {
+  window_.studio().unsubscribe(subscription_);
+}
 
 QString LandmarkDialog::fitText() const {
   return fit_->text();

@@ -58,6 +58,7 @@ class LandmarkDialog : public QDialog {
   bool refreshing_ = false;
   bool previewShown_ = false;
   bool saved_ = false;
+  int subscription_ = -1;
 };
 
 }  // namespace teramind::ui

@@ -19,6 +19,7 @@
 #include "BrushInteraction.h"
 #include "GenePanelDock.h"
 #include "JobDock.h"
+#include "LandmarkDialog.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "SliceViewPanel.h"
@@ -76,6 +77,8 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
+  // Tools that bind to the model and the scene go while both are still there.
+  delete findChild<LandmarkDialog*>();
   model_.cancelJob();
   runner_.joinAll();  // no background task outlives the window's objects
 }

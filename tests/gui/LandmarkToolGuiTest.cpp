@@ -121,5 +121,29 @@ TEST(LandmarkToolGui, ThreePairsPlaceTheSectionInTheRightStructureAndSaveKeepsIt
   ASSERT_TRUE(savedLandmarksFile(*placed));
 }
 
+// Pairs belong to one section: other data ends the tool; a tool left open goes with the window.
+TEST(LandmarkToolGui, OtherDataEndsTheToolAndAnOpenToolGoesWithTheWindow) {
+  auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  ui::MainWindow window(atlas);
+  window.resize(1024, 700);
+  window.showDataset(
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
+      bundledDemoDataset());
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  auto* action = window.findChild<QAction*>(QStringLiteral("place-with-landmarks"));
+  action->trigger();
+  ASSERT_NE(window.findChild<ui::LandmarkDialog*>(), nullptr);
+  window.showDataset(
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
+      bundledDemoDataset());
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !window.findChild<ui::LandmarkDialog*>(); }, 5000))
+      << "the tool still places the section that was replaced";
+  action->trigger();
+  auto* dialog = window.findChild<ui::LandmarkDialog*>();
+  ASSERT_NE(dialog, nullptr);
+  dialog->tool().clickSection(6500, 4800);  // left open, mid-pair, when the window goes
+}
+
 }  // namespace
 }  // namespace teramind
