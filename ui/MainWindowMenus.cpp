@@ -45,7 +45,8 @@ void MainWindow::buildMenus() {
   // dataset.json.
   file->addAction(tr("Open Data &Folder…"), this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Open a MERSCOPE region, Xenium or CosMx output folder, or a dataset folder"));
+        this, tr("Open a MERSCOPE region, Xenium or CosMx output folder, a SpatialData store "
+                 "(.zarr) or a dataset folder"));
     if (!dir.isEmpty()) openPath(dir);
   });
   recentMenu_ = file->addMenu(tr("Open &Recent"));

@@ -219,7 +219,8 @@ void addInfoCommand(CLI::App& app) {
          "output folder or its transcripts, a CosMx export folder or its tx_file, Vizgen "
          "transcripts "
          "CSV[.gz], "
-         "cell-by-gene CSV, STARmap directory, .loom, .h5ad)")
+         "cell-by-gene CSV, STARmap directory, .loom, .h5ad, a SpatialData store .zarr or one "
+         "of its points elements)")
       ->required();
   static DatasetReadOptions readOptions;
   addDatasetReadFlags(*cmd, readOptions);

@@ -642,6 +642,8 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
                                 (names.empty() ? std::string("nothing") : joined(names)));
     }
     dataset.name += "/" + points->name;
+    dataset.readNotes.push_back(
+        fmt::format("points element '{}' ({})", points->name, points->path.string()));
     dataset.data = store.readPoints(*points, system, progress);
   } else {
     dataset.data = TranscriptTable{};

@@ -260,8 +260,9 @@ TEST_F(SpatialDataStoreTest, PointsAfterScaleAndTranslation) {
   EXPECT_DOUBLE_EQ(binned.binned + binned.notInPanel, 10.0);
 
   // The unit was named: no note about it, only the system chosen.
-  ASSERT_EQ(d.readNotes.size(), 1u);
-  EXPECT_NE(d.readNotes[0].find("'global'"), std::string::npos);
+  ASSERT_EQ(d.readNotes.size(), 2u);
+  EXPECT_NE(d.readNotes[0].find("points element 'transcripts'"), std::string::npos);
+  EXPECT_NE(d.readNotes[1].find("'global'"), std::string::npos);
 }
 
 TEST_F(SpatialDataStoreTest, AffineAndChoiceOfSystemAndUnit) {
@@ -286,10 +287,10 @@ TEST_F(SpatialDataStoreTest, AffineAndChoiceOfSystemAndUnit) {
     EXPECT_FLOAT_EQ(t->x[i], float(-y[i] + 100)) << i;
     EXPECT_FLOAT_EQ(t->y[i], float(x[i])) << i;
   }
-  ASSERT_EQ(d.readNotes.size(), 2u);
-  EXPECT_NE(d.readNotes[0].find("aligned, global"), std::string::npos) << d.readNotes[0];
-  EXPECT_NE(d.readNotes[1].find("names no length unit (unit): read as µm"), std::string::npos)
-      << d.readNotes[1];
+  ASSERT_EQ(d.readNotes.size(), 3u);
+  EXPECT_NE(d.readNotes[1].find("aligned, global"), std::string::npos) << d.readNotes[1];
+  EXPECT_NE(d.readNotes[2].find("names no length unit (unit): read as µm"), std::string::npos)
+      << d.readNotes[2];
 
   const SpatialDataStore store(root_);
   EXPECT_EQ(store.coordinateSystems(), (std::vector<std::string>{"aligned", "global"}));
