@@ -19,6 +19,8 @@ packages=(
   libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against
   python3-h5py python3-zarr nodejs
+  # fuzz seeds cut from the CosMx label images (tests/fuzz/seeds/label-crop.py)
+  python3-pil python3-numpy
   # model
   libtorch-dev libopenblas0-pthread
   # header-only and small libraries
