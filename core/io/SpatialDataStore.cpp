@@ -25,6 +25,7 @@ using nlohmann::json;
 namespace {
 
 constexpr std::uintmax_t kMaxAttributesBytes = 16u << 20;
+constexpr int kMaxJsonDepth = 64;             // spatialdata's attributes nest about 8 deep
 constexpr std::size_t kMaxElements = 100000;  // per kind: a listing bounded by the store
 constexpr std::size_t kMaxParts = 1000000;
 constexpr int kCircleVertices = 32;
@@ -61,8 +62,14 @@ json readAttributes(const fs::path& file) {
     throw FileError(file, fmt::format("{} bytes, more than Zarr attributes may take", bytes));
   std::ifstream in(file);
   json j;
+  struct TooDeep {};
   try {
-    j = json::parse(in);
+    j = json::parse(in, [](int depth, json::parse_event_t, json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    });
+  } catch (const TooDeep&) {
+    throw FileError(file, fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
   } catch (const json::exception& e) {
     throw FileError(file, std::string("not JSON: ") + e.what());
   }

@@ -28,8 +28,14 @@ json readHeader(const fs::path& file) {
   if (bytes > kMaxHeaderBytes)
     throw FileError(file, fmt::format("{} bytes, more than a Zarr header may take", bytes));
   std::ifstream in(file);
+  struct TooDeep {};
   try {
-    return json::parse(in);
+    return json::parse(in, [](int depth, json::parse_event_t, json&) {
+      if (depth > 16) throw TooDeep{};  // an array header nests 4 deep
+      return true;
+    });
+  } catch (const TooDeep&) {
+    throw FileError(file, "JSON nested deeper than a Zarr array header");
   } catch (const json::exception& e) {
     throw FileError(file, std::string("not JSON: ") + e.what());
   }

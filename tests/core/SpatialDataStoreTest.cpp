@@ -680,6 +680,20 @@ TEST_F(SpatialDataStoreTest, ZarrV3Store) {
   EXPECT_LT(w[3], w[5 * 5 + 3]);  // 103 < 153
 }
 
+TEST_F(SpatialDataStoreTest, AttributesTooDeepOrNotJson) {
+  SKIP_WITHOUT_WRITERS();
+  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+  group("points/transcripts", pointsAttrs({identity}));
+  points("transcripts", {1}, {1}, {"Gad1"}, 10, 1000);
+  write();
+  const fs::path attrs = root_ / "points" / "transcripts" / ".zattrs";
+  std::ofstream(attrs) << std::string(200, '[') << std::string(200, ']');
+  EXPECT_NE(loadError(root_).find(".zattrs: JSON nested deeper than 64 levels"), std::string::npos)
+      << loadError(root_);
+  std::ofstream(attrs) << "{\"axes\": [";
+  EXPECT_NE(loadError(root_).find(".zattrs: not JSON"), std::string::npos) << loadError(root_);
+}
+
 TEST_F(SpatialDataStoreTest, NotAStore) {
   fs::create_directories(dir_ / "plain.zarr");
   EXPECT_FALSE(SpatialDataStore::isStore(dir_ / "plain.zarr"));
