@@ -5,7 +5,7 @@ image arrays whose pixels follow a formula the test recomputes. Usage:
 SPEC: {"root": PATH, "root_attrs": {...},
        "groups": [{"path": "points/transcripts", "attrs": {...}}],
        "images": [{"path": "images/morphology", "attrs": {...}, "shape": [c, h, w],
-                   "chunks": [1, 5, 7], "dtype": "uint8"}]}
+                   "chunks": [1, 5, 7], "dtype": "uint8", "compressor": "none"}]}
 Pixel (c, y, x) of an image is (c * 50 + y * 3 + x) % 256 for uint8 and
 (c * 1000 + y * 30 + x * 7) % 65536 for uint16.
 """
@@ -31,8 +31,10 @@ def main():
             pixels = ((cc * 50 + yy * 3 + xx) % 256).astype(np.uint8)
         else:
             pixels = ((cc * 1000 + yy * 30 + xx * 7) % 65536).astype(np.uint16)
+        # "compressor": "none" writes raw chunks; by default python3-zarr's (blosc lz4).
+        extra = {"compressor": None} if image.get("compressor") == "none" else {}
         group.create_dataset("0", data=pixels, chunks=tuple(image["chunks"]),
-                             dimension_separator="/")
+                             dimension_separator="/", **extra)
         group.attrs.update(image["attrs"])
 
 
