@@ -29,6 +29,7 @@ constexpr int kMaxJsonDepth = 64;             // spatialdata's attributes nest a
 constexpr std::size_t kMaxElements = 100000;  // per kind: a listing bounded by the store
 constexpr std::size_t kMaxParts = 1000000;
 constexpr int kCircleVertices = 32;
+constexpr int kMaxChannels = 256;  // stains of one image
 constexpr double kPi = 3.14159265358979323846;
 
 const std::pair<const char*, SpatialDataStore::Kind> kKinds[] = {
@@ -586,20 +587,34 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
   const json& omero = omeroOf(attributes);
   const json labels = omero.is_object() ? omero.value("channels", json()) : json();
   std::vector<ImageChannel> out;
-  for (int c = 0; c < first.channels(); ++c) {
-    ImageChannel channel;
-    channel.channel = c;
-    channel.level0 = levelName;
-    channel.axes = axes;
-    channel.extent = extent;
-    const json label =
-        labels.is_array() && std::size_t(c) < labels.size() && labels[std::size_t(c)].is_object()
-            ? labels[std::size_t(c)].value("label", json())
-            : json();
-    channel.name = label.is_string() ? label.get<std::string>() : fmt::format("channel {}", c);
-    if (asciiLower(channel.name) == "dapi") channel.name = "DAPI";
-    out.push_back(std::move(channel));
-  }
+  if (first.planes() > BinnedCondition::kMaxPlanes || first.channels() > kMaxChannels)
+    throw FileError(level0, fmt::format("{} channels × {} planes, more than the {} × {} read as "
+                                        "stains",
+                                        first.channels(), first.planes(), kMaxChannels,
+                                        BinnedCondition::kMaxPlanes));
+  int namedPlane = 0;  // "<name>_z<k>": one element per z-plane
+  if (const auto at = e.name.rfind("_z");
+      at != std::string::npos && at + 2 < e.name.size() && e.name.size() - at <= 6 &&
+      std::all_of(e.name.begin() + std::ptrdiff_t(at) + 2, e.name.end(),
+                  [](char ch) { return ch >= '0' && ch <= '9'; }))
+    namedPlane = std::min(std::stoi(e.name.substr(at + 2)), BinnedCondition::kMaxPlanes - 1);
+  for (int z = 0; z < first.planes(); ++z)
+    for (int c = 0; c < first.channels(); ++c) {
+      ImageChannel channel;
+      channel.channel = c;
+      channel.z = z;
+      channel.plane = first.planes() > 1 ? z : namedPlane;
+      channel.level0 = levelName;
+      channel.axes = axes;
+      channel.extent = extent;
+      const json label =
+          labels.is_array() && std::size_t(c) < labels.size() && labels[std::size_t(c)].is_object()
+              ? labels[std::size_t(c)].value("label", json())
+              : json();
+      channel.name = label.is_string() ? label.get<std::string>() : fmt::format("channel {}", c);
+      if (asciiLower(channel.name) == "dapi") channel.name = "DAPI";
+      out.push_back(std::move(channel));
+    }
   return out;
 }
 
@@ -659,8 +674,8 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
     if (std::find(image->systems.begin(), image->systems.end(), system) == image->systems.end())
       continue;  // placed in another coordinate system only
     for (const auto& c : store.imageChannels(*image, system))
-      dataset.stains.push_back(
-          {c.name, 0, image->path, ZarrImageChannel{c.level0, c.axes, c.channel, c.extent}});
+      dataset.stains.push_back({c.name, c.plane, image->path,
+                                ZarrImageChannel{c.level0, c.axes, c.channel, c.extent, c.z}});
   }
   for (const auto* shapes : store.elementsOf(SpatialDataStore::Kind::Shapes)) {
     if (std::find(shapes->systems.begin(), shapes->systems.end(), system) == shapes->systems.end())

@@ -78,11 +78,15 @@ class SpatialDataStore {
   std::vector<CellPolygon> readShapes(const Element& shapes, const std::string& system,
                                       const ReadProgress& progress = {}) const;
 
-  // One channel of an image element placed in `system`: level 0's extent in µm. FileError when
-  // the transformation rotates, shears or flips it (stain images are read axis-aligned).
+  // One channel and plane of an image element placed in `system`: level 0's extent in µm.
+  // FileError when the transformation rotates, shears or flips it (stain images are read
+  // axis-aligned). The plane: the z index of an image with a z axis, else the k of a name
+  // ending "_z<k>" (spatialdata-io's MERSCOPE images, one element per z-plane), else 0.
   struct ImageChannel {
     std::string name;  // omero's label ("DAPI"), or "channel N"
     int channel = 0;
+    int z = 0;           // index along the image's z axis
+    int plane = 0;       // the section plane it shows
     std::string level0;  // the full-resolution array's folder inside the image's ("0")
     std::vector<std::string> axes;
     ImageExtentUm extent;

@@ -70,8 +70,8 @@ StainImageSource::StainImageSource(const std::filesystem::path& image, double pi
 StainImageSource::StainImageSource(const std::filesystem::path& omeZarrImage,
                                    const ZarrImageChannel& channel)
     : file_(omeZarrImage) {
-  zarr_ =
-      std::make_unique<ZarrImagePlane>(omeZarrImage / channel.array, channel.axes, channel.channel);
+  zarr_ = std::make_unique<ZarrImagePlane>(omeZarrImage / channel.array, channel.axes,
+                                           channel.channel, channel.z);
   open([&](std::int64_t, std::int64_t) { return channel.extent; });
 }
 

@@ -17,12 +17,14 @@ class TiffImageReader;
 class ZarrImagePlane;
 
 // One channel of an OME-Zarr image placed in section µm (a SpatialData image element): level
-// 0's array inside the image's folder, its axis names in order, the channel, and its extent.
+// 0's array inside the image's folder, its axis names in order, the channel, the z index (3D
+// images), and its extent.
 struct ZarrImageChannel {
   std::string array = "0";
   std::vector<std::string> axes;
   int channel = 0;
   ImageExtentUm extent;
+  int z = 0;
 };
 
 // A DAPI/PolyT stain image placed in section µm, read by window: a TIFF (tiled or striped,

@@ -72,8 +72,8 @@ std::uint16_t fillValue(const json& v, int bytes, const fs::path& file) {
 }  // namespace
 
 ZarrImagePlane::ZarrImagePlane(const fs::path& array, const std::vector<std::string>& axes,
-                               int channel)
-    : array_(array), channel_(channel) {
+                               int channel, int z)
+    : array_(array), channel_(channel), z_(z) {
   if (axes.empty() || axes.size() > kMaxDims)
     throw FileError(array, fmt::format("{} axes (1…{} are read)", axes.size(), kMaxDims));
   v3_ = fs::exists(array / "zarr.json");
@@ -94,8 +94,10 @@ ZarrImagePlane::ZarrImagePlane(const fs::path& array, const std::vector<std::str
   xAxis_ = std::size_t(axis("x"));
   yAxis_ = std::size_t(axis("y"));
   cAxis_ = axis("c");
+  zAxis_ = axis("z");
   if (channel < 0 || channel >= channels())
     throw FileError(header_, fmt::format("channel {} of {}", channel, channels()));
+  if (z < 0 || z >= planes()) throw FileError(header_, fmt::format("z {} of {}", z, planes()));
   std::uint64_t chunkBytes = std::uint64_t(bytesPerSample_);
   for (const auto c : chunks_) {
     if (chunkBytes * std::uint64_t(c) > kMaxChunkBytes)
@@ -260,6 +262,11 @@ std::vector<std::uint16_t> ZarrImagePlane::readWindow(std::int64_t x0, std::int6
     const auto c = std::size_t(cAxis_);
     index[c] = channel_ / chunks_[c];
     base = (channel_ % chunks_[c]) * stride[c];
+  }
+  if (zAxis_ >= 0) {
+    const auto z = std::size_t(zAxis_);
+    index[z] = z_ / chunks_[z];
+    base += (z_ % chunks_[z]) * stride[z];
   }
   for (std::int64_t cy = ya / ch; cy * ch < yb; ++cy)
     for (std::int64_t cx = xa / cw; cx * cw < xb; ++cx) {

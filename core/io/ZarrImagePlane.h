@@ -20,14 +20,16 @@ namespace teramind {
 class ZarrImagePlane {
  public:
   // `array`: the array's folder (a level of a multiscale image); `axes`: its dimension names in
-  // order, from the multiscales metadata (must hold "y" and "x"; "c" picks `channel`, any other
-  // axis — z, t — is read at index 0). Throws FileError naming the header and the field.
+  // order, from the multiscales metadata (must hold "y" and "x"; "c" picks `channel`, "z"
+  // picks `z`, any other axis — t — is read at index 0). Throws FileError naming the header
+  // and the field.
   ZarrImagePlane(const std::filesystem::path& array, const std::vector<std::string>& axes,
-                 int channel);
+                 int channel, int z = 0);
 
   std::int64_t width() const { return shape_[xAxis_]; }
   std::int64_t height() const { return shape_[yAxis_]; }
   std::int64_t channels() const { return cAxis_ < 0 ? 1 : shape_[std::size_t(cAxis_)]; }
+  std::int64_t planes() const { return zAxis_ < 0 ? 1 : shape_[std::size_t(zAxis_)]; }
   int bitsPerSample() const { return bytesPerSample_ * 8; }
 
   // The values of [x0, x0 + w) × [y0, y0 + h) px, row-major; the fill value outside the image
@@ -41,8 +43,8 @@ class ZarrImagePlane {
   std::filesystem::path header_;
   std::vector<std::int64_t> shape_, chunks_;
   std::size_t xAxis_ = 0, yAxis_ = 0;
-  int cAxis_ = -1;
-  int channel_ = 0;
+  int cAxis_ = -1, zAxis_ = -1;
+  int channel_ = 0, z_ = 0;
   int bytesPerSample_ = 1;
   bool bigEndian_ = false;
   Codec codec_ = Codec::None;

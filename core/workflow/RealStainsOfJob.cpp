@@ -118,10 +118,12 @@ const std::filesystem::path& RealStainsOfJob::imageFile(int channel, int plane) 
 const StainImageSource& RealStainsOfJob::source(int channel, int plane) const {
   const auto& file = imageFile(channel, plane);  // checks the indices
   const StainImage& image = images_[std::size_t(channel) * layout_.planes + plane];
-  // An OME-Zarr image (SpatialData) holds every channel in one folder: its channel is part of
-  // what is opened, and it is placed by its own extent.
+  // An OME-Zarr image (SpatialData) holds every channel and plane in one folder: they are part
+  // of what is opened, and it is placed by its own extent.
   const auto key =
-      image.zarrChannel ? file / fmt::format("channel {}", image.zarrChannel->channel) : file;
+      image.zarrChannel
+          ? file / fmt::format("channel {} z {}", image.zarrChannel->channel, image.zarrChannel->z)
+          : file;
   auto& open = opened_[key];
   if (!open)
     open = image.zarrChannel ? std::make_unique<StainImageSource>(file, *image.zarrChannel)

@@ -434,6 +434,53 @@ TEST_F(SpatialDataStoreTest, ImageChannelsAsStainsReadByWindow) {
   EXPECT_EQ(stainsOnly.stains.size(), 2u);
 }
 
+// spatialdata-io's MERSCOPE stores: one image element per z-plane ("<region>_z<k>"), points with
+// MERSCOPE's plane index as z, all in the "microns" system only. A 3D image (c, z, y, x) gives
+// a stain per plane.
+TEST_F(SpatialDataStoreTest, PlanesOfImagesByNameOrZAxis) {
+  SKIP_WITHOUT_WRITERS();
+  const json identity = toSystem({{"type", "identity"}}, "microns", {"x", "y", "z"});
+  group("points/region_0_transcripts", pointsAttrs({identity}, "gene", {"x", "y", "z"}));
+  parquet("points/region_0_transcripts/points.parquet/part.0.parquet",
+          {{{"name", "x"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
+           {{"name", "y"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
+           {{"name", "z"}, {"type", "DOUBLE"}, {"data", {0, 1}}},
+           {{"name", "gene"}, {"type", "STRING"}, {"data", {"a", "b"}}}});
+  const json pixels =
+      toSystem({{"type", "scale"}, {"scale", {1.0, 0.25, 0.25}}}, "microns", {"c", "y", "x"});
+  for (const char* name : {"region_0_z0", "region_0_z1"})
+    image(std::string("images/") + name, imageAttrs({pixels}, {"DAPI", "PolyT"}), {2, 8, 8},
+          {1, 8, 8});
+  write();
+  const SpatialDataset d = loadSpatialDataset(root_);
+  ASSERT_EQ(d.stains.size(), 4u);
+  std::map<std::pair<std::string, int>, fs::path> stains;
+  for (const auto& s : d.stains) stains[{s.stain, s.plane}] = s.file;
+  EXPECT_EQ(stains.at({"DAPI", 0}).filename(), "region_0_z0");
+  EXPECT_EQ(stains.at({"PolyT", 1}).filename(), "region_0_z1");
+  EXPECT_EQ(d.transcripts()->plane, (std::vector<std::uint16_t>{0, 1}));
+  EXPECT_EQ(measureMosaicCoverage(d).planesWithoutMosaic, 0u);
+
+  // One 3D image instead: its z index is the plane.
+  fs::remove_all(root_);
+  zarr_["images"] = json::array();
+  json volume =
+      imageAttrs({toSystem({{"type", "identity"}}, "microns", {"c", "z", "y", "x"})}, {"DAPI"});
+  volume["multiscales"][0]["axes"] = axesOf({"c", "z", "y", "x"}, nullptr);
+  volume["multiscales"][0]["datasets"][0]["coordinateTransformations"][0]["scale"] = {1, 1, 1, 1};
+  image("images/volume", volume, {1, 3, 6, 6}, {1, 2, 4, 4});
+  write();
+  const SpatialDataset v = loadSpatialDataset(root_);
+  ASSERT_EQ(v.stains.size(), 3u);
+  for (int z = 0; z < 3; ++z) {
+    EXPECT_EQ(v.stains[std::size_t(z)].plane, z);
+    const auto window = v.openStain(v.stains[std::size_t(z)]).readWindow(0, 0, 6, 6);
+    for (int y = 0; y < 6; ++y)
+      for (int x = 0; x < 6; ++x)
+        EXPECT_EQ(window[std::size_t(y * 6 + x)], (z * 20 + y * 3 + x) % 256) << z << y << x;
+  }
+}
+
 TEST_F(SpatialDataStoreTest, SixteenBitImage) {
   SKIP_WITHOUT_WRITERS();
   const json identity = toSystem({{"type", "identity"}}, "global", {"c", "y", "x"});

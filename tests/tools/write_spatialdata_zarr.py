@@ -7,7 +7,7 @@ SPEC: {"root": PATH, "root_attrs": {...},
        "images": [{"path": "images/morphology", "attrs": {...}, "shape": [c, h, w],
                    "chunks": [1, 5, 7], "dtype": "uint8", "compressor": "none"}]}
 Pixel (c, y, x) of an image is (c * 50 + y * 3 + x) % 256 for uint8 and
-(c * 1000 + y * 30 + x * 7) % 65536 for uint16.
+(c * 1000 + y * 30 + x * 7) % 65536 for uint16; a shape [c, z, h, w] adds z * 20 (uint8).
 """
 import json
 import sys
@@ -25,12 +25,18 @@ def main():
         group.attrs.update(g["attrs"])
     for image in spec.get("images", []):
         group = root.require_group(image["path"])
-        c, h, w = image["shape"]
-        cc, yy, xx = np.meshgrid(np.arange(c), np.arange(h), np.arange(w), indexing="ij")
-        if image.get("dtype", "uint8") == "uint8":
-            pixels = ((cc * 50 + yy * 3 + xx) % 256).astype(np.uint8)
+        if len(image["shape"]) == 4:
+            c, d, h, w = image["shape"]
+            cc, zz, yy, xx = np.meshgrid(np.arange(c), np.arange(d), np.arange(h), np.arange(w),
+                                         indexing="ij")
+            pixels = ((cc * 50 + zz * 20 + yy * 3 + xx) % 256).astype(np.uint8)
         else:
-            pixels = ((cc * 1000 + yy * 30 + xx * 7) % 65536).astype(np.uint16)
+            c, h, w = image["shape"]
+            cc, yy, xx = np.meshgrid(np.arange(c), np.arange(h), np.arange(w), indexing="ij")
+            if image.get("dtype", "uint8") == "uint8":
+                pixels = ((cc * 50 + yy * 3 + xx) % 256).astype(np.uint8)
+            else:
+                pixels = ((cc * 1000 + yy * 30 + xx * 7) % 65536).astype(np.uint16)
         # "compressor": "none" writes raw chunks; by default python3-zarr's (blosc lz4).
         extra = {"compressor": None} if image.get("compressor") == "none" else {}
         group.create_dataset("0", data=pixels, chunks=tuple(image["chunks"]),
