@@ -18,6 +18,7 @@
 #include "conditions/EditCommand.h"
 #include "conditions/Selection.h"
 #include "generation/MpiSession.h"
+#include "io/DatasetReadOptionsJson.h"
 #include "io/OmeZarrStore.h"
 #include "io/SpatialDataset.h"
 #include "model/ComputeRuntime.h"
@@ -180,10 +181,14 @@ void runGenerate(const GenerateArguments& a) {
   const std::filesystem::path dataFile = !a.data.empty() ? std::filesystem::path(a.data)
                                          : source        ? source->data
                                                          : bundledDemoDataset();
+  // The document's data is read as the document records (a spot table's column map …) unless
+  // read flags or other data are given.
+  const DatasetReadOptions read =
+      source && a.data.empty() && !hasReadOptions(a.read) ? source->read : a.read;
   const auto model = MorphologyModel::load(modelFile);
   const auto& c = model.config();
   ProgressBar reading("reading");
-  const auto dataset = loadSpatialDataset(dataFile, std::ref(reading), DatasetContent::All, a.read);
+  const auto dataset = loadSpatialDataset(dataFile, std::ref(reading), DatasetContent::All, read);
   std::optional<Atlas> atlas;
   if (!a.atlas.empty())
     atlas.emplace(Atlas::load(std::filesystem::path(a.atlas)));
@@ -219,7 +224,7 @@ void runGenerate(const GenerateArguments& a) {
   }
   static const std::vector<ConditionEdit> noEdits;
   const std::string job =
-      generationJobDescription(modelFile, dataFile, document ? document->edits() : noEdits, a.read);
+      generationJobDescription(modelFile, dataFile, document ? document->edits() : noEdits, read);
   RegionGeneration generation(model, section, std::move(region), settings, a.out, job, &mpi);
   const auto& box = generation.region().box;
   const auto& planes = generation.region().firstPlanes;

@@ -7,11 +7,13 @@
 #include <fmt/ranges.h>
 
 #include "Commands.h"
+#include "DatasetReadFlags.h"
 #include "ProgressBar.h"
 #include "atlas/Atlas.h"
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "conditions/ConditionDocument.h"
+#include "io/DatasetReadOptionsJson.h"
 #include "io/SpatialDataset.h"
 #include "transcriptomics/ConditionBinner.h"
 #include "workflow/ConditionSource.h"
@@ -61,6 +63,7 @@ struct PaintArguments {
   int resolution = 0, plane = -1;
   std::optional<double> setValue, addValue, scaleFactor, softHardness;
   bool knockOut = false;
+  DatasetReadOptions read;  // new documents: how DATA is read, recorded in the source
 };
 
 Selection selectionOf(const PaintArguments& a, const Atlas& atlas) {
@@ -132,6 +135,11 @@ void runPaint(const PaintArguments& a) {
   if (fs::exists(documentFile)) {
     document.emplace(ConditionDocument::load(documentFile));
     source = ConditionSource::fromJson(documentFile, document->sourceJson());
+    // The document's source says how its data is read: another reading would not be its data.
+    if (hasReadOptions(a.read))
+      throw CLI::ValidationError("--columns/--pixel-um/--min-qv/--landmarks",
+                                 "are for new documents; " + documentFile.string() +
+                                     " already records how its data is read");
   } else {
     if (a.data.empty())
       throw FileError(documentFile, "does not exist yet: give DATA to start a new document");
@@ -140,6 +148,7 @@ void runPaint(const PaintArguments& a) {
     if (!a.panel.empty()) source.panel = GenePanel::resolve(a.panel).genes;
     source.atlas = fs::absolute(a.atlas.empty() ? bundledAtlasDirectory() : fs::path(a.atlas));
     source.atlasResolutionUm = a.resolution;
+    source.read = a.read;
   }
   const Atlas atlas = Atlas::load(source.atlas, source.atlasResolutionUm);
   if (document) {
@@ -210,6 +219,7 @@ void addPaintCommands(CLI::App& app) {
   paint->add_flag("--knockout", a.knockOut, "operation: set to zero");
   paint->add_option("--copy-from", a.copyFrom, "operation: copy this gene's counts");
   paint->add_option("--offset", a.offset, "--copy-from: read DX,DY,DPLANE bins away");
+  addDatasetReadFlags(*paint, a.read);
   paint->callback([] { runPaint(a); });
 
   auto* replay = app.add_subcommand(

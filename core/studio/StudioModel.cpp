@@ -143,11 +143,13 @@ void StudioModel::loadInBackground(const std::filesystem::path& path,
               });
 }
 
-void StudioModel::openDataset(const std::filesystem::path& path, bool dropEdits) {
+void StudioModel::openDataset(const std::filesystem::path& path, bool dropEdits,
+                              const DatasetReadOptions& read) {
   if (refuseDroppingEdits(dropEdits, path.filename().string())) return;
-  loadInBackground(path, [this, path]() -> std::function<void()> {
-    auto dataset = std::make_shared<const SpatialDataset>(loadSpatialDataset(path));
-    return [this, dataset, path] { setDataset(dataset, path, true); };
+  loadInBackground(path, [this, path, read]() -> std::function<void()> {
+    auto dataset = std::make_shared<const SpatialDataset>(
+        loadSpatialDataset(path, {}, DatasetContent::All, read));
+    return [this, dataset, path, read] { setDataset(dataset, path, true, read); };
   });
 }
 
@@ -160,9 +162,10 @@ void StudioModel::openModel(const std::filesystem::path& path, bool dropEdits) {
 }
 
 bool StudioModel::setDataset(std::shared_ptr<const SpatialDataset> dataset,
-                             const std::filesystem::path& source, bool dropEdits) {
+                             const std::filesystem::path& source, bool dropEdits,
+                             const DatasetReadOptions& read) {
   if (refuseDroppingEdits(dropEdits, dataset ? dataset->name : "no dataset")) return false;
-  state_.workspace.setDataset(std::move(dataset), source);
+  state_.workspace.setDataset(std::move(dataset), source, read);
   mapGenes();
   notify(StudioChange::Dataset);
   datasetOrModelChanged();

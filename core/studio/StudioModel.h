@@ -46,10 +46,15 @@ class StudioModel {
   // Painted edits that no saved session or document holds (a front end asks before quitting).
   bool hasUnsavedEdits() const;
   // Loads on the runner; the condition is prepared once both a dataset and a model are open.
-  void openDataset(const std::filesystem::path& path, bool dropEdits = false);
+  // `read` says how to read files that do not say it themselves (a spot table's column map
+  // and pixel size: studio/DatasetReadPrompt.h asks for them); it is kept with the dataset,
+  // and sessions, documents and jobs record it.
+  void openDataset(const std::filesystem::path& path, bool dropEdits = false,
+                   const DatasetReadOptions& read = {});
   void openModel(const std::filesystem::path& path, bool dropEdits = false);
   bool setDataset(std::shared_ptr<const SpatialDataset> dataset,
-                  const std::filesystem::path& source, bool dropEdits = false);
+                  const std::filesystem::path& source, bool dropEdits = false,
+                  const DatasetReadOptions& read = {});
   bool setModel(std::shared_ptr<const MorphologyModel> model, const std::filesystem::path& source,
                 bool dropEdits = false);
   // Whether loading or preparing is under way.

@@ -4,6 +4,7 @@
 
 #include "analysis/AttentionTables.h"
 #include "common/AtomicFileWrite.h"
+#include "io/DatasetReadOptionsJson.h"
 #include "workflow/ConditionSource.h"
 #include "workflow/GeneratedVolumeExport.h"
 
@@ -59,11 +60,12 @@ bool StudioModel::openConditionDocument(const std::filesystem::path& file, bool 
              std::filesystem::absolute(a).lexically_normal() ==
                  std::filesystem::absolute(b).lexically_normal();
     };
-    const bool newDataset = !same(source.data, state_.workspace.datasetPath());
+    const bool newDataset = !same(source.data, state_.workspace.datasetPath()) ||
+                            !sameReadOptions(source.read, state_.workspace.readOptions());
     const bool newModel =
         !source.model.empty() && !same(source.model, state_.workspace.modelPath());
     pending_ = PendingRestore{document.edits(), {}, false};
-    if (newDataset) openDataset(source.data, true);
+    if (newDataset) openDataset(source.data, true, source.read);
     if (newModel) openModel(source.model, true);
     if (!newDataset && !newModel) datasetOrModelChanged();  // prepared again, then replayed
     report(StudioMessage::Kind::Notice, "Opened",
@@ -85,6 +87,7 @@ bool StudioModel::saveSession(const std::filesystem::path& file) {
     s.atlasResolutionUm = ws.atlas().resolutionUm();
     s.dataset = ws.datasetPath();
     s.model = ws.modelPath();
+    s.read = ws.readOptions();
     if (state_.selection) s.structure = atlas().ontology().byId(*state_.selection).acronym;
     s.panel = state_.panel;
     s.overlayGene = state_.overlayGene;
@@ -139,9 +142,11 @@ bool StudioModel::loadSession(const std::filesystem::path& file, bool dropEdits)
     if (s.camera)
       setCamera({s.camera->position, s.camera->focalPoint, s.camera->viewUp, s.camera->viewAngle});
 
-    const bool newDataset = !s.dataset.empty() && s.dataset != state_.workspace.datasetPath();
+    const bool newDataset =
+        !s.dataset.empty() && (s.dataset != state_.workspace.datasetPath() ||
+                               !sameReadOptions(s.read, state_.workspace.readOptions()));
     const bool newModel = !s.model.empty() && s.model != state_.workspace.modelPath();
-    if (newDataset) openDataset(s.dataset, true);
+    if (newDataset) openDataset(s.dataset, true, s.read);
     if (newModel) openModel(s.model, true);
     // Panel, overlay and plane after the model: a new model resets the panel.
     auto applyView = [this, panel = s.panel, overlay = s.overlayGene, plane = s.job.plane] {

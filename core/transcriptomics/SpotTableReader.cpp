@@ -143,4 +143,31 @@ std::optional<std::string> spotTableLayoutHint(const std::vector<std::string>& g
   return std::nullopt;
 }
 
+std::optional<SpotTableProposal> proposeSpotTableColumns(const std::vector<std::string>& given) {
+  const std::vector<std::string> header =
+      given.size() == 1 && given.front().find('\t') != std::string::npos
+          ? splitAtTabs(given.front())
+          : given;
+  const auto has = [&](const char* column) {
+    return std::find(header.begin(), header.end(), column) != header.end();
+  };
+  const auto spelled = [&](const char* lower) -> std::optional<std::string> {
+    for (const auto& h : header)
+      if (asciiLower(h) == lower) return h;
+    return std::nullopt;
+  };
+  // The same order of checks as spotTableLayoutHint, so the dialog and the message agree.
+  if (has("Gene") && has("x") && has("y"))
+    return SpotTableProposal{"pciSeq", {"Gene", "x", "y", ""}, std::nullopt};
+  const bool geneXyz = has("gene") && has("x") && has("y") && has("z");
+  if (geneXyz && (has("observed_x") || has("assignment") || has("background")))
+    return SpotTableProposal{"proseg", {"gene", "x", "y", ""}, 1.0};
+  if (geneXyz &&
+      (has("molecule_id") || has("cell") || has("is_noise") || has("assignment_confidence")))
+    return SpotTableProposal{"Baysor", {"gene", "x", "y", ""}, std::nullopt};
+  const auto g = spelled("gene"), x = spelled("x"), y = spelled("y");
+  if (g && x && y) return SpotTableProposal{"spot table", {*g, *x, *y, ""}, std::nullopt};
+  return std::nullopt;
+}
+
 }  // namespace teramind

@@ -36,4 +36,15 @@ inline constexpr double kMaxSpotCoordinateUm = 1e6;
 // nullopt otherwise. A header read as one comma field holding tabs is split at the tabs.
 std::optional<std::string> spotTableLayoutHint(const std::vector<std::string>& header);
 
+// A column map proposed for a header, for a front end to pre-set (the studio's read options
+// dialog): the layout spotTableLayoutHint names, its gene/x/y columns as the header spells them
+// (z left out: these tables' z is µm, not a plane index), and the pixel size when the layout
+// fixes it (proseg writes µm). nullopt when the header has no gene, x and y columns.
+struct SpotTableProposal {
+  std::string layout;  // "pciSeq", "proseg", "Baysor", "spot table"
+  SpotTableColumns columns;
+  std::optional<double> pixelUm;
+};
+std::optional<SpotTableProposal> proposeSpotTableColumns(const std::vector<std::string>& header);
+
 }  // namespace teramind

@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
+#include "io/DatasetReadOptionsJson.h"
 #include "model/MorphologyModel.h"
 #include "model/PairedSection.h"
 #include "transcriptomics/GenePanel.h"
@@ -97,11 +99,12 @@ BinnedSource binForModel(const SpatialDataset& dataset, const MorphologyModel& m
 
 std::string ConditionSource::toJson() const {
   try {
-    return Json{{"schema", kSchema},       {"version", kVersion},
-                {"data", data.string()},   {"model", model.string()},
-                {"bin_um", binUm},         {"panel", panel},
-                {"atlas", atlas.string()}, {"atlas_resolution_um", atlasResolutionUm}}
-        .dump();
+    Json j{{"schema", kSchema},       {"version", kVersion},
+           {"data", data.string()},   {"model", model.string()},
+           {"bin_um", binUm},         {"panel", panel},
+           {"atlas", atlas.string()}, {"atlas_resolution_um", atlasResolutionUm}};
+    if (hasReadOptions(read)) j["read"] = readOptionsToJson(read);
+    return j.dump();
   } catch (const nlohmann::json::exception& e) {
     throw FileError(data, std::string("path cannot be recorded in a document: ") + e.what());
   }
@@ -133,6 +136,13 @@ ConditionSource ConditionSource::fromJson(const std::filesystem::path& document,
     s.panel = r.genes("panel");
     s.atlas = r.path("atlas");
     s.atlasResolutionUm = r.resolution("atlas_resolution_um");
+    if (j.contains("read")) {
+      try {
+        s.read = readOptionsFromJson(j["read"], document.parent_path());
+      } catch (const std::invalid_argument& e) {
+        r.fail("read", e.what());
+      }
+    }
   } else if (j.contains("dataset")) {
     // The studio before version 2: binned for its model, in the bundled atlas.
     const SourceReader r(document, j, "studio, unversioned");
@@ -152,14 +162,15 @@ ConditionSource ConditionSource::fromJson(const std::filesystem::path& document,
 }
 
 BinnedSource binConditionSource(const ConditionSource& source, ReadProgress progress) {
-  if (source.model.empty()) return binOnPanel(source, loadSpatialDataset(source.data, progress));
+  const auto dataset = loadSpatialDataset(source.data, progress, DatasetContent::All, source.read);
+  if (source.model.empty()) return binOnPanel(source, dataset);
   const auto model = MorphologyModel::load(source.model);
-  return binForModel(loadSpatialDataset(source.data, progress), model);
+  return binForModel(dataset, model);
 }
 
 BinnedSource binConditionSource(const ConditionSource& source, const MorphologyModel& model,
                                 ReadProgress progress) {
-  const auto dataset = loadSpatialDataset(source.data, progress);
+  const auto dataset = loadSpatialDataset(source.data, progress, DatasetContent::All, source.read);
   return source.model.empty() ? binOnPanel(source, dataset) : binForModel(dataset, model);
 }
 

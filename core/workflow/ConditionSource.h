@@ -26,9 +26,12 @@ struct ConditionSource {
   std::vector<std::string> panel;  // empty: every gene; with a model: its genes, for readers
   std::filesystem::path atlas;     // atlas directory
   int atlasResolutionUm = 0;       // 0: the finest in `atlas`
+  DatasetReadOptions read;         // how `data` is read (--columns, --pixel-um, …); none: as is
 
   // {"schema":…,"version":2,"data":…,"model":…,"bin_um":…,"panel":[…],"atlas":…,
-  //  "atlas_resolution_um":…}. Throws FileError naming `data` for a path JSON cannot hold.
+  //  "atlas_resolution_um":…[,"read":{…}]}; "read" (io/DatasetReadOptionsJson.h) only when
+  // options are given, so documents without them are as before. Throws FileError naming
+  // `data` for a path JSON cannot hold.
   std::string toJson() const;
   // Reads v2, the old CLI form (data/bin_um/panel/atlas/atlas_resolution_um, no schema) and
   // the old studio form (dataset/model/bin_um: no atlas, so the bundled one). Relative paths

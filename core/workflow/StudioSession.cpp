@@ -10,6 +10,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/DatasetReadOptionsJson.h"
 #include "workflow/GenerationSampler.h"
 
 namespace teramind {
@@ -77,6 +78,7 @@ void StudioSession::save(const std::filesystem::path& file) const {
                         {"all_planes", job.allPlanes},
                         {"output", absoluteText(job.output)}}},
                       {"attention", attention}};
+  if (hasReadOptions(read)) j["read"] = readOptionsToJson(read);
   if (camera)
     j["camera"] = {{"position", camera->position},
                    {"focal_point", camera->focalPoint},
@@ -111,6 +113,13 @@ StudioSession StudioSession::load(const std::filesystem::path& file) {
     s.atlasResolutionUm = wholeNumber(file, j, "atlas_resolution_um", 0);
     s.dataset = j.value("dataset", std::string());
     s.model = j.value("model", std::string());
+    if (j.contains("read")) {
+      try {
+        s.read = readOptionsFromJson(j["read"], file.parent_path());
+      } catch (const std::invalid_argument& e) {
+        throw FileError(file, std::string("has a bad field: ") + e.what());
+      }
+    }
     s.structure = j.value("structure", std::string());
     s.panel = j.value("panel", std::vector<std::string>());
     s.overlayGene = j.value("overlay_gene", std::string());

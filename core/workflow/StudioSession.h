@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/DatasetReadOptions.h"
 #include "workflow/GenerationRequest.h"
 
 namespace teramind {
@@ -15,7 +16,9 @@ namespace teramind {
 // selected structure, the gene panel, the painted condition (a ConditionDocument beside it)
 // and the last job's settings and output, and whether the attention was computed (it is
 // computed again on restore: it is deterministic and cheaper to redo than to store). Paths are
-// stored absolute. Version 1 files (the job's region as a UI ordinal) are still read.
+// stored absolute. Version 1 files (the job's region as a UI ordinal) are still read. The
+// dataset's read options (a spot table's column map …) are kept under "read" when given, so a
+// session reopens its data without asking; sessions without them read as before.
 struct StudioSession {
   static constexpr const char* kFormat = "teramind-studio-session";
   static constexpr int kVersion = 2;
@@ -23,7 +26,8 @@ struct StudioSession {
   std::filesystem::path atlas;
   int atlasResolutionUm = 0;
   std::filesystem::path dataset, model;
-  std::string structure;  // acronym; empty: none
+  DatasetReadOptions read;  // how `dataset` was read (io/DatasetReadOptionsJson.h)
+  std::string structure;    // acronym; empty: none
   std::vector<std::string> panel;
   std::string overlayGene;
   struct Camera {

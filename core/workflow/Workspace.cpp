@@ -11,9 +11,10 @@ Workspace::Workspace(std::shared_ptr<const Atlas> atlas) : atlas_(std::move(atla
 }
 
 void Workspace::setDataset(std::shared_ptr<const SpatialDataset> dataset,
-                           std::filesystem::path source) {
+                           std::filesystem::path source, DatasetReadOptions read) {
   dataset_ = std::move(dataset);
   datasetPath_ = std::move(source);
+  read_ = std::move(read);
   section_.reset();
   condition_.reset();
 }
@@ -59,6 +60,7 @@ ConditionSource Workspace::conditionSource(const PairedSection& section) const {
   source.panel = model_->genes();
   source.atlas = absolute(atlas_->files().annotation.parent_path());
   source.atlasResolutionUm = atlas_->resolutionUm();
+  source.read = read_;
   return source;
 }
 
@@ -92,8 +94,8 @@ std::shared_ptr<const PairedSection> Workspace::paintedSection() const {
 
 std::string Workspace::jobDescription() const {
   static const std::vector<ConditionEdit> none;
-  return generationJobDescription(modelPath_, datasetPath_,
-                                  condition_ ? condition_->edits() : none);
+  return generationJobDescription(modelPath_, datasetPath_, condition_ ? condition_->edits() : none,
+                                  read_);
 }
 
 }  // namespace teramind

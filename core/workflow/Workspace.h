@@ -22,8 +22,10 @@ class Workspace {
 
   const Atlas& atlas() const { return *atlas_; }
   std::shared_ptr<const Atlas> sharedAtlas() const { return atlas_; }
-  // A new dataset or model drops the prepared condition (and its edits).
-  void setDataset(std::shared_ptr<const SpatialDataset> dataset, std::filesystem::path source);
+  // A new dataset or model drops the prepared condition (and its edits). `read` is how the
+  // dataset was read (a spot table's column map …): jobs and documents record it.
+  void setDataset(std::shared_ptr<const SpatialDataset> dataset, std::filesystem::path source,
+                  DatasetReadOptions read = {});
   void setModel(std::shared_ptr<const MorphologyModel> model, std::filesystem::path source);
   const SpatialDataset* dataset() const { return dataset_.get(); }
   std::shared_ptr<const SpatialDataset> sharedDataset() const { return dataset_; }
@@ -31,6 +33,7 @@ class Workspace {
   std::shared_ptr<const MorphologyModel> sharedModel() const { return model_; }
   const std::filesystem::path& datasetPath() const { return datasetPath_; }
   const std::filesystem::path& modelPath() const { return modelPath_; }
+  const DatasetReadOptions& readOptions() const { return read_; }
 
   // The dataset binned for the model: slow (binning, stains), safe on any thread; install()
   // it on the owner's thread. Only the counts are kept: inference never reads the stains.
@@ -61,6 +64,7 @@ class Workspace {
   std::shared_ptr<const SpatialDataset> dataset_;
   std::shared_ptr<const MorphologyModel> model_;
   std::filesystem::path datasetPath_, modelPath_;
+  DatasetReadOptions read_;
   std::shared_ptr<const PairedSection> section_;
   std::unique_ptr<ConditionDocument> condition_;
 };
