@@ -670,16 +670,22 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
   } else {
     dataset.data = TranscriptTable{};
   }
+  std::vector<std::string> leftOut;  // elements placed only in other coordinate systems
   for (const auto* image : store.elementsOf(SpatialDataStore::Kind::Images)) {
-    if (std::find(image->systems.begin(), image->systems.end(), system) == image->systems.end())
-      continue;  // placed in another coordinate system only
+    if (std::find(image->systems.begin(), image->systems.end(), system) == image->systems.end()) {
+      leftOut.push_back("images/" + image->name);
+      continue;
+    }
     for (const auto& c : store.imageChannels(*image, system))
       dataset.stains.push_back({c.name, c.plane, image->path,
                                 ZarrImageChannel{c.level0, c.axes, c.channel, c.extent, c.z}});
   }
   for (const auto* shapes : store.elementsOf(SpatialDataStore::Kind::Shapes)) {
-    if (std::find(shapes->systems.begin(), shapes->systems.end(), system) == shapes->systems.end())
+    if (std::find(shapes->systems.begin(), shapes->systems.end(), system) ==
+        shapes->systems.end()) {
+      leftOut.push_back("shapes/" + shapes->name);
       continue;
+    }
     CellBoundaryFile boundaries;
     boundaries.file = shapes->path;
     boundaries.compartment = shapes->name;
@@ -690,6 +696,9 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
   dataset.readNotes.push_back(
       fmt::format("coordinate system '{}' (the store has: {})", system, joined(systems)));
   if (const auto note = store.unitNote(system); !note.empty()) dataset.readNotes.push_back(note);
+  if (!leftOut.empty())
+    dataset.readNotes.push_back(
+        fmt::format("not placed in '{}', left out: {}", system, joined(leftOut)));
   return dataset;
 }
 

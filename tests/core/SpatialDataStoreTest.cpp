@@ -277,6 +277,12 @@ TEST_F(SpatialDataStoreTest, AffineAndChoiceOfSystemAndUnit) {
   const json identity = toSystem({{"type", "identity"}}, "aligned", {"x", "y"});
   group("points/transcripts", pointsAttrs({identity, affine}));
   points("transcripts", x, y, genes, 10, 1000);
+  group("shapes/aligned_only", shapesAttrs({identity}));  // not in 'global': left out, said so
+  parquet("shapes/aligned_only/shapes.parquet",
+          {{{"name", "geometry"},
+            {"type", "BYTE_ARRAY"},
+            {"hex", true},
+            {"data", {hexOf(wkbPolygon({{0, 0}, {1, 0}, {1, 1}}))}}}});
   write();
 
   const SpatialDataset d = loadSpatialDataset(root_);
@@ -287,10 +293,12 @@ TEST_F(SpatialDataStoreTest, AffineAndChoiceOfSystemAndUnit) {
     EXPECT_FLOAT_EQ(t->x[i], float(-y[i] + 100)) << i;
     EXPECT_FLOAT_EQ(t->y[i], float(x[i])) << i;
   }
-  ASSERT_EQ(d.readNotes.size(), 3u);
+  ASSERT_EQ(d.readNotes.size(), 4u);
   EXPECT_NE(d.readNotes[1].find("aligned, global"), std::string::npos) << d.readNotes[1];
   EXPECT_NE(d.readNotes[2].find("names no length unit (unit): read as µm"), std::string::npos)
       << d.readNotes[2];
+  EXPECT_EQ(d.readNotes[3], "not placed in 'global', left out: shapes/aligned_only");
+  EXPECT_TRUE(d.cellBoundaries.empty());
 
   const SpatialDataStore store(root_);
   EXPECT_EQ(store.coordinateSystems(), (std::vector<std::string>{"aligned", "global"}));
