@@ -327,7 +327,8 @@ SpatialDataStore::SpatialDataStore(const fs::path& path) {
   }
   if (!namedKind.empty()) {
     for (const auto& e : elements_)
-      if (kindName(e.kind) == namedKind && e.name == namedName) named_ = &e;
+      if (kindName(e.kind) == namedKind && e.name == namedName)
+        named_ = std::size_t(&e - elements_.data());
     if (!named_)
       throw FileError(path, "is not an element of the SpatialData store " + root_.string());
   }
@@ -356,7 +357,7 @@ std::string SpatialDataStore::defaultCoordinateSystem() const {
 }
 
 const SpatialDataStore::Element* SpatialDataStore::pointsToRead() const {
-  if (named_ && named_->kind == Kind::Points) return named_;
+  if (const Element* named = namedElement(); named && named->kind == Kind::Points) return named;
   const auto points = elementsOf(Kind::Points);
   if (points.empty()) return nullptr;
   if (points.size() == 1) return points.front();

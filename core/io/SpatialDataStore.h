@@ -13,7 +13,6 @@
 namespace teramind {
 
 struct SpatialDataset;
-struct DatasetReadOptions;
 enum class DatasetContent;
 
 // A SpatialData store (scverse spatialdata, Zarr v2 or v3 on disk) as spatialdata writes it:
@@ -22,7 +21,8 @@ enum class DatasetContent;
 //                                        feature_key column of the element's spatialdata_attrs)
 //   shapes/<name>/shapes.parquet         GeoParquet: "geometry" as WKB (polygons, multipolygons,
 //                                        or points with a "radius" column: circles)
-//   images/<name>/                       OME-Zarr multiscales (c, y, x), channel names in omero
+//   images/<name>/                       OME-Zarr multiscales (c[, z], y, x), channel names in
+//                                        omero
 //   labels/, tables/                     listed, not read
 // Each element's "coordinateTransformations" (identity, scale, translation, affine, rotation,
 // mapAxis, sequence) map it to named coordinate systems ("global"); what is read is placed in
@@ -51,7 +51,7 @@ class SpatialDataStore {
   const std::vector<Element>& elements() const { return elements_; }
   std::vector<const Element*> elementsOf(Kind kind) const;
   // The element the path named (root/points/NAME), if it named one.
-  const Element* namedElement() const { return named_; }
+  const Element* namedElement() const { return named_ ? &elements_[*named_] : nullptr; }
   // Every coordinate system some element maps to, sorted.
   std::vector<std::string> coordinateSystems() const;
 
@@ -100,9 +100,7 @@ class SpatialDataStore {
  private:
   std::filesystem::path root_;
   std::vector<Element> elements_;
-  const Element* named_ = nullptr;
-
-  double micrometresPer(const Element& element, const std::string& system) const;
+  std::optional<std::size_t> named_;  // index into elements_ (copies stay valid)
 };
 
 // A store as a SpatialDataset: the points element's transcripts (unless `content` asks for
