@@ -123,6 +123,8 @@ AxisAffine parse(const json& t, const Axes& defaultInput, const Context& c,
   const Axes input =
       systemAxes(t.value("input", json()), c, where + ".input").value_or(defaultInput);
   const auto declaredOutput = systemAxes(t.value("output", json()), c, where + ".output");
+  if (input.empty() || input.size() > kMaxAxes)  // the element's own axes, before any matrix
+    c.fail(where + ".input", fmt::format("{} axes (1…{} are read)", input.size(), kMaxAxes));
   const std::size_t n = input.size();
   AxisAffine m;
   if (type == "identity") {

@@ -557,6 +557,15 @@ TEST_F(SpatialDataStoreTest, TransformationNotInvertibleOrUnknown) {
       << error;
   EXPECT_NE(error.find(".zattrs"), std::string::npos) << error;
 
+  // Thousands of axes named by the element: refused before any matrix is built.
+  json manyAxes = json::array();
+  for (int i = 0; i < 5000; ++i) manyAxes.push_back("a" + std::to_string(i));
+  zarr_["groups"][0]["attrs"] =
+      pointsAttrs({json{{"type", "identity"}, {"output", "global"}}}, "gene", manyAxes);
+  write();
+  EXPECT_NE(loadError(root_).find("5000 axes (1…8 are read)"), std::string::npos)
+      << loadError(root_);
+
   zarr_["groups"][0]["attrs"] =
       pointsAttrs({toSystem({{"type", "affine"}, {"affine", {{1.0, 0.0}}}}, "global", {"x", "y"})});
   write();
