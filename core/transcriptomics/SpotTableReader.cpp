@@ -75,8 +75,9 @@ TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTable
   const std::size_t gene = mappedColumn(*in, "gene", columns.gene);
   const std::size_t x = mappedColumn(*in, "x", columns.x);
   const std::size_t y = mappedColumn(*in, "y", columns.y);
-  const std::optional<std::size_t> z =
-      columns.z.empty() ? std::nullopt : std::optional(mappedColumn(*in, "z", columns.z));
+  // A plain index and a flag, not std::optional: gcc 12 warns (wrongly) that it may be unset.
+  const bool hasZ = !columns.z.empty();
+  const std::size_t z = hasZ ? mappedColumn(*in, "z", columns.z) : 0;
   const auto micrometres = [&](std::size_t column) {
     const double um = in->number(column) * pixelUm;
     if (std::abs(um) > kMaxSpotCoordinateUm)
@@ -90,13 +91,13 @@ TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTable
   while (in->next()) {
     in->requireHeaderWidth();
     std::uint16_t plane = 0;
-    if (z) {
-      const double value = in->number(*z);
+    if (hasZ) {
+      const double value = in->number(z);
       if (value < 0 || value >= BinnedCondition::kMaxPlanes || value != std::floor(value))
         in->fail(
             fmt::format("column '{}': {} is not a z-plane index (a whole number 0…{}); a "
                         "z in µm is read as one plane by leaving z out of --columns",
-                        columns.z, in->field(*z), BinnedCondition::kMaxPlanes - 1));
+                        columns.z, in->field(z), BinnedCondition::kMaxPlanes - 1));
       plane = std::uint16_t(value);
     }
     const std::string_view name = in->field(gene);
