@@ -22,11 +22,13 @@
 #include "LandmarkDialog.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
+#include "ReadOptionsDialog.h"
 #include "SliceViewPanel.h"
 #include "StudioSceneBinding.h"
 #include "StudioStatusBar.h"
 #include "VolumeDock.h"
 #include "VtkViewport.h"
+#include "studio/DatasetReadPrompt.h"
 #include "studio/StudioFileKind.h"
 #include "volume/ValueHistogram.h"
 #include "workflow/StudioSession.h"
@@ -265,9 +267,39 @@ bool MainWindow::openPath(const QString& path) {
       model_.openModel(file, true);
       return true;
     default:
-      model_.openDataset(file, true);
-      return true;
+      return openDataset(file);
   }
+}
+
+bool MainWindow::openDataset(const std::filesystem::path& file) {
+  // A table the detector cannot read alone (pciSeq, Baysor, proseg, ISS) is opened with the
+  // column map and pixel size the user confirms; the rest open as they are.
+  DatasetReadOptions read;
+  if (const auto prompt = datasetReadPrompt(file)) {
+    ReadOptionsDialog dialog(*prompt, this);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    read = dialog.options();
+  }
+  model_.openDataset(file, true, read);
+  return true;
+}
+
+bool MainWindow::reopenWithReadOptions() {
+  const auto& workspace = model_.state().workspace;
+  const std::filesystem::path file = workspace.datasetPath();
+  if (file.empty()) return false;
+  DatasetReadPrompt prompt;
+  try {
+    prompt = datasetReadChoices(file, workspace.readOptions());
+  } catch (const std::exception& e) {
+    model_.report(StudioMessage::Kind::Error, "Cannot read options", e.what());
+    return false;
+  }
+  ReadOptionsDialog dialog(prompt, this);
+  if (dialog.exec() != QDialog::Accepted) return false;
+  if (!mayDropEdits(QString::fromStdString(file.filename().string()))) return false;
+  model_.openDataset(file, true, dialog.options());
+  return true;
 }
 
 QString MainWindow::structureUnderCursor() const {

@@ -81,6 +81,10 @@ class MainWindow : public QMainWindow {
   bool saveSession(const QString& file);
   bool openSession(const QString& file);
   bool openPath(const QString& path);
+  // A dataset, asking first how to read it when its files do not say (ReadOptionsDialog).
+  bool openDataset(const std::filesystem::path& file);
+  // File → Data Read Options…: the open dataset again, with the read options the user sets.
+  bool reopenWithReadOptions();
   // The last error shown to the user (tests read it; the user saw a dialog).
   QString lastError() const { return lastError_; }
   QString structureUnderCursor() const;

@@ -49,6 +49,15 @@ void MainWindow::buildMenus() {
                  "(.zarr) or a dataset folder"));
     if (!dir.isEmpty()) openPath(dir);
   });
+  // How the open dataset is read: a spot table's column map and pixel size, Xenium's min qv,
+  // CosMx's pixel size (the CLI's --columns, --pixel-um, --min-qv).
+  auto* readOptions =
+      file->addAction(tr("Data &Read Options…"), this, [this] { reopenWithReadOptions(); });
+  readOptions->setEnabled(false);
+  model_.subscribe([this, readOptions](StudioChange change) {
+    if (change == StudioChange::Dataset)
+      readOptions->setEnabled(!model_.state().workspace.datasetPath().empty());
+  });
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
   file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {

@@ -12,6 +12,7 @@
 #include "atlas/Atlas.h"
 #include "common/ResourceLocator.h"
 #include "io/SpatialDataset.h"
+#include "studio/DatasetReadPrompt.h"
 
 int main(int argc, char** argv) {
   // VTK needs a core profile; it must be the default before the application exists.
@@ -111,9 +112,14 @@ int main(int argc, char** argv) {
           parser.isSet(datasetOption)
               ? std::filesystem::path(parser.value(datasetOption).toStdString())
               : teramind::bundledDemoDataset();
-      window.showDataset(
-          std::make_shared<const teramind::SpatialDataset>(teramind::loadSpatialDataset(path)),
-          path);
+      // A table that needs a column map and pixel size is asked about (ReadOptionsDialog) when
+      // someone is there to answer; a scripted run says why it cannot be read.
+      if (!parser.isSet(screenshotOption) && teramind::datasetReadPrompt(path))
+        window.openDataset(path);
+      else
+        window.showDataset(
+            std::make_shared<const teramind::SpatialDataset>(teramind::loadSpatialDataset(path)),
+            path);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "teramind-studio: error: %s\n", e.what());
       if (!parser.isSet(screenshotOption))
