@@ -273,9 +273,15 @@ bool MainWindow::openPath(const QString& path) {
 
 bool MainWindow::openDataset(const std::filesystem::path& file) {
   // A table the detector cannot read alone (pciSeq, Baysor, proseg, ISS) is opened with the
-  // column map and pixel size the user confirms; the rest open as they are.
+  // column map and pixel size the user confirms; the rest open as they are. The open dataset
+  // opened again (Recent, the landmark tool's Save) keeps the options it was read with.
+  const auto& workspace = model_.state().workspace;
+  const auto absolute = [](const std::filesystem::path& p) {
+    return p.empty() ? p : std::filesystem::absolute(p).lexically_normal();
+  };
   DatasetReadOptions read;
-  if (const auto prompt = datasetReadPrompt(file)) {
+  if (absolute(file) == absolute(workspace.datasetPath())) read = workspace.readOptions();
+  if (const auto prompt = datasetReadPrompt(file, read)) {
     ReadOptionsDialog dialog(*prompt, this);
     if (dialog.exec() != QDialog::Accepted) return false;
     read = dialog.options();

@@ -7,6 +7,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QTest>
 #include <QTimer>
@@ -31,7 +32,7 @@ std::shared_ptr<const Atlas> bundledAtlas() {
 
 // Runs `answer` on the read options dialog once it is shown (it is modal: exec() returns
 // when `answer` accepts or rejects it; one left open is rejected).
-void whenShown(std::function<void(ui::ReadOptionsDialog&)> answer) {
+QPointer<QTimer> whenShown(std::function<void(ui::ReadOptionsDialog&)> answer) {
   auto* poll = new QTimer;
   QObject::connect(poll, &QTimer::timeout, [poll, answer] {
     auto* dialog = qobject_cast<ui::ReadOptionsDialog*>(QApplication::activeModalWidget());
@@ -42,6 +43,7 @@ void whenShown(std::function<void(ui::ReadOptionsDialog&)> answer) {
     if (dialog->isVisible()) dialog->reject();  // a failed assertion must not leave it open
   });
   poll->start(20);
+  return poll;
 }
 
 QPushButton* openButton(ui::ReadOptionsDialog& dialog) {
@@ -87,6 +89,17 @@ TEST(ReadOptionsDialogGui, ASpotTableOpensWithTheColumnsAndPixelSizeConfirmed) {
   ASSERT_EQ(transcripts->size(), 3u);
   EXPECT_FLOAT_EQ(transcripts->x[1], 150.f) << "300 px of 0.5 µm";
   EXPECT_EQ(transcripts->planeCount(), 2);
+
+  // Opened again (Recent, the landmark tool's Save): read as before, without asking.
+  bool asked = false;
+  QPointer<QTimer> poll = whenShown([&](ui::ReadOptionsDialog&) { asked = true; });
+  const auto* before = workspace.dataset();
+  ASSERT_TRUE(window.openPath(QString::fromStdString(table.string())));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return workspace.dataset() != before; }, 30000))
+      << window.lastError().toStdString();
+  delete poll.data();
+  EXPECT_FALSE(asked);
+  EXPECT_EQ(workspace.readOptions().pixelUm, std::optional<double>(0.5));
 }
 
 TEST(ReadOptionsDialogGui, CancelOpensNothing) {
