@@ -11,8 +11,11 @@
 namespace teramind {
 
 bool GeneCatalogue::isControlName(const std::string& name) {
-  static constexpr std::array<std::string_view, 7> kPrefixes = {
-      "blank", "negcontrol", "negprb", "unassigned", "deprecated", "systemcontrol", "intergenic"};
+  // Vizgen Blank-*, 10x NegControl*/Unassigned*/Deprecated*/Intergenic*, NanoString
+  // NegPrb*/SystemControl*/FalseCode* (CosMx 6K panels' false-code probes).
+  static constexpr std::array<std::string_view, 8> kPrefixes = {
+      "blank",      "negcontrol",    "negprb",     "unassigned",
+      "deprecated", "systemcontrol", "intergenic", "falsecode"};
   const std::string lower = asciiLower(name);
   return std::any_of(kPrefixes.begin(), kPrefixes.end(),
                      [&](std::string_view p) { return lower.rfind(p, 0) == 0; });

@@ -59,6 +59,13 @@ TEST(GeneCatalogue, FlagsControlBarcodes) {
   EXPECT_EQ(genes.controlCount(), 2u);
   EXPECT_TRUE(genes.isControl(1));
   EXPECT_EQ(genes.geneNames(), (std::vector<std::string>{"Slc17a7", "Gad1"}));
+  // Every vendor's control prefixes, in any case.
+  for (const char* name : {"BLANK_0006", "NegControlCodeword_0500", "UnassignedCodeword_0001",
+                           "DeprecatedCodeword_0001", "Intergenic_Region_12", "NegPrb3",
+                           "SystemControl12", "FalseCode5", "falsecode0012"})
+    EXPECT_TRUE(GeneCatalogue::isControlName(name)) << name;
+  for (const char* name : {"Gfap", "Negr1", "Falz", "Sys1"})
+    EXPECT_FALSE(GeneCatalogue::isControlName(name)) << name;
 }
 
 TEST(DelimitedTextReader, ReadsQuotedFieldsAndGzip) {
