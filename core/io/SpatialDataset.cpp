@@ -85,6 +85,11 @@ TranscriptTable readManifestTranscripts(const fs::path& manifest, const nlohmann
                                         const ReadProgress& progress, DatasetContent content,
                                         const DatasetReadOptions& options) {
   const fs::path base = manifest.parent_path();
+  const bool statesPixelSize = entry.is_object() && entry.contains("pixel_um");
+  if (options.pixelUm && (!entry.is_object() || statesPixelSize))
+    throw FileError(manifest, std::string("--pixel-um is not used: the manifest's transcripts ") +
+                                  (statesPixelSize ? "state their pixel size (transcripts.pixel_um)"
+                                                   : "are a Vizgen table in µm"));
   if (!entry.is_object()) {
     const fs::path file = base / entry.get<std::string>();
     return content == DatasetContent::All ? readVizgenTranscripts(file, progress)
@@ -180,7 +185,7 @@ std::string spatialFormatName(SpatialFormat format) {
     case SpatialFormat::H5ad:
       return "AnnData h5ad (HDF5)";
     case SpatialFormat::XeniumOutput:
-      return "10x Xenium output folder";
+      return "10x Xenium output";
     case SpatialFormat::CosmxOutput:
       return "NanoString CosMx export";
     case SpatialFormat::SpotTable:
@@ -306,9 +311,27 @@ MosaicCoverage measureMosaicCoverage(const SpatialDataset& dataset) {
 namespace {
 
 // The dataset as its files give it, before a saved placement or --landmarks.
+// A flag the format does not read is refused, not ignored: the user meant something by it.
+// (A manifest refuses an unused --pixel-um itself: only it knows whether it states one.)
+void refuseUnusedReadOptions(const fs::path& path, SpatialFormat format,
+                             const DatasetReadOptions& options) {
+  const std::string what = spatialFormatName(format);
+  if (options.columns && format != SpatialFormat::SpotTable)
+    throw FileError(path, "--columns reads spot tables (CSV/TSV files); this is a " + what +
+                              ", whose columns are known");
+  if (options.minQv && format != SpatialFormat::XeniumOutput)
+    throw FileError(path, "--min-qv filters 10x Xenium molecules by quality; a " + what +
+                              " has no qv to filter by");
+  if (options.pixelUm && format != SpatialFormat::SpotTable &&
+      format != SpatialFormat::CosmxOutput && format != SpatialFormat::DatasetManifest)
+    throw FileError(path, "--pixel-um sets the pixel size of a spot table or a CosMx export; a " +
+                              what + " states its own scale");
+}
+
 SpatialDataset loadAsStored(const fs::path& path, const ReadProgress& progress,
                             DatasetContent content, const DatasetReadOptions& options) {
   const SpatialFormat format = detectSpatialFormat(path, options);
+  refuseUnusedReadOptions(path, format, options);
   if (format == SpatialFormat::DatasetManifest)
     return loadManifest(manifestOf(path), progress, content, options);
   if (format == SpatialFormat::MerscopeRegion)
