@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
-#include <optional>
 #include <stdexcept>
 
 #include <fmt/core.h>
@@ -11,6 +10,7 @@
 
 #include "common/FileError.h"
 #include "conditions/ConditionEditJson.h"
+#include "io/DatasetReadOptionsJson.h"
 
 namespace teramind {
 
@@ -48,37 +48,16 @@ std::string generationJobDescription(const std::filesystem::path& model,
   };
   nlohmann::json job{
       {"model", absolute(model)}, {"data", absolute(data)}, {"edits", editsDigest(edits)}};
-  if (read.columns) job["columns"] = formatSpotTableColumns(*read.columns);
-  if (read.pixelUm) job["pixel_um"] = *read.pixelUm;
-  if (read.minQv) job["min_qv"] = *read.minQv;
-  if (read.landmarks) job["landmarks"] = absolute(*read.landmarks);
+  job.update(readOptionsToJson(read));  // the options given, under the CLI flags' names
   return job.dump();
 }
 
 DatasetReadOptions jobReadOptions(const std::string& description) {
-  DatasetReadOptions read;
   const auto job = nlohmann::json::parse(description);
-  const auto number = [&](const char* key) -> std::optional<double> {
-    if (!job.contains(key)) return std::nullopt;
-    if (!job[key].is_number()) throw std::invalid_argument(std::string(key) + " is not a number");
-    return job[key].get<double>();
-  };
-  const auto text = [&](const char* key) -> std::optional<std::string> {
-    if (!job.contains(key)) return std::nullopt;
-    if (!job[key].is_string()) throw std::invalid_argument(std::string(key) + " is not a string");
-    return job[key].get<std::string>();
-  };
-  if (const auto columns = text("columns")) {
-    try {
-      read.columns = parseSpotTableColumns(*columns);
-    } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(std::string("columns: ") + e.what());
-    }
-  }
-  read.pixelUm = number("pixel_um");
-  read.minQv = number("min_qv");
-  if (const auto landmarks = text("landmarks")) read.landmarks = *landmarks;
-  return read;
+  nlohmann::json read = nlohmann::json::object();
+  for (const char* key : {"columns", "pixel_um", "min_qv", "landmarks"})
+    if (job.contains(key)) read[key] = job[key];
+  return readOptionsFromJson(read);
 }
 
 std::string readJobFile(const std::filesystem::path& file) {
