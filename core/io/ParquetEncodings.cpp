@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/ParquetBytes.h"
+
 namespace teramind::parquet {
 
-namespace {
-
-[[noreturn]] void fail(const std::string& problem) {
+void encodingFail(const std::string& problem) {
   throw ParquetEncodingError(problem);
 }
+
+namespace {
 
 std::string count(std::size_t n) {
   return std::to_string(n);
@@ -24,7 +26,8 @@ class Cursor {
   const std::uint8_t* here() const { return in_.data + position_; }
   void need(std::size_t bytes, const char* what) const {
     if (bytes > left())
-      fail(std::string(what) + " needs " + count(bytes) + " bytes, " + count(left()) + " left");
+      encodingFail(std::string(what) + " needs " + count(bytes) + " bytes, " + count(left()) +
+                   " left");
   }
   void advance(std::size_t bytes) { position_ += bytes; }
   std::uint8_t byte(const char* what) {
@@ -32,24 +35,16 @@ class Cursor {
     return in_.data[position_++];
   }
   std::uint64_t varint(const char* what) {
-    std::uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      const std::uint8_t b = byte(what);
-      value |= std::uint64_t(b & 0x7F) << shift;
-      if (!(b & 0x80)) return value;
-    }
-    fail(std::string(what) + ": varint longer than 10 bytes");
+    const auto value = decodeVarint([&] { return byte(what); });
+    if (!value) encodingFail(std::string(what) + ": varint longer than 10 bytes");
+    return *value;
   }
-  std::int64_t zigzag(const char* what) {
-    const std::uint64_t v = varint(what);
-    return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-  }
+  std::int64_t zigzag(const char* what) { return zigzagDecode(varint(what)); }
   std::uint32_t le32(const char* what) {
     need(4, what);
-    const std::uint8_t* p = here();
+    const std::uint32_t value = loadLe32(here());
     position_ += 4;
-    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-           std::uint32_t(p[3]) << 24;
+    return value;
   }
 
  private:
@@ -83,12 +78,14 @@ std::uint64_t unpackOne(const std::uint8_t* data, std::size_t dataBytes, std::si
 }  // namespace
 
 ByteSpan ByteSpan::tail(std::size_t from) const {
-  if (from > size) fail("data ends at byte " + count(size) + ", before byte " + count(from));
+  if (from > size)
+    encodingFail("data ends at byte " + count(size) + ", before byte " + count(from));
   return {data + from, size - from};
 }
 
 std::size_t decodeRleHybrid(ByteSpan in, int bitWidth, std::size_t n, std::uint32_t* out) {
-  if (bitWidth < 0 || bitWidth > 32) fail("bit width " + std::to_string(bitWidth) + " over 32");
+  if (bitWidth < 0 || bitWidth > 32)
+    encodingFail("bit width " + std::to_string(bitWidth) + " over 32");
   Cursor c(in);
   const std::size_t valueBytes = std::size_t(bitWidth + 7) / 8;
   std::size_t done = 0;
@@ -97,7 +94,8 @@ std::size_t decodeRleHybrid(ByteSpan in, int bitWidth, std::size_t n, std::uint3
     if (header & 1) {
       const std::uint64_t groups = header >> 1;
       if (bitWidth > 0 && groups > c.left())
-        fail("a bit-packed run of " + std::to_string(groups) + " groups is longer than its data");
+        encodingFail("a bit-packed run of " + std::to_string(groups) +
+                     " groups is longer than its data");
       const std::size_t bytes = std::size_t(groups) * std::size_t(bitWidth);
       c.need(bytes, "a bit-packed run");
       const std::size_t take =
@@ -113,8 +111,8 @@ std::size_t decodeRleHybrid(ByteSpan in, int bitWidth, std::size_t n, std::uint3
       for (std::size_t i = 0; i < valueBytes; ++i) value |= std::uint64_t(c.here()[i]) << (8 * i);
       c.advance(valueBytes);
       if (bitWidth < 32 && value >> bitWidth)
-        fail("an RLE run's value " + std::to_string(value) + " does not fit " +
-             std::to_string(bitWidth) + " bits");
+        encodingFail("an RLE run's value " + std::to_string(value) + " does not fit " +
+                     std::to_string(bitWidth) + " bits");
       const std::size_t take = std::size_t(std::min<std::uint64_t>(run, std::uint64_t(n - done)));
       std::fill(out + done, out + done + take, std::uint32_t(value));
       done += take;
@@ -139,13 +137,14 @@ std::size_t decodeDeltaBinaryPacked(ByteSpan in, std::size_t n, std::int64_t* ou
   const std::uint64_t total = c.varint("a DELTA_BINARY_PACKED header");
   std::int64_t first = c.zigzag("a DELTA_BINARY_PACKED header");
   if (blockSize == 0 || blockSize % 128 != 0 || blockSize > (1u << 20))
-    fail("DELTA_BINARY_PACKED block size " + std::to_string(blockSize) +
-         " is not a multiple of 128 up to 2^20");
+    encodingFail("DELTA_BINARY_PACKED block size " + std::to_string(blockSize) +
+                 " is not a multiple of 128 up to 2^20");
   if (miniblocks == 0 || blockSize % miniblocks != 0 || (blockSize / miniblocks) % 32 != 0)
-    fail("DELTA_BINARY_PACKED has " + std::to_string(miniblocks) + " miniblocks in blocks of " +
-         std::to_string(blockSize));
+    encodingFail("DELTA_BINARY_PACKED has " + std::to_string(miniblocks) +
+                 " miniblocks in blocks of " + std::to_string(blockSize));
   if (total != n)
-    fail("DELTA_BINARY_PACKED holds " + std::to_string(total) + " values, expected " + count(n));
+    encodingFail("DELTA_BINARY_PACKED holds " + std::to_string(total) + " values, expected " +
+                 count(n));
   if (n == 0) return c.position();
   const std::size_t perMiniblock = std::size_t(blockSize / miniblocks);
   std::uint64_t previous = static_cast<std::uint64_t>(first);
@@ -159,7 +158,8 @@ std::size_t decodeDeltaBinaryPacked(ByteSpan in, std::size_t n, std::int64_t* ou
     c.advance(std::size_t(miniblocks));
     for (std::size_t m = 0; m < miniblocks && done < n; ++m) {
       const int width = widths[m];
-      if (width > 64) fail("DELTA_BINARY_PACKED bit width " + std::to_string(width) + " over 64");
+      if (width > 64)
+        encodingFail("DELTA_BINARY_PACKED bit width " + std::to_string(width) + " over 64");
       const std::size_t bytes = perMiniblock * std::size_t(width) / 8;
       c.need(bytes, "a DELTA_BINARY_PACKED miniblock");
       const std::size_t take = std::min(perMiniblock, n - done);
@@ -178,7 +178,7 @@ std::size_t decodeDeltaBinaryPacked(ByteSpan in, std::size_t n, std::int64_t* ou
 namespace {
 
 void take(std::uint64_t& budget, std::size_t bytes) {
-  if (bytes > budget) fail("strings total more than the reader's limit");
+  if (bytes > budget) encodingFail("strings total more than the reader's limit");
   budget -= bytes;
 }
 
@@ -203,7 +203,7 @@ std::size_t decodeDeltaLengthByteArrays(ByteSpan in, std::size_t n, std::vector<
   std::size_t position = decodeDeltaBinaryPacked(in, n, lengths.data());
   Cursor c(in.tail(position));
   for (std::size_t i = 0; i < n; ++i) {
-    if (lengths[i] < 0) fail("a DELTA_LENGTH_BYTE_ARRAY length is negative");
+    if (lengths[i] < 0) encodingFail("a DELTA_LENGTH_BYTE_ARRAY length is negative");
     const std::size_t length = std::size_t(lengths[i]);
     c.need(length, "a DELTA_LENGTH_BYTE_ARRAY value");
     take(budget, length);
@@ -227,8 +227,8 @@ std::size_t decodeDeltaByteArrays(ByteSpan in, std::size_t n, std::vector<std::s
     const std::int64_t prefix = prefixes[i];
     const std::size_t previousSize = previous ? previous->size() : 0;
     if (prefix < 0 || std::size_t(prefix) > previousSize)
-      fail("a DELTA_BYTE_ARRAY prefix of " + std::to_string(prefix) +
-           " bytes is longer than the value before it");
+      encodingFail("a DELTA_BYTE_ARRAY prefix of " + std::to_string(prefix) +
+                   " bytes is longer than the value before it");
     take(budget, std::size_t(prefix) + suffixes[i].size());
     std::string value = previous ? previous->substr(0, std::size_t(prefix)) : std::string();
     value += suffixes[i];
@@ -240,8 +240,8 @@ std::size_t decodeDeltaByteArrays(ByteSpan in, std::size_t n, std::vector<std::s
 
 void decodeByteStreamSplit(ByteSpan in, std::size_t n, std::size_t width, std::uint8_t* out) {
   if (width == 0 || n > in.size / width)
-    fail("BYTE_STREAM_SPLIT data of " + count(in.size) + " bytes does not hold " + count(n) +
-         " values of " + count(width) + " bytes");
+    encodingFail("BYTE_STREAM_SPLIT data of " + count(in.size) + " bytes does not hold " +
+                 count(n) + " values of " + count(width) + " bytes");
   for (std::size_t k = 0; k < width; ++k)
     for (std::size_t i = 0; i < n; ++i) out[i * width + k] = in.data[k * n + i];
 }

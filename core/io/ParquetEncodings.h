@@ -22,6 +22,9 @@ class ParquetEncodingError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Throws ParquetEncodingError: the one way the page decoders and codecs report damage.
+[[noreturn]] void encodingFail(const std::string& problem);
+
 struct ByteSpan {
   const std::uint8_t* data = nullptr;
   std::size_t size = 0;

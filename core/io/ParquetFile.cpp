@@ -1,5 +1,6 @@
 #include "io/ParquetFile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <zlib.h>
 
 #include "common/FileError.h"
+#include "io/ParquetBytes.h"
 #include "io/ParquetCodecs.h"
 #include "io/ParquetEncodings.h"
 #include "io/ThriftCompactReader.h"
@@ -16,6 +18,7 @@
 namespace teramind {
 
 using parquet::ByteSpan;
+using parquet::encodingFail;
 using parquet::ParquetEncodingError;
 
 namespace {
@@ -23,12 +26,22 @@ namespace {
 // Bounds that keep a damaged or hostile file from asking for unbounded memory.
 constexpr std::uint64_t kMaxFooterBytes = std::uint64_t(64) << 20;
 constexpr std::uint64_t kMaxPageBytes = std::uint64_t(1) << 30;
-constexpr std::uint64_t kMaxStringBytes = std::uint64_t(1) << 30;  // one chunk's strings
+// One chunk's decoded values: each row charges its value's size (a std::string's header for
+// strings, 8 bytes for numbers) and its temporaries (a level or dictionary index), and strings
+// their bytes. An RLE run can claim millions of rows in a few bytes, so this is the cap.
+constexpr std::uint64_t kMaxChunkMemory = std::uint64_t(2) << 30;
+constexpr std::uint64_t kMaxRowsPerRowGroup = std::uint64_t(1) << 26;
 // A row group of constant columns compresses to almost nothing; real tables take at least a
 // byte a row. More rows than this per byte of file is a damaged count, not data.
 constexpr std::uint64_t kMaxRowsPerFileByte = 64;
 constexpr std::uint64_t kMinRowAllowance = 65536;
 constexpr std::size_t kMaxNameBytes = 1 << 16;
+// The footer's lists: an element can take one footer byte but ~100 bytes of memory, so their
+// lengths are capped before anything is kept.
+constexpr std::size_t kMaxSchemaElements = 100000;
+constexpr std::size_t kMaxRowGroups = std::size_t(1) << 20;
+constexpr std::size_t kMaxColumnChunks = std::size_t(1) << 21;  // over all row groups
+constexpr std::size_t kMaxPathElements = 16;
 
 // Parquet's enumerations (parquet.thrift).
 enum PageType { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 };
@@ -108,14 +121,6 @@ ValueKind kindOf(ParquetFile::PhysicalType type) {
   }
 }
 
-std::uint32_t le32(const std::uint8_t* p) {
-  return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-         std::uint32_t(p[3]) << 24;
-}
-std::uint64_t le64(const std::uint8_t* p) {
-  return std::uint64_t(le32(p)) | std::uint64_t(le32(p + 4)) << 32;
-}
-
 std::vector<std::uint8_t> readRange(const std::filesystem::path& file, std::uint64_t offset,
                                     std::uint64_t bytes, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
@@ -183,18 +188,28 @@ void readStruct(Thrift& t, OnField onField) {
   t.endStruct();
 }
 
+// A footer list longer than the reader keeps (not damage: a limit).
+class FooterLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads a list of at most `limit` elements (`what` names them in the refusal).
 template <typename OnElement>
-void readList(Thrift& t, const Thrift::Field& f, OnElement onElement) {
+void readList(Thrift& t, const Thrift::Field& f, std::size_t limit, const char* what,
+              OnElement onElement) {
   const auto list = t.readListHeader(f);
+  if (list.size > limit)
+    throw FooterLimitError(std::to_string(list.size) + " " + what + " (at byte " +
+                           std::to_string(t.position()) + ") are over the reader's limit of " +
+                           std::to_string(limit));
   for (std::size_t i = 0; i < list.size; ++i) onElement(list.elementType);
 }
 
 void expectStruct(Thrift& t, std::uint8_t type) {
-  if (type != Thrift::Struct) {
-    // Let the reader name the problem with its position.
-    Thrift::Field f{0, type};
-    t.readListHeader(f);
-  }
+  if (type != Thrift::Struct)
+    throw ThriftError("thrift value of type " + std::to_string(type) +
+                      " where a struct belongs at byte " + std::to_string(t.position()));
 }
 
 SchemaElement readSchemaElement(Thrift& t) {
@@ -252,7 +267,7 @@ ColumnMeta readColumnMeta(Thrift& t) {
         m.type = t.readI32(f);
         return true;
       case 3:
-        readList(t, f, [&](std::uint8_t type) {
+        readList(t, f, kMaxPathElements, "path elements", [&](std::uint8_t type) {
           m.path.push_back(t.readBinaryElement(type, kMaxNameBytes));
         });
         return true;
@@ -280,10 +295,12 @@ ColumnMeta readColumnMeta(Thrift& t) {
 
 FileMeta readFileMeta(Thrift& t) {
   FileMeta meta;
+  std::size_t chunksLeft = kMaxColumnChunks;
   readStruct(t, [&](const Thrift::Field& f) {
     switch (f.id) {
       case 2:
-        readList(t, f, [&](std::uint8_t type) {
+        meta.schema.clear();  // a repeated field replaces, so memory stays bounded
+        readList(t, f, kMaxSchemaElements, "schema elements", [&](std::uint8_t type) {
           expectStruct(t, type);
           meta.schema.push_back(readSchemaElement(t));
         });
@@ -292,24 +309,31 @@ FileMeta readFileMeta(Thrift& t) {
         meta.rows = t.readInteger(f);
         return true;
       case 4:
-        readList(t, f, [&](std::uint8_t type) {
+        meta.rowGroups.clear();
+        chunksLeft = kMaxColumnChunks;
+        readList(t, f, kMaxRowGroups, "row groups", [&](std::uint8_t type) {
           expectStruct(t, type);
           RowGroupMeta group;
           readStruct(t, [&](const Thrift::Field& g) {
             if (g.id == 1) {
-              readList(t, g, [&](std::uint8_t chunkType) {
-                expectStruct(t, chunkType);
-                ColumnChunkMeta chunk;
-                readStruct(t, [&](const Thrift::Field& c) {
-                  if (c.id == 1) chunk.external = true;
-                  if (c.id == 8 || c.id == 9) chunk.encrypted = true;
-                  if (c.id != 3) return false;
-                  expectStruct(t, c.type);
-                  chunk.meta = readColumnMeta(t);
-                  return true;
-                });
-                group.columns.push_back(std::move(chunk));
-              });
+              // A row group has a chunk per column; writers put the schema first.
+              const std::size_t columns =
+                  meta.schema.empty() ? kMaxSchemaElements : meta.schema.size() - 1;
+              readList(t, g, std::min(columns, chunksLeft), "column chunks",
+                       [&](std::uint8_t chunkType) {
+                         expectStruct(t, chunkType);
+                         ColumnChunkMeta chunk;
+                         readStruct(t, [&](const Thrift::Field& c) {
+                           if (c.id == 1) chunk.external = true;
+                           if (c.id == 8 || c.id == 9) chunk.encrypted = true;
+                           if (c.id != 3) return false;
+                           expectStruct(t, c.type);
+                           chunk.meta = readColumnMeta(t);
+                           return true;
+                         });
+                         group.columns.push_back(std::move(chunk));
+                       });
+              chunksLeft -= group.columns.size();
               return true;
             }
             if (g.id == 3) {
@@ -446,10 +470,6 @@ struct ValueCoding {
   bool isUnsigned;
 };
 
-[[noreturn]] void encodingFail(const std::string& problem) {
-  throw ParquetEncodingError(problem);
-}
-
 void needBytes(ByteSpan in, std::size_t n, std::size_t width, const char* what) {
   if (width != 0 && n > in.size / width)
     encodingFail(std::string(what) + ": " + std::to_string(n) + " values need " +
@@ -463,18 +483,18 @@ void appendFixed(const std::uint8_t* data, std::size_t n, const ValueCoding& c, 
   switch (c.type) {
     case T::Int32:
       for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t bits = le32(data + 4 * i);
+        const std::uint32_t bits = parquet::loadLe32(data + 4 * i);
         out.integers.push_back(c.isUnsigned ? std::int64_t(bits)
                                             : std::int64_t(static_cast<std::int32_t>(bits)));
       }
       return;
     case T::Int64:
       for (std::size_t i = 0; i < n; ++i)
-        out.integers.push_back(static_cast<std::int64_t>(le64(data + 8 * i)));
+        out.integers.push_back(static_cast<std::int64_t>(parquet::loadLe64(data + 8 * i)));
       return;
     case T::Float:
       for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t bits = le32(data + 4 * i);
+        const std::uint32_t bits = parquet::loadLe32(data + 4 * i);
         float v;
         std::memcpy(&v, &bits, sizeof v);
         out.reals.push_back(v);
@@ -482,7 +502,7 @@ void appendFixed(const std::uint8_t* data, std::size_t n, const ValueCoding& c, 
       return;
     case T::Double:
       for (std::size_t i = 0; i < n; ++i) {
-        const std::uint64_t bits = le64(data + 8 * i);
+        const std::uint64_t bits = parquet::loadLe64(data + 8 * i);
         double v;
         std::memcpy(&v, &bits, sizeof v);
         out.reals.push_back(v);
@@ -614,6 +634,22 @@ void decodeValues(ByteSpan in, std::int32_t encoding, std::size_t n, const Value
                " values is not supported");
 }
 
+// A DECIMAL's unscaled integer with its scale's decimal point: exact, unlike a double
+// (1.23 at scale 2 stays "1.23", not "1.2300000000000002").
+std::string decimalText(std::int64_t unscaled, int scale) {
+  const bool negative = unscaled < 0;
+  // Negated as unsigned: INT64_MIN has no positive int64.
+  const std::uint64_t magnitude =
+      negative ? std::uint64_t(0) - static_cast<std::uint64_t>(unscaled) : std::uint64_t(unscaled);
+  std::string digits = std::to_string(magnitude);
+  if (scale > 0) {
+    if (digits.size() <= std::size_t(scale))
+      digits.insert(0, std::size_t(scale) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - std::size_t(scale), 1, '.');
+  }
+  return negative ? "-" + digits : digits;
+}
+
 }  // namespace
 
 // --- the file ---
@@ -636,7 +672,7 @@ ParquetFile::ParquetFile(const std::filesystem::path& file) : file_(file) {
   if (std::memcmp(tail.data() + 4, "PAR1", 4) != 0)
     throw FileError(file, "not a Parquet file or truncated: it does not end with PAR1 (byte " +
                               std::to_string(fileBytes_ - 4) + ")");
-  const std::uint64_t footerBytes = le32(tail.data());
+  const std::uint64_t footerBytes = parquet::loadLe32(tail.data());
   if (footerBytes > fileBytes_ - 12)
     throw FileError(file, "footer length " + std::to_string(footerBytes) + " (byte " +
                               std::to_string(fileBytes_ - 8) + ") is more than the file's " +
@@ -655,6 +691,8 @@ ParquetFile::ParquetFile(const std::filesystem::path& file) : file_(file) {
     meta = readFileMeta(t);
   } catch (const ThriftError& e) {
     throw FileError(file, footerPlace + "damaged: " + e.what() + " of the footer");
+  } catch (const FooterLimitError& e) {
+    throw FileError(file, footerPlace + e.what());
   }
 
   // The schema: a root and its leaves, nothing nested or repeated.
@@ -720,6 +758,10 @@ ParquetFile::ParquetFile(const std::filesystem::path& file) : file_(file) {
       throw FileError(file, footerPlace + groupPlace + std::to_string(group.columns.size()) +
                                 " column chunks for " + std::to_string(columns_.size()) +
                                 " columns");
+    if (std::uint64_t(group.rows) > kMaxRowsPerRowGroup)
+      throw FileError(file, footerPlace + groupPlace + std::to_string(group.rows) +
+                                " rows are over the reader's limit of " +
+                                std::to_string(kMaxRowsPerRowGroup) + " rows a row group");
     RowGroup rowGroup;
     rowGroup.rows = std::uint64_t(group.rows);
     rowsSeen += rowGroup.rows;
@@ -813,7 +855,20 @@ void ParquetFile::decodeChunk(std::size_t group, std::size_t column, DecodedChun
   DecodedChunk decoded;
   decoded.kind = kind;
   std::optional<Values> dictionary;
-  std::uint64_t budget = kMaxStringBytes;
+  std::uint64_t budget = kMaxChunkMemory;
+  // Memory a row takes while decoded: its value in the page's and the chunk's vectors and a
+  // level or dictionary index.
+  const std::uint64_t rowMemory =
+      2 * (kind == ValueKind::Bytes ? sizeof(std::string) : sizeof(std::int64_t)) +
+      sizeof(std::uint32_t);
+  const auto charge = [&](std::uint64_t values, const char* what) {
+    if (values > budget / rowMemory)
+      encodingFail(std::to_string(values) + " " + what + " take " +
+                   std::to_string(values * rowMemory) +
+                   " bytes of memory decoded, over what is left of the reader's limit of " +
+                   std::to_string(kMaxChunkMemory >> 30) + " GiB for a column chunk");
+    budget -= values * rowMemory;
+  };
   std::size_t position = 0;
   bool sawDataPage = false;
   std::uint64_t done = 0;
@@ -868,6 +923,7 @@ void ParquetFile::decodeChunk(std::size_t group, std::size_t column, DecodedChun
         if (std::uint64_t(h.numValues) > 8 * plain.size() + 8)
           encodingFail("dictionary of " + std::to_string(h.numValues) + " entries in " +
                        std::to_string(plain.size()) + " bytes");
+        charge(std::uint64_t(h.numValues), "dictionary entries");
         dictionary.emplace();
         decodeValues({plain.data(), plain.size()}, Plain, std::size_t(h.numValues), coding, nullptr,
                      *dictionary, budget);
@@ -879,6 +935,7 @@ void ParquetFile::decodeChunk(std::size_t group, std::size_t column, DecodedChun
       if (std::uint64_t(n) > rows - done)
         encodingFail(std::to_string(n) + " values, but only " + std::to_string(rows - done) +
                      " of the row group's " + std::to_string(rows) + " rows are left");
+      charge(n, "values");
       std::vector<std::uint32_t> levels;
       std::vector<std::uint8_t> plain;
       ByteSpan values;
@@ -1017,7 +1074,7 @@ std::vector<std::string> ParquetFile::readStrings(std::size_t group, std::size_t
       if (col.type == PhysicalType::Boolean)
         strings[i] = v ? "true" : "false";
       else if (coding.decimal)
-        strings[i] = fmt::format("{}", double(v) * std::pow(10.0, -coding.scale));
+        strings[i] = decimalText(v, coding.scale);
       else if (col.isUnsigned && col.type == PhysicalType::Int64)
         strings[i] = std::to_string(static_cast<std::uint64_t>(v));
       else

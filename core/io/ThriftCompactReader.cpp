@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+#include "io/ParquetBytes.h"
+
 namespace teramind {
 
 namespace {
@@ -66,18 +68,13 @@ std::uint8_t ThriftCompactReader::byte() {
 }
 
 std::uint64_t ThriftCompactReader::varint() {
-  std::uint64_t value = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    const std::uint8_t b = byte();
-    value |= std::uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) return value;
-  }
-  fail("varint longer than 10 bytes");
+  const auto value = parquet::decodeVarint([this] { return byte(); });
+  if (!value) fail("varint longer than 10 bytes");
+  return *value;
 }
 
 std::int64_t ThriftCompactReader::zigzag() {
-  const std::uint64_t v = varint();
-  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+  return parquet::zigzagDecode(varint());
 }
 
 void ThriftCompactReader::beginStruct() {

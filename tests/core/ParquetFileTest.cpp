@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -403,7 +404,23 @@ struct HandMade {
   int index = 1;          // the dictionary index every row refers to (the dictionary has 2)
   std::int64_t rows = 4;  // as the footer states them (the pages hold 4)
   std::int64_t uncompressedDataPage = 3;  // as the data page's header states it
+  std::int64_t run = 4;                   // the data page's one RLE run (its value count)
+  std::size_t padding = 0;                // zero bytes between the magic and the pages
+  bool dictionaryBomb = false;  // a dictionary page of 5 bytes claiming 2^30 - 1 uncompressed
 };
+
+std::string varintBytes(std::uint64_t v) {
+  CompactWriter w;
+  w.varint(v);
+  return w.bytes;
+}
+
+// The footer's 4-byte length and the closing magic.
+std::string footerTail(const std::string& footer) {
+  std::string length(4, '\0');
+  for (int i = 0; i < 4; ++i) length[std::size_t(i)] = char((footer.size() >> (8 * i)) & 0xFF);
+  return footer + length + "PAR1";
+}
 
 std::string pageHeader(int type, std::size_t size, int numValues, int encoding,
                        std::int64_t uncompressedSize = -1) {
@@ -421,13 +438,21 @@ std::string pageHeader(int type, std::size_t size, int numValues, int encoding,
 }
 
 std::string handMadeParquet(const HandMade& spec) {
-  const std::string dictionaryData = std::string("\x01\0\0\0a\x01\0\0\0b", 10);
-  // Bit width 2, then one RLE run of 4 values (header 4 << 1) of `index`.
-  const std::string indices = std::string("\x02\x08", 2) + char(spec.index);
-  const std::string dictionaryPage = pageHeader(2, dictionaryData.size(), 2, 0) + dictionaryData;
+  const std::string dictionaryData = spec.dictionaryBomb
+                                         ? varintBytes((std::uint64_t(1) << 30) - 1)
+                                         : std::string("\x01\0\0\0a\x01\0\0\0b", 10);
+  // Bit width 2, then one RLE run of `run` values (header run << 1) of `index`.
+  const std::string indices = "\x02" + varintBytes(std::uint64_t(spec.run) << 1) + char(spec.index);
+  const std::string dictionaryPage =
+      pageHeader(2, dictionaryData.size(), 2, 0,
+                 spec.dictionaryBomb ? (std::int64_t(1) << 30) - 1 : -1) +
+      dictionaryData;
   const std::string dataPage =
-      pageHeader(0, indices.size(), 4, 8, spec.uncompressedDataPage) + indices;
-  const std::size_t dictionaryAt = 4, dataAt = 4 + dictionaryPage.size();
+      pageHeader(0, indices.size(), int(spec.run), 8,
+                 spec.uncompressedDataPage == 3 ? std::int64_t(indices.size())
+                                                : spec.uncompressedDataPage) +
+      indices;
+  const std::size_t dictionaryAt = 4 + spec.padding, dataAt = dictionaryAt + dictionaryPage.size();
   const std::size_t chunkBytes = dictionaryPage.size() + dataPage.size();
 
   CompactWriter f;
@@ -461,7 +486,8 @@ std::string handMadeParquet(const HandMade& spec) {
 
   std::string length(4, '\0');
   for (int i = 0; i < 4; ++i) length[std::size_t(i)] = char((f.bytes.size() >> (8 * i)) & 0xFF);
-  return "PAR1" + dictionaryPage + dataPage + f.bytes + length + "PAR1";
+  return "PAR1" + std::string(spec.padding, '\0') + dictionaryPage + dataPage + f.bytes + length +
+         "PAR1";
 }
 
 TEST(ParquetFileHandMade, ReadsTheWellFormedFile) {
@@ -505,6 +531,9 @@ TEST(ParquetFileHandMade, CountsAndSizesBeyondTheBounds) {
   HandMade spec;
   spec.rows = 1000000000000;  // a trillion rows in a file of a few hundred bytes
   writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "rows are over the reader's limit");
+  spec.rows = std::int64_t(1) << 26;  // within the row group limit, but not 64 rows a byte
+  writeAll(file, handMadeParquet(spec));
   EXPECT_CONTAINS(readEverything(file), "rows so far in a file of");
   spec = {};
   spec.rows = 5;  // the pages hold 4
@@ -519,6 +548,172 @@ TEST(ParquetFileHandMade, CountsAndSizesBeyondTheBounds) {
   spec.uncompressedDataPage = 2;  // the page holds 3
   writeAll(file, handMadeParquet(spec));
   EXPECT_CONTAINS(readEverything(file), "uncompressed page holds 3 bytes, its header states 2");
+}
+
+}  // namespace
+
+namespace {
+
+// --- limits on what a file's counts and sizes may make the reader allocate ---
+
+// A footer whose schema (field 2) is a list of `n` empty structs, then `tail` (more fields).
+std::string floodedSchemaFile(std::size_t n, const std::string& tail = "") {
+  CompactWriter f;
+  f.i32(1, 1);
+  f.list(2, 12, n);
+  f.bytes += std::string(n, '\0');  // each an empty struct: one byte of footer
+  f.bytes += tail;
+  f.bytes += '\0';
+  return "PAR1" + footerTail(f.bytes);
+}
+
+TEST(ParquetFileLimits, FooterListsAreCappedBeforeTheirElementsAreKept) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "flood.parquet";
+  // 200001 one-byte schema elements would take ~20 MB as SchemaElements (60 MB footers: 6 GB).
+  writeAll(file, floodedSchemaFile(200001));
+  EXPECT_CONTAINS(readEverything(file),
+                  "200001 schema elements (at byte 7) are over the reader's limit of 100000");
+
+  // A schema of one column, then a row group listing 1000 chunks.
+  CompactWriter f;
+  f.i32(1, 1);
+  f.list(2, 12, 2);
+  f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
+  f.beginElement(), f.i32(1, 6), f.binary(4, "gene"), f.end();
+  f.i64(3, 0);
+  f.list(4, 12, 1);
+  f.beginElement();
+  f.list(1, 12, 1000);
+  f.bytes += std::string(1000, '\0');
+  f.end();
+  f.bytes += '\0';
+  writeAll(file, "PAR1" + footerTail(f.bytes));
+  EXPECT_CONTAINS(readEverything(file),
+                  "1000 column chunks (at byte 32) are over the reader's limit of 1");
+
+  // (1 << 20) + 1 empty row groups.
+  CompactWriter g;
+  g.i32(1, 1);
+  g.list(4, 12, (std::size_t(1) << 20) + 1);
+  g.bytes += std::string((std::size_t(1) << 20) + 1, '\0');
+  g.bytes += '\0';
+  writeAll(file, "PAR1" + footerTail(g.bytes));
+  EXPECT_CONTAINS(readEverything(file),
+                  "1048577 row groups (at byte 7) are over the reader's "
+                  "limit of 1048576");
+}
+
+TEST(ParquetFileLimits, AListWhereAStructBelongsIsRefused) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "list.parquet";
+  // The schema's elements declared as lists: before, the list header was read and the struct
+  // reader went on inside the list's bytes.
+  CompactWriter f;
+  f.i32(1, 1);
+  f.list(2, 9, 1);
+  f.bytes += "\x1c";  // a list of one struct
+  f.beginElement(), f.binary(4, "schema"), f.i32(5, 0), f.end();
+  f.bytes += '\0';
+  writeAll(file, "PAR1" + footerTail(f.bytes));
+  const std::string problem = readEverything(file);
+  EXPECT_CONTAINS(problem, "damaged: thrift value of type 9 where a struct belongs at byte 4");
+}
+
+TEST(ParquetFileLimits, RowsARowGroupAreCapped) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "rows.parquet";
+  HandMade spec;
+  spec.rows = (std::int64_t(1) << 26) + 1;
+  writeAll(file, handMadeParquet(spec));
+  EXPECT_CONTAINS(readEverything(file), "footer (bytes ");
+  EXPECT_CONTAINS(readEverything(file),
+                  "row group 0: 67108865 rows are over the reader's limit "
+                  "of 67108864 rows a row group");
+}
+
+TEST(ParquetFileLimits, AnRleRunOfMillionsOfStringsIsRefusedBeforeItIsDecoded) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "amp.parquet";
+  // 2^26 rows, one RLE run of a 1-byte string, in a 1 MB file (the rows-per-byte bound lets it
+  // through): decoded, 2^26 std::strings and indices would take over 4 GB.
+  HandMade spec;
+  spec.rows = spec.run = std::int64_t(1) << 26;
+  spec.padding = 1 << 20;
+  writeAll(file, handMadeParquet(spec));
+  const std::string problem = readEverything(file);
+  EXPECT_CONTAINS(problem, "column 'gene', row group 0, page at byte ");
+  EXPECT_CONTAINS(problem,
+                  "67108864 values take 4563402752 bytes of memory decoded, over what "
+                  "is left of the reader's limit of 2 GiB for a column chunk");
+}
+
+TEST(ParquetFileLimits, ACompressedPageClaimingMoreThanItsCodecCanProduceIsRefused) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "bomb.parquet";
+  // A 5-byte SNAPPY dictionary page whose header (and snappy preamble) claim 2^30 - 1 bytes:
+  // before, the 1 GiB was allocated and then found damaged.
+  HandMade spec;
+  spec.codec = 1;
+  spec.dictionaryBomb = true;
+  writeAll(file, handMadeParquet(spec));
+  const std::string problem = readEverything(file);
+  EXPECT_CONTAINS(problem, "column 'gene', row group 0, page at byte ");
+  EXPECT_CONTAINS(problem,
+                  "SNAPPY page of 5 bytes cannot decompress to the 1073741823 bytes its "
+                  "header states (at most 32 times its size)");
+}
+
+// One required INT64 DECIMAL(18, scale) column, PLAIN, in one page.
+std::string decimalParquet(const std::vector<std::int64_t>& values, int scale) {
+  std::string data;
+  for (const std::int64_t v : values)
+    for (int i = 0; i < 8; ++i) data += char((std::uint64_t(v) >> (8 * i)) & 0xFF);
+  const std::string page = pageHeader(0, data.size(), int(values.size()), 0) + data;
+  CompactWriter f;
+  f.i32(1, 1);
+  f.list(2, 12, 2);
+  f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
+  f.beginElement(), f.i32(1, 2), f.i32(3, 0), f.binary(4, "amount"), f.i32(6, 5), f.i32(7, scale),
+      f.i32(8, 18), f.end();
+  f.i64(3, std::int64_t(values.size()));
+  f.list(4, 12, 1);
+  f.beginElement();
+  f.list(1, 12, 1);
+  f.beginElement();
+  f.i64(2, 4);
+  f.beginStruct(3);
+  f.i32(1, 2);
+  f.list(2, 5, 1), f.zigzag(0);
+  f.list(3, 8, 1), f.rawBinary("amount");
+  f.i32(4, 0);
+  f.i64(5, std::int64_t(values.size()));
+  f.i64(6, std::int64_t(page.size()));
+  f.i64(7, std::int64_t(page.size()));
+  f.i64(9, 4);
+  f.end();  // ColumnMetaData
+  f.end();  // ColumnChunk
+  f.i64(2, std::int64_t(page.size()));
+  f.i64(3, std::int64_t(values.size()));
+  f.end();  // RowGroup
+  f.bytes += '\0';
+  return "PAR1" + page + footerTail(f.bytes);
+}
+
+TEST(ParquetFileHandMade, DecimalsAsTextAreExact) {
+  teramind::test::ScratchDirectory scratch;
+  const fs::path file = scratch / "decimal.parquet";
+  writeAll(file, decimalParquet({123, -5, 0, 1234567890123456789, INT64_MIN}, 3));
+  const ParquetFile parquet(file);
+  // Through a double, 1234567890123456.789 would come back as 1234567890123456.8.
+  EXPECT_EQ(parquet.readStrings(0, 0),
+            (std::vector<std::string>{"0.123", "-0.005", "0.000", "1234567890123456.789",
+                                      "-9223372036854775.808"}));
+  writeAll(file, decimalParquet({123, -7}, 0));
+  EXPECT_EQ(ParquetFile(file).readStrings(0, 0), (std::vector<std::string>{"123", "-7"}));
+  writeAll(file, decimalParquet({123}, 2));
+  EXPECT_EQ(ParquetFile(file).readStrings(0, 0), (std::vector<std::string>{"1.23"}));
+  EXPECT_NEAR(ParquetFile(file).readNumbers(0, 0)[0], 1.23, 1e-12);
 }
 
 }  // namespace
