@@ -234,8 +234,11 @@ void runGenerate(const GenerateArguments& a) {
                runtime.threads,
                mpi.size() > 1 ? fmt::format(", {} MPI ranks", mpi.size()) : std::string());
     fmt::print("model: {} ({}, step {})\n", modelFile.string(), c.name, model.trainingStep());
-    fmt::print("region: {}: bins x [{}, {}) y [{}, {}), planes {}…{}\n",
-               generation.region().description, box[0], box[0] + box[2], box[1], box[1] + box[3],
+    // A --region box already describes itself in bins: not said twice.
+    const std::string bins =
+        fmt::format("bins x [{}, {}) y [{}, {})", box[0], box[0] + box[2], box[1], box[1] + box[3]);
+    const std::string& description = generation.region().description;
+    fmt::print("region: {}, planes {}…{}\n", description == bins ? bins : description + ": " + bins,
                planes.front(), planes.back() + c.outputSections - 1);
   }
   // The seed's row stride, as the tile denoiser draws it (OfficialNoise.h).

@@ -52,6 +52,12 @@ GenerationRegion resolveGenerationRegion(const RegionChoice& choice, const BinGr
     const auto& b = *choice.box;
     if (b[2] <= 0 || b[3] <= 0)
       throw std::invalid_argument(fmt::format("a box of {} x {} bins is empty", b[2], b[3]));
+    // A box may reach past the section (tiles there are skipped), but not miss it entirely:
+    // that would write an empty output and say nothing was wrong.
+    if (b[0] >= g.width || b[1] >= g.height || b[0] + b[2] <= 0 || b[1] + b[3] <= 0)
+      throw std::invalid_argument(
+          fmt::format("the box x [{}, {}) y [{}, {}) lies outside the section's {} x {} bins", b[0],
+                      b[0] + b[2], b[1], b[1] + b[3], g.width, g.height));
     region.box = b;
     region.description =
         fmt::format("bins x [{}, {}) y [{}, {})", b[0], b[0] + b[2], b[1], b[1] + b[3]);

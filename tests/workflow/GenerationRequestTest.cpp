@@ -52,6 +52,21 @@ TEST(GenerationRequest, KindsResolveToTheirDescriptions) {
   EXPECT_EQ(resolve(r).description, "bins x [1, 4) y [2, 6)");
   r.box = {1, 2, 0, 4};
   EXPECT_THROW(regionChoiceFor(r, nullptr), std::invalid_argument);
+  // Past the section's edge is allowed (those tiles are skipped); wholly outside is not.
+  r.box = {grid.width - 2, 0, 8, 8};
+  EXPECT_EQ(resolve(r).box[0], grid.width - 2);
+  for (const std::array<int, 4> outside :
+       {std::array<int, 4>{grid.width, 0, 8, 8}, std::array<int, 4>{0, grid.height + 5, 8, 8},
+        std::array<int, 4>{-8, 0, 8, 8}}) {
+    r.box = outside;
+    try {
+      resolve(r);
+      ADD_FAILURE() << "a box outside the section was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("lies outside the section's"), std::string::npos)
+          << e.what();
+    }
+  }
 
   r.kind = RegionKind::Structure;
   r.structure = "ssp-ul5";  // any case
