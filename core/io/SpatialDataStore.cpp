@@ -264,12 +264,6 @@ std::vector<fs::path> parquetParts(const fs::path& element, const char* name) {
   return parts;
 }
 
-std::string featureText(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15)
-    return fmt::format("{}", static_cast<long long>(v));
-  return fmt::format("{}", v);
-}
-
 }  // namespace
 
 bool SpatialDataStore::isStore(const fs::path& path) {
@@ -400,21 +394,13 @@ TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string
     const std::size_t xc = part.column("x"), yc = part.column("y");
     const std::size_t fc = part.column(featureKey);
     const std::optional<std::size_t> zc = hasZ ? std::optional(part.column("z")) : std::nullopt;
-    const bool featureIsText =
-        part.columns()[fc].type == ParquetFile::PhysicalType::ByteArray ||
-        part.columns()[fc].type == ParquetFile::PhysicalType::FixedLenByteArray;
     std::uint64_t row0 = 0;
     for (std::size_t g = 0; g < part.rowGroupCount(); ++g) {
       const auto xs = part.readNumbers(g, xc), ys = part.readNumbers(g, yc);
       const auto zs = zc ? part.readNumbers(g, *zc) : std::vector<double>(xs.size(), 0.0);
       std::vector<bool> nulls;
-      std::vector<std::string> names;
-      if (featureIsText) {
-        names = part.readStrings(g, fc, &nulls);
-      } else {
-        for (double v : part.readNumbers(g, fc))
-          names.push_back(std::isnan(v) ? "" : featureText(v));
-      }
+      // Numeric genes as text, integers exactly (readStrings; through double they could merge).
+      const std::vector<std::string> names = part.readStrings(g, fc, &nulls);
       if (ys.size() != xs.size() || zs.size() != xs.size() || names.size() != xs.size())
         throw FileError(part.file(),
                         fmt::format("row group {}: its columns disagree in length", g));
@@ -485,12 +471,7 @@ std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const st
       const auto geometries = part.readStrings(g, gc, &nulls);
       const auto radii = rc ? part.readNumbers(g, *rc) : std::vector<double>();
       std::vector<std::string> ids;
-      if (ic) {
-        if (part.columns()[*ic].type == ParquetFile::PhysicalType::ByteArray)
-          ids = part.readStrings(g, *ic);
-        else
-          for (double v : part.readNumbers(g, *ic)) ids.push_back(featureText(v));
-      }
+      if (ic) ids = part.readStrings(g, *ic);  // integer ids exactly
       if ((rc && radii.size() != geometries.size()) || (ic && ids.size() != geometries.size()))
         throw FileError(part.file(),
                         fmt::format("row group {}: its columns disagree in length", g));

@@ -285,19 +285,11 @@ std::vector<CellPolygon> readXeniumBoundaries(const fs::path& file, const ReadPr
     const std::size_t id = parquet.column("cell_id");
     const std::size_t x = parquet.column("vertex_x");
     const std::size_t y = parquet.column("vertex_y");
-    // cell_id is a string since Xenium Onboard Analysis 1.3, an integer before.
-    const auto type = parquet.columns()[id].type;
-    const bool textIds = type == ParquetFile::PhysicalType::ByteArray ||
-                         type == ParquetFile::PhysicalType::FixedLenByteArray;
     std::uint64_t row = 0;
     for (std::size_t g = 0; g < parquet.rowGroupCount(); ++g) {
-      std::vector<std::string> ids;
-      if (textIds) {
-        ids = parquet.readStrings(g, id);
-      } else {
-        for (double v : parquet.readNumbers(g, id))
-          ids.push_back(std::isfinite(v) ? fmt::format("{:.0f}", v) : std::string());
-      }
+      // cell_id is a string since Xenium Onboard Analysis 1.3, an integer before: readStrings
+      // gives integers exactly (through double, ids above 2^53 would merge).
+      const std::vector<std::string> ids = parquet.readStrings(g, id);
       const auto xs = parquet.readNumbers(g, x), ys = parquet.readNumbers(g, y);
       if (xs.size() != ids.size() || ys.size() != ids.size())
         throw FileError(file, fmt::format("row group {}: columns of different lengths", g));

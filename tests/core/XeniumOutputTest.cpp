@@ -15,6 +15,7 @@
 #include "io/StainImageSource.h"
 #include "io/TiffImage.h"
 #include "io/XeniumOutput.h"
+#include "support/FlatParquetBuilder.h"
 #include "support/TestData.h"
 
 namespace teramind {
@@ -411,6 +412,30 @@ TEST(XeniumOutput, ParquetNullCoordinateIsRefused) {
   if (!writeXeniumParquet(xeniumFixture("sample1"), dir.path(), "310")) SKIP_WITHOUT_HYPARQUET;
   EXPECT_HAS(errorOf([&] { loadSpatialDataset(dir.path()); }),
              "transcripts.parquet: row group 1, row 310: column 'x_location' is null or NaN");
+}
+
+// Xenium before 1.3 wrote cell_id as INT64: ids above 2^53 must stay apart (through a double,
+// 2^53 and 2^53 + 1 are the same number and the two cells would merge into one outline).
+TEST(XeniumOutput, ParquetIntegerCellIdsAreExact) {
+  using test::FlatParquetColumn;
+  ScratchDirectory dir;
+  const std::int64_t big = std::int64_t(1) << 53;
+  FlatParquetColumn id{"cell_id", FlatParquetColumn::Int64, {}};
+  FlatParquetColumn x{"vertex_x", FlatParquetColumn::Double, {}};
+  FlatParquetColumn y{"vertex_y", FlatParquetColumn::Double, {}};
+  for (std::int64_t cell = 0; cell < 2; ++cell)
+    for (const auto& [vx, vy] : {std::pair{0.0, 0.0}, {4.0, 0.0}, {0.0, 4.0}}) {
+      id.values.push_back(test::plainInt64(big + cell));
+      x.values.push_back(test::plainDouble(vx + 10.0 * double(cell)));
+      y.values.push_back(test::plainDouble(vy));
+    }
+  const fs::path file = dir / "cell_boundaries.parquet";
+  std::ofstream(file, std::ios::binary) << test::flatParquet({id, x, y});
+  const auto cells = readXeniumBoundaries(file);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].id, "9007199254740992");
+  EXPECT_EQ(cells[1].id, "9007199254740993");
+  EXPECT_EQ(cells[1].vertices.front(), (std::pair{10.0, 0.0}));
 }
 
 }  // namespace
