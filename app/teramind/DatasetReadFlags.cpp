@@ -1,5 +1,6 @@
 #include "DatasetReadFlags.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "transcriptomics/SpotTableColumns.h"
@@ -21,15 +22,25 @@ void addDatasetReadFlags(CLI::App& command, DatasetReadOptions& options) {
       ->group("Reading");
   command
       .add_option_function<double>(
-          "--pixel-um", [&options](double um) { options.pixelUm = um; },
+          "--pixel-um",
+          [&options](double um) {
+            if (!std::isfinite(um) || um <= 0)
+              throw CLI::ValidationError("--pixel-um",
+                                         "must be a positive number of µm per "
+                                         "coordinate unit (1 for a table in µm)");
+            options.pixelUm = um;
+          },
           "µm per coordinate unit of a spot table, or CosMx's pixel size (default 0.18)")
-      ->check(CLI::PositiveNumber)
       ->group("Reading");
   command
       .add_option_function<double>(
-          "--min-qv", [&options](double qv) { options.minQv = qv; },
+          "--min-qv",
+          [&options](double qv) {
+            if (!std::isfinite(qv) || qv < 0)
+              throw CLI::ValidationError("--min-qv", "must be a quality value of 0 or more");
+            options.minQv = qv;
+          },
           "Xenium: keep molecules with qv at least this (default 20, as 10x recommend)")
-      ->check(CLI::NonNegativeNumber)
       ->group("Reading");
   command
       .add_option_function<std::string>(
