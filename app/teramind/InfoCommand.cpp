@@ -13,6 +13,7 @@
 #include "common/ResourceLocator.h"
 #include "io/ConditionFile.h"
 #include "io/LandmarkFile.h"
+#include "io/SavedPlacement.h"
 #include "io/SpatialDataset.h"
 #include "io/VolumeFile.h"
 
@@ -99,23 +100,14 @@ void printCells(const CellTable& c) {
   printTopFeatures(c.genes, totals);
 }
 
-// The section's middle (the extent of its molecules or cells), on its first plane.
-std::optional<Vec3> sectionCentreUm(const SpatialDataset& d) {
-  const std::vector<float>* x = nullptr;
-  const std::vector<float>* y = nullptr;
-  if (const auto* t = d.transcripts(); t && t->size() > 0) x = &t->x, y = &t->y;
-  if (const auto* c = d.cells(); c && c->cellCount() > 0) x = &c->x, y = &c->y;
-  if (!x) return std::nullopt;
-  const auto [x0, x1] = std::minmax_element(x->begin(), x->end());
-  const auto [y0, y1] = std::minmax_element(y->begin(), y->end());
-  return Vec3{(double(*x0) + *x1) / 2, (double(*y0) + *y1) / 2, 0};
-}
-
-// The pairs of --landmarks, how far each lies from the fitted placement, and the structure of
-// the bundled atlas where the section's centre lands.
+// The landmarks (of --landmarks, or those saved with the dataset), how far each lies from the
+// fitted placement, the fit's warnings, and the structure of the bundled atlas where the
+// section's centre lands.
 void printLandmarkPlacement(const SpatialDataset& d, const std::filesystem::path& file) {
   const auto landmarks = readLandmarks(file);
-  const LandmarkFit fit = fitLandmarks(landmarks);  // the loader refused sets that do not fit
+  const auto extent = sectionExtentOf(d);
+  const LandmarkFit fit = fitLandmarks(landmarks, extent);  // the loader refused unfit sets
+  fmt::print("landmarks_file: {}\n", file.string());
   for (std::size_t i = 0; i < landmarks.size(); ++i) {
     const Landmark& l = landmarks[i];
     fmt::print(
@@ -124,11 +116,13 @@ void printLandmarkPlacement(const SpatialDataset& d, const std::filesystem::path
         fit.residualUm[i]);
   }
   fmt::print("landmark_rms_um: {:.2f}\nlandmark_max_um: {:.2f}\n", fit.rmsUm, fit.maxUm);
-  const auto centre = sectionCentreUm(d);
-  if (!centre) return;
-  const Vec3 atlasUm = d.placement().sectionToAtlas.apply(*centre);
-  fmt::print("section_centre_um: {:.1f} {:.1f} -> atlas_um {:.1f} {:.1f} {:.1f}\n", (*centre)[0],
-             (*centre)[1], atlasUm[0], atlasUm[1], atlasUm[2]);
+  fmt::print("landmark_scale: {:.3g} {:.3g}\n", fit.scaleMax, fit.scaleMin);
+  for (const std::string& w : fit.warnings) fmt::print("warning: {}\n", w);
+  if (!extent) return;
+  const Vec3 centre{(extent->xMin + extent->xMax) / 2, (extent->yMin + extent->yMax) / 2, 0};
+  const Vec3 atlasUm = d.placement().sectionToAtlas.apply(centre);
+  fmt::print("section_centre_um: {:.1f} {:.1f} -> atlas_um {:.1f} {:.1f} {:.1f}\n", centre[0],
+             centre[1], atlasUm[0], atlasUm[1], atlasUm[2]);
   const Atlas atlas = Atlas::load(bundledAtlasDirectory());
   const Structure* s = atlas.structureAt(atlasUm);
   fmt::print("section_centre_structure: {}\n",
@@ -173,14 +167,17 @@ void printDatasetInfo(const std::filesystem::path& path, const DatasetReadOption
   }
   if (d.format == SpatialFormat::DatasetManifest) {
     fmt::print("section_to_atlas: {:g}\n",
-               fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
+               fmt::join(cleanRowMajor(d.placement().sectionToAtlas), " "));
     if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
   } else if (!d.polygons && d.placement().placed) {
     fmt::print("section_to_atlas: {:g}\n",
-               fmt::join(d.placement().sectionToAtlas.toRowMajor(), " "));
+               fmt::join(cleanRowMajor(d.placement().sectionToAtlas), " "));
     if (!d.placementNote.empty()) fmt::print("placement_note: {}\n", d.placementNote);
   }
-  if (options.landmarks) printLandmarkPlacement(d, *options.landmarks);
+  if (options.landmarks)
+    printLandmarkPlacement(d, *options.landmarks);
+  else if (d.placement().placed && !d.polygons)
+    if (const auto saved = savedLandmarksFile(d)) printLandmarkPlacement(d, *saved);
 }
 
 void printConditionInfo(const std::filesystem::path& file) {

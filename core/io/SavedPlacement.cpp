@@ -1,5 +1,6 @@
 #include "io/SavedPlacement.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -32,21 +33,34 @@ nlohmann::ordered_json readJson(const fs::path& file) {
   }
 }
 
+constexpr const char* kFitNotePrefix = "fitted from ";
+
 std::string fitNote(const std::vector<Landmark>& landmarks, const LandmarkFit& fit,
                     const fs::path& file) {
-  return fmt::format("fitted from {} landmarks in {} (RMS {:.1f} um, max {:.1f} um)",
+  return fmt::format("{}{} landmarks in {} (RMS {:.1f} um, max {:.1f} um)", kFitNotePrefix,
                      landmarks.size(), file.filename().string(), fit.rmsUm, fit.maxUm);
 }
 
-nlohmann::ordered_json placementJson(const std::vector<Landmark>& landmarks, const LandmarkFit& fit,
-                                     const fs::path& landmarksFile) {
-  nlohmann::ordered_json p;
-  const auto m = fit.sectionToAtlas.toRowMajor();
+// Updates `p` (a section_to_atlas object, possibly the user's) in place: keys it already has
+// keep their order, a note the user wrote stays and the tool's goes to fit_note.
+void writePlacementJson(nlohmann::ordered_json& p, const std::vector<Landmark>& landmarks,
+                        const LandmarkFit& fit, const fs::path& landmarksFile) {
+  if (!p.is_object()) p = nlohmann::ordered_json::object();
+  const auto m = cleanRowMajor(fit.sectionToAtlas);
   p["matrix_3x4"] = std::vector<double>(m.begin(), m.end());
-  p["note"] = fitNote(landmarks, fit, landmarksFile);
+  const std::string note = fitNote(landmarks, fit, landmarksFile);
+  const auto old = p.find("note");
+  const bool usersNote = old != p.end() && old->is_string() && !old->get<std::string>().empty() &&
+                         old->get<std::string>().rfind(kFitNotePrefix, 0) != 0;
+  if (usersNote)
+    p["fit_note"] = note;
+  else {
+    p["note"] = note;
+    p.erase("fit_note");
+  }
   p["landmarks"] = landmarksFile.filename().string();
   p["landmark_rms_um"] = fit.rmsUm;
-  return p;
+  p["landmark_max_um"] = fit.maxUm;
 }
 
 AffineTransform placementFromSidecar(const fs::path& sidecar, std::string& note) {
@@ -81,6 +95,24 @@ AffineTransform placementFromSidecar(const fs::path& sidecar, std::string& note)
 
 }  // namespace
 
+std::array<double, 12> cleanRowMajor(const AffineTransform& transform) {
+  auto m = transform.toRowMajor();
+  for (double& v : m)
+    if (std::abs(v) < 1e-9) v = 0;
+  return m;
+}
+
+std::optional<SectionExtentUm> sectionExtentOf(const SpatialDataset& dataset) {
+  const std::vector<float>* x = nullptr;
+  const std::vector<float>* y = nullptr;
+  if (const auto* t = dataset.transcripts(); t && t->size() > 0) x = &t->x, y = &t->y;
+  if (const auto* c = dataset.cells(); c && c->cellCount() > 0) x = &c->x, y = &c->y;
+  if (!x || x->empty()) return std::nullopt;
+  const auto [x0, x1] = std::minmax_element(x->begin(), x->end());
+  const auto [y0, y1] = std::minmax_element(y->begin(), y->end());
+  return SectionExtentUm{*x0, *x1, *y0, *y1};
+}
+
 SectionPlacement& placementOf(SpatialDataset& dataset) {
   if (auto* t = std::get_if<TranscriptTable>(&dataset.data)) return t->placement;
   return std::get<CellTable>(dataset.data).placement;
@@ -110,7 +142,7 @@ PlacementFiles savePlacement(const SpatialDataset& dataset, const std::vector<La
     j["format"] = kSidecarFormat;
     j["version"] = 1;
   }
-  j["section_to_atlas"] = placementJson(landmarks, fit, files.landmarks);
+  writePlacementJson(j["section_to_atlas"], landmarks, fit, files.landmarks);
   writeTextFileAtomically(files.placement, j.dump(2) + "\n");
   return files;
 }
@@ -133,6 +165,13 @@ std::optional<fs::path> savedLandmarksFile(const SpatialDataset& dataset) {
 void applySavedPlacement(SpatialDataset& dataset, const DatasetReadOptions& options) {
   SectionPlacement& placement = placementOf(dataset);
   const PlacementFiles files = placementFilesOf(dataset);
+  if (files.inManifest && placement.placed) {
+    // The user's own note stays in the manifest; what placed the section is the tool's fit.
+    const auto j = readJson(files.placement);
+    const auto p = j.find("section_to_atlas");
+    if (p != j.end() && p->is_object() && p->contains("fit_note") && (*p)["fit_note"].is_string())
+      dataset.placementNote = (*p)["fit_note"].get<std::string>();
+  }
   if (!files.inManifest && fs::exists(files.placement)) {
     placement.sectionToAtlas = placementFromSidecar(files.placement, dataset.placementNote);
     placement.placed = true;

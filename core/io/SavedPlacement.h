@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -24,7 +25,9 @@ struct PlacementFiles {
 PlacementFiles placementFilesOf(const SpatialDataset& dataset);
 
 // Writes the landmarks and the fitted placement where placementFilesOf says; every file is
-// written atomically. Throws FileError.
+// written atomically. A manifest keeps everything else the user wrote, in order, including a
+// note of their own in section_to_atlas (the tool's goes to fit_note then); the fit's RMS and
+// max go to landmark_rms_um and landmark_max_um. Throws FileError.
 PlacementFiles savePlacement(const SpatialDataset& dataset, const std::vector<Landmark>& landmarks,
                              const LandmarkFit& fit);
 
@@ -36,6 +39,13 @@ std::optional<std::filesystem::path> savedLandmarksFile(const SpatialDataset& da
 // both, fitted by fitLandmarks. The note says where the placement came from. Throws FileError
 // naming the sidecar or the landmarks file (bad rows, degenerate pairs).
 void applySavedPlacement(SpatialDataset& dataset, const DatasetReadOptions& options);
+
+// The matrix as written and printed: row-major 3×4 with |v| < 1e-9 as 0 (a rotation's
+// 7.3e-17 is a rounding error, not a value).
+std::array<double, 12> cleanRowMajor(const AffineTransform& transform);
+
+// The extent (µm) of the section's molecules or cell centres, when it has any.
+std::optional<SectionExtentUm> sectionExtentOf(const SpatialDataset& dataset);
 
 // The placement as `dataset` holds it, to change (transcripts or cells).
 SectionPlacement& placementOf(SpatialDataset& dataset);

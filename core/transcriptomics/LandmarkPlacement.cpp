@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
+
+#include <fmt/core.h>
 
 namespace teramind {
 namespace {
@@ -15,9 +19,45 @@ double norm(const Vec3& v) {
   return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
 }
 
+double dot(const Vec3& a, const Vec3& b) {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+// The singular values of the 3×2 [ax ay]: square roots of the eigenvalues of its 2×2 Gram
+// matrix, largest first.
+std::pair<double, double> singularValues(const Vec3& ax, const Vec3& ay) {
+  const double a = dot(ax, ax), b = dot(ax, ay), c = dot(ay, ay);
+  const double mean = (a + c) / 2;
+  const double spread = std::sqrt(std::max(0.0, (a - c) * (a - c) / 4 + b * b));
+  return {std::sqrt(mean + spread), std::sqrt(std::max(0.0, mean - spread))};
+}
+
+void warnAboutScale(LandmarkFit& fit) {
+  const auto say = [&](double scale) {
+    fit.warnings.push_back(
+        fmt::format("the fit scales the section by {:.3g}×: are the pairs matched?", scale));
+  };
+  if (fit.scaleMax > kPlausibleScaleMax) say(fit.scaleMax);
+  if (fit.scaleMin < kPlausibleScaleMin) say(fit.scaleMin);
+}
+
+void warnAboutExtent(const std::vector<Landmark>& landmarks, const SectionExtentUm& e,
+                     LandmarkFit& fit) {
+  const double mx = kLandmarkExtentMargin * (e.xMax - e.xMin);
+  const double my = kLandmarkExtentMargin * (e.yMax - e.yMin);
+  for (const Landmark& l : landmarks)
+    if (l.sectionXUm < e.xMin - mx || l.sectionXUm > e.xMax + mx || l.sectionYUm < e.yMin - my ||
+        l.sectionYUm > e.yMax + my)
+      fit.warnings.push_back(fmt::format(
+          "landmark '{}' at ({:.1f}, {:.1f}) um lies outside the section (x {:.1f}..{:.1f}, "
+          "y {:.1f}..{:.1f} um)",
+          l.name, l.sectionXUm, l.sectionYUm, e.xMin, e.xMax, e.yMin, e.yMax));
+}
+
 }  // namespace
 
-LandmarkFit fitLandmarks(const std::vector<Landmark>& landmarks) {
+LandmarkFit fitLandmarks(const std::vector<Landmark>& landmarks,
+                         const std::optional<SectionExtentUm>& sectionExtent) {
   const std::size_t n = landmarks.size();
   if (n < 3)
     throw std::invalid_argument("placing a section needs at least 3 landmark pairs, there " +
@@ -85,6 +125,9 @@ LandmarkFit fitLandmarks(const std::vector<Landmark>& landmarks) {
     fit.maxUm = std::max(fit.maxUm, r);
   }
   fit.rmsUm = std::sqrt(sumSquares / double(n));
+  std::tie(fit.scaleMax, fit.scaleMin) = singularValues(ax, ay);
+  warnAboutScale(fit);
+  if (sectionExtent) warnAboutExtent(landmarks, *sectionExtent, fit);
   return fit;
 }
 

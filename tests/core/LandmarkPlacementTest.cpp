@@ -330,11 +330,107 @@ TEST(SavedPlacement, AManifestGetsItInItsOwnSectionToAtlas) {
   EXPECT_EQ(j.at("plane_spacing_um"), 2.0);
   EXPECT_EQ(j.at("section_to_atlas").at("landmarks"), "section_landmarks.csv");
   const SpatialDataset again = loadSpatialDataset(dir.path());
+  // The user's own note stays; the tool's goes beside it, with the fit's RMS in its own key.
+  EXPECT_EQ(j.at("section_to_atlas").at("note"), "old");
+  EXPECT_NE(
+      j.at("section_to_atlas").at("fit_note").get<std::string>().find("fitted from 4 landmarks"),
+      std::string::npos);
+  EXPECT_DOUBLE_EQ(j.at("section_to_atlas").at("landmark_rms_um").get<double>(), fit.rmsUm);
   EXPECT_TRUE(again.placement().sectionToAtlas.approximatelyEquals(fit.sectionToAtlas, 1e-9));
   EXPECT_EQ(again.placement().planeSpacingUm, 2.0);
+  // What placed it is the fit, whatever the user's note says.
   EXPECT_NE(again.placementNote.find("fitted from 4 landmarks"), std::string::npos);
   ASSERT_TRUE(savedLandmarksFile(again));
   EXPECT_EQ(*savedLandmarksFile(again), dir / "section_landmarks.csv");
+
+  // Saved again, the tool's own note is replaced by the new fit's, not kept as the user's.
+  writeText(dir / "dataset.json",
+            R"x({"format": "teramind-spatial-dataset", "version": 1, "name": "tiny",
+                "transcripts": "t.csv", "user_key": [1, 2], "section_to_atlas":
+                {"matrix_3x4": [1,0,0,0, 0,1,0,0, 0,0,1,0],
+                 "note": "fitted from 3 landmarks in x.csv (RMS 0.0 um, max 0.0 um)"}})x");
+  savePlacement(loadSpatialDataset(dir.path()), landmarks, fit);
+  std::ifstream in2(dir / "dataset.json");
+  const auto k = nlohmann::ordered_json::parse(in2);
+  EXPECT_NE(k.at("section_to_atlas").at("note").get<std::string>().find("fitted from 4 landmarks"),
+            std::string::npos);
+  EXPECT_FALSE(k.at("section_to_atlas").contains("fit_note"));
+  EXPECT_EQ(k.at("user_key"), nlohmann::ordered_json::array({1, 2}));
+  std::vector<std::string> keys;
+  for (const auto& item : k.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"format", "version", "name", "transcripts", "user_key",
+                                            "section_to_atlas"}));
+}
+
+// A rotation by 90° leaves cos(90°) ≈ 6e-17 in the fitted matrix: written and printed as 0.
+TEST(SavedPlacement, RoundingNoiseInTheMatrixIsWrittenAsZero) {
+  ScratchDirectory dir;
+  writeText(dir / "detected_transcripts.csv", kTranscripts);
+  const SpatialDataset data = loadSpatialDataset(dir / "detected_transcripts.csv");
+  const double c = std::cos(M_PI / 2), s = std::sin(M_PI / 2);
+  Mat3 m{};
+  m[0] = {c, -s, 0};
+  m[1] = {s, c, 0};
+  m[2] = {0, 0, 1};
+  const AffineTransform rotation(m, {5000, 3000, 6000});
+  std::vector<Landmark> landmarks;
+  for (auto [x, y] : {std::pair{0.0, 0.0}, {100.0, 0.0}, {0.0, 100.0}, {100.0, 100.0}})
+    landmarks.push_back(placedLandmark(rotation, "p" + std::to_string(landmarks.size()), x, y));
+  const LandmarkFit fit = fitLandmarks(landmarks);
+  const auto clean = cleanRowMajor(fit.sectionToAtlas);
+  for (double v : clean) EXPECT_TRUE(v == 0 || std::abs(v) > 1e-9) << v;
+  EXPECT_EQ(clean[0], 0.0);
+  EXPECT_NEAR(clean[1], -1.0, 1e-9);
+  const PlacementFiles files = savePlacement(data, landmarks, fit);
+  std::ifstream in(files.placement);
+  const auto j = nlohmann::json::parse(in);
+  for (const auto& v : j.at("section_to_atlas").at("matrix_3x4"))
+    EXPECT_TRUE(v.get<double>() == 0 || std::abs(v.get<double>()) > 1e-9) << v;
+}
+
+TEST(LandmarkFit, ReportsTheInPlaneScaleAndWarnsAboutAnAbsurdOne) {
+  const LandmarkFit plausible = fitLandmarks(squareLandmarks());
+  EXPECT_NEAR(plausible.scaleMax, 1.0, 0.01);
+  EXPECT_NEAR(plausible.scaleMin, 1.0, 0.01);
+  EXPECT_TRUE(plausible.warnings.empty());
+
+  // A 440 µm crop matched to 5.9 mm of atlas: 13.4×.
+  std::vector<Landmark> crop{{"a", 0, 0, {5000, 1000, 5000}},
+                             {"b", 440, 0, {5000, 1000, 10900}},
+                             {"c", 0, 440, {5000, 6900, 5000}},
+                             {"d", 440, 440, {5000, 6900, 10900}}};
+  const LandmarkFit absurd = fitLandmarks(crop);
+  EXPECT_NEAR(absurd.scaleMax, 5900.0 / 440.0, 0.01);
+  ASSERT_EQ(absurd.warnings.size(), 1u);
+  EXPECT_EQ(absurd.warnings[0], "the fit scales the section by 13.4×: are the pairs matched?");
+
+  // Squashed in one direction only: the smaller singular value warns.
+  std::vector<Landmark> squashed{{"a", 0, 0, {5000, 1000, 5000}},
+                                 {"b", 1000, 0, {5000, 1000, 6000}},
+                                 {"c", 0, 1000, {5000, 1200, 5000}}};
+  const LandmarkFit thin = fitLandmarks(squashed);
+  EXPECT_NEAR(thin.scaleMax, 1.0, 1e-9);
+  EXPECT_NEAR(thin.scaleMin, 0.2, 1e-9);
+  ASSERT_EQ(thin.warnings.size(), 1u);
+  EXPECT_NE(thin.warnings[0].find("by 0.2×"), std::string::npos);
+}
+
+TEST(LandmarkFit, WarnsAboutSectionPointsOutsideTheSection) {
+  const SectionExtentUm extent{0, 100, 0, 100};
+  EXPECT_TRUE(fitLandmarks(squareLandmarks(), extent).warnings.empty());
+  auto landmarks = squareLandmarks();
+  landmarks[3].sectionXUm = 109;  // within the 10 % margin
+  EXPECT_TRUE(fitLandmarks(landmarks, extent).warnings.empty());
+  landmarks[3].sectionXUm = 5000;
+  landmarks[3].atlasUm = {5000, 1100, 12000};
+  const LandmarkFit fit = fitLandmarks(landmarks, extent);
+  ASSERT_FALSE(fit.warnings.empty());
+  EXPECT_NE(fit.warnings.back().find("landmark 'd' at (5000.0, 100.0) um lies outside the section"),
+            std::string::npos)
+      << fit.warnings.back();
+  // Without an extent nothing is known about it.
+  for (const std::string& w : fitLandmarks(landmarks).warnings)
+    EXPECT_EQ(w.find("outside"), std::string::npos);
 }
 
 }  // namespace
