@@ -179,6 +179,12 @@ ThriftCompactReader::ListHeader ThriftCompactReader::readListHeader(const Field&
   return list;
 }
 
+void expectStruct(const ThriftCompactReader& t, std::uint8_t type) {
+  if (type != ThriftCompactReader::Struct)
+    throw ThriftError("thrift value of type " + std::to_string(type) +
+                      " where a struct belongs at byte " + std::to_string(t.position()));
+}
+
 void ThriftCompactReader::skip(std::uint8_t type) {
   skipValue(type, depth_);
 }

@@ -90,4 +90,18 @@ class ThriftCompactReader {
   int depth_ = 0;
 };
 
+// Reads a struct's fields with `onField`, which returns false for fields it does not read
+// (those are skipped).
+template <typename OnField>
+void readStruct(ThriftCompactReader& t, OnField onField) {
+  t.beginStruct();
+  ThriftCompactReader::Field f;
+  while (t.nextField(f))
+    if (!onField(f)) t.skip(f.type);
+  t.endStruct();
+}
+
+// ThriftError unless `type` (a field's or list element's) is a struct.
+void expectStruct(const ThriftCompactReader& t, std::uint8_t type);
+
 }  // namespace teramind
