@@ -5,13 +5,17 @@
 #include <limits>
 #include <regex>
 
+#include <fmt/core.h>
+
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "common/TextAffixes.h"
 #include "io/LabelOutlines.h"
 #include "io/LabelTiff.h"
 #include "io/SpatialDataset.h"
 #include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/SectionCoordinates.h"
 
 namespace teramind {
 namespace fs = std::filesystem;
@@ -19,11 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Reader = DelimitedTextReader;
-
-bool endsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // The one file in `folder` whose lower-case name ends with one of `suffixes`; several are an
 // error rather than a guess.
@@ -114,20 +113,22 @@ TranscriptTable readCosmxTranscripts(const fs::path& file, double pixelUm,
       in.fail("column 'z': " + std::string(in.field(z)) + " is not a focal-slice index");
     const std::string_view name = in.field(target);
     if (name.empty()) in.fail("column 'target' is empty");
-    const auto xUm = float(in.number(x) * pixelUm), yUm = float(in.number(y) * pixelUm);
-    if (!std::isfinite(xUm) || !std::isfinite(yUm))
-      in.fail("the coordinates times the pixel size are not finite in single precision");
+    const auto xUm = sectionUm(in.number(x), pixelUm), yUm = sectionUm(in.number(y), pixelUm);
+    if (!xUm || !yUm)
+      in.fail(fmt::format("({}, {}) px × {} µm lies beyond ±1 m: not a section position",
+                          in.field(x), in.field(y), pixelUm));
     zMin = std::min(zMin, int(zValue));
     zMax = std::max(zMax, int(zValue));
     // Stored shifted by kMaxPlanes (never negative) until the lowest z is known.
-    table.push(xUm, yUm, std::uint16_t(int(zValue) + kMaxPlanes), table.genes.add(name));
+    table.push(*xUm, *yUm, std::uint16_t(int(zValue) + kMaxPlanes), table.genes.add(name));
   }
   if (table.size() == 0) throw FileError(file, "holds no transcripts");
   if (zMax - zMin >= kMaxPlanes)
     throw FileError(file, "its z spans " + std::to_string(zMin) + " .. " + std::to_string(zMax) +
                               ", more focal slices than a section holds");
   // Plane 0 is the lowest slice of the table (sample exports start at z = -1 as well as 0).
-  for (auto& plane : table.plane) plane = std::uint16_t(plane - (zMin + kMaxPlanes));
+  const PlaneCut cut(zMin, 1);
+  for (auto& plane : table.plane) plane = *cut.plane(double(plane) - kMaxPlanes);
   return table;
 }
 

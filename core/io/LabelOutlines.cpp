@@ -2,7 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace teramind {
 
@@ -120,22 +120,45 @@ std::vector<Point> simplifyRing(const std::vector<Point>& ring, double tolerance
   return kept.size() >= 3 ? kept : ring;
 }
 
+// Marks the 4-connected piece of `label` holding pixel `start` in `done`.
+void markPiece(const LabelImage& image, std::uint32_t label, std::size_t start,
+               std::vector<std::uint8_t>& done, std::vector<std::size_t>& stack) {
+  const auto w = std::size_t(image.width), n = image.labels.size();
+  done[start] = 1;
+  stack.assign(1, start);
+  while (!stack.empty()) {
+    const std::size_t p = stack.back();
+    stack.pop_back();
+    const std::size_t c = p % w;
+    auto visit = [&](std::size_t q) {
+      if (!done[q] && image.labels[q] == label) done[q] = 1, stack.push_back(q);
+    };
+    if (c + 1 < w) visit(p + 1);
+    if (c > 0) visit(p - 1);
+    if (p + w < n) visit(p + w);
+    if (p >= w) visit(p - w);
+  }
+}
+
 }  // namespace
 
 std::vector<LabelOutline> traceLabelOutlines(const LabelImage& image, double tolerancePx) {
   std::vector<LabelOutline> outlines;
-  std::unordered_set<std::uint32_t> seen;
+  std::unordered_map<std::uint32_t, std::uint32_t> pieces;  // per label, so far
+  std::vector<std::uint8_t> done(image.labels.size(), 0);   // pixels of pieces outlined
+  std::vector<std::size_t> stack;
   const Tracer tracer(image);
   for (std::int64_t r = 0; r < image.height; ++r) {
-    std::uint32_t previous = 0;  // runs of one label are looked up once
     for (std::int64_t c = 0; c < image.width; ++c) {
-      const std::uint32_t label = image.at(c, r);
-      if (label == 0 || label == previous) continue;
-      previous = label;
-      if (!seen.insert(label).second) continue;
-      outlines.push_back({label, simplifyRing(tracer.trace(label, c, r), tolerancePx)});
+      const auto p = std::size_t(r * image.width + c);
+      const std::uint32_t label = image.labels[p];
+      if (label == 0 || done[p]) continue;
+      markPiece(image, label, p, done, stack);
+      outlines.push_back(
+          {label, pieces[label]++, 1, simplifyRing(tracer.trace(label, c, r), tolerancePx)});
     }
   }
+  for (auto& outline : outlines) outline.pieces = pieces[outline.label];
   return outlines;
 }
 
@@ -144,7 +167,9 @@ std::vector<CellPolygon> readLabelImageOutlines(const std::filesystem::path& fil
   const LabelImage image = readLabelTiff(file);
   std::vector<CellPolygon> cells;
   for (auto& outline : traceLabelOutlines(image)) {
-    CellPolygon cell{placement.idPrefix + std::to_string(outline.label), {}};
+    std::string id = placement.idPrefix + std::to_string(outline.label);
+    if (outline.pieces > 1) id += "/" + std::to_string(outline.piece);
+    CellPolygon cell{std::move(id), {}};
     cell.vertices.reserve(outline.vertices.size());
     for (const auto& [column, row] : outline.vertices) {
       const double y = placement.rowsAgainstY ? double(image.height) - row : row;

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/LabelTiff.h is private to teramind_io (use io/SpatialDataset.h)"
+#endif
+
 #include <cstdint>
 #include <filesystem>
 #include <utility>

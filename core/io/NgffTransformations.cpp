@@ -8,6 +8,7 @@
 
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "io/BoundedJson.h"
 
 namespace teramind {
 namespace {
@@ -26,14 +27,8 @@ struct Context {
   }
 };
 
-std::string shown(const json& v) {
-  auto text = v.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
 double finite(const json& v, const Context& c, const std::string& where) {
-  if (!v.is_number()) c.fail(where, shown(v) + " is not a number");
+  if (!v.is_number()) c.fail(where, shownJson(v) + " is not a number");
   const double x = v.get<double>();
   if (!std::isfinite(x)) c.fail(where, "is not finite");
   return x;
@@ -42,7 +37,7 @@ double finite(const json& v, const Context& c, const std::string& where) {
 std::vector<double> numbers(const json& v, std::size_t count, const Context& c,
                             const std::string& where) {
   if (!v.is_array() || v.size() != count)
-    c.fail(where, fmt::format("{} is not a list of {} numbers", shown(v), count));
+    c.fail(where, fmt::format("{} is not a list of {} numbers", shownJson(v), count));
   std::vector<double> out;
   for (std::size_t i = 0; i < count; ++i)
     out.push_back(finite(v[i], c, fmt::format("{}[{}]", where, i)));
@@ -55,12 +50,14 @@ std::optional<Axes> systemAxes(const json& system, const Context& c, const std::
   if (!system.is_object() || !system.contains("axes")) return std::nullopt;
   const auto& axes = system["axes"];
   if (!axes.is_array() || axes.empty() || axes.size() > kMaxAxes)
-    c.fail(where + ".axes", fmt::format("{} is not a list of 1…{} axes", shown(axes), kMaxAxes));
+    c.fail(where + ".axes",
+           fmt::format("{} is not a list of 1…{} axes", shownJson(axes), kMaxAxes));
   Axes names;
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const auto& a = axes[i];
     const json& name = a.is_object() && a.contains("name") ? a["name"] : a;
-    if (!name.is_string()) c.fail(fmt::format("{}.axes[{}]", where, i), shown(a) + " has no name");
+    if (!name.is_string())
+      c.fail(fmt::format("{}.axes[{}]", where, i), shownJson(a) + " has no name");
     names.push_back(name.get<std::string>());
   }
   return names;
@@ -117,7 +114,7 @@ AxisAffine compose(const AxisAffine& first, const AxisAffine& next, const Contex
 AxisAffine parse(const json& t, const Axes& defaultInput, const Context& c,
                  const std::string& where, int depth) {
   if (depth > kMaxDepth) c.fail(where, fmt::format("sequences nested deeper than {}", kMaxDepth));
-  if (!t.is_object()) c.fail(where, shown(t) + " is not an object");
+  if (!t.is_object()) c.fail(where, shownJson(t) + " is not an object");
   if (!t.contains("type") || !t["type"].is_string()) c.fail(where, "has no \"type\"");
   const std::string type = t["type"].get<std::string>();
   const Axes input =
@@ -139,7 +136,7 @@ AxisAffine parse(const json& t, const Axes& defaultInput, const Context& c,
     // SpatialData leaves out the last row [0 … 0 1]; accept it written too.
     if (!rows.is_array() || (rows.size() != outputs && rows.size() != outputs + 1))
       c.fail(where + ".affine",
-             fmt::format("{} is not {} rows of {} numbers", shown(rows), outputs, n + 1));
+             fmt::format("{} is not {} rows of {} numbers", shownJson(rows), outputs, n + 1));
     m.input = input;
     m.output = declaredOutput.value_or(input);
     for (std::size_t i = 0; i < outputs; ++i)
@@ -161,10 +158,11 @@ AxisAffine parse(const json& t, const Axes& defaultInput, const Context& c,
   } else if (type == "mapAxis") {
     const auto& map = t.value("mapAxis", json());
     if (!map.is_object() || map.empty())
-      c.fail(where + ".mapAxis", shown(map) + " is not an object of output: input axes");
+      c.fail(where + ".mapAxis", shownJson(map) + " is not an object of output: input axes");
     m.input = input;
     for (const auto& [to, from] : map.items()) {
-      if (!from.is_string()) c.fail(where + ".mapAxis." + to, shown(from) + " is not an axis name");
+      if (!from.is_string())
+        c.fail(where + ".mapAxis." + to, shownJson(from) + " is not an axis name");
       const auto it = std::find(input.begin(), input.end(), from.get<std::string>());
       if (it == input.end())
         c.fail(where + ".mapAxis." + to, "'" + from.get<std::string>() + "' is not an input axis");
@@ -176,8 +174,8 @@ AxisAffine parse(const json& t, const Axes& defaultInput, const Context& c,
   } else if (type == "sequence") {
     const auto& list = t.value("transformations", json());
     if (!list.is_array() || list.empty() || list.size() > kMaxSequence)
-      c.fail(where + ".transformations",
-             fmt::format("{} is not a list of 1…{} transformations", shown(list), kMaxSequence));
+      c.fail(where + ".transformations", fmt::format("{} is not a list of 1…{} transformations",
+                                                     shownJson(list), kMaxSequence));
     m = diagonal(input, {}, {});
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto name = fmt::format("{}.transformations[{}]", where, i);
@@ -215,7 +213,7 @@ std::vector<CoordinateSystemMapping> parseCoordinateTransformations(
     const json& list, const std::vector<std::string>& elementAxes,
     const std::filesystem::path& file, const std::string& where) {
   const Context c{file};
-  if (!list.is_array()) c.fail(where, shown(list) + " is not a list");
+  if (!list.is_array()) c.fail(where, shownJson(list) + " is not a list");
   std::vector<CoordinateSystemMapping> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const auto name = fmt::format("{}[{}]", where, i);

@@ -14,6 +14,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "io/BoundedJson.h"
 #include "io/ZarrShard.h"
 
 namespace teramind {
@@ -48,8 +49,6 @@ std::string chunkGridProblem(std::int64_t height, std::int64_t width, int chunk)
       height, width, chunk, rows, cols, kMaxChunksPerPlane);
 }
 
-struct TooDeep {};
-
 // A header's JSON, or FileError: missing, too large or too deep to read safely, not JSON.
 json readJson(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -59,16 +58,7 @@ json readJson(const std::filesystem::path& file) {
   if (ec || bytes > kMaxHeaderBytes)
     throw FileError(file, fmt::format("{} bytes, more than the {} a header may take",
                                       ec ? std::uintmax_t(0) : bytes, kMaxHeaderBytes));
-  try {
-    return json::parse(in, [](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxJsonDepth) throw TooDeep{};
-      return true;
-    });
-  } catch (const TooDeep&) {
-    throw FileError(file, fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
-  } catch (const json::exception& e) {
-    throw FileError(file, fmt::format("not JSON: {}", e.what()));
-  }
+  return parseBoundedJson(in, file, kMaxJsonDepth);
 }
 
 const json kV2Compressor = {

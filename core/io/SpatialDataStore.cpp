@@ -11,12 +11,16 @@
 
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "common/NameList.h"
+#include "common/TextAffixes.h"
+#include "io/BoundedJson.h"
 #include "io/NgffTransformations.h"
 #include "io/ParquetFile.h"
 #include "io/SpatialDataset.h"
 #include "io/WkbGeometry.h"
 #include "io/ZarrImagePlane.h"
 #include "transcriptomics/BinnedCondition.h"
+#include "transcriptomics/SectionCoordinates.h"
 
 namespace teramind {
 namespace fs = std::filesystem;
@@ -62,18 +66,7 @@ json readAttributes(const fs::path& file) {
   if (bytes > kMaxAttributesBytes)
     throw FileError(file, fmt::format("{} bytes, more than Zarr attributes may take", bytes));
   std::ifstream in(file);
-  json j;
-  struct TooDeep {};
-  try {
-    j = json::parse(in, [](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxJsonDepth) throw TooDeep{};
-      return true;
-    });
-  } catch (const TooDeep&) {
-    throw FileError(file, fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
-  } catch (const json::exception& e) {
-    throw FileError(file, std::string("not JSON: ") + e.what());
-  }
+  json j = parseBoundedJson(in, file, kMaxJsonDepth);
   if (!j.is_object()) throw FileError(file, "is not a JSON object");
   if (file.filename() == "zarr.json") {
     const json attributes = j.value("attributes", json::object());
@@ -172,12 +165,6 @@ std::vector<std::string> axisNames(const json& axes, const fs::path& file,
   return names;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // The element's map to `system`, with the unit scale folded in (µm out).
 struct ElementMap {
   PlaneMap plane;
@@ -213,7 +200,7 @@ ElementMap mapOf(const SpatialDataStore::Element& e, const std::string& system,
   }
   throw FileError(e.attributesFile,
                   fmt::format("{} has no transformation to coordinate system '{}' (it maps to: {})",
-                              what, system, joined(e.systems)));
+                              what, system, nameList(e.systems)));
 }
 
 std::vector<std::string> pointAxes(const json& attributes) {
@@ -235,8 +222,7 @@ std::vector<fs::path> parquetParts(const fs::path& element, const char* name) {
   std::vector<fs::path> others;
   for (const auto& entry : fs::directory_iterator(data, ec)) {
     const std::string file = entry.path().filename().string();
-    if (file.size() < 9 || file.substr(file.size() - 8) != ".parquet" || file[0] == '.' ||
-        file[0] == '_')
+    if (file.size() < 9 || !endsWith(file, ".parquet") || file[0] == '.' || file[0] == '_')
       continue;  // _metadata, _common_metadata, hidden files
     if (numbered.size() + others.size() >= kMaxParts)
       throw FileError(data, fmt::format("more than {} parts", kMaxParts));
@@ -347,7 +333,8 @@ std::string SpatialDataStore::defaultCoordinateSystem() const {
     throw FileError(root_, "no element maps to a coordinate system (no coordinateTransformations)");
   if (std::find(systems.begin(), systems.end(), "global") != systems.end()) return "global";
   if (systems.size() == 1) return systems.front();
-  throw FileError(root_, "has several coordinate systems and none is 'global': " + joined(systems));
+  throw FileError(root_,
+                  "has several coordinate systems and none is 'global': " + nameList(systems));
 }
 
 const SpatialDataStore::Element* SpatialDataStore::pointsToRead() const {
@@ -359,7 +346,7 @@ const SpatialDataStore::Element* SpatialDataStore::pointsToRead() const {
   for (const auto* e : points) names.push_back(e->name);
   throw FileError(root_, fmt::format("holds {} points elements ({}); name the one to read by its "
                                      "folder: {}",
-                                     points.size(), joined(names),
+                                     points.size(), nameList(names),
                                      (root_ / "points" / names.front()).string()));
 }
 
@@ -415,16 +402,16 @@ TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string
           throw FileError(part.file(), fmt::format("{}: no {} (gene)", where(), featureKey));
         double x = 0, y = 0;
         map.apply(xs[i], ys[i], zs[i], x, y);
-        if (!std::isfinite(x) || !std::isfinite(y) || std::abs(x) > 3.4e38 || std::abs(y) > 3.4e38)
-          throw FileError(part.file(), fmt::format("{}: placed at ({}, {}) µm, not a finite "
-                                                   "position",
+        const auto xUm = sectionUm(x), yUm = sectionUm(y);
+        if (!xUm || !yUm)
+          throw FileError(part.file(), fmt::format("{}: placed at ({}, {}) µm, not a section "
+                                                   "position (finite, within ±1 m)",
                                                    where(), x, y));
         if (hasZ) {
-          if (zs[i] != std::floor(zs[i]) || zs[i] < 0 || zs[i] >= BinnedCondition::kMaxPlanes)
-            wholeZ = false;
+          wholeZ = wholeZ && isPlaneIndex(zs[i]);
           zValues.push_back(static_cast<float>(zs[i]));
         }
-        table.push(static_cast<float>(x), static_cast<float>(y), 0, table.genes.add(names[i]));
+        table.push(*xUm, *yUm, 0, table.genes.add(names[i]));
       }
       row0 += xs.size();
       done += xs.size();
@@ -437,6 +424,29 @@ TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string
       table.plane[i] = static_cast<std::uint16_t>(zValues[i]);
   return table;
 }
+
+namespace {
+
+// The column holding a shapes table's pandas index (the cell ids): "__index_level_0__" (an
+// unnamed index), else the last column other than geometry and radius when it holds text or
+// integers (geopandas appends a named index, e.g. cell_id, after the data columns); none (row
+// numbers) otherwise. Measurements such as a float `area` are never taken for ids.
+std::optional<std::size_t> shapesIndexColumn(const ParquetFile& part, std::size_t geometry,
+                                             std::optional<std::size_t> radius) {
+  if (const auto unnamed = part.findColumn("__index_level_0__")) return unnamed;
+  const auto& columns = part.columns();
+  for (std::size_t c = columns.size(); c-- > 0;) {
+    if (c == geometry || (radius && c == *radius)) continue;
+    const auto type = columns[c].type;
+    const bool integer =
+        type == ParquetFile::PhysicalType::Int32 || type == ParquetFile::PhysicalType::Int64;
+    if (columns[c].isString || integer) return c;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const std::string& system,
                                                       const ReadProgress& progress) const {
@@ -460,12 +470,7 @@ std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const st
   for (const auto& part : parts) {
     const std::size_t gc = part.column("geometry");
     const auto rc = part.findColumn("radius");
-    std::optional<std::size_t> ic;
-    for (std::size_t c = 0; c < part.columns().size(); ++c)
-      if (c != gc && (!rc || c != *rc)) {
-        ic = c;
-        break;
-      }
+    const auto ic = shapesIndexColumn(part, gc, rc);
     for (std::size_t g = 0; g < part.rowGroupCount(); ++g) {
       std::vector<bool> nulls;
       const auto geometries = part.readStrings(g, gc, &nulls);
@@ -625,7 +630,7 @@ std::string SpatialDataStore::unitNote(const std::string& system) const {
   if (unknown.empty()) return {};
   std::vector<std::string> units(unknown.begin(), unknown.end());
   return fmt::format("coordinate system '{}' names no length unit ({}): read as µm", system,
-                     joined(units));
+                     nameList(units));
 }
 
 SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& progress,
@@ -643,7 +648,7 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
       for (const auto& e : store.elements())
         names.push_back(std::string(kindName(e.kind)) + "/" + e.name);
       throw FileError(path, "holds no points element (transcripts) to read; it holds: " +
-                                (names.empty() ? std::string("nothing") : joined(names)));
+                                (names.empty() ? std::string("nothing") : nameList(names)));
     }
     dataset.name += "/" + points->name;
     dataset.readNotes.push_back(
@@ -676,11 +681,11 @@ SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& pr
   }
   std::vector<std::string> systems = store.coordinateSystems();
   dataset.readNotes.push_back(
-      fmt::format("coordinate system '{}' (the store has: {})", system, joined(systems)));
+      fmt::format("coordinate system '{}' (the store has: {})", system, nameList(systems)));
   if (const auto note = store.unitNote(system); !note.empty()) dataset.readNotes.push_back(note);
   if (!leftOut.empty())
     dataset.readNotes.push_back(
-        fmt::format("not placed in '{}', left out: {}", system, joined(leftOut)));
+        fmt::format("not placed in '{}', left out: {}", system, nameList(leftOut)));
   return dataset;
 }
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/SpatialDataStore.h is private to teramind_io (use io/SpatialDataset.h)"
+#endif
+
 #include <filesystem>
 #include <optional>
 #include <string>

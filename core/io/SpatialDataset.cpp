@@ -10,11 +10,16 @@
 
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "common/NameList.h"
 #include "common/ResourceLocator.h"
+#include "common/TextAffixes.h"
 #include "io/CosmxOutput.h"
+#include "io/FileSignature.h"
 #include "io/H5adFile.h"
+#include "io/LabelOutlines.h"
 #include "io/LoomFile.h"
 #include "io/MerscopeRegion.h"
+#include "io/ParquetFile.h"
 #include "io/SavedPlacement.h"
 #include "io/SpatialDataStore.h"
 #include "io/VolumeFile.h"
@@ -196,6 +201,21 @@ std::string spatialFormatName(SpatialFormat format) {
   return "unknown";
 }
 
+// A vendor's file that is part of an output folder, not a dataset by itself: which folder to
+// open instead.
+static std::optional<std::string> companionFileHint(const std::vector<std::string>& header) {
+  const auto has = [&](const char* column) {
+    return std::find(header.begin(), header.end(), column) != header.end();
+  };
+  if (has("cell_id") && has("vertex_x") && has("vertex_y"))
+    return "is a 10x Xenium cell or nucleus boundary file: open the Xenium output folder, which "
+           "reads its boundaries with its transcripts";
+  if (has("fov") && has("x_global_px") && has("y_global_px") && !has("target"))
+    return "is a NanoString CosMx FOV positions file: open the export folder (the one holding "
+           "*tx_file.csv)";
+  return std::nullopt;
+}
+
 SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions& options) {
   if (!fs::exists(path)) throw FileError(path, "file does not exist");
   if (fs::is_directory(path)) {
@@ -213,10 +233,25 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   const std::string name = lowercaseName(path);
   if (name == "dataset.json") return SpatialFormat::DatasetManifest;
   if (name == "experiment.xenium") return SpatialFormat::XeniumOutput;
+  // Parquet holds Xenium transcripts here; spot tables (--columns) are read from text.
+  if (hasParquetSignature(path)) {
+    if (options.columns)
+      throw FileError(path,
+                      "is Parquet: a column map (--columns) reads CSV/TSV spot tables (plain or "
+                      "gzip); a Xenium transcripts.parquet is read without one");
+    if (isXeniumTranscriptsFile(path)) return SpatialFormat::XeniumOutput;
+    const ParquetFile parquet(path);
+    std::vector<std::string> names;
+    for (const auto& column : parquet.columns()) names.push_back(column.name);
+    throw FileError(path,
+                    "Parquet without Xenium's transcript columns (feature_name, "
+                    "x_location, y_location); its columns: " +
+                        nameList(names));
+  }
   // A column map says what the table is: no guessing from its header.
   if (options.columns) return SpatialFormat::SpotTable;
   if (isHdf5(path)) {
-    if (name.size() > 5 && name.substr(name.size() - 5) == ".h5ad") return SpatialFormat::H5ad;
+    if (endsWith(name, ".h5ad")) return SpatialFormat::H5ad;
     return SpatialFormat::Loom;  // the loom reader says so when /matrix is missing
   }
   if (looksLikeStarmapFile(path, "expr") && starmapPair(path)) return SpatialFormat::StarmapPair;
@@ -232,8 +267,11 @@ SpatialFormat detectSpatialFormat(const fs::path& path, const DatasetReadOptions
   if ((has("pos_x") && has("pos_y")) || (has("center_x") && has("center_y")))
     return SpatialFormat::CellByGeneCsv;
   if (const auto hint = spotTableLayoutHint(header)) throw FileError(path, *hint);
-  throw FileError(path, "not a recognised spatial transcriptomics table (columns: " +
-                            (header.empty() ? std::string() : header.front()) + ", ...)");
+  if (const auto hint = companionFileHint(header)) throw FileError(path, *hint);
+  std::vector<std::string> named;  // a pandas index column has no name: say so, not ""
+  for (const auto& column : header) named.push_back(column.empty() ? "(unnamed)" : column);
+  throw FileError(
+      path, "not a recognised spatial transcriptomics table (columns: " + nameList(named) + ")");
 }
 
 const SectionPlacement& SpatialDataset::placement() const {
@@ -252,11 +290,15 @@ std::vector<CellPolygon> readCellBoundaryFile(const CellBoundaryFile& boundaries
   if (boundaries.labelImage) return readLabelImageOutlines(boundaries.file, *boundaries.labelImage);
   if (boundaries.spatialDataSystem) {
     const SpatialDataStore store(boundaries.file);
-    return store.readShapes(*store.namedElement(), *boundaries.spatialDataSystem, progress);
+    const auto* shapes = store.namedElement();
+    if (!shapes || shapes->kind != SpatialDataStore::Kind::Shapes)
+      throw FileError(boundaries.file,
+                      "is not a SpatialData shapes element (name one as STORE/shapes/NAME)");
+    return store.readShapes(*shapes, *boundaries.spatialDataSystem, progress);
   }
   const bool xenium = [&] {
     const std::string name = lowercaseName(boundaries.file);
-    if (name.size() > 8 && name.substr(name.size() - 8) == ".parquet") return true;
+    if (endsWith(name, ".parquet")) return true;
     DelimitedTextReader in(boundaries.file);
     return in.readHeader(), in.findColumn("vertex_x").has_value();
   }();

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "io/DatasetReadOptions.h"
-#include "io/LabelOutlines.h"
+#include "io/LabelImagePlacement.h"
 #include "io/MorphologyImageFile.h"
 #include "io/StainImageSource.h"
 #include "transcriptomics/ConditionBinner.h"

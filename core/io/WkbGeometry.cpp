@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "transcriptomics/CellPolygonRing.h"
+
 namespace teramind {
 namespace {
 
@@ -90,7 +92,7 @@ std::vector<std::pair<double, double>> ring(Reader& in, const Header& h) {
     for (int d = 2; d < h.dims; ++d) in.f64(h.little);
     vertices.emplace_back(x, y);
   }
-  if (vertices.size() > 1 && vertices.front() == vertices.back()) vertices.pop_back();
+  openRing(vertices);
   return vertices;
 }
 

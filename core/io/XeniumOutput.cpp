@@ -1,8 +1,6 @@
 #include "io/XeniumOutput.h"
 
 #include <algorithm>
-#include <array>
-#include <cfloat>
 #include <cmath>
 #include <fstream>
 #include <unordered_map>
@@ -11,10 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/FileError.h"
+#include "io/FileSignature.h"
 #include "io/ParquetFile.h"
 #include "io/SpatialDataset.h"
 #include "transcriptomics/BinnedCondition.h"
+#include "transcriptomics/CellPolygonRing.h"
 #include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/SectionCoordinates.h"
 
 namespace teramind {
 namespace fs = std::filesystem;
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kDefaultMinQv = 20;  // 10x's recommended threshold
-
-bool isParquet(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 4> magic{};
-  in.read(magic.data(), magic.size());
-  return in && std::string(magic.data(), 4) == "PAR1";
-}
 
 // The first of name.parquet, name.csv.gz, name.csv in a folder.
 std::optional<fs::path> tableOf(const fs::path& folder, const std::string& name) {
@@ -42,12 +36,13 @@ class TranscriptCollector {
  public:
   explicit TranscriptCollector(double minQv) : minQv_(minQv) {}
 
-  void add(std::string_view feature, double x, double y, double z, double qv) {
+  // x, y, z already checked as section µm (sectionUm).
+  void add(std::string_view feature, float x, float y, float z, double qv) {
     ++rowsBefore_;
     const std::uint32_t gene = table_.genes.add(feature);  // every feature, kept or not
     if (!(qv >= minQv_)) return;
-    table_.push(float(x), float(y), 0, gene);
-    z_.push_back(float(z));  // as x and y: the table's precision, 4 bytes a molecule
+    table_.push(x, y, 0, gene);
+    z_.push_back(z);  // as x and y: the table's precision, 4 bytes a molecule
     zMin_ = std::min(zMin_, double(z_.back()));
   }
 
@@ -57,14 +52,14 @@ class TranscriptCollector {
     if (table_.size() == 0)
       throw FileError(file, fmt::format("no molecule of {} has qv >= {:g}: lower --min-qv",
                                         rowsBefore_, minQv_));
-    const double origin = std::floor(zMin_ / zStepUm) * zStepUm;
+    const PlaneCut cut(zMin_, zStepUm);
     for (std::size_t i = 0; i < z_.size(); ++i) {
-      const double plane = std::floor((z_[i] - origin) / zStepUm);
-      if (plane >= BinnedCondition::kMaxPlanes)
+      const auto plane = cut.plane(z_[i]);
+      if (!plane)
         throw FileError(file, fmt::format("z_location spans {:g} .. {:g} µm: more than {} planes "
                                           "of {:g} µm",
                                           zMin_, z_[i], BinnedCondition::kMaxPlanes, zStepUm));
-      table_.plane[i] = std::uint16_t(std::max(0.0, plane));
+      table_.plane[i] = *plane;
     }
     table_.placement.planeSpacingUm = zStepUm;
     std::vector<float>().swap(z_);
@@ -92,18 +87,36 @@ void readCsvTranscripts(const fs::path& file, const ReadProgress& progress,
     in.requireHeaderWidth();
     const std::string_view name = in.field(feature);
     if (name.empty()) in.fail("column 'feature_name' is empty");
-    out.add(name, in.number(x), in.number(y), in.number(z), in.number(qv));
+    const auto um = [&](std::size_t column) {
+      const auto value = sectionUm(in.number(column));
+      if (!value)
+        in.fail(fmt::format("column '{}': {} µm lies beyond ±1 m: not a section coordinate",
+                            in.header()[column], in.field(column)));
+      return *value;
+    };
+    out.add(name, um(x), um(y), um(z), in.number(qv));
   }
 }
 
-// A number column's value: finite and within single precision (coordinates are floats).
+// A number column's value: finite.
 double checkedNumber(const ParquetFile& parquet, std::size_t group, std::uint64_t row,
                      const char* column, double value) {
-  if (!std::isfinite(value) || std::abs(value) > double(FLT_MAX))
+  if (!std::isfinite(value))
     throw FileError(parquet.file(),
                     fmt::format("row group {}, row {}: column '{}' is {}", group, row, column,
                                 std::isnan(value) ? "null or NaN" : "not finite"));
   return value;
+}
+
+// A coordinate column's value: finite and a section's (sectionUm).
+float checkedUm(const ParquetFile& parquet, std::size_t group, std::uint64_t row,
+                const char* column, double value) {
+  const auto um = sectionUm(checkedNumber(parquet, group, row, column, value));
+  if (!um)
+    throw FileError(parquet.file(), fmt::format("row group {}, row {}: column '{}': {} µm lies "
+                                                "beyond ±1 m: not a section coordinate",
+                                                group, row, column, value));
+  return *um;
 }
 
 void readParquetTranscripts(const fs::path& file, const ReadProgress& progress,
@@ -128,9 +141,9 @@ void readParquetTranscripts(const fs::path& file, const ReadProgress& progress,
       if (names[i].empty() || (i < nulls.size() && nulls[i]))
         throw FileError(
             file, fmt::format("row group {}, row {}: column 'feature_name' is empty", g, row));
-      out.add(names[i], checkedNumber(parquet, g, row, "x_location", xs[i]),
-              checkedNumber(parquet, g, row, "y_location", ys[i]),
-              checkedNumber(parquet, g, row, "z_location", zs[i]),
+      out.add(names[i], checkedUm(parquet, g, row, "x_location", xs[i]),
+              checkedUm(parquet, g, row, "y_location", ys[i]),
+              checkedUm(parquet, g, row, "z_location", zs[i]),
               checkedNumber(parquet, g, row, "qv", qvs[i]));
     }
     if (progress) progress(double(g + 1) / double(parquet.rowGroupCount()));
@@ -147,9 +160,11 @@ class PolygonCollector {
   }
   std::vector<CellPolygon> finish(const fs::path& file) {
     if (cells_.empty()) throw FileError(file, "holds no cell outlines");
-    for (const auto& cell : cells_)
+    for (auto& cell : cells_) {
+      openRing(cell.vertices);  // Xenium repeats each ring's first vertex at its end
       if (cell.vertices.size() < 3)
         throw FileError(file, "cell '" + cell.id + "' has fewer than 3 vertices");
+    }
     return std::move(cells_);
   }
 
@@ -213,7 +228,7 @@ std::optional<fs::path> xeniumTranscriptsFile(const fs::path& folder) {
 
 bool isXeniumTranscriptsFile(const fs::path& file) {
   if (!fs::is_regular_file(file)) return false;
-  if (isParquet(file)) {
+  if (hasParquetSignature(file)) {
     const ParquetFile parquet(file);
     return parquet.findColumn("feature_name") && parquet.findColumn("x_location") &&
            parquet.findColumn("y_location");
@@ -268,7 +283,7 @@ SpatialDataset loadXeniumOutput(const fs::path& path, const ReadProgress& progre
   if (!transcripts)
     throw FileError(folder, "holds no transcripts.parquet, transcripts.csv.gz or transcripts.csv");
   TranscriptCollector collector(options.minQv.value_or(kDefaultMinQv));
-  if (isParquet(*transcripts))
+  if (hasParquetSignature(*transcripts))
     readParquetTranscripts(*transcripts, progress, collector);
   else
     readCsvTranscripts(*transcripts, progress, collector);
@@ -280,7 +295,7 @@ SpatialDataset loadXeniumOutput(const fs::path& path, const ReadProgress& progre
 
 std::vector<CellPolygon> readXeniumBoundaries(const fs::path& file, const ReadProgress& progress) {
   PolygonCollector cells;
-  if (isParquet(file)) {
+  if (hasParquetSignature(file)) {
     const ParquetFile parquet(file);
     const std::size_t id = parquet.column("cell_id");
     const std::size_t x = parquet.column("vertex_x");

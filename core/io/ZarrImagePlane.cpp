@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <system_error>
 
 #include <blosc.h>
 #include <fmt/core.h>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/FileError.h"
+#include "io/BoundedJson.h"
 
 namespace teramind {
 namespace {
@@ -20,6 +22,7 @@ constexpr std::size_t kMaxDims = 8;
 constexpr std::int64_t kMaxSide = std::int64_t(1) << 40;
 constexpr std::uint64_t kMaxChunkBytes = std::uint64_t(256) << 20;
 constexpr std::uintmax_t kMaxHeaderBytes = 1u << 20;
+constexpr int kMaxHeaderDepth = 16;  // an array header nests 4 deep
 
 json readHeader(const fs::path& file) {
   std::error_code ec;
@@ -28,34 +31,19 @@ json readHeader(const fs::path& file) {
   if (bytes > kMaxHeaderBytes)
     throw FileError(file, fmt::format("{} bytes, more than a Zarr header may take", bytes));
   std::ifstream in(file);
-  struct TooDeep {};
-  try {
-    return json::parse(in, [](int depth, json::parse_event_t, json&) {
-      if (depth > 16) throw TooDeep{};  // an array header nests 4 deep
-      return true;
-    });
-  } catch (const TooDeep&) {
-    throw FileError(file, "JSON nested deeper than a Zarr array header");
-  } catch (const json::exception& e) {
-    throw FileError(file, std::string("not JSON: ") + e.what());
-  }
-}
-
-std::string shown(const json& v) {
-  auto text = v.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+  return parseBoundedJson(in, file, kMaxHeaderDepth);
 }
 
 std::vector<std::int64_t> sides(const json& v, std::size_t count, const fs::path& file,
                                 const std::string& name) {
   if (!v.is_array() || v.size() != count)
-    throw FileError(file,
-                    fmt::format("{}: {} is not {} sides (one per axis)", name, shown(v), count));
+    throw FileError(
+        file, fmt::format("{}: {} is not {} sides (one per axis)", name, shownJson(v), count));
   std::vector<std::int64_t> out;
   for (const auto& s : v) {
     if (!s.is_number_integer() || s.get<std::int64_t>() < 1 || s.get<std::int64_t>() > kMaxSide)
-      throw FileError(file, fmt::format("{}: {} holds a side that is not 1…2^40", name, shown(v)));
+      throw FileError(file,
+                      fmt::format("{}: {} holds a side that is not 1…2^40", name, shownJson(v)));
     out.push_back(s.get<std::int64_t>());
   }
   return out;
@@ -65,7 +53,8 @@ std::uint16_t fillValue(const json& v, int bytes, const fs::path& file) {
   if (v.is_null()) return 0;
   if (!v.is_number_integer() || v.get<std::int64_t>() < 0 ||
       v.get<std::int64_t>() > (bytes == 1 ? 255 : 65535))
-    throw FileError(file, fmt::format("fill_value: {} is not a {}-bit value", shown(v), bytes * 8));
+    throw FileError(file,
+                    fmt::format("fill_value: {} is not a {}-bit value", shownJson(v), bytes * 8));
   return static_cast<std::uint16_t>(v.get<std::int64_t>());
 }
 
@@ -137,7 +126,7 @@ void ZarrImagePlane::readV2Header(const std::vector<std::string>& axes) {
                       fmt::format("compressor: \"{}\" (only blosc, zlib, gzip or none)", id));
   }
   if (const auto& f = a.value("filters", json()); !f.is_null() && f != json::array())
-    throw FileError(header_, fmt::format("filters: {} (none is supported)", shown(f)));
+    throw FileError(header_, fmt::format("filters: {} (none is supported)", shownJson(f)));
   if (a.value("order", std::string("C")) != "C")
     throw FileError(header_, "order: \"F\" (only C order)");
   fill_ = fillValue(a.value("fill_value", json()), bytesPerSample_, header_);
@@ -168,17 +157,17 @@ void ZarrImagePlane::readV3Header(const std::vector<std::string>& axes) {
   const json config = keys.value("configuration", json::object());
   const std::string sep = config.value("separator", std::string(encoding == "v2" ? "." : "/"));
   if ((encoding != "default" && encoding != "v2") || (sep != "." && sep != "/"))
-    throw FileError(header_, fmt::format("chunk_key_encoding: {}", shown(keys)));
+    throw FileError(header_, fmt::format("chunk_key_encoding: {}", shownJson(keys)));
   separator_ = sep[0];
   keyPrefix_ = encoding == "default" ? "c" + sep : "";
   const auto& codecs = a.at("codecs");
   if (!codecs.is_array() || codecs.empty() || codecs.size() > 2)
-    throw FileError(header_,
-                    fmt::format("codecs: {} (bytes, then at most one compressor)", shown(codecs)));
+    throw FileError(
+        header_, fmt::format("codecs: {} (bytes, then at most one compressor)", shownJson(codecs)));
   if (codecs[0].at("name") != "bytes")
     throw FileError(header_, fmt::format("codecs[0]: {} (only \"bytes\": no sharding or "
                                          "transpose)",
-                                         shown(codecs[0])));
+                                         shownJson(codecs[0])));
   bigEndian_ = codecs[0].value("configuration", json::object()).value("endian", "little") == "big";
   if (codecs.size() == 2) {
     const std::string name = codecs[1].at("name").get<std::string>();
@@ -204,7 +193,9 @@ std::vector<std::uint8_t> ZarrImagePlane::readChunk(const fs::path& file) const 
   for (const auto c : chunks_) n *= std::uint64_t(c);
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
-  if (ec) return {};  // never written: the fill value
+  // Only a chunk never written is the fill value; a directory or an unreadable file is an error.
+  if (ec == std::errc::no_such_file_or_directory) return {};
+  if (ec) throw FileError(file, "chunk cannot be read: " + ec.message());
   // No codec here expands data by more than a few bytes in a thousand beyond its raw size.
   if (size > n + n / 8 + 4096)
     throw FileError(file, fmt::format("{} bytes for a chunk of {} raw bytes", size, n));

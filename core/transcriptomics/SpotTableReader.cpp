@@ -9,18 +9,16 @@
 
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
+#include "common/NameList.h"
+#include "common/TextAffixes.h"
 #include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/SectionCoordinates.h"
 
 namespace teramind {
 namespace {
 
 using Reader = DelimitedTextReader;
-
-bool endsWith(const std::string& text, const std::string& tail) {
-  return text.size() >= tail.size() &&
-         text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
-}
 
 // The delimiter the name says; nullopt when it says none (sniffed from the header then).
 std::optional<Reader::Delimiter> delimiterOfName(const std::filesystem::path& file) {
@@ -36,14 +34,6 @@ std::vector<std::string> splitAtTabs(const std::string& text) {
   std::istringstream in(text);
   for (std::string field; std::getline(in, field, '\t');) fields.push_back(field);
   return fields;
-}
-
-std::string columnList(const std::vector<std::string>& header) {
-  std::string list;
-  for (std::size_t i = 0; i < header.size() && i < 12; ++i)
-    list += (i ? ", " : "") + (header[i].empty() ? std::string("(unnamed)") : header[i]);
-  if (header.size() > 12) list += ", ...";
-  return list;
 }
 
 // The reader for `file`, its header read, with the delimiter the name or the header says.
@@ -62,7 +52,7 @@ std::size_t mappedColumn(const Reader& in, const char* key, const std::string& n
   if (auto index = in.findColumn(name)) return *index;
   throw FileError(in.file(), fmt::format("line 1 (the header): no column '{}' for the column map's "
                                          "{}={} (its columns: {})",
-                                         name, key, name, columnList(in.header())));
+                                         name, key, name, nameList(in.header())));
 }
 
 }  // namespace
@@ -79,13 +69,14 @@ TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTable
   const bool hasZ = !columns.z.empty();
   const std::size_t z = hasZ ? mappedColumn(*in, "z", columns.z) : 0;
   const auto micrometres = [&](std::size_t column) {
-    const double um = in->number(column) * pixelUm;
-    if (std::abs(um) > kMaxSpotCoordinateUm)
+    const double value = in->number(column);
+    const auto um = sectionUm(value, pixelUm);
+    if (!um)
       in->fail(
           fmt::format("column '{}': {} × {} µm = {:.6g} µm lies beyond ±1 m: not a "
                       "section coordinate (is --pixel-um right?)",
-                      in->header()[column], in->field(column), pixelUm, um));
-    return float(um);
+                      in->header()[column], in->field(column), pixelUm, value * pixelUm));
+    return *um;
   };
   TranscriptTable table;
   while (in->next()) {
@@ -93,7 +84,7 @@ TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTable
     std::uint16_t plane = 0;
     if (hasZ) {
       const double value = in->number(z);
-      if (value < 0 || value >= BinnedCondition::kMaxPlanes || value != std::floor(value))
+      if (!isPlaneIndex(value))
         in->fail(
             fmt::format("column '{}': {} is not a z-plane index (a whole number 0…{}); a "
                         "z in µm is read as one plane by leaving z out of --columns",

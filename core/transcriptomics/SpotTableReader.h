@@ -22,13 +22,10 @@ namespace teramind {
 //
 // Every problem is a FileError naming the file and, for a row, the line and the column: a
 // mapped column missing from the header, a coordinate that is not a finite number or lies
-// beyond ±1 m once in µm, a z that is not a plane index, an empty gene. Nothing is returned
-// half-read. Memory: the molecules read plus the reader's few blocks.
+// beyond ±1 m once in µm (kMaxSectionUm), a z that is not a plane index, an empty gene. Nothing is
+// returned half-read. Memory: the molecules read plus the reader's few blocks.
 TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTableColumns& columns,
                               double pixelUm, const ReadProgress& progress = {});
-
-// µm beyond which a coordinate is not a section's (no slide is a metre wide).
-inline constexpr double kMaxSpotCoordinateUm = 1e6;
 
 // For a table read without a column map: when its header is a well-known spot-table layout
 // (pciSeq's Gene, x, y; Baysor's x, y, z, gene, …; proseg's gene, x, y, z, observed_x, …; any

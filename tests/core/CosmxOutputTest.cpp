@@ -182,9 +182,12 @@ TEST(CosmxOutput, FixtureLabelsLandUnderTheirMolecules) {
     ASSERT_TRUE(fov1.labelImage.has_value());
     EXPECT_EQ(fov1.file.filename(), "CellLabels_F001.tif");
     const std::vector<CellPolygon> cells = readCellBoundaryFile(fov1);
-    std::map<std::string, const CellPolygon*> byId;
-    for (const auto& c : cells) byId[c.id] = &c;
-    EXPECT_EQ(byId.size(), cells.size());
+    // A cell in several pieces has one outline per piece, "1_<label>/<k>".
+    const auto cellOf = [](const std::string& id) { return id.substr(0, id.find('/')); };
+    std::set<std::string> ids;
+    std::map<std::string, std::vector<const CellPolygon*>> byCell;
+    for (const auto& c : cells) ids.insert(c.id), byCell[cellOf(c.id)].push_back(&c);
+    EXPECT_EQ(ids.size(), cells.size());
     EXPECT_GT(cells.size(), 40u);
     // Every vertex lies in FOV 1's box: 300 × 600 px from its origin.
     const double x0 = fov1.labelImage->originXPx * 0.18, y0 = fov1.labelImage->originYPx * 0.18;
@@ -199,8 +202,17 @@ TEST(CosmxOutput, FixtureLabelsLandUnderTheirMolecules) {
     // along y instead, few are: the test tells the two apart.
     LabelImagePlacement alongY = *fov1.labelImage;
     alongY.rowsAgainstY = false;
-    std::map<std::string, CellPolygon> flipped;
-    for (auto& c : readLabelImageOutlines(fov1.file, alongY)) flipped[c.id] = std::move(c);
+    const std::vector<CellPolygon> flippedCells = readLabelImageOutlines(fov1.file, alongY);
+    std::map<std::string, std::vector<const CellPolygon*>> flipped;
+    for (const auto& c : flippedCells) flipped[cellOf(c.id)].push_back(&c);
+    const auto inAny = [](const std::map<std::string, std::vector<const CellPolygon*>>& outlines,
+                          const std::string& id, double x, double y) {
+      const auto it = outlines.find(id);
+      if (it == outlines.end()) return false;
+      for (const CellPolygon* piece : it->second)
+        if (inside(*piece, x, y)) return true;
+      return false;
+    };
     DelimitedTextReader in(folder / "tx_file.csv");
     in.readHeader();
     const std::size_t cell = in.column("cell_ID"), xc = in.column("x_global_px"),
@@ -211,10 +223,8 @@ TEST(CosmxOutput, FixtureLabelsLandUnderTheirMolecules) {
       const double x = in.number(xc), y = in.number(yc);
       if (id == "0" || x >= fov1.labelImage->originXPx + 300) continue;
       ++withCell;
-      const auto it = byId.find("1_" + id);
-      if (it != byId.end() && inside(*it->second, x * 0.18, y * 0.18)) ++inOwnCell;
-      const auto f = flipped.find("1_" + id);
-      if (f != flipped.end() && inside(f->second, x * 0.18, y * 0.18)) ++inFlippedCell;
+      if (inAny(byCell, "1_" + id, x * 0.18, y * 0.18)) ++inOwnCell;
+      if (inAny(flipped, "1_" + id, x * 0.18, y * 0.18)) ++inFlippedCell;
     }
     ASSERT_GT(withCell, 1000u);
     const double fraction = double(inOwnCell) / double(withCell);
@@ -275,7 +285,7 @@ TEST(CosmxOutput, SmallExportReadsExactly) {
 
 TEST(CosmxOutput, TracesEachLabelsOuterBoundary) {
   // Label 1 is an L; label 2 touches it only at a corner (4-connected: apart); label 3 is
-  // in two pieces (its first piece is outlined).
+  // in two pieces (each piece is outlined, review item 8: the second was dropped).
   LabelImage image;
   image.width = 4;
   image.height = 3;
@@ -283,20 +293,29 @@ TEST(CosmxOutput, TracesEachLabelsOuterBoundary) {
                   1, 1, 0, 3,  //
                   0, 0, 2, 0};
   const auto outlines = traceLabelOutlines(image, 0);
-  ASSERT_EQ(outlines.size(), 3u);
+  ASSERT_EQ(outlines.size(), 4u);
   EXPECT_EQ(outlines[0].label, 1u);
+  EXPECT_EQ(outlines[0].pieces, 1u);
   EXPECT_EQ(outlines[0].vertices, (std::vector<std::pair<double, double>>{
                                       {0, 0}, {1, 0}, {1, 1}, {2, 1}, {2, 2}, {0, 2}}));
   EXPECT_EQ(outlines[1].label, 3u);
+  EXPECT_EQ(outlines[1].piece, 0u);
+  EXPECT_EQ(outlines[1].pieces, 2u);
   EXPECT_EQ(outlines[1].vertices,
             (std::vector<std::pair<double, double>>{{2, 0}, {3, 0}, {3, 1}, {2, 1}}));
-  EXPECT_EQ(outlines[2].label, 2u);
+  EXPECT_EQ(outlines[2].label, 3u);
+  EXPECT_EQ(outlines[2].piece, 1u);
+  EXPECT_EQ(outlines[2].pieces, 2u);
   EXPECT_EQ(outlines[2].vertices,
+            (std::vector<std::pair<double, double>>{{3, 1}, {4, 1}, {4, 2}, {3, 2}}));
+  EXPECT_EQ(outlines[3].label, 2u);
+  EXPECT_EQ(outlines[3].vertices,
             (std::vector<std::pair<double, double>>{{2, 2}, {3, 2}, {3, 3}, {2, 3}}));
 }
 
 // Random label images (many pinches, pieces and holes): every label's ring closes, runs along
-// pixel edges, and encloses at least the 4-connected piece it starts from.
+// pixel edges, and encloses at least the 4-connected piece it starts from; every labelled
+// pixel lies in a piece that is outlined.
 TEST(CosmxOutput, TracingRandomLabelImagesAlwaysCloses) {
   std::uint32_t state = 12345;
   auto next = [&] { return state = state * 1664525u + 1013904223u; };
@@ -308,8 +327,10 @@ TEST(CosmxOutput, TracingRandomLabelImagesAlwaysCloses) {
     image.labels.resize(std::size_t(image.width * image.height));
     for (auto& l : image.labels) l = (next() >> 8) % (labels + 1);
     const auto outlines = traceLabelOutlines(image, 0);
+    std::vector<bool> covered(image.labels.size(), false);
     for (const auto& o : outlines) {
       SCOPED_TRACE("round " + std::to_string(round) + " label " + std::to_string(o.label));
+      EXPECT_LT(o.piece, o.pieces);
       ASSERT_GE(o.vertices.size(), 4u);
       double twiceArea = 0;
       for (std::size_t i = 0; i < o.vertices.size(); ++i) {
@@ -322,9 +343,10 @@ TEST(CosmxOutput, TracingRandomLabelImagesAlwaysCloses) {
         EXPECT_LE(a.second, double(image.height));
         twiceArea += a.first * b.second - b.first * a.second;
       }
-      // The piece holding the label's first pixel, 4-connected.
-      std::size_t first = 0;
-      while (image.labels[first] != o.label) ++first;
+      // The piece holding the ring's first corner's pixel, 4-connected.
+      const auto first =
+          std::size_t(o.vertices[0].second * double(image.width) + o.vertices[0].first);
+      ASSERT_EQ(image.labels[first], o.label);
       std::vector<bool> seen(image.labels.size(), false);
       std::vector<std::size_t> stack{first};
       seen[first] = true;
@@ -333,6 +355,8 @@ TEST(CosmxOutput, TracingRandomLabelImagesAlwaysCloses) {
         const std::size_t p = stack.back();
         stack.pop_back();
         ++piece;
+        EXPECT_FALSE(covered[p]);  // each piece is outlined once
+        covered[p] = true;
         const std::int64_t c = std::int64_t(p) % image.width, r = std::int64_t(p) / image.width;
         const std::int64_t nc[4] = {c + 1, c - 1, c, c}, nr[4] = {r, r, r + 1, r - 1};
         for (int k = 0; k < 4; ++k) {
@@ -343,6 +367,8 @@ TEST(CosmxOutput, TracingRandomLabelImagesAlwaysCloses) {
       }
       EXPECT_GE(std::abs(twiceArea) / 2, double(piece));
     }
+    for (std::size_t p = 0; p < image.labels.size(); ++p)
+      EXPECT_EQ(covered[p], image.labels[p] != 0) << "round " << round << " pixel " << p;
   }
 }
 
@@ -405,6 +431,18 @@ TEST(CosmxOutput, UnknownPixelSizeIsRefused) {
   EXPECT_EQ(detectSpatialFormat(folder / "Run1_S1_tx_file.csv"), SpatialFormat::CosmxOutput);
   EXPECT_HAS(errorOf([&] { loadSpatialDataset(folder); }),
              "holds only FOV-local pixel coordinates (x_local_px, y_local_px)");
+}
+
+// The section bound all readers share (sectionUm): 1e10 px × the pixel size is no position on
+// a slide (it was kept as long as it was finite as a float).
+TEST(CosmxOutput, CoordinateBeyondAMetreIsRefused) {
+  ScratchDirectory dir;
+  const fs::path folder = writeSmallExport(dir);
+  std::string text = kSmallTranscripts;
+  text.replace(text.find("103.5,200.5"), 11, "1e10,200.5");
+  writeText(folder / "Run1_S1_tx_file.csv", text);
+  EXPECT_HAS(errorOf([&] { loadSpatialDataset(folder); }), "(1e10, 200.5) px × ");
+  EXPECT_HAS(errorOf([&] { loadSpatialDataset(folder); }), "lies beyond ±1 m");
 }
 
 TEST(CosmxOutput, FractionalZAndBadLabelsAreRefused) {

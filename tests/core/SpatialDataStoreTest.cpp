@@ -398,6 +398,41 @@ TEST_F(SpatialDataStoreTest, ShapesAsOutlinesInTheSameSystem) {
   }
 }
 
+// Ids come from the pandas index, not from the first attribute column (review item 11):
+// geopandas writes data columns, geometry, then a named index; an unnamed one as
+// __index_level_0__; none at all for a plain range index.
+TEST_F(SpatialDataStoreTest, ShapesIdsFromTheIndexNotFromAttributes) {
+  SKIP_WITHOUT_WRITERS();
+  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+  group("points/transcripts", pointsAttrs({identity}));
+  points("transcripts", {1}, {1}, {"Gad1"}, 10, 1000);
+  const json square = {hexOf(wkbPolygon({{0, 0}, {1, 0}, {1, 1}, {0, 1}})),
+                       hexOf(wkbPolygon({{2, 0}, {3, 0}, {3, 1}, {2, 1}}))};
+  const json area = {{"name", "area"}, {"type", "DOUBLE"}, {"data", {12.5, 7.25}}};
+  const json geometry = {
+      {"name", "geometry"}, {"type", "BYTE_ARRAY"}, {"hex", true}, {"data", square}};
+  group("shapes/a_named", shapesAttrs({identity}));
+  parquet("shapes/a_named/shapes.parquet",
+          {area, geometry, {{"name", "cell_id"}, {"type", "STRING"}, {"data", {"c1", "c2"}}}});
+  group("shapes/b_unnamed", shapesAttrs({identity}));
+  parquet("shapes/b_unnamed/shapes.parquet",
+          {area,
+           {{"name", "__index_level_0__"}, {"type", "STRING"}, {"data", {"u1", "u2"}}},
+           geometry});
+  group("shapes/c_range", shapesAttrs({identity}));
+  parquet("shapes/c_range/shapes.parquet", {geometry, area});
+  write();
+
+  const SpatialDataset d = loadSpatialDataset(root_);
+  ASSERT_EQ(d.cellBoundaries.size(), 3u);
+  std::map<std::string, std::vector<std::string>> ids;
+  for (const auto& b : d.cellBoundaries)
+    for (const auto& cell : readCellBoundaryFile(b)) ids[b.compartment].push_back(cell.id);
+  EXPECT_EQ(ids["a_named"], (std::vector<std::string>{"c1", "c2"}));
+  EXPECT_EQ(ids["b_unnamed"], (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(ids["c_range"], (std::vector<std::string>{"0", "1"}));
+}
+
 TEST_F(SpatialDataStoreTest, ImageChannelsAsStainsReadByWindow) {
   SKIP_WITHOUT_WRITERS();
   const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
@@ -742,6 +777,16 @@ TEST_F(SpatialDataStoreTest, ZarrV3Store) {
   EXPECT_LT(w[4], w[0]);          // (4, 0) is fill, (0, 0) is 100
   EXPECT_LT(w[0], w[3]);          // 100 < 103
   EXPECT_LT(w[3], w[5 * 5 + 3]);  // 103 < 153
+  // A chunk that is there but cannot be read is an error, not the fill value (review item 9).
+  const fs::path blocked = root_ / "images" / "morphology" / "0" / "c" / "0" / "0" / "1";
+  fs::create_directories(blocked);
+  try {
+    loadSpatialDataset(root_).openStain(d.stains[0]).readWindow(0, 0, 5, 6);
+    ADD_FAILURE() << "a chunk that is a directory was read as the fill value";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("chunk cannot be read"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(blocked.string()), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(SpatialDataStoreTest, AttributesTooDeepOrNotJson) {
@@ -763,6 +808,27 @@ TEST_F(SpatialDataStoreTest, NotAStore) {
   EXPECT_FALSE(SpatialDataStore::isStore(dir_ / "plain.zarr"));
   EXPECT_FALSE(SpatialDataStore::isStore(dir_));
   EXPECT_THROW(SpatialDataStore{dir_ / "plain.zarr"}, FileError);
+}
+
+// Boundaries naming a store's root (or a points element), not a shapes element: a clear error,
+// not a null dereference (review item 10).
+TEST_F(SpatialDataStoreTest, BoundariesThatAreNotAShapesElement) {
+  fs::create_directories(root_);
+  std::ofstream(root_ / "zarr.json")
+      << json{{"zarr_format", 3},
+              {"node_type", "group"},
+              {"attributes", {{"spatialdata_attrs", {{"version", "0.2"}}}}}}
+             .dump();
+  CellBoundaryFile boundaries;
+  boundaries.file = root_;
+  boundaries.spatialDataSystem = "global";
+  try {
+    readCellBoundaryFile(boundaries);
+    ADD_FAILURE() << "a store's root was read as shapes";
+  } catch (const FileError& e) {
+    EXPECT_NE(std::string(e.what()).find("is not a SpatialData shapes element"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "common/FileError.h"
 #include "io/SpatialDataset.h"
 #include "support/TestData.h"
+#include "transcriptomics/SectionCoordinates.h"
 #include "transcriptomics/SpotTableColumns.h"
 #include "transcriptomics/SpotTableReader.h"
 
@@ -64,6 +65,34 @@ const char* kSpots =
     "Slc17a7,0,0\n"
     "Blank-0003,10,10\n"
     "NegPrb7,11,12\n";
+
+// The one section policy every reader uses (review items 16 and 17).
+TEST(SectionCoordinates, BoundAndPlanes) {
+  EXPECT_EQ(sectionUm(12.5, 2), 25.0f);
+  EXPECT_EQ(sectionUm(-1e6), -1e6f);
+  EXPECT_FALSE(sectionUm(1e6 + 1));
+  EXPECT_FALSE(sectionUm(1e10, 0.1625));
+  EXPECT_FALSE(sectionUm(std::nan("")));
+  EXPECT_FALSE(sectionUm(1e300, 1e300));
+  EXPECT_TRUE(isPlaneIndex(0));
+  EXPECT_TRUE(isPlaneIndex(4095));
+  EXPECT_FALSE(isPlaneIndex(4096));
+  EXPECT_FALSE(isPlaneIndex(-1));
+  EXPECT_FALSE(isPlaneIndex(2.5));
+  EXPECT_FALSE(isPlaneIndex(std::nan("")));
+  // Xenium: 3 µm planes from the lowest z rounded down to 3 µm.
+  const PlaneCut um(12.35, 3);
+  EXPECT_EQ(um.origin(), 12);
+  EXPECT_EQ(um.plane(12.35), 0);
+  EXPECT_EQ(um.plane(17.9), 1);
+  EXPECT_FALSE(um.plane(12 + 3.0 * 4096));
+  // CosMx: focal slices from the lowest, which may be below 0.
+  const PlaneCut slices(-1, 1);
+  EXPECT_EQ(slices.plane(-1), 0);
+  EXPECT_EQ(slices.plane(2), 3);
+  EXPECT_EQ(slices.plane(4094), 4095);
+  EXPECT_FALSE(slices.plane(4095));
+}
 
 TEST(SpotTableColumns, ParsesKeysInAnyOrder) {
   const auto c = parseSpotTableColumns("y=Y_px,gene=target,x=X_px,z=plane");

@@ -156,7 +156,10 @@ TEST(XeniumOutput, BoundariesAreListedAndRead) {
   const auto cells = readCellBoundaryFile(d.cellBoundaries[0]);
   ASSERT_EQ(cells.size(), 5u);  // 65 vertex rows, 13 per cell
   EXPECT_EQ(cells[0].id, "67500");
-  ASSERT_EQ(cells[0].vertices.size(), 13u);
+  // Rows 1 and 13 are the same vertex: the ring is stored open, as WKB's and the label
+  // outlines' are (review item 18: it was kept closed, a 13th vertex).
+  ASSERT_EQ(cells[0].vertices.size(), 12u);
+  EXPECT_NE(cells[0].vertices.front(), cells[0].vertices.back());
   EXPECT_DOUBLE_EQ(cells[0].vertices[0].first, 4904.7124);
   EXPECT_DOUBLE_EQ(cells[0].vertices[0].second, 6399.65);
   const auto nuclei = readCellBoundaryFile(d.cellBoundaries[1]);
@@ -252,6 +255,15 @@ TEST(XeniumOutput, NonFiniteCoordinateIsRefusedWithItsLine) {
     EXPECT_HAS(e, "transcripts.csv: line 32: column '");
     EXPECT_HAS(e, "is not finite");
   }
+}
+
+// The same section bound as every reader (sectionUm): a coordinate beyond ±1 m is garbage, not
+// a position (it was read as one before).
+TEST(XeniumOutput, CoordinateBeyondAMetreIsRefusedWithItsLine) {
+  ScratchDirectory dir;
+  writeText(dir / "transcripts.csv", transcriptsCsv("30,1,0,Gad1,2e6,20,4.5,40\n"));
+  EXPECT_HAS(errorOf([&] { loadSpatialDataset(dir.path()); }),
+             "transcripts.csv: line 32: column 'x_location': 2e6 µm lies beyond ±1 m");
 }
 
 TEST(XeniumOutput, GarbageQvIsRefusedWithItsLine) {
@@ -412,6 +424,23 @@ TEST(XeniumOutput, ParquetNullCoordinateIsRefused) {
   if (!writeXeniumParquet(xeniumFixture("sample1"), dir.path(), "310")) SKIP_WITHOUT_HYPARQUET;
   EXPECT_HAS(errorOf([&] { loadSpatialDataset(dir.path()); }),
              "transcripts.parquet: row group 1, row 310: column 'x_location' is null or NaN");
+}
+
+// Parquet that is not Xenium's transcripts, or Parquet given a column map, is named as such,
+// not read as a text table whose header is "PAR1" (review item 13).
+TEST(XeniumOutput, ParquetWithoutTranscriptColumnsIsNamed) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/xenium_mouse_brain_tiny");
+  ScratchDirectory dir;
+  if (!writeXeniumParquet(xeniumFixture("sample1"), dir.path(), "")) SKIP_WITHOUT_HYPARQUET;
+  const std::string e = errorOf([&] { detectSpatialFormat(dir / "cell_boundaries.parquet"); });
+  EXPECT_HAS(e, "Parquet without Xenium's transcript columns");
+  EXPECT_HAS(e, "its columns: cell_id");
+  EXPECT_EQ(e.find("PAR1"), std::string::npos) << e;
+  DatasetReadOptions options;
+  options.columns = SpotTableColumns{"feature_name", "x_location", "y_location", ""};
+  const std::string mapped =
+      errorOf([&] { detectSpatialFormat(dir / "transcripts.parquet", options); });
+  EXPECT_HAS(mapped, "is Parquet: a column map (--columns) reads CSV/TSV spot tables");
 }
 
 // Xenium before 1.3 wrote cell_id as INT64: ids above 2^53 must stay apart (through a double,
