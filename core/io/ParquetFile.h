@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef TERAMIND_INSIDE_IO
+#error "io/ParquetFile.h is private to teramind_io (Xenium and SpatialData readers; tests)"
+#endif
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
