@@ -7,6 +7,7 @@
 #include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "transcriptomics/BinnedCondition.h"
+#include "transcriptomics/CellPolygonRing.h"
 #include "transcriptomics/DelimitedTextReader.h"
 
 namespace teramind {
@@ -54,9 +55,11 @@ std::vector<CellPolygon> readCellPolygons(const std::filesystem::path& file, boo
     cells[it->second].vertices.emplace_back(in.number(x), yNegated ? -yValue : yValue);
   }
   if (cells.empty()) throw FileError(file, "holds no cell outlines");
-  for (const auto& cell : cells)
+  for (auto& cell : cells) {
+    openRing(cell.vertices);  // Vizgen's and Giotto's rings repeat their first vertex
     if (cell.vertices.size() < 3)
       throw FileError(file, "cell '" + cell.id + "' has fewer than 3 vertices");
+  }
   return cells;
 }
 
