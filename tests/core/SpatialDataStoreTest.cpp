@@ -433,6 +433,41 @@ TEST_F(SpatialDataStoreTest, ShapesIdsFromTheIndexNotFromAttributes) {
   EXPECT_EQ(ids["c_range"], (std::vector<std::string>{"0", "1"}));
 }
 
+// Integer genes and shape ids above 2^53 stay apart: through a double, 2^53 and 2^53 + 1 are the
+// same number (review item 7). INT64 data as strings: the writer makes them BigInts exactly.
+TEST_F(SpatialDataStoreTest, IntegerGenesAndShapeIdsAreExact) {
+  SKIP_WITHOUT_WRITERS();
+  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+  const json big = {"9007199254740992", "9007199254740993"};
+  group("points/transcripts", pointsAttrs({identity}));
+  parquet("points/transcripts/points.parquet/part.0.parquet",
+          {{{"name", "x"}, {"type", "DOUBLE"}, {"data", {1.0, 2.0}}},
+           {{"name", "y"}, {"type", "DOUBLE"}, {"data", {1.0, 2.0}}},
+           {{"name", "gene"}, {"type", "INT64"}, {"data", big}}});
+  group("shapes/cells", shapesAttrs({identity}));
+  parquet("shapes/cells/shapes.parquet",
+          {{{"name", "geometry"},
+            {"type", "BYTE_ARRAY"},
+            {"hex", true},
+            {"data",
+             {hexOf(wkbPolygon({{0, 0}, {1, 0}, {1, 1}})),
+              hexOf(wkbPolygon({{2, 0}, {3, 0}, {3, 1}}))}}},
+           {{"name", "__index_level_0__"}, {"type", "INT64"}, {"data", big}}});
+  write();
+
+  const SpatialDataset d = loadSpatialDataset(root_);
+  const auto* t = d.transcripts();
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->size(), 2u);
+  EXPECT_EQ(t->genes.name(t->gene[0]), "9007199254740992");
+  EXPECT_EQ(t->genes.name(t->gene[1]), "9007199254740993");
+  ASSERT_EQ(d.cellBoundaries.size(), 1u);
+  const auto cells = readCellBoundaryFile(d.cellBoundaries[0]);
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[0].id, "9007199254740992");
+  EXPECT_EQ(cells[1].id, "9007199254740993");
+}
+
 TEST_F(SpatialDataStoreTest, ImageChannelsAsStainsReadByWindow) {
   SKIP_WITHOUT_WRITERS();
   const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
