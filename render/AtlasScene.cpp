@@ -1,5 +1,7 @@
 #include "AtlasScene.h"
+
 #include <array>
+#include <cmath>
 #include <unordered_map>
 
 #include <vtkActor.h>
@@ -277,17 +279,32 @@ bool AtlasScene::hasSection() const {
   return impl_->section != nullptr;
 }
 
-void AtlasScene::focusSection() {
+void AtlasScene::focusSection(bool fillView) {
   auto& r = *impl_;
   if (!r.section) return resetCamera();
   const Vec3& c = r.section->centre();
   vtkCamera* camera = r.renderer->GetActiveCamera();
   camera->SetFocalPoint(c[0], c[1], c[2]);
-  // From anterior (−x in PIR), slightly left and above, dorsal up: the cut face head-on.
-  const double d = 14 * r.section->size();
-  camera->SetPosition(c[0] - d, c[1] - 0.15 * d, c[2] - 0.15 * d);
-  camera->SetViewUp(0, -1, 0);
+  // Along the section's normal (section z), from the side it faces: the cut face head-on
+  // whatever way the section is cut (a coronal one is seen from anterior, −x in PIR).
+  const Vec3 o = r.sectionToAtlas.apply({0, 0, 0});
+  const Vec3 z = r.sectionToAtlas.apply({0, 0, 1});
+  Vec3 n{z[0] - o[0], z[1] - o[1], z[2] - o[2]};
+  const double length = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+  if (length > 0)
+    for (double& v : n) v /= length;
+  else
+    n = {1, 0, 0};
+  // 30° of view: the section's larger side fills about 80 % of it at 2.3 sides away.
+  const double d = (fillView ? 2.3 : 14) * r.section->size();
+  camera->SetPosition(c[0] - d * n[0], c[1] - d * n[1], c[2] - d * n[2]);
+  // Dorsal up (−y in PIR) unless the section is horizontal: then anterior up.
+  if (std::abs(n[1]) > 0.9)
+    camera->SetViewUp(-1, 0, 0);
+  else
+    camera->SetViewUp(0, -1, 0);
   camera->SetViewAngle(30);
+  camera->OrthogonalizeViewUp();
   r.renderer->ResetCameraClippingRange();
 }
 

@@ -68,8 +68,10 @@ class AtlasScene {
   // bottom-left) of the window showing the scene; nullopt where the ray meets nothing.
   std::optional<Vec3> pickAtlasPoint(int x, int y);
 
-  // Frames the section plane (or, without one, the whole brain).
-  void focusSection();
+  // Frames the section plane face-on, the camera on its normal (or, without one, the whole
+  // brain): with `fillView` the section fills the view (an unplaced section, which lies at the
+  // atlas origin with nothing around it), else it sits in the brain around it.
+  void focusSection(bool fillView = false);
   // A lateral-dorsal view of the whole brain, dorsal up.
   void resetCamera();
   CameraPose cameraPose() const;

@@ -1,11 +1,14 @@
-#include "LandmarkDialog.h"
+#include "LandmarkDock.h"
 
+#include <QCloseEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -30,15 +33,15 @@ QTableWidgetItem* numberItem(double value, bool editable) {
 
 }  // namespace
 
-LandmarkDialog::LandmarkDialog(MainWindow& window)
-    : QDialog(&window),
+LandmarkDock::LandmarkDock(MainWindow& window)
+    : QDockWidget(tr("Place with Landmarks"), &window),
       window_(window),
       dataset_(window.studio().state().workspace.sharedDataset()) {
-  setWindowTitle(tr("Place the section with landmarks"));
-  setObjectName(QStringLiteral("landmark-dialog"));
-  sectionView_ = new SectionPointView(this);
+  setObjectName(QStringLiteral("landmark-dock"));
+  auto* body = new QWidget(this);
+  sectionView_ = new SectionPointView(body);
   sectionView_->setObjectName(QStringLiteral("landmark-section"));
-  table_ = new QTableWidget(0, Columns, this);
+  table_ = new QTableWidget(0, Columns, body);
   table_->setHorizontalHeaderLabels({tr("Name"), tr("x µm"), tr("y µm"), tr("AP µm"), tr("DV µm"),
                                      tr("LR µm"), tr("Residual µm")});
   table_->horizontalHeaderItem(SectionX)->setToolTip(tr("On the section, in its own µm"));
@@ -46,39 +49,60 @@ LandmarkDialog::LandmarkDialog(MainWindow& window)
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  hint_ = new QLabel(this);
+  hint_ = new QLabel(body);
   hint_->setWordWrap(true);
-  fit_ = new QLabel(this);
+  fit_ = new QLabel(body);
   fit_->setObjectName(QStringLiteral("landmark-fit"));
   fit_->setWordWrap(true);
+  warnings_ = new QLabel(body);
+  warnings_->setObjectName(QStringLiteral("landmark-warnings"));
+  warnings_->setWordWrap(true);
+  warnings_->setStyleSheet(QStringLiteral("color: #d08000;"));
+  warnings_->hide();
 
-  auto* open = new QPushButton(tr("Open…"), this);
-  undo_ = new QPushButton(tr("Undo"), this);
-  redo_ = new QPushButton(tr("Redo"), this);
-  remove_ = new QPushButton(tr("Delete"), this);
-  save_ = new QPushButton(tr("Save with the Dataset"), this);
-  auto* closeButton = new QPushButton(tr("Close"), this);
+  auto* open = new QPushButton(tr("Open…"), body);
+  undo_ = new QPushButton(tr("Undo"), body);
+  redo_ = new QPushButton(tr("Redo"), body);
+  remove_ = new QPushButton(tr("Delete"), body);
+  save_ = new QPushButton(tr("Save with the Dataset"), body);
+  auto* closeButton = new QPushButton(tr("Close"), body);
+  auto* edits = new QHBoxLayout;
+  for (QPushButton* b : {open, undo_, redo_, remove_}) edits->addWidget(b);
+  edits->addStretch(1);
   auto* buttons = new QHBoxLayout;
-  for (QPushButton* b : {open, undo_, redo_, remove_}) buttons->addWidget(b);
   buttons->addStretch(1);
   buttons->addWidget(save_);
   buttons->addWidget(closeButton);
 
-  auto* right = new QWidget(this);
-  auto* rightLayout = new QVBoxLayout(right);
-  rightLayout->setContentsMargins(0, 0, 0, 0);
-  rightLayout->addWidget(table_, 1);
-  rightLayout->addWidget(fit_);
-  auto* split = new QSplitter(this);
+  auto* lower = new QWidget(body);
+  auto* lowerLayout = new QVBoxLayout(lower);
+  lowerLayout->setContentsMargins(0, 0, 0, 0);
+  lowerLayout->addWidget(table_, 1);
+  lowerLayout->addWidget(fit_);
+  lowerLayout->addWidget(warnings_);
+  auto* split = new QSplitter(Qt::Vertical, body);
   split->addWidget(sectionView_);
-  split->addWidget(right);
-  auto* layout = new QVBoxLayout(this);
+  split->addWidget(lower);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+  auto* layout = new QVBoxLayout(body);
   layout->addWidget(hint_);
   layout->addWidget(split, 1);
+  layout->addLayout(edits);
   layout->addLayout(buttons);
-  split->setStretchFactor(0, 2);
-  split->setStretchFactor(1, 3);
-  resize(1120, 480);
+  setWidget(body);
+
+  // On the right, beside the slice views rather than over them; with the docks already there
+  // as tabs, in front.
+  QDockWidget* right = nullptr;
+  for (QDockWidget* d : window.findChildren<QDockWidget*>())
+    if (d != this && !right && d->isVisible() && !d->isFloating() &&
+        window.dockWidgetArea(d) == Qt::RightDockWidgetArea)
+      right = d;
+  window.addDockWidget(Qt::RightDockWidgetArea, this);
+  if (right) window.tabifyDockWidget(right, this);
+  window.resizeDocks({this}, {520}, Qt::Horizontal);
+  raise();
 
   if (dataset_) {
     try {
@@ -87,14 +111,17 @@ LandmarkDialog::LandmarkDialog(MainWindow& window)
     } catch (const std::exception& e) {
       hint_->setText(QString::fromStdString(e.what()));
     }
-    // Reopen the pairs saved with the dataset, as an undoable step.
-    if (const auto saved = savedLandmarksFile(*dataset_)) tool_.open(*saved);
+    // Reopen the pairs saved with the dataset, as an undoable step; they are the saved ones.
+    if (const auto saved = savedLandmarksFile(*dataset_); saved && tool_.open(*saved))
+      tool_.markSaved();
+    tool_.setSectionExtent(sectionExtentOf(*dataset_));
   }
 
-  tool_.setListener([this] {
-    saved_ = false;
-    refresh();
-  });
+  tool_.setListener([this] { refresh(); });
+  // While the tool is shown a click in a slice view gives an atlas point, nothing else.
+  window.sliceViews()->setPickingPoints(true);
+  connect(this, &QDockWidget::visibilityChanged, this,
+          [this](bool visible) { window_.sliceViews()->setPickingPoints(visible); });
   connect(sectionView_, &SectionPointView::clicked, this,
           [this](double x, double y) { tool_.clickSection(x, y); });
   connect(window.sliceViews(), &SliceViewPanel::pointPicked, this, [this](const Vec3& um) {
@@ -113,30 +140,37 @@ LandmarkDialog::LandmarkDialog(MainWindow& window)
     if (row >= 0) tool_.remove(std::size_t(row));
   });
   connect(save_, &QPushButton::clicked, this, [this] { save(); });
-  connect(closeButton, &QPushButton::clicked, this, &QDialog::close);
-  // Pairs belong to one section: other data opened meanwhile ends the tool (without putting
-  // the old section back in the view, which now shows the new one).
+  connect(closeButton, &QPushButton::clicked, this, &QDockWidget::close);
+  // Pairs belong to one section: other data opened meanwhile ends the tool (the window asked
+  // about unsaved pairs first; the old section is not put back in the view, which now shows
+  // the new one).
   subscription_ = window.studio().subscribe([this](StudioChange change) {
     if (change == StudioChange::Dataset &&
         window_.studio().state().workspace.sharedDataset() != dataset_) {
-      saved_ = true;
+      closing_ = true;
+      previewShown_ = false;
       close();
     }
   });
-  connect(table_, &QTableWidget::cellChanged, this, &LandmarkDialog::cellEdited);
+  connect(table_, &QTableWidget::cellChanged, this, &LandmarkDock::cellEdited);
   connect(table_, &QTableWidget::currentCellChanged, this, [this] { refresh(); });
   refresh();
 }
 
-LandmarkDialog::~LandmarkDialog() {
+LandmarkDock::~LandmarkDock() {
   window_.studio().unsubscribe(subscription_);
+  window_.sliceViews()->setPickingPoints(false);
 }
 
-QString LandmarkDialog::fitText() const {
+QString LandmarkDock::fitText() const {
   return fit_->text();
 }
 
-void LandmarkDialog::refresh() {
+QString LandmarkDock::warningText() const {
+  return warnings_->text();
+}
+
+void LandmarkDock::refresh() {
   if (refreshing_) return;
   refreshing_ = true;
   const auto& landmarks = tool_.landmarks();
@@ -144,6 +178,7 @@ void LandmarkDialog::refresh() {
   const int current = table_->currentRow();
   table_->setRowCount(int(landmarks.size()));
   std::vector<QPointF> points;
+  std::vector<QString> names;
   for (std::size_t i = 0; i < landmarks.size(); ++i) {
     const Landmark& l = landmarks[i];
     const int row = int(i);
@@ -158,18 +193,19 @@ void LandmarkDialog::refresh() {
     else
       table_->setItem(row, Residual, new QTableWidgetItem(QStringLiteral("–")));
     points.emplace_back(l.sectionXUm, l.sectionYUm);
+    names.push_back(QString::fromStdString(l.name));
   }
   std::optional<QPointF> pending;
   if (const auto& p = tool_.pendingSection()) pending = QPointF(p->first, p->second);
-  sectionView_->setPoints(std::move(points), pending, current);
+  sectionView_->setPoints(std::move(points), std::move(names), pending, current);
 
   if (tool_.pendingSection())
     hint_->setText(tr("Now click the same place in an atlas slice view."));
   else if (tool_.pendingAtlas())
-    hint_->setText(tr("Now click the same place on the section (left)."));
+    hint_->setText(tr("Now click the same place on the section (above)."));
   else
     hint_->setText(
-        tr("Click a place on the section (left) and the same place in an atlas slice "
+        tr("Click a place on the section (above) and the same place in an atlas slice "
            "view, in either order. At least 3 pairs, not in a row; a 4th shows how "
            "well they agree."));
   if (fit)
@@ -179,6 +215,13 @@ void LandmarkDialog::refresh() {
                       .arg(landmarks.size()));
   else
     fit_->setText(QString::fromStdString(tool_.fitProblem()));
+  if (tool_.hasUnsavedChanges()) fit_->setText(fit_->text() + tr(" · not saved"));
+  QStringList warnings;
+  if (fit)
+    for (const std::string& w : fit->warnings)
+      warnings << tr("Warning: %1").arg(QString::fromStdString(w));
+  warnings_->setText(warnings.join(QLatin1Char('\n')));
+  warnings_->setVisible(!warnings.isEmpty());
   undo_->setEnabled(tool_.canUndo());
   undo_->setToolTip(QString::fromStdString(tool_.undoText()));
   redo_->setEnabled(tool_.canRedo());
@@ -189,7 +232,7 @@ void LandmarkDialog::refresh() {
   preview();
 }
 
-void LandmarkDialog::cellEdited(int row, int column) {
+void LandmarkDock::cellEdited(int row, int column) {
   if (refreshing_ || row < 0 || std::size_t(row) >= tool_.landmarks().size()) return;
   bool ok = false;
   const double value = table_->item(row, column)->text().toDouble(&ok);
@@ -209,7 +252,7 @@ void LandmarkDialog::cellEdited(int row, int column) {
 }
 
 // The 3D view shows the section where the current fit puts it.
-void LandmarkDialog::preview() {
+void LandmarkDock::preview() {
   const auto& fit = tool_.fit();
   if (!fit || overview_.voxelCount() == 0) return;
   window_.scene().showSection(&overview_, fit->sectionToAtlas);
@@ -218,30 +261,67 @@ void LandmarkDialog::preview() {
   previewShown_ = true;
 }
 
-void LandmarkDialog::restorePlacement() {
+void LandmarkDock::restorePlacement() {
   if (!previewShown_ || !dataset_ || overview_.voxelCount() == 0) return;
   window_.scene().showSection(&overview_, dataset_->placement().sectionToAtlas);
   window_.viewport()->requestRender();
   previewShown_ = false;
 }
 
-bool LandmarkDialog::save() {
+// Writes the placement and says where in the status bar; with `reopen` the dataset is opened
+// again from its files, placed (and drawn) by what was saved.
+bool LandmarkDock::writePlacement(bool reopen) {
   if (!dataset_ || !tool_.save(*dataset_)) {
     fit_->setText(QString::fromStdString(tool_.lastError()));
     return false;
   }
-  saved_ = true;
-  // The dataset opened again from its files is placed (and drawn) by the saved placement; the
-  // tool opens it again with the saved pairs.
-  const auto& path = window_.studio().state().workspace.datasetPath();
-  window_.openPath(QString::fromStdString((path.empty() ? dataset_->source : path).string()));
+  closing_ = true;
+  const PlacementFiles& files = *tool_.savedTo();
+  const QString where = tr("Placement saved in %1 (landmarks in %2)")
+                            .arg(QString::fromStdString(files.placement.string()),
+                                 QString::fromStdString(files.landmarks.filename().string()));
+  if (reopen) {
+    const auto& path = window_.studio().state().workspace.datasetPath();
+    window_.openPath(QString::fromStdString((path.empty() ? dataset_->source : path).string()));
+  }
+  window_.statusBar()->showMessage(where, 20000);
+  return true;
+}
+
+bool LandmarkDock::save() {
+  if (!writePlacement(true)) return false;
   close();
   return true;
 }
 
-void LandmarkDialog::hideEvent(QHideEvent* event) {
-  if (!saved_) restorePlacement();
-  QDialog::hideEvent(event);
+bool LandmarkDock::mayClose(bool reopen) {
+  if (closing_ || !tool_.hasUnsavedChanges()) return true;
+  QMessageBox box(QMessageBox::Question, tr("Save the landmarks?"),
+                  tr("%n landmark pair(s) are not saved with the dataset.", nullptr,
+                     int(tool_.landmarks().size())),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setObjectName(QStringLiteral("landmark-unsaved"));
+  box.setDefaultButton(QMessageBox::Cancel);
+  if (!tool_.fit()) {
+    box.button(QMessageBox::Save)->setEnabled(false);
+    box.setInformativeText(QString::fromStdString(tool_.fitProblem()));
+  }
+  switch (box.exec()) {
+    case QMessageBox::Save:
+      return writePlacement(reopen);
+    case QMessageBox::Discard:
+      closing_ = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
+void LandmarkDock::closeEvent(QCloseEvent* event) {
+  if (!mayClose(true)) return event->ignore();
+  if (!tool_.savedTo()) restorePlacement();
+  window_.sliceViews()->setPickingPoints(false);
+  QDockWidget::closeEvent(event);
 }
 
 }  // namespace teramind::ui

@@ -19,7 +19,7 @@
 #include "BrushInteraction.h"
 #include "GenePanelDock.h"
 #include "JobDock.h"
-#include "LandmarkDialog.h"
+#include "LandmarkDock.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ReadOptionsDialog.h"
@@ -80,7 +80,7 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
 
 MainWindow::~MainWindow() {
   // Tools that bind to the model and the scene go while both are still there.
-  delete findChild<LandmarkDialog*>();
+  delete findChild<LandmarkDock*>();
   model_.cancelJob();
   runner_.joinAll();  // no background task outlives the window's objects
 }
@@ -199,8 +199,14 @@ void MainWindow::selectStructureId(std::optional<StructureId> id) {
   model_.select(id);
 }
 
+bool MainWindow::mayDropLandmarks() {
+  auto* tool = findChild<LandmarkDock*>();
+  return !tool || tool->mayClose(false);
+}
+
 void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
                              const std::filesystem::path& source) {
+  if (!mayDropLandmarks()) return;
   if (mayDropEdits(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
     model_.setDataset(std::move(dataset), source, true);
 }
@@ -258,6 +264,7 @@ bool MainWindow::openSession(const QString& file) {
 bool MainWindow::openPath(const QString& path) {
   const std::filesystem::path file = path.toStdString();
   const auto kind = studioFileKind(file);
+  if (kind != StudioFileKind::Model && !mayDropLandmarks()) return false;
   if (kind == StudioFileKind::Session) return openSession(path);
   if (!mayDropEdits(QFileInfo(path).fileName())) return false;
   switch (kind) {
@@ -329,6 +336,7 @@ void MainWindow::clickAt(int x, int y) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!mayDropLandmarks()) return event->ignore();
   if (model_.hasUnsavedEdits()) {
     const auto answer = QMessageBox::question(
         this, tr("Save the painted edits?"),

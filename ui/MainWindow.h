@@ -102,6 +102,8 @@ class MainWindow : public QMainWindow {
   void changed(StudioChange change);
   void showMessage(const StudioMessage& message);
   bool mayDropEdits(const QString& what);
+  // The landmark tool's unsaved pairs: asks Save / Discard / Cancel; false on Cancel.
+  bool mayDropLandmarks();
   void clickAt(int x, int y);
   void addRecent(const QString& file);
   void rebuildRecentMenu();

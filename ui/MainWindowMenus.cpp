@@ -17,7 +17,7 @@
 #include "AttentionDock.h"
 #include "GenePanelDock.h"
 #include "JobDock.h"
-#include "LandmarkDialog.h"
+#include "LandmarkDock.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ScreenshotDialog.h"
@@ -128,7 +128,7 @@ void MainWindow::buildMenus() {
     viewport_->requestRender();
   });
   view->addAction(tr("Go to &section"), QKeySequence(Qt::Key_S), this, [this] {
-    scene_->focusSection();
+    scene_->focusSection(model_.placementState() == SectionPlacementState::Unplaced);
     viewport_->requestRender();
   });
   view->addAction(tr("Clear &overlays"), this, [this] {
@@ -151,10 +151,13 @@ void MainWindow::buildMenus() {
                     "Open a dataset first: landmarks pair places on its section with the atlas.");
       return;
     }
-    if (auto* open = findChild<LandmarkDialog*>()) return open->raise();
-    auto* dialog = new LandmarkDialog(*this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
+    if (auto* open = findChild<LandmarkDock*>()) {
+      open->show();
+      return open->raise();
+    }
+    auto* dock = new LandmarkDock(*this);
+    dock->setAttribute(Qt::WA_DeleteOnClose);
+    dock->show();
   });
   place->setObjectName(QStringLiteral("place-with-landmarks"));
 

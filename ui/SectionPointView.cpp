@@ -24,9 +24,10 @@ void SectionPointView::setImage(const Image3D<std::uint8_t>& image) {
   update();
 }
 
-void SectionPointView::setPoints(std::vector<QPointF> pointsUm, std::optional<QPointF> pendingUm,
-                                 int highlighted) {
+void SectionPointView::setPoints(std::vector<QPointF> pointsUm, std::vector<QString> names,
+                                 std::optional<QPointF> pendingUm, int highlighted) {
   points_ = std::move(pointsUm);
+  names_ = std::move(names);
   pending_ = pendingUm;
   highlighted_ = highlighted;
   update();
@@ -67,7 +68,7 @@ void SectionPointView::paintEvent(QPaintEvent*) {
     p.setPen(QPen(hot ? QColor(255, 220, 0) : QColor(0, 220, 255), hot ? 3 : 2));
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(at, hot ? 7 : 5, hot ? 7 : 5);
-    p.drawText(at + QPointF(8, -6), QString::number(i + 1));
+    p.drawText(at + QPointF(8, -6), i < names_.size() ? names_[i] : QString::number(i + 1));
   }
   if (pending_) {
     const QPointF at = pixelOf(*pending_);

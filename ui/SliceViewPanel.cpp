@@ -85,6 +85,7 @@ void SliceViewPanel::finishStroke() {
   const Index3& v = cursor_.voxel();
   const double um = atlas_.resolutionUm();
   Q_EMIT pointPicked({double(v[0]) * um, double(v[1]) * um, double(v[2]) * um});
+  if (pickingPoints_) return;
   if (const Structure* s = structureAtVoxel(atlas_, cursor_.voxel())) Q_EMIT structurePicked(s->id);
 }
 

@@ -30,6 +30,10 @@ class SliceViewPanel : public QWidget {
   void moveCursor(const Index3& voxel);
   void moveCursorToPoint(const Vec3& atlasUm);
   void selectStructure(std::optional<StructureId> id);
+  // While on (the landmark tool is open), a click gives its point only (pointPicked): the
+  // structure under it is not picked, so the selection and the 3D view stay as they are.
+  void setPickingPoints(bool on) { pickingPoints_ = on; }
+  bool pickingPoints() const { return pickingPoints_; }
   render::SliceScene& scene(SliceOrientation orientation);
   VtkViewport* viewport(SliceOrientation orientation) const;
 
@@ -50,6 +54,7 @@ class SliceViewPanel : public QWidget {
   SliceCursor cursor_;
   std::array<std::unique_ptr<render::SliceScene>, 3> scenes_;
   std::array<VtkViewport*, 3> viewports_{};
+  bool pickingPoints_ = false;
 };
 
 }  // namespace teramind::ui

@@ -103,7 +103,7 @@ void StudioSceneBinding::showSection() {
     // whole-section mosaic out of memory.
     const auto stain = dataset->readStain(dataset->stains.front(), 2048);
     scene_.showSection(&stain, dataset->placement().sectionToAtlas);
-    scene_.focusSection();
+    scene_.focusSection(model_.placementState() == SectionPlacementState::Unplaced);
   } catch (const std::exception& e) {
     model_.report(StudioMessage::Kind::Notice, "Stain image not shown", e.what());
   }
@@ -127,7 +127,7 @@ void StudioSceneBinding::showDensity() {
     image.voxels()[i] = std::uint8_t(std::clamp(values[i] / top, 0.0, 1.0) * 255.0 + 0.5);
   const bool first = !scene_.hasSection();
   scene_.showSection(&image, s.workspace.dataset()->placement().sectionToAtlas);
-  if (first) scene_.focusSection();
+  if (first) scene_.focusSection(model_.placementState() == SectionPlacementState::Unplaced);
 }
 
 void StudioSceneBinding::showOverlay() {

@@ -11,6 +11,9 @@ StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
   hover_ = new QLabel(this);
   hover_->setObjectName(QStringLiteral("hoverLabel"));
   dataset_ = new QLabel(this);
+  placement_ = new QLabel(this);
+  placement_->setObjectName(QStringLiteral("placementNotice"));
+  placement_->setStyleSheet(QStringLiteral("color: #e08a00; font-weight: bold;"));
   modelLabel_ = new QLabel(this);
   // Long names must never widen the window (it would grow past the screen): the labels take
   // the width they are given, and their full text is in the tooltip.
@@ -21,6 +24,7 @@ StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
   for (QLabel* l : {dataset_, modelLabel_}) l->setMaximumWidth(420);
   addWidget(selection_, 1);
   addWidget(hover_, 1);
+  addPermanentWidget(placement_);
   addPermanentWidget(dataset_);
   addPermanentWidget(modelLabel_);
   model_.subscribe([this](StudioChange change) {
@@ -40,6 +44,10 @@ void StudioStatusBar::showHovered(const Structure* s) {
   hover_->setText(s ? tr("Under cursor: %1 (%2)")
                           .arg(QString::fromStdString(s->acronym), QString::fromStdString(s->name))
                     : QString());
+}
+
+QString StudioStatusBar::placementNotice() const {
+  return placement_->text();
 }
 
 QString StudioStatusBar::hovered() const {
@@ -72,6 +80,11 @@ void StudioStatusBar::showData() {
       data += tr(" · %L1 cells, %2 genes").arg(c->cellCount()).arg(c->genes.geneCount());
     if (d->stains.empty()) data += tr(" · no stains");
   }
+  const QString notice =
+      QString::fromStdString(StudioModel::placementNotice(model_.placementState()));
+  placement_->setText(notice);
+  placement_->setToolTip(notice);
+  placement_->setVisible(!notice.isEmpty());
   dataset_->setText(data);
   dataset_->setToolTip(data);
   QString text;

@@ -18,6 +18,8 @@ class StudioStatusBar : public QStatusBar {
 
   void showHovered(const Structure* structure);  // nullptr: nothing under the cursor
   QString hovered() const;
+  // The persistent note on where the section is (StudioModel::placementNotice).
+  QString placementNotice() const;
 
  private:
   void showSelection();
@@ -27,6 +29,7 @@ class StudioStatusBar : public QStatusBar {
   QLabel* selection_ = nullptr;
   QLabel* hover_ = nullptr;
   QLabel* dataset_ = nullptr;
+  QLabel* placement_ = nullptr;
   QLabel* modelLabel_ = nullptr;
 };
 

@@ -8,6 +8,15 @@
 namespace teramind {
 namespace {
 constexpr std::size_t kMaxUndoSteps = 1000;
+
+bool samePairs(const std::vector<Landmark>& a, const std::vector<Landmark>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].name != b[i].name || a[i].sectionXUm != b[i].sectionXUm ||
+        a[i].sectionYUm != b[i].sectionYUm || a[i].atlasUm != b[i].atlasUm)
+      return false;
+  return true;
+}
 }  // namespace
 
 LandmarkTool::LandmarkTool() {
@@ -128,8 +137,23 @@ bool LandmarkTool::save(const SpatialDataset& dataset) {
   } catch (const std::exception& e) {
     return fail(e.what());
   }
+  savedLandmarks_ = landmarks_;
   changed();
   return true;
+}
+
+bool LandmarkTool::hasUnsavedChanges() const {
+  return !samePairs(landmarks_, savedLandmarks_);
+}
+
+void LandmarkTool::markSaved() {
+  savedLandmarks_ = landmarks_;
+  changed();
+}
+
+void LandmarkTool::setSectionExtent(std::optional<SectionExtentUm> extent) {
+  sectionExtent_ = extent;
+  changed();
 }
 
 void LandmarkTool::apply(std::vector<Landmark> after, std::string what) {
@@ -149,7 +173,7 @@ void LandmarkTool::changed() {
 
 void LandmarkTool::refit() {
   try {
-    fit_ = fitLandmarks(landmarks_);
+    fit_ = fitLandmarks(landmarks_, sectionExtent_);
     fitProblem_.clear();
   } catch (const std::invalid_argument& e) {
     fit_.reset();

@@ -52,8 +52,11 @@ class LandmarkTool {
   bool undo();
   bool redo();
 
+  // The section's extent, so that the fit warns about section points off the section.
+  void setSectionExtent(std::optional<SectionExtentUm> extent);
+
   // The placement fitted to the current pairs, or why there is none (fewer than 3 pairs,
-  // degenerate points: fitLandmarks' message).
+  // degenerate points: fitLandmarks' message). fit()->warnings says what looks wrong in it.
   const std::optional<LandmarkFit>& fit() const { return fit_; }
   const std::string& fitProblem() const { return fitProblem_; }
 
@@ -61,6 +64,10 @@ class LandmarkTool {
   // when a file cannot be written.
   bool save(const SpatialDataset& dataset);
   const std::optional<PlacementFiles>& savedTo() const { return savedTo_; }
+  // Whether the pairs differ from those last saved (or opened as saved, markSaved()): closing
+  // the tool then loses work. Undoing back to the saved pairs makes them saved again.
+  bool hasUnsavedChanges() const;
+  void markSaved();
 
   const std::string& lastError() const { return lastError_; }
 
@@ -83,6 +90,8 @@ class LandmarkTool {
   std::optional<LandmarkFit> fit_;
   std::string fitProblem_;
   std::optional<PlacementFiles> savedTo_;
+  std::vector<Landmark> savedLandmarks_;
+  std::optional<SectionExtentUm> sectionExtent_;
   std::string lastError_;
   Listener listener_;
 };

@@ -102,6 +102,19 @@ std::string StudioModel::lastError() const {
   return {};
 }
 
+SectionPlacementState StudioModel::placementState() const {
+  const SpatialDataset* dataset = state_.workspace.dataset();
+  if (!dataset) return SectionPlacementState::NoSection;
+  return dataset->placement().placed ? SectionPlacementState::Placed
+                                     : SectionPlacementState::Unplaced;
+}
+
+std::string StudioModel::placementNotice(SectionPlacementState state) {
+  return state == SectionPlacementState::Unplaced
+             ? "Section not placed in the atlas: Section \u2192 Place with Landmarks\u2026"
+             : std::string();
+}
+
 bool StudioModel::hasUnsavedEdits() const {
   return state_.hasEdits() && state_.workspace.condition().edits() != savedEdits_;
 }

@@ -15,6 +15,13 @@
 
 namespace teramind {
 
+// Where the open section is in the atlas, as far as the studio knows.
+enum class SectionPlacementState {
+  NoSection,  // no dataset open
+  Unplaced,   // the data says nothing: its identity placement puts it at the atlas origin
+  Placed,
+};
+
 // The studio without a window: its state and every action a user takes — open data and a
 // model, select, paint/undo/redo, run a job (start, pause, cancel, resume), compute the
 // attention, export, save and restore a session. Widgets call these and redraw on the changes
@@ -57,6 +64,12 @@ class StudioModel {
                   const DatasetReadOptions& read = {});
   bool setModel(std::shared_ptr<const MorphologyModel> model, const std::filesystem::path& source,
                 bool dropEdits = false);
+  // Whether the open section lies somewhere known in the atlas (its data, a saved placement or
+  // --landmarks said where). Views bind to it on Dataset changes: an unplaced section is framed
+  // face-on and placementNotice() is shown until it is placed.
+  SectionPlacementState placementState() const;
+  // The persistent note for a state ("" when there is nothing to say).
+  static std::string placementNotice(SectionPlacementState state);
   // Whether loading or preparing is under way.
   bool busy() const { return loads_ > 0 || state_.preparing; }
 

@@ -6,7 +6,7 @@
 #include <QTest>
 
 #include "AtlasScene.h"
-#include "LandmarkDialog.h"
+#include "LandmarkDock.h"
 #include "MainWindow.h"
 #include "SectionPointView.h"
 #include "SliceViewPanel.h"
@@ -25,7 +25,7 @@ Vec3 demoAtlasPoint(double x, double y) {
   return {5000, y - 2925, x + 1550};
 }
 
-void clickSection(ui::LandmarkDialog& dialog, double xUm, double yUm) {
+void clickSection(ui::LandmarkDock& dialog, double xUm, double yUm) {
   auto* view = dialog.sectionView();
   QTest::mouseClick(view, Qt::LeftButton, {}, view->pixelOf({xUm, yUm}).toPoint());
 }
@@ -45,7 +45,7 @@ TEST(LandmarkToolGui, ThreePairsPlaceTheSectionInTheRightStructureAndSaveKeepsIt
   auto* action = window.findChild<QAction*>(QStringLiteral("place-with-landmarks"));
   ASSERT_NE(action, nullptr);
   action->trigger();
-  auto* dialog = window.findChild<ui::LandmarkDialog*>();
+  auto* dialog = window.findChild<ui::LandmarkDock*>();
   ASSERT_NE(dialog, nullptr);
   ASSERT_TRUE(QTest::qWaitForWindowExposed(dialog));
   EXPECT_TRUE(dialog->fitText().contains(QStringLiteral("at least 3 landmark pairs, there are 0")))
@@ -133,14 +133,14 @@ TEST(LandmarkToolGui, OtherDataEndsTheToolAndAnOpenToolGoesWithTheWindow) {
   ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
   auto* action = window.findChild<QAction*>(QStringLiteral("place-with-landmarks"));
   action->trigger();
-  ASSERT_NE(window.findChild<ui::LandmarkDialog*>(), nullptr);
+  ASSERT_NE(window.findChild<ui::LandmarkDock*>(), nullptr);
   window.showDataset(
       std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
       bundledDemoDataset());
-  EXPECT_TRUE(QTest::qWaitFor([&] { return !window.findChild<ui::LandmarkDialog*>(); }, 5000))
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !window.findChild<ui::LandmarkDock*>(); }, 5000))
       << "the tool still places the section that was replaced";
   action->trigger();
-  auto* dialog = window.findChild<ui::LandmarkDialog*>();
+  auto* dialog = window.findChild<ui::LandmarkDock*>();
   ASSERT_NE(dialog, nullptr);
   dialog->tool().clickSection(6500, 4800);  // left open, mid-pair, when the window goes
 }

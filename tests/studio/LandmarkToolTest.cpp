@@ -99,7 +99,9 @@ TEST(LandmarkTool, SavesWithTheDatasetAndOpensTheSavedPairsAgain) {
   EXPECT_FALSE(tool.save(dataset));
   EXPECT_NE(tool.lastError().find("nothing to save"), std::string::npos);
   tool.add({"c", 0, 100, {5000, 1100, 7000}});
+  EXPECT_TRUE(tool.hasUnsavedChanges());
   ASSERT_TRUE(tool.save(dataset)) << tool.lastError();
+  EXPECT_FALSE(tool.hasUnsavedChanges());
   ASSERT_TRUE(tool.savedTo());
   EXPECT_EQ(tool.savedTo()->placement, dir / "detected_transcripts.csv.placement.json");
 
@@ -110,8 +112,47 @@ TEST(LandmarkTool, SavesWithTheDatasetAndOpensTheSavedPairsAgain) {
   ASSERT_TRUE(reopened.open(*savedLandmarksFile(placed)));
   EXPECT_EQ(reopened.landmarks().size(), 3u);
   EXPECT_EQ(reopened.undoText(), "open detected_transcripts.csv.landmarks.csv");
+  reopened.markSaved();  // what the dialog does with the pairs saved with the dataset
+  EXPECT_FALSE(reopened.hasUnsavedChanges());
   EXPECT_FALSE(reopened.open(dir / "missing.csv"));
   EXPECT_NE(reopened.lastError().find("missing.csv"), std::string::npos);
+}
+
+// Closing the tool must not lose pairs silently: it knows when they differ from the saved ones.
+TEST(LandmarkTool, KnowsWhenItsPairsAreNotSaved) {
+  LandmarkTool tool;
+  EXPECT_FALSE(tool.hasUnsavedChanges());
+  tool.add({"a", 0, 0, {5000, 1000, 7000}});
+  EXPECT_TRUE(tool.hasUnsavedChanges());
+  tool.undo();
+  EXPECT_FALSE(tool.hasUnsavedChanges()) << "back to the saved (empty) pairs";
+  tool.redo();
+  tool.markSaved();
+  EXPECT_FALSE(tool.hasUnsavedChanges());
+  tool.moveSectionPoint(0, 1, 0);
+  EXPECT_TRUE(tool.hasUnsavedChanges());
+  tool.clickSection(5, 5);  // a pending half pair is not a change to the pairs
+  tool.undo();
+  EXPECT_FALSE(tool.hasUnsavedChanges());
+}
+
+// The fit's warnings follow the pairs and the section's extent.
+TEST(LandmarkTool, WarnsAboutAnAbsurdFitAndPointsOffTheSection) {
+  LandmarkTool tool;
+  tool.add({"a", 0, 0, {5000, 1000, 7000}});
+  tool.add({"b", 100, 0, {5000, 1000, 7100}});
+  tool.add({"c", 0, 100, {5000, 1100, 7000}});
+  ASSERT_TRUE(tool.fit());
+  EXPECT_TRUE(tool.fit()->warnings.empty());
+  tool.moveAtlasPoint(1, {5000, 1000, 8300});  // 13× along x
+  ASSERT_TRUE(tool.fit());
+  ASSERT_EQ(tool.fit()->warnings.size(), 1u);
+  EXPECT_NE(tool.fit()->warnings[0].find("scales the section by 13×"), std::string::npos)
+      << tool.fit()->warnings[0];
+  tool.undo();
+  tool.setSectionExtent(SectionExtentUm{0, 50, 0, 50});
+  ASSERT_EQ(tool.fit()->warnings.size(), 2u);  // b and c lie beyond 55 µm
+  EXPECT_NE(tool.fit()->warnings[0].find("landmark 'b'"), std::string::npos);
 }
 
 TEST(SectionOverview, TheStainOrElseTheMoleculeDensityInSectionMicrometres) {
