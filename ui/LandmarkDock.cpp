@@ -118,10 +118,8 @@ LandmarkDock::LandmarkDock(MainWindow& window)
   }
 
   tool_.setListener([this] { refresh(); });
-  // While the tool is shown a click in a slice view gives an atlas point, nothing else.
+  // While the tool is open a click in a slice view gives an atlas point, nothing else.
   window.sliceViews()->setPickingPoints(true);
-  connect(this, &QDockWidget::visibilityChanged, this,
-          [this](bool visible) { window_.sliceViews()->setPickingPoints(visible); });
   connect(sectionView_, &SectionPointView::clicked, this,
           [this](double x, double y) { tool_.clickSection(x, y); });
   connect(window.sliceViews(), &SliceViewPanel::pointPicked, this, [this](const Vec3& um) {

@@ -2,8 +2,16 @@
 // the table shows residuals, the 3D view previews the fit, Save places the dataset for good.
 #include <gtest/gtest.h>
 #include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
+#include <QTimer>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "AtlasScene.h"
 #include "LandmarkDock.h"
@@ -143,6 +151,147 @@ TEST(LandmarkToolGui, OtherDataEndsTheToolAndAnOpenToolGoesWithTheWindow) {
   auto* dialog = window.findChild<ui::LandmarkDock*>();
   ASSERT_NE(dialog, nullptr);
   dialog->tool().clickSection(6500, 4800);  // left open, mid-pair, when the window goes
+}
+
+// Answers the landmark tool's Save / Discard / Cancel question once it is shown (modal).
+void answerUnsaved(QMessageBox::StandardButton answer, bool* asked) {
+  auto* poll = new QTimer;
+  QObject::connect(poll, &QTimer::timeout, [poll, answer, asked] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box || box->objectName() != QStringLiteral("landmark-unsaved")) return;
+    poll->stop();
+    poll->deleteLater();
+    *asked = true;
+    box->button(answer)->click();
+  });
+  poll->start(20);
+}
+
+std::unique_ptr<ui::MainWindow> demoWindow(std::shared_ptr<const Atlas> atlas,
+                                           const fs::path& dataset) {
+  auto window = std::make_unique<ui::MainWindow>(atlas);
+  window->resize(1280, 800);
+  window->showDataset(std::make_shared<const SpatialDataset>(loadSpatialDataset(dataset)), dataset);
+  window->show();
+  return window;
+}
+
+ui::LandmarkDock* openTool(ui::MainWindow& window) {
+  window.findChild<QAction*>(QStringLiteral("place-with-landmarks"))->trigger();
+  return window.findChild<ui::LandmarkDock*>();
+}
+
+// Unsaved pairs are never dropped silently: Close and other data ask; Cancel keeps them.
+// Markers carry the pairs' names; a slice click with the tool open selects nothing.
+TEST(LandmarkToolGui, UnsavedPairsAskBeforeTheyAreLost) {
+  auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  auto window = demoWindow(atlas, bundledDemoDataset());
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+  ui::LandmarkDock* dock = openTool(*window);
+  ASSERT_NE(dock, nullptr);
+  EXPECT_EQ(window->dockWidgetArea(dock), Qt::RightDockWidgetArea);
+  EXPECT_FALSE(dock->isFloating()) << "docked, not over the slice views";
+
+  // A click in a slice view gives the atlas point only: the selection stays as it was.
+  const auto before = window->studio().state().selection;
+  EXPECT_TRUE(window->sliceViews()->pickingPoints());
+  auto* coronal = window->sliceViews()->viewport(SliceOrientation::Coronal);
+  QTest::mouseClick(coronal, Qt::LeftButton, {}, coronal->rect().center());
+  ASSERT_TRUE(dock->tool().pendingAtlas());
+  EXPECT_EQ(window->studio().state().selection, before);
+  dock->tool().cancelPending();
+
+  for (const auto& [x, y] : {std::pair{6450.0, 4750.0}, {6850.0, 4760.0}, {6500.0, 5100.0}})
+    dock->tool().add({"", x, y, demoAtlasPoint(x, y)});
+  ASSERT_TRUE(dock->tool().remove(0));  // L1 goes: the markers keep L2 and L3
+  EXPECT_EQ(dock->sectionView()->names(),
+            (std::vector<QString>{QStringLiteral("L2"), QStringLiteral("L3")}));
+  EXPECT_TRUE(dock->tool().hasUnsavedChanges());
+
+  bool asked = false;
+  answerUnsaved(QMessageBox::Cancel, &asked);
+  dock->close();
+  EXPECT_TRUE(asked);
+  ASSERT_EQ(window->findChild<ui::LandmarkDock*>(), dock) << "Cancel closed the tool";
+  EXPECT_TRUE(dock->isVisible());
+
+  // Other data: Cancel keeps the dataset and the tool.
+  const auto dataset = window->studio().state().workspace.sharedDataset();
+  asked = false;
+  answerUnsaved(QMessageBox::Cancel, &asked);
+  window->showDataset(
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
+      bundledDemoDataset());
+  EXPECT_TRUE(asked);
+  EXPECT_EQ(window->studio().state().workspace.sharedDataset(), dataset);
+  EXPECT_EQ(window->findChild<ui::LandmarkDock*>(), dock);
+
+  asked = false;
+  answerUnsaved(QMessageBox::Discard, &asked);
+  dock->close();
+  EXPECT_TRUE(asked);
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !window->findChild<ui::LandmarkDock*>(); }, 5000));
+  EXPECT_FALSE(window->sliceViews()->pickingPoints());
+}
+
+// An absurd fit is shown as a warning before Save (which stays possible).
+TEST(LandmarkToolGui, AnAbsurdFitWarnsInTheTool) {
+  auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  auto window = demoWindow(atlas, bundledDemoDataset());
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+  ui::LandmarkDock* dock = openTool(*window);
+  ASSERT_NE(dock, nullptr);
+  // 440 µm of section onto 5.9 mm of atlas.
+  dock->tool().add({"a", 6420, 4700, {5000, 1000, 5000}});
+  dock->tool().add({"b", 6860, 4700, {5000, 1000, 10900}});
+  dock->tool().add({"c", 6420, 5140, {5000, 6900, 5000}});
+  ASSERT_TRUE(dock->tool().fit());
+  EXPECT_TRUE(dock->warningText().contains(QStringLiteral("scales the section by 13.4×")))
+      << dock->warningText().toStdString();
+  dock->tool().undo();
+  EXPECT_TRUE(dock->warningText().isEmpty());
+  dock->tool().markSaved();  // nothing to ask when the window goes
+}
+
+// A section its data does not place is framed face-on (the camera on its normal) and the status
+// bar says how to place it; a placed one says nothing.
+TEST(LandmarkToolGui, AnUnplacedSectionIsShownFaceOnWithANote) {
+  test::ScratchDirectory dir;
+  fs::copy(bundledDemoDataset().parent_path(), dir / "demo", fs::copy_options::recursive);
+  const fs::path manifest = dir / "demo" / "dataset.json";
+  nlohmann::ordered_json j;
+  {
+    std::ifstream in(manifest);
+    j = nlohmann::ordered_json::parse(in);
+  }
+  j.erase("section_to_atlas");
+  std::ofstream(manifest) << j.dump(2);
+
+  auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  auto window = demoWindow(atlas, manifest);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+  EXPECT_EQ(window->studio().placementState(), SectionPlacementState::Unplaced);
+  auto* notice = window->findChild<QLabel*>(QStringLiteral("placementNotice"));
+  ASSERT_NE(notice, nullptr);
+  EXPECT_EQ(notice->text(),
+            QStringLiteral("Section not placed in the atlas: Section → Place with Landmarks…"));
+  EXPECT_TRUE(notice->isVisible());
+  ASSERT_TRUE(window->scene().hasSection());
+  // The section is z = 0 of its own frame, placed by the identity: the camera looks along z.
+  const auto pose = window->scene().cameraPose();
+  Vec3 view{};
+  for (int a = 0; a < 3; ++a) view[a] = pose.focalPoint[a] - pose.position[a];
+  const double length = std::sqrt(view[0] * view[0] + view[1] * view[1] + view[2] * view[2]);
+  EXPECT_NEAR(std::abs(view[2]) / length, 1.0, 1e-6) << "the section is seen edge-on";
+  // …from close enough that the section (about 500 µm) fills the view, not the whole brain.
+  EXPECT_LT(length, 3000.0);
+
+  window->showDataset(
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
+      bundledDemoDataset());
+  EXPECT_EQ(window->studio().placementState(), SectionPlacementState::Placed);
+  EXPECT_TRUE(notice->text().isEmpty());
+  EXPECT_FALSE(notice->isVisible());
 }
 
 }  // namespace
