@@ -10,6 +10,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "AtlasScene.h"
@@ -102,7 +103,10 @@ LandmarkDock::LandmarkDock(MainWindow& window)
   window.addDockWidget(Qt::RightDockWidgetArea, this);
   if (right) window.tabifyDockWidget(right, this);
   window.resizeDocks({this}, {520}, Qt::Horizontal);
-  raise();
+  // The section, the table and the warnings need height: most of the right side.
+  window.resizeDocks({this}, {window.height() * 3 / 4}, Qt::Vertical);
+  // In front of its tabs once shown (raising a dock not yet shown does not select its tab).
+  QTimer::singleShot(0, this, [this] { raise(); });
 
   if (dataset_) {
     try {
@@ -294,15 +298,18 @@ bool LandmarkDock::save() {
 
 bool LandmarkDock::mayClose(bool reopen) {
   if (closing_ || !tool_.hasUnsavedChanges()) return true;
-  QMessageBox box(QMessageBox::Question, tr("Save the landmarks?"),
-                  tr("%n landmark pair(s) are not saved with the dataset.", nullptr,
-                     int(tool_.landmarks().size())),
-                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  QMessageBox box(
+      QMessageBox::Question, tr("Save the landmarks?"),
+      tool_.landmarks().size() == 1
+          ? tr("1 landmark pair is not saved with the dataset.")
+          : tr("%1 landmark pairs are not saved with the dataset.").arg(tool_.landmarks().size()),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
   box.setObjectName(QStringLiteral("landmark-unsaved"));
   box.setDefaultButton(QMessageBox::Cancel);
   if (!tool_.fit()) {
     box.button(QMessageBox::Save)->setEnabled(false);
-    box.setInformativeText(QString::fromStdString(tool_.fitProblem()));
+    box.setInformativeText(
+        tr("Nothing to save yet: %1").arg(QString::fromStdString(tool_.fitProblem())));
   }
   switch (box.exec()) {
     case QMessageBox::Save:
