@@ -226,6 +226,13 @@ TEST(LandmarkToolGui, UnsavedPairsAskBeforeTheyAreLost) {
   EXPECT_EQ(window->studio().state().workspace.sharedDataset(), dataset);
   EXPECT_EQ(window->findChild<ui::LandmarkDock*>(), dock);
 
+  // Closing the window asks too; Cancel keeps it open.
+  asked = false;
+  answerUnsaved(QMessageBox::Cancel, &asked);
+  EXPECT_FALSE(window->close());
+  EXPECT_TRUE(asked);
+  EXPECT_TRUE(window->isVisible());
+
   asked = false;
   answerUnsaved(QMessageBox::Discard, &asked);
   dock->close();
