@@ -48,6 +48,7 @@ seeds=$(find "$work/corpus" -type f | wc -l)
 "$binary" "$work/corpus" "${options[@]}" -max_total_time="$seconds" -print_final_stats=1 \
   >"$work/fuzz.log" 2>&1 || fail "$work/fuzz.log" "the fuzzer found a crash, hang or leak"
 stat_of() { sed -n "s/^stat::$1: *//p" "$work/fuzz.log" | tail -n 1; }
-echo "$name: $(stat_of number_of_executed_units) executions in $seconds s, seed ${TERAMIND_FUZZ_SEED:-1}" \
+seed=$(sed -n 's/^INFO: Seed: *//p' "$work/fuzz.log" | head -n 1)  # the one used, when 0 asked
+echo "$name: $(stat_of number_of_executed_units) executions in $seconds s, seed ${seed:-?}" \
   "($(stat_of average_exec_per_sec) exec/s), peak RSS $(stat_of peak_rss_mb) MB," \
   "corpus $seeds -> $(find "$work/corpus" -type f | wc -l) inputs"
