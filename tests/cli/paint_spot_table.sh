@@ -9,13 +9,11 @@ set -eu
 teramind=$1 demo=$2 model=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
+# shellcheck source=spot_table_common.sh
+. "$(dirname "$0")/spot_table_common.sh"
 spots=$work/spots.csv
-zcat "$demo/vizgen_transcripts.gz" | awk -F, '
-  NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; print "Gene,x,y,plane_id"; next }
-  { printf "%s,%.6f,%.6f,%d\n", $col["gene"], $col["global_x"] / 0.1625, $col["global_y"] / 0.1625,
-           $col["global_z"] }' >"$spots"
+make_spot_table "$demo" "$spots"
 
-fail() { echo "FAIL: $*"; exit 1; }
 flags=(--columns gene=Gene,x=x,y=y,z=plane_id --pixel-um 0.1625)
 edit=(--gene Slc17a7 --disk 6650,4925,0,40 --scale 2)
 
@@ -55,12 +53,7 @@ tr -d ' \n' <"$work/doc.zarr/teramind-job.json" | grep -q '"columns":"gene=Gene,
   fail "the job file does not record the document's column map"
 "$teramind" generate --edits "$work/vizgen.json" "${gen[@]}" --out "$work/vizgen.zarr" >/dev/null 2>&1 ||
   fail "generate --edits on the Vizgen document failed"
-(cd "$work/vizgen.zarr" && find . -type f ! -name 'zarr.json' ! -name '.z*' ! -name 'teramind-job*' | sort) >"$work/files"
-[ -s "$work/files" ] || fail "no chunks written"
-while read -r f; do
-  cmp -s "$work/vizgen.zarr/$f" "$work/doc.zarr/$f" || fail "generated $f differs"
-done <"$work/files"
-echo "same generated chunks: $(wc -l <"$work/files") files"
+same_chunks "$work/vizgen.zarr" "$work/doc.zarr" "$work/files"
 out=$("$teramind" generate --edits "$work/doc.json" "${gen[@]}" --out "$work/doc.zarr" 2>&1) ||
   fail "resume: $out"
 printf '%s\n' "$out" | grep -q "^resumed: " || fail "not resumed: $out"

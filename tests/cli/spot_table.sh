@@ -9,13 +9,11 @@ set -eu
 teramind=$1 demo=$2 model=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
+# shellcheck source=spot_table_common.sh
+. "$(dirname "$0")/spot_table_common.sh"
 spots=$work/spots.csv
-zcat "$demo/vizgen_transcripts.gz" | awk -F, '
-  NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; print "Gene,x,y,plane_id"; next }
-  { printf "%s,%.6f,%.6f,%d\n", $col["gene"], $col["global_x"] / 0.1625, $col["global_y"] / 0.1625,
-           $col["global_z"] }' >"$spots"
+make_spot_table "$demo" "$spots"
 
-fail() { echo "FAIL: $*"; exit 1; }
 # The lines of `$1` (command output) matching the regex `$2`.
 lines() { printf '%s\n' "$1" | grep -E -- "$2" || true; }
 same() {  # same LABEL REGEX OUTPUT_A OUTPUT_B: the matching lines agree and exist
@@ -63,12 +61,7 @@ same "generate tiles" "^tiles: " "$vizgen" "$table"
 same "generate region" "^region: " "$vizgen" "$table"
 same "generate output" "^output: " "${vizgen//vizgen.zarr/X}" "${table//spots.zarr/X}"
 # Every chunk the same bytes: the same condition (the stores' own metadata names the job).
-(cd "$work/vizgen.zarr" && find . -type f ! -name 'zarr.json' ! -name '.z*' ! -name 'teramind-job*' | sort) >"$work/files"
-[ -s "$work/files" ] || fail "no chunks written"
-while read -r f; do
-  cmp -s "$work/vizgen.zarr/$f" "$work/spots.zarr/$f" || fail "generated $f differs"
-done <"$work/files"
-echo "same generated chunks: $(wc -l <"$work/files") files"
+same_chunks "$work/vizgen.zarr" "$work/spots.zarr" "$work/files"
 grep -q '"columns":"gene=Gene,x=x,y=y,z=plane_id"' "$work/spots.zarr/teramind-job.json" ||
   fail "the job file does not record --columns"
 # A resume with another pixel size is another job: refused before anything is touched.
