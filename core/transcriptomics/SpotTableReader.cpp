@@ -101,6 +101,27 @@ TranscriptTable readSpotTable(const std::filesystem::path& file, const SpotTable
 }
 
 std::optional<std::string> spotTableLayoutHint(const std::vector<std::string>& given) {
+  // The message names the layout proposeSpotTableColumns finds, so the dialog and it agree.
+  const std::optional<SpotTableProposal> proposal = proposeSpotTableColumns(given);
+  if (!proposal) return std::nullopt;
+  if (proposal->layout == "pciSeq")
+    return "looks like a pciSeq spot table (Gene, x, y in pixels): read it with --columns "
+           "gene=Gene,x=x,y=y --pixel-um <µm per pixel>";
+  if (proposal->layout == "proseg")
+    return "looks like a proseg transcript table (gene, x, y, z in µm): read it with --columns "
+           "gene=gene,x=x,y=y --pixel-um 1 (its z, in µm, is not a plane index)";
+  if (proposal->layout == "Baysor")
+    return "looks like a Baysor segmentation table (x, y, z, gene): read it with --columns "
+           "gene=gene,x=x,y=y --pixel-um <µm per unit of x, y: 1 if they are µm> (its z is "
+           "not a plane index)";
+  const SpotTableColumns& c = proposal->columns;
+  return fmt::format(
+      "looks like a spot table ({}, {}, {}): read it with --columns gene={},x={},y={} "
+      "--pixel-um <µm per unit of x, y: 1 if they are µm>",
+      c.gene, c.x, c.y, c.gene, c.x, c.y);
+}
+
+std::optional<SpotTableProposal> proposeSpotTableColumns(const std::vector<std::string>& given) {
   const std::vector<std::string> header =
       given.size() == 1 && given.front().find('\t') != std::string::npos
           ? splitAtTabs(given.front())
@@ -114,41 +135,6 @@ std::optional<std::string> spotTableLayoutHint(const std::vector<std::string>& g
       if (asciiLower(h) == lower) return h;
     return std::nullopt;
   };
-  if (has("Gene") && has("x") && has("y"))
-    return "looks like a pciSeq spot table (Gene, x, y in pixels): read it with --columns "
-           "gene=Gene,x=x,y=y --pixel-um <µm per pixel>";
-  if (has("gene") && has("x") && has("y") && has("z") &&
-      (has("observed_x") || has("assignment") || has("background")))
-    return "looks like a proseg transcript table (gene, x, y, z in µm): read it with --columns "
-           "gene=gene,x=x,y=y --pixel-um 1 (its z, in µm, is not a plane index)";
-  if (has("gene") && has("x") && has("y") && has("z") &&
-      (has("molecule_id") || has("cell") || has("is_noise") || has("assignment_confidence")))
-    return "looks like a Baysor segmentation table (x, y, z, gene): read it with --columns "
-           "gene=gene,x=x,y=y --pixel-um <µm per unit of x, y: 1 if they are µm> (its z is "
-           "not a plane index)";
-  const auto g = spelled("gene"), x = spelled("x"), y = spelled("y");
-  if (g && x && y)
-    return fmt::format(
-        "looks like a spot table ({}, {}, {}): read it with --columns gene={},x={},y={} "
-        "--pixel-um <µm per unit of x, y: 1 if they are µm>",
-        *g, *x, *y, *g, *x, *y);
-  return std::nullopt;
-}
-
-std::optional<SpotTableProposal> proposeSpotTableColumns(const std::vector<std::string>& given) {
-  const std::vector<std::string> header =
-      given.size() == 1 && given.front().find('\t') != std::string::npos
-          ? splitAtTabs(given.front())
-          : given;
-  const auto has = [&](const char* column) {
-    return std::find(header.begin(), header.end(), column) != header.end();
-  };
-  const auto spelled = [&](const char* lower) -> std::optional<std::string> {
-    for (const auto& h : header)
-      if (asciiLower(h) == lower) return h;
-    return std::nullopt;
-  };
-  // The same order of checks as spotTableLayoutHint, so the dialog and the message agree.
   if (has("Gene") && has("x") && has("y"))
     return SpotTableProposal{"pciSeq", {"Gene", "x", "y", ""}, std::nullopt};
   const bool geneXyz = has("gene") && has("x") && has("y") && has("z");
