@@ -27,6 +27,7 @@
 #include "common/FileError.h"
 #include "io/ParquetFile.h"
 #include "support/TestData.h"
+#include "support/ThriftCompactWriter.h"
 
 namespace {
 
@@ -360,43 +361,7 @@ TEST_F(DamagedParquet, DamagedCompressedPage) {
 
 // --- files built byte by byte: one BYTE_ARRAY column, a dictionary page and a data page v1 ---
 
-class CompactWriter {
- public:
-  std::string bytes;
-  void varint(std::uint64_t v) {
-    while (v >= 0x80) {
-      bytes += char((v & 0x7F) | 0x80);
-      v >>= 7;
-    }
-    bytes += char(v);
-  }
-  void zigzag(std::int64_t v) { varint((std::uint64_t(v) << 1) ^ std::uint64_t(v >> 63)); }
-  void field(std::int16_t id, std::uint8_t type) {
-    const int delta = id - last_.back();
-    if (delta > 0 && delta <= 15) {
-      bytes += char(delta << 4 | type);
-    } else {
-      bytes += char(type);
-      zigzag(id);
-    }
-    last_.back() = id;
-  }
-  void i32(std::int16_t id, std::int64_t v) { field(id, 5), zigzag(v); }
-  void i64(std::int16_t id, std::int64_t v) { field(id, 6), zigzag(v); }
-  void binary(std::int16_t id, const std::string& s) { field(id, 8), rawBinary(s); }
-  void rawBinary(const std::string& s) { varint(s.size()), bytes += s; }
-  void list(std::int16_t id, std::uint8_t elementType, std::size_t n) {
-    field(id, 9);
-    bytes += char(std::min<std::size_t>(n, 15) << 4 | elementType);
-    if (n >= 15) varint(n);
-  }
-  void beginStruct(std::int16_t id) { field(id, 12), last_.push_back(0); }
-  void beginElement() { last_.push_back(0); }  // a struct in a list
-  void end() { bytes += '\0', last_.pop_back(); }
-
- private:
-  std::vector<std::int16_t> last_{0};
-};
+using teramind::test::ThriftCompactWriter;
 
 struct HandMade {
   int codec = 0;
@@ -410,7 +375,7 @@ struct HandMade {
 };
 
 std::string varintBytes(std::uint64_t v) {
-  CompactWriter w;
+  ThriftCompactWriter w;
   w.varint(v);
   return w.bytes;
 }
@@ -424,7 +389,7 @@ std::string footerTail(const std::string& footer) {
 
 std::string pageHeader(int type, std::size_t size, int numValues, int encoding,
                        std::int64_t uncompressedSize = -1) {
-  CompactWriter w;
+  ThriftCompactWriter w;
   w.i32(1, type);
   w.i32(2, uncompressedSize >= 0 ? uncompressedSize : std::int64_t(size));
   w.i32(3, std::int64_t(size));
@@ -455,7 +420,7 @@ std::string handMadeParquet(const HandMade& spec) {
   const std::size_t dictionaryAt = 4 + spec.padding, dataAt = dictionaryAt + dictionaryPage.size();
   const std::size_t chunkBytes = dictionaryPage.size() + dataPage.size();
 
-  CompactWriter f;
+  ThriftCompactWriter f;
   f.i32(1, 1);
   f.list(2, 12, 2);
   f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
@@ -558,7 +523,7 @@ namespace {
 
 // A footer whose schema (field 2) is a list of `n` empty structs, then `tail` (more fields).
 std::string floodedSchemaFile(std::size_t n, const std::string& tail = "") {
-  CompactWriter f;
+  ThriftCompactWriter f;
   f.i32(1, 1);
   f.list(2, 12, n);
   f.bytes += std::string(n, '\0');  // each an empty struct: one byte of footer
@@ -576,7 +541,7 @@ TEST(ParquetFileLimits, FooterListsAreCappedBeforeTheirElementsAreKept) {
                   "200001 schema elements (at byte 7) are over the reader's limit of 100000");
 
   // A schema of one column, then a row group listing 1000 chunks.
-  CompactWriter f;
+  ThriftCompactWriter f;
   f.i32(1, 1);
   f.list(2, 12, 2);
   f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
@@ -593,7 +558,7 @@ TEST(ParquetFileLimits, FooterListsAreCappedBeforeTheirElementsAreKept) {
                   "1000 column chunks (at byte 32) are over the reader's limit of 1");
 
   // (1 << 20) + 1 empty row groups.
-  CompactWriter g;
+  ThriftCompactWriter g;
   g.i32(1, 1);
   g.list(4, 12, (std::size_t(1) << 20) + 1);
   g.bytes += std::string((std::size_t(1) << 20) + 1, '\0');
@@ -609,7 +574,7 @@ TEST(ParquetFileLimits, AListWhereAStructBelongsIsRefused) {
   const fs::path file = scratch / "list.parquet";
   // The schema's elements declared as lists: before, the list header was read and the struct
   // reader went on inside the list's bytes.
-  CompactWriter f;
+  ThriftCompactWriter f;
   f.i32(1, 1);
   f.list(2, 9, 1);
   f.bytes += "\x1c";  // a list of one struct
@@ -670,7 +635,7 @@ std::string decimalParquet(const std::vector<std::int64_t>& values, int scale) {
   for (const std::int64_t v : values)
     for (int i = 0; i < 8; ++i) data += char((std::uint64_t(v) >> (8 * i)) & 0xFF);
   const std::string page = pageHeader(0, data.size(), int(values.size()), 0) + data;
-  CompactWriter f;
+  ThriftCompactWriter f;
   f.i32(1, 1);
   f.list(2, 12, 2);
   f.beginElement(), f.binary(4, "schema"), f.i32(5, 1), f.end();
