@@ -31,6 +31,24 @@ std::string encodingName(std::int32_t encoding) {
 
 PageHeader readPageHeader(Thrift& t) {
   PageHeader h;
+  // A page-type header (fields 5, 7, 8) is read only under a page of its type, else skipped.
+  const auto typeHeader = [&](const Thrift::Field& f, std::int32_t pageType, auto readField) {
+    if (h.type != pageType) return false;
+    expectStruct(t, f.type);
+    h.hasTypeHeader = true;
+    readStruct(t, readField);
+    return true;
+  };
+  // Fields 1 and 2 of DataPageHeader and DictionaryPageHeader.
+  const auto valuesAndEncoding = [&](const Thrift::Field& d) {
+    if (d.id == 1)
+      h.numValues = t.readI32(d);
+    else if (d.id == 2)
+      h.encoding = t.readI32(d);
+    else
+      return false;
+    return true;
+  };
   readStruct(t, [&](const Thrift::Field& f) {
     switch (f.id) {
       case 1:
@@ -46,40 +64,15 @@ PageHeader readPageHeader(Thrift& t) {
         h.crc = t.readI32(f);
         return true;
       case 5:  // DataPageHeader
-        if (h.type != DataPage) return false;
-        expectStruct(t, f.type);
-        h.hasTypeHeader = true;
-        readStruct(t, [&](const Thrift::Field& d) {
-          if (d.id == 1)
-            h.numValues = t.readI32(d);
-          else if (d.id == 2)
-            h.encoding = t.readI32(d);
-          else if (d.id == 3)
-            h.definitionEncoding = t.readI32(d);
-          else
-            return false;
+        return typeHeader(f, DataPage, [&](const Thrift::Field& d) {
+          if (d.id != 3) return valuesAndEncoding(d);
+          h.definitionEncoding = t.readI32(d);
           return true;
         });
-        return true;
       case 7:  // DictionaryPageHeader
-        if (h.type != DictionaryPage) return false;
-        expectStruct(t, f.type);
-        h.hasTypeHeader = true;
-        readStruct(t, [&](const Thrift::Field& d) {
-          if (d.id == 1)
-            h.numValues = t.readI32(d);
-          else if (d.id == 2)
-            h.encoding = t.readI32(d);
-          else
-            return false;
-          return true;
-        });
-        return true;
+        return typeHeader(f, DictionaryPage, valuesAndEncoding);
       case 8:  // DataPageHeaderV2
-        if (h.type != DataPageV2) return false;
-        expectStruct(t, f.type);
-        h.hasTypeHeader = true;
-        readStruct(t, [&](const Thrift::Field& d) {
+        return typeHeader(f, DataPageV2, [&](const Thrift::Field& d) {
           switch (d.id) {
             case 1:
               h.numValues = t.readI32(d);
@@ -103,7 +96,6 @@ PageHeader readPageHeader(Thrift& t) {
               return false;
           }
         });
-        return true;
       default:
         return false;
     }
