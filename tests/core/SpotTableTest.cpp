@@ -9,7 +9,9 @@
 
 #include "common/FileError.h"
 #include "io/SpatialDataset.h"
+#include "support/FileErrorOf.h"
 #include "support/TestData.h"
+#include "support/TestFiles.h"
 #include "transcriptomics/SectionCoordinates.h"
 #include "transcriptomics/SpotTableColumns.h"
 #include "transcriptomics/SpotTableReader.h"
@@ -17,28 +19,10 @@
 namespace teramind {
 namespace {
 
+using test::errorOf;
 using test::ScratchDirectory;
-
-void writeText(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream(file) << text;
-}
-
-void writeGzip(const std::filesystem::path& file, const std::string& text) {
-  gzFile gz = gzopen(file.c_str(), "wb");
-  gzwrite(gz, text.data(), unsigned(text.size()));
-  gzclose(gz);
-}
-
-template <typename Call>
-std::string errorOf(Call&& call) {
-  try {
-    call();
-  } catch (const FileError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a FileError";
-  return {};
-}
+using test::writeGzip;
+using test::writeText;
 
 template <typename Call>
 std::string invalidArgumentOf(Call&& call) {

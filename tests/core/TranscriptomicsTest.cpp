@@ -14,7 +14,9 @@
 #include "io/ConditionFile.h"
 #include "io/MorphologyImageFile.h"
 #include "io/SpatialDataset.h"
+#include "support/FileErrorOf.h"
 #include "support/TestData.h"
+#include "support/TestFiles.h"
 #include "transcriptomics/ConditionBinner.h"
 #include "transcriptomics/DelimitedTextReader.h"
 #include "transcriptomics/GenePanel.h"
@@ -23,29 +25,10 @@
 namespace teramind {
 namespace {
 
+using test::errorOf;
 using test::ScratchDirectory;
-
-void writeText(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream(file) << text;
-}
-
-void writeGzip(const std::filesystem::path& file, const std::string& text) {
-  gzFile gz = gzopen(file.c_str(), "wb");
-  gzwrite(gz, text.data(), unsigned(text.size()));
-  gzclose(gz);
-}
-
-// Runs `read` and returns the FileError's message; fails the test if nothing was thrown.
-template <typename Read>
-std::string errorOf(Read&& read) {
-  try {
-    read();
-  } catch (const FileError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a FileError";
-  return {};
-}
+using test::writeGzip;
+using test::writeText;
 
 TEST(GeneCatalogue, FlagsControlBarcodes) {
   GeneCatalogue genes;

@@ -15,14 +15,19 @@
 #include "io/StainImageSource.h"
 #include "io/TiffImage.h"
 #include "io/XeniumOutput.h"
+#include "support/FileErrorOf.h"
 #include "support/FlatParquetBuilder.h"
 #include "support/TestData.h"
+#include "support/TestFiles.h"
 
 namespace teramind {
 namespace {
 
 namespace fs = std::filesystem;
+using test::errorOf;
 using test::ScratchDirectory;
+using test::writeGzip;
+using test::writeText;
 
 fs::path xeniumFixture(const std::string& sample) {
   return test::sharedDataDirectory() / "platform_fixtures" / "xenium_mouse_brain_tiny" / sample;
@@ -33,29 +38,6 @@ std::string readText(const fs::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-void writeText(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file) << text;
-}
-
-void writeGzip(const fs::path& file, const std::string& text) {
-  gzFile gz = gzopen(file.c_str(), "wb");
-  ASSERT_NE(gz, nullptr);
-  ASSERT_EQ(gzwrite(gz, text.data(), unsigned(text.size())), int(text.size()));
-  ASSERT_EQ(gzclose(gz), Z_OK);
-}
-
-template <typename Call>
-std::string errorOf(Call&& call) {
-  try {
-    call();
-  } catch (const FileError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a FileError";
-  return {};
 }
 
 #define EXPECT_HAS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << text
