@@ -181,6 +181,19 @@ class SpatialDataStoreTest : public ::testing::Test {
       for (std::size_t i = start; i < end; ++i) cells.push_back(int(i % 7));
     }
   }
+  // Two transcripts at (5, 4) and (9, 30) µm and an image of channels PolyT and dapi (c, y, x)
+  // in pixels of 0.5 µm, its corner at (4, 3) µm.
+  void transcriptsAndTwoStainImage(const json& shape, const json& chunks) {
+    const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
+    group("points/transcripts", pointsAttrs({identity}));
+    points("transcripts", {5, 9}, {4, 30}, {"Gad1", "Gad1"}, 10, 1000);
+    const json place = toSystem({{"type", "sequence"},
+                                 {"transformations",
+                                  {{{"type", "scale"}, {"scale", {1.0, 0.5, 0.5}}},
+                                   {{"type", "translation"}, {"translation", {0.0, 3.0, 4.0}}}}}},
+                                "global", {"c", "y", "x"});
+    image("images/morphology", imageAttrs({place}, {"PolyT", "dapi"}), shape, chunks);
+  }
   void write() {
     const fs::path zarrSpec = dir_ / "zarr.json", parquetSpec = dir_ / "parquet.json";
     std::ofstream(zarrSpec) << zarr_.dump();
@@ -470,16 +483,7 @@ TEST_F(SpatialDataStoreTest, IntegerGenesAndShapeIdsAreExact) {
 
 TEST_F(SpatialDataStoreTest, ImageChannelsAsStainsReadByWindow) {
   SKIP_WITHOUT_WRITERS();
-  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
-  group("points/transcripts", pointsAttrs({identity}));
-  points("transcripts", {5, 9}, {4, 30}, {"Gad1", "Gad1"}, 10, 1000);
-  // Pixels of 0.5 µm, the image's corner at (4, 3) µm.
-  const json place = toSystem({{"type", "sequence"},
-                               {"transformations",
-                                {{{"type", "scale"}, {"scale", {1.0, 0.5, 0.5}}},
-                                 {{"type", "translation"}, {"translation", {0.0, 3.0, 4.0}}}}}},
-                              "global", {"c", "y", "x"});
-  image("images/morphology", imageAttrs({place}, {"PolyT", "dapi"}), {2, 20, 30}, {1, 6, 7});
+  transcriptsAndTwoStainImage({2, 20, 30}, {1, 6, 7});
   write();
 
   const SpatialDataset d = loadSpatialDataset(root_);
@@ -697,15 +701,7 @@ TEST_F(SpatialDataStoreTest, DamagedGeometryIsNamed) {
 // the one OME-Zarr image: at the image's own pixels a tile is the image's raw window.
 TEST_F(SpatialDataStoreTest, RealStainsOfAGenerationJob) {
   SKIP_WITHOUT_WRITERS();
-  const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y"});
-  group("points/transcripts", pointsAttrs({identity}));
-  points("transcripts", {5, 9}, {4, 30}, {"Gad1", "Gad1"}, 10, 1000);
-  const json place = toSystem({{"type", "sequence"},
-                               {"transformations",
-                                {{{"type", "scale"}, {"scale", {1.0, 0.5, 0.5}}},
-                                 {{"type", "translation"}, {"translation", {0.0, 3.0, 4.0}}}}}},
-                              "global", {"c", "y", "x"});
-  image("images/morphology", imageAttrs({place}, {"PolyT", "dapi"}), {2, 64, 96}, {1, 16, 20});
+  transcriptsAndTwoStainImage({2, 64, 96}, {1, 16, 20});
   write();
 
   constexpr int kChunk = 32;
