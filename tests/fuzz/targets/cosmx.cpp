@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "FuzzInput.h"
-#include "io/SpatialDataset.h"
+#include "SpatialDatasetInput.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace teramind;
@@ -21,10 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                          "cosmx_export/CellLabels/CellLabels_F001.tif"};
   for (std::size_t i = 0; i < parts.size(); ++i)
     if (!parts[i].empty()) fuzz::writeInputFile(names[i], parts[i]);
-  fuzz::expectCleanRefusal(folder, [&] {
-    const SpatialDataset dataset = loadSpatialDataset(folder);
-    for (const auto& boundaries : dataset.cellBoundaries)
-      fuzz::expectCleanRefusal(boundaries.file, [&] { readCellBoundaryFile(boundaries); });
-  });
+  fuzz::readSpatialDatasetInput(folder);
   return 0;
 }

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "FuzzInput.h"
-#include "io/SpatialDataset.h"
+#include "SpatialDatasetInput.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace teramind;
@@ -29,10 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::filesystem::create_directories(store);
   for (std::size_t i = 0; i < parts.size(); ++i)
     if (!parts[i].empty()) fuzz::writeInputFile(names[i], parts[i]);
-  fuzz::expectCleanRefusal(store, [&] {
-    const SpatialDataset dataset = loadSpatialDataset(store);
-    for (const auto& boundaries : dataset.cellBoundaries)
-      fuzz::expectCleanRefusal(boundaries.file, [&] { readCellBoundaryFile(boundaries); });
+  fuzz::readSpatialDatasetInput(store, [](const SpatialDataset& dataset) {
     for (const auto& stain : dataset.stains)
       fuzz::expectCleanRefusal(stain.file, [&] {
         const auto image = dataset.openStain(stain);

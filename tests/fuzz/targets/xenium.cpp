@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "FuzzInput.h"
-#include "io/SpatialDataset.h"
+#include "SpatialDatasetInput.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace teramind;
@@ -24,10 +24,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const char* ext = i == 0 ? ".xenium" : parts[i].substr(0, 4) == "PAR1" ? ".parquet" : ".csv";
     fuzz::writeInputFile("xenium_output/" + std::string(names[i]) + ext, parts[i]);
   }
-  fuzz::expectCleanRefusal(folder, [&] {
-    const SpatialDataset dataset = loadSpatialDataset(folder);
-    for (const auto& boundaries : dataset.cellBoundaries)
-      fuzz::expectCleanRefusal(boundaries.file, [&] { readCellBoundaryFile(boundaries); });
-  });
+  fuzz::readSpatialDatasetInput(folder);
   return 0;
 }
