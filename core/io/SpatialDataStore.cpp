@@ -118,22 +118,14 @@ std::vector<std::string> systemNames(const json& list) {
   return names;
 }
 
-// The multiscales of an image element (v2 .zattrs, v3 attributes.ome or attributes).
-const json& multiscalesOf(const json& attributes) {
+// An image element's NGFF attribute `key` ("multiscales", "omero"): v2 .zattrs, v3
+// attributes.ome or attributes; null when absent.
+const json& omeAttribute(const json& attributes, const char* key) {
   static const json none;
   if (attributes.contains("ome") && attributes["ome"].is_object() &&
-      attributes["ome"].contains("multiscales"))
-    return attributes["ome"]["multiscales"];
-  if (attributes.contains("multiscales")) return attributes["multiscales"];
-  return none;
-}
-
-const json& omeroOf(const json& attributes) {
-  static const json none;
-  if (attributes.contains("ome") && attributes["ome"].is_object() &&
-      attributes["ome"].contains("omero"))
-    return attributes["ome"]["omero"];
-  if (attributes.contains("omero")) return attributes["omero"];
+      attributes["ome"].contains(key))
+    return attributes["ome"][key];
+  if (attributes.contains(key)) return attributes[key];
   return none;
 }
 
@@ -142,7 +134,7 @@ const json& omeroOf(const json& attributes) {
 const json& transformationsOf(const json& attributes, SpatialDataStore::Kind kind) {
   static const json none;
   if (kind == SpatialDataStore::Kind::Images || kind == SpatialDataStore::Kind::Labels) {
-    const json& ms = multiscalesOf(attributes);
+    const json& ms = omeAttribute(attributes, "multiscales");
     if (ms.is_array() && !ms.empty() && ms[0].is_object() &&
         ms[0].contains("coordinateTransformations"))
       return ms[0]["coordinateTransformations"];
@@ -528,7 +520,7 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
     const Element& e, const std::string& system) const {
   const json attributes = readAttributes(e.attributesFile);
   const fs::path& file = e.attributesFile;
-  const json& ms = multiscalesOf(attributes);
+  const json& ms = omeAttribute(attributes, "multiscales");
   if (!ms.is_array() || ms.empty() || !ms[0].is_object())
     throw FileError(file, fmt::format("image '{}': no multiscales", e.name));
   const auto axes = axisNames(ms[0].value("axes", json()), file, "multiscales[0].axes");
@@ -571,7 +563,7 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
   extent.yMin = map.umPerUnit * (p.yy * oy + p.ty);
   extent.xMax = map.umPerUnit * (p.xx * (ox + sx * double(first.width())) + p.tx);
   extent.yMax = map.umPerUnit * (p.yy * (oy + sy * double(first.height())) + p.ty);
-  const json& omero = omeroOf(attributes);
+  const json& omero = omeAttribute(attributes, "omero");
   const json labels = omero.is_object() ? omero.value("channels", json()) : json();
   std::vector<ImageChannel> out;
   if (first.planes() > BinnedCondition::kMaxPlanes || first.channels() > kMaxChannels)
