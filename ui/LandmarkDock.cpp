@@ -277,7 +277,6 @@ bool LandmarkDock::writePlacement(bool reopen) {
     fit_->setText(QString::fromStdString(tool_.lastError()));
     return false;
   }
-  closing_ = true;
   const PlacementFiles& files = *tool_.savedTo();
   const QString where = tr("Placement saved in %1 (landmarks in %2)")
                             .arg(QString::fromStdString(files.placement.string()),
@@ -315,7 +314,8 @@ bool LandmarkDock::mayClose(bool reopen) {
     case QMessageBox::Save:
       return writePlacement(reopen);
     case QMessageBox::Discard:
-      closing_ = true;
+      // Not closing yet: the caller may still back out (Cancel on the edits, a failed load,
+      // the same dataset), and then the pairs stay, unsaved, and are asked about again.
       return true;
     default:
       return false;
@@ -324,6 +324,7 @@ bool LandmarkDock::mayClose(bool reopen) {
 
 void LandmarkDock::closeEvent(QCloseEvent* event) {
   if (!mayClose(true)) return event->ignore();
+  closing_ = true;  // going for good (deleted on close): never asked about again
   if (!tool_.savedTo()) restorePlacement();
   window_.sliceViews()->setPickingPoints(false);
   QDockWidget::closeEvent(event);

@@ -67,7 +67,7 @@ class LandmarkDock : public QDockWidget {
   QPushButton* save_ = nullptr;
   bool refreshing_ = false;
   bool previewShown_ = false;
-  bool closing_ = false;  // the pairs were saved or discarded: close without asking
+  bool closing_ = false;  // closing for good (or its dataset was replaced): ask no more
   int subscription_ = -1;
 };
 

@@ -204,10 +204,13 @@ bool MainWindow::mayDropLandmarks() {
   return !tool || tool->mayClose(false);
 }
 
+bool MainWindow::mayReplaceDataset(const QString& what) {
+  return mayDropLandmarks() && mayDropEdits(what);
+}
+
 void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
                              const std::filesystem::path& source) {
-  if (!mayDropLandmarks()) return;
-  if (mayDropEdits(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
+  if (mayReplaceDataset(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
     model_.setDataset(std::move(dataset), source, true);
 }
 
@@ -255,7 +258,7 @@ bool MainWindow::openSession(const QString& file) {
     model_.report(StudioMessage::Kind::Error, "Cannot open the session", e.what());
     return false;
   }
-  if (!mayDropEdits(QFileInfo(file).fileName())) return false;
+  if (!mayReplaceDataset(QFileInfo(file).fileName())) return false;
   if (!model_.loadSession(file.toStdString(), true)) return false;
   addRecent(file);
   return true;
@@ -264,9 +267,9 @@ bool MainWindow::openSession(const QString& file) {
 bool MainWindow::openPath(const QString& path) {
   const std::filesystem::path file = path.toStdString();
   const auto kind = studioFileKind(file);
-  if (kind != StudioFileKind::Model && !mayDropLandmarks()) return false;
-  if (kind == StudioFileKind::Session) return openSession(path);
-  if (!mayDropEdits(QFileInfo(path).fileName())) return false;
+  if (kind == StudioFileKind::Session) return openSession(path);  // it asks itself
+  const QString name = QFileInfo(path).fileName();
+  if (!(kind == StudioFileKind::Model ? mayDropEdits(name) : mayReplaceDataset(name))) return false;
   switch (kind) {
     case StudioFileKind::ConditionDocument:
       return model_.openConditionDocument(file, true);
@@ -310,7 +313,7 @@ bool MainWindow::reopenWithReadOptions() {
   }
   ReadOptionsDialog dialog(prompt, this);
   if (dialog.exec() != QDialog::Accepted) return false;
-  if (!mayDropEdits(QString::fromStdString(file.filename().string()))) return false;
+  if (!mayReplaceDataset(QString::fromStdString(file.filename().string()))) return false;
   model_.openDataset(file, true, dialog.options());
   return true;
 }

@@ -104,6 +104,8 @@ class MainWindow : public QMainWindow {
   bool mayDropEdits(const QString& what);
   // The landmark tool's unsaved pairs: asks Save / Discard / Cancel; false on Cancel.
   bool mayDropLandmarks();
+  // Every path that opens other data asks this once: the landmark pairs, then the edits.
+  bool mayReplaceDataset(const QString& what);
   void clickAt(int x, int y);
   void addRecent(const QString& file);
   void rebuildRecentMenu();

@@ -1,5 +1,7 @@
 #include "SliceViewPanel.h"
 
+#include <utility>
+
 #include <QVBoxLayout>
 
 #include "SliceScene.h"
@@ -78,13 +80,18 @@ void SliceViewPanel::selectStructure(std::optional<StructureId> id) {
 }
 
 void SliceViewPanel::strokeAt(int view, int x, int y) {
-  if (const auto v = scenes_[std::size_t(view)]->voxelAt(x, y)) moveCursor(*v);
+  if (const auto v = scenes_[std::size_t(view)]->voxelAt(x, y)) {
+    strokeHit_ = true;
+    moveCursor(*v);
+  }
 }
 
 void SliceViewPanel::finishStroke() {
+  // A click off the slice left the cursor where it was: that voxel is no point picked.
+  const bool hit = std::exchange(strokeHit_, false);
   const Index3& v = cursor_.voxel();
   const double um = atlas_.resolutionUm();
-  Q_EMIT pointPicked({double(v[0]) * um, double(v[1]) * um, double(v[2]) * um});
+  if (hit) Q_EMIT pointPicked({double(v[0]) * um, double(v[1]) * um, double(v[2]) * um});
   if (pickingPoints_) return;
   if (const Structure* s = structureAtVoxel(atlas_, cursor_.voxel())) Q_EMIT structurePicked(s->id);
 }

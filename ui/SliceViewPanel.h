@@ -55,6 +55,7 @@ class SliceViewPanel : public QWidget {
   std::array<std::unique_ptr<render::SliceScene>, 3> scenes_;
   std::array<VtkViewport*, 3> viewports_{};
   bool pickingPoints_ = false;
+  bool strokeHit_ = false;  // the stroke under way moved the cursor onto a voxel
 };
 
 }  // namespace teramind::ui

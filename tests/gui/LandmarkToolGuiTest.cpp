@@ -241,6 +241,40 @@ TEST(LandmarkToolGui, UnsavedPairsAskBeforeTheyAreLost) {
   EXPECT_FALSE(window->sliceViews()->pickingPoints());
 }
 
+// Every way of opening data asks about the pairs (a session, as Open Recent opens it); a
+// Discard that did not end the tool (the session had the same dataset) leaves the pairs to be
+// asked about again. A click off the slice picks no atlas point.
+TEST(LandmarkToolGui, EveryOpenAsksAndADiscardThatKeptTheToolAsksAgain) {
+  test::ScratchDirectory dir;
+  auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  auto window = demoWindow(atlas, bundledDemoDataset());
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+  const QString session = QString::fromStdString((dir / "same.json").string());
+  ASSERT_TRUE(window->saveSession(session));
+  ui::LandmarkDock* dock = openTool(*window);
+  ASSERT_NE(dock, nullptr);
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(dock));
+
+  auto* coronal = window->sliceViews()->viewport(SliceOrientation::Coronal);
+  QTest::mouseClick(coronal, Qt::LeftButton, {}, QPoint(1, 1));
+  EXPECT_FALSE(dock->tool().pendingAtlas()) << "a click off the slice picked a point";
+
+  for (const auto& [x, y] : {std::pair{6450.0, 4750.0}, {6850.0, 4760.0}, {6500.0, 5100.0}})
+    dock->tool().add({"", x, y, demoAtlasPoint(x, y)});
+  bool asked = false;
+  answerUnsaved(QMessageBox::Discard, &asked);
+  window->openSession(session);
+  EXPECT_TRUE(asked) << "a session opened without asking about the pairs";
+  QTest::qWait(200);
+  ASSERT_EQ(window->findChild<ui::LandmarkDock*>(), dock) << "the same dataset ended the tool";
+
+  asked = false;
+  answerUnsaved(QMessageBox::Cancel, &asked);
+  dock->close();
+  EXPECT_TRUE(asked) << "the pairs went without a question after an earlier Discard";
+  EXPECT_TRUE(dock->isVisible());
+}
+
 // An absurd fit is shown as a warning before Save (which stays possible).
 TEST(LandmarkToolGui, AnAbsurdFitWarnsInTheTool) {
   auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
