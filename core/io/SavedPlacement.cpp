@@ -122,8 +122,13 @@ PlacementFiles placementFilesOf(const SpatialDataset& dataset) {
   const fs::path& source = dataset.source;
   if (dataset.format == SpatialFormat::DatasetManifest)
     return {source, source.parent_path() / "section_landmarks.csv", true};
-  if (fs::is_directory(source))
-    return {source / "teramind_placement.json", source / "teramind_landmarks.csv", false};
+  // A STARmap expression file and its folder are the same data (the folder holds exactly one
+  // pair), and a file's own sidecar names would match the folder's "expr" file pattern.
+  const bool folder = fs::is_directory(source) || dataset.format == SpatialFormat::StarmapPair;
+  if (folder) {
+    const fs::path root = fs::is_directory(source) ? source : source.parent_path();
+    return {root / "teramind_placement.json", root / "teramind_landmarks.csv", false};
+  }
   const std::string name = source.filename().string();
   return {source.parent_path() / (name + ".placement.json"),
           source.parent_path() / (name + ".landmarks.csv"), false};
@@ -172,7 +177,8 @@ void applySavedPlacement(SpatialDataset& dataset, const DatasetReadOptions& opti
     if (p != j.end() && p->is_object() && p->contains("fit_note") && (*p)["fit_note"].is_string())
       dataset.placementNote = (*p)["fit_note"].get<std::string>();
   }
-  if (!files.inManifest && fs::exists(files.placement)) {
+  // --landmarks replaces the sidecar: a damaged one does not stand in its way.
+  if (!options.landmarks && !files.inManifest && fs::exists(files.placement)) {
     placement.sectionToAtlas = placementFromSidecar(files.placement, dataset.placementNote);
     placement.placed = true;
     if (dataset.placementNote.empty())

@@ -102,7 +102,9 @@ LandmarkFit fitLandmarks(const std::vector<Landmark>& landmarks,
   }
   const Vec3 normal = cross(ax, ay);
   const double area = norm(normal);
-  if (!(area > 1e-6 * norm(ax) * norm(ay)) || !(area > 0))
+  // Also a column near zero, at any angle: saved, it rounds to 0 and would not load again.
+  const auto [scaleMax, scaleMin] = singularValues(ax, ay);
+  if (!(area > 1e-6 * norm(ax) * norm(ay)) || !(area > 0) || !(scaleMin >= 1e-6 * scaleMax))
     throw std::invalid_argument(
         "the landmarks' atlas points lie on one line (or on one point): they would flatten the "
         "section onto a line");
@@ -125,7 +127,8 @@ LandmarkFit fitLandmarks(const std::vector<Landmark>& landmarks,
     fit.maxUm = std::max(fit.maxUm, r);
   }
   fit.rmsUm = std::sqrt(sumSquares / double(n));
-  std::tie(fit.scaleMax, fit.scaleMin) = singularValues(ax, ay);
+  fit.scaleMax = scaleMax;
+  fit.scaleMin = scaleMin;
   warnAboutScale(fit);
   if (sectionExtent) warnAboutExtent(landmarks, *sectionExtent, fit);
   return fit;

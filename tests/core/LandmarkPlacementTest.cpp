@@ -134,6 +134,12 @@ TEST(LandmarkFit, RefusesSetsThatDoNotPlaceAPlane) {
       message({{"a", 0, 0, {10, 20, 30}}, {"b", 100, 0, {20, 40, 60}}, {"c", 0, 100, {30, 60, 90}}})
           .find("atlas points lie on one line"),
       std::string::npos);
+  // One column near zero at a fine angle: saved, it would round to 0 and not load again.
+  EXPECT_NE(message({{"a", 0, 0, {5000, 1000, 7000}},
+                     {"b", 100, 0, {5000, 1000, 7000 + 1e-6}},
+                     {"c", 0, 100, {5000, 1100, 7000}}})
+                .find("atlas points lie on one line"),
+            std::string::npos);
   EXPECT_NE(message({{"a", 0, 0, {1, 2, 3}}, {"b", 100, 0, {NAN, 0, 0}}, {"c", 0, 100, {0, 0, 1}}})
                 .find("landmark 'b' has a coordinate that is not finite"),
             std::string::npos);
@@ -431,6 +437,35 @@ TEST(LandmarkFit, WarnsAboutSectionPointsOutsideTheSection) {
   // Without an extent nothing is known about it.
   for (const std::string& w : fitLandmarks(landmarks).warnings)
     EXPECT_EQ(w.find("outside"), std::string::npos);
+}
+
+// --landmarks replaces the sidecar: a damaged sidecar does not stand in its way.
+TEST(SavedPlacement, LandmarksOptionSkipsADamagedSidecar) {
+  ScratchDirectory dir;
+  writeText(dir / "detected_transcripts.csv", kTranscripts);
+  writeText(dir / "detected_transcripts.csv.placement.json", "{\"format\": \"other\"}");
+  EXPECT_THROW(loadSpatialDataset(dir / "detected_transcripts.csv"), FileError);
+  const SpatialDataset placed = loadSpatialDataset(dir / "detected_transcripts.csv", {},
+                                                   DatasetContent::All, demoLandmarks());
+  EXPECT_TRUE(placed.placement().placed);
+  EXPECT_NE(placed.placementNote.find("vizgen_mini_landmarks.csv"), std::string::npos);
+}
+
+// A STARmap pair saved through its expression file: its folder still opens (the sidecar's
+// names are not taken for a second expression file) and both ways of opening it are placed.
+TEST(SavedPlacement, AStarmapPairKeepsItsPlacementInItsFolder) {
+  ScratchDirectory dir;
+  writeText(dir / "cells_loc.txt", "1 2 3\n4 5 6\n");
+  writeText(dir / "expr.txt", "\"c1\" \"c2\"\n\"Gad1\" 1 2\n");
+  const SpatialDataset byFile = loadSpatialDataset(dir / "expr.txt");
+  ASSERT_EQ(byFile.format, SpatialFormat::StarmapPair);
+  const auto landmarks = squareLandmarks();
+  const LandmarkFit fit = fitLandmarks(landmarks);
+  const PlacementFiles files = savePlacement(byFile, landmarks, fit);
+  EXPECT_EQ(files.placement, dir / "teramind_placement.json");
+  const SpatialDataset byFolder = loadSpatialDataset(dir.path());
+  EXPECT_TRUE(byFolder.placement().placed);
+  EXPECT_TRUE(loadSpatialDataset(dir / "expr.txt").placement().placed);
 }
 
 }  // namespace
