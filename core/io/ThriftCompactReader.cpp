@@ -191,6 +191,13 @@ void ThriftCompactReader::skip(std::uint8_t type) {
 
 void ThriftCompactReader::skipValue(std::uint8_t type, int depth) {
   if (depth >= kMaxDepth) fail("values nested too deeply");
+  // An element of a list, set or map: booleans there take one byte each.
+  const auto skipElement = [&](std::uint8_t elementType) {
+    if (elementType == BoolTrue || elementType == BoolFalse)
+      byte();
+    else
+      skipValue(elementType, depth + 1);
+  };
   switch (type) {
     case BoolTrue:
     case BoolFalse:
@@ -220,13 +227,7 @@ void ThriftCompactReader::skipValue(std::uint8_t type, int depth) {
       std::uint64_t size = header >> 4;
       if (size == 15) size = varint();
       if (size > size_ - position_) fail("list longer than its data");
-      for (std::uint64_t i = 0; i < size; ++i) {
-        // Booleans in lists take one byte each.
-        if (elementType == BoolTrue || elementType == BoolFalse)
-          byte();
-        else
-          skipValue(elementType, depth + 1);
-      }
+      for (std::uint64_t i = 0; i < size; ++i) skipElement(elementType);
       return;
     }
     case Map: {
@@ -235,12 +236,8 @@ void ThriftCompactReader::skipValue(std::uint8_t type, int depth) {
       const std::uint8_t types = byte();
       if (size > size_ - position_) fail("map longer than its data");
       for (std::uint64_t i = 0; i < size; ++i) {
-        for (const std::uint8_t t : {std::uint8_t(types >> 4), std::uint8_t(types & 0x0F)}) {
-          if (t == BoolTrue || t == BoolFalse)
-            byte();
-          else
-            skipValue(t, depth + 1);
-        }
+        skipElement(std::uint8_t(types >> 4));
+        skipElement(std::uint8_t(types & 0x0F));
       }
       return;
     }
