@@ -24,24 +24,9 @@ class Reader {
     if (left() < 1) fail("ends early");
     return static_cast<std::uint8_t>(bytes_[at_++]);
   }
-  std::uint32_t u32(bool little) {
-    if (left() < 4) fail("ends early");
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      const auto b = std::uint32_t(static_cast<std::uint8_t>(bytes_[at_ + std::size_t(i)]));
-      v |= little ? b << (8 * i) : b << (8 * (3 - i));
-    }
-    at_ += 4;
-    return v;
-  }
+  std::uint32_t u32(bool little) { return std::uint32_t(unsignedOf(4, little)); }
   double f64(bool little) {
-    if (left() < 8) fail("ends early");
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) {
-      const auto b = std::uint64_t(static_cast<std::uint8_t>(bytes_[at_ + std::size_t(i)]));
-      v |= little ? b << (8 * i) : b << (8 * (7 - i));
-    }
-    at_ += 8;
+    const std::uint64_t v = unsignedOf(8, little);
     double d = 0;
     std::memcpy(&d, &v, sizeof d);
     return d;
@@ -55,6 +40,18 @@ class Reader {
   }
 
  private:
+  // The next `width` bytes as an unsigned integer, in the byte order the geometry states.
+  std::uint64_t unsignedOf(int width, bool little) {
+    if (left() < std::size_t(width)) fail("ends early");
+    std::uint64_t v = 0;
+    for (int i = 0; i < width; ++i) {
+      const auto b = std::uint64_t(static_cast<std::uint8_t>(bytes_[at_ + std::size_t(i)]));
+      v |= little ? b << (8 * i) : b << (8 * (width - 1 - i));
+    }
+    at_ += std::size_t(width);
+    return v;
+  }
+
   std::string_view bytes_;
   std::size_t at_ = 0;
 };
