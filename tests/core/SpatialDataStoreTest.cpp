@@ -181,6 +181,15 @@ class SpatialDataStoreTest : public ::testing::Test {
       for (std::size_t i = start; i < end; ++i) cells.push_back(int(i % 7));
     }
   }
+  // One part of points/<element>: x, y, z (DOUBLE) and gene (STRING).
+  void pointsWithZ(const std::string& element, const json& x, const json& y, const json& z,
+                   const json& genes) {
+    parquet("points/" + element + "/points.parquet/part.0.parquet",
+            {{{"name", "x"}, {"type", "DOUBLE"}, {"data", x}},
+             {{"name", "y"}, {"type", "DOUBLE"}, {"data", y}},
+             {{"name", "z"}, {"type", "DOUBLE"}, {"data", z}},
+             {{"name", "gene"}, {"type", "STRING"}, {"data", genes}}});
+  }
   // Two transcripts at (5, 4) and (9, 30) µm and an image of channels PolyT and dapi (c, y, x)
   // in pixels of 0.5 µm, its corner at (4, 3) µm.
   void transcriptsAndTwoStainImage(const json& shape, const json& chunks) {
@@ -346,17 +355,9 @@ TEST_F(SpatialDataStoreTest, PointsWithWholeZArePlanesAndMicrometreZIsOnePlane) 
   SKIP_WITHOUT_WRITERS();
   const json identity = toSystem({{"type", "identity"}}, "global", {"x", "y", "z"});
   group("points/planes", pointsAttrs({identity}, "gene", {"x", "y", "z"}));
-  parquet("points/planes/points.parquet/part.0.parquet",
-          {{{"name", "x"}, {"type", "DOUBLE"}, {"data", {1, 2, 3}}},
-           {{"name", "y"}, {"type", "DOUBLE"}, {"data", {1, 2, 3}}},
-           {{"name", "z"}, {"type", "DOUBLE"}, {"data", {0, 2, 6}}},
-           {{"name", "gene"}, {"type", "STRING"}, {"data", {"a", "b", "a"}}}});
+  pointsWithZ("planes", {1, 2, 3}, {1, 2, 3}, {0, 2, 6}, {"a", "b", "a"});
   group("points/depth", pointsAttrs({identity}, "gene", {"x", "y", "z"}));
-  parquet("points/depth/points.parquet/part.0.parquet",
-          {{{"name", "x"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
-           {{"name", "y"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
-           {{"name", "z"}, {"type", "DOUBLE"}, {"data", {10.25, 11.5}}},
-           {{"name", "gene"}, {"type", "STRING"}, {"data", {"a", "b"}}}});
+  pointsWithZ("depth", {1, 2}, {1, 2}, {10.25, 11.5}, {"a", "b"});
   write();
   const auto planes = loadSpatialDataset(root_ / "points" / "planes");
   EXPECT_EQ(planes.transcripts()->plane, (std::vector<std::uint16_t>{0, 2, 6}));
@@ -523,11 +524,7 @@ TEST_F(SpatialDataStoreTest, PlanesOfImagesByNameOrZAxis) {
   SKIP_WITHOUT_WRITERS();
   const json identity = toSystem({{"type", "identity"}}, "microns", {"x", "y", "z"});
   group("points/region_0_transcripts", pointsAttrs({identity}, "gene", {"x", "y", "z"}));
-  parquet("points/region_0_transcripts/points.parquet/part.0.parquet",
-          {{{"name", "x"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
-           {{"name", "y"}, {"type", "DOUBLE"}, {"data", {1, 2}}},
-           {{"name", "z"}, {"type", "DOUBLE"}, {"data", {0, 1}}},
-           {{"name", "gene"}, {"type", "STRING"}, {"data", {"a", "b"}}}});
+  pointsWithZ("region_0_transcripts", {1, 2}, {1, 2}, {0, 1}, {"a", "b"});
   const json pixels =
       toSystem({{"type", "scale"}, {"scale", {1.0, 0.25, 0.25}}}, "microns", {"c", "y", "x"});
   for (const char* name : {"region_0_z0", "region_0_z1"})
