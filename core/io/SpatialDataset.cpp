@@ -16,6 +16,7 @@
 #include "io/CosmxOutput.h"
 #include "io/FileSignature.h"
 #include "io/H5adFile.h"
+#include "io/JsonFile.h"
 #include "io/LabelOutlines.h"
 #include "io/LoomFile.h"
 #include "io/MerscopeRegion.h"
@@ -117,14 +118,7 @@ TranscriptTable readManifestTranscripts(const fs::path& manifest, const nlohmann
 
 SpatialDataset loadManifest(const fs::path& manifest, const ReadProgress& progress,
                             DatasetContent content, const DatasetReadOptions& options) {
-  std::ifstream in(manifest);
-  if (!in) throw FileError(manifest, "cannot be opened for reading");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw FileError(manifest, std::string("not valid JSON: ") + e.what());
-  }
+  nlohmann::json j = readJsonFile(manifest);
   const fs::path base = manifest.parent_path();
   SpatialDataset dataset;
   dataset.format = SpatialFormat::DatasetManifest;

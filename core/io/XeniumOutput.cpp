@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <unordered_map>
 
 #include <fmt/core.h>
@@ -10,6 +9,7 @@
 
 #include "common/FileError.h"
 #include "io/FileSignature.h"
+#include "io/JsonFile.h"
 #include "io/ParquetFile.h"
 #include "io/SpatialDataset.h"
 #include "transcriptomics/BinnedCondition.h"
@@ -192,14 +192,7 @@ double positiveNumber(const nlohmann::json& j, const char* key, double fallback,
 }  // namespace
 
 XeniumExperiment readXeniumExperiment(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot be opened for reading");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw FileError(file, std::string("not valid JSON: ") + e.what());
-  }
+  nlohmann::json j = readJsonFile(file);
   if (!j.is_object()) throw FileError(file, "is not a JSON object");
   XeniumExperiment experiment;
   experiment.pixelUm = positiveNumber(j, "pixel_size", experiment.pixelUm, file);
