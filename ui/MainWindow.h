@@ -85,6 +85,8 @@ class MainWindow : public QMainWindow {
   bool openDataset(const std::filesystem::path& file);
   // File → Data Read Options…: the open dataset again, with the read options the user sets.
   bool reopenWithReadOptions();
+  // Whether opening `what` may drop the painted edits: asks Discard / Cancel when it would.
+  bool mayDropEdits(const QString& what);
   // The last error shown to the user (tests read it; the user saw a dialog).
   QString lastError() const { return lastError_; }
   QString structureUnderCursor() const;
@@ -101,7 +103,6 @@ class MainWindow : public QMainWindow {
   void bindAttention();
   void changed(StudioChange change);
   void showMessage(const StudioMessage& message);
-  bool mayDropEdits(const QString& what);
   // The landmark tool's unsaved pairs: asks Save / Discard / Cancel; false on Cancel.
   bool mayDropLandmarks();
   // Every path that opens other data asks this once: the landmark pairs, then the edits.

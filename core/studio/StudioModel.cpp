@@ -166,6 +166,21 @@ void StudioModel::openDataset(const std::filesystem::path& path, bool dropEdits,
   });
 }
 
+bool StudioModel::reopenSavedPlacement(bool dropEdits) {
+  const SpatialDataset* dataset = state_.workspace.dataset();
+  if (!dataset) {
+    report(StudioMessage::Kind::Error, "Nothing to open again", "No dataset is open.");
+    return false;
+  }
+  const std::filesystem::path path =
+      state_.workspace.datasetPath().empty() ? dataset->source : state_.workspace.datasetPath();
+  if (refuseDroppingEdits(dropEdits, path.filename().string())) return false;
+  DatasetReadOptions read = state_.workspace.readOptions();
+  read.landmarks.reset();
+  openDataset(path, true, read);
+  return true;
+}
+
 void StudioModel::openModel(const std::filesystem::path& path, bool dropEdits) {
   if (refuseDroppingEdits(dropEdits, path.filename().string())) return;
   loadInBackground(path, [this, path]() -> std::function<void()> {

@@ -59,6 +59,10 @@ class StudioModel {
   void openDataset(const std::filesystem::path& path, bool dropEdits = false,
                    const DatasetReadOptions& read = {});
   void openModel(const std::filesystem::path& path, bool dropEdits = false);
+  // Opens the open dataset again from its files once its placement is saved beside them: with
+  // the read options it was opened with, less --landmarks, which would override what was just
+  // saved. False (message) when no dataset is open or painted edits would be dropped.
+  bool reopenSavedPlacement(bool dropEdits = false);
   bool setDataset(std::shared_ptr<const SpatialDataset> dataset,
                   const std::filesystem::path& source, bool dropEdits = false,
                   const DatasetReadOptions& read = {});

@@ -11,7 +11,9 @@
 #include "common/FileError.h"
 #include "common/ResourceLocator.h"
 #include "conditions/ConditionDocument.h"
+#include "io/LandmarkFile.h"
 #include "io/OmeZarrStore.h"
+#include "io/SavedPlacement.h"
 #include "model/PairedSection.h"
 #include "studio/StudioFileKind.h"
 #include "studio/StudioModel.h"
@@ -615,6 +617,36 @@ TEST(StudioModel, OpensACliDocumentAndResumesTheCliJob) {
             ++chunks;
           }
   EXPECT_GT(chunks, 9);
+}
+
+// The landmark tool's Save opens the dataset again placed by what it saved: --landmarks it was
+// opened with would override that, so the reopen goes without them.
+TEST(StudioModel, ReopeningASavedPlacementDropsTheLandmarksOption) {
+  const fs::path dir = scratch("reopen_saved_placement");
+  fs::copy(bundledDemoDataset().parent_path(), dir / "demo", fs::copy_options::recursive);
+  const fs::path manifest = dir / "demo" / "dataset.json";
+  const auto pairs = [](double ap) {
+    return std::vector<Landmark>{{"a", 0, 0, {ap, 1000, 7000}},
+                                 {"b", 100, 0, {ap, 1000, 7100}},
+                                 {"c", 0, 100, {ap, 1100, 7000}}};
+  };
+  writeLandmarks(dir / "opened_with.csv", pairs(5000), fitLandmarks(pairs(5000)));
+  DatasetReadOptions read;
+  read.landmarks = dir / "opened_with.csv";
+  Studio studio;
+  studio.model.openDataset(manifest, false, read);
+  studio.idle();
+  ASSERT_NE(studio.model.state().workspace.dataset(), nullptr) << studio.model.lastError();
+  const LandmarkFit saved = fitLandmarks(pairs(5500));
+  savePlacement(*studio.model.state().workspace.dataset(), pairs(5500), saved);
+
+  ASSERT_TRUE(studio.model.reopenSavedPlacement());
+  studio.idle();
+  const auto& ws = studio.model.state().workspace;
+  EXPECT_FALSE(ws.readOptions().landmarks);
+  EXPECT_TRUE(
+      ws.dataset()->placement().sectionToAtlas.approximatelyEquals(saved.sectionToAtlas, 1e-6))
+      << "the --landmarks it was opened with overrode the placement just saved";
 }
 
 }  // namespace
