@@ -122,9 +122,12 @@ PlacementFiles placementFilesOf(const SpatialDataset& dataset) {
   const fs::path& source = dataset.source;
   if (dataset.format == SpatialFormat::DatasetManifest)
     return {source, source.parent_path() / "section_landmarks.csv", true};
-  // A STARmap expression file and its folder are the same data (the folder holds exactly one
-  // pair), and a file's own sidecar names would match the folder's "expr" file pattern.
-  const bool folder = fs::is_directory(source) || dataset.format == SpatialFormat::StarmapPair;
+  // Folder formats opened through one of their files (a Xenium transcripts.parquet, a CosMx
+  // tx_file, a STARmap expression file) read their folder: it is the same data either way, so
+  // one sidecar in it. (A STARmap file's own sidecar names would also match its "expr" pattern.)
+  const bool folder = fs::is_directory(source) || dataset.format == SpatialFormat::StarmapPair ||
+                      dataset.format == SpatialFormat::XeniumOutput ||
+                      dataset.format == SpatialFormat::CosmxOutput;
   if (folder) {
     const fs::path root = fs::is_directory(source) ? source : source.parent_path();
     return {root / "teramind_placement.json", root / "teramind_landmarks.csv", false};

@@ -16,7 +16,8 @@ namespace teramind {
 //   name), rewritten atomically, with the landmarks CSV beside it (section_landmarks.csv);
 // - any other data gets a sidecar beside it that the loader picks up: <file>.placement.json
 //   and <file>.landmarks.csv for a file, teramind_placement.json and teramind_landmarks.csv
-//   inside a folder (a MERSCOPE region, a STARmap pair).
+//   inside a folder (a MERSCOPE region, a STARmap pair), also for a folder format opened
+//   through one of its files (Xenium, CosMx, STARmap: the same data, one sidecar).
 struct PlacementFiles {
   std::filesystem::path placement;  // the manifest or the sidecar JSON
   std::filesystem::path landmarks;  // the CSV
