@@ -115,15 +115,17 @@ LandmarkDock::LandmarkDock(MainWindow& window)
     } catch (const std::exception& e) {
       hint_->setText(QString::fromStdString(e.what()));
     }
-    // Reopen the pairs saved with the dataset, as an undoable step; they are the saved ones.
-    if (const auto saved = savedLandmarksFile(*dataset_); saved && tool_.open(*saved))
-      tool_.markSaved();
+    // The pairs saved with the dataset, where the tool starts (not an undoable step).
+    if (const auto saved = savedLandmarksFile(*dataset_)) tool_.openSaved(*saved);
     tool_.setSectionExtent(sectionExtentOf(*dataset_));
   }
 
   tool_.setListener([this] { refresh(); });
   // While the tool is open a click in a slice view gives an atlas point, nothing else.
   window.sliceViews()->setPickingPoints(true);
+  // Only while it shows: behind a tab or hidden (no closeEvent) a click selects again.
+  connect(this, &QDockWidget::visibilityChanged, this,
+          [this](bool visible) { window_.sliceViews()->setPickingPoints(visible); });
   connect(sectionView_, &SectionPointView::clicked, this,
           [this](double x, double y) { tool_.clickSection(x, y); });
   connect(window.sliceViews(), &SliceViewPanel::pointPicked, this, [this](const Vec3& um) {
@@ -273,6 +275,9 @@ void LandmarkDock::restorePlacement() {
 // Writes the placement and says where in the status bar; with `reopen` the dataset is opened
 // again from its files, placed (and drawn) by what was saved.
 bool LandmarkDock::writePlacement(bool reopen) {
+  // The reopen drops painted edits: asked before anything is written, so Cancel changes nothing.
+  const bool dropEdits = reopen && window_.studio().wouldDropEdits();
+  if (dropEdits && !window_.mayDropEdits(tr("the placed dataset"))) return false;
   if (!dataset_ || !tool_.save(*dataset_)) {
     fit_->setText(QString::fromStdString(tool_.lastError()));
     return false;
@@ -281,10 +286,7 @@ bool LandmarkDock::writePlacement(bool reopen) {
   const QString where = tr("Placement saved in %1 (landmarks in %2)")
                             .arg(QString::fromStdString(files.placement.string()),
                                  QString::fromStdString(files.landmarks.filename().string()));
-  if (reopen) {
-    const auto& path = window_.studio().state().workspace.datasetPath();
-    window_.openPath(QString::fromStdString((path.empty() ? dataset_->source : path).string()));
-  }
+  if (reopen) window_.studio().reopenSavedPlacement(dropEdits);
   window_.statusBar()->showMessage(where, 20000);
   return true;
 }

@@ -47,7 +47,9 @@ bool LandmarkTool::completePair() {
   Landmark l{freeName(), pendingSection_->first, pendingSection_->second, *pendingAtlas_};
   pendingSection_.reset();
   pendingAtlas_.reset();
-  return add(std::move(l));
+  if (add(std::move(l))) return true;
+  if (listener_) listener_();  // the pending markers went; lastError says why no pair came
+  return false;
 }
 
 std::string LandmarkTool::freeName() const {
@@ -108,6 +110,19 @@ bool LandmarkTool::open(const std::filesystem::path& csv) {
   } catch (const FileError& e) {
     return fail(e.what());
   }
+}
+
+bool LandmarkTool::openSaved(const std::filesystem::path& csv) {
+  try {
+    landmarks_ = readLandmarks(csv);
+  } catch (const FileError& e) {
+    return fail(e.what());
+  }
+  undo_.clear();
+  redo_.clear();
+  savedLandmarks_ = landmarks_;
+  changed();
+  return true;
 }
 
 bool LandmarkTool::undo() {

@@ -44,6 +44,9 @@ class LandmarkTool {
   // Replaces all pairs (one undoable step); a landmarks CSV (io/LandmarkFile.h) through open().
   void replaceAll(std::vector<Landmark> landmarks, const std::string& what = "replace landmarks");
   bool open(const std::filesystem::path& csv);
+  // The pairs saved with the dataset, as the tool starts: not an undoable step (a first Undo
+  // would empty the table) and saved (markSaved()).
+  bool openSaved(const std::filesystem::path& csv);
 
   bool canUndo() const { return !undo_.empty(); }
   bool canRedo() const { return !redo_.empty(); }

@@ -189,6 +189,8 @@ TEST(LandmarkToolGui, UnsavedPairsAskBeforeTheyAreLost) {
   ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
   ui::LandmarkDock* dock = openTool(*window);
   ASSERT_NE(dock, nullptr);
+  // Raised in front of its tabs once shown: then slice clicks pick points.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return window->sliceViews()->pickingPoints(); }, 5000));
   EXPECT_EQ(window->dockWidgetArea(dock), Qt::RightDockWidgetArea);
   EXPECT_FALSE(dock->isFloating()) << "docked, not over the slice views";
 
@@ -273,6 +275,12 @@ TEST(LandmarkToolGui, EveryOpenAsksAndADiscardThatKeptTheToolAsksAgain) {
   dock->close();
   EXPECT_TRUE(asked) << "the pairs went without a question after an earlier Discard";
   EXPECT_TRUE(dock->isVisible());
+
+  // Hidden without closing (behind a tab, the dock menu): slice clicks select again.
+  dock->hide();
+  EXPECT_FALSE(window->sliceViews()->pickingPoints());
+  dock->show();
+  EXPECT_TRUE(window->sliceViews()->pickingPoints());
 }
 
 // An absurd fit is shown as a warning before Save (which stays possible).

@@ -112,9 +112,17 @@ TEST(LandmarkTool, SavesWithTheDatasetAndOpensTheSavedPairsAgain) {
   ASSERT_TRUE(reopened.open(*savedLandmarksFile(placed)));
   EXPECT_EQ(reopened.landmarks().size(), 3u);
   EXPECT_EQ(reopened.undoText(), "open detected_transcripts.csv.landmarks.csv");
-  reopened.markSaved();  // what the dialog does with the pairs saved with the dataset
+  reopened.markSaved();
   EXPECT_FALSE(reopened.hasUnsavedChanges());
   EXPECT_FALSE(reopened.open(dir / "missing.csv"));
+  // As the tool starts with the saved pairs: no step a first Undo would take back.
+  LandmarkTool starting;
+  ASSERT_TRUE(starting.openSaved(*savedLandmarksFile(placed)));
+  EXPECT_EQ(starting.landmarks().size(), 3u);
+  EXPECT_FALSE(starting.canUndo());
+  EXPECT_FALSE(starting.hasUnsavedChanges());
+  EXPECT_TRUE(starting.fit());
+  EXPECT_FALSE(starting.openSaved(dir / "missing.csv"));
   EXPECT_NE(reopened.lastError().find("missing.csv"), std::string::npos);
 }
 
@@ -134,6 +142,27 @@ TEST(LandmarkTool, KnowsWhenItsPairsAreNotSaved) {
   tool.clickSection(5, 5);  // a pending half pair is not a change to the pairs
   tool.undo();
   EXPECT_FALSE(tool.hasUnsavedChanges());
+}
+
+// A pair that cannot be added (the tool is full) still takes the pending marker away, and
+// says so to the listener.
+TEST(LandmarkTool, APairRefusedAtTheLimitLeavesNoPendingMarker) {
+  LandmarkTool tool;
+  std::vector<Landmark> full;
+  for (std::size_t i = 0; i < kMaxLandmarks; ++i)
+    full.push_back({"p" + std::to_string(i),
+                    double(i % 100),
+                    double(i / 100),
+                    {5000, double(i / 100), double(i % 100)}});
+  tool.replaceAll(full);
+  int changes = 0;
+  tool.setListener([&] { ++changes; });
+  tool.clickSection(5, 5);
+  EXPECT_EQ(changes, 1);
+  EXPECT_FALSE(tool.clickAtlas({5000, 5, 5}));
+  EXPECT_NE(tool.lastError().find("at most"), std::string::npos);
+  EXPECT_FALSE(tool.pendingSection());
+  EXPECT_EQ(changes, 2) << "the pending marker stayed on screen";
 }
 
 // The fit's warnings follow the pairs and the section's extent.
