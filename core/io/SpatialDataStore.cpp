@@ -16,6 +16,7 @@
 #include "io/BoundedJson.h"
 #include "io/NgffTransformations.h"
 #include "io/ParquetFile.h"
+#include "io/ParquetParts.h"
 #include "io/SpatialDataset.h"
 #include "io/WkbGeometry.h"
 #include "io/ZarrImagePlane.h"
@@ -31,7 +32,6 @@ namespace {
 constexpr std::uintmax_t kMaxAttributesBytes = 16u << 20;
 constexpr int kMaxJsonDepth = 64;             // spatialdata's attributes nest about 8 deep
 constexpr std::size_t kMaxElements = 100000;  // per kind: a listing bounded by the store
-constexpr std::size_t kMaxParts = 1000000;
 constexpr int kCircleVertices = 32;
 constexpr int kMaxChannels = 256;  // stains of one image
 constexpr double kPi = 3.14159265358979323846;
@@ -42,12 +42,6 @@ const std::pair<const char*, SpatialDataStore::Kind> kKinds[] = {
     {"images", SpatialDataStore::Kind::Images},
     {"labels", SpatialDataStore::Kind::Labels},
     {"tables", SpatialDataStore::Kind::Tables}};
-
-const char* kindName(SpatialDataStore::Kind kind) {
-  for (const auto& [name, k] : kKinds)
-    if (k == kind) return name;
-  return "?";
-}
 
 // The attributes file of a Zarr group (v3 zarr.json, else v2 .zattrs), or empty.
 fs::path attributesFileOf(const fs::path& group) {
@@ -172,7 +166,7 @@ struct ElementMap {
 ElementMap mapOf(const SpatialDataStore::Element& e, const std::string& system,
                  const std::vector<std::string>& intrinsicAxes) {
   const json attributes = readAttributes(e.attributesFile);
-  const std::string what = fmt::format("{} '{}'", kindName(e.kind), e.name);
+  const std::string what = fmt::format("{} '{}'", SpatialDataStore::kindName(e.kind), e.name);
   const json& list = transformationsOf(attributes, e.kind);
   if (list.is_null()) throw FileError(e.attributesFile, what + ": no coordinateTransformations");
   const auto mappings = parseCoordinateTransformations(
@@ -204,45 +198,13 @@ std::vector<std::string> pointAxes(const json& attributes) {
   return axes;
 }
 
-// points.parquet: a folder of parts (dask: part.0.parquet …, in part order), or one file.
-std::vector<fs::path> parquetParts(const fs::path& element, const char* name) {
-  const fs::path data = element / name;
-  std::error_code ec;
-  if (fs::is_regular_file(data, ec)) return {data};
-  if (!fs::is_directory(data, ec)) throw FileError(element, std::string("has no ") + name);
-  std::map<std::uint64_t, fs::path> numbered;
-  std::vector<fs::path> others;
-  for (const auto& entry : fs::directory_iterator(data, ec)) {
-    const std::string file = entry.path().filename().string();
-    if (file.size() < 9 || !endsWith(file, ".parquet") || file[0] == '.' || file[0] == '_')
-      continue;  // _metadata, _common_metadata, hidden files
-    if (numbered.size() + others.size() >= kMaxParts)
-      throw FileError(data, fmt::format("more than {} parts", kMaxParts));
-    const std::string stem = file.substr(0, file.size() - 8);
-    if (stem.rfind("part.", 0) == 0 && stem.size() > 5 && stem.size() < 17 &&
-        std::all_of(stem.begin() + 5, stem.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      numbered[std::stoull(stem.substr(5))] = entry.path();
-    else
-      others.push_back(entry.path());
-  }
-  if (ec) throw FileError(data, "cannot be listed: " + ec.message());
-  std::uint64_t expected = 0;
-  for (const auto& [n, file] : numbered) {
-    if (n != expected)
-      throw FileError(data / fmt::format("part.{}.parquet", expected),
-                      fmt::format("missing: the parts run part.0 … part.{} with a gap",
-                                  numbered.rbegin()->first));
-    ++expected;
-  }
-  std::sort(others.begin(), others.end());
-  std::vector<fs::path> parts;
-  for (auto& [n, file] : numbered) parts.push_back(file);
-  parts.insert(parts.end(), others.begin(), others.end());
-  if (parts.empty()) throw FileError(data, "holds no .parquet part");
-  return parts;
-}
-
 }  // namespace
+
+const char* SpatialDataStore::kindName(Kind kind) {
+  for (const auto& [name, k] : kKinds)
+    if (k == kind) return name;
+  return "?";
+}
 
 bool SpatialDataStore::isStore(const fs::path& path) {
   std::error_code ec;
@@ -623,62 +585,6 @@ std::string SpatialDataStore::unitNote(const std::string& system) const {
   std::vector<std::string> units(unknown.begin(), unknown.end());
   return fmt::format("coordinate system '{}' names no length unit ({}): read as µm", system,
                      nameList(units));
-}
-
-SpatialDataset loadSpatialDataStore(const fs::path& path, const ReadProgress& progress,
-                                    DatasetContent content) {
-  const SpatialDataStore store(path);
-  const std::string system = store.defaultCoordinateSystem();
-  SpatialDataset dataset;
-  dataset.format = SpatialFormat::SpatialDataStore;
-  dataset.source = path;
-  dataset.name = store.root().stem().string();
-  if (content == DatasetContent::All) {
-    const auto* points = store.pointsToRead();
-    if (!points) {
-      std::vector<std::string> names;
-      for (const auto& e : store.elements())
-        names.push_back(std::string(kindName(e.kind)) + "/" + e.name);
-      throw FileError(path, "holds no points element (transcripts) to read; it holds: " +
-                                (names.empty() ? std::string("nothing") : nameList(names)));
-    }
-    dataset.name += "/" + points->name;
-    dataset.readNotes.push_back(
-        fmt::format("points element '{}' ({})", points->name, points->path.string()));
-    dataset.data = store.readPoints(*points, system, progress);
-  } else {
-    dataset.data = TranscriptTable{};
-  }
-  std::vector<std::string> leftOut;  // elements placed only in other coordinate systems
-  for (const auto* image : store.elementsOf(SpatialDataStore::Kind::Images)) {
-    if (std::find(image->systems.begin(), image->systems.end(), system) == image->systems.end()) {
-      leftOut.push_back("images/" + image->name);
-      continue;
-    }
-    for (const auto& c : store.imageChannels(*image, system))
-      dataset.stains.push_back({c.name, c.plane, image->path,
-                                ZarrImageChannel{c.level0, c.axes, c.channel, c.extent, c.z}});
-  }
-  for (const auto* shapes : store.elementsOf(SpatialDataStore::Kind::Shapes)) {
-    if (std::find(shapes->systems.begin(), shapes->systems.end(), system) ==
-        shapes->systems.end()) {
-      leftOut.push_back("shapes/" + shapes->name);
-      continue;
-    }
-    CellBoundaryFile boundaries;
-    boundaries.file = shapes->path;
-    boundaries.compartment = shapes->name;
-    boundaries.spatialDataSystem = system;
-    dataset.cellBoundaries.push_back(std::move(boundaries));
-  }
-  std::vector<std::string> systems = store.coordinateSystems();
-  dataset.readNotes.push_back(
-      fmt::format("coordinate system '{}' (the store has: {})", system, nameList(systems)));
-  if (const auto note = store.unitNote(system); !note.empty()) dataset.readNotes.push_back(note);
-  if (!leftOut.empty())
-    dataset.readNotes.push_back(
-        fmt::format("not placed in '{}', left out: {}", system, nameList(leftOut)));
-  return dataset;
 }
 
 }  // namespace teramind

@@ -50,6 +50,8 @@ class SpatialDataStore {
   // Whether `path` is a store or an element's folder inside one, judged by its attributes
   // ("spatialdata_attrs") or, for a folder named *.zarr, by points/, shapes/ or images/ in it.
   static bool isStore(const std::filesystem::path& path);
+  // The kind's folder name in a store ("points", "shapes", ...).
+  static const char* kindName(Kind kind);
 
   const std::filesystem::path& root() const { return root_; }
   const std::vector<Element>& elements() const { return elements_; }

@@ -29,7 +29,7 @@ set(required_private
   core/model/network/TokenAttention.h core/io/Hdf5File.h core/io/ConditionHdf5File.h
   core/io/LoomFile.h core/io/H5adFile.h core/io/ItkVolumeIO.h core/io/VdbVolumeIO.h
   core/io/XeniumOutput.h core/io/CosmxOutput.h core/io/SpatialDataStore.h core/io/LabelTiff.h
-  core/io/LabelOutlines.h core/io/ParquetFile.h)
+  core/io/LabelOutlines.h core/io/ParquetFile.h core/io/ParquetParts.h)
 if(GUI)
   list(APPEND required_private render/ImageDataConversion.h render/SectionImage.h
        render/SectionPlane.h)
