@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "common/FileError.h"
+#include "common/NameList.h"
 #include "io/ParquetBytes.h"
 #include "io/ParquetCodecs.h"
 #include "io/ParquetEncodings.h"
@@ -211,9 +212,9 @@ std::optional<std::size_t> ParquetFile::findColumn(const std::string& name) cons
 
 std::size_t ParquetFile::column(const std::string& name) const {
   if (const auto found = findColumn(name)) return *found;
-  std::string names;
-  for (const Column& c : columns_) names += (names.empty() ? "" : ", ") + c.name;
-  throw FileError(file_, "missing column '" + name + "' (has: " + names + ")");
+  std::vector<std::string> names;
+  for (const Column& c : columns_) names.push_back(c.name);
+  throw FileError(file_, "missing column '" + name + "' (has: " + nameList(names) + ")");
 }
 
 std::uint64_t ParquetFile::rowGroupRows(std::size_t group) const {

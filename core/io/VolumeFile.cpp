@@ -9,6 +9,7 @@
 
 #include "common/AsciiCase.h"
 #include "common/AtomicFileWrite.h"
+#include "common/TextAffixes.h"
 #include "io/ItkVolumeIO.h"
 #include "io/VdbVolumeIO.h"
 
@@ -51,11 +52,6 @@ void write(const std::filesystem::path& file, const AnyVolume&) {
 
 namespace teramind {
 namespace {
-
-bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 void requireReadable(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw FileError(file, "file does not exist");

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "common/FileError.h"
+#include "common/NameList.h"
 
 namespace teramind {
 namespace {
@@ -620,11 +621,7 @@ std::optional<std::size_t> DelimitedTextReader::findColumn(const std::string& na
 
 std::size_t DelimitedTextReader::column(const std::string& name) const {
   if (auto index = findColumn(name)) return *index;
-  std::string has;
-  for (std::size_t i = 0; i < header_.size() && i < 12; ++i)
-    has += (i ? ", " : "") + (header_[i].empty() ? std::string("(unnamed)") : header_[i]);
-  if (header_.size() > 12) has += ", ...";
-  throw FileError(file_, "missing column '" + name + "' (has: " + has + ")");
+  throw FileError(file_, "missing column '" + name + "' (has: " + nameList(header_) + ")");
 }
 
 bool DelimitedTextReader::next() {

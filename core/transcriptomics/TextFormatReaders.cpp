@@ -9,6 +9,7 @@
 #include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/CellPolygonRing.h"
 #include "transcriptomics/DelimitedTextReader.h"
+#include "transcriptomics/SectionCoordinates.h"
 
 namespace teramind {
 
@@ -26,7 +27,7 @@ TranscriptTable readVizgenTranscripts(const std::filesystem::path& file,
   while (in.next()) {
     in.requireHeaderWidth();
     const double zValue = in.number(z);
-    if (zValue < 0 || zValue >= BinnedCondition::kMaxPlanes || zValue != std::floor(zValue))
+    if (!isPlaneIndex(zValue))
       in.fail("column 'global_z': " + std::string(in.field(z)) + " is not a z-plane index");
     const std::string_view name = in.field(gene);
     if (name.empty()) in.fail("column 'gene' is empty");
