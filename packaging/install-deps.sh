@@ -10,6 +10,8 @@ packages=(
   clang-14 libclang-rt-14-dev
   # GUI and rendering
   qt6-base-dev libqt6opengl6-dev libvtk9-dev libgl1-mesa-dri xvfb xauth
+  # section explorer exports (PNG written row by row) and movies of the 3D view (MP4)
+  libpng-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   # volume I/O
   libinsighttoolkit5-dev libopenvdb-dev libboost-iostreams-dev libtbb-dev zlib1g-dev libhdf5-dev
   libblosc-dev libzstd-dev libtiff-dev libisal-dev

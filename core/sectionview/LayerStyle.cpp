@@ -1,0 +1,1 @@
+#include "sectionview/LayerStyle.h"

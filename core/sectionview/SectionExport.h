@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+
+#include "sectionview/SectionCompositor.h"
+
+namespace teramind {
+
+class TileLoader;
+
+// A picture of the section view at any pixel size, independent of the window: the region at
+// `pixelUm` per output pixel, rendered off screen strip by strip (each strip's tiles read, then
+// drawn, then written), so the output may be far larger than memory would hold as one image.
+struct SectionExportRequest {
+  RectUm region;
+  double pixelUm = 1;
+  int plane = 0;
+  CompareSettings compare;
+  bool scaleBar = true, colourBars = true;
+  std::filesystem::path file;  // .png
+  int stripRows = 512;
+};
+struct SectionExportResult {
+  int width = 0, height = 0;
+  int strips = 0;
+  std::uint64_t tilesRead = 0;  // from sources (not the cache)
+  ScaleBar scaleBar;
+};
+// Largest export side; beyond it the request is refused (a typo in --pixel-um).
+inline constexpr int kMaxExportSide = 100000;
+
+// Writes the PNG atomically (a temporary renamed into place). Throws FileError naming the file
+// for a region or pixel size that gives no pixels or more than kMaxExportSide a side, and what
+// a source throws. `progress` gets strips done and strips in all; returning false cancels (the
+// temporary is removed).
+SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loader,
+                                      TileCache& cache, const SectionExportRequest& request,
+                                      const TextRasteriser& text = {},
+                                      const std::function<bool(int, int)>& progress = {});
+
+}  // namespace teramind

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sectionview/PyramidSource.h"
+
+namespace teramind {
+
+// Where a TIFF's pyramid is cached when the file has none: in the app's cache (the default:
+// data folders are often read-only or shared) or beside the data.
+enum class PyramidCachePlace { AppCache, BesideData };
+
+struct TiffPyramidOptions {
+  PyramidCachePlace place = PyramidCachePlace::AppCache;
+  // The app's cache folder; empty: $XDG_CACHE_HOME/teramind/pyramids or ~/.cache/teramind/pyramids.
+  std::filesystem::path appCache;
+  int tile = 256;
+};
+
+// What opening a TIFF did about its pyramid, said to the user ("pyramid cached in …, made in
+// 12.3 s", "pyramid read from the cache in …").
+struct TiffPyramidReport {
+  std::filesystem::path cache;
+  bool built = false;  // made now (false: found in the cache)
+  double seconds = 0;
+  std::string text() const;
+};
+
+// A tiled (or striped) TIFF/BigTIFF stain (one file per plane, all the same size) as a pyramid source, placed in section µm by an
+// extent (the StainImageSource's: a MERSCOPE transform, a pixel size). Level 0 is read from the
+// file by window; coarser levels come from the cached pyramid: 2 × 2 means written once as
+// 16-bit tiled BigTIFFs (one per level), keyed by the file's path, size and mtime (a changed
+// file gets a new pyramid), each level written atomically so a killed build leaves none half
+// made. Contrast limits start at [0, the 99.9th percentile] (StainImageSource's scale).
+class TiffPyramidSource : public PyramidSource {
+ public:
+  // Builds the pyramid when the cache lacks it (reading the file once, by bands of rows);
+  // `progress` gets the fraction done. Throws FileError naming the file, or the cache folder
+  // when it cannot be written.
+  static std::shared_ptr<TiffPyramidSource> open(
+      const std::vector<std::filesystem::path>& planes, double originXUm, double originYUm, double pixelUm,
+      std::string name, const TiffPyramidOptions& options = {},
+      const std::function<void(double)>& progress = {});
+  // Whether the pyramid of `tiff` is already cached (opening it reads no pixels then).
+  static bool cached(const std::filesystem::path& tiff, const TiffPyramidOptions& options = {});
+
+  const PyramidInfo& info() const override { return info_; }
+  TilePixels readTile(int level, int channel, int plane, std::int64_t row,
+                      std::int64_t col) const override;
+  const TiffPyramidReport& report() const { return report_; }
+
+ private:
+  TiffPyramidSource() = default;
+  struct Levels;
+  std::shared_ptr<Levels> levels_;
+  PyramidInfo info_;
+  TiffPyramidReport report_;
+};
+
+}  // namespace teramind

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "sectionview/PyramidSource.h"
+#include "sectionview/TileCache.h"
+
+namespace teramind {
+
+// Reads the tiles the section view asks for on its own worker threads into a TileCache. The
+// caller (the GUI thread) never waits: request() only replaces the queue, and `arrived` is
+// called on a worker after each tile lands (the view posts a repaint to its own thread).
+// A request replaces the previous one: tiles that left the screen before a worker took them
+// are never read.
+class TileLoader {
+ public:
+  using Arrived = std::function<void()>;
+  TileLoader(TileCache& cache, int threads = 2, Arrived arrived = {});
+  ~TileLoader();  // stops the workers after the tiles they are reading
+  TileLoader(const TileLoader&) = delete;
+  TileLoader& operator=(const TileLoader&) = delete;
+
+  void setArrived(Arrived arrived);
+  void addSource(int id, std::shared_ptr<const PyramidSource> source);
+  void removeSource(int id);  // its queued tiles are dropped, its cached tiles erased
+
+  // The tiles wanted now, most wanted first; those cached or being read are skipped.
+  void request(const std::vector<TileKey>& keys);
+  // Reads a tile on the caller's thread (an export, a script): from the cache, else the source.
+  // Null for a source that is not registered; throws what the source throws.
+  std::shared_ptr<const TilePixels> readNow(const TileKey& key);
+
+  // Tiles read from sources since construction (cache hits are not counted), and failures.
+  std::uint64_t tilesRead() const { return read_.load(); }
+  std::uint64_t tilesFailed() const { return failed_.load(); }
+  std::string lastError() const;
+  // Nothing queued and no worker reading.
+  bool idle() const;
+  // For tests and scripted renders: waits until idle or the timeout passes; false on timeout.
+  bool waitIdle(std::chrono::milliseconds timeout) const;
+
+ private:
+  void work();
+  std::shared_ptr<const PyramidSource> sourceOf(int id) const;
+
+  TileCache& cache_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::deque<TileKey> queue_;
+  std::unordered_set<TileKey, TileKeyHash> inFlight_;
+  std::map<int, std::shared_ptr<const PyramidSource>> sources_;
+  Arrived arrived_;
+  std::string lastError_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> read_{0}, failed_{0};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace teramind

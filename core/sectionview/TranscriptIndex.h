@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sectionview/PyramidSource.h"
+#include "sectionview/SectionCamera.h"
+
+namespace teramind {
+
+class TranscriptTable;
+
+// The molecules of a section bucketed on a square grid (bucketUm) by plane, so a view asks
+// only for those in its rectangle: counting the visible ones and visiting them costs the
+// buckets it overlaps, not the 10⁸ molecules of a whole section. 12 bytes a molecule.
+class TranscriptIndex {
+ public:
+  // Copies what it needs of the table (x, y, plane, gene), sorted by bucket.
+  TranscriptIndex(const TranscriptTable& table, double bucketUm = 32);
+
+  std::size_t size() const;
+  int planes() const;
+  RectUm extent() const;  // of every molecule
+  const std::vector<std::string>& geneNames() const { return genes_; }
+  std::vector<bool> controlGenes() const;  // which catalogue entries are controls
+
+  // Molecules of `plane` in `rect` whose gene `keep` accepts (every gene when `keep` is empty):
+  // counted, and visited (xUm, yUm, gene) until `visit` returns false.
+  std::uint64_t count(const RectUm& rect, int plane,
+                      const std::vector<std::uint32_t>& genes = {}) const;
+  void visit(const RectUm& rect, int plane, const std::vector<std::uint32_t>& genes,
+             const std::function<bool(float, float, std::uint32_t)>& visit) const;
+
+  // A colour per gene that neighbours in the catalogue do not share (points coloured by gene).
+  static std::array<std::uint8_t, 3> geneColour(std::uint32_t gene);
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+  std::vector<std::string> genes_;
+};
+
+// Molecule counts as an image pyramid: level 0 counts the molecules of the chosen genes (all
+// when none are named: the density of the points layer at low zoom; one gene: its count image)
+// in pixels of `pixelUm`, each coarser level in pixels twice as large, until one tile covers the
+// section. Tiles are counted from the index when read.
+class TranscriptCountSource : public PyramidSource {
+ public:
+  TranscriptCountSource(std::shared_ptr<const TranscriptIndex> index,
+                        std::vector<std::uint32_t> genes, std::string name,
+                        double pixelUm = 2, int tile = 256);
+  const PyramidInfo& info() const override { return info_; }
+  TilePixels readTile(int level, int channel, int plane, std::int64_t row,
+                      std::int64_t col) const override;
+
+ private:
+  std::shared_ptr<const TranscriptIndex> index_;
+  std::vector<std::uint32_t> genes_;
+  PyramidInfo info_;
+};
+
+}  // namespace teramind

@@ -1,0 +1,190 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/TaskRunner.h"
+#include "sectionview/SectionCompositor.h"
+#include "sectionview/SectionExport.h"
+#include "sectionview/SectionScene.h"
+#include "sectionview/TileCache.h"
+#include "sectionview/TileLoader.h"
+#include "sectionview/TiffPyramidSource.h"
+
+namespace teramind {
+
+class Atlas;
+class StudioModel;
+struct SpatialDataset;
+
+// What changed, for the section view's widgets.
+enum class SectionViewChange {
+  Layers,   // added, removed, reordered, restyled
+  Camera,   // pan, zoom, resize
+  Tiles,    // tiles arrived in the cache: redraw
+  Plane,
+  Compare,  // mode or swipe position
+  Busy,     // opening, building a pyramid, exporting (busyText())
+  Message,  // a notice or error (lastMessage())
+};
+
+// Where the cursor is: section µm, the atlas point and structure where the section is placed,
+// and the value of each visible image layer under it.
+struct SectionReadout {
+  double xUm = 0, yUm = 0;
+  std::optional<std::array<double, 3>> ccfUm;
+  std::string structure;  // "Primary somatosensory area, upper limb, layer 5 (SSp-ul5)"; "" outside
+  std::vector<std::pair<std::string, double>> values;  // layer name, value (NaN: no data)
+  std::string text() const;  // one status-bar line
+};
+
+// The section explorer without a window (napari's ViewerModel for one section): the layer list,
+// the camera, the plane, the comparison, the tile cache and its loader, readouts and exports.
+// Widgets draw render() and call the actions; mouse and keys map to actions here so every
+// gesture is tested without a window. Bound to a StudioModel it follows the studio: the open
+// dataset's stains, molecules, outlines and atlas outline; the running job's output, its new
+// tiles dropped from the cache as they arrive (the view can follow the job); the attention's
+// pathway maps. Alone it shows a path (`teramind-studio --section PATH`).
+class SectionViewModel {
+ public:
+  using Listener = std::function<void(SectionViewChange)>;
+  struct Settings {
+    std::size_t cacheBytes = std::size_t(512) << 20;  // a setting in the studio
+    int loaderThreads = 2;
+    TiffPyramidOptions pyramids;
+  };
+
+  SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunner& runner, Settings settings);
+  SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunner& runner)
+      : SectionViewModel(std::move(atlas), runner, Settings{}) {}
+  ~SectionViewModel();  // stops the loader's workers
+  SectionViewModel(const SectionViewModel&) = delete;
+  SectionViewModel& operator=(const SectionViewModel&) = delete;
+
+  int subscribe(Listener listener);
+  void unsubscribe(int id);
+
+  // --- what is shown ---
+  // Follows a studio: its dataset, job output and attention (changes handled on the runner's
+  // owner thread). Null unbinds.
+  void bindStudio(StudioModel* studio);
+  // Opens a path on its own (an NGFF image, a TIFF, a dataset) on the runner; Busy meanwhile,
+  // Layers (and the camera fitted) when done, a Message on failure.
+  void openPath(const std::filesystem::path& path);
+  // Shows a dataset's layers (pyramids made on the runner).
+  void showDataset(std::shared_ptr<const SpatialDataset> dataset);
+  // A job output (NGFF) as generated layers; `live` while the job runs.
+  void showOutput(const std::filesystem::path& output, bool live);
+  // Drops cached tiles of live layers that lie on these rectangles (a job's tiles just written).
+  void outputTilesChanged(const std::vector<RectUm>& areas);
+  bool busy() const { return busy_ > 0; }
+  std::string busyText() const { return busyText_; }
+  // For scripts and tests: runs the runner's deliveries until nothing is opening and every tile
+  // the current view needs is cached; false on timeout.
+  bool waitUntilDrawn(ThreadTaskRunner* runner, std::chrono::milliseconds timeout);
+
+  // --- the layer list ---
+  const SectionScene& scene() const { return scene_; }
+  void setStyle(int layer, const LayerStyle& style);
+  void setVisible(int layer, bool visible);
+  void moveLayer(int layer, int index);
+  void removeLayer(int layer);
+  // A count image for a gene of the molecules (false, message: no molecules or no such gene).
+  bool addGeneCountLayer(const std::string& gene);
+  int selectedLayer() const { return selected_; }
+  void selectLayer(int layer);
+
+  // --- camera and plane ---
+  const SectionCamera& camera() const { return camera_; }
+  void resize(int width, int height);  // the viewport; the first size fits the section
+  void setCamera(const SectionCamera& camera);
+  // Section µm at the view's left edge, top edge, and the width shown (--view-um X,Y,W).
+  void showRegion(double xUm, double yUm, double widthUm);
+  void fit();                       // Home
+  void zoomAt(double x, double y, double factor);
+  void pan(double dx, double dy);
+  int plane() const { return plane_; }
+  void setPlane(int plane);  // clamped to the scene's planes
+  void stepPlane(int delta);
+  bool followJob() const { return followJob_; }
+  void setFollowJob(bool follow);
+
+  // Mouse and keys as napari and Neuroglancer have them: the wheel zooms at the cursor (120
+  // units = one notch = ×1.25), a drag pans, ',' and '.' step planes, Home fits, '+'/'-' zoom
+  // at the centre. Returns whether the key was taken.
+  void wheel(double x, double y, double angleDelta);
+  void drag(double dx, double dy);
+  bool key(int key);  // Qt-compatible codes for Home (0x01000010); characters as themselves
+
+  // --- comparison ---
+  const CompareSettings& compare() const { return compare_; }
+  void setCompareMode(CompareMode mode);
+  void setSwipe(double fraction);
+
+  // --- drawing ---
+  // The view now, from the cache only: never reads a file or waits; tiles it lacks are asked
+  // of the loader (a coarser level stands in meanwhile). Overlays (scale bar, colour bars)
+  // drawn when a rasteriser is set.
+  RgbaImage render();
+  const CompositeStats& lastStats() const { return stats_; }
+  void setTextRasteriser(TextRasteriser text) { text_ = std::move(text); }
+  SectionReadout readout(double x, double y) const;
+
+  // --- cache ---
+  std::size_t cacheBytes() const { return cache_.bytes(); }
+  std::size_t cachePeakBytes() const { return cache_.peakBytes(); }
+  std::size_t cacheCap() const { return cache_.cap(); }
+  void setCacheCap(std::size_t bytes);
+  std::uint64_t tilesRequested() const { return loader_.tilesRead(); }
+
+  // --- exports ---
+  // The region now shown (or `region`) at `pixelUm` per pixel, on the runner; a Message when
+  // written (its size) or failed.
+  void exportView(const std::filesystem::path& file, double pixelUm,
+                  std::optional<RectUm> region = std::nullopt);
+  // The same on the caller's thread (scripts, tests).
+  SectionExportResult exportViewNow(const std::filesystem::path& file, double pixelUm,
+                                    std::optional<RectUm> region = std::nullopt);
+
+  // The real stains over the whole section at most `maxSide` px a side from the cache (the 3D
+  // view's and slice views' texture); empty until its tiles are read (asked for here) — views
+  // call again on Tiles. Its µm extent in `extent`.
+  RgbaImage sectionOverview(int maxSide, RectUm* extent);
+
+  const StudioMessage* lastMessage() const;
+
+ private:
+  struct Impl;
+  void notify(SectionViewChange change);
+
+  std::shared_ptr<const Atlas> atlas_;
+  TaskRunner& runner_;
+  Settings settings_;
+  TileCache cache_;
+  TileLoader loader_;
+  SectionScene scene_;
+  SectionCamera camera_;
+  bool sized_ = false;
+  int plane_ = 0;
+  bool followJob_ = true;
+  CompareSettings compare_;
+  int selected_ = -1;
+  int busy_ = 0;
+  std::string busyText_;
+  CompositeStats stats_;
+  TextRasteriser text_;
+  std::vector<std::pair<int, Listener>> listeners_;
+  int nextListener_ = 0;
+  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<bool> alive_;
+  std::shared_ptr<std::atomic<bool>> repaintPosted_;
+};
+
+}  // namespace teramind
