@@ -26,7 +26,7 @@ enum class CompareSide { Both, Left, Right };
 // The look of a layer, as napari's layer controls set it.
 struct LayerStyle {
   bool visible = true;
-  double opacity = 1;                     // [0, 1]
+  double opacity = 1;                       // [0, 1]
   double contrastMin = 0, contrastMax = 1;  // source units: contrastMin black, contrastMax full
   double gamma = 1;
   LayerColormap colormap = LayerColormap::Gray;

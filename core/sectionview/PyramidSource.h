@@ -22,8 +22,8 @@ struct PyramidInfo {
   std::string name;                   // "DAPI (real)", "generated", "Slc17a7 counts"
   std::vector<std::string> channels;  // at least one ("DAPI", "PolyT", "counts")
   int planes = 1;
-  double planeUm = 1.5;               // between planes
-  std::vector<PyramidLevel> levels;   // finest first
+  double planeUm = 1.5;              // between planes
+  std::vector<PyramidLevel> levels;  // finest first
   int tile = 256;
   double originXUm = 0, originYUm = 0;
   // The largest value a pixel can hold (255 for 8-bit, 65535 for 16-bit, a count's maximum)
@@ -34,7 +34,9 @@ struct PyramidInfo {
   std::int64_t tileRows(int level) const;
   std::int64_t tileCols(int level) const;
   // Level 0's extent in section µm: [x0, x1) × [y0, y1).
-  double widthUm() const { return levels.empty() ? 0 : double(levels[0].width) * levels[0].pixelUm; }
+  double widthUm() const {
+    return levels.empty() ? 0 : double(levels[0].width) * levels[0].pixelUm;
+  }
   double heightUm() const {
     return levels.empty() ? 0 : double(levels[0].height) * levels[0].pixelUm;
   }
@@ -72,8 +74,7 @@ struct TileKey {
 struct TileKeyHash {
   std::size_t operator()(const TileKey& k) const {
     std::size_t h = std::hash<std::int64_t>()(k.row * 1000003 + k.col);
-    h ^= std::hash<std::int64_t>()((std::int64_t(k.source) << 40) ^
-                                   (std::int64_t(k.level) << 32) ^
+    h ^= std::hash<std::int64_t>()((std::int64_t(k.source) << 40) ^ (std::int64_t(k.level) << 32) ^
                                    (std::int64_t(k.channel) << 16) ^ k.plane) +
          0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
     return h;

@@ -32,7 +32,8 @@ class TileCache {
   void setCap(std::size_t capBytes);  // drops tiles until within the new cap
   std::size_t cap() const;
   std::size_t bytes() const;
-  std::size_t peakBytes() const;  // the most ever held: never above the cap
+  std::size_t peakBytes() const;  // the most ever held: never above the cap (setCap lowers
+                                  // the cap, not an earlier peak)
   std::size_t size() const;       // tiles held
 
  private:
@@ -40,7 +41,7 @@ class TileCache {
     std::shared_ptr<const TilePixels> pixels;
     std::list<TileKey>::iterator use;
   };
-  void evictToCap();  // with mutex_ held
+  void evictDownTo(std::size_t limit);  // least recently used first; with mutex_ held
 
   mutable std::mutex mutex_;
   std::size_t cap_, bytes_ = 0, peak_ = 0;

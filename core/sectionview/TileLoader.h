@@ -1,8 +1,8 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -42,6 +42,10 @@ class TileLoader {
   // Null for a source that is not registered; throws what the source throws.
   std::shared_ptr<const TilePixels> readNow(const TileKey& key);
 
+  // A tile that failed is not read again (render() asks every frame: no hot loop on a damaged
+  // file) until its source is removed or this is called (a live job rewrote it, a retry).
+  void forgetFailures();
+
   // Tiles read from sources since construction (cache hits are not counted), and failures.
   std::uint64_t tilesRead() const { return read_.load(); }
   std::uint64_t tilesFailed() const { return failed_.load(); }
@@ -53,13 +57,14 @@ class TileLoader {
 
  private:
   void work();
-  std::shared_ptr<const PyramidSource> sourceOf(int id) const;
+  std::shared_ptr<const PyramidSource> sourceOf(int id) const;  // with mutex_ held
 
   TileCache& cache_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   std::deque<TileKey> queue_;
   std::unordered_set<TileKey, TileKeyHash> inFlight_;
+  std::unordered_set<TileKey, TileKeyHash> failedKeys_;
   std::map<int, std::shared_ptr<const PyramidSource>> sources_;
   Arrived arrived_;
   std::string lastError_;
