@@ -23,6 +23,8 @@
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ReadOptionsDialog.h"
+#include "SectionLayerDock.h"
+#include "SectionView.h"
 #include "SliceViewPanel.h"
 #include "StudioSceneBinding.h"
 #include "StudioStatusBar.h"
@@ -61,7 +63,7 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   views->setStretchFactor(1, 1);
   views->setSizes({2000, 1000});  // proportions until the window has a size
   views->setChildrenCollapsible(false);
-  setCentralWidget(views);
+  buildSectionExplorer(atlas, views);
   binding_ = new StudioSceneBinding(model_, *scene_, slicePanel_, viewport_, this);
   buildDocks();
 
@@ -81,8 +83,12 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
 MainWindow::~MainWindow() {
   // Tools that bind to the model and the scene go while both are still there.
   delete findChild<LandmarkDock*>();
+  delete sectionLayerDock_;  // the section's widgets, then its model (before the studio's)
+  delete sectionView_;
+  sectionModel_->bindStudio(nullptr);
   model_.cancelJob();
   runner_.joinAll();  // no background task outlives the window's objects
+  sectionModel_.reset();
 }
 
 void MainWindow::restoreSettings() {
@@ -104,6 +110,9 @@ void MainWindow::buildDocks() {
   addDockWidget(Qt::RightDockWidgetArea, jobDock_);
   addDockWidget(Qt::RightDockWidgetArea, paintDock_);
   tabifyDockWidget(jobDock_, paintDock_);
+  sectionLayerDock_ = new SectionLayerDock(*sectionModel_, this);
+  addDockWidget(Qt::RightDockWidgetArea, sectionLayerDock_);
+  tabifyDockWidget(jobDock_, sectionLayerDock_);
   jobDock_->raise();
   addDockWidget(Qt::RightDockWidgetArea, attentionDock_);
   addDockWidget(Qt::LeftDockWidgetArea, volumeDock_);

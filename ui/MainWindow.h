@@ -9,10 +9,12 @@
 
 #include "QtTaskRunner.h"
 #include "ScreenshotDialog.h"
+#include "studio/SectionViewModel.h"
 #include "studio/StudioModel.h"
 
 class QLabel;
 class QMenu;
+class QTabWidget;
 
 namespace teramind::render {
 class AtlasScene;
@@ -25,6 +27,8 @@ class GenePanelDock;
 class JobDock;
 class OntologyDock;
 class PaintDock;
+class SectionLayerDock;
+class SectionView;
 class SliceViewPanel;
 class StudioSceneBinding;
 class StudioStatusBar;
@@ -57,6 +61,17 @@ class MainWindow : public QMainWindow {
   JobDock* jobDock() const { return jobDock_; }
   AttentionDock* attentionDock() const { return attentionDock_; }
   VolumeDock* volumeDock() const { return volumeDock_; }
+  // The section explorer (issue 20): its model follows the studio; its view is the "Section"
+  // tab of the central tabs ("3D and slices" is the first).
+  SectionViewModel& sectionModel() { return *sectionModel_; }
+  SectionView* sectionView() const { return sectionView_; }
+  SectionLayerDock* sectionLayerDock() const { return sectionLayerDock_; }
+  QTabWidget* centralTabs() const { return tabs_; }
+  // View → Section Explorer: the Section tab in front, its layer list raised.
+  void showSectionExplorer();
+  // File → Open Section Image…, --section: shows `path` in the section view (on the runner;
+  // an unreadable path ends in an error message).
+  void openSectionPath(const std::filesystem::path& path);
 
   // The model's actions with the window's manners: questions before edits are dropped, errors
   // as dialogs. Each returns whether it was done (or started).
@@ -100,6 +115,11 @@ class MainWindow : public QMainWindow {
  private:
   void buildDocks();
   void buildMenus();
+  // The section model, its view and the central tabs (MainWindowSection.cpp).
+  void buildSectionExplorer(std::shared_ptr<const Atlas> atlas, QWidget* threeDAndSlices);
+  void openSectionImage(bool folder);
+  void exportSectionView();
+  void sectionChanged(SectionViewChange change);
   void bindAttention();
   void changed(StudioChange change);
   void showMessage(const StudioMessage& message);
@@ -113,9 +133,14 @@ class MainWindow : public QMainWindow {
 
   QtTaskRunner runner_{this};  // before the model, which runs on it
   StudioModel model_;
+  // After the studio model: it binds to it, and goes first.
+  std::unique_ptr<SectionViewModel> sectionModel_;
   std::unique_ptr<render::AtlasScene> scene_;
   VtkViewport* viewport_ = nullptr;
   SliceViewPanel* slicePanel_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  SectionView* sectionView_ = nullptr;
+  SectionLayerDock* sectionLayerDock_ = nullptr;
   StudioSceneBinding* binding_ = nullptr;
   VolumeDock* volumeDock_ = nullptr;
   std::array<QAction*, 2> blendActions_{};  // composite, maximum intensity

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <algorithm>
 
 #include "AtlasScene.h"
@@ -58,6 +59,10 @@ void MainWindow::buildMenus() {
     if (change == StudioChange::Dataset)
       readOptions->setEnabled(!model_.state().workspace.datasetPath().empty());
   });
+  // The section explorer shows an image on its own, beside the studio's dataset.
+  file->addAction(tr("Open Section &Image…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                  [this] { openSectionImage(false); });
+  file->addAction(tr("Open Section Image Fo&lder…"), this, [this] { openSectionImage(true); });
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   rebuildRecentMenu();
   file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {
@@ -79,6 +84,8 @@ void MainWindow::buildMenus() {
             tr("Volumes (*.nrrd *.nii *.nii.gz *.tif *.vdb)"));
         if (!path.isEmpty()) exportVolume(path);
       });
+  file->addAction(tr("Export Section Vie&w…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                  [this] { exportSectionView(); });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -96,6 +103,11 @@ void MainWindow::buildMenus() {
   });
 
   auto* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("&3D and Slices"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                  [this] { centralTabs()->setCurrentIndex(0); });
+  view->addAction(tr("Section E&xplorer"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                  [this] { showSectionExplorer(); });
+  view->addSeparator();
   auto* blend = new QActionGroup(this);
   auto* composite = view->addAction(tr("&Composite rendering"));
   auto* mip = view->addAction(tr("&Maximum intensity projection"));
