@@ -2,10 +2,12 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "atlas/Atlas.h"
 #include "sectionview/PyramidSource.h"
+#include "sectionview/SectionCamera.h"
 #include "transcriptomics/SpatialTranscriptome.h"
 
 namespace teramind {
@@ -21,7 +23,7 @@ class AtlasLabelSource : public PyramidSource {
   const PyramidInfo& info() const override { return info_; }
   TilePixels readTile(int level, int channel, int plane, std::int64_t row,
                       std::int64_t col) const override;
-  // The structure id of a label value.
+  // The structure id of a label value; 0 for NaN (outside the brain) or a value no label has.
   StructureId structureOf(float label) const;
 
  private:

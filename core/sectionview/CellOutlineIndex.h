@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -14,11 +15,13 @@ struct CellPolygon;
 // rectangle. Rings are open (the last vertex joins the first).
 class CellOutlineIndex {
  public:
+  // Vertices that are not finite are dropped, and rings left with fewer than two.
   explicit CellOutlineIndex(const std::vector<CellPolygon>& polygons, double bucketUm = 64);
 
   std::size_t size() const { return rings_.size(); }
   RectUm extent() const { return extent_; }
   // Every ring whose bounding box meets `rect`, once each, as its vertices (x, y µm).
+  // Thread-safe: a call keeps its state to itself.
   void visit(const RectUm& rect,
              const std::function<void(const std::vector<std::array<float, 2>>&)>& visit) const;
 

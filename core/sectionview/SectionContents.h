@@ -27,17 +27,19 @@ enum class ImageRole { Real, Generated, Data };
 // - the atlas annotation's outline where the section is placed (not for an unplaced section).
 // `progress` gets a line of what it is doing (pyramid building takes a while on a large mosaic).
 // Returns notes for the user (the pyramid cache used, what was left out).
-std::vector<std::string> addDatasetLayers(SectionScene& scene, const SpatialDataset& dataset,
-                                          std::shared_ptr<const Atlas> atlas,
-                                          const TiffPyramidOptions& pyramids = {},
-                                          const std::function<void(const std::string&)>& progress = {});
+std::vector<std::string> addDatasetLayers(
+    SectionScene& scene, const SpatialDataset& dataset, std::shared_ptr<const Atlas> atlas,
+    const TiffPyramidOptions& pyramids = {},
+    const std::function<void(const std::string&)>& progress = {});
 
 // One image layer per channel of a multiscale source (DAPI blue, PolyT green, others grey), named
 // "<channel> (<role>)", Generated ones on the right of a comparison. Returns the layer ids.
 std::vector<int> addImageLayers(SectionScene& scene, std::shared_ptr<const PyramidSource> source,
                                 ImageRole role);
 
-// A count image of one gene (Image layer over a TranscriptCountSource, fire colormap).
+// A count image of one gene (Image layer over a TranscriptCountSource, fire colormap, 4 µm
+// pixels), the gene found by name (case ignored when no name matches exactly) among the points
+// layer's molecules. Returns the layer id, or -1 when the layer has no molecules or no such gene.
 int addGeneCountLayer(SectionScene& scene, const SectionLayer& pointsLayer,
                       const std::string& gene);
 

@@ -1,1 +1,118 @@
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "sectionview/HalvingLevels.h"
 #include "sectionview/TranscriptIndex.h"
+
+namespace teramind {
+namespace {
+
+std::string channelName(const TranscriptIndex& index, const std::vector<std::uint32_t>& genes) {
+  if (genes.empty()) return "molecules";
+  std::string name;
+  for (const auto g : genes) {
+    if (!name.empty()) name += "+";
+    name += g < index.geneNames().size() ? index.geneNames()[g] : "gene " + std::to_string(g);
+  }
+  return name;
+}
+
+}  // namespace
+
+// Level l's pixel holds the molecules it covers divided by 4^l: the mean count per level-0
+// pixel, as the stains' pyramids hold means, so that one contrast range fits every level and
+// the view does not brighten as it zooms out.
+TranscriptCountSource::TranscriptCountSource(std::shared_ptr<const TranscriptIndex> index,
+                                             std::vector<std::uint32_t> genes, std::string name,
+                                             double pixelUm, int tile)
+    : index_(std::move(index)), genes_(std::move(genes)) {
+  if (!index_) throw std::invalid_argument("a count source needs a transcript index");
+  if (!(std::isfinite(pixelUm) && pixelUm > 0)) pixelUm = 2;
+  tile = std::max(tile, 1);
+  info_.name = std::move(name);
+  info_.channels = {channelName(*index_, genes_)};
+  info_.planes = std::max(1, index_->planes());
+  info_.planeUm = index_->planeUm();
+  info_.tile = tile;
+  const RectUm e = index_->extent();
+  std::int64_t width = 1, height = 1;
+  if (!e.empty()) {
+    info_.originXUm = std::floor(e.x0 / pixelUm) * pixelUm;
+    info_.originYUm = std::floor(e.y0 / pixelUm) * pixelUm;
+    // Past the largest coordinate (extent().x1 lies just beyond it), capped so that a table
+    // whose coordinates are far apart gives a large pyramid but no overflow.
+    const auto pixels = [&](double span) {
+      return std::int64_t(std::min(std::ceil(span / pixelUm), 1e15));
+    };
+    width = std::max<std::int64_t>(1, pixels(e.x1 - info_.originXUm));
+    height = std::max<std::int64_t>(1, pixels(e.y1 - info_.originYUm));
+  }
+  info_.levels = halvingLevels(width, height, pixelUm, tile);
+
+  // Contrast: 4 × the mean count of a level-0 pixel where there are molecules (over the 32 µm
+  // cells holding any, so empty background does not dilute it). Dense spots then
+  // saturate a little, as a 99th percentile would, without reading every pixel. The largest
+  // value is not known before the tiles are counted: 16 × that guess bounds the slider.
+  double molecules = 0, occupiedUm2 = 0;
+  if (!e.empty()) {
+    // Cells of the index's default bucket side from the extent's corner (its buckets, so most
+    // are counted without looking at their molecules), fewer and larger on a vast extent.
+    double cellUm = 32;
+    while (e.width() / cellUm > 512 || e.height() / cellUm > 512) cellUm *= 2;
+    const auto cols = std::int64_t(std::ceil(e.width() / cellUm));
+    const auto rows = std::int64_t(std::ceil(e.height() / cellUm));
+    for (int p = 0; p < index_->planes(); ++p)
+      for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < cols; ++c) {
+          const RectUm cell{e.x0 + double(c) * cellUm, e.y0 + double(r) * cellUm,
+                            std::min(e.x1, e.x0 + double(c + 1) * cellUm),
+                            std::min(e.y1, e.y0 + double(r + 1) * cellUm)};
+          const auto n = index_->count(cell, p, genes_);
+          if (n == 0) continue;
+          molecules += double(n);
+          occupiedUm2 += cell.width() * cell.height();
+        }
+  }
+  const double density = occupiedUm2 > 0 ? molecules / occupiedUm2 : 0;  // per µm², where any
+  info_.contrastMax = std::max(1.0, std::ceil(4 * density * pixelUm * pixelUm));
+  info_.contrastMin = 0;
+  info_.valueMax = 16 * info_.contrastMax;
+}
+
+TilePixels TranscriptCountSource::readTile(int level, int channel, int plane, std::int64_t row,
+                                           std::int64_t col) const {
+  const int tile = info_.tile;
+  TilePixels pixels(std::size_t(tile) * std::size_t(tile), std::numeric_limits<float>::quiet_NaN());
+  if (level < 0 || level >= int(info_.levels.size()) || channel != 0 || plane < 0 ||
+      plane >= info_.planes || row < 0 || col < 0)
+    return pixels;
+  const PyramidLevel& l = info_.levels[std::size_t(level)];
+  const std::int64_t x0 = col * tile, y0 = row * tile;
+  if (x0 >= l.width || y0 >= l.height) return pixels;
+  const std::int64_t w = std::min<std::int64_t>(tile, l.width - x0);
+  const std::int64_t h = std::min<std::int64_t>(tile, l.height - y0);
+  for (std::int64_t y = 0; y < h; ++y) std::fill_n(pixels.begin() + y * tile, w, 0.0f);
+
+  // Pixel edges as origin + i × pixel, the same expression for neighbouring tiles, so a molecule
+  // on a tile's edge is counted in exactly one of them.
+  const double p = l.pixelUm;
+  const RectUm rect{info_.originXUm + double(x0) * p, info_.originYUm + double(y0) * p,
+                    info_.originXUm + double(x0 + w) * p, info_.originYUm + double(y0 + h) * p};
+  index_->visit(rect, plane, genes_, [&](float x, float y, std::uint32_t) {
+    const auto c = std::clamp<std::int64_t>(
+        std::int64_t(std::floor((x - info_.originXUm) / p)) - x0, 0, w - 1);
+    const auto r = std::clamp<std::int64_t>(
+        std::int64_t(std::floor((y - info_.originYUm) / p)) - y0, 0, h - 1);
+    pixels[std::size_t(r * tile + c)] += 1;  // exact up to 2^24 molecules a pixel
+    return true;
+  });
+  if (level > 0) {
+    const float weight = float(std::ldexp(1.0, -2 * level));
+    for (auto& v : pixels) v *= weight;
+  }
+  return pixels;
+}
+
+}  // namespace teramind

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,12 +19,17 @@ class TranscriptTable;
 // buckets it overlaps, not the 10⁸ molecules of a whole section. 12 bytes a molecule.
 class TranscriptIndex {
  public:
-  // Copies what it needs of the table (x, y, plane, gene), sorted by bucket.
-  TranscriptIndex(const TranscriptTable& table, double bucketUm = 32);
+  // Copies what it needs of the table (x, y, plane, gene), sorted by bucket. Molecules with a
+  // coordinate that is not finite or a gene outside the catalogue are left out; the bucket grows
+  // when the extent would need more than a few million buckets (coordinates far apart).
+  // Throws std::invalid_argument when the table's columns differ in length.
+  explicit TranscriptIndex(const TranscriptTable& table, double bucketUm = 32);
 
   std::size_t size() const;
-  int planes() const;
-  RectUm extent() const;  // of every molecule
+  int planes() const;      // highest plane + 1 (0 when empty)
+  double planeUm() const;  // between planes (the table's placement)
+  // Of every molecule, so that count(extent(), ...) counts them all; empty when there are none.
+  RectUm extent() const;
   const std::vector<std::string>& geneNames() const { return genes_; }
   std::vector<bool> controlGenes() const;  // which catalogue entries are controls
 
@@ -50,8 +56,8 @@ class TranscriptIndex {
 class TranscriptCountSource : public PyramidSource {
  public:
   TranscriptCountSource(std::shared_ptr<const TranscriptIndex> index,
-                        std::vector<std::uint32_t> genes, std::string name,
-                        double pixelUm = 2, int tile = 256);
+                        std::vector<std::uint32_t> genes, std::string name, double pixelUm = 2,
+                        int tile = 256);
   const PyramidInfo& info() const override { return info_; }
   TilePixels readTile(int level, int channel, int plane, std::int64_t row,
                       std::int64_t col) const override;
