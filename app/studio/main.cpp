@@ -1,10 +1,15 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QImage>
 #include <QMessageBox>
 #include <QSurfaceFormat>
 #include <QTimer>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "MainWindow.h"
 #include "StudioSceneBinding.h"
@@ -13,6 +18,80 @@
 #include "common/ResourceLocator.h"
 #include "io/SpatialDataset.h"
 #include "studio/DatasetReadPrompt.h"
+#include "studio/SectionViewModel.h"
+
+namespace {
+
+// `--view-um X,Y,W`: the section µm at the view's left and top edges and the width shown.
+std::optional<std::array<double, 3>> parseViewUm(const QString& text) {
+  const QStringList parts = text.split(QLatin1Char(','));
+  if (parts.size() != 3) return std::nullopt;
+  std::array<double, 3> v{};
+  for (int i = 0; i < 3; ++i) {
+    bool ok = false;
+    v[std::size_t(i)] = parts[i].trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(v[std::size_t(i)])) return std::nullopt;
+  }
+  if (!(v[2] > 0)) return std::nullopt;
+  return v;
+}
+
+// The level the first visible image layer is drawn at (-1 when none shows).
+int levelShown(const teramind::SectionViewModel& model) {
+  const teramind::SectionScene& scene = model.scene();
+  for (auto it = scene.layers().rbegin(); it != scene.layers().rend(); ++it)
+    if (it->style.visible && it->kind == teramind::SectionLayerKind::Image)
+      if (const auto source = scene.source(it->source))
+        return teramind::levelForScale(source->info(), model.camera().umPerPixel);
+  return -1;
+}
+
+// `--section PATH --screenshot FILE`: the section view alone, rendered at `width` × `height`
+// once every tile it needs is cached (driven by the event loop: the GUI thread never waits),
+// saved as PNG; the window is never shown. Returns through `status` and quits the loop.
+void scheduleSectionScreenshot(teramind::ui::MainWindow& window, const QString& file, int width,
+                               int height, std::optional<std::array<double, 3>> viewUm,
+                               int& status) {
+  teramind::SectionViewModel& model = window.sectionModel();
+  const std::size_t messagesBefore = model.messages().size();
+  model.resize(width, height);
+  if (viewUm) model.showRegion((*viewUm)[0], (*viewUm)[1], (*viewUm)[2]);
+  auto* poll = new QTimer(&window);
+  QElapsedTimer clock;
+  clock.start();
+  const auto fail = [poll, &status](const std::string& text) {
+    poll->stop();
+    std::fprintf(stderr, "teramind-studio: error: %s\n", text.c_str());
+    status = 1;
+    QApplication::quit();
+  };
+  QObject::connect(poll, &QTimer::timeout, &window, [=, &model, &status]() mutable {
+    for (std::size_t i = messagesBefore; i < model.messages().size(); ++i)
+      if (model.messages()[i].kind == teramind::StudioMessage::Kind::Error)
+        return fail(model.messages()[i].text);
+    if (clock.elapsed() > 120000)
+      return fail("the section view was not drawn within 120 s (" +
+                  std::to_string(model.lastStats().missing.size()) + " tiles missing)");
+    if (model.busy() || model.scene().layers().empty()) return;
+    const teramind::RgbaImage frame = model.render();  // asks the loader for what it lacks
+    if (!model.lastStats().complete()) return;
+    poll->stop();
+    const QImage image(frame.pixels.data(), frame.width, frame.height, frame.width * 4,
+                       QImage::Format_RGBA8888);
+    if (image.isNull() || !image.save(file, "PNG")) {
+      std::fprintf(stderr, "teramind-studio: error: cannot write %s\n", qPrintable(file));
+      status = 1;
+    } else {
+      std::printf("screenshot: %s (%dx%d)\n", qPrintable(file), image.width(), image.height());
+      std::printf("section_view: level %d, %d tiles, um_per_px %g\n", levelShown(model),
+                  model.lastStats().tilesDrawn, model.camera().umPerPixel);
+    }
+    QApplication::quit();
+  });
+  poll->start(50);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // VTK needs a core profile; it must be the default before the application exists.
@@ -78,6 +157,17 @@ int main(int argc, char** argv) {
   QCommandLineOption generateOption(
       QStringLiteral("generate"),
       QStringLiteral("With --screenshot: run the job dock's job (the demo block) first"));
+  QCommandLineOption sectionOption(
+      QStringLiteral("section"),
+      QStringLiteral("Show PATH in the section view (an OME-Zarr image or job output, a TIFF, a "
+                     "dataset); with --screenshot, render the section view alone"),
+      QStringLiteral("PATH"));
+  QCommandLineOption viewUmOption(
+      QStringLiteral("view-um"),
+      QStringLiteral("With --section: the section µm at the view's left and top edges and the "
+                     "width shown"),
+      QStringLiteral("X,Y,W"));
+  parser.addOptions({sectionOption, viewUmOption});
   QCommandLineOption saveSessionOption(
       QStringLiteral("save-session"),
       QStringLiteral("With --screenshot: save the session (with its output and attention) first"),
@@ -152,6 +242,40 @@ int main(int argc, char** argv) {
     return 1;
   }
   const bool scripted = parser.isSet(screenshotOption);
+  const bool section = parser.isSet(sectionOption);
+  std::optional<std::array<double, 3>> viewUm;
+  if (parser.isSet(viewUmOption) && !(viewUm = parseViewUm(parser.value(viewUmOption)))) {
+    std::fprintf(stderr, "teramind-studio: error: --view-um %s is not X,Y,W in µm (W > 0)\n",
+                 qPrintable(parser.value(viewUmOption)));
+    return 1;
+  }
+  if (section) {
+    const std::filesystem::path path = parser.value(sectionOption).toStdString();
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
+      std::fprintf(stderr, "teramind-studio: error: %s: no such file or folder\n",
+                   path.string().c_str());
+      return 1;
+    }
+    window.openSectionPath(path);
+  }
+  if (scripted && section) {
+    // The section view alone, at --size (1280x800 unless given).
+    const QStringList size =
+        (parser.isSet(sizeOption) ? parser.value(sizeOption) : QStringLiteral("1280x800"))
+            .split(QLatin1Char('x'));
+    const int w = size.size() == 2 ? size[0].toInt() : 0,
+              h = size.size() == 2 ? size[1].toInt() : 0;
+    if (w < 64 || h < 64 || w > 16384 || h > 16384) {
+      std::fprintf(stderr, "teramind-studio: error: --size %s is not WxH of 64 to 16384 px\n",
+                   qPrintable(parser.value(sizeOption)));
+      return 1;
+    }
+    int status = 0;
+    scheduleSectionScreenshot(window, parser.value(screenshotOption), w, h, viewUm, status);
+    const int rc = QApplication::exec();
+    return status ? status : rc;
+  }
   if (scripted) {
     const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
     const int w = size.size() == 2 ? size[0].toInt() : 0,
@@ -166,6 +290,10 @@ int main(int argc, char** argv) {
     window.restoreSettings();
   }
   window.show();
+  // The region once the section view has its size (its first resize is delivered on show).
+  if (viewUm)
+    QTimer::singleShot(
+        0, &window, [&window, v = *viewUm] { window.sectionModel().showRegion(v[0], v[1], v[2]); });
 
   int status = 0;
   if (scripted) {
