@@ -138,7 +138,6 @@ void TileLoader::work() {
     }
     lock.lock();
 
-    inFlight_.erase(key);
     bool landed = false;
     if (!error.empty()) {
       ++failed_;
@@ -152,13 +151,15 @@ void TileLoader::work() {
         landed = true;
       }
     }
-    const Arrived arrived = landed ? arrived_ : Arrived{};
-    changed_.notify_all();  // idle waiters
-    if (arrived) {
+    if (landed && arrived_) {
+      const Arrived arrived = arrived_;
       lock.unlock();
       arrived();
       lock.lock();
     }
+    // In flight until told: idle() then means every tile read has been announced too.
+    inFlight_.erase(key);
+    changed_.notify_all();
   }
 }
 
