@@ -1,1 +1,133 @@
-#include "sectionview/SectionExport.h"
+#include "sectionview/PngRowWriter.h"
+
+#include <png.h>
+
+#include <cerrno>
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "common/FileError.h"
+
+namespace teramind {
+
+struct PngRowWriter::Png {
+  std::FILE* file = nullptr;
+  png_structp png = nullptr;
+  png_infop info = nullptr;
+  std::vector<png_byte> row;
+  char error[256] = "";
+};
+
+namespace {
+
+// libpng reports errors by longjmp back to the setjmp of the call that failed (below); the
+// message is kept for the FileError.
+void onPngError(png_structp png, png_const_charp message) {
+  auto* error = static_cast<char*>(png_get_error_ptr(png));
+  std::snprintf(error, 256, "%s", message ? message : "libpng error");
+  png_longjmp(png, 1);
+}
+void onPngWarning(png_structp, png_const_charp) {}
+
+// The libpng calls, each in a function of its own with nothing to destroy across the longjmp.
+bool pngStart(png_structp png, png_infop info, std::FILE* file, int width, int height, bool alpha) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_init_io(png, file);
+  png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), 8,
+               alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level(png, 6);
+  png_write_info(png, info);
+  return true;
+}
+bool pngRow(png_structp png, png_bytep row) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_write_row(png, row);
+  return true;
+}
+bool pngEnd(png_structp png, png_infop info) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_write_end(png, info);
+  return true;
+}
+
+std::filesystem::path temporaryBeside(const std::filesystem::path& file) {
+  std::random_device random;
+  return file.string() + ".partial-" + std::to_string(random() % 1000000000u);
+}
+
+}  // namespace
+
+PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bool alpha)
+    : file_(std::move(file)),
+      temporary_(temporaryBeside(file_)),
+      width_(width),
+      height_(height),
+      alpha_(alpha),
+      png_(std::make_unique<Png>()) {
+  if (width < 1 || height < 1 || width > 1000000 || height > 1000000)
+    throw FileError(file_, "cannot write a PNG of " + std::to_string(width) + " x " +
+                               std::to_string(height) + " px");
+  png_->row.resize(std::size_t(width) * (alpha ? 4 : 3));
+  png_->file = std::fopen(temporary_.string().c_str(), "wb");
+  if (!png_->file)
+    throw FileError(
+        file_, "cannot create " + temporary_.filename().string() + ": " + std::strerror(errno));
+  png_->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, png_->error, onPngError, onPngWarning);
+  if (png_->png) png_->info = png_create_info_struct(png_->png);
+  if (!png_->info) throw FileError(file_, "libpng could not start a PNG");
+  if (!pngStart(png_->png, png_->info, png_->file, width, height, alpha))
+    throw FileError(file_, std::string("cannot write the PNG header: ") + png_->error);
+}
+
+PngRowWriter::~PngRowWriter() {
+  if (png_->png) png_destroy_write_struct(&png_->png, png_->info ? &png_->info : nullptr);
+  if (png_->file) std::fclose(png_->file);
+  if (!committed_) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary_, ignored);
+  }
+}
+
+void PngRowWriter::writeRow(const std::uint8_t* rgba) {
+  if (committed_ || rowsWritten_ >= height_)
+    throw FileError(file_, "more rows written than the PNG's " + std::to_string(height_));
+  png_bytep row = png_->row.data();
+  if (alpha_) {
+    std::memcpy(row, rgba, png_->row.size());
+  } else {
+    for (int x = 0; x < width_; ++x) {
+      row[3 * x] = rgba[4 * x];
+      row[3 * x + 1] = rgba[4 * x + 1];
+      row[3 * x + 2] = rgba[4 * x + 2];
+    }
+  }
+  if (!pngRow(png_->png, row))
+    throw FileError(file_, "cannot write row " + std::to_string(rowsWritten_) + ": " + png_->error);
+  ++rowsWritten_;
+}
+
+void PngRowWriter::commit() {
+  if (committed_) return;
+  if (rowsWritten_ != height_)
+    throw FileError(file_, "PNG ended after " + std::to_string(rowsWritten_) + " of " +
+                               std::to_string(height_) + " rows");
+  if (!pngEnd(png_->png, png_->info))
+    throw FileError(file_, std::string("cannot finish the PNG: ") + png_->error);
+  png_destroy_write_struct(&png_->png, &png_->info);
+  const bool flushed = std::fflush(png_->file) == 0 && !std::ferror(png_->file);
+  const bool closed = std::fclose(png_->file) == 0;
+  png_->file = nullptr;
+  if (!flushed || !closed) throw FileError(file_, "cannot write the PNG (disk full?)");
+  std::error_code error;
+  std::filesystem::rename(temporary_, file_, error);
+  if (error) throw FileError(file_, "cannot move the finished PNG into place: " + error.message());
+  committed_ = true;
+}
+
+}  // namespace teramind

@@ -17,7 +17,9 @@ struct RgbaImage {
   std::vector<std::uint8_t> pixels;  // [y][x][r, g, b, a]
   RgbaImage() = default;
   RgbaImage(int w, int h) : width(w), height(h), pixels(std::size_t(w) * std::size_t(h) * 4, 0) {}
-  std::uint8_t* at(int x, int y) { return &pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4]; }
+  std::uint8_t* at(int x, int y) {
+    return &pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4];
+  }
   const std::uint8_t* at(int x, int y) const {
     return &pixels[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4];
   }
@@ -56,6 +58,13 @@ RgbaImage composeSection(const SectionScene& scene, const SectionCamera& camera,
                          const CompareSettings& compare, TileCache& cache,
                          CompositeStats* stats = nullptr);
 
+// Columns [x0, x0 + width) of what composeSection draws for `camera` (panes, swipe and dividers
+// placed as in the whole picture), so that a wide export strip is drawn in pieces whose tiles fit
+// in memory at once.
+RgbaImage composeSectionColumns(const SectionScene& scene, const SectionCamera& camera, int x0,
+                                int width, int plane, const CompareSettings& compare,
+                                TileCache& cache, CompositeStats* stats = nullptr);
+
 // The scale bar's length: 1, 2 or 5 × 10^k µm, the longest no longer than `maxPixels` at this
 // scale, and its label ("100 µm", "2 mm").
 struct ScaleBar {
@@ -64,6 +73,8 @@ struct ScaleBar {
   std::string label;
 };
 ScaleBar chooseScaleBar(double umPerPixel, double maxPixels);
+// The bar drawScaleBar draws on a picture `fullWidth` px wide: at most a fifth of the width.
+ScaleBar scaleBarFor(int fullWidth, double umPerPixel);
 
 // Overlays for an image that may be drawn in strips: `image` is rows [y0, y0 + image.height)
 // of a full picture `fullWidth` × `fullHeight`. The scale bar sits bottom left, a colour bar for

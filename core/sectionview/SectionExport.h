@@ -27,14 +27,18 @@ struct SectionExportResult {
   int strips = 0;
   std::uint64_t tilesRead = 0;  // from sources (not the cache)
   ScaleBar scaleBar;
+  bool cancelled = false;  // `progress` returned false: no file was written
 };
 // Largest export side; beyond it the request is refused (a typo in --pixel-um).
 inline constexpr int kMaxExportSide = 100000;
+inline constexpr int kExportPieceColumns = 2048;
 
 // Writes the PNG atomically (a temporary renamed into place). Throws FileError naming the file
 // for a region or pixel size that gives no pixels or more than kMaxExportSide a side, and what
 // a source throws. `progress` gets strips done and strips in all; returning false cancels (the
-// temporary is removed).
+// temporary is removed, the result says `cancelled`). Strips are drawn in pieces of at most
+// kExportPieceColumns columns whose tiles are held for the piece only, so memory stays bounded
+// whatever the cache's cap; stripRows is lowered for very wide pictures.
 SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loader,
                                       TileCache& cache, const SectionExportRequest& request,
                                       const TextRasteriser& text = {},

@@ -1,1 +1,151 @@
+// The scale bar and colour bars drawn over the section view and its exports.
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+
 #include "sectionview/SectionCompositor.h"
+
+namespace teramind {
+
+namespace {
+
+using Rgb = std::array<std::uint8_t, 3>;
+constexpr Rgb kWhite{255, 255, 255}, kDark{16, 16, 16};
+
+// Overlay sizes grow with the picture so that a large export's bar stays legible.
+double overlayScale(int fullWidth, int fullHeight) {
+  return std::max(1.0, std::min(fullWidth, fullHeight) / 800.0);
+}
+
+// A rectangle of the full picture, [x0, x1) × [y0, y1).
+struct Box {
+  int x0, y0, x1, y1;
+};
+
+// Fills the part of `box` (full picture rows) that lies in the strip of rows [stripY0, ...).
+void fill(RgbaImage& image, int stripY0, const Box& box, const Rgb& rgb) {
+  const int x0 = std::max(box.x0, 0), x1 = std::min(box.x1, image.width);
+  const int y0 = std::max(box.y0 - stripY0, 0), y1 = std::min(box.y1 - stripY0, image.height);
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      std::uint8_t* p = image.at(x, y);
+      p[0] = rgb[0];
+      p[1] = rgb[1];
+      p[2] = rgb[2];
+      p[3] = 255;
+    }
+}
+
+// Blends a text mask with its top-left corner at (x, y) of the full picture, over a one-pixel
+// dark shadow so that it reads on any stain.
+void drawText(RgbaImage& image, int stripY0, const TextMask& mask, int x, int y, const Rgb& rgb) {
+  if (mask.width <= 0 || mask.height <= 0 ||
+      mask.coverage.size() < std::size_t(mask.width) * std::size_t(mask.height))
+    return;
+  auto put = [&](int ox, int oy, const Rgb& colour) {
+    for (int my = 0; my < mask.height; ++my) {
+      const int iy = y + oy + my - stripY0;
+      if (iy < 0 || iy >= image.height) continue;
+      for (int mx = 0; mx < mask.width; ++mx) {
+        const int ix = x + ox + mx;
+        if (ix < 0 || ix >= image.width) continue;
+        const int a = mask.coverage[std::size_t(my) * std::size_t(mask.width) + std::size_t(mx)];
+        if (a == 0) continue;
+        std::uint8_t* p = image.at(ix, iy);
+        for (int c = 0; c < 3; ++c) p[c] = std::uint8_t(p[c] + (colour[c] - p[c]) * a / 255);
+      }
+    }
+  };
+  put(1, 1, kDark);
+  put(0, 0, rgb);
+}
+
+TextMask rasterise(const TextRasteriser& text, const std::string& s, int pixelHeight) {
+  if (!text || s.empty()) return {};
+  return text(s, pixelHeight);
+}
+
+std::string formatValue(double value) {
+  return fmt::format("{:.4g}", value);
+}
+
+}  // namespace
+
+ScaleBar chooseScaleBar(double umPerPixel, double maxPixels) {
+  ScaleBar bar;
+  if (!(umPerPixel > 0) || !std::isfinite(umPerPixel) || !(maxPixels >= 1) ||
+      !std::isfinite(maxPixels))
+    return bar;
+  const double maxUm = umPerPixel * maxPixels * (1 + 1e-9);
+  double decade = std::pow(10.0, std::floor(std::log10(maxUm)));
+  if (decade * 10 <= maxUm) decade *= 10;  // log10 rounding
+  if (decade > maxUm) decade /= 10;
+  for (const double step : {5.0, 2.0, 1.0})
+    if (step * decade <= maxUm) {
+      bar.lengthUm = step * decade;
+      break;
+    }
+  bar.pixels = bar.lengthUm / umPerPixel;
+  bar.label = bar.lengthUm < 1000 ? formatValue(bar.lengthUm) + " \u00b5m"
+                                  : formatValue(bar.lengthUm / 1000) + " mm";
+  return bar;
+}
+
+ScaleBar scaleBarFor(int fullWidth, double umPerPixel) {
+  return chooseScaleBar(umPerPixel, std::max(1.0, fullWidth / 5.0));
+}
+
+void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, double umPerPixel,
+                  const TextRasteriser& text) {
+  const ScaleBar bar = scaleBarFor(fullWidth, umPerPixel);
+  if (bar.pixels < 1 || fullHeight < 1) return;
+  const double s = overlayScale(fullWidth, fullHeight);
+  const int margin = int(std::lround(16 * s)), thickness = int(std::lround(6 * s));
+  const int outline = std::max(1, int(std::lround(s)));
+  const Box box{margin, fullHeight - margin - thickness, margin + int(std::lround(bar.pixels)),
+                fullHeight - margin};
+  fill(image, y0, {box.x0 - outline, box.y0 - outline, box.x1 + outline, box.y1 + outline}, kDark);
+  fill(image, y0, box, kWhite);
+  const TextMask label = rasterise(text, bar.label, int(std::lround(14 * s)));
+  drawText(image, y0, label, box.x0, box.y0 - outline - int(std::lround(3 * s)) - label.height,
+           kWhite);
+}
+
+void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
+                    const SectionScene& scene, const TextRasteriser& text) {
+  const double s = overlayScale(fullWidth, fullHeight);
+  const int margin = int(std::lround(16 * s)), barWidth = int(std::lround(160 * s));
+  const int barHeight = int(std::lround(10 * s)), textHeight = int(std::lround(12 * s));
+  const int gap = int(std::lround(3 * s)), outline = std::max(1, int(std::lround(s)));
+  const int x0 = fullWidth - margin - barWidth;
+  if (x0 < 0) return;
+  int top = margin;
+  // Top layer first, as the layer list shows it.
+  for (auto layer = scene.layers().rbegin(); layer != scene.layers().rend(); ++layer) {
+    const LayerStyle& style = layer->style;
+    if (!style.visible || !style.colourBar) continue;
+    const std::string title =
+        layer->unit.empty() ? layer->name : layer->name + " (" + layer->unit + ")";
+    const TextMask name = rasterise(text, title, textHeight);
+    const int barTop = top + (name.height > 0 ? name.height + gap : 0);
+    if (barTop + barHeight > fullHeight) break;
+    drawText(image, y0, name, x0, top, kWhite);
+    fill(image, y0,
+         {x0 - outline, barTop - outline, x0 + barWidth + outline, barTop + barHeight + outline},
+         kDark);
+    const double gamma = std::isfinite(style.gamma) && style.gamma > 0 ? style.gamma : 1;
+    for (int i = 0; i < barWidth; ++i) {
+      const double t = std::pow((i + 0.5) / barWidth, gamma);
+      fill(image, y0, {x0 + i, barTop, x0 + i + 1, barTop + barHeight},
+           colormapColour(style.colormap, t));
+    }
+    const TextMask low = rasterise(text, formatValue(style.contrastMin), textHeight);
+    const TextMask high = rasterise(text, formatValue(style.contrastMax), textHeight);
+    const int labelTop = barTop + barHeight + outline + gap;
+    drawText(image, y0, low, x0, labelTop, kWhite);
+    drawText(image, y0, high, x0 + barWidth - high.width, labelTop, kWhite);
+    top = labelTop + std::max({low.height, high.height, 0}) + 2 * gap;
+  }
+}
+
+}  // namespace teramind
