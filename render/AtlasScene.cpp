@@ -1,9 +1,11 @@
 #include "AtlasScene.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <unordered_map>
 
+#include <vtkAbstractMapper.h>
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkCellPicker.h>
@@ -63,8 +65,12 @@ struct AtlasScene::Impl {
       templateMapper->SetBlendModeToComposite();
   }
   std::optional<StructureId> selected;
-  std::unique_ptr<SectionPlane> section;
+  // The section's picture: its actor, centre and larger side in atlas µm (for framing).
+  vtkSmartPointer<vtkActor> section;
+  Vec3 sectionCentre{};
+  double sectionSize = 0;
   vtkSmartPointer<vtkPlane> sectionCut;  // removes tissue and region in front of the section
+  vtkSmartPointer<vtkPlane> sweepCut;    // a movie's coronal cut across planes
   AffineTransform sectionToAtlas;
   std::map<std::array<int, 3>, std::unique_ptr<SectionImage>> generated;
   std::size_t generatedUploads = 0;
@@ -123,14 +129,42 @@ struct AtlasScene::Impl {
   }
 
   void applySectionCut() {
-    templateMapper->RemoveAllClippingPlanes();
-    if (sectionCut) templateMapper->AddClippingPlane(sectionCut);
-    labelMapper->RemoveAllClippingPlanes();
-    if (sectionCut) labelMapper->AddClippingPlane(sectionCut);
-    if (auto* mapper = regionActor->GetMapper()) {
+    const auto cut = [this](vtkAbstractMapper* mapper) {
       mapper->RemoveAllClippingPlanes();
       if (sectionCut) mapper->AddClippingPlane(sectionCut);
-    }
+      if (sweepCut) mapper->AddClippingPlane(sweepCut);
+    };
+    cut(templateMapper);
+    cut(labelMapper);
+    if (auto* mapper = regionActor->GetMapper()) cut(mapper);
+  }
+
+  // Shows `actor` as the section, framed by the rectangle `origin`, `alongX`, `alongY`, and
+  // cuts the template away in front of it: the picture sits on the cut face.
+  void placeSection(vtkSmartPointer<vtkActor> actor, const Vec3& origin, const Vec3& alongX,
+                    const Vec3& alongY, const AffineTransform& toAtlas) {
+    sectionToAtlas = toAtlas;
+    section = std::move(actor);
+    renderer->AddActor(section);
+    for (std::size_t a = 0; a < 3; ++a) sectionCentre[a] = 0.5 * (alongX[a] + alongY[a]);
+    const auto distance = [](const Vec3& p, const Vec3& q) {
+      return std::sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +
+                       (p[2] - q[2]) * (p[2] - q[2]));
+    };
+    sectionSize = std::max(distance(origin, alongX), distance(origin, alongY));
+    const Vec3 normal = toAtlas.apply({0, 0, 1});
+    const Vec3 zero = toAtlas.apply({0, 0, 0});
+    sectionCut = vtkSmartPointer<vtkPlane>::New();
+    sectionCut->SetOrigin(sectionCentre.data());
+    sectionCut->SetNormal(normal[0] - zero[0], normal[1] - zero[1], normal[2] - zero[2]);
+    applySectionCut();
+  }
+
+  void removeSection() {
+    if (section) renderer->RemoveActor(section);
+    section = nullptr;
+    sectionCut = nullptr;
+    applySectionCut();
   }
 
   explicit Impl(const Atlas& a) : atlas(a) {}
@@ -257,21 +291,32 @@ void AtlasScene::resetCamera() {
 void AtlasScene::showSection(const Image3D<std::uint8_t>* stain,
                              const AffineTransform& sectionToAtlas) {
   auto& r = *impl_;
-  if (r.section) r.renderer->RemoveActor(r.section->actor());
-  r.section.reset();
-  r.sectionCut = nullptr;
-  r.applySectionCut();
+  r.removeSection();
   if (!stain) return;
-  r.sectionToAtlas = sectionToAtlas;
-  r.section = std::make_unique<SectionPlane>(*stain, sectionToAtlas);
-  r.renderer->AddActor(r.section->actor());
-  // Cut the template (and a selected region) away in front of the section: the stain sits on
-  // the cut face.
-  const Vec3 normal = sectionToAtlas.apply({0, 0, 1});
-  const Vec3 zero = sectionToAtlas.apply({0, 0, 0});
-  r.sectionCut = vtkSmartPointer<vtkPlane>::New();
-  r.sectionCut->SetOrigin(r.section->centre().data());
-  r.sectionCut->SetNormal(normal[0] - zero[0], normal[1] - zero[1], normal[2] - zero[2]);
+  const SectionPlane plane(*stain, sectionToAtlas);
+  r.placeSection(plane.actor(), plane.origin(), plane.alongX(), plane.alongY(), sectionToAtlas);
+}
+
+void AtlasScene::showSection(const SectionRaster& picture, const AffineTransform& sectionToAtlas) {
+  auto& r = *impl_;
+  r.removeSection();
+  if (picture.rgba.empty()) return;
+  const SectionImage image(picture, sectionToAtlas, 0);
+  const auto corner = [&](double x, double y) { return sectionToAtlas.apply({x, y, picture.zUm}); };
+  r.placeSection(image.actor(), corner(picture.xUm, picture.yUm),
+                 corner(picture.xUm + picture.widthUm, picture.yUm),
+                 corner(picture.xUm, picture.yUm + picture.heightUm), sectionToAtlas);
+}
+
+void AtlasScene::setSweepCut(std::optional<double> apUm) {
+  auto& r = *impl_;
+  r.sweepCut = nullptr;
+  if (apUm) {
+    // A clipping plane keeps the side its normal points to: posterior of the cut.
+    r.sweepCut = vtkSmartPointer<vtkPlane>::New();
+    r.sweepCut->SetOrigin(*apUm, 0, 0);
+    r.sweepCut->SetNormal(1, 0, 0);
+  }
   r.applySectionCut();
 }
 
@@ -282,7 +327,7 @@ bool AtlasScene::hasSection() const {
 void AtlasScene::focusSection(bool fillView) {
   auto& r = *impl_;
   if (!r.section) return resetCamera();
-  const Vec3& c = r.section->centre();
+  const Vec3& c = r.sectionCentre;
   vtkCamera* camera = r.renderer->GetActiveCamera();
   camera->SetFocalPoint(c[0], c[1], c[2]);
   // Along the section's normal (section z), from the side it faces: the cut face head-on
@@ -296,7 +341,7 @@ void AtlasScene::focusSection(bool fillView) {
   else
     n = {1, 0, 0};
   // 30° of view: the section's larger side fills about 80 % of it at 2.3 sides away.
-  const double d = (fillView ? 2.3 : 14) * r.section->size();
+  const double d = (fillView ? 2.3 : 14) * r.sectionSize;
   camera->SetPosition(c[0] - d * n[0], c[1] - d * n[1], c[2] - d * n[2]);
   // Dorsal up (−y in PIR) unless the section is horizontal: then anterior up.
   if (std::abs(n[1]) > 0.9)

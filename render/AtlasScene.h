@@ -50,6 +50,9 @@ class AtlasScene {
   // A section's stain (in section µm) as a textured plane at its place in the atlas; replaces
   // the previous one; nullptr removes it. The template is cut away in front of the plane.
   void showSection(const Image3D<std::uint8_t>* stain, const AffineTransform& sectionToAtlas = {});
+  // The same from an RGBA picture of the section (the stains composed from their pyramid),
+  // placed by its µm rectangle; an empty raster removes the section.
+  void showSection(const SectionRaster& picture, const AffineTransform& sectionToAtlas);
   bool hasSection() const;
   const AffineTransform& sectionToAtlas() const;
 
@@ -63,6 +66,10 @@ class AtlasScene {
   // A named layer over the section (a gene's counts, a pathway map); an empty raster removes it.
   void setOverlay(const std::string& name, const SectionRaster& raster);
   bool hasOverlay(const std::string& name) const;
+
+  // Removes the tissue (template, labels, a selected region) anterior of `apUm` (atlas x), as a
+  // coronal cut sweeping across planes does; nullopt shows it all again.
+  void setSweepCut(std::optional<double> apUm);
 
   // The atlas point (µm) of the tissue, section or overlay under display pixel (x, y) (origin
   // bottom-left) of the window showing the scene; nullopt where the ray meets nothing.

@@ -62,6 +62,9 @@ SectionPlane::SectionPlane(const Image3D<std::uint8_t>& stain,
   actor_->SetMapper(mapper);
   actor_->SetTexture(texture);
   actor_->GetProperty()->LightingOff();  // show the stain as measured, not shaded
+  origin_ = origin;
+  alongX_ = alongX;
+  alongY_ = alongY;
   for (int a = 0; a < 3; ++a) centre_[a] = 0.5 * (alongX[a] + alongY[a]);
   auto distance = [](const Vec3& p, const Vec3& q) {
     return std::sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) +

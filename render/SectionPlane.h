@@ -28,10 +28,14 @@ class SectionPlane {
   // The plane's centre and its larger side in atlas µm, for framing the camera.
   const Vec3& centre() const { return centre_; }
   double size() const { return size_; }
+  // The image's outer corners in atlas µm: row 0 column 0, then along x and along y.
+  const Vec3& origin() const { return origin_; }
+  const Vec3& alongX() const { return alongX_; }
+  const Vec3& alongY() const { return alongY_; }
 
  private:
   vtkSmartPointer<vtkActor> actor_;
-  Vec3 centre_{};
+  Vec3 centre_{}, origin_{}, alongX_{}, alongY_{};
   double size_ = 0;
 };
 

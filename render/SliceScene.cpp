@@ -1,8 +1,11 @@
 #include "SliceScene.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -11,6 +14,7 @@
 #include <vtkImageData.h>
 #include <vtkImageMapper3D.h>
 #include <vtkNew.h>
+#include <vtkPlaneSource.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
@@ -19,8 +23,16 @@
 #include <vtkRenderer.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
+#include <vtkTexture.h>
 
 namespace teramind::render {
+namespace {
+
+// The slice plane meets a section that tilts less than this from it only far away: treated as
+// parallel (cos 2.5°).
+constexpr double kParallelCosine = 0.999;
+
+}  // namespace
 
 struct SliceScene::Impl {
   Impl(const Atlas& a, SliceOrientation o) : atlas(a), orientation(o), axes(SliceAxes::of(o)) {}
@@ -39,6 +51,18 @@ struct SliceScene::Impl {
   vtkNew<vtkPolyData> cross;
   vtkNew<vtkActor> crossActor;
   vtkNew<vtkTextActor> caption;
+  // The placed section: its rectangle's corners in atlas µm (origin, +x, +x+y, +y), its unit
+  // normal, and its picture when it is parallel to this orientation's slices.
+  bool hasSection = false;
+  std::array<Vec3, 4> sectionCorners{};
+  Vec3 sectionNormal{};
+  vtkSmartPointer<vtkImageData> sectionPixels;
+  vtkNew<vtkPoints> footprintPoints;
+  vtkNew<vtkPolyData> footprint;
+  vtkNew<vtkActor> footprintActor;
+  vtkNew<vtkPlaneSource> picturePlane;
+  vtkNew<vtkActor> pictureActor;
+  std::optional<std::array<std::array<double, 2>, 2>> line;
 
   double res() const { return atlas.resolutionUm(); }
   std::int64_t extent(int axis) const { return atlas.annotation().dims()[std::size_t(axis)]; }
@@ -71,10 +95,83 @@ struct SliceScene::Impl {
     crossPoints->SetPoint(3, c, h, z);
     crossPoints->Modified();
     const double fixedUm = double(index) * res();
+    placeSection();
     caption->SetInput((std::string(sliceOrientationName(orientation)) + "  " +
                        std::to_string(index + 1) + "/" + std::to_string(extent(axes.fixedAxis)) +
                        "  " + std::to_string(int(fixedUm)) + " µm")
                           .c_str());
+  }
+
+  // A point of the atlas (µm) in this view's coordinates: column, row, and depth `z`.
+  std::array<double, 3> inView(const Vec3& p, double z) const {
+    return {p[std::size_t(axes.columnAxis)], p[std::size_t(axes.rowAxis)], z};
+  }
+
+  // The footprint for the current slice: the segment where the slice plane cuts the section's
+  // rectangle, or (in its plane) the rectangle's outline and its picture.
+  void placeSection() {
+    line.reset();
+    footprintActor->VisibilityOff();
+    pictureActor->VisibilityOff();
+    if (!hasSection) return;
+    const auto fixed = std::size_t(axes.fixedAxis);
+    const double planeUm = double(index) * res();
+    std::array<double, 4> d{};
+    for (std::size_t i = 0; i < 4; ++i) d[i] = sectionCorners[i][fixed] - planeUm;
+    vtkNew<vtkCellArray> cells;
+    const double lineZ = -0.5 * res();  // between the slice (0) and the crosshair (−res)
+    if (std::abs(sectionNormal[fixed]) > kParallelCosine) {
+      const double centre = 0.25 * (d[0] + d[1] + d[2] + d[3]);
+      if (std::abs(centre) > 0.5 * res()) return;  // a parallel slice away from the section
+      footprintPoints->SetNumberOfPoints(4);
+      for (vtkIdType i = 0; i < 4; ++i)
+        footprintPoints->SetPoint(i, inView(sectionCorners[std::size_t(i)], lineZ).data());
+      const vtkIdType outline[5] = {0, 1, 2, 3, 0};
+      cells->InsertNextCell(5, outline);
+      if (sectionPixels) {
+        auto o = inView(sectionCorners[0], -0.25 * res());
+        auto x = inView(sectionCorners[1], -0.25 * res());
+        auto y = inView(sectionCorners[3], -0.25 * res());
+        picturePlane->SetOrigin(o.data());
+        picturePlane->SetPoint1(x.data());
+        picturePlane->SetPoint2(y.data());
+        pictureActor->VisibilityOn();
+      }
+    } else {
+      // Where an edge's ends lie on either side of the plane, it crosses it.
+      std::vector<Vec3> hits;
+      for (std::size_t a = 0; a < 4; ++a) {
+        const std::size_t b = (a + 1) % 4;
+        if ((d[a] > 0) == (d[b] > 0) && d[a] != 0 && d[b] != 0) continue;
+        if (d[a] == d[b]) continue;  // an edge in the plane: its ends come from the next edges
+        const double t = d[a] / (d[a] - d[b]);
+        Vec3 p{};
+        for (std::size_t k = 0; k < 3; ++k)
+          p[k] = sectionCorners[a][k] + t * (sectionCorners[b][k] - sectionCorners[a][k]);
+        hits.push_back(p);
+      }
+      // A convex rectangle: the two hits farthest apart are the segment's ends.
+      double longest = -1;
+      std::array<Vec3, 2> ends{};
+      for (std::size_t i = 0; i < hits.size(); ++i)
+        for (std::size_t j = i + 1; j < hits.size(); ++j) {
+          double l = 0;
+          for (std::size_t k = 0; k < 3; ++k)
+            l += (hits[i][k] - hits[j][k]) * (hits[i][k] - hits[j][k]);
+          if (l > longest) longest = l, ends = {hits[i], hits[j]};
+        }
+      if (longest <= 0) return;
+      footprintPoints->SetNumberOfPoints(2);
+      footprintPoints->SetPoint(0, inView(ends[0], lineZ).data());
+      footprintPoints->SetPoint(1, inView(ends[1], lineZ).data());
+      const vtkIdType segment[2] = {0, 1};
+      cells->InsertNextCell(2, segment);
+      const auto a = inView(ends[0], 0), b = inView(ends[1], 0);
+      line = std::array<std::array<double, 2>, 2>{{{a[0], a[1]}, {b[0], b[1]}}};
+    }
+    footprintPoints->Modified();
+    footprint->SetLines(cells);
+    footprintActor->VisibilityOn();
   }
 };
 
@@ -99,6 +196,23 @@ SliceScene::SliceScene(const Atlas& atlas, SliceOrientation orientation)
   r.crossActor->GetProperty()->SetColor(1.0, 0.85, 0.2);
   r.crossActor->GetProperty()->LightingOff();
   r.renderer->AddActor(r.crossActor);
+
+  r.footprint->SetPoints(r.footprintPoints);
+  vtkNew<vtkPolyDataMapper> footprintMapper;
+  footprintMapper->SetInputData(r.footprint);
+  r.footprintActor->SetMapper(footprintMapper);
+  r.footprintActor->GetProperty()->SetColor(kSectionLineRgb[0], kSectionLineRgb[1],
+                                            kSectionLineRgb[2]);
+  r.footprintActor->GetProperty()->SetLineWidth(2);
+  r.footprintActor->GetProperty()->LightingOff();
+  r.footprintActor->VisibilityOff();
+  r.renderer->AddActor(r.footprintActor);
+  vtkNew<vtkPolyDataMapper> pictureMapper;
+  pictureMapper->SetInputConnection(r.picturePlane->GetOutputPort());
+  r.pictureActor->SetMapper(pictureMapper);
+  r.pictureActor->GetProperty()->LightingOff();
+  r.pictureActor->VisibilityOff();
+  r.renderer->AddActor(r.pictureActor);
 
   r.caption->GetTextProperty()->SetFontSize(14);
   r.caption->GetTextProperty()->SetColor(0.9, 0.9, 0.9);
@@ -147,6 +261,59 @@ void SliceScene::selectStructure(std::optional<StructureId> id) {
   if (impl_->style.selected == id) return;
   impl_->style.selected = id;
   impl_->rebuildImage();
+}
+
+void SliceScene::setSection(const SectionRaster& picture, const AffineTransform& sectionToAtlas) {
+  auto& r = *impl_;
+  r.hasSection = !picture.rgba.empty() && picture.widthUm > 0 && picture.heightUm > 0;
+  r.sectionPixels = nullptr;
+  if (r.hasSection) {
+    const auto corner = [&](double x, double y) {
+      return sectionToAtlas.apply({x, y, picture.zUm});
+    };
+    const double x0 = picture.xUm, y0 = picture.yUm;
+    const double x1 = x0 + picture.widthUm, y1 = y0 + picture.heightUm;
+    r.sectionCorners = {corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1)};
+    const Vec3 zero = sectionToAtlas.apply({0, 0, 0}), up = sectionToAtlas.apply({0, 0, 1});
+    Vec3 n{up[0] - zero[0], up[1] - zero[1], up[2] - zero[2]};
+    const double length = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    if (!(length > 0)) {
+      r.hasSection = false;  // a degenerate placement has no plane to cut
+    } else {
+      for (double& v : n) v /= length;
+      r.sectionNormal = n;
+    }
+  }
+  // Only a view whose slices can lie in the section's plane keeps its picture.
+  if (r.hasSection && std::abs(r.sectionNormal[std::size_t(r.axes.fixedAxis)]) > kParallelCosine) {
+    if (picture.rgba.size() != std::size_t(picture.width) * std::size_t(picture.height) * 4)
+      throw std::invalid_argument("a section picture's pixels do not match its size");
+    r.sectionPixels = vtkSmartPointer<vtkImageData>::New();
+    r.sectionPixels->SetDimensions(picture.width, picture.height, 1);
+    r.sectionPixels->AllocateScalars(VTK_UNSIGNED_CHAR, 4);
+    std::copy(picture.rgba.begin(), picture.rgba.end(),
+              static_cast<std::uint8_t*>(r.sectionPixels->GetScalarPointer()));
+    vtkNew<vtkTexture> texture;
+    texture->SetInputData(r.sectionPixels);
+    texture->InterpolateOn();
+    texture->SetColorModeToDirectScalars();
+    r.pictureActor->SetTexture(texture);
+  } else {
+    r.pictureActor->SetTexture(nullptr);
+  }
+  r.placeSection();
+}
+
+bool SliceScene::hasSection() const {
+  return impl_->hasSection;
+}
+
+std::optional<std::array<std::array<double, 2>, 2>> SliceScene::sectionLine() const {
+  return impl_->line;
+}
+
+bool SliceScene::showsSectionPicture() const {
+  return impl_->pictureActor->GetVisibility() != 0;
 }
 
 std::optional<Index3> SliceScene::voxelAt(int x, int y) {

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 
 #include "AtlasScene.h"
+#include "SectionRaster.h"
 #include "atlas/Atlas.h"
 #include "atlas/AtlasSlice.h"
 
@@ -31,6 +33,20 @@ class SliceScene {
   // How many times the slice image was rebuilt and uploaded (a cursor move within the slice
   // does not rebuild it).
   int imageUpdates() const;
+
+  // A placed section, drawn where this slice cuts it: the line where the slice plane meets the
+  // section's rectangle (2 px, kSectionLineRgb) and, when the slice is parallel to the section
+  // and within half a voxel of it (a coronal slice at a coronal section's AP), the section's
+  // picture in the slice with its outline. `picture` is the section (its µm rectangle is the
+  // footprint); an empty one removes the section.
+  void setSection(const SectionRaster& picture, const AffineTransform& sectionToAtlas);
+  bool hasSection() const;
+  // Where the current slice cuts the section: the line's ends in slice µm (column, row), as
+  // drawn; nullopt when it misses the section or lies in its plane.
+  std::optional<std::array<std::array<double, 2>, 2>> sectionLine() const;
+  // Whether the current slice shows the section's picture (it lies in the section's plane).
+  bool showsSectionPicture() const;
+  static constexpr std::array<double, 3> kSectionLineRgb{1.0, 0.2, 0.8};
 
   // The atlas voxel under display pixel (x, y) (origin bottom-left) of the window showing the
   // scene, or nullopt off the slice.
