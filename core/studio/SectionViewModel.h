@@ -2,8 +2,11 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -12,23 +15,27 @@
 
 #include "common/TaskRunner.h"
 #include "sectionview/SectionCompositor.h"
+#include "sectionview/SectionContents.h"
 #include "sectionview/SectionExport.h"
 #include "sectionview/SectionScene.h"
+#include "sectionview/TiffPyramidSource.h"
 #include "sectionview/TileCache.h"
 #include "sectionview/TileLoader.h"
-#include "sectionview/TiffPyramidSource.h"
+#include "studio/StudioState.h"
 
 namespace teramind {
 
 class Atlas;
+class GeneratedTileSource;
+class SectionAttention;
 class StudioModel;
 struct SpatialDataset;
 
 // What changed, for the section view's widgets.
 enum class SectionViewChange {
-  Layers,   // added, removed, reordered, restyled
-  Camera,   // pan, zoom, resize
-  Tiles,    // tiles arrived in the cache: redraw
+  Layers,  // added, removed, reordered, restyled
+  Camera,  // pan, zoom, resize
+  Tiles,   // tiles arrived in the cache: redraw
   Plane,
   Compare,  // mode or swipe position
   Busy,     // opening, building a pyramid, exporting (busyText())
@@ -42,7 +49,7 @@ struct SectionReadout {
   std::optional<std::array<double, 3>> ccfUm;
   std::string structure;  // "Primary somatosensory area, upper limb, layer 5 (SSp-ul5)"; "" outside
   std::vector<std::pair<std::string, double>> values;  // layer name, value (NaN: no data)
-  std::string text() const;  // one status-bar line
+  std::string text() const;                            // one status-bar line
 };
 
 // The section explorer without a window (napari's ViewerModel for one section): the layer list,
@@ -73,7 +80,8 @@ class SectionViewModel {
 
   // --- what is shown ---
   // Follows a studio: its dataset, job output and attention (changes handled on the runner's
-  // owner thread). Null unbinds.
+  // owner thread). Null unbinds; the studio must outlive the binding (or be unbound first).
+  // The attention's map is drawn for its first two tracked genes (the studio keeps no pair).
   void bindStudio(StudioModel* studio);
   // Opens a path on its own (an NGFF image, a TIFF, a dataset) on the runner; Busy meanwhile,
   // Layers (and the camera fitted) when done, a Message on failure.
@@ -107,7 +115,7 @@ class SectionViewModel {
   void setCamera(const SectionCamera& camera);
   // Section µm at the view's left edge, top edge, and the width shown (--view-um X,Y,W).
   void showRegion(double xUm, double yUm, double widthUm);
-  void fit();                       // Home
+  void fit();  // Home
   void zoomAt(double x, double y, double factor);
   void pan(double dx, double dy);
   int plane() const { return plane_; }
@@ -155,23 +163,60 @@ class SectionViewModel {
 
   // The real stains over the whole section at most `maxSide` px a side from the cache (the 3D
   // view's and slice views' texture); empty until its tiles are read (asked for here) — views
-  // call again on Tiles. Its µm extent in `extent`.
+  // call again on Tiles — so a view never shows a half texture. Its µm extent in `extent`
+  // (set even while empty; an empty rectangle when the scene has no real stain).
   RgbaImage sectionOverview(int maxSide, RectUm* extent);
 
+  // The newest notice or error (null when none); every one is kept in messages().
   const StudioMessage* lastMessage() const;
+  const std::vector<StudioMessage>& messages() const { return messages_; }
+  // The dataset whose layers are shown (opened here or the studio's); null when none.
+  const std::shared_ptr<const SpatialDataset>& dataset() const { return dataset_; }
 
  private:
-  struct Impl;
+  // Who put a source or layer in the scene: the data (a dataset or a path opened alone), a
+  // job's output, the attention's maps. Each group is replaced as a whole, listed in this order.
+  enum class ContentGroup { Data, Output, Attention };
+
   void notify(SectionViewChange change);
+  void report(StudioMessage::Kind kind, std::string title, std::string text);
+  void beginBusy(const std::string& text);
+  void endBusy();
+  // Puts `built`'s sources and layers in the scene as `group` (their ids given anew: a cached
+  // tile of a dropped source never stands for a new one), after dropping the group's old ones.
+  void replaceGroup(ContentGroup group, const SectionScene& built);
+  void dropGroup(ContentGroup group);
+  void orderLayersByGroup();
+  void sceneChanged(bool fitCamera);
+  std::vector<int> sourcesOf(ContentGroup group) const;
+  // Shows a dataset or path opened on the runner: the content built there, the dataset (null
+  // for an image alone) and notes for the user.
+  void openInBackground(
+      const std::string& what,
+      std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
+                                 const std::function<void(std::string)>&)>
+          build,
+      bool dropOthers);
+  void showOutputSource(const std::filesystem::path& output, bool live, bool fromStudio);
+  double minUmPerPixel() const;
+  double maxUmPerPixel() const;
+  // The studio binding.
+  void studioChanged(StudioChange change);
+  void followOutput();
+  void outputChanged();
+  void tilesArrived(const GeneratedTiles& tiles);
+  void showAttention(std::shared_ptr<const SectionAttention> attention);
 
   std::shared_ptr<const Atlas> atlas_;
   TaskRunner& runner_;
   Settings settings_;
-  TileCache cache_;
+  mutable TileCache cache_;  // readouts look tiles up (marking them used) from const methods
   TileLoader loader_;
   SectionScene scene_;
   SectionCamera camera_;
-  bool sized_ = false;
+  bool sized_ = false;        // the camera was fitted to the content or given a region
+  bool viewportSet_ = false;  // resize() was called
+  bool keepRegion_ = false;   // showRegion() before any content: the content does not refit
   int plane_ = 0;
   bool followJob_ = true;
   CompareSettings compare_;
@@ -182,8 +227,23 @@ class SectionViewModel {
   TextRasteriser text_;
   std::vector<std::pair<int, Listener>> listeners_;
   int nextListener_ = 0;
-  std::unique_ptr<Impl> impl_;
-  std::shared_ptr<bool> alive_;
+  std::map<int, ContentGroup> sourceGroups_, layerGroups_;
+  std::shared_ptr<const SpatialDataset> dataset_;
+  std::vector<StudioMessage> messages_;
+  std::vector<TileKey> overviewMissing_;  // the overview's tiles, asked for with the view's
+  // Bumped by each open of its kind: a slower earlier open's result is dropped.
+  std::uint64_t dataOpens_ = 0, outputOpens_ = 0, attentionRuns_ = 0;
+  // Following a studio.
+  StudioModel* studio_ = nullptr;
+  int studioListener_ = -1;
+  const SpatialDataset* datasetAsked_ = nullptr;  // the studio's dataset last shown or opening
+  std::filesystem::path outputShown_;  // the output whose layers are shown (or being opened)
+  bool outputLive_ = false;
+  std::shared_ptr<GeneratedTileSource> liveOutput_;  // its finished tiles not yet in the store
+  std::set<std::array<int, 3>> tilesSeen_;           // GeneratedTiles keys already handled
+  std::optional<RectUm> newestTile_;                 // where the job's last tile lies
+  std::shared_ptr<const SectionAttention> attentionShown_;
+  std::shared_ptr<bool> alive_;  // posted callbacks check it on the owner thread
   std::shared_ptr<std::atomic<bool>> repaintPosted_;
 };
 

@@ -1,0 +1,278 @@
+#include <algorithm>
+#include <exception>
+
+#include <fmt/core.h>
+
+#include "common/FileError.h"
+#include "io/SpatialDataset.h"
+#include "sectionview/NgffPyramidSource.h"
+#include "studio/GeneratedTileSource.h"
+#include "studio/SectionViewModel.h"
+#include "studio/StudioModel.h"
+
+// What the section view shows: a path or dataset opened on the runner, a job's output, and the
+// scene's groups of sources and layers that each replaces as a whole.
+namespace teramind {
+
+namespace {
+std::string messageOf(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+// The error's text, naming the path when the error does not already.
+std::string namingPath(const std::filesystem::path& path, const std::string& text) {
+  return text.find(path.string()) != std::string::npos ? text : path.string() + ": " + text;
+}
+}  // namespace
+
+std::vector<int> SectionViewModel::sourcesOf(ContentGroup group) const {
+  std::vector<int> ids;
+  for (const auto& [id, g] : sourceGroups_)
+    if (g == group) ids.push_back(id);
+  return ids;
+}
+
+void SectionViewModel::dropGroup(ContentGroup group) {
+  std::vector<int> layers;
+  for (const auto& [id, g] : layerGroups_)
+    if (g == group) layers.push_back(id);
+  for (int id : layers) {
+    scene_.removeLayer(id);
+    layerGroups_.erase(id);
+    if (selected_ == id) selected_ = -1;
+  }
+  for (int id : sourcesOf(group)) {
+    scene_.removeSource(id);
+    loader_.removeSource(id);
+    sourceGroups_.erase(id);
+  }
+}
+
+void SectionViewModel::replaceGroup(ContentGroup group, const SectionScene& built) {
+  dropGroup(group);
+  std::map<int, int> ids;  // built's source id → the scene's
+  for (const auto& [id, source] : built.sources()) {
+    const int mine = scene_.addSource(source);
+    ids[id] = mine;
+    sourceGroups_[mine] = group;
+    loader_.addSource(mine, source);
+  }
+  for (SectionLayer layer : built.layers()) {
+    if (layer.source >= 0) {
+      const auto found = ids.find(layer.source);
+      layer.source = found == ids.end() ? -1 : found->second;
+    }
+    layerGroups_[scene_.addLayer(std::move(layer))] = group;
+  }
+  orderLayersByGroup();
+}
+
+void SectionViewModel::orderLayersByGroup() {
+  std::vector<std::pair<int, int>> order;  // group, layer id; in the list's order
+  for (const SectionLayer& layer : scene_.layers()) {
+    const auto found = layerGroups_.find(layer.id);
+    order.emplace_back(found == layerGroups_.end() ? 0 : int(found->second), layer.id);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (scene_.layers()[i].id != order[i].second) scene_.moveLayer(order[i].second, int(i));
+}
+
+void SectionViewModel::sceneChanged(bool fitCamera) {
+  if (fitCamera && !scene_.extent().empty()) {
+    if (keepRegion_) {
+      keepRegion_ = false;  // the region asked for before the content came (--view-um)
+    } else if (viewportSet_) {
+      camera_.fit(scene_.extent());
+      sized_ = true;
+    } else {
+      sized_ = false;  // the first resize fits
+    }
+  }
+  plane_ = std::clamp(plane_, 0, std::max(0, scene_.planes() - 1));
+  overviewMissing_.clear();
+  notify(SectionViewChange::Layers);
+  notify(SectionViewChange::Camera);
+  notify(SectionViewChange::Plane);
+}
+
+void SectionViewModel::openInBackground(
+    const std::string& what,
+    std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
+                               const std::function<void(std::string)>&)>
+        build,
+    bool dropOthers) {
+  const std::uint64_t open = ++dataOpens_;
+  beginBusy("Opening " + what + "…");
+  struct Result {
+    SectionScene scene;
+    std::shared_ptr<const SpatialDataset> dataset;
+    std::vector<std::string> notes;
+  };
+  auto result = std::make_shared<Result>();
+  // Progress lines from the worker reach busyText() on the owner thread.
+  auto progress = [runner = &runner_, alive = alive_, this](std::string line) {
+    runner->post([alive, this, line = std::move(line)] {
+      if (!*alive || busy_ == 0) return;
+      busyText_ = line;
+      notify(SectionViewChange::Busy);
+    });
+  };
+  runner_.run([result, build = std::move(build),
+               progress] { result->scene = build(result->dataset, result->notes, progress); },
+              [this, alive = alive_, result, open, what, dropOthers](std::exception_ptr error) {
+                if (!*alive) return;
+                endBusy();
+                if (open != dataOpens_) return;  // a later open replaced this one
+                if (error) {
+                  report(StudioMessage::Kind::Error, "Cannot open " + what,
+                         namingPath(what, messageOf(error)));
+                  return;
+                }
+                if (dropOthers) {
+                  dropGroup(ContentGroup::Output);
+                  dropGroup(ContentGroup::Attention);
+                  outputShown_.clear();
+                  liveOutput_.reset();
+                  attentionShown_.reset();
+                }
+                replaceGroup(ContentGroup::Data, result->scene);
+                dataset_ = result->dataset;
+                sceneChanged(true);
+                for (const auto& note : result->notes)
+                  report(StudioMessage::Kind::Notice, what, note);
+              });
+}
+
+void SectionViewModel::openPath(const std::filesystem::path& path) {
+  const auto atlas = atlas_;
+  const TiffPyramidOptions pyramids = settings_.pyramids;
+  if (studio_) bindStudio(nullptr);  // a path opened alone replaces what the studio showed
+  openInBackground(
+      path.string(),
+      [path, atlas, pyramids](std::shared_ptr<const SpatialDataset>& dataset,
+                              std::vector<std::string>& notes,
+                              const std::function<void(std::string)>& progress) {
+        if (!std::filesystem::exists(path)) throw FileError(path, "no such file or folder");
+        SectionScene scene;
+        switch (sectionPathKind(path)) {
+          case SectionPathKind::NgffImage: {
+            const auto source = NgffPyramidSource::open(path);
+            addImageLayers(scene, source,
+                           source->isTeramindOutput() ? ImageRole::Generated : ImageRole::Data);
+            break;
+          }
+          case SectionPathKind::Tiff: {
+            // A bare TIFF says nothing of where it lies: 1 µm pixels from the origin.
+            const auto source = TiffPyramidSource::open(
+                {path}, 0, 0, 1.0, path.filename().string(), pyramids, [&](double done) {
+                  progress(fmt::format("Making the pyramid of {}: {:.0f}%",
+                                       path.filename().string(), done * 100));
+                });
+            addImageLayers(scene, source, ImageRole::Data);
+            notes.push_back(source->report().text());
+            notes.push_back(
+                "pixels taken as 1 µm with the image's corner at the origin (a TIFF alone does "
+                "not place the section)");
+            break;
+          }
+          case SectionPathKind::Dataset: {
+            progress("Reading " + path.filename().string() + "…");
+            dataset = std::make_shared<const SpatialDataset>(loadSpatialDataset(path));
+            notes = addDatasetLayers(scene, *dataset, atlas, pyramids,
+                                     [&](const std::string& line) { progress(line); });
+            break;
+          }
+        }
+        return scene;
+      },
+      true);
+}
+
+void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
+  if (!dataset) {
+    ++dataOpens_;  // an open under way is dropped
+    dropGroup(ContentGroup::Data);
+    dataset_.reset();
+    sceneChanged(false);
+    return;
+  }
+  const auto atlas = atlas_;
+  const TiffPyramidOptions pyramids = settings_.pyramids;
+  const std::string what = dataset->name.empty() ? dataset->source.string() : dataset->name;
+  openInBackground(
+      what,
+      [dataset, atlas, pyramids](std::shared_ptr<const SpatialDataset>& shown,
+                                 std::vector<std::string>& notes,
+                                 const std::function<void(std::string)>& progress) {
+        SectionScene scene;
+        notes = addDatasetLayers(scene, *dataset, atlas, pyramids,
+                                 [&](const std::string& line) { progress(line); });
+        shown = dataset;
+        return scene;
+      },
+      false);
+}
+
+void SectionViewModel::showOutput(const std::filesystem::path& output, bool live) {
+  showOutputSource(output, live, false);
+}
+
+void SectionViewModel::showOutputSource(const std::filesystem::path& output, bool live,
+                                        bool fromStudio) {
+  const std::uint64_t open = ++outputOpens_;
+  outputShown_ = output;
+  outputLive_ = live;
+  beginBusy("Opening " + output.string() + "…");
+  auto source = std::make_shared<std::shared_ptr<const NgffPyramidSource>>();
+  runner_.run([source, output] { *source = NgffPyramidSource::open(output); },
+              [this, alive = alive_, source, open, output, fromStudio](std::exception_ptr error) {
+                if (!*alive) return;
+                endBusy();
+                if (open != outputOpens_) return;
+                if (error) {
+                  outputShown_.clear();
+                  report(StudioMessage::Kind::Error, "Cannot show the output",
+                         namingPath(output, messageOf(error)));
+                  return;
+                }
+                // A live output's finished tiles show before the job writes them.
+                liveOutput_ = std::make_shared<GeneratedTileSource>(*source);
+                SectionScene built;
+                const auto ids = addImageLayers(built, liveOutput_, ImageRole::Generated);
+                for (int id : ids)
+                  if (SectionLayer* layer = built.layer(id)) layer->live = outputLive_;
+                const bool wasEmpty = scene_.layers().empty();
+                replaceGroup(ContentGroup::Output, built);
+                tilesSeen_.clear();
+                sceneChanged(wasEmpty);
+                // Tiles the studio already holds (a resumed job, tiles that came meanwhile).
+                if (fromStudio && studio_) tilesArrived(studio_->state().tiles);
+              });
+}
+
+void SectionViewModel::outputTilesChanged(const std::vector<RectUm>& areas) {
+  if (areas.empty()) return;
+  std::map<int, PyramidInfo> live;
+  for (const SectionLayer& layer : scene_.layers())
+    if (layer.live && layer.source >= 0)
+      if (const auto source = scene_.source(layer.source)) live[layer.source] = source->info();
+  if (live.empty()) return;
+  cache_.eraseIf([&](const TileKey& key) {
+    const auto found = live.find(key.source);
+    if (found == live.end()) return false;
+    const RectUm rect = tileRectUm(found->second, key.level, key.row, key.col);
+    return std::any_of(areas.begin(), areas.end(),
+                       [&](const RectUm& area) { return area.intersects(rect); });
+  });
+  notify(SectionViewChange::Tiles);
+}
+
+}  // namespace teramind
