@@ -188,6 +188,23 @@ fs::path ZarrImagePlane::chunkFile(const std::vector<std::int64_t>& index) const
   return array_ / fs::path(key);
 }
 
+std::vector<std::int64_t> ZarrImagePlane::chunkIndex(std::int64_t chunkRow,
+                                                     std::int64_t chunkCol) const {
+  std::vector<std::int64_t> index(chunks_.size(), 0);
+  if (cAxis_ >= 0) index[std::size_t(cAxis_)] = channel_ / chunks_[std::size_t(cAxis_)];
+  if (zAxis_ >= 0) index[std::size_t(zAxis_)] = z_ / chunks_[std::size_t(zAxis_)];
+  index[yAxis_] = chunkRow, index[xAxis_] = chunkCol;
+  return index;
+}
+
+bool ZarrImagePlane::hasChunk(std::int64_t chunkRow, std::int64_t chunkCol) const {
+  if (chunkRow < 0 || chunkCol < 0 || chunkRow * chunkHeight() >= height() ||
+      chunkCol * chunkWidth() >= width())
+    return false;
+  std::error_code ec;
+  return std::filesystem::exists(chunkFile(chunkIndex(chunkRow, chunkCol)), ec);
+}
+
 std::vector<std::uint8_t> ZarrImagePlane::readChunk(const fs::path& file) const {
   std::uint64_t n = std::uint64_t(bytesPerSample_);
   for (const auto c : chunks_) n *= std::uint64_t(c);

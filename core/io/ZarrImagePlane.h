@@ -31,6 +31,11 @@ class ZarrImagePlane {
   std::int64_t channels() const { return cAxis_ < 0 ? 1 : shape_[std::size_t(cAxis_)]; }
   std::int64_t planes() const { return zAxis_ < 0 ? 1 : shape_[std::size_t(zAxis_)]; }
   int bitsPerSample() const { return bytesPerSample_ * 8; }
+  std::int64_t chunkWidth() const { return chunks_[xAxis_]; }
+  std::int64_t chunkHeight() const { return chunks_[yAxis_]; }
+  // Whether the chunk (chunkRow, chunkCol) of this channel and z was written (its file exists):
+  // a chunk never written reads as the fill value.
+  bool hasChunk(std::int64_t chunkRow, std::int64_t chunkCol) const;
 
   // The values of [x0, x0 + w) × [y0, y0 + h) px, row-major; the fill value outside the image
   // and where a chunk was never written. FileError for a damaged chunk, naming its file.
@@ -56,6 +61,8 @@ class ZarrImagePlane {
   void readV2Header(const std::vector<std::string>& axes);
   void readV3Header(const std::vector<std::string>& axes);
   std::filesystem::path chunkFile(const std::vector<std::int64_t>& index) const;
+  // The chunk index of this channel and z with y, x at (chunkRow, chunkCol).
+  std::vector<std::int64_t> chunkIndex(std::int64_t chunkRow, std::int64_t chunkCol) const;
   std::vector<std::uint8_t> readChunk(const std::filesystem::path& file) const;
 };
 

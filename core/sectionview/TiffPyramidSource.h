@@ -25,27 +25,30 @@ struct TiffPyramidOptions {
 // What opening a TIFF did about its pyramid, said to the user ("pyramid cached in …, made in
 // 12.3 s", "pyramid read from the cache in …").
 struct TiffPyramidReport {
-  std::filesystem::path cache;
-  bool built = false;  // made now (false: found in the cache)
+  std::filesystem::path file;  // the first plane's TIFF
+  int planes = 1;
+  std::filesystem::path cache;  // the first plane's pyramid folder; empty when none is needed
+  bool built = false;           // made now (false: found in the cache)
   double seconds = 0;
   std::string text() const;
 };
 
-// A tiled (or striped) TIFF/BigTIFF stain (one file per plane, all the same size) as a pyramid source, placed in section µm by an
-// extent (the StainImageSource's: a MERSCOPE transform, a pixel size). Level 0 is read from the
-// file by window; coarser levels come from the cached pyramid: 2 × 2 means written once as
-// 16-bit tiled BigTIFFs (one per level), keyed by the file's path, size and mtime (a changed
-// file gets a new pyramid), each level written atomically so a killed build leaves none half
-// made. Contrast limits start at [0, the 99.9th percentile] (StainImageSource's scale).
+// A tiled (or striped) TIFF/BigTIFF stain (one file per plane, all the same size) as a pyramid
+// source, placed in section µm by an extent (the StainImageSource's: a MERSCOPE transform, a pixel
+// size). Level 0 is read from the file by window; coarser levels come from the cached pyramid: 2 ×
+// 2 means written once as 16-bit tiled BigTIFFs (one per level), keyed by the file's path, size and
+// mtime (a changed file gets a new pyramid), each level written atomically so a killed build leaves
+// none half made. Contrast limits start at [0, the 99.9th percentile] (StainImageSource's scale).
 class TiffPyramidSource : public PyramidSource {
  public:
   // Builds the pyramid when the cache lacks it (reading the file once, by bands of rows);
-  // `progress` gets the fraction done. Throws FileError naming the file, or the cache folder
-  // when it cannot be written.
-  static std::shared_ptr<TiffPyramidSource> open(
-      const std::vector<std::filesystem::path>& planes, double originXUm, double originYUm, double pixelUm,
-      std::string name, const TiffPyramidOptions& options = {},
-      const std::function<void(double)>& progress = {});
+  // `progress` gets the fraction done (from the building threads, one call at a time). Throws
+  // FileError naming the file, or the cache folder when it cannot be written.
+  static std::shared_ptr<TiffPyramidSource> open(const std::vector<std::filesystem::path>& planes,
+                                                 double originXUm, double originYUm, double pixelUm,
+                                                 std::string name,
+                                                 const TiffPyramidOptions& options = {},
+                                                 const std::function<void(double)>& progress = {});
   // Whether the pyramid of `tiff` is already cached (opening it reads no pixels then).
   static bool cached(const std::filesystem::path& tiff, const TiffPyramidOptions& options = {});
 

@@ -1,1 +1,249 @@
+// TiffPyramidSource on 16-bit tiled TIFFs written in the test (TiledTiffWriter): the pyramid
+// built once into the cache and read from it after, its levels the 2 × 2 means, the cache
+// keyed by the file's mtime, beside the data on request, damaged input refused by name.
+
+#include "sectionview/TiffPyramidSource.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "common/FileError.h"
+#include "io/TiffImage.h"
+#include "support/FileErrorOf.h"
+
+namespace teramind {
+namespace {
+
+namespace fs = std::filesystem;
+using test::errorOf;
+
+fs::path freshDirectory() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const fs::path dir =
+      fs::path(TERAMIND_TEST_OUTPUT_DIR) / "tiff_pyramid" / info->test_suite_name() / info->name();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A 1001 x 701 px mosaic (odd sides: the pyramid's edge pixels average fewer than four).
+constexpr std::int64_t kWidth = 1001, kHeight = 701;
+
+double valueAt(std::int64_t x, std::int64_t y) {
+  return double((x * 37 + y * 101 + 5) % 60000);
+}
+
+fs::path writeMosaic(const fs::path& file) {
+  TiledTiffWriter writer(file, kWidth, kHeight, 128);
+  std::vector<std::uint16_t> tile(128 * 128);
+  for (std::int64_t r = 0; r < writer.tileRows(); ++r)
+    for (std::int64_t c = 0; c < writer.tileCols(); ++c) {
+      for (std::int64_t y = 0; y < 128; ++y)
+        for (std::int64_t x = 0; x < 128; ++x)
+          tile[std::size_t(y * 128 + x)] = std::uint16_t(valueAt(c * 128 + x, r * 128 + y));
+      writer.writeTile(r, c, tile);
+    }
+  writer.commit();
+  return file;
+}
+
+// The level below halved as TiffPyramidSource documents: means of the pixels inside, rounded.
+std::vector<double> halved(const std::vector<double>& below, std::int64_t w, std::int64_t h,
+                           std::int64_t& outW, std::int64_t& outH) {
+  outW = (w + 1) / 2, outH = (h + 1) / 2;
+  std::vector<double> out(std::size_t(outW * outH));
+  for (std::int64_t y = 0; y < outH; ++y)
+    for (std::int64_t x = 0; x < outW; ++x) {
+      double sum = 0;
+      int n = 0;
+      for (std::int64_t sy = 2 * y; sy < std::min(2 * y + 2, h); ++sy)
+        for (std::int64_t sx = 2 * x; sx < std::min(2 * x + 2, w); ++sx, ++n)
+          sum += below[std::size_t(sy * w + sx)];
+      out[std::size_t(y * outW + x)] = double(std::lround(sum / n));
+    }
+  return out;
+}
+
+// Every tile of `level` against `expected` (w x h), NaN past the edge.
+void expectLevel(const TiffPyramidSource& source, int level, const std::vector<double>& expected,
+                 std::int64_t w, std::int64_t h) {
+  const auto& info = source.info();
+  ASSERT_EQ(info.levels[std::size_t(level)].width, w);
+  ASSERT_EQ(info.levels[std::size_t(level)].height, h);
+  const std::int64_t t = info.tile;
+  for (std::int64_t row = 0; row < info.tileRows(level); ++row)
+    for (std::int64_t col = 0; col < info.tileCols(level); ++col) {
+      const auto tile = source.readTile(level, 0, 0, row, col);
+      ASSERT_EQ(tile.size(), std::size_t(t * t));
+      for (std::int64_t y = 0; y < t; ++y)
+        for (std::int64_t x = 0; x < t; ++x) {
+          const std::int64_t iy = row * t + y, ix = col * t + x;
+          const float v = tile[std::size_t(y * t + x)];
+          if (iy >= h || ix >= w)
+            ASSERT_TRUE(std::isnan(v)) << "level " << level << " past the edge at " << ix;
+          else
+            ASSERT_EQ(v, float(expected[std::size_t(iy * w + ix)]))
+                << "level " << level << " at " << ix << ", " << iy;
+        }
+    }
+}
+
+TEST(TiffPyramidSource, BuildsOnceThenReadsTheCache) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic_DAPI_z0.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  EXPECT_FALSE(TiffPyramidSource::cached(mosaic, options));
+  double lastProgress = -1;
+  const auto built = TiffPyramidSource::open({mosaic}, 5, 6, 0.25, "DAPI (real)", options,
+                                             [&](double f) { lastProgress = f; });
+  EXPECT_TRUE(built->report().built);
+  EXPECT_DOUBLE_EQ(lastProgress, 1.0);
+  const fs::path cache = built->report().cache;
+  EXPECT_EQ(cache.parent_path(), options.appCache);
+  EXPECT_TRUE(fs::exists(cache / "pyramid.json"));
+  EXPECT_NE(built->report().text().find("pyramid of mosaic_DAPI_z0.tif made in"), std::string::npos)
+      << built->report().text();
+  EXPECT_TRUE(TiffPyramidSource::cached(mosaic, options));
+
+  const PyramidInfo& info = built->info();
+  EXPECT_EQ(info.name, "DAPI (real)");
+  EXPECT_EQ(info.tile, 256);
+  ASSERT_EQ(info.levels.size(), 3u);  // 1001 → 501 → 251 (fits one tile of 256)
+  EXPECT_DOUBLE_EQ(info.levels[2].pixelUm, 1.0);
+  EXPECT_DOUBLE_EQ(info.originXUm, 5);
+  EXPECT_DOUBLE_EQ(info.originYUm, 6);
+  EXPECT_EQ(info.valueMax, 65535);
+  EXPECT_GT(info.contrastMax, 50000);  // the 99.9th percentile of values up to 59999
+  EXPECT_LE(info.contrastMax, 60000);
+
+  std::vector<double> level0(std::size_t(kWidth * kHeight));
+  for (std::int64_t y = 0; y < kHeight; ++y)
+    for (std::int64_t x = 0; x < kWidth; ++x) level0[std::size_t(y * kWidth + x)] = valueAt(x, y);
+  std::int64_t w1 = 0, h1 = 0, w2 = 0, h2 = 0;
+  const auto level1 = halved(level0, kWidth, kHeight, w1, h1);
+  const auto level2 = halved(level1, w1, h1, w2, h2);
+  expectLevel(*built, 0, level0, kWidth, kHeight);
+  expectLevel(*built, 1, level1, w1, h1);
+  expectLevel(*built, 2, level2, w2, h2);
+
+  const auto again = TiffPyramidSource::open({mosaic}, 5, 6, 0.25, "DAPI (real)", options);
+  EXPECT_FALSE(again->report().built);
+  EXPECT_EQ(again->report().cache, cache);
+  EXPECT_NE(again->report().text().find("read from the cache"), std::string::npos);
+  EXPECT_EQ(again->info().contrastMax, info.contrastMax);
+  expectLevel(*again, 1, level1, w1, h1);
+}
+
+TEST(TiffPyramidSource, ChangedFileGetsANewPyramid) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const auto first = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  ASSERT_TRUE(first->report().built);
+  fs::last_write_time(mosaic, fs::last_write_time(mosaic) + std::chrono::seconds(10));
+  EXPECT_FALSE(TiffPyramidSource::cached(mosaic, options));
+  const auto second = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(second->report().built);
+  EXPECT_NE(second->report().cache, first->report().cache);
+  EXPECT_TRUE(TiffPyramidSource::cached(mosaic, options));
+}
+
+TEST(TiffPyramidSource, DamagedCacheIsMadeAgain) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const fs::path cache =
+      TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options)->report().cache;
+  fs::resize_file(cache / "level1.tif", 100);
+  const auto again = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(again->report().built);
+  EXPECT_EQ(
+      again->readTile(1, 0, 0, 0, 0)[0],
+      float(std::lround((valueAt(0, 0) + valueAt(1, 0) + valueAt(0, 1) + valueAt(1, 1)) / 4)));
+}
+
+TEST(TiffPyramidSource, PlacesThePyramidBesideTheData) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.place = PyramidCachePlace::BesideData;
+  options.appCache = dir / "unused";
+  const auto source = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(source->report().built);
+  EXPECT_EQ(source->report().cache, fs::absolute(dir / "mosaic.tif.pyramid").lexically_normal());
+  EXPECT_TRUE(fs::exists(dir / "mosaic.tif.pyramid" / "pyramid.json"));
+  EXPECT_TRUE(fs::exists(dir / "mosaic.tif.pyramid" / "level2.tif"));
+  EXPECT_FALSE(fs::exists(dir / "unused"));
+  EXPECT_TRUE(TiffPyramidSource::cached(mosaic, options));
+  EXPECT_FALSE(TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options)->report().built);
+}
+
+TEST(TiffPyramidSource, PlanesShareTheLevels) {
+  const fs::path dir = freshDirectory();
+  const fs::path z0 = writeMosaic(dir / "z0.tif"), z1 = writeMosaic(dir / "z1.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const auto source = TiffPyramidSource::open({z0, z1}, 0, 0, 1, "DAPI", options);
+  EXPECT_EQ(source->info().planes, 2);
+  EXPECT_TRUE(TiffPyramidSource::cached(z1, options));
+  EXPECT_EQ(source->readTile(2, 0, 1, 0, 0)[0], source->readTile(2, 0, 0, 0, 0)[0]);
+  EXPECT_NE(source->report().text().find("and 1 more planes"), std::string::npos);
+}
+
+TEST(TiffPyramidSource, SmallImageNeedsNoPyramid) {
+  const fs::path dir = freshDirectory();
+  {
+    TiledTiffWriter writer(dir / "small.tif", 200, 100, 128);
+    for (std::int64_t c = 0; c < 2; ++c)
+      writer.writeTile(0, c, std::vector<std::uint16_t>(128 * 128, 7));
+    writer.commit();
+  }
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  EXPECT_TRUE(TiffPyramidSource::cached(dir / "small.tif", options));
+  const auto source = TiffPyramidSource::open({dir / "small.tif"}, 0, 0, 1, "DAPI", options);
+  EXPECT_EQ(source->info().levels.size(), 1u);
+  EXPECT_FALSE(source->report().built);
+  EXPECT_FALSE(fs::exists(dir / "cache"));
+  EXPECT_EQ(source->readTile(0, 0, 0, 0, 0)[199], 7.0f);
+  EXPECT_TRUE(std::isnan(source->readTile(0, 0, 0, 0, 0)[200]));
+}
+
+TEST(TiffPyramidSource, RefusesDamagedInputByName) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "truncated.tif");
+  fs::resize_file(mosaic, fs::file_size(mosaic) / 2);
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const auto message =
+      errorOf([&] { TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options); });
+  EXPECT_NE(message.find(mosaic.string()), std::string::npos) << message;
+  EXPECT_FALSE(TiffPyramidSource::cached(mosaic, options));
+
+  const fs::path good = writeMosaic(dir / "good.tif");
+  std::ofstream(dir / "a file") << "x";
+  options.appCache = dir / "a file" / "cache";
+  const auto cacheMessage =
+      errorOf([&] { TiffPyramidSource::open({good}, 0, 0, 1, "DAPI", options); });
+  EXPECT_NE(cacheMessage.find("cannot create the pyramid cache folder"), std::string::npos)
+      << cacheMessage;
+  EXPECT_NE(cacheMessage.find((dir / "a file" / "cache").string()), std::string::npos);
+
+  options.appCache = dir / "cache";
+  EXPECT_NE(errorOf([&] {
+              TiffPyramidSource::open({good}, 0, 0, -1, "DAPI", options);
+            }).find("positive pixel size"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace teramind
