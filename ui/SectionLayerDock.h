@@ -35,6 +35,8 @@ class SectionLayerDock : public QDockWidget {
   QListWidget* layerList() const { return list_; }
   // The layer id a row shows (-1 for none).
   int layerAt(int row) const;
+  QPushButton* upButton() const { return up_; }
+  QPushButton* downButton() const { return down_; }
   QSlider* opacitySlider() const { return opacity_; }
   QDoubleSpinBox* contrastMinBox() const { return contrastMin_; }
   QDoubleSpinBox* contrastMaxBox() const { return contrastMax_; }

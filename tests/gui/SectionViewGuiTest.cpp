@@ -1,0 +1,320 @@
+// The section explorer (issue 20) driven through its widgets under xvfb: the Section tab on the
+// bundled demo, pan, zoom, planes and Home with the mouse and keys, the swipe line, the layer
+// dock, an export's pixel size and scale bar, and a running job's tiles at level 0.
+#include <gtest/gtest.h>
+#include <QAction>
+#include <QCheckBox>
+#include <QImage>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTest>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "MainWindow.h"
+#include "SectionLayerDock.h"
+#include "SectionView.h"
+#include "ShortcutsDialog.h"
+#include "common/ResourceLocator.h"
+#include "studio/GeneratedTileSource.h"
+#include "support/TestData.h"
+
+namespace teramind {
+namespace {
+
+std::shared_ptr<const Atlas> bundledAtlas() {
+  static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
+  return atlas;
+}
+
+std::shared_ptr<const SpatialDataset> demoDataset() {
+  static auto dataset =
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset()));
+  return dataset;
+}
+
+// An untrained `tiny` model on the demo's 8 most expressed genes: a job runs in seconds.
+std::shared_ptr<const MorphologyModel> tinyModel() {
+  static auto model = [] {
+    auto genes = mostExpressedGenes(*demoDataset(), 8, {"Slc17a7"});
+    return std::make_shared<const MorphologyModel>(namedModelConfig("tiny"), genes, 3);
+  }();
+  return model;
+}
+
+// A shown studio on the demo with the Section tab in front and its first view drawn.
+struct SectionStudio {
+  ui::MainWindow window{bundledAtlas()};
+  explicit SectionStudio(bool withModel = false) {
+    window.resize(1280, 800);
+    window.showDataset(demoDataset(), bundledDemoDataset());
+    if (withModel) window.setModel(tinyModel());
+    window.show();
+    EXPECT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.showSectionExplorer();
+    EXPECT_TRUE(waitDrawn()) << "the demo section was never drawn: "
+                             << model().lastStats().missing.size() << " tiles missing";
+  }
+  SectionViewModel& model() { return window.sectionModel(); }
+  ui::SectionView* view() { return window.sectionView(); }
+  // Until nothing is opening and the view's last frame had every tile it wanted.
+  bool waitDrawn(int timeoutMs = 120000) {
+    return QTest::qWaitFor(
+        [&] {
+          if (model().busy() || model().scene().layers().empty()) return false;
+          view()->repaint();  // a frame now, from the cache
+          return model().lastStats().complete();
+        },
+        timeoutMs);
+  }
+};
+
+void sendWheel(QWidget* widget, QPoint at, int angleDelta) {
+  QWheelEvent event(QPointF(at), QPointF(widget->mapToGlobal(at)), QPoint(), QPoint(0, angleDelta),
+                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(widget, &event);
+}
+
+void dragLeft(QWidget* widget, QPoint from, QPoint to) {
+  QTest::mousePress(widget, Qt::LeftButton, Qt::NoModifier, from);
+  QTest::mouseMove(widget, (from + to) / 2);
+  QTest::mouseMove(widget, to);
+  QTest::mouseRelease(widget, Qt::LeftButton, Qt::NoModifier, to);
+}
+
+// The brightest channel in a (2r+1)² square around (x, y).
+int brightestAround(const QImage& image, int x, int y, int r) {
+  int best = 0;
+  for (int yy = std::max(0, y - r); yy <= std::min(image.height() - 1, y + r); ++yy)
+    for (int xx = std::max(0, x - r); xx <= std::min(image.width() - 1, x + r); ++xx) {
+      const QRgb p = image.pixel(xx, yy);
+      best = std::max({best, qRed(p), qGreen(p), qBlue(p)});
+    }
+  return best;
+}
+
+TEST(SectionViewGui, TheSectionTabShowsTheDemoStainsAndListsTheLayers) {
+  SectionStudio s;
+  EXPECT_EQ(s.window.centralTabs()->currentWidget(), s.view());
+  ASSERT_FALSE(s.model().scene().layers().empty());
+  EXPECT_EQ(s.model().camera().width, s.view()->width());
+  EXPECT_EQ(s.model().camera().height, s.view()->height());
+  // The dock lists every layer, top first, each with its visibility.
+  QListWidget* list = s.window.sectionLayerDock()->layerList();
+  const auto& layers = s.model().scene().layers();
+  ASSERT_EQ(list->count(), int(layers.size()));
+  EXPECT_EQ(s.window.sectionLayerDock()->layerAt(0), layers.back().id);
+  EXPECT_EQ(s.window.sectionLayerDock()->layerAt(list->count() - 1), layers.front().id);
+  // The stains are drawn: the middle of the section is not black.
+  const QImage frame = s.view()->grab().toImage();
+  EXPECT_GT(brightestAround(frame, frame.width() / 2, frame.height() / 2, 40), 20);
+  EXPECT_EQ(s.view()->loadingText(), QString()) << "nothing is loading once drawn";
+}
+
+TEST(SectionViewGui, WheelZoomsAtTheCursorDragPansHomeFitsKeysStepPlanes) {
+  SectionStudio s;
+  ui::SectionView* view = s.view();
+  const SectionCamera fitted = s.model().camera();
+  SectionCamera expectedFit = fitted;
+  expectedFit.fit(s.model().scene().extent());
+  EXPECT_NEAR(fitted.umPerPixel, expectedFit.umPerPixel, 1e-9 * expectedFit.umPerPixel)
+      << "the first view shows the whole section";
+
+  // The wheel zooms in at the cursor: the section point under it stays there.
+  const QPoint cursor(view->width() / 3, view->height() / 4);
+  const auto under = s.model().camera().screenToSection(cursor.x(), cursor.y());
+  sendWheel(view, cursor, 120);
+  const SectionCamera zoomed = s.model().camera();
+  EXPECT_NEAR(zoomed.umPerPixel, fitted.umPerPixel / 1.25, 1e-9 * fitted.umPerPixel);
+  const auto after = zoomed.screenToSection(cursor.x(), cursor.y());
+  EXPECT_NEAR(after[0], under[0], 1e-6 * fitted.umPerPixel);
+  EXPECT_NEAR(after[1], under[1], 1e-6 * fitted.umPerPixel);
+
+  // A drag of (100, 50) px moves the section with the mouse.
+  dragLeft(view, QPoint(400, 300), QPoint(500, 350));
+  const SectionCamera panned = s.model().camera();
+  EXPECT_NEAR(panned.centreXUm, zoomed.centreXUm - 100 * zoomed.umPerPixel,
+              1e-6 * zoomed.umPerPixel);
+  EXPECT_NEAR(panned.centreYUm, zoomed.centreYUm - 50 * zoomed.umPerPixel,
+              1e-6 * zoomed.umPerPixel);
+  EXPECT_DOUBLE_EQ(panned.umPerPixel, zoomed.umPerPixel);
+  EXPECT_TRUE(s.waitDrawn()) << "the panned view's tiles arrive";
+
+  // '+' and '-' zoom at the centre; Home fits the section again.
+  QTest::keyClick(view, Qt::Key_Plus);
+  EXPECT_NEAR(s.model().camera().umPerPixel, zoomed.umPerPixel / 1.25, 1e-9 * zoomed.umPerPixel);
+  QTest::keyClick(view, Qt::Key_Minus);
+  EXPECT_NEAR(s.model().camera().umPerPixel, zoomed.umPerPixel, 1e-9 * zoomed.umPerPixel);
+  QTest::keyClick(view, Qt::Key_Home);
+  EXPECT_NEAR(s.model().camera().umPerPixel, expectedFit.umPerPixel, 1e-9);
+  EXPECT_NEAR(s.model().camera().centreXUm, expectedFit.centreXUm, 1e-6);
+  EXPECT_NEAR(s.model().camera().centreYUm, expectedFit.centreYUm, 1e-6);
+
+  // ',' and '.' step planes, clamped to those the section has.
+  const int planes = s.model().scene().planes();
+  ASSERT_EQ(s.model().plane(), 0);
+  QTest::keyClick(view, '.');
+  EXPECT_EQ(s.model().plane(), std::min(1, planes - 1));
+  QTest::keyClick(view, ',');
+  EXPECT_EQ(s.model().plane(), 0);
+  QTest::keyClick(view, ',');
+  EXPECT_EQ(s.model().plane(), 0) << "no plane before the first";
+  EXPECT_EQ(s.window.sectionLayerDock()->planeBox()->value(), 0);
+
+  // The cursor's readout goes to the status bar.
+  QTest::mouseMove(view, QPoint(view->width() / 2, view->height() / 2));
+  EXPECT_FALSE(view->readoutText().isEmpty());
+}
+
+TEST(SectionViewGui, TheSwipeLineFollowsADragThatStartsOnIt) {
+  SectionStudio s;
+  ui::SectionView* view = s.view();
+  QTest::mouseClick(s.window.sectionLayerDock()->compareButton(int(CompareMode::Swipe)),
+                    Qt::LeftButton);
+  ASSERT_EQ(s.model().compare().mode, CompareMode::Swipe);
+  ASSERT_DOUBLE_EQ(s.model().compare().swipe, 0.5);
+  const SectionCamera before = s.model().camera();
+  const int y = view->height() / 2;
+  dragLeft(view, QPoint(view->width() / 2 + 3, y), QPoint(view->width() / 4, y));
+  EXPECT_NEAR(s.model().compare().swipe, 0.25, 1.0 / view->width());
+  EXPECT_DOUBLE_EQ(s.model().camera().centreXUm, before.centreXUm)
+      << "the line moved, not the view";
+  // A drag away from the line pans.
+  dragLeft(view, QPoint(view->width() * 3 / 4, y), QPoint(view->width() * 3 / 4 + 40, y));
+  EXPECT_NEAR(s.model().compare().swipe, 0.25, 1.0 / view->width());
+  EXPECT_NEAR(s.model().camera().centreXUm, before.centreXUm - 40 * before.umPerPixel, 1e-6);
+  QTest::mouseClick(s.window.sectionLayerDock()->compareButton(int(CompareMode::Overlay)),
+                    Qt::LeftButton);
+  EXPECT_EQ(s.model().compare().mode, CompareMode::Overlay);
+}
+
+TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
+  SectionStudio s;
+  ui::SectionLayerDock* dock = s.window.sectionLayerDock();
+  QListWidget* list = dock->layerList();
+  ASSERT_GT(list->count(), 0);
+  const int id = dock->layerAt(0);
+  list->setCurrentRow(0);
+  EXPECT_EQ(s.model().selectedLayer(), id);
+  dock->opacitySlider()->setValue(40);
+  EXPECT_NEAR(s.model().scene().layer(id)->style.opacity, 0.4, 1e-9);
+  list->item(0)->setCheckState(Qt::Unchecked);
+  EXPECT_FALSE(s.model().scene().layer(id)->style.visible);
+  list->item(0)->setCheckState(Qt::Checked);
+  EXPECT_TRUE(s.model().scene().layer(id)->style.visible);
+  if (list->count() > 1) {
+    // Down moves the top layer one place down the list (and the scene).
+    QTest::mouseClick(dock->downButton(), Qt::LeftButton);
+    EXPECT_EQ(dock->layerAt(1), id);
+    EXPECT_EQ(s.model().scene().layers()[s.model().scene().layers().size() - 2].id, id);
+  }
+  // View → Section Explorer and its shortcut are listed in Help → Keyboard shortcuts.
+  bool listed = false;
+  for (const auto& e : ui::ShortcutsDialog::shortcutsOf(&s.window))
+    listed = listed || e.action == QStringLiteral("Section Explorer");
+  EXPECT_TRUE(listed);
+}
+
+TEST(SectionViewGui, AnExportHasThePixelSizeAskedForAndAScaleBar) {
+  SectionStudio s;
+  test::ScratchDirectory scratch;
+  // Layers hidden: what is white in the corner is the scale bar.
+  for (const SectionLayer& layer : s.model().scene().layers())
+    s.model().setVisible(layer.id, false);
+  const RectUm region = s.model().camera().visibleUm();
+  const auto file = scratch / "view.png";
+  const SectionExportResult result = s.model().exportViewNow(file, 2.0);
+  const QImage image(QString::fromStdString(file.string()));
+  ASSERT_FALSE(image.isNull()) << file;
+  EXPECT_NEAR(image.width(), region.width() / 2, 1.0);
+  EXPECT_NEAR(image.height(), region.height() / 2, 1.0);
+  EXPECT_EQ(image.width(), result.width);
+  EXPECT_EQ(image.height(), result.height);
+  EXPECT_GT(result.scaleBar.lengthUm, 0);
+  int white = 0, elsewhere = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) {
+      const QRgb p = image.pixel(x, y);
+      if (qRed(p) < 240 || qGreen(p) < 240 || qBlue(p) < 240) continue;
+      (x < image.width() / 2 && y > image.height() * 3 / 4 ? white : elsewhere) += 1;
+    }
+  EXPECT_GT(white, 20) << "the scale bar in the bottom-left corner";
+  // Its length: the bar's µm at 2 µm a pixel.
+  EXPECT_NEAR(result.scaleBar.pixels, result.scaleBar.lengthUm / 2, 1.0);
+}
+
+TEST(SectionViewGui, ARunningJobsTilesAppearAtLevelZero) {
+  SectionStudio s(true);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return s.window.conditionReady(); }, 60000))
+      << "the condition was never prepared";
+  test::ScratchDirectory scratch;
+  std::set<int> before;
+  for (const SectionLayer& layer : s.model().scene().layers()) before.insert(layer.id);
+  ASSERT_TRUE(s.window.sectionLayerDock()->followJobBox()->isChecked());
+  JobSettings job;
+  job.region = RegionKind::DemoBlock;
+  job.seed = 7;
+  job.steps = 2;
+  job.tilePatches = 2;
+  job.output = scratch / "job.zarr";
+  s.window.studio().setJobSettings(job);
+  ASSERT_TRUE(s.window.startGeneration()) << s.window.lastError().toStdString();
+  // The job's first tile: a generated layer in the section view (live while the job runs).
+  const auto generatedLayer = [&]() -> const SectionLayer* {
+    for (const SectionLayer& layer : s.model().scene().layers())
+      if (!before.count(layer.id) && layer.kind == SectionLayerKind::Image) return &layer;
+    return nullptr;
+  };
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] {
+        return (generatedLayer() && !s.window.studio().state().tiles.cores.empty()) ||
+               !s.window.jobActive();
+      },
+      120000));
+  ASSERT_NE(generatedLayer(), nullptr) << "no generated layer in the section view";
+  const bool live = s.window.jobActive();
+  if (live) {
+    EXPECT_TRUE(generatedLayer()->live) << "a running job's layer is live";
+  }
+  const GeneratedTiles& tiles = s.window.studio().state().tiles;
+  ASSERT_FALSE(tiles.cores.empty());
+  const RectUm tile = GeneratedTileSource::tileRect(tiles, tiles.cores.rbegin()->first);
+  // Only the generated layers shown, close up on the tile at its own resolution.
+  for (const SectionLayer& layer : s.model().scene().layers()) {
+    if (before.count(layer.id)) s.model().setVisible(layer.id, false);
+  }
+  const SectionLayer* generated = generatedLayer();
+  const auto source = s.model().scene().source(generated->source);
+  ASSERT_NE(source, nullptr);
+  const double pixelUm = source->info().levels.at(0).pixelUm;
+  SectionCamera close = s.model().camera();
+  close.centreXUm = (tile.x0 + tile.x1) / 2;
+  close.centreYUm = (tile.y0 + tile.y1) / 2;
+  close.umPerPixel = pixelUm * 0.75;
+  s.model().setCamera(close);
+  EXPECT_EQ(levelForScale(source->info(), s.model().camera().umPerPixel), 0);
+  ASSERT_TRUE(s.waitDrawn()) << s.model().lastStats().missing.size() << " tiles missing";
+  EXPECT_GT(s.model().lastStats().tilesDrawn, 0);
+  const QImage frame = s.view()->grab().toImage();
+  EXPECT_GT(brightestAround(frame, frame.width() / 2, frame.height() / 2, 4), 0)
+      << "the generated tile's centre is drawn";
+  // Swipe: the real stains left of the line, the generated right of it, differ.
+  for (const SectionLayer& layer : s.model().scene().layers()) s.model().setVisible(layer.id, true);
+  s.model().setCompareMode(CompareMode::Swipe);
+  s.model().setSwipe(1.0);
+  ASSERT_TRUE(s.waitDrawn());
+  const QImage left = s.view()->grab().toImage();
+  s.model().setSwipe(0.0);
+  ASSERT_TRUE(s.waitDrawn());
+  const QImage right = s.view()->grab().toImage();
+  EXPECT_NE(left, right) << "real and generated look the same across the swipe line";
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !s.window.jobActive(); }, 120000));
+}
+
+}  // namespace
+}  // namespace teramind
