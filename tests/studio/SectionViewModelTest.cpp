@@ -1,1 +1,521 @@
+// The section explorer's model without a window: the demo opened, drawn from the tile cache,
+// driven by the wheel, drags and keys, compared, read out and exported; a studio's job shown as
+// its tiles arrive. Everything runs on a ThreadTaskRunner whose owner is the test's thread.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "common/ResourceLocator.h"
+#include "io/OmeZarrStore.h"
+#include "io/SpatialDataset.h"
+#include "model/PairedSection.h"
+#include "sectionview/LayerStyle.h"
+#include "sectionview/NgffPyramidSource.h"
+#include "studio/GeneratedTileSource.h"
+#include "studio/SectionViewModel.h"
+#include "studio/StudioModel.h"
+#include "support/TestData.h"
+#include "workflow/WorkspaceFixture.h"
+
+namespace teramind {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::bundledAtlas;
+using test::demoDataset;
+
+constexpr int kWidth = 320, kHeight = 240;
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "section_view_model" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A section view on the demo, opened as `teramind-studio --section` opens it.
+struct DemoView {
+  ThreadTaskRunner runner;
+  SectionViewModel view;
+  std::vector<SectionViewChange> changes;
+  explicit DemoView(SectionViewModel::Settings settings = {})
+      : view(bundledAtlas(), runner, settings) {
+    view.subscribe([this](SectionViewChange c) { changes.push_back(c); });
+    view.resize(kWidth, kHeight);
+  }
+  void open(const fs::path& path = bundledDemoDataset()) {
+    view.openPath(path);
+    ASSERT_TRUE(runner.waitForIdle(300s)) << "opening did not end";
+    ASSERT_FALSE(view.busy());
+  }
+  bool drawn(std::chrono::milliseconds timeout = 120s) {
+    return view.waitUntilDrawn(&runner, timeout);
+  }
+  int count(SectionViewChange c) const {
+    return int(std::count(changes.begin(), changes.end(), c));
+  }
+  // Only the named layers visible.
+  void showOnly(const std::function<bool(const SectionLayer&)>& keep) {
+    for (const SectionLayer& layer : view.scene().layers()) view.setVisible(layer.id, keep(layer));
+  }
+};
+
+const SectionLayer* layerNamed(const SectionViewModel& view, const std::string& name) {
+  return view.scene().layerNamed(name);
+}
+
+int layersOfKind(const SectionViewModel& view, SectionLayerKind kind) {
+  const auto& layers = view.scene().layers();
+  return int(std::count_if(layers.begin(), layers.end(),
+                           [kind](const SectionLayer& l) { return l.kind == kind; }));
+}
+
+std::array<int, 4> pixel(const RgbaImage& image, int x, int y) {
+  const std::uint8_t* p = image.at(x, y);
+  return {p[0], p[1], p[2], p[3]};
+}
+
+double meanOf(const RgbaImage& image, int x0, int x1, int channel) {
+  double sum = 0;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = x0; x < x1; ++x) sum += image.at(x, y)[channel];
+  return sum / double((x1 - x0) * image.height);
+}
+
+// A PNG's size from its IHDR chunk.
+std::pair<int, int> pngSize(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<unsigned char> head(24);
+  in.read(reinterpret_cast<char*>(head.data()), 24);
+  if (in.gcount() != 24 || head[1] != 'P' || head[2] != 'N' || head[3] != 'G') return {0, 0};
+  const auto be = [&](int at) {
+    return int(head[at]) << 24 | int(head[at + 1]) << 16 | int(head[at + 2]) << 8 | head[at + 3];
+  };
+  return {be(16), be(20)};
+}
+
+// A generated stain of constant value `value` over `extent`, as a job writes it (ours).
+fs::path writeUniformOutput(const fs::path& path, const RectUm& extent, std::uint8_t value) {
+  OmeZarrLayout layout;
+  layout.channels = {"DAPI", "PolyT"};
+  layout.planes = 2;
+  layout.pixelUm = 2;
+  layout.planeUm = 1.5;
+  layout.originXUm = extent.x0;
+  layout.originYUm = extent.y0;
+  layout.width = std::int64_t(std::ceil(extent.width() / layout.pixelUm));
+  layout.height = std::int64_t(std::ceil(extent.height() / layout.pixelUm));
+  layout.chunk = 256;
+  layout.format = OmeZarrFormat::V2;
+  layout.levels = OmeZarrLayout::levelsToFit(layout.height, layout.width, layout.chunk);
+  layout.shard = OmeZarrLayout::shardFor(layout.chunk, layout.height, layout.width);
+  const auto store = OmeZarrStore::create(path, layout, "{}");
+  const std::vector<std::uint8_t> chunk(std::size_t(layout.chunk) * std::size_t(layout.chunk),
+                                        value);
+  for (int c = 0; c < 2; ++c)
+    for (int z = 0; z < 2; ++z)
+      for (std::int64_t r = 0; r < layout.chunkRows(0); ++r)
+        for (std::int64_t q = 0; q < layout.chunkCols(0); ++q)
+          store.writeChunk(0, c, z, r, q, chunk);
+  store.buildPyramid();
+  return path;
+}
+
+TEST(SectionViewModel, OpensTheDemoWithItsStainsMoleculesOutlinesAndAtlas) {
+  DemoView v;
+  v.open();
+  ASSERT_EQ(
+      v.view.lastMessage() == nullptr || v.view.lastMessage()->kind != StudioMessage::Kind::Error,
+      true)
+      << v.view.lastMessage()->text;
+  EXPECT_NE(layerNamed(v.view, "DAPI (real)"), nullptr);
+  EXPECT_NE(layerNamed(v.view, "PolyT (real)"), nullptr);
+  EXPECT_EQ(layersOfKind(v.view, SectionLayerKind::Points), 1) << "the molecules";
+  EXPECT_GE(layersOfKind(v.view, SectionLayerKind::Shapes), 1) << "the cell outlines";
+  EXPECT_EQ(layersOfKind(v.view, SectionLayerKind::AtlasOutline), 1) << "placed: the atlas cut";
+  EXPECT_GE(v.count(SectionViewChange::Layers), 1);
+  EXPECT_GE(v.count(SectionViewChange::Busy), 2) << "busy while opening, then not";
+  ASSERT_NE(v.view.dataset(), nullptr);
+  // Fitted: the whole section in view.
+  const RectUm extent = v.view.scene().extent();
+  const RectUm seen = v.view.camera().visibleUm();
+  EXPECT_LE(seen.x0, extent.x0 + 1e-6);
+  EXPECT_GE(seen.x1, extent.x1 - 1e-6);
+  EXPECT_LE(seen.y0, extent.y0 + 1e-6);
+  EXPECT_GE(seen.y1, extent.y1 - 1e-6);
+
+  ASSERT_TRUE(v.drawn()) << "every tile of the view read";
+  EXPECT_TRUE(v.view.lastStats().complete());
+  EXPECT_GT(v.view.lastStats().tilesDrawn, 0);
+  EXPECT_GT(v.view.tilesRequested(), 0u);
+  const RgbaImage image = v.view.render();
+  EXPECT_EQ(image.width, kWidth);
+  EXPECT_EQ(image.height, kHeight);
+}
+
+TEST(SectionViewModel, AStainPixelHasTheStainsColour) {
+  DemoView v;
+  v.open();
+  const SectionLayer* dapi = layerNamed(v.view, "DAPI (real)");
+  ASSERT_NE(dapi, nullptr);
+  const int id = dapi->id;
+  v.showOnly([id](const SectionLayer& l) { return l.id == id; });
+  LayerStyle style = v.view.scene().layer(id)->style;
+  style.colormap = LayerColormap::Blue;
+  style.opacity = 1;
+  style.gamma = 1;
+  v.view.setStyle(id, style);
+  // Close up at the section's centre: level 0, each image pixel many screen pixels.
+  const RectUm extent = v.view.scene().extent();
+  const auto source = v.view.scene().source(dapi->source);
+  ASSERT_NE(source, nullptr);
+  const double pixelUm = source->info().levels[0].pixelUm;
+  const double cx = (extent.x0 + extent.x1) / 2, cy = (extent.y0 + extent.y1) / 2;
+  v.view.showRegion(cx - kWidth * pixelUm / 16, cy - kHeight * pixelUm / 16, kWidth * pixelUm / 8);
+  ASSERT_TRUE(v.drawn());
+  const RgbaImage image = v.view.render();
+  // Sample the middle of an image pixel so that any filtering agrees with the readout.
+  const auto at = v.view.camera().sectionToScreen(
+      source->info().originXUm +
+          (std::floor((cx - source->info().originXUm) / pixelUm) + 0.5) * pixelUm,
+      source->info().originYUm +
+          (std::floor((cy - source->info().originYUm) / pixelUm) + 0.5) * pixelUm);
+  const int x = int(at[0]), y = int(at[1]);
+  ASSERT_TRUE(x >= 0 && y >= 0 && x < kWidth && y < kHeight);
+  const SectionReadout r = v.view.readout(x + 0.5, y + 0.5);
+  ASSERT_EQ(r.values.size(), 1u);
+  EXPECT_EQ(r.values[0].first, "DAPI (real)");
+  const double value = r.values[0].second;
+  ASSERT_FALSE(std::isnan(value)) << "level 0 is cached after the draw";
+  const double t =
+      std::clamp((value - style.contrastMin) / (style.contrastMax - style.contrastMin), 0.0, 1.0);
+  const auto expected = colormapColour(LayerColormap::Blue, t);
+  const auto got = pixel(image, x, y);
+  EXPECT_NEAR(got[0], expected[0], 3) << "value " << value;
+  EXPECT_NEAR(got[1], expected[1], 3) << "value " << value;
+  EXPECT_NEAR(got[2], expected[2], 3) << "value " << value;
+  EXPECT_EQ(got[3], 255);
+}
+
+TEST(SectionViewModel, TheWheelZoomsAtTheCursorAndKeysStepPlanesAndFit) {
+  DemoView v;
+  v.open();
+  const SectionCamera fitted = v.view.camera();
+  const auto before = v.view.camera().screenToSection(100, 80);
+  v.view.wheel(100, 80, 120);
+  const auto after = v.view.camera().screenToSection(100, 80);
+  EXPECT_NEAR(after[0], before[0], 1e-6);
+  EXPECT_NEAR(after[1], before[1], 1e-6);
+  EXPECT_NEAR(v.view.camera().umPerPixel, fitted.umPerPixel / 1.25, 1e-9);
+  v.view.wheel(100, 80, -240);  // two notches out
+  EXPECT_NEAR(v.view.camera().umPerPixel, fitted.umPerPixel * 1.25, 1e-9);
+  // Zoom stops short of absurd: far in and far out are clamped.
+  for (int i = 0; i < 200; ++i) v.view.wheel(10, 10, 120);
+  const double closest = v.view.camera().umPerPixel;
+  EXPECT_GT(closest, 0);
+  v.view.wheel(10, 10, 120);
+  EXPECT_EQ(v.view.camera().umPerPixel, closest);
+  for (int i = 0; i < 400; ++i) v.view.wheel(10, 10, -120);
+  const RectUm extent = v.view.scene().extent();
+  EXPECT_LE(v.view.camera().umPerPixel, std::max(extent.width(), extent.height()) / 64 + 1e-9);
+
+  // A drag moves the section with the mouse.
+  v.view.key(0x01000010);
+  const auto grabbed = v.view.camera().screenToSection(50, 50);
+  v.view.drag(30, -20);
+  const auto moved = v.view.camera().screenToSection(80, 30);
+  EXPECT_NEAR(moved[0], grabbed[0], 1e-6);
+  EXPECT_NEAR(moved[1], grabbed[1], 1e-6);
+  // Home fits again.
+  EXPECT_TRUE(v.view.key(0x01000010));
+  EXPECT_NEAR(v.view.camera().centreXUm, fitted.centreXUm, 1e-6);
+  EXPECT_NEAR(v.view.camera().centreYUm, fitted.centreYUm, 1e-6);
+  EXPECT_NEAR(v.view.camera().umPerPixel, fitted.umPerPixel, 1e-9);
+  // '+' and '-' zoom at the centre.
+  EXPECT_TRUE(v.view.key('+'));
+  EXPECT_NEAR(v.view.camera().umPerPixel, fitted.umPerPixel / 1.25, 1e-9);
+  EXPECT_NEAR(v.view.camera().centreXUm, fitted.centreXUm, 1e-6);
+  EXPECT_TRUE(v.view.key('-'));
+  EXPECT_NEAR(v.view.camera().umPerPixel, fitted.umPerPixel, 1e-9);
+
+  // Planes: the demo has two; ',' and '.' stay within them.
+  ASSERT_EQ(v.view.scene().planes(), 2);
+  EXPECT_EQ(v.view.plane(), 0);
+  EXPECT_TRUE(v.view.key(','));
+  EXPECT_EQ(v.view.plane(), 0);
+  const int planeChanges = v.count(SectionViewChange::Plane);
+  EXPECT_TRUE(v.view.key('.'));
+  EXPECT_EQ(v.view.plane(), 1);
+  EXPECT_GT(v.count(SectionViewChange::Plane), planeChanges);
+  EXPECT_TRUE(v.view.key('.'));
+  EXPECT_EQ(v.view.plane(), 1);
+  EXPECT_TRUE(v.view.key(','));
+  EXPECT_EQ(v.view.plane(), 0);
+  EXPECT_FALSE(v.view.key('q')) << "not a key of the view";
+}
+
+TEST(SectionViewModel, ASwipeShowsRealLeftAndGeneratedRight) {
+  const fs::path dir = scratch("swipe");
+  DemoView v;
+  v.open();
+  const fs::path output = writeUniformOutput(dir / "out.zarr", v.view.scene().extent(), 200);
+  v.view.showOutput(output, false);
+  ASSERT_TRUE(v.runner.waitForIdle(60s));
+  ASSERT_NE(layerNamed(v.view, "DAPI (generated)"), nullptr)
+      << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  // Stains only, the atlas outline and molecules hidden.
+  v.showOnly([](const SectionLayer& l) { return l.kind == SectionLayerKind::Image; });
+  v.view.setCompareMode(CompareMode::Swipe);
+  v.view.setSwipe(0.5);
+  EXPECT_GE(v.count(SectionViewChange::Compare), 2);
+  ASSERT_TRUE(v.drawn());
+  const RgbaImage image = v.view.render();
+  // The section covers the middle of the view; the right is the uniform generated stain.
+  const RectUm inside = v.view.scene().extent();
+  const auto a = v.view.camera().sectionToScreen(inside.x0, inside.y0);
+  const auto b = v.view.camera().sectionToScreen(inside.x1, inside.y1);
+  const int y0 = int(a[1]) + 4, y1 = int(b[1]) - 4, xl = int(a[0]) + 4, xr = int(b[0]) - 4;
+  ASSERT_LT(y0, y1);
+  std::set<std::array<int, 4>> right, left;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = kWidth / 2 + 4; x < xr - 60; ++x) right.insert(pixel(image, x, y));
+    for (int x = xl; x < kWidth / 2 - 4; ++x) left.insert(pixel(image, x, y));
+  }
+  EXPECT_LE(right.size(), 3u) << "the generated stain is uniform (the scale bar aside)";
+  EXPECT_GT(left.size(), 20u) << "the real stain varies";
+  EXPECT_NE(meanOf(image, xl, kWidth / 2 - 4, 1), meanOf(image, kWidth / 2 + 4, xr - 60, 1));
+
+  // Side by side keeps one camera for both panes; overlay draws all.
+  v.view.setCompareMode(CompareMode::SideBySide);
+  EXPECT_EQ(v.view.compare().mode, CompareMode::SideBySide);
+  v.view.setSwipe(7);
+  EXPECT_EQ(v.view.compare().swipe, 1.0) << "clamped";
+}
+
+TEST(SectionViewModel, ReadsOutTheAtlasStructureAndCcfAtTheCentre) {
+  DemoView v;
+  v.open();
+  ASSERT_TRUE(v.drawn());
+  const SectionReadout r = v.view.readout(kWidth / 2.0, kHeight / 2.0);
+  EXPECT_NEAR(r.xUm, v.view.camera().centreXUm, v.view.camera().umPerPixel);
+  ASSERT_TRUE(r.ccfUm.has_value()) << "the demo is placed";
+  EXPECT_NE(r.structure.find("SSp"), std::string::npos) << r.structure;
+  EXPECT_NE(r.structure.find('('), std::string::npos) << "name (acronym): " << r.structure;
+  const std::string text = r.text();
+  EXPECT_NE(text.find("µm"), std::string::npos) << text;
+  EXPECT_NE(text.find("CCF"), std::string::npos) << text;
+  EXPECT_NE(text.find("DAPI (real)"), std::string::npos) << text;
+}
+
+TEST(SectionViewModel, TheCacheStaysUnderATinyCapWhilePanning) {
+  SectionViewModel::Settings settings;
+  settings.cacheBytes = std::size_t(1) << 20;
+  DemoView v(settings);
+  v.open();
+  EXPECT_EQ(v.view.cacheCap(), settings.cacheBytes);
+  // Close up, then across the section.
+  v.view.zoomAt(0, kHeight / 2.0, 8);
+  for (int step = 0; step < 24; ++step) {
+    v.view.drag(-kWidth / 6.0, 0);
+    v.view.waitUntilDrawn(&v.runner, 100ms);  // complete or not: the cap holds throughout
+    ASSERT_LE(v.view.cacheBytes(), v.view.cacheCap());
+  }
+  EXPECT_LE(v.view.cachePeakBytes(), v.view.cacheCap());
+  EXPECT_GT(v.view.tilesRequested(), 4u) << "tiles were read (and dropped) while panning";
+}
+
+TEST(SectionViewModel, ABadPathIsAnErrorNamingIt) {
+  DemoView v;
+  const fs::path missing = scratch("bad") / "no_such_output.zarr";
+  v.open(missing);
+  ASSERT_NE(v.view.lastMessage(), nullptr);
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Error);
+  EXPECT_NE(v.view.lastMessage()->text.find(missing.string()), std::string::npos)
+      << v.view.lastMessage()->text;
+  EXPECT_TRUE(v.view.scene().layers().empty());
+  EXPECT_GE(v.count(SectionViewChange::Message), 1);
+  // A file that is none of the kinds the view opens.
+  const fs::path text = scratch("bad") / "notes.txt";
+  std::ofstream(text) << "not a section\n";
+  v.open(text);
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Error);
+  EXPECT_NE(v.view.lastMessage()->text.find(text.string()), std::string::npos)
+      << v.view.lastMessage()->text;
+}
+
+TEST(SectionViewModel, ExportsARegionAtAPixelSize) {
+  const fs::path dir = scratch("export");
+  DemoView v;
+  v.open();
+  const RectUm extent = v.view.scene().extent();
+  const RectUm region{extent.x0, extent.y0, extent.x0 + 400, extent.y0 + 300};
+  const auto result = v.view.exportViewNow(dir / "now.png", 2.0, region);
+  EXPECT_EQ(result.width, 200);
+  EXPECT_EQ(result.height, 150);
+  EXPECT_EQ(pngSize(dir / "now.png"), std::make_pair(200, 150));
+  // On the runner, with a message saying what was written.
+  v.view.exportView(dir / "later.png", 2.0, region);
+  EXPECT_TRUE(v.view.busy());
+  ASSERT_TRUE(v.runner.waitForIdle(120s));
+  EXPECT_FALSE(v.view.busy());
+  ASSERT_NE(v.view.lastMessage(), nullptr);
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Notice) << v.view.lastMessage()->text;
+  EXPECT_NE(v.view.lastMessage()->text.find("exported 200 x 150 px at 2 µm/px to"),
+            std::string::npos)
+      << v.view.lastMessage()->text;
+  EXPECT_EQ(pngSize(dir / "later.png"), std::make_pair(200, 150));
+  // A pixel size giving no pixels is refused with a message, nothing written.
+  v.view.exportView(dir / "none.png", 0, region);
+  ASSERT_TRUE(v.runner.waitForIdle(60s));
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Error);
+  EXPECT_FALSE(fs::exists(dir / "none.png"));
+}
+
+TEST(SectionViewModel, TheOverviewIsEmptyUntilWholeThenTheRealStains) {
+  DemoView v;
+  v.open();
+  RectUm extent;
+  RgbaImage overview;
+  for (int i = 0; i < 2000 && overview.width == 0; ++i) {
+    overview = v.view.sectionOverview(128, &extent);
+    if (overview.width == 0) {
+      v.runner.deliver();
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+  ASSERT_GT(overview.width, 0) << "its tiles were never read";
+  EXPECT_LE(std::max(overview.width, overview.height), 128);
+  EXPECT_FALSE(extent.empty());
+  EXPECT_NEAR(double(overview.width) / overview.height, extent.width() / extent.height(), 0.05);
+  EXPECT_GT(meanOf(overview, 0, overview.width, 2), 1) << "DAPI shows blue";
+}
+
+// The job's finished tiles laid over a store that does not hold them yet.
+TEST(SectionViewModel, GeneratedTilesShowBeforeTheJobWritesThem) {
+  const fs::path dir = scratch("live_tiles");
+  OmeZarrLayout layout;
+  layout.channels = {"DAPI", "PolyT"};
+  layout.planes = 2;
+  layout.width = layout.height = 512;
+  layout.chunk = 256;
+  layout.format = OmeZarrFormat::V2;
+  layout.levels = 2;
+  layout.shard = 512;
+  layout.pixelUm = 1;
+  layout.originXUm = 100;
+  layout.originYUm = 200;
+  OmeZarrStore::create(dir / "out.zarr", layout, "{}");
+  auto source = std::make_shared<GeneratedTileSource>(NgffPyramidSource::open(dir / "out.zarr"));
+  const TilePixels empty = source->readTile(0, 1, 1, 0, 1);
+  ASSERT_EQ(empty.size(), 256u * 256u);
+
+  GeneratedTiles tiles;
+  tiles.tilePixels = 128;
+  tiles.stains = 2;
+  tiles.sections = 2;
+  tiles.pixelUm = 1;
+  tiles.grid.originXUm = 100;
+  tiles.grid.originYUm = 200;
+  std::vector<float> core(2 * 2 * 128 * 128, -1.0f);
+  // Stain 1 (PolyT), section 1: +1 (255).
+  std::fill(core.begin() + 3 * 128 * 128, core.end(), 1.0f);
+  tiles.cores[{0, 0, 2}] = core;  // tile row 0, column 2: x 356..484 µm, store pixels 256..383
+  const RectUm rect = source->add(tiles, {0, 0, 2});
+  EXPECT_EQ(rect.x0, 356);
+  EXPECT_EQ(rect.x1, 484);
+  EXPECT_EQ(rect.y0, 200);
+  const TilePixels shown = source->readTile(0, 1, 1, 0, 1);
+  EXPECT_EQ(shown[0], 255.0f) << "store pixel (256, 0)";
+  EXPECT_EQ(shown[127], 255.0f);
+  EXPECT_TRUE(std::isnan(shown[128]) || shown[128] == empty[128]) << "past the tile: the store";
+  EXPECT_TRUE(std::isnan(shown[128 * 256]) || shown[128 * 256] == empty[128 * 256]);
+  EXPECT_EQ(source->readTile(0, 0, 1, 0, 1)[0], 0.0f) << "stain 0 is −1: 0";
+  EXPECT_GT(source->bytes(), 0u);
+  source->clear();
+  EXPECT_EQ(source->bytes(), 0u);
+  const TilePixels cleared = source->readTile(0, 1, 1, 0, 1);
+  EXPECT_TRUE(std::isnan(cleared[0]) || cleared[0] == empty[0]);
+}
+
+// The studio's demo job bound to a section view: a live generated layer appears, its tiles
+// drawn at level 0; the attention's pathway map becomes a layer.
+TEST(SectionViewModel, FollowsAStudiosDatasetJobAndAttention) {
+  const fs::path dir = scratch("studio");
+  ThreadTaskRunner runner;
+  StudioModel studio(bundledAtlas(), runner, dir / "jobs");
+  auto genes = mostExpressedGenes(*demoDataset(), 8, {"Slc17a7"});
+  studio.setDataset(demoDataset(), bundledDemoDataset());
+  studio.setModel(std::make_shared<const MorphologyModel>(namedModelConfig("tiny"), genes, 3), {});
+  ASSERT_TRUE(runner.waitForIdle(120s));
+  ASSERT_TRUE(studio.state().ready()) << studio.lastError();
+
+  SectionViewModel view(bundledAtlas(), runner);
+  view.resize(kWidth, kHeight);
+  view.bindStudio(&studio);
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  EXPECT_NE(view.scene().layerNamed("DAPI (real)"), nullptr) << "the studio's dataset";
+
+  JobSettings job;
+  job.region = RegionKind::DemoBlock;
+  job.steps = 2;
+  job.output = dir / "job.zarr";
+  ASSERT_TRUE(studio.setJobSettings(job));
+  ASSERT_TRUE(studio.startJob()) << studio.lastError();
+  bool liveSeen = false;
+  const auto end = std::chrono::steady_clock::now() + 300s;
+  while (studio.jobActive() && std::chrono::steady_clock::now() < end) {
+    runner.deliver();
+    view.render();
+    for (const SectionLayer& layer : view.scene().layers())
+      liveSeen = liveSeen || (layer.live && layer.name.find("generated") != std::string::npos);
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(runner.waitForIdle(120s));
+  ASSERT_EQ(studio.state().jobStatus.state, JobState::Finished) << studio.lastError();
+  EXPECT_TRUE(liveSeen) << "the output was shown, live, while the job ran";
+  const SectionLayer* generated = view.scene().layerNamed("DAPI (generated)");
+  ASSERT_NE(generated, nullptr);
+  EXPECT_FALSE(generated->live) << "the job has ended";
+
+  // A generated tile close up at level 0, alone.
+  const GeneratedTiles& tiles = studio.state().tiles;
+  ASSERT_FALSE(tiles.cores.empty());
+  const RectUm tile = GeneratedTileSource::tileRect(tiles, tiles.cores.begin()->first);
+  view.showRegion(tile.x0, tile.y0, tile.width());
+  const int generatedId = generated->id;
+  for (const SectionLayer& layer : view.scene().layers())
+    view.setVisible(layer.id, layer.id == generatedId);
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  const auto source = view.scene().source(generated->source);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(levelForScale(source->info(), view.camera().umPerPixel), 0);
+  const RgbaImage image = view.render();
+  int lit = 0;
+  for (int y = kHeight / 2 - 10; y < kHeight / 2 + 10; ++y)
+    for (int x = kWidth / 2 - 10; x < kWidth / 2 + 10; ++x) {
+      const auto p = pixel(image, x, y);
+      if (p[0] + p[1] + p[2] > 0) ++lit;
+    }
+  EXPECT_GT(lit, 300) << "the tile's centre is drawn, not black";
+
+  // The attention of two panel genes: its map as a layer.
+  studio.setPanel({genes[0], genes[1]});
+  ASSERT_TRUE(studio.computeAttention()) << studio.lastError();
+  ASSERT_TRUE(runner.waitForIdle(300s));
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  const SectionLayer* attention = view.scene().layerNamed("attention " + genes[0] + "→" + genes[1]);
+  ASSERT_NE(attention, nullptr) << (view.lastMessage() ? view.lastMessage()->text : "");
+  EXPECT_EQ(attention->style.colormap, LayerColormap::Viridis);
+  EXPECT_TRUE(attention->style.colourBar);
+  EXPECT_EQ(view.scene().layers().back().id, attention->id) << "on top";
+  view.bindStudio(nullptr);
+}
+
+}  // namespace
+}  // namespace teramind
