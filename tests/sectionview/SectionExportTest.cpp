@@ -1,1 +1,262 @@
 #include <gtest/gtest.h>
+#include <png.h>
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <memory>
+
+#include "common/FileError.h"
+#include "sectionview/SectionExport.h"
+#include "sectionview/TileLoader.h"
+
+namespace teramind {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A pyramid of halvings whose pixels hold a function of their centre in section µm, so that
+// every level shows the same picture.
+class FieldSource : public PyramidSource {
+ public:
+  using Field = std::function<float(double xUm, double yUm)>;
+  FieldSource(std::int64_t width, std::int64_t height, int levels, int tile, Field field)
+      : field_(std::move(field)) {
+    info_.name = "field";
+    info_.channels = {"c"};
+    info_.tile = tile;
+    for (int l = 0; l < levels; ++l)
+      info_.levels.push_back({std::max<std::int64_t>(1, width >> l),
+                              std::max<std::int64_t>(1, height >> l), double(1 << l)});
+  }
+  const PyramidInfo& info() const override { return info_; }
+  TilePixels readTile(int level, int, int, std::int64_t row, std::int64_t col) const override {
+    const auto& lv = info_.levels[std::size_t(level)];
+    TilePixels pixels(std::size_t(info_.tile) * std::size_t(info_.tile),
+                      std::numeric_limits<float>::quiet_NaN());
+    for (int y = 0; y < info_.tile; ++y)
+      for (int x = 0; x < info_.tile; ++x) {
+        const std::int64_t px = col * info_.tile + x, py = row * info_.tile + y;
+        if (px < lv.width && py < lv.height)
+          pixels[std::size_t(y) * std::size_t(info_.tile) + std::size_t(x)] =
+              field_((double(px) + 0.5) * lv.pixelUm, (double(py) + 0.5) * lv.pixelUm);
+      }
+    return pixels;
+  }
+
+ private:
+  PyramidInfo info_;
+  Field field_;
+};
+
+// A PNG read back by libpng's own reader, as RGBA.
+struct ReadPng {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> rgba;
+  std::array<int, 3> at(int x, int y) const {
+    const std::uint8_t* p = &rgba[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 4];
+    return {p[0], p[1], p[2]};
+  }
+};
+
+ReadPng readPng(const fs::path& file) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  ReadPng out;
+  if (!png_image_begin_read_from_file(&image, file.string().c_str())) {
+    ADD_FAILURE() << "cannot read " << file << ": " << image.message;
+    return out;
+  }
+  image.format = PNG_FORMAT_RGBA;
+  out.width = int(image.width);
+  out.height = int(image.height);
+  out.rgba.resize(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, out.rgba.data(), 0, nullptr))
+    ADD_FAILURE() << "cannot decode " << file << ": " << image.message;
+  return out;
+}
+
+class SectionExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "section_export" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  // A 1200 × 800 µm section at 1 µm a pixel: grey = x / 4 µm plus, on a second layer drawn
+  // green, y / 4 µm.
+  void addGradients() {
+    auto horizontal = std::make_shared<FieldSource>(1200, 800, 4, 64,
+                                                    [](double x, double) { return float(x / 4); });
+    auto vertical = std::make_shared<FieldSource>(1200, 800, 4, 64,
+                                                  [](double, double y) { return float(y / 4); });
+    SectionLayer grey;
+    grey.name = "x";
+    grey.source = scene_.addSource(horizontal);
+    grey.style.contrastMax = 255;
+    grey.style.colormap = LayerColormap::Red;
+    scene_.addLayer(grey);
+    SectionLayer green = grey;
+    green.name = "y";
+    green.source = scene_.addSource(vertical);
+    green.style.colormap = LayerColormap::Green;
+    scene_.addLayer(green);
+    for (const auto& [id, source] : scene_.sources()) loader_.addSource(id, source);
+  }
+  SectionExportRequest request(const std::string& name) const {
+    SectionExportRequest r;
+    r.region = {100, 50, 1100, 650};  // 1000 × 600 µm
+    r.pixelUm = 2;
+    r.file = dir_ / name;
+    r.colourBars = false;
+    return r;
+  }
+  bool onlyFile(const fs::path& file) const {
+    int entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+      ++entries;
+      if (entry.path() != file) return false;
+    }
+    return entries == 1;
+  }
+
+  fs::path dir_;
+  SectionScene scene_;
+  TileCache cache_{std::size_t(64) << 20};
+  TileLoader loader_{cache_, 2};
+};
+
+TEST_F(SectionExportTest, RegionAtPixelSizeReadBackWithKnownPixels) {
+  addGradients();
+  SectionExportRequest r = request("view.png");
+  r.stripRows = 64;
+  int calls = 0, lastTotal = 0;
+  const SectionExportResult result =
+      exportSectionView(scene_, loader_, cache_, r, {}, [&](int done, int total) {
+        ++calls;
+        EXPECT_EQ(done, calls);
+        lastTotal = total;
+        return true;
+      });
+  EXPECT_EQ(result.width, 500);
+  EXPECT_EQ(result.height, 300);
+  EXPECT_EQ(result.strips, 5);
+  EXPECT_EQ(calls, 5);
+  EXPECT_EQ(lastTotal, 5);
+  EXPECT_FALSE(result.cancelled);
+  EXPECT_GT(result.tilesRead, 0u);
+  EXPECT_EQ(result.scaleBar.lengthUm, 200);
+  ASSERT_TRUE(onlyFile(r.file));  // no temporary left
+
+  const ReadPng png = readPng(r.file);
+  ASSERT_EQ(png.width, 500);
+  ASSERT_EQ(png.height, 300);
+  // Output pixel (x, y) is section (100 + 2x + 1, 50 + 2y + 1) µm, drawn from level 1.
+  auto expected = [](int x, int y) {
+    return std::array<double, 2>{std::min(255.0, (100 + 2 * x + 1) / 4.0),
+                                 std::min(255.0, (50 + 2 * y + 1) / 4.0)};
+  };
+  for (const auto& [x, y] :
+       {std::array<int, 2>{250, 10}, {400, 150}, {499, 299}, {130, 63}, {130, 64}, {0, 0}}) {
+    const auto [red, green] = expected(x, y);
+    EXPECT_NEAR(png.at(x, y)[0], red, 1.0) << x << "," << y;
+    EXPECT_NEAR(png.at(x, y)[1], green, 1.0) << x << "," << y;
+    EXPECT_EQ(png.at(x, y)[2], 0);
+  }
+  // The scale bar: 200 µm = 100 px, white, bottom left.
+  EXPECT_EQ(png.at(60, 300 - 19), (std::array<int, 3>{255, 255, 255}));
+  EXPECT_NE(png.at(60, 300 - 40), (std::array<int, 3>{255, 255, 255}));
+
+  // Strips join seamlessly: the green gradient steps evenly across every strip boundary, and
+  // the picture drawn as one strip is the same.
+  for (int y = 1; y < 270; ++y) {
+    const int step = png.at(300, y)[1] - png.at(300, y - 1)[1];
+    ASSERT_TRUE(step == 0 || step == 1) << "row " << y;
+  }
+  r.stripRows = 1000;
+  r.file = dir_ / "one_strip.png";
+  EXPECT_EQ(exportSectionView(scene_, loader_, cache_, r).strips, 1);
+  const ReadPng whole = readPng(r.file);
+  ASSERT_EQ(whole.rgba.size(), png.rgba.size());
+  EXPECT_TRUE(whole.rgba == png.rgba);
+}
+
+TEST_F(SectionExportTest, WidePicturesAreDrawnInPiecesWithoutSeams) {
+  addGradients();
+  SectionExportRequest r = request("fine.png");
+  r.region = {0, 0, 1200, 40};
+  r.pixelUm = 0.5;  // 2400 px wide: two pieces, level 0 magnified
+  r.scaleBar = false;
+  const SectionExportResult result = exportSectionView(scene_, loader_, cache_, r);
+  ASSERT_EQ(result.width, 2400);
+  const ReadPng png = readPng(r.file);
+  ASSERT_EQ(png.width, 2400);
+  for (int x = 1; x < 2400; ++x) {
+    const int step = png.at(x, 5)[0] - png.at(x - 1, 5)[0];
+    ASSERT_TRUE(step == 0 || step == 1) << "column " << x;
+  }
+}
+
+TEST_F(SectionExportTest, HugeOrEmptyRequestsRefusedNamingTheFile) {
+  addGradients();
+  SectionExportRequest r = request("huge.png");
+  r.pixelUm = 0.001;  // 1000 µm → 10⁶ px
+  try {
+    exportSectionView(scene_, loader_, cache_, r);
+    FAIL() << "a 10^6 px export was not refused";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), r.file);
+    EXPECT_NE(std::string(e.what()).find("100000"), std::string::npos) << e.what();
+  }
+  r.pixelUm = 0;
+  EXPECT_THROW(exportSectionView(scene_, loader_, cache_, r), FileError);
+  r.pixelUm = std::nan("");
+  EXPECT_THROW(exportSectionView(scene_, loader_, cache_, r), FileError);
+  r.pixelUm = 2;
+  r.region = {0, 0, 0.5, 100};  // a quarter of a pixel wide
+  EXPECT_THROW(exportSectionView(scene_, loader_, cache_, r), FileError);
+  r.region = {0, 0, 100, 100};
+  r.file = dir_ / "no_such_folder" / "view.png";
+  EXPECT_THROW(exportSectionView(scene_, loader_, cache_, r), FileError);
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(SectionExportTest, CancelledExportLeavesNoFile) {
+  addGradients();
+  SectionExportRequest r = request("cancelled.png");
+  r.stripRows = 50;
+  const SectionExportResult result =
+      exportSectionView(scene_, loader_, cache_, r, {}, [](int done, int) { return done < 2; });
+  EXPECT_TRUE(result.cancelled);
+  EXPECT_EQ(result.strips, 2);
+  EXPECT_FALSE(fs::exists(r.file));
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(SectionExportTest, SourceErrorsPropagateAndLeaveNoFile) {
+  class Broken : public FieldSource {
+   public:
+    Broken() : FieldSource(256, 256, 1, 64, [](double, double) { return 1.f; }) {}
+    TilePixels readTile(int, int, int, std::int64_t, std::int64_t) const override {
+      throw FileError("broken.zarr", "chunk 0/0 is damaged");
+    }
+  };
+  SectionLayer layer;
+  layer.source = scene_.addSource(std::make_shared<Broken>());
+  scene_.addLayer(layer);
+  loader_.addSource(layer.source, scene_.source(layer.source));
+  SectionExportRequest r = request("broken.png");
+  r.region = {0, 0, 200, 200};
+  try {
+    exportSectionView(scene_, loader_, cache_, r);
+    FAIL() << "the damaged tile was not reported";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), fs::path("broken.zarr"));
+  }
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+}  // namespace
+}  // namespace teramind
