@@ -2,8 +2,13 @@
 // first frame, frame time while rotating the atlas at 1280 × 800, and a generated tile's
 // update (one texture) against re-uploading one texture of the whole mosaic.
 //   xvfb-run -a -s "-screen 0 1600x1000x24" bench_studio [ATLAS_DIR] [RESOLUTION_UM]
+// With --section, the section explorer's figures instead (no OpenGL; SectionViewBench.cpp):
+//   bench_studio --section PATH [--cache-mib N]
+//   first_view_ms, pan_frame_ms, cache_mib and tiles_requested of PATH (an NGFF output, a TIFF
+//   or a dataset) at 1280 × 800 through the studio's section view model.
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include <fmt/core.h>
@@ -14,6 +19,7 @@
 
 #include "AtlasScene.h"
 #include "SectionRasters.h"
+#include "SectionViewBench.h"
 #include "common/ResourceLocator.h"
 
 using namespace teramind;
@@ -24,6 +30,8 @@ double millisecondsSince(Clock::time_point start) {
 }
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--section") return runSectionViewBench(argc, argv);
   const std::filesystem::path dir = argc > 1 ? argv[1] : bundledAtlasDirectory();
   const int resolution = argc > 2 ? std::atoi(argv[2]) : 0;
   auto start = Clock::now();
