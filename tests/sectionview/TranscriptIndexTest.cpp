@@ -65,14 +65,16 @@ std::vector<Molecule> visited(const TranscriptIndex& index, const RectUm& rect, 
 }
 
 std::vector<RectUm> testRects(unsigned seed) {
-  std::vector<RectUm> rects{
-      {100, -50, 900, 350},  // nearly all (the far edges are open)
-      {-1e9, -1e9, 1e9, 1e9},   {100, -50, 100 + 32 * 5, -50 + 32 * 3},  // on bucket edges
-      {132, -18, 196, 46},       // on bucket edges, one bucket in from the corner
-      {500, 100, 500, 200},      // empty
-      {2000, 2000, 3000, 3000},  // outside
-      {-500, -500, 100, -50},    // touches the corner: open edges hold nothing
-  };
+  std::vector<RectUm> rects;
+  rects.push_back({100, -50, 900, 350});                    // nearly all (the far edges are open)
+  rects.push_back({-1e9, -1e9, 1e9, 1e9});                  // all
+  rects.push_back({100, -50, 100 + 32 * 5, -50 + 32 * 3});  // on bucket edges
+  rects.push_back({132, -18, 196, 46});  // on bucket edges, one bucket in from the corner
+  rects.push_back({132.0001, -17.9999, 292, 142});  // just inside bucket edges: those left out
+  rects.push_back({131.9999, -18.0001, 291.9999, 141.9999});  // just outside them
+  rects.push_back({500, 100, 500, 200});                      // empty
+  rects.push_back({2000, 2000, 3000, 3000});                  // outside
+  rects.push_back({-500, -500, 100, -50});  // touches the corner: open edges hold nothing
   std::mt19937 random(seed);
   std::uniform_real_distribution<double> x(0, 1000), y(-100, 400), size(0, 300);
   for (int i = 0; i < 40; ++i) {
@@ -257,6 +259,19 @@ TEST(TranscriptIndex, DISABLED_IndexesTheMSectionsMoleculeCount) {
   std::cout << "indexed " << index.size() << " molecules in " << seconds << " s ("
             << index.size() * 12 / 1e6 << " MB of molecules)\n";
   EXPECT_EQ(index.size(), n);
+
+  // What the first view costs: the density source (its contrast guess) and its coarsest tile.
+  const auto shared = std::make_shared<const TranscriptIndex>(std::move(index));
+  const auto made = std::chrono::steady_clock::now();
+  const TranscriptCountSource density(shared, {}, "molecules");
+  const auto counted = std::chrono::steady_clock::now();
+  const auto top = density.readTile(int(density.info().levels.size()) - 1, 0, 3, 0, 0);
+  const auto read = std::chrono::steady_clock::now();
+  std::cout << "density source made in " << std::chrono::duration<double>(counted - made).count()
+            << " s, its coarsest tile read in "
+            << std::chrono::duration<double>(read - counted).count() << " s\n";
+  EXPECT_NEAR(tileSum(top) * std::pow(4.0, double(density.info().levels.size() - 1)), double(n / 7),
+              1.0);
 }
 
 // --- cell outlines ---
