@@ -77,4 +77,33 @@ SectionRaster binValueRaster(const std::vector<float>& values, const BinGrid& gr
   return r;
 }
 
+SectionRaster stainRaster(const Image3D<std::uint8_t>& stain, int maxSide) {
+  const std::int64_t w = stain.dims()[0], h = stain.dims()[1];
+  SectionRaster r;
+  if (w <= 0 || h <= 0 || maxSide < 1) return r;
+  const std::int64_t factor = std::max<std::int64_t>(1, (std::max(w, h) + maxSide - 1) / maxSide);
+  r.width = int(std::max<std::int64_t>(1, w / factor));
+  r.height = int(std::max<std::int64_t>(1, h / factor));
+  r.rgba.resize(std::size_t(r.width) * std::size_t(r.height) * 4);
+  for (std::int64_t y = 0; y < r.height; ++y)
+    for (std::int64_t x = 0; x < r.width; ++x) {
+      std::uint32_t sum = 0, n = 0;
+      for (std::int64_t dy = 0; dy < factor && y * factor + dy < h; ++dy)
+        for (std::int64_t dx = 0; dx < factor && x * factor + dx < w; ++dx, ++n)
+          sum += stain(x * factor + dx, y * factor + dy, 0);
+      const auto v = std::uint8_t(sum / std::max<std::uint32_t>(1, n));
+      std::uint8_t* p = &r.rgba[(std::size_t(y) * std::size_t(r.width) + std::size_t(x)) * 4];
+      p[0] = p[1] = p[2] = v;
+      p[3] = 255;
+    }
+  const auto& f = stain.frame();
+  r.xUm = f.origin()[0] - 0.5 * f.spacing()[0];
+  r.yUm = f.origin()[1] - 0.5 * f.spacing()[1];
+  // The raster covers the whole factor-blocks it averaged.
+  r.widthUm = double(r.width * factor) * f.spacing()[0];
+  r.heightUm = double(r.height * factor) * f.spacing()[1];
+  r.zUm = f.origin()[2];
+  return r;
+}
+
 }  // namespace teramind::render

@@ -4,6 +4,7 @@
 
 #include "SectionRaster.h"
 #include "transcriptomics/BinnedCondition.h"
+#include "volume/Image3D.h"
 
 namespace teramind::render {
 
@@ -25,5 +26,9 @@ SectionRaster generatedTileRaster(const std::vector<float>& core, int tilePixels
 // tissue shows through, the rest `opacity` opaque.
 SectionRaster binValueRaster(const std::vector<float>& values, const BinGrid& grid, double zUm,
                              double maxValue, double opacity = 0.8);
+
+// A grey stain image (section µm, its first plane) as an opaque raster over its outer edges,
+// box-averaged by a whole factor to at most `maxSide` px a side.
+SectionRaster stainRaster(const Image3D<std::uint8_t>& stain, int maxSide = 1024);
 
 }  // namespace teramind::render

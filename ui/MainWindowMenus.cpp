@@ -19,6 +19,7 @@
 #include "GenePanelDock.h"
 #include "JobDock.h"
 #include "LandmarkDock.h"
+#include "MovieDialog.h"
 #include "OntologyDock.h"
 #include "PaintDock.h"
 #include "ScreenshotDialog.h"
@@ -153,6 +154,8 @@ void MainWindow::buildMenus() {
   slices->setChecked(true);
   slices->setShortcut(QKeySequence(Qt::Key_F4));
   connect(slices, &QAction::toggled, slicePanel_, &QWidget::setVisible);
+  view->addAction(tr("Record &Movie…"), this,
+                  [this] { askAndRecordMovie(this, *scene_, viewport_); });
   view->addSeparator();
   for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 

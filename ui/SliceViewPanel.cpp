@@ -79,6 +79,12 @@ void SliceViewPanel::selectStructure(std::optional<StructureId> id) {
   for (VtkViewport* view : viewports_) view->requestRender();
 }
 
+void SliceViewPanel::setSection(const render::SectionRaster& picture,
+                                const AffineTransform& sectionToAtlas) {
+  for (auto& scene : scenes_) scene->setSection(picture, sectionToAtlas);
+  for (VtkViewport* view : viewports_) view->requestRender();
+}
+
 void SliceViewPanel::strokeAt(int view, int x, int y) {
   if (const auto v = scenes_[std::size_t(view)]->voxelAt(x, y)) {
     strokeHit_ = true;

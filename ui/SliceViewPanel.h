@@ -7,10 +7,12 @@
 
 #include "atlas/Atlas.h"
 #include "atlas/AtlasSlice.h"
+#include "volume/AffineTransform.h"
 
 namespace teramind::render {
 class SliceScene;
-}
+struct SectionRaster;
+}  // namespace teramind::render
 
 namespace teramind::ui {
 
@@ -30,6 +32,9 @@ class SliceViewPanel : public QWidget {
   void moveCursor(const Index3& voxel);
   void moveCursorToPoint(const Vec3& atlasUm);
   void selectStructure(std::optional<StructureId> id);
+  // The placed section, drawn where each slice cuts it (SliceScene::setSection); an empty
+  // picture removes it.
+  void setSection(const render::SectionRaster& picture, const AffineTransform& sectionToAtlas);
   // While on (the landmark tool is open), a click gives its point only (pointPicked): the
   // structure under it is not picked, so the selection and the 3D view stay as they are.
   void setPickingPoints(bool on) { pickingPoints_ = on; }

@@ -7,6 +7,7 @@
 #include "SliceViewPanel.h"
 #include "VtkViewport.h"
 #include "atlas/AtlasSlice.h"
+#include "studio/SectionViewModel.h"
 
 namespace teramind::ui {
 namespace {
@@ -46,6 +47,91 @@ StudioSceneBinding::StudioSceneBinding(StudioModel& model, render::AtlasScene& s
                                        QObject* parent)
     : QObject(parent), model_(model), scene_(scene), slices_(slices), viewport_(viewport) {
   model_.subscribe([this](StudioChange change) { changed(change); });
+  // A larger 3D view may want a finer level of the pyramid than the picture shown.
+  connect(viewport_, &VtkViewport::resized, this, [this] {
+    if (sectionModel_ && overviewShownSide_ > 0 && overviewSide() > overviewShownSide_) {
+      overviewPending_ = true;
+      showOverview();
+    }
+  });
+}
+
+StudioSceneBinding::~StudioSceneBinding() {
+  // Not unsubscribed: the section model may already be gone; its listener sees this instead.
+  *alive_ = false;
+}
+
+void StudioSceneBinding::setSectionModel(SectionViewModel* sectionModel) {
+  if (sectionModel_ && sectionListener_ >= 0) sectionModel_->unsubscribe(sectionListener_);
+  sectionModel_ = sectionModel;
+  sectionListener_ = -1;
+  if (sectionModel_)
+    sectionListener_ = sectionModel_->subscribe([this, alive = alive_](SectionViewChange change) {
+      if (*alive) sectionViewChanged(change);
+    });
+  showSection();
+  viewport_->requestRender();
+}
+
+int StudioSceneBinding::overviewSide() const {
+  const double ratio = viewport_->devicePixelRatioF();
+  const int longer = int(std::max(viewport_->width(), viewport_->height()) * ratio);
+  int side = 256;
+  while (side < longer && side < 2048) side *= 2;
+  return side;
+}
+
+void StudioSceneBinding::sectionViewChanged(SectionViewChange change) {
+  switch (change) {
+    case SectionViewChange::Layers:  // the dataset's stains arrived, or their contrast changed
+    case SectionViewChange::Plane:
+      overviewPending_ = true;
+      [[fallthrough]];
+    case SectionViewChange::Tiles:
+      if (overviewPending_) showOverview();
+      break;
+    default:
+      break;
+  }
+}
+
+void StudioSceneBinding::showOverview() {
+  const SpatialDataset* dataset = model_.state().workspace.dataset();
+  if (!sectionModel_ || !dataset || dataset->stains.empty()) {
+    overviewPending_ = false;
+    return;
+  }
+  RectUm extent;
+  const int side = overviewSide();
+  const RgbaImage image = sectionModel_->sectionOverview(side, &extent);
+  if (image.width <= 0 || image.height <= 0 || extent.empty()) return;  // tiles still coming
+  overviewPending_ = false;
+  overviewShownSide_ = side;
+  // The picture covers whole pixels from the extent's corner: the longer side exactly, the
+  // shorter one perhaps a fraction of a pixel more.
+  const double umPerPixel = std::max(extent.width() / image.width, extent.height() / image.height);
+  render::SectionRaster picture;
+  picture.width = image.width;
+  picture.height = image.height;
+  picture.rgba = image.pixels;
+  picture.xUm = extent.x0;
+  picture.yUm = extent.y0;
+  picture.widthUm = image.width * umPerPixel;
+  picture.heightUm = image.height * umPerPixel;
+  showPicture(picture);
+  viewport_->requestRender();
+}
+
+void StudioSceneBinding::showPicture(const render::SectionRaster& picture) {
+  const SpatialDataset* dataset = model_.state().workspace.dataset();
+  if (!dataset) return;
+  const AffineTransform& toAtlas = dataset->placement().sectionToAtlas;
+  scene_.showSection(picture, toAtlas);
+  slices_->setSection(picture, toAtlas);
+  if (!sectionFramed_) {
+    sectionFramed_ = true;
+    scene_.focusSection(model_.placementState() == SectionPlacementState::Unplaced);
+  }
 }
 
 void StudioSceneBinding::changed(StudioChange change) {
@@ -94,16 +180,28 @@ void StudioSceneBinding::showSelection() {
 
 void StudioSceneBinding::showSection() {
   scene_.showSection(nullptr);
+  slices_->setSection({}, {});
   scene_.clearGenerated();
   shown_.clear();
+  sectionFramed_ = false;
+  overviewShownSide_ = 0;
+  overviewPending_ = false;
   const SpatialDataset* dataset = model_.state().workspace.dataset();
   if (!dataset || dataset->stains.empty()) return;  // the density follows once binned
+  if (sectionModel_) {
+    // From the pyramid, as its tiles arrive: nothing decoded here.
+    overviewPending_ = true;
+    showOverview();
+    return;
+  }
   try {
     // The scene draws at most 1024 px a side: a 2048-px overview, read by window, keeps a
     // whole-section mosaic out of memory.
     const auto stain = dataset->readStain(dataset->stains.front(), 2048);
     scene_.showSection(&stain, dataset->placement().sectionToAtlas);
+    slices_->setSection(render::stainRaster(stain), dataset->placement().sectionToAtlas);
     scene_.focusSection(model_.placementState() == SectionPlacementState::Unplaced);
+    sectionFramed_ = true;
   } catch (const std::exception& e) {
     model_.report(StudioMessage::Kind::Notice, "Stain image not shown", e.what());
   }
@@ -127,6 +225,8 @@ void StudioSceneBinding::showDensity() {
     image.voxels()[i] = std::uint8_t(std::clamp(values[i] / top, 0.0, 1.0) * 255.0 + 0.5);
   const bool first = !scene_.hasSection();
   scene_.showSection(&image, s.workspace.dataset()->placement().sectionToAtlas);
+  slices_->setSection(render::stainRaster(image),
+                      s.workspace.dataset()->placement().sectionToAtlas);
   if (first) scene_.focusSection(model_.placementState() == SectionPlacementState::Unplaced);
 }
 

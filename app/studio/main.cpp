@@ -11,7 +11,9 @@
 #include <memory>
 #include <optional>
 
+#include "AtlasScene.h"
 #include "MainWindow.h"
+#include "SceneMovie.h"
 #include "StudioSceneBinding.h"
 #include "VtkViewport.h"
 #include "atlas/Atlas.h"
@@ -89,6 +91,30 @@ void scheduleSectionScreenshot(teramind::ui::MainWindow& window, const QString& 
     QApplication::quit();
   });
   poll->start(50);
+}
+
+// `--movie KIND --movie-out FILE.mp4|DIR`: once the studio has loaded (and the section's
+// picture has arrived from its pyramid, up to a minute), the 3D view's movie rendered offscreen;
+// the window is never shown. Returns through `status` and quits the loop.
+void scheduleMovie(teramind::ui::MainWindow& window, const std::filesystem::path& output,
+                   const teramind::render::MovieOptions& options, int& status) {
+  auto* poll = new QTimer(&window);
+  QElapsedTimer clock;
+  clock.start();
+  QObject::connect(poll, &QTimer::timeout, &window, [=, &window, &status] {
+    if (window.studio().busy() && clock.elapsed() < 120000) return;
+    if (window.sceneBinding()->overviewPending() && clock.elapsed() < 60000) return;
+    poll->stop();
+    try {
+      const auto result = teramind::render::recordMovie(window.scene(), output, options);
+      std::printf("movie: %s\n", result.summary().c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "teramind-studio: error: %s\n", e.what());
+      status = 1;
+    }
+    QApplication::quit();
+  });
+  poll->start(100);
 }
 
 }  // namespace
@@ -173,6 +199,19 @@ int main(int argc, char** argv) {
       QStringLiteral("With --screenshot: save the session (with its output and attention) first"),
       QStringLiteral("FILE"));
   parser.addOption(saveSessionOption);
+  QCommandLineOption movieOption(
+      QStringLiteral("movie"),
+      QStringLiteral("Render a movie of the 3D view (turntable, or flythrough: a cut sweeping "
+                     "across the coronal planes) to --movie-out, then quit"),
+      QStringLiteral("KIND"));
+  QCommandLineOption movieOutOption(
+      QStringLiteral("movie-out"),
+      QStringLiteral("With --movie: an .mp4 file, or a folder for PNG frames"),
+      QStringLiteral("FILE|DIR"));
+  QCommandLineOption movieFramesOption(QStringLiteral("movie-frames"),
+                                       QStringLiteral("With --movie: frames (default 120)"),
+                                       QStringLiteral("N"), QStringLiteral("120"));
+  parser.addOptions({movieOption, movieOutOption, movieFramesOption});
   parser.addOptions({atlasOption, resolutionOption, selectOption, screenshotOption, datasetOption,
                      noDatasetOption, modelOption, sessionOption, sizeOption, attentionOption,
                      attentionCsvOption, generateOption});
@@ -258,6 +297,42 @@ int main(int argc, char** argv) {
       return 1;
     }
     window.openSectionPath(path);
+  }
+  if (parser.isSet(movieOption)) {
+    // The 3D view's movie at --size (1280x720 unless given), the window never shown.
+    teramind::render::MovieOptions options;
+    try {
+      options.kind = teramind::render::parseMovieKind(parser.value(movieOption).toStdString());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "teramind-studio: error: --movie: %s\n", e.what());
+      return 1;
+    }
+    if (!parser.isSet(movieOutOption)) {
+      std::fprintf(stderr, "teramind-studio: error: --movie needs --movie-out FILE.mp4|DIR\n");
+      return 1;
+    }
+    bool framesOk = false;
+    options.frames = parser.value(movieFramesOption).toInt(&framesOk);
+    const QStringList size =
+        (parser.isSet(sizeOption) ? parser.value(sizeOption) : QStringLiteral("1280x720"))
+            .split(QLatin1Char('x'));
+    options.width = size.size() == 2 ? size[0].toInt() : 0;
+    options.height = size.size() == 2 ? size[1].toInt() : 0;
+    if (!framesOk || options.frames < 1 || options.frames > 100000) {
+      std::fprintf(stderr, "teramind-studio: error: --movie-frames %s is not 1 to 100000\n",
+                   qPrintable(parser.value(movieFramesOption)));
+      return 1;
+    }
+    if (options.width < 16 || options.height < 16 || options.width > 8192 ||
+        options.height > 8192) {
+      std::fprintf(stderr, "teramind-studio: error: --size %s is not WxH of 16 to 8192 px\n",
+                   qPrintable(parser.value(sizeOption)));
+      return 1;
+    }
+    int status = 0;
+    scheduleMovie(window, parser.value(movieOutOption).toStdString(), options, status);
+    const int rc = QApplication::exec();
+    return status ? status : rc;
   }
   if (scripted && section) {
     // The section view alone, at --size (1280x800 unless given).
