@@ -4,6 +4,8 @@
 #include <cmath>
 #include <thread>
 
+#include <fmt/core.h>
+
 #include "atlas/Atlas.h"
 #include "io/SpatialDataset.h"
 #include "sectionview/TranscriptIndex.h"
@@ -316,12 +318,23 @@ void SectionViewModel::setCacheCap(std::size_t bytes) {
 
 bool SectionViewModel::waitUntilDrawn(ThreadTaskRunner* runner, std::chrono::milliseconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
+  int stuck = 0;  // rounds in which the loader had nothing to read for tiles still missing
   for (;;) {
     if (runner) runner->deliver();
     render();
     if (!busy() && stats_.complete() && loader_.idle()) {
       if (runner) runner->deliver();  // the last Tiles repaint
       return true;
+    }
+    // Tiles that failed are not read again: waiting longer would not draw them.
+    stuck = !busy() && !stats_.missing.empty() && loader_.idle() && loader_.tilesFailed() > 0
+                ? stuck + 1
+                : 0;
+    if (stuck >= 3) {
+      report(StudioMessage::Kind::Error, "Tiles not drawn",
+             fmt::format("{} tiles of the view could not be read: {}", stats_.missing.size(),
+                         loader_.lastError()));
+      return false;
     }
     if (std::chrono::steady_clock::now() >= end) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

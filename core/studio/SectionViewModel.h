@@ -84,7 +84,8 @@ class SectionViewModel {
   // The attention's map is drawn for its first two tracked genes (the studio keeps no pair).
   void bindStudio(StudioModel* studio);
   // Opens a path on its own (an NGFF image, a TIFF, a dataset) on the runner; Busy meanwhile,
-  // Layers (and the camera fitted) when done, a Message on failure.
+  // Layers (and the camera fitted) when done, a Message on failure. It replaces everything
+  // shown and unbinds a bound studio.
   void openPath(const std::filesystem::path& path);
   // Shows a dataset's layers (pyramids made on the runner).
   void showDataset(std::shared_ptr<const SpatialDataset> dataset);
@@ -95,7 +96,8 @@ class SectionViewModel {
   bool busy() const { return busy_ > 0; }
   std::string busyText() const { return busyText_; }
   // For scripts and tests: runs the runner's deliveries until nothing is opening and every tile
-  // the current view needs is cached; false on timeout.
+  // the current view needs is cached; false on timeout, or (with a message) when tiles of the
+  // view failed to read and will not be drawn.
   bool waitUntilDrawn(ThreadTaskRunner* runner, std::chrono::milliseconds timeout);
 
   // --- the layer list ---

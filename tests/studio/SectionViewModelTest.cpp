@@ -260,6 +260,49 @@ TEST(SectionViewModel, TheWheelZoomsAtTheCursorAndKeysStepPlanesAndFit) {
   EXPECT_FALSE(v.view.key('q')) << "not a key of the view";
 }
 
+TEST(SectionViewModel, TheLayerListMovesRemovesStylesAndCountsAGene) {
+  DemoView v;
+  v.open();
+  const auto& layers = v.view.scene().layers();
+  const std::size_t count = layers.size();
+  // A gene's count image over the molecules, drawn from its own source.
+  ASSERT_TRUE(v.view.addGeneCountLayer("Slc17a7"))
+      << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  const SectionLayer* counts = layerNamed(v.view, "Slc17a7 counts");
+  ASSERT_NE(counts, nullptr);
+  EXPECT_EQ(v.view.selectedLayer(), counts->id);
+  EXPECT_EQ(layers.size(), count + 1);
+  ASSERT_TRUE(v.drawn()) << "its tiles are read like any other";
+  EXPECT_FALSE(v.view.addGeneCountLayer("NoSuchGene"));
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Error);
+  EXPECT_NE(v.view.lastMessage()->text.find("NoSuchGene"), std::string::npos);
+  EXPECT_EQ(layers.size(), count + 1);
+
+  // Moved to the bottom, restyled, hidden, removed.
+  const int id = counts->id;
+  v.view.moveLayer(id, 0);
+  EXPECT_EQ(layers.front().id, id);
+  LayerStyle style = layers.front().style;
+  style.opacity = 3;
+  style.colormap = LayerColormap::Magenta;
+  v.view.setStyle(id, style);
+  EXPECT_EQ(v.view.scene().layer(id)->style.opacity, 1.0) << "clamped";
+  EXPECT_EQ(v.view.scene().layer(id)->style.colormap, LayerColormap::Magenta);
+  v.view.setVisible(id, false);
+  EXPECT_FALSE(v.view.scene().layer(id)->style.visible);
+  const int source = v.view.scene().layer(id)->source;
+  v.view.removeLayer(id);
+  EXPECT_EQ(v.view.scene().layer(id), nullptr);
+  EXPECT_EQ(v.view.scene().source(source), nullptr) << "no layer draws it: closed";
+  EXPECT_EQ(v.view.selectedLayer(), -1);
+  EXPECT_EQ(layers.size(), count);
+  // Unknown ids change nothing.
+  const int layerChanges = v.count(SectionViewChange::Layers);
+  v.view.setVisible(12345, false);
+  v.view.removeLayer(12345);
+  EXPECT_EQ(v.count(SectionViewChange::Layers), layerChanges);
+}
+
 TEST(SectionViewModel, ASwipeShowsRealLeftAndGeneratedRight) {
   const fs::path dir = scratch("swipe");
   DemoView v;
