@@ -13,6 +13,7 @@
 #include "sectionview/RasterSource.h"
 #include "sectionview/SectionContents.h"
 #include "sectionview/TranscriptIndex.h"
+#include "support/TestData.h"
 
 namespace teramind {
 namespace {
@@ -187,6 +188,48 @@ TEST(SectionContents, TheDemoBringsItsStainsMoleculesOutlinesAndAtlasOutline) {
   EXPECT_EQ(countLayer->unit, "molecules per 4 µm px");
   EXPECT_EQ(addGeneCountLayer(scene, *molecules, "NoSuchGene"), -1);
   EXPECT_EQ(addGeneCountLayer(scene, *outlines, gene), -1);
+}
+
+TEST(SectionContents, MerscopeTiffStainsBecomePyramidsCachedWhereAsked) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/merscope_vpt_mouse_liver");
+  const auto dataset = loadSpatialDataset(sharedData);
+  const test::ScratchDirectory cache;
+  TiffPyramidOptions pyramids;
+  pyramids.appCache = cache.path();
+  SectionScene scene;
+  const auto notes = addDatasetLayers(scene, dataset, bundledAtlas(), pyramids);
+  const auto* dapi = scene.layerNamed("DAPI (real)");
+  const auto* cellbound = scene.layerNamed("Cellbound1 (real)");
+  ASSERT_TRUE(dapi && cellbound);
+  EXPECT_EQ(dapi->style.colormap, LayerColormap::Blue);
+  EXPECT_EQ(cellbound->style.colormap, LayerColormap::Gray);
+  const auto source = scene.source(dapi->source);
+  ASSERT_TRUE(source);
+  EXPECT_EQ(source->info().planes, 7);
+  EXPECT_EQ(source->info().levels[0].width, 512);
+  EXPECT_LT(source->info().contrastMin, source->info().contrastMax);
+  EXPECT_EQ(dapi->style.contrastMax, source->info().contrastMax);
+  // Each TIFF stain says what was done about its pyramid.
+  EXPECT_EQ(
+      std::count_if(notes.begin(), notes.end(),
+                    [](const std::string& n) { return n.find("(real): ") != std::string::npos; }),
+      2);
+  EXPECT_TRUE(scene.layerNamed("molecules"));
+  EXPECT_FALSE(scene.layerNamed("atlas outline"));  // the liver is not placed
+}
+
+TEST(SectionContents, XeniumGivesCellAndNucleusOutlines) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/xenium_mouse_brain_tiny/sample1");
+  const auto dataset = loadSpatialDataset(sharedData);
+  SectionScene scene;
+  addDatasetLayers(scene, dataset, bundledAtlas());
+  const auto* cells = scene.layerNamed("cell outlines");
+  const auto* nuclei = scene.layerNamed("nucleus outlines");
+  ASSERT_TRUE(cells && nuclei);
+  ASSERT_TRUE(cells->outlines && nuclei->outlines);
+  EXPECT_GT(cells->outlines->size(), 0u);
+  EXPECT_GT(nuclei->outlines->size(), 0u);
+  EXPECT_EQ(cells->kind, SectionLayerKind::Shapes);
 }
 
 TEST(SectionContents, AnUnplacedDatasetHasNoAtlasOutline) {
