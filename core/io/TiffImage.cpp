@@ -25,9 +25,6 @@ namespace {
 // tiles of 256–1024 px or strips of a few rows (libtiff splits uncompressed single-strip images
 // into small virtual strips itself).
 constexpr std::int64_t kMaxBlockBytes = std::int64_t(512) << 20;
-// Decoded blocks kept for the next window: one row of 512-px windows over a 1-row-per-strip
-// mosaic of 30 000 px needs 512 × 60 KB.
-constexpr std::int64_t kBlockCacheBytes = std::int64_t(64) << 20;
 // A window is one allocation of 16-bit values; beyond this it is a caller's mistake.
 constexpr std::int64_t kMaxWindowPixels = std::int64_t(1) << 31;
 
@@ -333,8 +330,8 @@ struct TiffImageReader::Handle {
   }
 };
 
-TiffImageReader::TiffImageReader(const std::filesystem::path& file)
-    : file_(file), handle_(std::make_unique<Handle>()) {
+TiffImageReader::TiffImageReader(const std::filesystem::path& file, std::int64_t blockCacheBytes)
+    : file_(file), blockCacheBytes_(blockCacheBytes), handle_(std::make_unique<Handle>()) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
     throw FileError(
@@ -486,7 +483,7 @@ std::vector<std::uint16_t> TiffImageReader::readWindow(std::int64_t x0, std::int
         throw FileError(file_, "cannot decode strip " + std::to_string(index) +
                                    (h.messages.errors.empty() ? "" : ": " + h.messages.errors));
     }
-    while (!h.recency.empty() && h.cachedBytes + h.blockBytes > kBlockCacheBytes) {
+    while (!h.recency.empty() && h.cachedBytes + h.blockBytes > blockCacheBytes_) {
       h.cachedBytes -= h.blockBytes;
       h.cache.erase(h.recency.back());
       h.recency.pop_back();

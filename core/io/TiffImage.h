@@ -42,7 +42,13 @@ std::int64_t checkTiffFitsFile(const std::filesystem::path& file,
 // strip.
 class TiffImageReader {
  public:
-  explicit TiffImageReader(const std::filesystem::path& file);
+  // Decoded tiles or strips kept for the next window, by default: one row of 512-px windows
+  // over a 1-row-per-strip mosaic of 30 000 px needs 512 × 60 KB.
+  static constexpr std::int64_t kDefaultBlockCacheBytes = std::int64_t(64) << 20;
+  // `blockCacheBytes`: what the decoded blocks kept may take (the least recently used go
+  // first; the block in use is always kept), less where a cache above holds the windows.
+  explicit TiffImageReader(const std::filesystem::path& file,
+                           std::int64_t blockCacheBytes = kDefaultBlockCacheBytes);
   ~TiffImageReader();
   TiffImageReader(const TiffImageReader&) = delete;
   TiffImageReader& operator=(const TiffImageReader&) = delete;
@@ -59,6 +65,7 @@ class TiffImageReader {
   struct Handle;
   std::filesystem::path file_;
   TiffImageInfo info_;
+  std::int64_t blockCacheBytes_;
   std::unique_ptr<Handle> handle_;
   mutable std::mutex mutex_;
 };

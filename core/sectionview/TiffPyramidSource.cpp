@@ -34,6 +34,14 @@ constexpr std::uintmax_t kMaxMetadataBytes = 1u << 20;
 constexpr int kMaxLevels = 40;
 // Threads that build a level, each holding a band of 2 × tile source rows of the full width.
 constexpr unsigned kMaxBuildThreads = 4;
+// Decoded blocks a reader keeps: the section view's tile cache holds what was shown, so the
+// file's own blocks are kept only where a tile takes parts of several (strips, larger tiles);
+// the cached levels' tiles are the view's tiles.
+constexpr std::int64_t kLevel0BlockCacheBytes = std::int64_t(16) << 20;
+constexpr std::int64_t kCachedLevelBlockCacheBytes = 0;
+// The most source bytes a band of the build reads at once (more only when 2 × tile rows of the
+// full width take more).
+constexpr std::int64_t kMaxBandBytes = std::int64_t(128) << 20;
 
 struct FileStamp {
   fs::path absolute;
@@ -161,27 +169,35 @@ void writeMetadata(const fs::path& folder, const FileStamp& s, int tile, const C
 
 // Level `target` (width × height) as 2 × 2 means of `source` (its level below), rounded to
 // the nearest integer; at an odd edge only the pixels inside the level below count. Read by
-// bands of 2 × tile rows of the full width, on a few threads, each with its own reader.
+// bands of the full width, each 2 × tile source rows or the few whole tile rows that cover the
+// source's own blocks (so no block is decoded for two bands), on a few threads, each with its
+// own reader (which keeps its last block).
 void halve(const fs::path& source, const fs::path& target, std::int64_t width, std::int64_t height,
            int tile, const std::function<void(double)>& done) {
-  std::int64_t sourceWidth = 0, sourceHeight = 0;
+  std::int64_t sourceWidth = 0, sourceHeight = 0, blockHeight = 1;
   {
-    const TiffImageReader probe(source);
+    const TiffImageReader probe(source, kCachedLevelBlockCacheBytes);
     sourceWidth = probe.info().width, sourceHeight = probe.info().height;
+    blockHeight = std::max<std::int64_t>(1, probe.info().blockHeight);
   }
   TiledTiffWriter writer(target, width, height, tile);
-  const std::int64_t bands = writer.tileRows(), t = tile;
+  const std::int64_t t = tile;
+  // Output tile rows per band: enough for a source block, within kMaxBandBytes.
+  const std::int64_t perBand =
+      std::clamp<std::int64_t>((blockHeight + 2 * t - 1) / (2 * t), 1,
+                               std::max<std::int64_t>(1, kMaxBandBytes / (4 * t * sourceWidth)));
+  const std::int64_t bands = (writer.tileRows() + perBand - 1) / perBand;
   std::atomic<std::int64_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
   std::mutex errorMutex;
   auto work = [&] {
     try {
-      const TiffImageReader reader(source);
+      const TiffImageReader reader(source, kCachedLevelBlockCacheBytes);
       std::vector<std::uint16_t> tilePixels(std::size_t(t * t));
       for (std::int64_t band = next++; band < bands && !failed; band = next++) {
-        const std::int64_t sy0 = band * 2 * t;
-        const std::int64_t rows = std::min(2 * t, sourceHeight - sy0);
+        const std::int64_t sy0 = band * perBand * 2 * t;
+        const std::int64_t rows = std::min(perBand * 2 * t, sourceHeight - sy0);
         const auto in = reader.readWindow(0, sy0, sourceWidth, rows);
         const std::int64_t outRows = (rows + 1) / 2;
         std::vector<std::uint16_t> out(std::size_t(outRows * width));
@@ -193,13 +209,15 @@ void halve(const fs::path& source, const fs::path& target, std::int64_t width, s
                 sum += in[std::size_t((2 * y + dy) * sourceWidth + 2 * x + dx)];
             out[std::size_t(y * width + x)] = std::uint16_t((sum + n / 2) / n);
           }
-        for (std::int64_t col = 0; col < writer.tileCols(); ++col) {
-          std::fill(tilePixels.begin(), tilePixels.end(), 0);
-          for (std::int64_t y = 0; y < outRows; ++y)
-            for (std::int64_t x = col * t; x < std::min(width, (col + 1) * t); ++x)
-              tilePixels[std::size_t(y * t + x - col * t)] = out[std::size_t(y * width + x)];
-          writer.writeTile(band, col, tilePixels);
-        }
+        for (std::int64_t r = 0; r * t < outRows; ++r)
+          for (std::int64_t col = 0; col < writer.tileCols(); ++col) {
+            std::fill(tilePixels.begin(), tilePixels.end(), 0);
+            for (std::int64_t y = r * t; y < std::min(outRows, (r + 1) * t); ++y)
+              for (std::int64_t x = col * t; x < std::min(width, (col + 1) * t); ++x)
+                tilePixels[std::size_t((y - r * t) * t + x - col * t)] =
+                    out[std::size_t(y * width + x)];
+            writer.writeTile(band * perBand + r, col, tilePixels);
+          }
         done(double(rows) / double(sourceHeight));
       }
     } catch (...) {
@@ -277,7 +295,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
   // Level 0 of every plane first: their sizes, and the work a build would take.
   std::vector<std::unique_ptr<TiffImageReader>> firsts;
   for (const auto& file : planes) {
-    firsts.push_back(std::make_unique<TiffImageReader>(file));
+    firsts.push_back(std::make_unique<TiffImageReader>(file, kLevel0BlockCacheBytes));
     const TiffImageInfo& a = firsts.front()->info();
     const TiffImageInfo& b = firsts.back()->info();
     if (a.width != b.width || a.height != b.height || a.bitsPerSample != b.bitsPerSample)
@@ -326,7 +344,8 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     if (cachedPyramid && cachedPyramid->sides == sides) {
       try {
         for (std::size_t l = 0; l < sides.size(); ++l) {
-          readers.push_back(std::make_unique<TiffImageReader>(folder / levelFileName(l + 1)));
+          readers.push_back(std::make_unique<TiffImageReader>(folder / levelFileName(l + 1),
+                                                              kCachedLevelBlockCacheBytes));
           if (readers.back()->info().width != sides[l].first ||
               readers.back()->info().height != sides[l].second)
             throw FileError(folder / levelFileName(l + 1), "not the size the metadata says");
@@ -357,7 +376,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
       halve(finer, level, sides[l].first, sides[l].second, options.tile, [&](double fraction) {
         advance(fraction * double(l == 0 ? first.height : sides[l - 1].second));
       });
-      readers.push_back(std::make_unique<TiffImageReader>(level));
+      readers.push_back(std::make_unique<TiffImageReader>(level, kCachedLevelBlockCacheBytes));
       finer = level;
     }
     writeMetadata(folder, stamp, options.tile, made);

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -141,6 +143,27 @@ TEST(TiffPyramidSource, BuildsOnceThenReadsTheCache) {
   expectLevel(*again, 1, level1, w1, h1);
 }
 
+// Tiles of 32 px over the file's blocks of 128: bands of whole blocks, the same means.
+TEST(TiffPyramidSource, SmallTilesOverLargerBlocks) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.tile = 32;
+  const auto source = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  ASSERT_EQ(source->info().levels.size(), 6u);  // 1001, 501, 251, 126, 63, 32
+  std::vector<double> level(std::size_t(kWidth * kHeight));
+  for (std::int64_t y = 0; y < kHeight; ++y)
+    for (std::int64_t x = 0; x < kWidth; ++x) level[std::size_t(y * kWidth + x)] = valueAt(x, y);
+  std::int64_t w = kWidth, h = kHeight;
+  for (int l = 1; l < 6; ++l) {
+    std::int64_t nw = 0, nh = 0;
+    level = halved(level, w, h, nw, nh);
+    w = nw, h = nh;
+    expectLevel(*source, l, level, w, h);
+  }
+}
+
 TEST(TiffPyramidSource, ChangedFileGetsANewPyramid) {
   const fs::path dir = freshDirectory();
   const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
@@ -243,6 +266,29 @@ TEST(TiffPyramidSource, RefusesDamagedInputByName) {
               TiffPyramidSource::open({good}, 0, 0, -1, "DAPI", options);
             }).find("positive pixel size"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+// A measurement, not a check: the pyramid of $TERAMIND_PYRAMID_BENCH_TIFF built into a fresh
+// cache under the test output folder, its report printed. Run by hand:
+//   TERAMIND_PYRAMID_BENCH_TIFF=/work/bench/M/region/images/mosaic_DAPI_z0.tif \
+//   teramind_sectionview_tests --gtest_also_run_disabled_tests \
+//     --gtest_filter='*DISABLED_BuildTimeOfAMosaic'
+TEST(TiffPyramidSource, DISABLED_BuildTimeOfAMosaic) {
+  const char* tiff = std::getenv("TERAMIND_PYRAMID_BENCH_TIFF");
+  if (!tiff || !*tiff) GTEST_SKIP() << "TERAMIND_PYRAMID_BENCH_TIFF names no TIFF; skipping";
+  TiffPyramidOptions options;
+  options.appCache = freshDirectory() / "cache";
+  const auto built = TiffPyramidSource::open({tiff}, 0, 0, 1, "DAPI", options);
+  std::cout << built->report().text() << "\n";
+  const auto again = TiffPyramidSource::open({tiff}, 0, 0, 1, "DAPI", options);
+  std::cout << again->report().text() << "\n";
+  fs::remove_all(options.appCache);
 }
 
 }  // namespace
