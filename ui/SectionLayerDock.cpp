@@ -59,6 +59,7 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   list_->setDefaultDropAction(Qt::MoveAction);
   list_->setSelectionMode(QAbstractItemView::SingleSelection);
   list_->setToolTip(tr("Layers top first; drag to reorder, tick to show"));
+  list_->setMinimumHeight(140);
   up_ = new QPushButton(tr("Up"), body);
   down_ = new QPushButton(tr("Down"), body);
   auto* remove = new QPushButton(tr("Remove"), body);

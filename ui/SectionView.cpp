@@ -1,5 +1,6 @@
 #include "SectionView.h"
 
+#include <QAction>
 #include <QImage>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -19,6 +20,25 @@ SectionView::SectionView(SectionViewModel& model, QWidget* parent)
   setMouseTracking(true);                 // the readout follows the cursor without a button down
   setAttribute(Qt::WA_OpaquePaintEvent);  // render() covers every pixel
   setMinimumSize(160, 120);
+  // The keys as actions of this view alone (they fire while it has the focus), so that Help →
+  // Keyboard shortcuts lists them; keyPressEvent takes them when no shortcut did.
+  setProperty("shortcutPlace", tr("Section view"));
+  const struct {
+    QString text;
+    QKeySequence keys;
+    int key;
+  } keys[] = {{tr("Previous plane"), QKeySequence(Qt::Key_Comma), ','},
+              {tr("Next plane"), QKeySequence(Qt::Key_Period), '.'},
+              {tr("Fit the section"), QKeySequence(Qt::Key_Home), Qt::Key_Home},
+              {tr("Zoom in"), QKeySequence(Qt::Key_Plus), '+'},
+              {tr("Zoom out"), QKeySequence(Qt::Key_Minus), '-'}};
+  for (const auto& k : keys) {
+    auto* action = new QAction(k.text, this);
+    action->setShortcut(k.keys);
+    action->setShortcutContext(Qt::WidgetShortcut);
+    connect(action, &QAction::triggered, this, [this, key = k.key] { model_.key(key); });
+    addAction(action);
+  }
   // The model may tell from its loader's threads (tiles arrived): the repaint is queued to the
   // GUI thread then, and dropped if this view is gone. Qt coalesces the update() calls.
   subscription_ = model_.subscribe([this](SectionViewChange change) {

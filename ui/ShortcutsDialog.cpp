@@ -44,10 +44,14 @@ void collectMenu(const QMenu* menu, const QString& place, std::vector<ShortcutsD
   }
 }
 
-// The title of the dock a widget lives in, for buttons outside the menus.
+// The title of the dock a widget lives in, for buttons and widget actions outside the menus;
+// a view that is no dock names itself by its "shortcutPlace" property (the section view).
 QString placeOf(const QWidget* widget) {
-  for (const QWidget* w = widget; w; w = w->parentWidget())
+  for (const QWidget* w = widget; w; w = w->parentWidget()) {
+    if (const QVariant place = w->property("shortcutPlace"); place.isValid())
+      return place.toString();
     if (auto* dock = qobject_cast<const QDockWidget*>(w)) return dock->windowTitle();
+  }
   return {};
 }
 
@@ -62,7 +66,9 @@ std::vector<ShortcutsDialog::Entry> ShortcutsDialog::shortcutsOf(QWidget* window
   for (QAction* action : window->findChildren<QAction*>()) {
     if (seen.contains(action) || action->menu()) continue;
     const QString keys = keysOf(action->shortcuts());
-    if (!keys.isEmpty()) out.push_back({keys, withoutMnemonic(action->text()), QString()});
+    if (!keys.isEmpty())
+      out.push_back({keys, withoutMnemonic(action->text()),
+                     placeOf(qobject_cast<QWidget*>(action->parent()))});
   }
   for (QAbstractButton* button : window->findChildren<QAbstractButton*>()) {
     const QString keys = keysOf({button->shortcut()});

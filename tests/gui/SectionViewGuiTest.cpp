@@ -113,6 +113,7 @@ TEST(SectionViewGui, TheSectionTabShowsTheDemoStainsAndListsTheLayers) {
   // The stains are drawn: the middle of the section is not black.
   const QImage frame = s.view()->grab().toImage();
   EXPECT_GT(brightestAround(frame, frame.width() / 2, frame.height() / 2, 40), 20);
+  ASSERT_TRUE(s.waitDrawn());
   EXPECT_EQ(s.view()->loadingText(), QString()) << "nothing is loading once drawn";
 }
 
@@ -214,10 +215,17 @@ TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
     EXPECT_EQ(s.model().scene().layers()[s.model().scene().layers().size() - 2].id, id);
   }
   // View → Section Explorer and its shortcut are listed in Help → Keyboard shortcuts.
-  bool listed = false;
-  for (const auto& e : ui::ShortcutsDialog::shortcutsOf(&s.window))
-    listed = listed || e.action == QStringLiteral("Section Explorer");
-  EXPECT_TRUE(listed);
+  // So are the section view's own keys.
+  bool explorer = false, nextPlane = false;
+  for (const auto& e : ui::ShortcutsDialog::shortcutsOf(&s.window)) {
+    explorer = explorer || (e.action == QStringLiteral("Section Explorer") &&
+                            e.place == QStringLiteral("View"));
+    nextPlane =
+        nextPlane || (e.action == QStringLiteral("Next plane") && e.keys == QStringLiteral(".") &&
+                      e.place == QStringLiteral("Section view"));
+  }
+  EXPECT_TRUE(explorer);
+  EXPECT_TRUE(nextPlane);
 }
 
 TEST(SectionViewGui, AnExportHasThePixelSizeAskedForAndAScaleBar) {
