@@ -1,5 +1,6 @@
 // Whole-section benchmark: the chain a user runs on a real section, at real sizes.
 //   bench_section S|M|L [--dir DIR] [--seed N] [--steps K] [--threads T] [--stages LIST]
+//                 [--layout v3|v2]   (generate: generated.zarr, or generated_v2.zarr for v2)
 // Stages (each in its own child process, so its peak RSS is its own):
 //   synth     teramind synth-section's writer: a MERSCOPE region folder
 //   open_bin  open the folder and bin every transcript (500 genes, 16 px × 0.108 µm bins)
@@ -42,6 +43,7 @@ struct Options {
   int steps = 2;
   int threads = 2;
   std::string stages = "synth,open_bin,generate";
+  OmeZarrFormat layout = OmeZarrFormat::V3Sharded;
 };
 
 struct Figures {
@@ -110,7 +112,7 @@ Figures openBin(const Options& o) {
 }
 
 Figures generate(const Options& o) {
-  const auto out = o.dir / "generated.zarr";
+  const auto out = o.dir / (o.layout == OmeZarrFormat::V2 ? "generated_v2.zarr" : "generated.zarr");
   fs::remove_all(out);
   const auto start = std::chrono::steady_clock::now();
   configureComputeRuntime(1);
@@ -127,6 +129,7 @@ Figures generate(const Options& o) {
   settings.sampling.seed = o.seed;
   settings.workers = o.threads;
   settings.checkpointSeconds = 1e9;
+  settings.format = o.layout;
   const double prepared = secondsSince(start);
   RegionGeneration generation(model, section, std::move(region), settings, out, "{}");
   JobControl control;
@@ -193,7 +196,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     fmt::print(stderr,
                "usage: bench_section S|M|L [--dir DIR] [--seed N] [--steps K] [--threads T] "
-               "[--stages synth,open_bin,generate]\n");
+               "[--stages synth,open_bin,generate] [--layout v3|v2]\n");
     return 2;
   }
   Options o;
@@ -211,6 +214,8 @@ int main(int argc, char** argv) {
       o.threads = std::stoi(value);
     else if (flag == "--stages")
       o.stages = value;
+    else if (flag == "--layout")
+      o.layout = value == "v2" ? OmeZarrFormat::V2 : OmeZarrFormat::V3Sharded;
   }
   fs::create_directories(o.dir);
   fmt::print("size: {}\ndir: {}\n\n", o.size, o.dir.string());
