@@ -49,7 +49,7 @@ inline void blend(std::uint8_t* dst, const Paint& paint) {
 
 // Source values to colours: contrast limits, gamma and colormap in one table.
 struct ColourLut {
-  std::vector<std::array<std::uint8_t, 3>> colours;
+  std::vector<std::array<std::uint8_t, 4>> colours;  // RGB and padding: one aligned load each
   float low = 0, scale = 1;
   bool additive = true;
   int alpha = 256;
@@ -70,8 +70,7 @@ struct ColourLut {
     }
   }
   const std::uint8_t* colour(float value) const {
-    float f = (value - low) * scale;
-    f = f < 0 ? 0 : (f > kLutSize - 1 ? float(kLutSize - 1) : f);
+    const float f = std::min(std::max((value - low) * scale, 0.f), float(kLutSize - 1));
     return colours[std::size_t(f + 0.5f)].data();
   }
 };
@@ -212,9 +211,10 @@ void drawImageSpan(Canvas& canvas, const ColourLut& lut, const TileSpan& span) {
   const int n = span.x1 - span.x0;
   for (int y = span.y0; y < span.y1; ++y) {
     const float* row = span.values + std::size_t(span.rows[y - span.y0]) * std::size_t(span.side);
+    const int* columns = span.columns;
     std::uint8_t* dst = canvas.at(span.x0, y);
     for (int i = 0; i < n; ++i, dst += 4) {
-      const float value = row[span.columns[i]];
+      const float value = row[columns[i]];
       if (std::isnan(value)) continue;
       blend(dst, lut.colour(value), Additive, lut.alpha);
     }
@@ -271,9 +271,9 @@ void drawAtlasOutline(Canvas& canvas, const SectionScene& scene, const SectionLa
 void drawPoints(Canvas& canvas, const SectionScene& scene, const SectionLayer& layer,
                 const SectionCamera& camera, int x0, int x1, int plane, TileCache& cache,
                 CompositeStats& stats) {
-  const RectUm visible = visibleColumns(camera, x0, x1);
-  if (!layer.transcripts ||
-      layer.transcripts->count(visible, plane, layer.genes) > layer.pointLimit) {
+  // Points or density is decided on the whole pane, so that the pieces of an export agree.
+  if (!layer.transcripts || layer.transcripts->count(visibleColumns(camera, 0, camera.width), plane,
+                                                     layer.genes) > layer.pointLimit) {
     drawImage(canvas, scene, layer, camera, x0, x1, plane, cache, stats);  // the density
     return;
   }
@@ -285,6 +285,7 @@ void drawPoints(Canvas& canvas, const SectionScene& scene, const SectionLayer& l
     for (int dx = -reach; dx <= reach; ++dx)
       if (dx * dx + dy * dy <= radius * radius) disc.push_back({dx, dy});
   if (disc.empty()) disc.push_back({0, 0});
+  const RectUm visible = visibleColumns(camera, x0, x1);
   const double marginUm = (reach + 1) * camera.umPerPixel;
   const RectUm around{visible.x0 - marginUm, visible.y0 - marginUm, visible.x1 + marginUm,
                       visible.y1 + marginUm};

@@ -123,7 +123,10 @@ void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
   // Top layer first, as the layer list shows it.
   for (auto layer = scene.layers().rbegin(); layer != scene.layers().rend(); ++layer) {
     const LayerStyle& style = layer->style;
-    if (!style.visible || !style.colourBar) continue;
+    // Values have colours only in images and the points' density.
+    if (!style.visible || !style.colourBar ||
+        (layer->kind != SectionLayerKind::Image && layer->kind != SectionLayerKind::Points))
+      continue;
     const std::string title =
         layer->unit.empty() ? layer->name : layer->name + " (" + layer->unit + ")";
     const TextMask name = rasterise(text, title, textHeight);
