@@ -4,10 +4,12 @@
 
 #include "sectionview/NgffPyramidSource.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -290,6 +292,41 @@ TEST(NgffPyramidSource, RefusesWhatIsNotAnImage) {
       "datasets": [{"path": "../0"}]}]})");
   EXPECT_NE(errorOf([&] { NgffPyramidSource::open(dir / "up"); }).find("not a folder inside"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace teramind
+
+namespace teramind {
+namespace {
+
+// A measurement, not a check: $TERAMIND_NGFF_BENCH's image opened, its info printed, and the
+// first tiles of level 0 and of the coarsest level read. Run by hand:
+//   TERAMIND_NGFF_BENCH=/work/bench/M/generated.zarr teramind_sectionview_tests
+//     --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_ReadAnImage'
+// (one command line)
+TEST(NgffPyramidSource, DISABLED_ReadAnImage) {
+  const char* path = std::getenv("TERAMIND_NGFF_BENCH");
+  if (!path || !*path) GTEST_SKIP() << "TERAMIND_NGFF_BENCH names no image; skipping";
+  const auto start = std::chrono::steady_clock::now();
+  const auto source = NgffPyramidSource::open(path);
+  const auto& info = source->info();
+  std::cout << info.name << ": " << info.levels.size() << " levels, level 0 "
+            << info.levels[0].width << " x " << info.levels[0].height << " px of "
+            << info.levels[0].pixelUm << " µm, tile " << info.tile << ", origin " << info.originXUm
+            << ", " << info.originYUm << ", " << info.channels.size() << " channels, "
+            << info.planes << " planes, ours " << source->isTeramindOutput() << "\n";
+  int written = 0, tiles = 0;
+  for (const int level : {0, int(info.levels.size()) - 1})
+    for (std::int64_t row = 0; row < std::min<std::int64_t>(4, info.tileRows(level)); ++row)
+      for (std::int64_t col = 0; col < std::min<std::int64_t>(4, info.tileCols(level)); ++col) {
+        const auto tile = source->readTile(level, 0, 0, row, col);
+        ++tiles;
+        written += !allNaN(tile);
+      }
+  std::cout << tiles << " tiles read (" << written << " with data) in "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+            << " s with the open\n";
 }
 
 }  // namespace

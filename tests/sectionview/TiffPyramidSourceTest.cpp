@@ -276,9 +276,10 @@ namespace {
 
 // A measurement, not a check: the pyramid of $TERAMIND_PYRAMID_BENCH_TIFF built into a fresh
 // cache under the test output folder, its report printed. Run by hand:
-//   TERAMIND_PYRAMID_BENCH_TIFF=/work/bench/M/region/images/mosaic_DAPI_z0.tif \
-//   teramind_sectionview_tests --gtest_also_run_disabled_tests \
+//   TERAMIND_PYRAMID_BENCH_TIFF=/work/bench/M/region/images/mosaic_DAPI_z0.tif
+//   teramind_sectionview_tests --gtest_also_run_disabled_tests
 //     --gtest_filter='*DISABLED_BuildTimeOfAMosaic'
+// (one command line)
 TEST(TiffPyramidSource, DISABLED_BuildTimeOfAMosaic) {
   const char* tiff = std::getenv("TERAMIND_PYRAMID_BENCH_TIFF");
   if (!tiff || !*tiff) GTEST_SKIP() << "TERAMIND_PYRAMID_BENCH_TIFF names no TIFF; skipping";
