@@ -51,31 +51,11 @@ TranscriptCountSource::TranscriptCountSource(std::shared_ptr<const TranscriptInd
   }
   info_.levels = halvingLevels(width, height, pixelUm, tile);
 
-  // Contrast: 4 × the mean count of a level-0 pixel where there are molecules (over the 32 µm
-  // cells holding any, so empty background does not dilute it). Dense spots then
-  // saturate a little, as a 99th percentile would, without reading every pixel. The largest
-  // value is not known before the tiles are counted: 16 × that guess bounds the slider.
-  double molecules = 0, occupiedUm2 = 0;
-  if (!e.empty()) {
-    // Cells of the index's default bucket side from the extent's corner (its buckets, so most
-    // are counted without looking at their molecules), fewer and larger on a vast extent.
-    double cellUm = 32;
-    while (e.width() / cellUm > 512 || e.height() / cellUm > 512) cellUm *= 2;
-    const auto cols = std::int64_t(std::ceil(e.width() / cellUm));
-    const auto rows = std::int64_t(std::ceil(e.height() / cellUm));
-    for (int p = 0; p < index_->planes(); ++p)
-      for (std::int64_t r = 0; r < rows; ++r)
-        for (std::int64_t c = 0; c < cols; ++c) {
-          const RectUm cell{e.x0 + double(c) * cellUm, e.y0 + double(r) * cellUm,
-                            std::min(e.x1, e.x0 + double(c + 1) * cellUm),
-                            std::min(e.y1, e.y0 + double(r + 1) * cellUm)};
-          const auto n = index_->count(cell, p, genes_);
-          if (n == 0) continue;
-          molecules += double(n);
-          occupiedUm2 += cell.width() * cell.height();
-        }
-  }
-  const double density = occupiedUm2 > 0 ? molecules / occupiedUm2 : 0;  // per µm², where any
+  // Contrast: 4 × the mean count of a level-0 pixel where there are molecules (empty
+  // background does not dilute it). Dense spots then saturate a little, as a 99th percentile
+  // would, without counting every pixel. The largest value is not known before the tiles are
+  // counted: 16 × that guess bounds the slider.
+  const double density = index_->occupiedDensity(genes_);
   info_.contrastMax = std::max(1.0, std::ceil(4 * density * pixelUm * pixelUm));
   info_.contrastMin = 0;
   info_.valueMax = 16 * info_.contrastMax;

@@ -195,6 +195,31 @@ void TranscriptIndex::visit(const RectUm& rect, int plane, const std::vector<std
   });
 }
 
+double TranscriptIndex::occupiedDensity(const std::vector<std::uint32_t>& genes) const {
+  const Impl& d = *impl_;
+  const auto keep = d.keepOf(genes);
+  // A bucket's area within the extent (the last column and row reach only to its edge).
+  const auto span = [](const GridAxis& axis, std::int64_t c, double hi) {
+    return std::min(hi, axis.edge(c + 1)) - axis.edge(c);
+  };
+  double molecules = 0, area = 0;
+  for (int p = 0; p < d.planes; ++p)
+    for (std::int64_t r = 0; r < d.rows.cells; ++r)
+      for (std::int64_t c = 0; c < d.columns.cells; ++c) {
+        const auto k = d.bucket(p, r, c);
+        std::uint64_t n = d.offsets[k + 1] - d.offsets[k];
+        if (!genes.empty()) {
+          n = 0;
+          for (auto i = d.offsets[k]; i < d.offsets[k + 1]; ++i) n += keep[d.molecules[i].gene];
+        }
+        if (n == 0) continue;
+        molecules += double(n);
+        // At least a µm² a bucket: a degenerate extent (one column of molecules) has no width.
+        area += std::max(1.0, span(d.columns, c, d.extent.x1) * span(d.rows, r, d.extent.y1));
+      }
+  return area > 0 ? molecules / area : 0;
+}
+
 std::array<std::uint8_t, 3> TranscriptIndex::geneColour(std::uint32_t gene) {
   // Hues a golden-ratio turn apart: neighbours in the catalogue are far apart on the wheel, and
   // no two of the first few hundred genes share a hue. Full saturation and value.

@@ -40,6 +40,11 @@ class TranscriptIndex {
   void visit(const RectUm& rect, int plane, const std::vector<std::uint32_t>& genes,
              const std::function<bool(float, float, std::uint32_t)>& visit) const;
 
+  // Molecules of `genes` (every gene when empty) per µm² where there are any: over the buckets
+  // of every plane holding at least one (0 when none do). A first guess at a count image's
+  // contrast that empty background does not dilute.
+  double occupiedDensity(const std::vector<std::uint32_t>& genes = {}) const;
+
   // A colour per gene that neighbours in the catalogue do not share (points coloured by gene).
   static std::array<std::uint8_t, 3> geneColour(std::uint32_t gene);
 

@@ -242,6 +242,26 @@ TEST(TranscriptCountSource, OneGeneCountsOnlyItsMolecules) {
   EXPECT_NEAR(count, double(bruteForce(table, {-1e9, -1e9, 1e9, 1e9}, 1, {4}).size()), 1e-2);
 }
 
+TEST(TranscriptCountSource, ContrastFollowsTheDensityWhereThereAreMolecules) {
+  // One molecule a µm² over a 64 µm square, alternating two genes, and one far away: the empty
+  // ground between does not dilute the density.
+  TranscriptTable table;
+  table.genes.add("A");
+  table.genes.add("B");
+  for (int j = 0; j < 64; ++j)
+    for (int i = 0; i < 64; ++i) table.push(i + 0.5f, j + 0.5f, 0, std::uint32_t((i + j) % 2));
+  table.push(5000, 5000, 0, 0);
+  auto index = std::make_shared<const TranscriptIndex>(table);
+  EXPECT_NEAR(index->occupiedDensity(), 1.0, 0.1);
+  EXPECT_NEAR(index->occupiedDensity({1}), 0.5, 0.05);
+  EXPECT_EQ(index->occupiedDensity({7}), 0);
+  // 4 × 1 molecule per µm² × 4 µm² pixels.
+  const TranscriptCountSource all(index, {}, "molecules", 2);
+  EXPECT_NEAR(all.info().contrastMax, 16, 2);
+  const TranscriptCountSource none(index, {7}, "nothing", 2);
+  EXPECT_EQ(none.info().contrastMax, 1);
+}
+
 TEST(TranscriptIndex, DISABLED_IndexesTheMSectionsMoleculeCount) {
   // 21.5 M molecules, the M section of the whole-section issue: prints the time taken.
   TranscriptTable table;
