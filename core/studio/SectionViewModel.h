@@ -84,8 +84,8 @@ class SectionViewModel {
   // The attention's map is drawn for its first two tracked genes (the studio keeps no pair).
   void bindStudio(StudioModel* studio);
   // Opens a path on its own (an NGFF image, a TIFF, a dataset) on the runner; Busy meanwhile,
-  // Layers (and the camera fitted) when done, a Message on failure. It replaces everything
-  // shown and unbinds a bound studio.
+  // Layers (and the camera fitted) when done, a Message on failure. It replaces the data shown
+  // (a bound studio's dataset until the studio opens another); without a studio, everything.
   void openPath(const std::filesystem::path& path);
   // Shows a dataset's layers (pyramids made on the runner).
   void showDataset(std::shared_ptr<const SpatialDataset> dataset);

@@ -96,7 +96,9 @@ void SectionViewModel::sceneChanged(bool fitCamera) {
       sized_ = false;  // the first resize fits
     }
   }
-  plane_ = std::clamp(plane_, 0, std::max(0, scene_.planes() - 1));
+  // A bound studio's plane, once the scene has it.
+  const int wanted = studio_ ? studio_->state().plane : plane_;
+  plane_ = std::clamp(wanted, 0, std::max(0, scene_.planes() - 1));
   overviewMissing_.clear();
   notify(SectionViewChange::Layers);
   notify(SectionViewChange::Camera);
@@ -154,7 +156,6 @@ void SectionViewModel::openInBackground(
 void SectionViewModel::openPath(const std::filesystem::path& path) {
   const auto atlas = atlas_;
   const TiffPyramidOptions pyramids = settings_.pyramids;
-  if (studio_) bindStudio(nullptr);  // a path opened alone replaces what the studio showed
   openInBackground(
       path.string(),
       [path, atlas, pyramids](std::shared_ptr<const SpatialDataset>& dataset,
@@ -193,7 +194,8 @@ void SectionViewModel::openPath(const std::filesystem::path& path) {
         }
         return scene;
       },
-      true);
+      // Alone it replaces everything; beside a studio the job's output and maps stay.
+      studio_ == nullptr);
 }
 
 void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {

@@ -44,6 +44,9 @@ void SectionViewModel::studioChanged(StudioChange change) {
       outputChanged();
       if (change == StudioChange::Tiles && liveOutput_) tilesArrived(state.tiles);
       return;
+    case StudioChange::Plane:
+      setPlane(state.plane);  // the studio's plane; the view's own keys do not change it
+      return;
     case StudioChange::Attention:
       if (state.attention != attentionShown_ && !state.attentionBusy)
         showAttention(state.attention);

@@ -503,6 +503,12 @@ TEST(SectionViewModel, FollowsAStudiosDatasetJobAndAttention) {
   view.bindStudio(&studio);
   ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
   EXPECT_NE(view.scene().layerNamed("DAPI (real)"), nullptr) << "the studio's dataset";
+  studio.setPlane(1);
+  EXPECT_EQ(view.plane(), 1) << "the studio's plane";
+  view.key(',');
+  EXPECT_EQ(view.plane(), 0);
+  EXPECT_EQ(studio.state().plane, 1) << "the view's keys are its own";
+  studio.setPlane(0);
 
   JobSettings job;
   job.region = RegionKind::DemoBlock;
