@@ -33,8 +33,10 @@ class TranscriptIndex {
   const std::vector<std::string>& geneNames() const { return genes_; }
   std::vector<bool> controlGenes() const;  // which catalogue entries are controls
 
-  // Molecules of `plane` in `rect` whose gene `keep` accepts (every gene when `keep` is empty):
-  // counted, and visited (xUm, yUm, gene) until `visit` returns false.
+  // Molecules of `plane` in `rect` ([x0, x1) × [y0, y1)) whose gene is one of `genes` (every
+  // gene when empty): counted, and visited (xUm, yUm, gene) until `visit` returns false.
+  // Buckets inside `rect` are counted whole; only those on its edge are looked through.
+  // Thread-safe (the index does not change once made).
   std::uint64_t count(const RectUm& rect, int plane,
                       const std::vector<std::uint32_t>& genes = {}) const;
   void visit(const RectUm& rect, int plane, const std::vector<std::uint32_t>& genes,
@@ -57,7 +59,10 @@ class TranscriptIndex {
 // Molecule counts as an image pyramid: level 0 counts the molecules of the chosen genes (all
 // when none are named: the density of the points layer at low zoom; one gene: its count image)
 // in pixels of `pixelUm`, each coarser level in pixels twice as large, until one tile covers the
-// section. Tiles are counted from the index when read.
+// section. Tiles are counted from the index when read. A coarser level's pixel holds its count
+// divided by 4^level (the mean per level-0 pixel, as a stain pyramid holds means), so one
+// contrast range fits every level; past the image's edge NaN. Contrast starts at [0, 4 × the
+// mean count of a level-0 pixel where there are molecules].
 class TranscriptCountSource : public PyramidSource {
  public:
   TranscriptCountSource(std::shared_ptr<const TranscriptIndex> index,
