@@ -279,6 +279,67 @@ TEST_F(ForeignImage, DamagedHeadersNameTheirFile) {
   EXPECT_FALSE(NgffPyramidSource::isNgffImage(dir_));
 }
 
+// Another tool's NGFF 0.5 image on Zarr v3 without sharding, written here byte by byte: axes
+// z, y, x (y and x in mm, z in µm), uint8 chunks of 1 x 16 x 16 (too small for tiles: 256 px
+// tiles across several), the translation at the multiscale's level; a chunk never written.
+TEST(NgffPyramidSource, ReadsAForeignZarrV3Image) {
+  const fs::path dir = freshDirectory() / "image.zarr";
+  writeText(dir / "zarr.json", R"({"zarr_format": 3, "node_type": "group", "attributes": {"ome": {
+      "version": "0.5", "multiscales": [{"name": "stain",
+      "axes": [{"name": "z", "type": "space", "unit": "micrometer"},
+               {"name": "y", "type": "space", "unit": "millimeter"},
+               {"name": "x", "type": "space", "unit": "millimeter"}],
+      "datasets": [{"path": "s0", "coordinateTransformations": [
+                     {"type": "scale", "scale": [2.0, 0.001, 0.001]}]}],
+      "coordinateTransformations": [{"type": "translation", "translation": [0, 0.5, 0.25]}]}]}}})");
+  writeText(dir / "s0" / "zarr.json", R"({"zarr_format": 3, "node_type": "array",
+      "shape": [2, 30, 50], "data_type": "uint8",
+      "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [1, 16, 16]}},
+      "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+      "fill_value": 0, "codecs": [{"name": "bytes"}], "dimension_names": ["z", "y", "x"]})");
+  auto value = [](std::int64_t z, std::int64_t y, std::int64_t x) {
+    return std::uint8_t((z * 40 + y * 3 + x) % 256);
+  };
+  for (std::int64_t z = 0; z < 2; ++z)
+    for (std::int64_t cy = 0; cy < 2; ++cy)
+      for (std::int64_t cx = 0; cx < 4; ++cx) {
+        if (z == 1 && cy == 1 && cx == 1) continue;
+        std::string bytes(256, '\0');
+        for (std::int64_t y = 0; y < 16; ++y)
+          for (std::int64_t x = 0; x < 16; ++x)
+            bytes[std::size_t(y * 16 + x)] = char(value(z, cy * 16 + y, cx * 16 + x));
+        const fs::path chunk =
+            dir / "s0" / "c" / std::to_string(z) / std::to_string(cy) / std::to_string(cx);
+        fs::create_directories(chunk.parent_path());
+        std::ofstream(chunk, std::ios::binary) << bytes;
+      }
+  ASSERT_TRUE(NgffPyramidSource::isNgffImage(dir));
+  const auto source = NgffPyramidSource::open(dir);
+  EXPECT_FALSE(source->isTeramindOutput());
+  const PyramidInfo& info = source->info();
+  EXPECT_EQ(info.channels, (std::vector<std::string>{"channel 0"}));
+  EXPECT_EQ(info.planes, 2);
+  EXPECT_DOUBLE_EQ(info.planeUm, 2);
+  EXPECT_EQ(info.tile, 256);
+  ASSERT_EQ(info.levels.size(), 1u);
+  EXPECT_DOUBLE_EQ(info.levels[0].pixelUm, 1);
+  EXPECT_DOUBLE_EQ(info.originXUm, 249.5);
+  EXPECT_DOUBLE_EQ(info.originYUm, 499.5);
+  EXPECT_EQ(info.valueMax, 255);
+  for (std::int64_t z = 0; z < 2; ++z) {
+    const auto tile = source->readTile(0, 0, int(z), 0, 0);
+    for (std::int64_t y = 0; y < 256; ++y)
+      for (std::int64_t x = 0; x < 256; ++x) {
+        const float v = tile[std::size_t(y * 256 + x)];
+        const bool unwritten = z == 1 && y >= 16 && y < 32 && x >= 16 && x < 32;
+        if (y >= 30 || x >= 50 || unwritten)
+          ASSERT_TRUE(std::isnan(v)) << z << ": " << x << ", " << y;
+        else
+          ASSERT_EQ(v, float(value(z, y, x))) << z << ": " << x << ", " << y;
+      }
+  }
+}
+
 TEST(NgffPyramidSource, RefusesWhatIsNotAnImage) {
   const fs::path dir = freshDirectory();
   EXPECT_FALSE(NgffPyramidSource::isNgffImage(dir));
