@@ -1,5 +1,8 @@
 #include "SceneMovie.h"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -58,6 +61,35 @@ class OffscreenTake {
   vtkNew<vtkUnsignedCharArray> pixels_;
 };
 
+// A camera close to a section (Go to section) would orbit through the tissue: it is moved back
+// along its line of sight until the orbit clears the atlas's box, the focal point kept.
+void keepOrbitOutsideBrain(AtlasScene& scene) {
+  CameraPose pose = scene.cameraPose();
+  const auto& dims = scene.atlas().annotation().dims();
+  const double res = scene.atlas().resolutionUm();
+  double farthest = 0;  // from the focal point to the box's farthest corner
+  for (int corner = 0; corner < 8; ++corner) {
+    double d2 = 0;
+    for (std::size_t a = 0; a < 3; ++a) {
+      const double c = (corner >> a) & 1 ? double(dims[a]) * res : 0.0;
+      d2 += (c - pose.focalPoint[a]) * (c - pose.focalPoint[a]);
+    }
+    farthest = std::max(farthest, std::sqrt(d2));
+  }
+  std::array<double, 3> back{};
+  double distance = 0;
+  for (std::size_t a = 0; a < 3; ++a) {
+    back[a] = pose.position[a] - pose.focalPoint[a];
+    distance += back[a] * back[a];
+  }
+  distance = std::sqrt(distance);
+  const double wanted = 1.1 * farthest;
+  if (!(distance > 0) || distance >= wanted) return;
+  for (std::size_t a = 0; a < 3; ++a)
+    pose.position[a] = pose.focalPoint[a] + back[a] * wanted / distance;
+  scene.setCameraPose(pose);
+}
+
 }  // namespace
 
 const char* movieKindName(MovieKind kind) {
@@ -86,6 +118,7 @@ bool renderMovie(AtlasScene& scene, const MovieOptions& options, FrameSink& sink
   const Atlas& atlas = scene.atlas();
   const double depthUm = double(atlas.annotation().dims()[0]) * atlas.resolutionUm();
   if (options.kind == MovieKind::FlyThrough) scene.resetCamera();
+  if (options.kind == MovieKind::Turntable) keepOrbitOutsideBrain(scene);
   for (int i = 0; i < n; ++i) {
     if (options.kind == MovieKind::FlyThrough) scene.setSweepCut(depthUm * i / n);
     take.frameInto(sink, options.width, options.height);

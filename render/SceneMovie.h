@@ -11,7 +11,8 @@ class FrameSink;
 
 // The camera paths a movie of the 3D view follows.
 enum class MovieKind {
-  // The camera orbits 360° about the focal point, around its view-up axis, from where it is.
+  // The camera orbits 360° about the focal point, around its view-up axis, from where it is
+  // (moved back along its line of sight first if the orbit would pass through the brain).
   Turntable,
   // Across the coronal planes: a cut sweeps from the front of the brain to the back, the
   // tissue in front of it removed, seen from the front-left-above view (resetCamera) so each

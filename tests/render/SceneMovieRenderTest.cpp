@@ -17,6 +17,7 @@ extern "C" {
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "AtlasScene.h"
 #include "MovieWriter.h"
@@ -122,6 +123,67 @@ TEST(SceneMovie, TurntableMp4HasItsFramesSizeAndCodec) {
   EXPECT_EQ(files, 1);
   const auto after = scene.cameraPose();
   for (std::size_t a = 0; a < 3; ++a) EXPECT_NEAR(after.position[a], before.position[a], 1e-6);
+}
+
+// A sink that keeps where the camera was at each frame, not the pixels.
+class CameraLog : public render::FrameSink {
+ public:
+  explicit CameraLog(render::AtlasScene& scene) : scene_(scene) {}
+  void addFrame(const std::uint8_t*, int, int, bool) override {
+    poses.push_back(scene_.cameraPose());
+  }
+  void finish() override { finished = true; }
+  int frameCount() const override { return int(poses.size()); }
+  std::string codecName() const override { return "none"; }
+  int storedWidth() const override { return 0; }
+  int storedHeight() const override { return 0; }
+  std::vector<render::CameraPose> poses;
+  bool finished = false;
+
+ private:
+  render::AtlasScene& scene_;
+};
+
+double distance(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+  return std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+                   (a[2] - b[2]) * (a[2] - b[2]));
+}
+
+// From a camera close to the demo section (Go to section), the turntable backs off so its orbit
+// stays outside the brain, turns about the section through a full circle in equal steps, and
+// leaves the camera where it was.
+TEST(SceneMovie, TurntableOrbitsOutsideTheBrainAroundTheFocalPoint) {
+  const SpatialDataset demo = loadSpatialDataset(bundledDemoDataset());
+  const auto dapi = demo.readStain(demo.stains.front(), 256);
+  render::AtlasScene scene(bundledAtlas());
+  scene.showSection(&dapi, demo.placement().sectionToAtlas);
+  scene.focusSection();
+  const auto before = scene.cameraPose();
+  const auto& dims = bundledAtlas().annotation().dims();
+  const double res = bundledAtlas().resolutionUm();
+  const double halfDiagonal =
+      0.5 * res * std::sqrt(double(dims[0] * dims[0] + dims[1] * dims[1] + dims[2] * dims[2]));
+  ASSERT_LT(distance(before.position, before.focalPoint), halfDiagonal)
+      << "the test wants a camera inside the orbit the brain needs";
+  CameraLog log(scene);
+  render::MovieOptions options;
+  options.frames = 8;
+  options.width = options.height = 32;
+  ASSERT_TRUE(render::renderMovie(scene, options, log));
+  EXPECT_TRUE(log.finished);
+  ASSERT_EQ(log.poses.size(), 8u);
+  const double radius = distance(log.poses[0].position, log.poses[0].focalPoint);
+  EXPECT_GT(radius, halfDiagonal);
+  for (std::size_t i = 0; i < 8; ++i) {
+    EXPECT_NEAR(distance(log.poses[i].position, log.poses[i].focalPoint), radius, 1e-6 * radius);
+    EXPECT_NEAR(distance(log.poses[i].focalPoint, before.focalPoint), 0, 1e-6);
+    // 45° a step: consecutive positions 2 r sin(22.5°) apart, the fifth opposite the first.
+    EXPECT_NEAR(distance(log.poses[i].position, log.poses[(i + 1) % 8].position),
+                2 * radius * std::sin(M_PI / 8), 1e-3 * radius);
+  }
+  EXPECT_NEAR(distance(log.poses[0].position, log.poses[4].position), 2 * radius, 1e-3 * radius);
+  const auto after = scene.cameraPose();
+  EXPECT_NEAR(distance(after.position, before.position), 0, 1e-6);
 }
 
 // An odd size loses one column and one row (YUV 4:2:0); frames of another size are refused.
