@@ -97,10 +97,6 @@ RectUm levelZeroExtent(const PyramidInfo& info) {
           info.originYUm + info.heightUm()};
 }
 
-std::string fileNote(const std::exception& e) {
-  return e.what();
-}
-
 // A stain that is not a TIFF (the demo's JPEG/PNG, a SpatialData image's channel), read whole
 // (reduced to fit kRasterBytes) into memory, its planes by plane number (NaN where missing).
 std::shared_ptr<RasterSource> readStainRaster(const SpatialDataset& dataset,
@@ -215,7 +211,7 @@ std::vector<std::string> addDatasetLayers(SectionScene& scene, const SpatialData
       extent = unite(extent, levelZeroExtent(source->info()));
       planes = std::max(planes, source->info().planes);
     } catch (const FileError& e) {
-      notes.push_back(name + " left out: " + fileNote(e));
+      notes.push_back(name + " left out: " + e.what());
     }
   }
 
@@ -282,8 +278,7 @@ std::vector<std::string> addDatasetLayers(SectionScene& scene, const SpatialData
         polygons.insert(polygons.end(), std::make_move_iterator(read.begin()),
                         std::make_move_iterator(read.end()));
       } catch (const FileError& e) {
-        notes.push_back(compartment + " outlines of " + b.file.string() +
-                        " left out: " + fileNote(e));
+        notes.push_back(compartment + " outlines of " + b.file.string() + " left out: " + e.what());
       }
     }
     if (skipped > 0)
