@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <tiffio.h>
 
 #include "common/FileError.h"
 #include "io/TiffImage.h"
@@ -162,6 +163,45 @@ TEST(TiffPyramidSource, SmallTilesOverLargerBlocks) {
     w = nw, h = nh;
     expectLevel(*source, l, level, w, h);
   }
+}
+
+// An 8-bit striped TIFF (libtiff itself): 16-bit levels holding 8-bit means, shown 0…255.
+TEST(TiffPyramidSource, EightBitStripedMosaic) {
+  const fs::path dir = freshDirectory();
+  const fs::path file = dir / "stripes.tif";
+  constexpr std::int64_t w = 600, h = 301;
+  auto value = [](std::int64_t x, std::int64_t y) { return double((x * 7 + y * 13) % 256); };
+  {
+    TIFF* tiff = TIFFOpen(file.c_str(), "w");
+    ASSERT_NE(tiff, nullptr);
+    TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, std::uint32_t(w));
+    TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, std::uint32_t(h));
+    TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+    TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, 16);
+    std::vector<std::uint8_t> row(w);
+    for (std::int64_t y = 0; y < h; ++y) {
+      for (std::int64_t x = 0; x < w; ++x) row[std::size_t(x)] = std::uint8_t(value(x, y));
+      ASSERT_EQ(TIFFWriteScanline(tiff, row.data(), std::uint32_t(y), 0), 1);
+    }
+    TIFFClose(tiff);
+  }
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const auto source = TiffPyramidSource::open({file}, 0, 0, 1, "PolyT", options);
+  EXPECT_EQ(source->info().valueMax, 255);
+  EXPECT_EQ(source->info().contrastMax, 255);
+  ASSERT_EQ(source->info().levels.size(), 3u);  // 600, 300, 150
+  std::vector<double> level0(std::size_t(w * h));
+  for (std::int64_t y = 0; y < h; ++y)
+    for (std::int64_t x = 0; x < w; ++x) level0[std::size_t(y * w + x)] = value(x, y);
+  std::int64_t w1 = 0, h1 = 0;
+  const auto level1 = halved(level0, w, h, w1, h1);
+  expectLevel(*source, 0, level0, w, h);
+  expectLevel(*source, 1, level1, w1, h1);
 }
 
 TEST(TiffPyramidSource, ChangedFileGetsANewPyramid) {
