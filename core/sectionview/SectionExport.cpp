@@ -6,6 +6,8 @@
 #include <limits>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "common/FileError.h"
 #include "sectionview/PngRowWriter.h"
 #include "sectionview/TileLoader.h"
@@ -23,8 +25,9 @@ constexpr int kMaxPasses = 3;
 int pictureSide(const std::filesystem::path& file, double um, double pixelUm, const char* what) {
   const double side = um / pixelUm;
   if (!std::isfinite(side) || side < 0.5)
-    throw FileError(file, std::string("the export region's ") + what + " gives no pixels at " +
-                              std::to_string(pixelUm) + " um per pixel");
+    throw FileError(file, fmt::format("the export region's {} gives no pixels at {:g} \u00b5m "
+                                      "per pixel",
+                                      what, pixelUm));
   if (side >= kMaxExportSide + 0.5)
     throw FileError(file, std::string("the export's ") + what + " would be " +
                               std::to_string(std::llround(std::min(side, 1e15))) +
@@ -68,7 +71,7 @@ SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loa
   const auto& file = request.file;
   const RectUm& region = request.region;
   if (!(request.pixelUm > 0) || !std::isfinite(request.pixelUm))
-    throw FileError(file, "the export's pixel size must be a positive number of um");
+    throw FileError(file, "the export's pixel size must be a positive number of \u00b5m");
   if (region.empty() || !std::isfinite(region.width()) || !std::isfinite(region.height()))
     throw FileError(file, "the export region is empty");
   SectionExportResult result;

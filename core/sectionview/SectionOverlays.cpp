@@ -65,7 +65,10 @@ TextMask rasterise(const TextRasteriser& text, const std::string& s, int pixelHe
   return text(s, pixelHeight);
 }
 
+// Whole numbers as they are (65535, not 6.554e+04), others to four figures.
 std::string formatValue(double value) {
+  if (std::isfinite(value) && value == std::round(value) && std::abs(value) < 1e9)
+    return fmt::format("{:.0f}", value);
   return fmt::format("{:.4g}", value);
 }
 

@@ -489,5 +489,34 @@ TEST(SectionCompositor, OverlaysDrawnInStripsMatchTheWholePicture) {
   }
 }
 
+TEST(SectionCompositor, OverlayLabels) {
+  SectionScene scene;
+  SectionLayer layer;
+  layer.name = "Slc17a7 counts";
+  layer.unit = "molecules";
+  layer.style.contrastMax = 65535;
+  layer.style.colourBar = true;
+  scene.addLayer(layer);
+  SectionLayer hidden = layer;
+  hidden.name = "hidden";
+  hidden.style.visible = false;
+  scene.addLayer(hidden);
+  SectionLayer outlines = layer;
+  outlines.name = "cells";
+  outlines.kind = SectionLayerKind::Shapes;
+  scene.addLayer(outlines);
+  std::vector<std::string> texts;
+  const TextRasteriser record = [&](const std::string& text, int height) {
+    texts.push_back(text);
+    return blockText(text, height);
+  };
+  RgbaImage image(800, 600);
+  drawColourBars(image, 0, 800, 600, scene, record);
+  EXPECT_EQ(texts, (std::vector<std::string>{"Slc17a7 counts (molecules)", "0", "65535"}));
+  texts.clear();
+  drawScaleBar(image, 0, 800, 600, 12.5, record);  // 160 px at most: 2 mm
+  EXPECT_EQ(texts, (std::vector<std::string>{"2 mm"}));
+}
+
 }  // namespace
 }  // namespace teramind
