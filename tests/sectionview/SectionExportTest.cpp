@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/FileError.h"
+#include "sectionview/PngRowWriter.h"
 #include "sectionview/SectionExport.h"
 #include "sectionview/TileLoader.h"
 
@@ -256,6 +257,42 @@ TEST_F(SectionExportTest, SourceErrorsPropagateAndLeaveNoFile) {
     EXPECT_EQ(e.file(), fs::path("broken.zarr"));
   }
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(SectionExportTest, PngRowWriterRgbaRowsAndCommit) {
+  const fs::path file = dir_ / "rows.png";
+  const std::uint8_t rows[2][12] = {{255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 0},
+                                    {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}};
+  {
+    PngRowWriter png(file, 3, 2, true);
+    png.writeRow(rows[0]);
+    EXPECT_THROW(png.commit(), FileError);  // a row short
+    png.writeRow(rows[1]);
+    EXPECT_THROW(png.writeRow(rows[1]), FileError);
+    EXPECT_FALSE(fs::exists(file));
+    EXPECT_TRUE(fs::exists(png.temporary()));
+    png.commit();
+  }
+  ASSERT_TRUE(onlyFile(file));
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  ASSERT_TRUE(png_image_begin_read_from_file(&image, file.string().c_str()));
+  EXPECT_TRUE(image.format & PNG_FORMAT_FLAG_ALPHA);
+  image.format = PNG_FORMAT_RGBA;
+  std::vector<std::uint8_t> pixels(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr));
+  EXPECT_EQ(std::vector<std::uint8_t>(pixels.begin(), pixels.begin() + 12),
+            std::vector<std::uint8_t>(rows[0], rows[0] + 12));
+  EXPECT_EQ(std::vector<std::uint8_t>(pixels.begin() + 12, pixels.end()),
+            std::vector<std::uint8_t>(rows[1], rows[1] + 12));
+
+  // Abandoned before commit: nothing is left.
+  {
+    PngRowWriter png(dir_ / "abandoned.png", 3, 2);
+    png.writeRow(rows[0]);
+  }
+  EXPECT_TRUE(onlyFile(file));
+  EXPECT_THROW(PngRowWriter(dir_ / "empty.png", 0, 2), FileError);
 }
 
 }  // namespace
