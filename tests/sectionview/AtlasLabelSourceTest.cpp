@@ -232,6 +232,17 @@ TEST(SectionContents, XeniumGivesCellAndNucleusOutlines) {
   EXPECT_EQ(cells->kind, SectionLayerKind::Shapes);
 }
 
+TEST(SectionContents, CosmxLabelImagesAreOutlined) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/cosmx_human_lung_tiny/sample_1");
+  const auto dataset = loadSpatialDataset(sharedData);
+  SectionScene scene;
+  addDatasetLayers(scene, dataset, bundledAtlas());
+  EXPECT_TRUE(scene.layerNamed("molecules"));
+  const auto* cells = scene.layerNamed("cell outlines");
+  ASSERT_TRUE(cells && cells->outlines);
+  EXPECT_GT(cells->outlines->size(), 10u);
+}
+
 TEST(SectionContents, AnUnplacedDatasetHasNoAtlasOutline) {
   TranscriptTable table;
   table.genes.add("A");
