@@ -132,8 +132,8 @@ void walkTiles(const PyramidSource& source, int sourceId, int channel, int plane
       std::clamp(levelForScale(info, camera.umPerPixel), 0, int(info.levels.size()) - 1);
   const std::int64_t tile = info.tile;
   std::vector<int> columns, rows;
-  // Draws the part of a tile of `level` in screen [sx0, sx1) × [sy0, sy1), given the level pixels
-  // of those columns and rows.
+  // Draws the part of tile (row, col) of level `lv` on screen, given the level pixel of each
+  // screen column from `colBegin` and each row from `rowBegin`.
   auto drawPart = [&](const TilePixels& values, const PyramidLevel& lv, std::int64_t row,
                       std::int64_t col, const std::vector<std::int64_t>& colPixels, int colBegin,
                       const std::vector<std::int64_t>& rowPixels, int rowBegin) {
