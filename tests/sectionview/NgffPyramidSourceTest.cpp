@@ -11,9 +11,11 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "common/FileError.h"
 #include "io/NgffImage.h"
@@ -30,12 +32,32 @@ using test::writeText;
 
 const fs::path kTools = TERAMIND_TEST_TOOLS_DIR;
 
+// Folders of this run's tests, named by the process too (people run the same tests at the
+// same time), removed once every test has passed.
+std::vector<fs::path>& scratchFolders() {
+  static std::vector<fs::path> folders;
+  return folders;
+}
+
+class RemoveScratchFolders : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (::testing::UnitTest::GetInstance()->failed_test_count() != 0) return;
+    std::error_code ec;
+    for (const auto& folder : scratchFolders()) fs::remove_all(folder, ec);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveScratchFolders =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratchFolders);
+
 fs::path freshDirectory() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir =
-      fs::path(TERAMIND_TEST_OUTPUT_DIR) / "ngff_pyramid" / info->test_suite_name() / info->name();
+  const fs::path dir = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "ngff_pyramid" /
+                       info->test_suite_name() /
+                       (std::string(info->name()) + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  scratchFolders().push_back(dir);
   return dir;
 }
 
@@ -352,6 +374,24 @@ TEST(NgffPyramidSource, RefusesWhatIsNotAnImage) {
   writeText(dir / "up" / ".zattrs", R"({"multiscales": [{"axes": ["y", "x"],
       "datasets": [{"path": "../0"}]}]})");
   EXPECT_NE(errorOf([&] { NgffPyramidSource::open(dir / "up"); }).find("not a folder inside"),
+            std::string::npos);
+  writeText(dir / "flat" / ".zattrs", R"({"multiscales": [{"axes": ["y", "x"],
+      "datasets": [{"path": "0", "coordinateTransformations": [
+                     {"type": "scale", "scale": [0.5, 0]}]}]}]})");
+  const auto flat = errorOf([&] { NgffPyramidSource::open(dir / "flat"); });
+  EXPECT_NE(flat.find("multiscales[0].datasets[0].coordinateTransformations[0].scale: [0.5,0] is "
+                      "not positive"),
+            std::string::npos)
+      << flat;
+  writeText(dir / "short" / ".zattrs", R"({"multiscales": [{"axes": ["c", "y", "x"],
+      "datasets": [{"path": "0", "coordinateTransformations": [
+                     {"type": "translation", "translation": [1, 2]}]}]}]})");
+  const auto shortList = errorOf([&] { NgffPyramidSource::open(dir / "short"); });
+  EXPECT_NE(shortList.find("is not 3 numbers"), std::string::npos) << shortList;
+  EXPECT_NE(shortList.find((dir / "short" / ".zattrs").string()), std::string::npos);
+  writeText(dir / "rotated" / ".zattrs", R"({"multiscales": [{"axes": ["y", "x"],
+      "datasets": [{"path": "0", "coordinateTransformations": [{"type": "affine"}]}]}]})");
+  EXPECT_NE(errorOf([&] { NgffPyramidSource::open(dir / "rotated"); }).find("type \"affine\""),
             std::string::npos);
 }
 

@@ -11,10 +11,12 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <tiffio.h>
+#include <unistd.h>
 
 #include "common/FileError.h"
 #include "io/TiffImage.h"
@@ -26,12 +28,32 @@ namespace {
 namespace fs = std::filesystem;
 using test::errorOf;
 
+// Folders of this run's tests, named by the process too (people run the same tests at the
+// same time), removed once every test has passed.
+std::vector<fs::path>& scratchFolders() {
+  static std::vector<fs::path> folders;
+  return folders;
+}
+
+class RemoveScratchFolders : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (::testing::UnitTest::GetInstance()->failed_test_count() != 0) return;
+    std::error_code ec;
+    for (const auto& folder : scratchFolders()) fs::remove_all(folder, ec);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveScratchFolders =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratchFolders);
+
 fs::path freshDirectory() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir =
-      fs::path(TERAMIND_TEST_OUTPUT_DIR) / "tiff_pyramid" / info->test_suite_name() / info->name();
+  const fs::path dir = fs::path(TERAMIND_TEST_OUTPUT_DIR) / "tiff_pyramid" /
+                       info->test_suite_name() /
+                       (std::string(info->name()) + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  scratchFolders().push_back(dir);
   return dir;
 }
 
