@@ -20,10 +20,13 @@ class PyramidSource;
 enum class ImageRole { Real, Generated, Data };
 
 // The layers a dataset brings to the section view, added to `scene`:
-// - each stain as an image (DAPI blue, PolyT green, others grey; additive), its planes stacked,
-//   Real, pyramids made or read from the cache;
-// - molecules as points (density at low zoom) when it holds transcripts;
-// - cell/nucleus outlines when it has any (hidden until close up);
+// - each stain as an image "<stain> (real)" (DAPI blue, PolyT green, others grey; additive), its
+//   planes stacked, Real: TIFFs through TiffPyramidSource (pyramids made or read from the
+//   cache), other images (JPEG/PNG, SpatialData channels) read whole, at most 4096 px a side,
+//   into a RasterSource;
+// - molecules as points "molecules" (density at low zoom) when it holds transcripts;
+// - "cell outlines" / "nucleus outlines" when it has any (hidden until close up): the lowest
+//   plane's files of each compartment (a MERSCOPE region's planes outline the same cells);
 // - the atlas annotation's outline where the section is placed (not for an unplaced section).
 // `progress` gets a line of what it is doing (pyramid building takes a while on a large mosaic).
 // Returns notes for the user (the pyramid cache used, what was left out).
