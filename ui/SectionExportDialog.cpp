@@ -25,8 +25,8 @@ SectionExportDialog::SectionExportDialog(const SectionViewModel& model, QWidget*
                                             .arg(region.height(), 0, 'f', 1),
                                         this));
   pixelUm_ = new QDoubleSpinBox(this);
-  pixelUm_->setDecimals(3);
-  pixelUm_->setRange(0.01, 1000);
+  pixelUm_->setDecimals(4);
+  pixelUm_->setRange(0.001, 1000);
   pixelUm_->setSuffix(tr(" µm"));
   pixelUm_->setValue(model_.camera().umPerPixel);
   form->addRow(tr("Pixel size"), pixelUm_);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <QAction>
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QImage>
 #include <QListWidget>
 #include <QPushButton>
@@ -17,6 +18,7 @@
 #include <set>
 
 #include "MainWindow.h"
+#include "SectionExportDialog.h"
 #include "SectionLayerDock.h"
 #include "SectionView.h"
 #include "ShortcutsDialog.h"
@@ -214,6 +216,17 @@ TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
     EXPECT_EQ(dock->layerAt(1), id);
     EXPECT_EQ(s.model().scene().layers()[s.model().scene().layers().size() - 2].id, id);
   }
+  // A drag in the list (a row moved in its model) reorders the scene once the drop is done.
+  if (list->count() > 2) {
+    const int top = dock->layerAt(0);
+    ASSERT_TRUE(list->model()->moveRow(QModelIndex(), 0, QModelIndex(), 3));
+    ASSERT_EQ(dock->layerAt(2), top);
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+      const auto& layers = s.model().scene().layers();
+      return layers[layers.size() - 3].id == top;
+    }));
+    EXPECT_EQ(dock->layerAt(2), top) << "the list is redrawn from the scene in the same order";
+  }
   // View → Section Explorer and its shortcut are listed in Help → Keyboard shortcuts.
   // So are the section view's own keys.
   bool explorer = false, nextPlane = false;
@@ -226,6 +239,19 @@ TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
   }
   EXPECT_TRUE(explorer);
   EXPECT_TRUE(nextPlane);
+}
+
+TEST(SectionViewGui, TheExportDialogSizesTheViewAtThePixelSizeSet) {
+  SectionStudio s;
+  ui::SectionExportDialog dialog(s.model(), &s.window);
+  EXPECT_NEAR(dialog.pixelUm(), s.model().camera().umPerPixel, 1e-4) << "the screen's by default";
+  dialog.findChild<QDoubleSpinBox*>()->setValue(0.5);
+  const RectUm region = s.model().camera().visibleUm();
+  EXPECT_EQ(dialog.sizeText(), QStringLiteral("%1 × %2 px")
+                                   .arg(qint64(std::ceil(region.width() / 0.5)))
+                                   .arg(qint64(std::ceil(region.height() / 0.5))));
+  dialog.findChild<QDoubleSpinBox*>()->setValue(0.001);
+  EXPECT_TRUE(dialog.sizeText().isEmpty()) << "more than kMaxExportSide a side is refused";
 }
 
 TEST(SectionViewGui, AnExportHasThePixelSizeAskedForAndAScaleBar) {
