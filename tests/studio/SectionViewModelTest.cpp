@@ -13,6 +13,7 @@
 #include "common/ResourceLocator.h"
 #include "io/OmeZarrStore.h"
 #include "io/SpatialDataset.h"
+#include "io/TiffImage.h"
 #include "model/PairedSection.h"
 #include "sectionview/LayerStyle.h"
 #include "sectionview/NgffPyramidSource.h"
@@ -371,6 +372,50 @@ TEST(SectionViewModel, TheCacheStaysUnderATinyCapWhilePanning) {
   }
   EXPECT_LE(v.view.cachePeakBytes(), v.view.cacheCap());
   EXPECT_GT(v.view.tilesRequested(), 4u) << "tiles were read (and dropped) while panning";
+}
+
+TEST(SectionViewModel, OpensAnNgffImageAndATiffAlone) {
+  const fs::path dir = scratch("alone");
+  SectionViewModel::Settings settings;
+  settings.pyramids.appCache = dir / "pyramids";
+  {
+    DemoView v(settings);
+    const fs::path output = writeUniformOutput(dir / "image.zarr", RectUm{100, 200, 900, 700}, 90);
+    v.open(output);
+    const auto& layers = v.view.scene().layers();
+    ASSERT_EQ(layers.size(), 2u) << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+    EXPECT_EQ(layers[0].name.rfind("DAPI (", 0), 0u) << layers[0].name;
+    EXPECT_EQ(layers[1].name.rfind("PolyT (", 0), 0u) << layers[1].name;
+    EXPECT_NEAR(v.view.scene().extent().x0, 100, 1e-6);
+    EXPECT_NEAR(v.view.scene().extent().x1, 900, 1e-6);
+    EXPECT_EQ(v.view.scene().planes(), 2);
+    ASSERT_TRUE(v.drawn());
+    const SectionReadout r = v.view.readout(kWidth / 2.0, kHeight / 2.0);
+    ASSERT_EQ(r.values.size(), 2u);
+    EXPECT_EQ(r.values[0].second, 90.0) << "the stored value";
+    EXPECT_FALSE(r.ccfUm.has_value()) << "an image alone is not placed";
+  }
+  {
+    DemoView v(settings);
+    const fs::path tiff = dir / "stain.tif";
+    TiledTiffWriter writer(tiff, 600, 400, 256);
+    for (std::int64_t r = 0; r < writer.tileRows(); ++r)
+      for (std::int64_t c = 0; c < writer.tileCols(); ++c)
+        writer.writeTile(r, c, std::vector<std::uint16_t>(256 * 256, std::uint16_t(1000 + c)));
+    writer.commit();
+    v.open(tiff);
+    ASSERT_EQ(v.view.scene().layers().size(), 1u)
+        << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+    EXPECT_NEAR(v.view.scene().extent().width(), 600, 1e-6) << "1 µm pixels";
+    EXPECT_NEAR(v.view.scene().extent().height(), 400, 1e-6);
+    bool told = false;
+    for (const auto& m : v.view.messages())
+      told = told ||
+             (m.kind == StudioMessage::Kind::Notice && m.text.find("1 µm") != std::string::npos);
+    EXPECT_TRUE(told) << "the pixel size assumed is said";
+    EXPECT_TRUE(fs::exists(dir / "pyramids")) << "the pyramid went to the cache asked for";
+    ASSERT_TRUE(v.drawn());
+  }
 }
 
 TEST(SectionViewModel, ABadPathIsAnErrorNamingIt) {
