@@ -216,6 +216,18 @@ TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
     EXPECT_EQ(dock->layerAt(1), id);
     EXPECT_EQ(s.model().scene().layers()[s.model().scene().layers().size() - 2].id, id);
   }
+  // The view's settings: following the job, the tile cache's cap (kept as it was).
+  dock->followJobBox()->setChecked(false);
+  EXPECT_FALSE(s.model().followJob());
+  dock->followJobBox()->setChecked(true);
+  EXPECT_TRUE(s.model().followJob());
+  const int cacheMiB = dock->cacheBox()->value();
+  EXPECT_EQ(s.model().cacheCap(), std::size_t(cacheMiB) << 20);
+  dock->cacheBox()->setValue(cacheMiB + 100);
+  EXPECT_EQ(s.model().cacheCap(), std::size_t(cacheMiB + 100) << 20);
+  EXPECT_EQ(ui::SectionLayerDock::savedCacheMiB(), cacheMiB + 100);
+  dock->cacheBox()->setValue(cacheMiB);
+  EXPECT_EQ(ui::SectionLayerDock::savedCacheMiB(), cacheMiB);
   // A drag in the list (a row moved in its model) reorders the scene once the drop is done.
   if (list->count() > 2) {
     const int top = dock->layerAt(0);
