@@ -1,5 +1,6 @@
 #include "StudioSceneBinding.h"
 
+#include <QTimer>
 #include <algorithm>
 
 #include "AtlasScene.h"
@@ -11,6 +12,8 @@
 
 namespace teramind::ui {
 namespace {
+
+constexpr int kOverviewRetryMs = 150;
 
 // The 99th percentile of the positive values: a colour scale that a few hot bins do not flatten.
 double robustMaximum(std::vector<float> values) {
@@ -88,7 +91,15 @@ void StudioSceneBinding::sectionViewChanged(SectionViewChange change) {
       overviewPending_ = true;
       [[fallthrough]];
     case SectionViewChange::Tiles:
-      if (overviewPending_) showOverview();
+      // Composing the overview costs a frame: tiles arriving in bursts ask for it once per
+      // burst, not once per tile.
+      if (overviewPending_ && !overviewQueued_) {
+        overviewQueued_ = true;
+        QTimer::singleShot(kOverviewRetryMs, this, [this] {
+          overviewQueued_ = false;
+          if (overviewPending_) showOverview();
+        });
+      }
       break;
     default:
       break;

@@ -77,7 +77,8 @@ class StudioSceneBinding : public QObject {
   // the binding when the window's members go in another order).
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool overviewPending_ = false;
-  bool sectionFramed_ = false;  // the camera has been put on this dataset's section
+  bool overviewQueued_ = false;  // a retry is scheduled
+  bool sectionFramed_ = false;   // the camera has been put on this dataset's section
   int overviewShownSide_ = 0;
 };
 
