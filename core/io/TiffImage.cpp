@@ -331,6 +331,10 @@ struct TiffImageReader::Handle {
 };
 
 TiffImageReader::TiffImageReader(const std::filesystem::path& file, std::int64_t blockCacheBytes)
+    : TiffImageReader(file, SubImage{}, blockCacheBytes) {}
+
+TiffImageReader::TiffImageReader(const std::filesystem::path& file, SubImage image,
+                                 std::int64_t blockCacheBytes)
     : file_(file), blockCacheBytes_(blockCacheBytes), handle_(std::make_unique<Handle>()) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
@@ -339,6 +343,21 @@ TiffImageReader::TiffImageReader(const std::filesystem::path& file, std::int64_t
   // "m": read(), not a memory map, so a file truncated while open gives an error, not SIGBUS.
   handle_->tiff = openTiff(file, "rm", handle_->messages, "is not a readable TIFF image");
   TIFF* tiff = handle_->tiff;
+  {
+    std::uint16_t count = 0;
+    std::uint64_t* offsets = nullptr;  // libtiff's, valid until the directory changes
+    if (TIFFGetField(tiff, TIFFTAG_SUBIFD, &count, &offsets) != 1 || !offsets) count = 0;
+    const int subImage = image.index;
+    if (subImage < 0 || subImage > count)
+      throw FileError(file, "TIFF has no reduced-resolution image " + std::to_string(subImage) +
+                                " (its first page has " + std::to_string(count) + ")");
+    info_.subImages = subImage == 0 ? count : 0;
+    if (subImage > 0 && !TIFFSetSubDirectory(tiff, offsets[subImage - 1]))
+      throw FileError(
+          file,
+          "cannot read reduced-resolution image " + std::to_string(subImage) +
+              (handle_->messages.errors.empty() ? std::string() : ": " + handle_->messages.errors));
+  }
 
   std::uint32_t width = 0, height = 0;
   TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);

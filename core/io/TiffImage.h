@@ -18,6 +18,9 @@ struct TiffImageInfo {
   std::int64_t blockWidth = 0, blockHeight = 0;  // tile size, or width × rows per strip
   bool bigTiff = false;
   std::string compression;  // "none", "deflate", "lzw", "zstd", "packbits", "jpeg" …
+  // Reduced-resolution images of the first page in its SubIFDs (an OME-TIFF pyramid's levels
+  // 1…, which TiffImageReader opens by subImage), 0 when none.
+  int subImages = 0;
 };
 
 // The most a whole-TIFF read (the volume path: every page decoded into one buffer, which ITK
@@ -49,6 +52,13 @@ class TiffImageReader {
   // first; the block in use is always kept), less where a cache above holds the windows.
   explicit TiffImageReader(const std::filesystem::path& file,
                            std::int64_t blockCacheBytes = kDefaultBlockCacheBytes);
+  // Which image of the file: 0 the first page, k ≥ 1 its SubIFD k (1…info().subImages of the
+  // first page), checked as the first page is; a SubIFD's info() says 0 subImages.
+  struct SubImage {
+    int index = 0;
+  };
+  TiffImageReader(const std::filesystem::path& file, SubImage subImage,
+                  std::int64_t blockCacheBytes = kDefaultBlockCacheBytes);
   ~TiffImageReader();
   TiffImageReader(const TiffImageReader&) = delete;
   TiffImageReader& operator=(const TiffImageReader&) = delete;

@@ -245,6 +245,8 @@ double seconds(std::chrono::steady_clock::time_point since) {
 std::string TiffPyramidReport::text() const {
   std::string what = file.filename().string();
   if (planes > 1) what += fmt::format(" and {} more planes", planes - 1);
+  if (ownLevels > 0)
+    return fmt::format("pyramid of {}: its own {} reduced-resolution images", what, ownLevels);
   if (cache.empty()) return what + " fits one tile: no pyramid needed";
   return built ? fmt::format("pyramid of {} made in {:.1f} s, cached in {}", what, seconds,
                              cache.string())
@@ -261,8 +263,10 @@ bool TiffPyramidSource::cached(const fs::path& tiff, const TiffPyramidOptions& o
   try {
     const FileStamp s = stampOf(tiff);
     if (readMetadata(cacheFolderOf(s, options), s, options.tile)) return true;
-    const TiffImageReader reader(tiff);  // the header only: a small image needs no pyramid
-    return levelSides(reader.info().width, reader.info().height, options.tile).empty();
+    // The header only: a small image needs no pyramid, an OME-TIFF pyramid is its own.
+    const TiffImageReader reader(tiff);
+    return reader.info().subImages > 0 ||
+           levelSides(reader.info().width, reader.info().height, options.tile).empty();
   } catch (const FileError&) {
     return false;
   }
@@ -305,14 +309,56 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
                                         a.width, a.height, a.bitsPerSample));
   }
   const TiffImageInfo& first = firsts.front()->info();
+  info.valueMax = first.bitsPerSample == 16 ? 65535 : 255;
+  info.contrastMin = 0;
+  info.contrastMax = info.valueMax;
+  TiffPyramidReport& report = source->report_;
+  report.file = planes.front();
+  report.planes = static_cast<int>(planes.size());
+
+  // An OME-TIFF pyramid: the first page's SubIFDs, each smaller than the one before.
+  if (first.subImages > 0) {
+    info.levels.push_back({first.width, first.height, pixelUm});
+    for (std::size_t p = 0; p < planes.size(); ++p) {
+      std::vector<std::unique_ptr<TiffImageReader>> readers;
+      readers.push_back(std::move(firsts[p]));
+      for (int i = 1; i <= first.subImages; ++i) {
+        auto reader = std::make_unique<TiffImageReader>(planes[p], TiffImageReader::SubImage{i},
+                                                        kLevel0BlockCacheBytes);
+        const TiffImageInfo& a = reader->info();
+        const TiffImageInfo& finer = readers.back()->info();
+        if (p == 0 && (a.width >= finer.width || a.height >= finer.height ||
+                       a.bitsPerSample != first.bitsPerSample))
+          break;  // not a level of a pyramid: the levels before it are used
+        if (p > 0 && std::size_t(i) >= info.levels.size()) break;
+        if (p > 0 && (a.width != info.levels[std::size_t(i)].width ||
+                      a.height != info.levels[std::size_t(i)].height))
+          throw FileError(planes[p], fmt::format("reduced-resolution image {} is {} x {} px, "
+                                                 "{}'s {} x {}: a section's planes must match",
+                                                 i, a.width, a.height, planes.front().string(),
+                                                 info.levels[std::size_t(i)].width,
+                                                 info.levels[std::size_t(i)].height));
+        if (p == 0)
+          info.levels.push_back(
+              {a.width, a.height, pixelUm * double(first.width) / double(a.width)});
+        readers.push_back(std::move(reader));
+      }
+      source->levels_->planes.push_back(std::move(readers));
+    }
+    if (first.bitsPerSample == 16)
+      info.contrastMax =
+          std::max(1.0, double(StainImageSource(planes.front(), pixelUm).intensityMax()));
+    report.ownLevels = static_cast<int>(info.levels.size()) - 1;
+    report.seconds = seconds(start);
+    if (progress) progress(1.0);
+    return source;
+  }
+
   const auto sides = levelSides(first.width, first.height, options.tile);
   info.levels.push_back({first.width, first.height, pixelUm});
   for (std::size_t l = 0; l < sides.size(); ++l)
     info.levels.push_back(
         {sides[l].first, sides[l].second, pixelUm * std::ldexp(1.0, static_cast<int>(l + 1))});
-  info.valueMax = first.bitsPerSample == 16 ? 65535 : 255;
-  info.contrastMin = 0;
-  info.contrastMax = info.valueMax;
 
   // Work of a build, in source rows read: every level of every plane.
   double totalRows = 0, doneRows = 0;
@@ -326,9 +372,6 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     if (progress && totalRows > 0) progress(std::min(1.0, doneRows / totalRows));
   };
 
-  TiffPyramidReport& report = source->report_;
-  report.file = planes.front();
-  report.planes = static_cast<int>(planes.size());
   std::optional<double> contrast;
   for (std::size_t p = 0; p < planes.size(); ++p) {
     const FileStamp stamp = stampOf(planes[p]);

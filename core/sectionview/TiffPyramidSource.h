@@ -29,6 +29,7 @@ struct TiffPyramidReport {
   int planes = 1;
   std::filesystem::path cache;  // the first plane's pyramid folder; empty when none is needed
   bool built = false;           // made now (false: found in the cache)
+  int ownLevels = 0;            // levels the file holds itself (an OME-TIFF's SubIFDs): none cached
   double seconds = 0;
   std::string text() const;
 };
@@ -38,7 +39,8 @@ struct TiffPyramidReport {
 // size). Level 0 is read from the file by window; coarser levels come from the cached pyramid: 2 ×
 // 2 means written once as 16-bit tiled BigTIFFs (one per level), keyed by the file's path, size and
 // mtime (a changed file gets a new pyramid), each level written atomically so a killed build leaves
-// none half made. Contrast limits start at [0, the 99.9th percentile] (StainImageSource's scale).
+// none half made. An OME-TIFF pyramid (the first page's SubIFDs) is read as it is, nothing
+// cached. Contrast limits start at [0, the 99.9th percentile] (StainImageSource's scale).
 class TiffPyramidSource : public PyramidSource {
  public:
   // Builds the pyramid when the cache lacks it (reading the file once, by bands of rows);

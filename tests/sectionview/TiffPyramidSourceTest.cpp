@@ -226,6 +226,73 @@ TEST(TiffPyramidSource, EightBitStripedMosaic) {
   expectLevel(*source, 1, level1, w1, h1);
 }
 
+// An OME-TIFF pyramid (libtiff itself): a 600 x 400 page with two SubIFDs of 300 x 200 and
+// 150 x 100, each with its own values: read as it is, nothing cached.
+TEST(TiffPyramidSource, ReadsAnOmeTiffPyramidAsItIs) {
+  const fs::path dir = freshDirectory();
+  const fs::path file = dir / "morphology.ome.tif";
+  auto value = [](int level, std::int64_t x, std::int64_t y) {
+    return std::uint16_t((x * 3 + y * 5 + level * 1000) % 65536);
+  };
+  {
+    TIFF* tiff = TIFFOpen(file.c_str(), "w8");
+    ASSERT_NE(tiff, nullptr);
+    for (int level = 0; level < 3; ++level) {
+      const std::uint32_t w = 600u >> level, h = 400u >> level;
+      if (level == 0) {
+        std::uint64_t offsets[2] = {0, 0};
+        TIFFSetField(tiff, TIFFTAG_SUBIFD, 2, offsets);
+      } else {
+        TIFFSetField(tiff, TIFFTAG_SUBFILETYPE, FILETYPE_REDUCEDIMAGE);
+      }
+      TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, w);
+      TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, h);
+      TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 16);
+      TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+      TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+      TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+      TIFFSetField(tiff, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+      TIFFSetField(tiff, TIFFTAG_TILEWIDTH, 64);
+      TIFFSetField(tiff, TIFFTAG_TILELENGTH, 64);
+      std::vector<std::uint16_t> tile(64 * 64);
+      for (std::uint32_t ty = 0; ty < h; ty += 64)
+        for (std::uint32_t tx = 0; tx < w; tx += 64) {
+          for (std::uint32_t y = 0; y < 64; ++y)
+            for (std::uint32_t x = 0; x < 64; ++x) tile[y * 64 + x] = value(level, tx + x, ty + y);
+          ASSERT_GE(TIFFWriteEncodedTile(tiff, TIFFComputeTile(tiff, tx, ty, 0, 0), tile.data(),
+                                         tmsize_t(tile.size() * 2)),
+                    0);
+        }
+      ASSERT_EQ(TIFFWriteDirectory(tiff), 1);
+    }
+    TIFFClose(tiff);
+  }
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.tile = 128;
+  EXPECT_TRUE(TiffPyramidSource::cached(file, options));
+  const auto source = TiffPyramidSource::open({file}, 1, 2, 0.5, "DAPI", options);
+  EXPECT_FALSE(source->report().built);
+  EXPECT_EQ(source->report().ownLevels, 2);
+  EXPECT_NE(source->report().text().find("its own 2 reduced-resolution images"), std::string::npos)
+      << source->report().text();
+  EXPECT_FALSE(fs::exists(dir / "cache"));
+  const PyramidInfo& info = source->info();
+  ASSERT_EQ(info.levels.size(), 3u);
+  for (int level = 0; level < 3; ++level) {
+    const std::int64_t w = 600 >> level, h = 400 >> level;
+    EXPECT_DOUBLE_EQ(info.levels[std::size_t(level)].pixelUm, 0.5 * double(1 << level));
+    std::vector<double> expected(std::size_t(w * h));
+    for (std::int64_t y = 0; y < h; ++y)
+      for (std::int64_t x = 0; x < w; ++x) expected[std::size_t(y * w + x)] = value(level, x, y);
+    expectLevel(*source, level, expected, w, h);
+  }
+  EXPECT_NE(errorOf([&] {
+              TiffImageReader(file, TiffImageReader::SubImage{3});
+            }).find("no reduced-resolution image 3"),
+            std::string::npos);
+}
+
 TEST(TiffPyramidSource, ChangedFileGetsANewPyramid) {
   const fs::path dir = freshDirectory();
   const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
