@@ -73,31 +73,49 @@ std::size_t GeneratedTileSource::bytes() const {
 TilePixels GeneratedTileSource::readTile(int level, int channel, int plane, std::int64_t row,
                                          std::int64_t col) const {
   TilePixels pixels = store_->readTile(level, channel, plane, row, col);
-  if (level != 0) return pixels;
   const PyramidInfo& info = store_->info();
   const std::int64_t side = info.tile;
-  if (info.levels.empty() || pixels.size() != std::size_t(side * side)) return pixels;
-  const double pixelUm = info.levels[0].pixelUm;
-  const RectUm here = tileRectUm(info, 0, row, col);
+  if (level < 0 || level >= int(info.levels.size()) || pixels.size() != std::size_t(side * side))
+    return pixels;
+  const double pixelUm = info.levels[std::size_t(level)].pixelUm;
+  const RectUm here = tileRectUm(info, level, row, col);
+  // The part of a finished tile under a pixel: whole tile pixels, a hair's rounding allowed.
+  constexpr double kEps = 1e-6;
+  const auto first = [](double offset, double size) {
+    return std::int64_t(std::floor(offset / size + kEps));
+  };
+  const auto last = [](double offset, double size) {  // one past
+    return std::int64_t(std::ceil(offset / size - kEps));
+  };
   std::lock_guard lock(mutex_);
   for (const Tile& tile : tiles_) {
     if (tile.values.empty() || !tile.rect.intersects(here)) continue;
     const int section = plane + basePlane_ - tile.key[0];
     if (section < 0 || section >= tile.sections || channel < 0 || channel >= tile.stains) continue;
-    const std::size_t t = std::size_t(tile.tilePixels);
+    const std::int64_t t = tile.tilePixels;
     const std::uint8_t* core =
         tile.values.data() +
-        (std::size_t(channel) * std::size_t(tile.sections) + std::size_t(section)) * t * t;
-    // The pixels of this store tile whose centres fall in the finished tile.
-    for (std::int64_t y = 0; y < side; ++y) {
-      const double yUm = here.y0 + (double(y) + 0.5) * pixelUm;
-      const auto j = std::int64_t(std::floor((yUm - tile.rect.y0) / tile.pixelUm));
-      if (j < 0 || j >= std::int64_t(t)) continue;
-      for (std::int64_t x = 0; x < side; ++x) {
-        const double xUm = here.x0 + (double(x) + 0.5) * pixelUm;
-        const auto i = std::int64_t(std::floor((xUm - tile.rect.x0) / tile.pixelUm));
-        if (i < 0 || i >= std::int64_t(t)) continue;
-        pixels[std::size_t(y * side + x)] = float(core[std::size_t(j) * t + std::size_t(i)]);
+        (std::size_t(channel) * std::size_t(tile.sections) + std::size_t(section)) *
+            std::size_t(t) * std::size_t(t);
+    // Each pixel of this tile over the finished tile: the mean of the tile's pixels under it
+    // (at level 0 the one pixel; coarser, the block the store's pyramid will average).
+    const std::int64_t x0 = std::max<std::int64_t>(0, first(tile.rect.x0 - here.x0, pixelUm)),
+                       x1 = std::min<std::int64_t>(side, last(tile.rect.x1 - here.x0, pixelUm)),
+                       y0 = std::max<std::int64_t>(0, first(tile.rect.y0 - here.y0, pixelUm)),
+                       y1 = std::min<std::int64_t>(side, last(tile.rect.y1 - here.y0, pixelUm));
+    for (std::int64_t y = y0; y < y1; ++y) {
+      const double top = here.y0 + double(y) * pixelUm - tile.rect.y0;
+      const std::int64_t j0 = std::clamp<std::int64_t>(first(top, tile.pixelUm), 0, t),
+                         j1 = std::clamp<std::int64_t>(last(top + pixelUm, tile.pixelUm), 0, t);
+      for (std::int64_t x = x0; x < x1; ++x) {
+        const double left = here.x0 + double(x) * pixelUm - tile.rect.x0;
+        const std::int64_t i0 = std::clamp<std::int64_t>(first(left, tile.pixelUm), 0, t),
+                           i1 = std::clamp<std::int64_t>(last(left + pixelUm, tile.pixelUm), 0, t);
+        if (i0 >= i1 || j0 >= j1) continue;
+        double sum = 0;
+        for (std::int64_t j = j0; j < j1; ++j)
+          for (std::int64_t i = i0; i < i1; ++i) sum += core[std::size_t(j * t + i)];
+        pixels[std::size_t(y * side + x)] = float(sum / double((i1 - i0) * (j1 - j0)));
       }
     }
   }

@@ -15,10 +15,11 @@ namespace teramind {
 struct GeneratedTiles;
 
 // A running job's output as the section view reads it: the output store's tiles, with the
-// tiles the job has finished but not yet written laid over level 0 from memory. A job writes
+// tiles the job has finished but not yet written laid over them from memory (level 0 pixel for
+// pixel, coarser levels as block means, as the store's pyramid will hold them). A job writes
 // its tiles at checkpoints a minute apart; the studio hears of each as it finishes, and the
-// view shows it then, at full resolution. Tiles are kept as the store's bytes, the oldest
-// dropped past `capBytes` (by then the job has written them). Thread-safe: the view's owner
+// view shows it then, at full resolution and zoomed out. Tiles are kept as the store's bytes, the
+// oldest dropped past `capBytes` (by then the job has written them). Thread-safe: the view's owner
 // adds tiles while the loader's workers read.
 class GeneratedTileSource : public PyramidSource {
  public:

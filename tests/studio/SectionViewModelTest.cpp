@@ -524,6 +524,15 @@ TEST(SectionViewModel, GeneratedTilesShowBeforeTheJobWritesThem) {
   EXPECT_TRUE(std::isnan(shown[128]) || shown[128] == empty[128]) << "past the tile: the store";
   EXPECT_TRUE(std::isnan(shown[128 * 256]) || shown[128 * 256] == empty[128 * 256]);
   EXPECT_EQ(source->readTile(0, 0, 1, 0, 1)[0], 0.0f) << "stain 0 is −1: 0";
+  EXPECT_EQ(source->readTile(0, 1, 0, 0, 1)[0], 0.0f) << "stain 1, section 0 is −1: 0";
+  EXPECT_EQ(source->readTile(0, 1, 1, 0, 1)[127 * 256 + 127], 255.0f) << "the tile's last pixel";
+  // Level 1 (2 µm pixels, one 256 px tile): the finished tile is pixels 128..191 × 0..63.
+  const TilePixels coarse = source->readTile(1, 1, 1, 0, 0);
+  ASSERT_EQ(coarse.size(), 256u * 256u);
+  EXPECT_EQ(coarse[128], 255.0f);
+  EXPECT_EQ(coarse[63 * 256 + 191], 255.0f);
+  EXPECT_TRUE(std::isnan(coarse[127]) || coarse[127] != 255.0f);
+  EXPECT_TRUE(std::isnan(coarse[64 * 256 + 128]) || coarse[64 * 256 + 128] != 255.0f);
   EXPECT_GT(source->bytes(), 0u);
   source->clear();
   EXPECT_EQ(source->bytes(), 0u);
