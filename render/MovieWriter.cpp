@@ -88,7 +88,7 @@ struct MovieWriter::Impl {
 };
 
 MovieWriter::MovieWriter(const std::filesystem::path& file, int width, int height,
-                         int framesPerSecond)
+                         int framesPerSecond, MovieCodec codec)
     : impl_(std::make_unique<Impl>()) {
   auto& m = *impl_;
   m.target = file;
@@ -115,7 +115,8 @@ MovieWriter::MovieWriter(const std::filesystem::path& file, int width, int heigh
 
   int status = avformat_alloc_output_context2(&m.format, nullptr, muxer, m.temporary.c_str());
   if (status < 0 || !m.format) m.fail("cannot start the movie: " + avError(status));
-  const AVCodec* encoder = avcodec_find_encoder_by_name("libx264");
+  const AVCodec* encoder =
+      codec == MovieCodec::Best ? avcodec_find_encoder_by_name("libx264") : nullptr;
   if (!encoder) encoder = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
   if (!encoder) m.fail("this libavcodec has neither an H.264 nor an MPEG-4 encoder");
   m.codec = avcodec_alloc_context3(encoder);

@@ -25,6 +25,10 @@ class FrameSink {
   virtual int storedHeight() const = 0;
 };
 
+// Which encoder a MovieWriter uses: H.264 when libavcodec has libx264 (Best), or MPEG-4 part 2
+// always (every libavcodec has it).
+enum class MovieCodec { Best, Mpeg4 };
+
 // A video file through libavformat and libavcodec: H.264 (libx264) when the encoder exists,
 // else MPEG-4 part 2, in the container the file's extension names (.mp4, .mov, .mkv); frames
 // converted to YUV 4:2:0 by libswscale. Written to a temporary beside the file and renamed on
@@ -32,7 +36,8 @@ class FrameSink {
 // naming the file.
 class MovieWriter : public FrameSink {
  public:
-  MovieWriter(const std::filesystem::path& file, int width, int height, int framesPerSecond = 30);
+  MovieWriter(const std::filesystem::path& file, int width, int height, int framesPerSecond = 30,
+              MovieCodec codec = MovieCodec::Best);
   ~MovieWriter() override;
   MovieWriter(const MovieWriter&) = delete;
   MovieWriter& operator=(const MovieWriter&) = delete;

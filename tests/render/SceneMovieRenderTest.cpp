@@ -205,6 +205,24 @@ TEST(SceneMovie, OddSizeIsCroppedToEven) {
   EXPECT_EQ(movie.frames, 3);
 }
 
+// The fallback encoder, which every libavcodec has, in another container.
+TEST(SceneMovie, Mpeg4FallbackInMatroska) {
+  test::ScratchDirectory dir;
+  render::MovieWriter writer(dir / "fallback.mkv", 64, 48, 24, render::MovieCodec::Mpeg4);
+  EXPECT_EQ(writer.codecName(), "mpeg4");
+  std::vector<std::uint8_t> frame(64 * 48 * 3);
+  for (int i = 0; i < 24; ++i) {
+    for (std::size_t p = 0; p < frame.size(); ++p) frame[p] = std::uint8_t((p + 10 * i) % 251);
+    writer.addFrame(frame.data(), 64, 48);
+  }
+  writer.finish();
+  const DecodedMovie movie = decodeMovie(dir / "fallback.mkv");
+  EXPECT_EQ(movie.codec, "mpeg4");
+  EXPECT_EQ(movie.width, 64);
+  EXPECT_EQ(movie.height, 48);
+  EXPECT_EQ(movie.frames, 24);
+}
+
 TEST(SceneMovie, FlyThroughAsPngFramesReplacesALongerMovie) {
   test::ScratchDirectory dir;
   const auto folder = dir / "frames";
