@@ -123,6 +123,9 @@ class SectionViewModel {
   int plane() const { return plane_; }
   void setPlane(int plane);  // clamped to the scene's planes
   void stepPlane(int delta);
+  // While a bound studio's job runs, the view centres on each tile as it finishes; a tile out
+  // of view is also zoomed to, a third of the view wide and at the output's level 0. On by
+  // default.
   bool followJob() const { return followJob_; }
   void setFollowJob(bool follow);
 
@@ -159,7 +162,8 @@ class SectionViewModel {
   // written (its size) or failed.
   void exportView(const std::filesystem::path& file, double pixelUm,
                   std::optional<RectUm> region = std::nullopt);
-  // The same on the caller's thread (scripts, tests).
+  // The same on the caller's thread (scripts, tests), through the view's cache; throws
+  // FileError naming the file for a region or pixel size it refuses, and what a source throws.
   SectionExportResult exportViewNow(const std::filesystem::path& file, double pixelUm,
                                     std::optional<RectUm> region = std::nullopt);
 

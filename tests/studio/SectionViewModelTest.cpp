@@ -155,6 +155,9 @@ TEST(SectionViewModel, OpensTheDemoWithItsStainsMoleculesOutlinesAndAtlas) {
   EXPECT_TRUE(v.view.lastStats().complete());
   EXPECT_GT(v.view.lastStats().tilesDrawn, 0);
   EXPECT_GT(v.view.tilesRequested(), 0u);
+  // Arrivals are told as repaints, coalesced: never more than one a tile.
+  EXPECT_GE(v.count(SectionViewChange::Tiles), 1);
+  EXPECT_LE(std::uint64_t(v.count(SectionViewChange::Tiles)), v.view.tilesRequested());
   const RgbaImage image = v.view.render();
   EXPECT_EQ(image.width, kWidth);
   EXPECT_EQ(image.height, kHeight);
