@@ -389,6 +389,19 @@ TEST(NgffPyramidSource, RefusesWhatIsNotAnImage) {
   const auto shortList = errorOf([&] { NgffPyramidSource::open(dir / "short"); });
   EXPECT_NE(shortList.find("is not 3 numbers"), std::string::npos) << shortList;
   EXPECT_NE(shortList.find((dir / "short" / ".zattrs").string()), std::string::npos);
+  // Another tool's sharded Zarr v3 array: refused by name (only ours are read sharded).
+  writeText(dir / "sharded" / "zarr.json", R"({"zarr_format": 3, "node_type": "group",
+      "attributes": {"ome": {"version": "0.5", "multiscales": [{"axes": ["y", "x"],
+      "datasets": [{"path": "0"}]}]}}})");
+  writeText(dir / "sharded" / "0" / "zarr.json", R"({"zarr_format": 3, "node_type": "array",
+      "shape": [64, 64], "data_type": "uint16",
+      "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [64, 64]}},
+      "chunk_key_encoding": {"name": "default"}, "fill_value": 0,
+      "codecs": [{"name": "sharding_indexed", "configuration": {"chunk_shape": [32, 32]}}]})");
+  const auto sharded = errorOf([&] { NgffPyramidSource::open(dir / "sharded"); });
+  EXPECT_NE(sharded.find((dir / "sharded" / "0" / "zarr.json").string()), std::string::npos)
+      << sharded;
+  EXPECT_NE(sharded.find("no sharding"), std::string::npos) << sharded;
   writeText(dir / "rotated" / ".zattrs", R"({"multiscales": [{"axes": ["y", "x"],
       "datasets": [{"path": "0", "coordinateTransformations": [{"type": "affine"}]}]}]})");
   EXPECT_NE(errorOf([&] { NgffPyramidSource::open(dir / "rotated"); }).find("type \"affine\""),
