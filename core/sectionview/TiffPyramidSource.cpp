@@ -369,7 +369,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
   auto advance = [&](double rows) {
     const std::lock_guard<std::mutex> lock(progressMutex);
     doneRows += rows;
-    if (progress && totalRows > 0) progress(std::min(1.0, doneRows / totalRows));
+    if (progress && totalRows > 0) progress(std::min(0.999, doneRows / totalRows));
   };
 
   std::optional<double> contrast;
@@ -430,6 +430,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     contrast = double(StainImageSource(planes.front(), pixelUm).intensityMax());
   if (contrast && *contrast > 0) info.contrastMax = std::min(*contrast, info.valueMax);
   report.seconds = seconds(start);
+  if (progress) progress(1.0);  // the bands' fractions, summed in any order, may fall short
   return source;
 }
 
