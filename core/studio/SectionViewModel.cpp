@@ -208,6 +208,8 @@ void SectionViewModel::setCamera(const SectionCamera& camera) {
   camera_.width = std::max(1, camera.width);
   camera_.height = std::max(1, camera.height);
   if (!(camera_.umPerPixel > 0) || !std::isfinite(camera_.umPerPixel)) camera_.umPerPixel = 1;
+  sized_ = true;
+  keepRegion_ = scene_.extent().empty();  // as showRegion: content arriving later keeps it
   notify(SectionViewChange::Camera);
 }
 

@@ -307,6 +307,22 @@ TEST(SectionViewModel, TheLayerListMovesRemovesStylesAndCountsAGene) {
   EXPECT_EQ(v.count(SectionViewChange::Layers), layerChanges);
 }
 
+// `teramind-studio --section PATH --view-um X,Y,W`: the region is asked for before the
+// content is there, and kept when it comes.
+TEST(SectionViewModel, ARegionAskedBeforeTheContentIsKept) {
+  DemoView v;
+  v.view.showRegion(6500, 4800, 160);
+  v.open();
+  EXPECT_NEAR(v.view.camera().visibleUm().x0, 6500, 1e-6);
+  EXPECT_NEAR(v.view.camera().visibleUm().y0, 4800, 1e-6);
+  EXPECT_NEAR(v.view.camera().visibleUm().width(), 160, 1e-6);
+  EXPECT_NEAR(v.view.camera().umPerPixel, 160.0 / kWidth, 1e-12);
+  // A later open fits its content.
+  v.open();
+  const RectUm extent = v.view.scene().extent();
+  EXPECT_LE(v.view.camera().visibleUm().x0, extent.x0 + 1e-6);
+}
+
 TEST(SectionViewModel, ASwipeShowsRealLeftAndGeneratedRight) {
   const fs::path dir = scratch("swipe");
   DemoView v;
