@@ -324,6 +324,11 @@ bool AtlasScene::hasSection() const {
   return impl_->section != nullptr;
 }
 
+std::optional<Vec3> AtlasScene::sectionCentre() const {
+  if (!impl_->section) return std::nullopt;
+  return impl_->sectionCentre;
+}
+
 void AtlasScene::focusSection(bool fillView) {
   auto& r = *impl_;
   if (!r.section) return resetCamera();

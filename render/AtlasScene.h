@@ -54,6 +54,8 @@ class AtlasScene {
   // placed by its µm rectangle; an empty raster removes the section.
   void showSection(const SectionRaster& picture, const AffineTransform& sectionToAtlas);
   bool hasSection() const;
+  // The section's centre in atlas µm (for the slice views' cursor: Go to section), if shown.
+  std::optional<Vec3> sectionCentre() const;
   const AffineTransform& sectionToAtlas() const;
 
   // Generated tiles as they arrive, keyed by (plane, row, column): a known tile's texture is

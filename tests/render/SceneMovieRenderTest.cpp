@@ -467,6 +467,11 @@ TEST(AtlasSceneSection, RgbaPictureShownFaceOn) {
   render::AtlasScene scene(bundledAtlas());
   scene.showSection(section.picture, section.sectionToAtlas);
   ASSERT_TRUE(scene.hasSection());
+  const Vec3 expected =
+      section.sectionToAtlas.apply({section.picture.xUm + section.picture.widthUm / 2,
+                                    section.picture.yUm + section.picture.heightUm / 2, 0});
+  ASSERT_TRUE(scene.sectionCentre());
+  for (std::size_t a = 0; a < 3; ++a) EXPECT_NEAR((*scene.sectionCentre())[a], expected[a], 1e-6);
   scene.focusSection(true);
   test::ScratchDirectory dir;
   render::saveScreenshot(scene, dir / "rgba_section.png", {200, 150, 1, false});
@@ -480,6 +485,7 @@ TEST(AtlasSceneSection, RgbaPictureShownFaceOn) {
   EXPECT_LT(centre[2], 40);
   scene.showSection(render::SectionRaster{}, section.sectionToAtlas);
   EXPECT_FALSE(scene.hasSection());
+  EXPECT_FALSE(scene.sectionCentre());
 }
 
 }  // namespace
