@@ -93,6 +93,10 @@ class SectionViewModel {
   void showOutput(const std::filesystem::path& output, bool live);
   // Drops cached tiles of live layers that lie on these rectangles (a job's tiles just written).
   void outputTilesChanged(const std::vector<RectUm>& areas);
+  // A job's finished tiles (the studio's, which the binding passes on): those not seen before
+  // are laid over a live output (shown before the job writes them), their cached tiles
+  // dropped, and the view follows the newest (setFollowJob). Empty tiles forget those seen.
+  void showGeneratedTiles(const GeneratedTiles& tiles);
   bool busy() const { return busy_ > 0; }
   std::string busyText() const { return busyText_; }
   // For scripts and tests: runs the runner's deliveries until nothing is opening and every tile
@@ -210,7 +214,6 @@ class SectionViewModel {
   void studioChanged(StudioChange change);
   void followOutput();
   void outputChanged();
-  void tilesArrived(const GeneratedTiles& tiles);
   void showAttention(std::shared_ptr<const SectionAttention> attention);
 
   std::shared_ptr<const Atlas> atlas_;

@@ -256,7 +256,7 @@ void SectionViewModel::showOutputSource(const std::filesystem::path& output, boo
                 tilesSeen_.clear();
                 sceneChanged(wasEmpty);
                 // Tiles the studio already holds (a resumed job, tiles that came meanwhile).
-                if (fromStudio && studio_) tilesArrived(studio_->state().tiles);
+                if (fromStudio && studio_) showGeneratedTiles(studio_->state().tiles);
               });
 }
 

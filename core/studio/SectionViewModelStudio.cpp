@@ -42,7 +42,7 @@ void SectionViewModel::studioChanged(StudioChange change) {
     case StudioChange::Job:
     case StudioChange::Tiles:
       outputChanged();
-      if (change == StudioChange::Tiles && liveOutput_) tilesArrived(state.tiles);
+      if (change == StudioChange::Tiles && liveOutput_) showGeneratedTiles(state.tiles);
       return;
     case StudioChange::Plane:
       setPlane(state.plane);  // the studio's plane; the view's own keys do not change it
@@ -93,11 +93,12 @@ void SectionViewModel::outputChanged() {
   notify(SectionViewChange::Layers);
 }
 
-void SectionViewModel::tilesArrived(const GeneratedTiles& tiles) {
+void SectionViewModel::showGeneratedTiles(const GeneratedTiles& tiles) {
   if (tiles.cores.empty()) {
     tilesSeen_.clear();
     return;
   }
+  if (!liveOutput_) return;  // no output shown yet: handled once it is
   std::vector<RectUm> areas;
   for (const auto& [key, core] : tiles.cores) {
     if (!tilesSeen_.insert(key).second) continue;

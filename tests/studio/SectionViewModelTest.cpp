@@ -559,6 +559,63 @@ TEST(SectionViewModel, GeneratedTilesShowBeforeTheJobWritesThem) {
   EXPECT_TRUE(std::isnan(cleared[0]) || cleared[0] == empty[0]);
 }
 
+// A job's tiles as the studio passes them on: shown over the live output at once, the view
+// centred on the newest, zoomed to level 0 when it was out of view.
+TEST(SectionViewModel, TheViewFollowsTheJobsNewestTile) {
+  const fs::path dir = scratch("follow");
+  DemoView v;
+  const RectUm extent{1000, 2000, 3000, 3500};
+  v.view.showOutput(writeUniformOutput(dir / "out.zarr", extent, 90), true);
+  ASSERT_TRUE(v.runner.waitForIdle(60s));
+  const SectionLayer* generated = layerNamed(v.view, "DAPI (generated)");
+  ASSERT_NE(generated, nullptr) << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  EXPECT_TRUE(generated->live);
+  ASSERT_TRUE(v.drawn());
+  const SectionCamera fitted = v.view.camera();
+
+  GeneratedTiles tiles;
+  tiles.tilePixels = 64;
+  tiles.stains = 2;
+  tiles.sections = 2;
+  tiles.pixelUm = 2;  // the output's pixels
+  tiles.grid.originXUm = extent.x0;
+  tiles.grid.originYUm = extent.y0;
+  tiles.cores[{0, 3, 5}] = std::vector<float>(2 * 2 * 64 * 64, 1.0f);
+  v.view.showGeneratedTiles(tiles);
+  // In view: centred on it (x 1640..1768, y 2384..2512), the scale kept.
+  EXPECT_NEAR(v.view.camera().centreXUm, 1704, 1e-6);
+  EXPECT_NEAR(v.view.camera().centreYUm, 2448, 1e-6);
+  EXPECT_EQ(v.view.camera().umPerPixel, fitted.umPerPixel);
+  ASSERT_TRUE(v.drawn());
+  SectionReadout r = v.view.readout(kWidth / 2.0, kHeight / 2.0);
+  ASSERT_FALSE(r.values.empty());
+  EXPECT_EQ(r.values[0].first, "DAPI (generated)");
+  EXPECT_EQ(r.values[0].second, 255.0) << "the finished tile, not the store's 90";
+
+  // Out of view: centred and zoomed so that it is a third of the view, at level 0.
+  v.view.showRegion(2600, 3200, 100);
+  tiles.cores[{0, 0, 0}] = std::vector<float>(2 * 2 * 64 * 64, 1.0f);
+  v.view.showGeneratedTiles(tiles);
+  EXPECT_NEAR(v.view.camera().centreXUm, 1064, 1e-6);
+  EXPECT_NEAR(v.view.camera().centreYUm, 2064, 1e-6);
+  EXPECT_NEAR(v.view.camera().umPerPixel, 128.0 * 3 / kHeight, 1e-9);
+  const auto source = v.view.scene().source(generated->source);
+  EXPECT_EQ(levelForScale(source->info(), v.view.camera().umPerPixel), 0);
+  ASSERT_TRUE(v.drawn());
+  r = v.view.readout(kWidth / 2.0, kHeight / 2.0);
+  EXPECT_EQ(r.values[0].second, 255.0);
+  r = v.view.readout(kWidth - 2, kHeight / 2.0);  // right of the tile: the store
+  EXPECT_EQ(r.values[0].second, 90.0);
+
+  // Not following: the camera stays.
+  v.view.setFollowJob(false);
+  const SectionCamera before = v.view.camera();
+  tiles.cores[{0, 10, 10}] = std::vector<float>(2 * 2 * 64 * 64, 1.0f);
+  v.view.showGeneratedTiles(tiles);
+  EXPECT_EQ(v.view.camera().centreXUm, before.centreXUm);
+  EXPECT_EQ(v.view.camera().umPerPixel, before.umPerPixel);
+}
+
 // The studio's demo job bound to a section view: a live generated layer appears, its tiles
 // drawn at level 0; the attention's pathway map becomes a layer.
 TEST(SectionViewModel, FollowsAStudiosDatasetJobAndAttention) {
