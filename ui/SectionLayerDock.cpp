@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -59,7 +60,7 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   list_->setDefaultDropAction(Qt::MoveAction);
   list_->setSelectionMode(QAbstractItemView::SingleSelection);
   list_->setToolTip(tr("Layers top first; drag to reorder, tick to show"));
-  list_->setMinimumHeight(140);
+  list_->setMinimumHeight(120);
   up_ = new QPushButton(tr("Up"), body);
   down_ = new QPushButton(tr("Down"), body);
   auto* remove = new QPushButton(tr("Remove"), body);
@@ -155,7 +156,12 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   cacheUse_ = new QLabel(body);
   view->addRow(QString(), cacheUse_);
   layout->addLayout(view);
-  setWidget(body);
+  // Scrolled: the dock's many controls must not set the window's minimum height.
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidget(body);
+  setWidget(scroll);
 
   connect(list_, &QListWidget::currentRowChanged, this, [this](int row) {
     if (!refreshing_ && layerAt(row) >= 0) model_.selectLayer(layerAt(row));

@@ -341,8 +341,8 @@ int main(int argc, char** argv) {
             .split(QLatin1Char('x'));
     const int w = size.size() == 2 ? size[0].toInt() : 0,
               h = size.size() == 2 ? size[1].toInt() : 0;
-    if (w < 64 || h < 64 || w > 16384 || h > 16384) {
-      std::fprintf(stderr, "teramind-studio: error: --size %s is not WxH of 64 to 16384 px\n",
+    if (w < 64 || h < 64 || w > 8192 || h > 8192) {
+      std::fprintf(stderr, "teramind-studio: error: --size %s is not WxH of 64 to 8192 px\n",
                    qPrintable(parser.value(sizeOption)));
       return 1;
     }
@@ -364,6 +364,7 @@ int main(int argc, char** argv) {
   } else {
     window.restoreSettings();
   }
+  if (viewUm) window.showSectionExplorer();  // the region is the section view's
   window.show();
   // The region once the section view has its size (its first resize is delivered on show).
   if (viewUm)
