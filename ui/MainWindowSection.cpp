@@ -37,8 +37,12 @@ void MainWindow::buildSectionExplorer(std::shared_ptr<const Atlas> atlas,
     if (sectionLayerDock_) sectionLayerDock_->raise();
     sectionView_->setFocus(Qt::OtherFocusReason);
   });
-  connect(sectionView_, &SectionView::readoutChanged, this,
-          [this](const QString& text) { statusBar()->showMessage(text); });
+  connect(sectionView_, &SectionView::readoutChanged, this, [this](const QString& text) {
+    if (text.isEmpty())
+      statusBar()->clearMessage();
+    else
+      statusBar()->showMessage(text);
+  });
 }
 
 void MainWindow::sectionChanged(SectionViewChange change) {

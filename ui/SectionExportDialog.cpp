@@ -1,6 +1,7 @@
 #include "SectionExportDialog.h"
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -8,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <cmath>
 
 #include "studio/SectionViewModel.h"
@@ -33,7 +35,9 @@ SectionExportDialog::SectionExportDialog(const SectionViewModel& model, QWidget*
   size_ = new QLabel(this);
   size_->setObjectName(QStringLiteral("section-export-size"));
   form->addRow(tr("Picture"), size_);
-  file_ = new QLineEdit(QStringLiteral("section.png"), this);
+  file_ = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+                            .filePath(QStringLiteral("section.png")),
+                        this);
   auto* browse = new QPushButton(tr("Browse…"), this);
   auto* fileRow = new QHBoxLayout;
   fileRow->addWidget(file_, 1);

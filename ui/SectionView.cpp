@@ -179,6 +179,13 @@ void SectionView::keyPressEvent(QKeyEvent* event) {
   QWidget::keyPressEvent(event);
 }
 
+void SectionView::leaveEvent(QEvent* event) {
+  QWidget::leaveEvent(event);
+  if (readout_.isEmpty()) return;
+  readout_.clear();  // no cursor over the section: no readout
+  Q_EMIT readoutChanged(readout_);
+}
+
 void SectionView::showReadout(const QPointF& at) {
   const QString text = QString::fromStdString(model_.readout(at.x(), at.y()).text());
   if (text == readout_) return;

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTest>
 #include <QWheelEvent>
@@ -170,8 +171,19 @@ TEST(SectionViewGui, WheelZoomsAtTheCursorDragPansHomeFitsKeysStepPlanes) {
   EXPECT_EQ(s.window.sectionLayerDock()->planeBox()->value(), 0);
 
   // The cursor's readout goes to the status bar.
-  QTest::mouseMove(view, QPoint(view->width() / 2, view->height() / 2));
-  EXPECT_FALSE(view->readoutText().isEmpty());
+  const QPoint middle(view->width() / 2, view->height() / 2);
+  QTest::mouseMove(view, middle);
+  const auto point = s.model().camera().screenToSection(middle.x(), middle.y());
+  EXPECT_TRUE(view->readoutText().startsWith(
+      QStringLiteral("x %1 µm, y %2 µm").arg(point[0], 0, 'f', 1).arg(point[1], 0, 'f', 1)))
+      << view->readoutText().toStdString();
+  EXPECT_TRUE(view->readoutText().contains(QStringLiteral("CCF")))
+      << "the demo section is placed: " << view->readoutText().toStdString();
+  EXPECT_EQ(s.window.statusBar()->currentMessage(), view->readoutText());
+  QEvent leave(QEvent::Leave);
+  QApplication::sendEvent(view, &leave);
+  EXPECT_TRUE(view->readoutText().isEmpty());
+  EXPECT_TRUE(s.window.statusBar()->currentMessage().isEmpty());
 }
 
 TEST(SectionViewGui, TheSwipeLineFollowsADragThatStartsOnIt) {
