@@ -16,6 +16,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
 
 #include "MainWindow.h"
@@ -118,6 +119,30 @@ TEST(SectionViewGui, TheSectionTabShowsTheDemoStainsAndListsTheLayers) {
   EXPECT_GT(brightestAround(frame, frame.width() / 2, frame.height() / 2, 40), 20);
   ASSERT_TRUE(s.waitDrawn());
   EXPECT_EQ(s.view()->loadingText(), QString()) << "nothing is loading once drawn";
+
+  // View → 3D and Slices and View → Section Explorer switch the tabs.
+  const auto viewAction = [&](const QString& text) -> QAction* {
+    for (QAction* a : s.window.findChildren<QAction*>())
+      if (a->text() == text) return a;
+    return nullptr;
+  };
+  QAction* threeD = viewAction(QStringLiteral("&3D and Slices"));
+  QAction* explorer = viewAction(QStringLiteral("Section E&xplorer"));
+  ASSERT_TRUE(threeD && explorer);
+  EXPECT_EQ(explorer->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_2));
+  threeD->trigger();
+  EXPECT_EQ(s.window.centralTabs()->currentIndex(), 0);
+  explorer->trigger();
+  EXPECT_EQ(s.window.centralTabs()->currentWidget(), s.view());
+
+  // A file that is no image: an error naming it, as a dialog.
+  test::ScratchDirectory scratch;
+  const auto bad = scratch / "not-a-stain.tif";
+  std::ofstream(bad) << "not a TIFF";
+  s.window.openSectionPath(bad);
+  ASSERT_TRUE(QTest::qWaitFor(
+      [&] { return s.window.lastError().contains(QStringLiteral("not-a-stain.tif")); }, 30000))
+      << s.window.lastError().toStdString();
 }
 
 TEST(SectionViewGui, WheelZoomsAtTheCursorDragPansHomeFitsKeysStepPlanes) {
