@@ -198,24 +198,27 @@ int runSectionViewBench(int argc, char** argv) {
   };
 
   // --- first view ---
+  // Counted to the first complete frame of what has arrived: a dataset's stains show before
+  // its molecules are read (they follow as their own layers; the pan below waits for them).
   const auto start = Clock::now();
   model.openPath(options.path);
-  if (!waitOpened(runner, model, kOpenTimeout) || model.scene().layers().empty()) {
-    fmt::print(stderr, "{}: the second open failed\n", options.path.string());
-    printMessages(model);
-    return 1;
-  }
-  const double openMs = msSince(start);
+  double openMs = -1;
   int firstViewFrames = 0;
   dirty = true;
   for (;;) {
     runner.deliver();
-    if (dirty) {
+    if (openMs < 0 && !model.scene().layers().empty()) openMs = msSince(start);
+    if (dirty && openMs >= 0) {
       dirty = false;
       model.render();
       ++firstViewFrames;
       account();
       if (model.lastStats().complete()) break;
+    }
+    if (!model.busy() && runner.pending() == 0 && model.scene().layers().empty()) {
+      fmt::print(stderr, "{}: the second open failed\n", options.path.string());
+      printMessages(model);
+      return 1;
     }
     if (Clock::now() - start > kViewTimeout) {
       // A cap below what one view needs never completes: each tile read pushes out another.
@@ -229,7 +232,7 @@ int runSectionViewBench(int argc, char** argv) {
                  model.lastStats().missing.size(), viewMiB, model.cacheCap() / 1048576.0);
       return 1;
     }
-    runner.waitPosted(std::chrono::milliseconds(50));
+    runner.waitPosted(std::chrono::milliseconds(10));
   }
   const double firstViewMs = msSince(start);
   const std::uint64_t firstViewTiles = model.tilesRequested();
@@ -238,6 +241,13 @@ int runSectionViewBench(int argc, char** argv) {
       "{:.3g} um/px, {} layers)\n",
       firstViewMs, openMs, firstViewMs - openMs, firstViewTiles, firstViewFrames,
       model.camera().umPerPixel, model.scene().layers().size());
+  // What follows the first view (a dataset's molecules and outlines), before the pan.
+  if (!waitOpened(runner, model, kOpenTimeout)) {
+    fmt::print(stderr, "{}: not wholly opened within {} s\n", options.path.string(),
+               std::chrono::duration_cast<std::chrono::seconds>(kOpenTimeout).count());
+    return 1;
+  }
+  fmt::print("all_layers_ms: {:.0f} ({} layers)\n", msSince(start), model.scene().layers().size());
 
   // --- pan and zoom at 60 Hz ---
   std::vector<double> frameMs, frameCpuMs;

@@ -199,8 +199,17 @@ void SectionViewModel::resize(int width, int height) {
   if (!sized_ && !keepRegion_ && !scene_.extent().empty()) {
     camera_.fit(scene_.extent());
     sized_ = true;
+    autoFit_ = camera_;
   }
   notify(SectionViewChange::Camera);
+}
+
+bool SectionViewModel::cameraAsAutoFitted() const {
+  if (!autoFit_) return !sized_;
+  const SectionCamera& a = *autoFit_;
+  return a.centreXUm == camera_.centreXUm && a.centreYUm == camera_.centreYUm &&
+         a.umPerPixel == camera_.umPerPixel && a.width == camera_.width &&
+         a.height == camera_.height;
 }
 
 void SectionViewModel::setCamera(const SectionCamera& camera) {

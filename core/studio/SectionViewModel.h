@@ -185,8 +185,10 @@ class SectionViewModel {
 
  private:
   // Who put a source or layer in the scene: the data (a dataset or a path opened alone), a
-  // job's output, the attention's maps. Each group is replaced as a whole, listed in this order.
-  enum class ContentGroup { Data, Output, Attention };
+  // job's output, the molecules and outlines of a dataset opened alone (read after its stains,
+  // which show first), the attention's maps. Each group is replaced as a whole, listed in this
+  // order.
+  enum class ContentGroup { Data, Output, Molecules, Attention };
 
   void notify(SectionViewChange change);
   void report(StudioMessage::Kind kind, std::string title, std::string text);
@@ -198,15 +200,20 @@ class SectionViewModel {
   void dropGroup(ContentGroup group);
   void orderLayersByGroup();
   void sceneChanged(bool fitCamera);
+  // Whether the camera is where content arriving last fitted it (the user has not moved it).
+  bool cameraAsAutoFitted() const;
   std::vector<int> sourcesOf(ContentGroup group) const;
   // Shows a dataset or path opened on the runner: the content built there, the dataset (null
-  // for an image alone) and notes for the user.
+  // for an image alone) and notes for the user, as `group` (Data: the camera fits it). `then`
+  // runs on the owner's thread once it is shown.
   void openInBackground(
       const std::string& what,
       std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
                                  const std::function<void(std::string)>&)>
           build,
-      bool dropOthers);
+      bool dropOthers, ContentGroup group = ContentGroup::Data, std::function<void()> then = {});
+  // The molecules, outlines and atlas outline of a dataset whose stains are shown (openPath).
+  void openMolecules(const std::filesystem::path& path);
   void showOutputSource(const std::filesystem::path& output, bool live, bool fromStudio);
   double minUmPerPixel() const;
   double maxUmPerPixel() const;
@@ -226,6 +233,7 @@ class SectionViewModel {
   bool sized_ = false;        // the camera was fitted to the content or given a region
   bool viewportSet_ = false;  // resize() was called
   bool keepRegion_ = false;   // showRegion() before any content: the content does not refit
+  std::optional<SectionCamera> autoFit_;  // where the last automatic fit put the camera
   int plane_ = 0;
   bool followJob_ = true;
   CompareSettings compare_;

@@ -56,6 +56,7 @@ void SectionViewModel::dropGroup(ContentGroup group) {
 
 void SectionViewModel::replaceGroup(ContentGroup group, const SectionScene& built) {
   dropGroup(group);
+  if (group == ContentGroup::Data) dropGroup(ContentGroup::Molecules);
   std::map<int, int> ids;  // built's source id → the scene's
   for (const auto& [id, source] : built.sources()) {
     const int mine = scene_.addSource(source);
@@ -92,6 +93,7 @@ void SectionViewModel::sceneChanged(bool fitCamera) {
     } else if (viewportSet_) {
       camera_.fit(scene_.extent());
       sized_ = true;
+      autoFit_ = camera_;
     } else {
       sized_ = false;  // the first resize fits
     }
@@ -110,7 +112,7 @@ void SectionViewModel::openInBackground(
     std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
                                const std::function<void(std::string)>&)>
         build,
-    bool dropOthers) {
+    bool dropOthers, ContentGroup group, std::function<void()> then) {
   const std::uint64_t open = ++dataOpens_;
   beginBusy("Opening " + what + "…");
   struct Result {
@@ -129,7 +131,8 @@ void SectionViewModel::openInBackground(
   };
   runner_.run([result, build = std::move(build),
                progress] { result->scene = build(result->dataset, result->notes, progress); },
-              [this, alive = alive_, result, open, what, dropOthers](std::exception_ptr error) {
+              [this, alive = alive_, result, open, what, dropOthers, group,
+               then = std::move(then)](std::exception_ptr error) {
                 if (!*alive) return;
                 endBusy();
                 if (open != dataOpens_) return;  // a later open replaced this one
@@ -145,22 +148,28 @@ void SectionViewModel::openInBackground(
                   liveOutput_.reset();
                   attentionShown_.reset();
                 }
-                replaceGroup(ContentGroup::Data, result->scene);
-                dataset_ = result->dataset;
-                sceneChanged(true);
+                replaceGroup(group, result->scene);
+                if (result->dataset) dataset_ = result->dataset;
+                // The molecules may reach past the stains: the view fits them too unless the
+                // user has moved it since the stains were fitted.
+                sceneChanged(group == ContentGroup::Data ||
+                             (group == ContentGroup::Molecules && cameraAsAutoFitted()));
                 for (const auto& note : result->notes)
                   report(StudioMessage::Kind::Notice, what, note);
+                if (then) then();
               });
 }
 
 void SectionViewModel::openPath(const std::filesystem::path& path) {
   const auto atlas = atlas_;
   const TiffPyramidOptions pyramids = settings_.pyramids;
+  // Set when the stains came alone: the molecules are read next.
+  auto stainsFirst = std::make_shared<bool>(false);
   openInBackground(
       path.string(),
-      [path, atlas, pyramids](std::shared_ptr<const SpatialDataset>& dataset,
-                              std::vector<std::string>& notes,
-                              const std::function<void(std::string)>& progress) {
+      [path, atlas, pyramids, stainsFirst](std::shared_ptr<const SpatialDataset>& dataset,
+                                           std::vector<std::string>& notes,
+                                           const std::function<void(std::string)>& progress) {
         if (!std::filesystem::exists(path)) throw FileError(path, "no such file or folder");
         SectionScene scene;
         switch (sectionPathKind(path)) {
@@ -186,16 +195,51 @@ void SectionViewModel::openPath(const std::filesystem::path& path) {
           }
           case SectionPathKind::Dataset: {
             progress("Reading " + path.filename().string() + "…");
-            dataset = std::make_shared<const SpatialDataset>(loadSpatialDataset(path));
-            notes = addDatasetLayers(scene, *dataset, atlas, pyramids,
+            // A folder with stain images shows them first (their pyramids cached, a whole
+            // section's first view in well under a second); its 10⁸ molecules follow.
+            SpatialDataset stains = loadSpatialDataset(path, {}, DatasetContent::StainImagesOnly);
+            *stainsFirst = !stains.stains.empty();
+            dataset = std::make_shared<const SpatialDataset>(
+                *stainsFirst ? std::move(stains) : loadSpatialDataset(path));
+            notes = addDatasetLayers(scene, *dataset, *stainsFirst ? nullptr : atlas, pyramids,
                                      [&](const std::string& line) { progress(line); });
+            // The atlas outline comes with the molecules (openMolecules), over their extent.
+            if (*stainsFirst)
+              notes.erase(std::remove_if(notes.begin(), notes.end(),
+                                         [](const std::string& note) {
+                                           return note.rfind("no atlas outline", 0) == 0;
+                                         }),
+                          notes.end());
             break;
           }
         }
         return scene;
       },
       // Alone it replaces everything; beside a studio the job's output and maps stay.
-      studio_ == nullptr);
+      studio_ == nullptr, ContentGroup::Data,
+      [this, path, stainsFirst] {
+        if (*stainsFirst) openMolecules(path);
+      });
+}
+
+void SectionViewModel::openMolecules(const std::filesystem::path& path) {
+  const auto atlas = atlas_;
+  openInBackground(
+      path.string(),
+      [path, atlas](std::shared_ptr<const SpatialDataset>& dataset, std::vector<std::string>& notes,
+                    const std::function<void(std::string)>& progress) {
+        progress("Reading the molecules of " + path.filename().string() + "…");
+        auto full = std::make_shared<SpatialDataset>(loadSpatialDataset(path));
+        // The stains are shown already: only what they lack is added.
+        SpatialDataset rest = *full;
+        rest.stains.clear();
+        SectionScene scene;
+        notes = addDatasetLayers(scene, rest, atlas, {},
+                                 [&](const std::string& line) { progress(line); });
+        dataset = std::move(full);
+        return scene;
+      },
+      false, ContentGroup::Molecules);
 }
 
 void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
