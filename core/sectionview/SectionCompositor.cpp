@@ -14,6 +14,10 @@ namespace {
 
 // How far up the pyramid a missing tile looks for a cached stand-in.
 constexpr int kStandInLevels = 4;
+// An image without a level near the screen's scale (another tool's image with no pyramid, seen
+// whole) would need every one of its tiles for one frame: past this many, at more than 4 of its
+// pixels per screen pixel, the layer is left out until the view zooms in.
+constexpr std::int64_t kMaxTilesPerLayer = 1024;
 // Colours a layer's contrast range is quantised to (finer than 8-bit output).
 constexpr int kLutSize = 1024;
 
@@ -154,6 +158,15 @@ void walkTiles(const PyramidSource& source, int sourceId, int channel, int plane
   };
 
   const PyramidLevel& lv = info.levels[std::size_t(level)];
+  if (lv.pixelUm * 4 < camera.umPerPixel) {
+    const double tileUm = double(tile) * lv.pixelUm;
+    const double across = std::ceil(double(x1 - x0) * camera.umPerPixel / tileUm) + 1;
+    const double down = std::ceil(double(y1 - y0) * camera.umPerPixel / tileUm) + 1;
+    if (across * down > double(kMaxTilesPerLayer)) {
+      ++stats.layersWithoutLevel;
+      return;
+    }
+  }
   const auto colPixels = levelPixels(camera, true, x0, x1, info.originXUm, lv.pixelUm);
   const auto rowPixels = levelPixels(camera, false, y0, y1, info.originYUm, lv.pixelUm);
   const auto [ux0, uy0] = camera.screenToSection(x0, y0);

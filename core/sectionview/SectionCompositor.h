@@ -47,6 +47,9 @@ struct CompositeStats {
   int tilesDrawn = 0;            // at the level wanted
   int tilesStandIn = 0;          // a coarser cached tile drawn in place of one not yet read
   std::uint64_t pointsDrawn = 0, outlinesDrawn = 0;
+  // Image layers left out: no level of theirs is coarse enough for this scale without reading
+  // over a thousand tiles (an image without a pyramid, zoomed out); they show when zoomed in.
+  int layersWithoutLevel = 0;
   bool complete() const { return missing.empty() && tilesStandIn == 0; }
 };
 

@@ -122,6 +122,24 @@ TEST(SectionCompositor, KnownPixelLandsAtKnownScreenPixel) {
   EXPECT_EQ(image.at(2, 2)[0], 0);
 }
 
+// An image with one level, seen whole, is left out rather than read tile by tile: 1.6 million
+// 256-px tiles would be asked for one frame. Zoomed in to its scale it is drawn again.
+TEST(SectionCompositor, AnImageWithoutAPyramidIsLeftOutWhenSeenWhole) {
+  auto source = std::make_shared<FunctionSource>(
+      327680, 327680, 0.1, 1, 256, [](int, std::int64_t, std::int64_t) { return 100.0f; });
+  SectionScene scene;
+  const int id = scene.addSource(source);
+  scene.addLayer(imageLayer(id));
+  TileCache cache(1 << 20);
+  CompositeStats stats;
+  composeSection(scene, cameraAt(16384, 16384, 32768.0 / 800, 1280, 800), 0, {}, cache, &stats);
+  EXPECT_EQ(stats.layersWithoutLevel, 1);
+  EXPECT_TRUE(stats.missing.empty());
+  composeSection(scene, cameraAt(16384, 16384, 0.1, 1280, 800), 0, {}, cache, &stats);
+  EXPECT_EQ(stats.layersWithoutLevel, 0);
+  EXPECT_EQ(stats.missing.size(), 6u * 4u);  // the 1280 x 800 px view over 256-px tiles
+}
+
 TEST(SectionCompositor, ContrastGammaColormapAndOpacity) {
   auto source = std::make_shared<FunctionSource>(
       8, 1, 1.0, 1, 8, [](int, std::int64_t x, std::int64_t) { return float(x * 50); });
