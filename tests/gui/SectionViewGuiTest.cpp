@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QImage>
 #include <QListWidget>
@@ -253,6 +254,19 @@ TEST(SectionViewGui, TheLayerDockStylesAndHidesLayersThroughTheModel) {
     EXPECT_EQ(dock->layerAt(1), id);
     EXPECT_EQ(s.model().scene().layers()[s.model().scene().layers().size() - 2].id, id);
   }
+  // A gene's count image from the molecules shown, named in the gene box.
+  ASSERT_GT(dock->geneBox()->findText(QStringLiteral("Slc17a7")), -1) << "the molecules' genes";
+  const std::size_t layersBefore = s.model().scene().layers().size();
+  dock->geneBox()->setEditText(QStringLiteral("Slc17a7"));
+  // Return in the box, which has the focus while one types (it hands keys to its line).
+  QTest::keyClick(dock->geneBox(), Qt::Key_Return);
+  ASSERT_EQ(s.model().scene().layers().size(), layersBefore + 1);
+  const SectionLayer* counts = s.model().scene().layer(s.model().selectedLayer());
+  ASSERT_NE(counts, nullptr);
+  EXPECT_NE(counts->name.find("Slc17a7"), std::string::npos) << counts->name;
+  EXPECT_EQ(dock->layerAt(list->currentRow()), counts->id) << "the new layer is selected";
+  EXPECT_EQ(list->count(), int(layersBefore + 1));
+
   // The view's settings: following the job, the tile cache's cap (kept as it was).
   dock->followJobBox()->setChecked(false);
   EXPECT_FALSE(s.model().followJob());
