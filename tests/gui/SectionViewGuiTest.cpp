@@ -146,6 +146,22 @@ TEST(SectionViewGui, TheSectionTabShowsTheDemoStainsAndListsTheLayers) {
       << s.window.lastError().toStdString();
 }
 
+// The window goes while the section view is opening and reading tiles: its widgets, then its
+// model and the loader's workers, with nothing left to call them.
+TEST(SectionViewGui, AWindowClosedWhileTheSectionOpensGoesCleanly) {
+  for (int wait : {0, 50, 300}) {
+    auto window = std::make_unique<ui::MainWindow>(bundledAtlas());
+    window->resize(900, 600);
+    window->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+    window->openSectionPath(bundledDemoDataset());
+    EXPECT_TRUE(window->sectionModel().busy()) << "opening on the runner";
+    QTest::qWait(wait);
+    window.reset();
+    QTest::qWait(20);  // anything still queued for the window is dropped, not run
+  }
+}
+
 TEST(SectionViewGui, WheelZoomsAtTheCursorDragPansHomeFitsKeysStepPlanes) {
   SectionStudio s;
   ui::SectionView* view = s.view();
