@@ -20,6 +20,7 @@ SectionView::SectionView(SectionViewModel& model, QWidget* parent)
   setMouseTracking(true);                 // the readout follows the cursor without a button down
   setAttribute(Qt::WA_OpaquePaintEvent);  // render() covers every pixel
   setMinimumSize(160, 120);
+  setCursor(Qt::CrossCursor);  // a point to read out
   // The keys as actions of this view alone (they fire while it has the focus), so that Help →
   // Keyboard shortcuts lists them; keyPressEvent takes them when no shortcut did.
   setProperty("shortcutPlace", tr("Section view"));
@@ -131,27 +132,35 @@ void SectionView::wheelEvent(QWheelEvent* event) {
   event->accept();
 }
 
+bool SectionView::onSwipeLine(double x) const {
+  return model_.compare().mode == CompareMode::Swipe &&
+         std::abs(x - model_.compare().swipe * width()) <= kSwipeGrabPixels;
+}
+
+void SectionView::dragTo(const QPointF& at) {
+  if (movingSwipe_)
+    model_.setSwipe(std::clamp(at.x() / std::max(1, width()), 0.0, 1.0));
+  else
+    model_.drag(at.x() - lastDrag_.x(), at.y() - lastDrag_.y());
+  lastDrag_ = at;
+}
+
 void SectionView::mousePressEvent(QMouseEvent* event) {
   if (event->button() != Qt::LeftButton) return QWidget::mousePressEvent(event);
   setFocus(Qt::MouseFocusReason);
   dragging_ = true;
   lastDrag_ = event->position();
-  const double swipeX = model_.compare().swipe * width();
-  movingSwipe_ = model_.compare().mode == CompareMode::Swipe &&
-                 std::abs(event->position().x() - swipeX) <= kSwipeGrabPixels;
+  movingSwipe_ = onSwipeLine(event->position().x());
+  setCursor(movingSwipe_ ? Qt::SplitHCursor : Qt::ClosedHandCursor);
   event->accept();
 }
 
 void SectionView::mouseMoveEvent(QMouseEvent* event) {
   const QPointF at = event->position();
-  if (dragging_ && (event->buttons() & Qt::LeftButton)) {
-    if (movingSwipe_) {
-      model_.setSwipe(std::clamp(at.x() / std::max(1, width()), 0.0, 1.0));
-    } else {
-      model_.drag(at.x() - lastDrag_.x(), at.y() - lastDrag_.y());
-    }
-    lastDrag_ = at;
-  }
+  if (dragging_ && (event->buttons() & Qt::LeftButton))
+    dragTo(at);
+  else if (!dragging_)
+    setCursor(onSwipeLine(at.x()) ? Qt::SplitHCursor : Qt::CrossCursor);
   showReadout(at);
   event->accept();
 }
@@ -159,14 +168,9 @@ void SectionView::mouseMoveEvent(QMouseEvent* event) {
 void SectionView::mouseReleaseEvent(QMouseEvent* event) {
   if (event->button() != Qt::LeftButton) return QWidget::mouseReleaseEvent(event);
   // A press and release with no move between (QTest's drags) still moves by the whole way.
-  const QPointF at = event->position();
-  if (dragging_ && at != lastDrag_) {
-    if (movingSwipe_)
-      model_.setSwipe(std::clamp(at.x() / std::max(1, width()), 0.0, 1.0));
-    else
-      model_.drag(at.x() - lastDrag_.x(), at.y() - lastDrag_.y());
-  }
+  if (dragging_ && event->position() != lastDrag_) dragTo(event->position());
   dragging_ = movingSwipe_ = false;
+  setCursor(onSwipeLine(event->position().x()) ? Qt::SplitHCursor : Qt::CrossCursor);
   event->accept();
 }
 

@@ -46,6 +46,10 @@ class SectionView : public QWidget {
 
  private:
   void showReadout(const QPointF& at);
+  // Whether screen x is within grabbing distance of the swipe line (Swipe mode only).
+  bool onSwipeLine(double x) const;
+  // Pans, or moves the swipe line, to the drag's new position.
+  void dragTo(const QPointF& at);
 
   SectionViewModel& model_;
   int subscription_ = -1;

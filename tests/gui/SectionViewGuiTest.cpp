@@ -237,6 +237,11 @@ TEST(SectionViewGui, TheSwipeLineFollowsADragThatStartsOnIt) {
   ASSERT_DOUBLE_EQ(s.model().compare().swipe, 0.5);
   const SectionCamera before = s.model().camera();
   const int y = view->height() / 2;
+  // The line says it can be grabbed; elsewhere the cursor is a cross for reading out.
+  QTest::mouseMove(view, QPoint(view->width() / 2 - 2, y));
+  EXPECT_EQ(view->cursor().shape(), Qt::SplitHCursor);
+  QTest::mouseMove(view, QPoint(view->width() / 8, y));
+  EXPECT_EQ(view->cursor().shape(), Qt::CrossCursor);
   dragLeft(view, QPoint(view->width() / 2 + 3, y), QPoint(view->width() / 4, y));
   EXPECT_NEAR(s.model().compare().swipe, 0.25, 1.0 / view->width());
   EXPECT_DOUBLE_EQ(s.model().camera().centreXUm, before.centreXUm)
