@@ -65,6 +65,9 @@ MainWindow::MainWindow(std::shared_ptr<const Atlas> atlas, QWidget* parent)
   views->setChildrenCollapsible(false);
   buildSectionExplorer(atlas, views);
   binding_ = new StudioSceneBinding(model_, *scene_, slicePanel_, viewport_, this);
+  // The 3D view and slice views take the section from the section view's pyramid tiles, read
+  // on its workers, at the level that fits the 3D view.
+  binding_->setSectionModel(sectionModel_.get());
   buildDocks();
 
   status_ = new StudioStatusBar(model_, this);

@@ -27,6 +27,9 @@ namespace {
 constexpr int kLayerIdRole = Qt::UserRole;
 const char* const kCacheKey = "section/cacheMiB";
 constexpr int kDefaultCacheMiB = 512;
+// A cap below one view's tiles never finishes drawing it (each tile read pushes out another):
+// a 4K view of three layers of 256-px float tiles takes about 40 MiB.
+constexpr int kMinCacheMiB = 64;
 
 QString kindText(SectionLayerKind kind) {
   switch (kind) {
@@ -45,7 +48,7 @@ QString kindText(SectionLayerKind kind) {
 }  // namespace
 
 int SectionLayerDock::savedCacheMiB() {
-  return std::clamp(QSettings().value(kCacheKey, kDefaultCacheMiB).toInt(), 16, 1 << 20);
+  return std::clamp(QSettings().value(kCacheKey, kDefaultCacheMiB).toInt(), kMinCacheMiB, 1 << 20);
 }
 
 SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
@@ -147,7 +150,7 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   plane_->setKeyboardTracking(false);
   view->addRow(tr("Plane"), plane_);
   cache_ = new QSpinBox(body);
-  cache_->setRange(16, 1 << 20);
+  cache_->setRange(kMinCacheMiB, 1 << 20);
   cache_->setSuffix(tr(" MiB"));
   cache_->setKeyboardTracking(false);
   cache_->setValue(savedCacheMiB());

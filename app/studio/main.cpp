@@ -417,6 +417,10 @@ int main(int argc, char** argv) {
           return;
         case Stage::Settling:
           if (++*settle < 5) return;  // a few frames for the last tiles
+          // The section's picture in the 3D view comes from its pyramid tiles, read on the
+          // section view's workers (at most 30 s more).
+          if (window.studio().state().hasStains() && !window.scene().hasSection() && *settle < 300)
+            return;
           break;
       }
       poll->stop();

@@ -325,7 +325,8 @@ TEST(LandmarkToolGui, AnUnplacedSectionIsShownFaceOnWithANote) {
   EXPECT_EQ(notice->text(),
             QStringLiteral("Section not placed in the atlas: Section → Place with Landmarks…"));
   EXPECT_TRUE(notice->isVisible());
-  ASSERT_TRUE(window->scene().hasSection());
+  // The picture comes from the section view's pyramid tiles, read on its workers.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return window->scene().hasSection(); }, 10000));
   // The section is z = 0 of its own frame, placed by the identity: the camera looks along z.
   const auto pose = window->scene().cameraPose();
   Vec3 view{};

@@ -231,6 +231,9 @@ TEST(StudioWorkflow, KnockOutInAStructureThenUndoAndRedo) {
 
 TEST(StudioWorkflow, ABrushStrokeOnTheSectionPaintsAndUndoes) {
   Studio s;
+  // The section's picture (from the section view's pyramid tiles, read on its workers) frames
+  // the 3D view the brush paints in.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return s.window.scene().hasSection(); }, 10000));
   QTest::qWait(200);
   ASSERT_TRUE(s.window.paintDock()->setGene(QStringLiteral("Slc17a7")));
   s.window.paintDock()->setOperation(0);
