@@ -193,7 +193,17 @@ int main(int argc, char** argv) {
       QStringLiteral("With --section: the section µm at the view's left and top edges and the "
                      "width shown"),
       QStringLiteral("X,Y,W"));
-  parser.addOptions({sectionOption, viewUmOption});
+  QCommandLineOption sectionGeneratedOption(
+      QStringLiteral("section-generated"),
+      QStringLiteral("With --section: also show this job output (OME-Zarr) as the generated "
+                     "stains, to compare with the real ones"),
+      QStringLiteral("OUT"));
+  QCommandLineOption compareOption(
+      QStringLiteral("compare"),
+      QStringLiteral("With --section: overlay, side-by-side, or swipe[:FRACTION] (real left, "
+                     "generated right)"),
+      QStringLiteral("MODE"));
+  parser.addOptions({sectionOption, viewUmOption, sectionGeneratedOption, compareOption});
   QCommandLineOption saveSessionOption(
       QStringLiteral("save-session"),
       QStringLiteral("With --screenshot: save the session (with its output and attention) first"),
@@ -297,6 +307,40 @@ int main(int argc, char** argv) {
       return 1;
     }
     window.openSectionPath(path);
+    if (parser.isSet(sectionGeneratedOption)) {
+      const std::filesystem::path output = parser.value(sectionGeneratedOption).toStdString();
+      if (!std::filesystem::exists(output, error)) {
+        std::fprintf(stderr, "teramind-studio: error: %s: no such file or folder\n",
+                     output.string().c_str());
+        return 1;
+      }
+      window.sectionModel().showOutput(output, false);
+    }
+    if (parser.isSet(compareOption)) {
+      const QString mode = parser.value(compareOption);
+      const QStringList parts = mode.split(QLatin1Char(':'));
+      bool fractionOk = true;
+      const double fraction = parts.size() == 2 ? parts[1].toDouble(&fractionOk) : 0.5;
+      if (parts[0] == QLatin1String("overlay") && parts.size() == 1)
+        window.sectionModel().setCompareMode(teramind::CompareMode::Overlay);
+      else if (parts[0] == QLatin1String("side-by-side") && parts.size() == 1)
+        window.sectionModel().setCompareMode(teramind::CompareMode::SideBySide);
+      else if (parts[0] == QLatin1String("swipe") && parts.size() <= 2 && fractionOk &&
+               fraction >= 0 && fraction <= 1) {
+        window.sectionModel().setCompareMode(teramind::CompareMode::Swipe);
+        window.sectionModel().setSwipe(fraction);
+      } else {
+        std::fprintf(stderr,
+                     "teramind-studio: error: --compare %s is not overlay, side-by-side or "
+                     "swipe[:FRACTION in 0..1]\n",
+                     qPrintable(mode));
+        return 1;
+      }
+    }
+  } else if (parser.isSet(sectionGeneratedOption) || parser.isSet(compareOption)) {
+    std::fprintf(stderr,
+                 "teramind-studio: error: --section-generated and --compare need --section\n");
+    return 1;
   }
   if (parser.isSet(movieOption)) {
     // The 3D view's movie at --size (1280x720 unless given), the window never shown.

@@ -133,9 +133,21 @@ std::shared_ptr<RasterSource> readStainRaster(const SpatialDataset& dataset,
   for (auto& plane : values)
     if (plane.empty())
       plane.assign(std::size_t(width * height), std::numeric_limits<float>::quiet_NaN());
+  // Contrast as napari's auto-contrast would start it: the 99.9th percentile of the pixels that
+  // hold tissue (a dim 8-bit stain otherwise shows nearly black).
+  std::vector<float> lit;
+  for (const auto& plane : values)
+    for (std::size_t i = 0; i < plane.size(); i += 7)
+      if (plane[i] > 0) lit.push_back(plane[i]);
+  float top = 255;
+  if (!lit.empty()) {
+    const auto at = lit.begin() + std::ptrdiff_t(double(lit.size() - 1) * 0.999);
+    std::nth_element(lit.begin(), at, lit.end());
+    top = std::max(1.0f, *at);
+  }
   auto source = std::make_shared<RasterSource>(name, planes.front().stain, width, height, pixelUm,
                                                x0, y0, std::move(values));
-  source->setValueRange(255, 0, 255);
+  source->setValueRange(255, 0, top);
   source->setPlaneUm(dataset.placement().planeSpacingUm);
   return source;
 }
@@ -232,6 +244,8 @@ std::vector<std::string> addDatasetLayers(SectionScene& scene, const SpatialData
     layer.style.contrastMin = density->info().contrastMin;
     layer.style.contrastMax = density->info().contrastMax;
     layer.style.side = CompareSide::Both;
+    // Over stains the molecules would hide them: shown only where they are all there is.
+    layer.style.visible = dataset.stains.empty();
     scene.addLayer(std::move(layer));
     extent = unite(extent, index->extent());
     planes = std::max(planes, index->planes());
@@ -251,6 +265,7 @@ std::vector<std::string> addDatasetLayers(SectionScene& scene, const SpatialData
     layer.outlines = outlines;
     layer.style.colormap = LayerColormap::Yellow;
     layer.style.blending = LayerBlending::Translucent;
+    layer.style.opacity = 0.6;
     layer.style.side = CompareSide::Both;
     scene.addLayer(std::move(layer));
     extent = unite(extent, outlines->extent());

@@ -236,6 +236,11 @@ void SectionViewModel::openMolecules(const std::filesystem::path& path) {
         SectionScene scene;
         notes = addDatasetLayers(scene, rest, atlas, {},
                                  [&](const std::string& line) { progress(line); });
+        // Over the stains shown the molecules start hidden, as addDatasetLayers does with both.
+        if (!full->stains.empty())
+          for (const SectionLayer& layer : std::vector<SectionLayer>(scene.layers()))
+            if (layer.kind == SectionLayerKind::Points)
+              scene.layer(layer.id)->style.visible = false;
         dataset = std::move(full);
         return scene;
       },
