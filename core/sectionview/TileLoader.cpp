@@ -78,22 +78,39 @@ void TileLoader::request(const std::vector<TileKey>& keys) {
 
 std::shared_ptr<const TilePixels> TileLoader::readNow(const TileKey& key) {
   std::shared_ptr<const PyramidSource> source;
+  std::uint64_t invalidations = 0;
   {
     std::lock_guard lock(mutex_);
     source = sourceOf(key.source);
+    invalidations = invalidations_;
   }
   if (!source) return nullptr;
   if (auto cached = cache_.find(key)) return cached;
   auto pixels = std::make_shared<const TilePixels>(
       source->readTile(key.level, key.channel, key.plane, key.row, key.col));
   ++read_;
-  cache_.insert(key, pixels);
+  // Returned to the caller either way; cached only when nothing was invalidated meanwhile.
+  std::lock_guard lock(mutex_);
+  if (invalidations == invalidations_ && sourceOf(key.source) == source) cache_.insert(key, pixels);
   return pixels;
 }
 
 void TileLoader::forgetFailures() {
   std::lock_guard lock(mutex_);
   failedKeys_.clear();
+}
+
+void TileLoader::invalidate(const std::function<bool(const TileKey&)>& predicate) {
+  {
+    std::lock_guard lock(mutex_);
+    ++invalidations_;
+    cache_.eraseIf(predicate);
+    for (const TileKey& key : inFlight_)
+      if (predicate(key)) staleKeys_.insert(key);
+    for (auto it = failedKeys_.begin(); it != failedKeys_.end();)
+      it = predicate(*it) ? failedKeys_.erase(it) : std::next(it);
+  }
+  changed_.notify_all();
 }
 
 std::string TileLoader::lastError() const {
@@ -138,8 +155,13 @@ void TileLoader::work() {
     }
     lock.lock();
 
+    // Invalidated while read: the bytes may be the old ones; dropped, and announced so that
+    // the view asks for the tile again.
+    const bool stale = staleKeys_.erase(key) > 0;
     bool landed = false;
-    if (!error.empty()) {
+    if (stale) {
+      // Neither read nor failed: the tile is read again when asked.
+    } else if (!error.empty()) {
       ++failed_;
       lastError_ = error;
       failedKeys_.insert(key);
@@ -151,7 +173,7 @@ void TileLoader::work() {
         landed = true;
       }
     }
-    if (landed && arrived_) {
+    if ((landed || stale) && arrived_) {
       const Arrived arrived = arrived_;
       lock.unlock();
       arrived();

@@ -45,6 +45,11 @@ class TileLoader {
   // A tile that failed is not read again (render() asks every frame: no hot loop on a damaged
   // file) until its source is removed or this is called (a live job rewrote it, a retry).
   void forgetFailures();
+  // Drops the tiles the predicate selects (a live job rewrote them): cached ones are erased,
+  // failed ones forgotten, and a read of one already under way is not cached when it ends (it
+  // may hold the old bytes); the view asks for it again. All under the loader's lock, so no
+  // worker slips an old tile in after the erase.
+  void invalidate(const std::function<bool(const TileKey&)>& predicate);
 
   // Tiles read from sources since construction (cache hits are not counted), and failures.
   std::uint64_t tilesRead() const { return read_.load(); }
@@ -65,6 +70,8 @@ class TileLoader {
   std::deque<TileKey> queue_;
   std::unordered_set<TileKey, TileKeyHash> inFlight_;
   std::unordered_set<TileKey, TileKeyHash> failedKeys_;
+  std::unordered_set<TileKey, TileKeyHash> staleKeys_;  // in flight, invalidated meanwhile
+  std::uint64_t invalidations_ = 0;                     // for readNow's reads
   std::map<int, std::shared_ptr<const PyramidSource>> sources_;
   Arrived arrived_;
   std::string lastError_;

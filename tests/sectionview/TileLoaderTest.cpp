@@ -54,9 +54,10 @@ class CountingSource : public PyramidSource {
       throw FileError("stain.zarr",
                       "chunk 0/" + std::to_string(row) + "/" + std::to_string(col) + " is damaged");
     return TilePixels(std::size_t(info_.tile) * std::size_t(info_.tile),
-                      float(level * 1000 + row * 10 + col));
+                      float(version * 100000 + level * 1000 + row * 10 + col));
   }
   mutable std::atomic<int> reads{0};
+  std::atomic<int> version{0};  // bumped when a test "rewrites" the file
 
  private:
   PyramidInfo info_;
@@ -167,6 +168,37 @@ TEST(TileLoader, AFailingTileIsCountedNamedAndNotRetriedEveryFrame) {
   ASSERT_TRUE(loader.waitIdle(30s));
   EXPECT_EQ(loader.tilesFailed(), 2u);
   EXPECT_EQ(source->reads.load(), 3);
+}
+
+TEST(TileLoader, ATileInvalidatedWhileReadIsNotCachedAndIsReadAgain) {
+  Gate gate;
+  TileCache cache(64 << 20);
+  auto source = std::make_shared<CountingSource>(&gate);
+  std::atomic<int> arrived{0};
+  TileLoader loader(cache, 1, [&arrived] { ++arrived; });
+  loader.addSource(1, source);
+  cache.insert(keyAt(3, 3), std::make_shared<const TilePixels>(16, 1.0f));
+  cache.insert(keyAt(3, 2), std::make_shared<const TilePixels>(16, 1.0f));
+
+  loader.request({keyAt(0, 0)});
+  // The worker is inside the read (counted before the gate) of the file's old bytes.
+  for (int i = 0; i < 30000 && source->reads.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(source->reads.load(), 1);
+  // A job rewrites row 0 and the tile (3, 3): both invalidated, the tile (3, 2) kept.
+  source->version = 1;
+  loader.invalidate([](const TileKey& key) { return key.row == 0 || key.col == 3; });
+  EXPECT_FALSE(cache.contains(keyAt(3, 3)));
+  EXPECT_TRUE(cache.contains(keyAt(3, 2)));
+  gate.open();
+  ASSERT_TRUE(loader.waitIdle(30s));
+  EXPECT_FALSE(cache.contains(keyAt(0, 0)));  // the read under way held the old bytes
+  EXPECT_EQ(arrived.load(), 1);               // announced all the same: the view asks again
+
+  loader.request({keyAt(0, 0)});
+  ASSERT_TRUE(loader.waitIdle(30s));
+  EXPECT_EQ(source->reads.load(), 2);
+  ASSERT_TRUE(cache.contains(keyAt(0, 0)));
+  EXPECT_EQ((*cache.find(keyAt(0, 0)))[0], 100000.0f);
 }
 
 TEST(TileLoader, RemovingASourceDropsItsQueueAndItsTiles) {
