@@ -245,7 +245,10 @@ int main(int argc, char** argv) {
   teramind::ui::MainWindow window(atlas);
   // A session brings its own dataset and model; the bundled demo is opened only without one.
   const bool session = parser.isSet(sessionOption);
-  if (!parser.isSet(noDatasetOption) && (!session || parser.isSet(datasetOption))) {
+  // --section shows its own path: the bundled demo is not opened beside it (its dataset would
+  // replace the section view's content when it lands), only a --dataset asked for.
+  const bool defaultDataset = !session && !parser.isSet(sectionOption);
+  if (!parser.isSet(noDatasetOption) && (defaultDataset || parser.isSet(datasetOption))) {
     try {
       const std::filesystem::path path =
           parser.isSet(datasetOption)
