@@ -6,21 +6,34 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 
 namespace teramind {
 
+// Owns what the writer holds, so that a constructor that throws half way (members are destroyed,
+// the destructor is not run) still frees libpng, closes the file and removes the temporary.
 struct PngRowWriter::Png {
+  std::filesystem::path temporary;
+  bool created = false, renamed = false;
   std::FILE* file = nullptr;
   png_structp png = nullptr;
   png_infop info = nullptr;
   std::vector<png_byte> row;
   char error[256] = "";
+
+  ~Png() {
+    if (png) png_destroy_write_struct(&png, info ? &info : nullptr);
+    if (file) std::fclose(file);
+    if (created && !renamed) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+    }
+  }
 };
 
 namespace {
@@ -56,16 +69,11 @@ bool pngEnd(png_structp png, png_infop info) {
   return true;
 }
 
-std::filesystem::path temporaryBeside(const std::filesystem::path& file) {
-  std::random_device random;
-  return file.string() + ".partial-" + std::to_string(random() % 1000000000u);
-}
-
 }  // namespace
 
 PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bool alpha)
     : file_(std::move(file)),
-      temporary_(temporaryBeside(file_)),
+      temporary_(temporaryPathFor(file_, "png")),
       width_(width),
       height_(height),
       alpha_(alpha),
@@ -74,10 +82,15 @@ PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bo
     throw FileError(file_, "cannot write a PNG of " + std::to_string(width) + " x " +
                                std::to_string(height) + " px");
   png_->row.resize(std::size_t(width) * (alpha ? 4 : 3));
+  // A killed export's temporary (named as every atomic writer's) goes on the next export there.
+  removeStaleTemporariesOnce(file_.has_parent_path() ? file_.parent_path()
+                                                     : std::filesystem::path("."));
+  png_->temporary = temporary_;
   png_->file = std::fopen(temporary_.string().c_str(), "wb");
   if (!png_->file)
     throw FileError(
         file_, "cannot create " + temporary_.filename().string() + ": " + std::strerror(errno));
+  png_->created = true;
   png_->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, png_->error, onPngError, onPngWarning);
   if (png_->png) png_->info = png_create_info_struct(png_->png);
   if (!png_->info) throw FileError(file_, "libpng could not start a PNG");
@@ -85,14 +98,8 @@ PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bo
     throw FileError(file_, std::string("cannot write the PNG header: ") + png_->error);
 }
 
-PngRowWriter::~PngRowWriter() {
-  if (png_->png) png_destroy_write_struct(&png_->png, png_->info ? &png_->info : nullptr);
-  if (png_->file) std::fclose(png_->file);
-  if (!committed_) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary_, ignored);
-  }
-}
+// Png's destructor frees libpng, closes the file and removes an uncommitted temporary.
+PngRowWriter::~PngRowWriter() = default;
 
 void PngRowWriter::writeRow(const std::uint8_t* rgba) {
   if (committed_ || rowsWritten_ >= height_)
@@ -127,6 +134,7 @@ void PngRowWriter::commit() {
   std::error_code error;
   std::filesystem::rename(temporary_, file_, error);
   if (error) throw FileError(file_, "cannot move the finished PNG into place: " + error.message());
+  png_->renamed = true;
   committed_ = true;
 }
 

@@ -1,12 +1,15 @@
 #include <gtest/gtest.h>
 #include <png.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
 
+#include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 #include "sectionview/PngRowWriter.h"
 #include "sectionview/SectionExport.h"
@@ -293,6 +296,19 @@ TEST_F(SectionExportTest, PngRowWriterRgbaRowsAndCommit) {
   }
   EXPECT_TRUE(onlyFile(file));
   EXPECT_THROW(PngRowWriter(dir_ / "empty.png", 0, 2), FileError);
+  EXPECT_THROW(PngRowWriter(dir_ / "no such folder" / "x.png", 3, 2), FileError);
+  EXPECT_TRUE(onlyFile(file));
+}
+
+TEST_F(SectionExportTest, PngRowWriterNamesItsTemporaryAsTheCleanersExpect) {
+  // A temporary left by a writer that died (no process has pid 0x7ffffffe) goes when an export
+  // starts in the folder; the writer's own temporary carries its pid, so it is recognised too.
+  const fs::path stale = dir_ / ".partial-2147483646-png0-killed.png";
+  { std::ofstream(stale) << "half a PNG"; }
+  PngRowWriter png(dir_ / "named.png", 2, 1);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_EQ(png.temporary().parent_path(), dir_);
+  EXPECT_EQ(temporaryWriterPid(png.temporary().filename().string()), long(::getpid()));
 }
 
 }  // namespace
