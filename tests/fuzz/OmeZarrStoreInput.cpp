@@ -6,6 +6,7 @@
 #include "analysis/StoreSeams.h"
 #include "io/OmeZarrMetadata.h"
 #include "io/OmeZarrStore.h"
+#include "sectionview/NgffPyramidSource.h"
 #include "workflow/GeneratedVolumeExport.h"
 
 namespace teramind::fuzz {
@@ -29,6 +30,17 @@ void readOmeZarrStoreInput(std::string_view input, const std::vector<std::string
     opened.hasChunk(0, 0, 0, 0, 1);
   });
   expectCleanRefusal(store, [&] { measureStoreSeams(OmeZarrStore::open(store)); });
+  // The section explorer's reader of any NGFF image (ours, or another tool's through the
+  // generic Zarr path when our layout's checks refuse it): its tiles as a view reads them.
+  expectCleanRefusal(store, [&] {
+    const auto source = NgffPyramidSource::open(store);
+    const PyramidInfo& info = source->info();
+    int read = 0;
+    for (int level = 0; level < int(info.levels.size()); ++level)
+      for (std::int64_t row = 0; row < info.tileRows(level) && read < 16; ++row)
+        for (std::int64_t col = 0; col < info.tileCols(level) && read < 16; ++col, ++read)
+          source->readTile(level, 0, 0, row, col);
+  });
   expectCleanRefusal(store, [&] {
     VolumeExportRequest request;
     request.input = store;

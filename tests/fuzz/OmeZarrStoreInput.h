@@ -2,8 +2,8 @@
 
 // An OME-Zarr store as one fuzz input: the files of a small store, in a fixed order, split by
 // kPartSeparator. The omezarr_v2 and omezarr_v3 targets lay an input out as these files and
-// read it the ways the CLI and the studio read a generated store; make_fuzz_seeds joins a real
-// store's files in the same order.
+// read it the ways the CLI and the studio (its section explorer too) read a generated store;
+// make_fuzz_seeds joins a real store's files in the same order.
 
 #include <string_view>
 #include <vector>
