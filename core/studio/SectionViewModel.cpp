@@ -140,12 +140,6 @@ bool SectionViewModel::addGeneCountLayer(const std::string& gene) {
            "the section shows no molecules to count " + gene + " in");
     return false;
   }
-  const auto& names = points->transcripts->geneNames();
-  if (std::find(names.begin(), names.end(), gene) == names.end()) {
-    report(StudioMessage::Kind::Error, "No count image",
-           "the molecules hold no gene named \"" + gene + "\"");
-    return false;
-  }
   const ContentGroup group =
       layerGroups_.count(points->id) ? layerGroups_.at(points->id) : ContentGroup::Data;
   const SectionLayer pointsLayer = *points;  // addGeneCountLayer adds to the list it points in
@@ -154,7 +148,13 @@ bool SectionViewModel::addGeneCountLayer(const std::string& gene) {
     for (const auto& [id, source] : scene_.sources()) ids.insert(id);
     return ids;
   }();
+  // Exact name first, else any case ("slc17a7" finds Slc17a7); the scene is untouched when none.
   const int id = teramind::addGeneCountLayer(scene_, pointsLayer, gene);
+  if (id < 0) {
+    report(StudioMessage::Kind::Error, "No count image",
+           "the molecules hold no gene named \"" + gene + "\"");
+    return false;
+  }
   layerGroups_[id] = group;
   for (const auto& [sourceId, source] : scene_.sources())
     if (!before.count(sourceId)) {

@@ -316,8 +316,9 @@ void SectionViewModel::outputTilesChanged(const std::vector<RectUm>& areas) {
     if (layer.live && layer.source >= 0)
       if (const auto source = scene_.source(layer.source)) live[layer.source] = source->info();
   if (live.empty()) return;
-  loader_.forgetFailures();  // a tile that failed mid-write is read again
-  cache_.eraseIf([&](const TileKey& key) {
+  // Cached tiles dropped, one being read now not cached (it may hold the old bytes), one that
+  // failed mid-write read again.
+  loader_.invalidate([&](const TileKey& key) {
     const auto found = live.find(key.source);
     if (found == live.end()) return false;
     const RectUm rect = tileRectUm(found->second, key.level, key.row, key.col);

@@ -85,7 +85,7 @@ void SectionViewModel::outputChanged() {
     // The job has ended and written every tile (its coarser levels too): read them again.
     liveOutput_->clear();
     const auto sources = sourcesOf(ContentGroup::Output);
-    cache_.eraseIf([&](const TileKey& key) {
+    loader_.invalidate([&](const TileKey& key) {
       return std::find(sources.begin(), sources.end(), key.source) != sources.end();
     });
     notify(SectionViewChange::Tiles);

@@ -305,6 +305,12 @@ TEST(SectionViewModel, TheLayerListMovesRemovesStylesAndCountsAGene) {
   v.view.setVisible(12345, false);
   v.view.removeLayer(12345);
   EXPECT_EQ(v.count(SectionViewChange::Layers), layerChanges);
+
+  // The gene box in any case: "slc17a7" counts Slc17a7.
+  ASSERT_TRUE(v.view.addGeneCountLayer("slc17a7"))
+      << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  EXPECT_NE(layerNamed(v.view, "Slc17a7 counts"), nullptr);
+  EXPECT_EQ(layers.size(), count + 1);
 }
 
 // `teramind-studio --section PATH --view-um X,Y,W`: the region is asked for before the
