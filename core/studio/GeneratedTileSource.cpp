@@ -44,15 +44,15 @@ RectUm GeneratedTileSource::add(const GeneratedTiles& tiles, const std::array<in
   std::lock_guard lock(mutex_);
   basePlane_ = basePlane_ < 0 ? key[0] : std::min(basePlane_, key[0]);
   for (auto it = tiles_.begin(); it != tiles_.end(); ++it)
-    if (it->key == key) {
-      bytes_ -= it->values.size();
+    if ((*it)->key == key) {
+      bytes_ -= (*it)->values.size();
       tiles_.erase(it);
       break;
     }
   bytes_ += tile.values.size();
-  tiles_.push_back(std::move(tile));
+  tiles_.push_back(std::make_shared<const Tile>(std::move(tile)));
   while (bytes_ > cap_ && tiles_.size() > 1) {
-    bytes_ -= tiles_.front().values.size();
+    bytes_ -= tiles_.front()->values.size();
     tiles_.pop_front();
   }
   return rect;
@@ -87,10 +87,18 @@ TilePixels GeneratedTileSource::readTile(int level, int channel, int plane, std:
   const auto last = [](double offset, double size) {  // one past
     return std::int64_t(std::ceil(offset / size - kEps));
   };
-  std::lock_guard lock(mutex_);
-  for (const Tile& tile : tiles_) {
-    if (tile.values.empty() || !tile.rect.intersects(here)) continue;
-    const int section = plane + basePlane_ - tile.key[0];
+  // The finished tiles over this one, taken under the lock; their means computed outside it.
+  std::vector<std::shared_ptr<const Tile>> over;
+  int basePlane = -1;
+  {
+    std::lock_guard lock(mutex_);
+    basePlane = basePlane_;
+    for (const auto& tile : tiles_)
+      if (!tile->values.empty() && tile->rect.intersects(here)) over.push_back(tile);
+  }
+  for (const auto& shared : over) {
+    const Tile& tile = *shared;
+    const int section = plane + basePlane - tile.key[0];
     if (section < 0 || section >= tile.sections || channel < 0 || channel >= tile.stains) continue;
     const std::int64_t t = tile.tilePixels;
     const std::uint8_t* core =

@@ -51,7 +51,9 @@ class GeneratedTileSource : public PyramidSource {
   std::shared_ptr<const PyramidSource> store_;
   std::size_t cap_;
   mutable std::mutex mutex_;
-  std::deque<Tile> tiles_;  // oldest first
+  // Oldest first; shared so that a read copies the pointers under the lock and averages
+  // outside it (add() on the GUI thread never waits on a coarse tile's means).
+  std::deque<std::shared_ptr<const Tile>> tiles_;
   std::size_t bytes_ = 0;
   int basePlane_ = -1;
 };
