@@ -10,7 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
-#include <cmath>
+#include <cstdint>
 
 #include "studio/SectionViewModel.h"
 
@@ -72,8 +72,9 @@ QString SectionExportDialog::file() const {
 
 QString SectionExportDialog::sizeText() const {
   const RectUm region = model_.camera().visibleUm();
-  const double w = std::ceil(region.width() / pixelUm()),
-               h = std::ceil(region.height() / pixelUm());
+  // Rounded as the export rounds, so the size shown is the size written.
+  const std::int64_t w = exportPictureSide(region.width(), pixelUm()),
+                     h = exportPictureSide(region.height(), pixelUm());
   if (w > kMaxExportSide || h > kMaxExportSide) return {};
   return tr("%1 × %2 px").arg(qint64(w)).arg(qint64(h));
 }

@@ -23,17 +23,16 @@ constexpr std::int64_t kMaxStripPixels = std::int64_t(16) << 20;
 constexpr int kMaxPasses = 3;
 
 int pictureSide(const std::filesystem::path& file, double um, double pixelUm, const char* what) {
-  const double side = um / pixelUm;
-  if (!std::isfinite(side) || side < 0.5)
+  const std::int64_t side = exportPictureSide(um, pixelUm);
+  if (side < 1)
     throw FileError(file, fmt::format("the export region's {} gives no pixels at {:g} \u00b5m "
                                       "per pixel",
                                       what, pixelUm));
-  if (side >= kMaxExportSide + 0.5)
+  if (side > kMaxExportSide)
     throw FileError(file, std::string("the export's ") + what + " would be " +
-                              std::to_string(std::llround(std::min(side, 1e15))) +
-                              " px, more than " + std::to_string(kMaxExportSide) +
-                              " (is the pixel size right?)");
-  return int(std::llround(side));
+                              std::to_string(side) + " px, more than " +
+                              std::to_string(kMaxExportSide) + " (is the pixel size right?)");
+  return int(side);
 }
 
 // Columns [x0, x0 + width) of the strip `camera` sees, every tile at its level: the tiles are
@@ -63,6 +62,12 @@ RgbaImage composePiece(const SectionScene& scene, TileLoader& loader, TileCache&
 }
 
 }  // namespace
+
+std::int64_t exportPictureSide(double um, double pixelUm) {
+  const double side = um / pixelUm;
+  if (std::isnan(side) || side < 0) return 0;
+  return std::llround(std::min(side, 1e15));  // capped: llround of a huge double is undefined
+}
 
 SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loader,
                                       TileCache& cache, const SectionExportRequest& request,

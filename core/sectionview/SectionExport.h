@@ -33,6 +33,11 @@ struct SectionExportResult {
 inline constexpr int kMaxExportSide = 100000;
 inline constexpr int kExportPieceColumns = 2048;
 
+// The picture's side for `um` of the region at `pixelUm` a pixel, as the export makes it: the
+// nearest whole number of pixels (0 for NaN). Below 1 or above kMaxExportSide the export
+// refuses it; a dialog showing the size uses this so that it shows the size written.
+std::int64_t exportPictureSide(double um, double pixelUm);
+
 // Writes the PNG atomically (a temporary renamed into place). Throws FileError naming the file
 // for a region or pixel size that gives no pixels or more than kMaxExportSide a side, and what
 // a source throws. `progress` gets strips done and strips in all; returning false cancels (the

@@ -332,8 +332,22 @@ TEST(SectionViewGui, TheExportDialogSizesTheViewAtThePixelSizeSet) {
   dialog.findChild<QDoubleSpinBox*>()->setValue(0.5);
   const RectUm region = s.model().camera().visibleUm();
   EXPECT_EQ(dialog.sizeText(), QStringLiteral("%1 × %2 px")
-                                   .arg(qint64(std::ceil(region.width() / 0.5)))
-                                   .arg(qint64(std::ceil(region.height() / 0.5))));
+                                   .arg(qint64(std::llround(region.width() / 0.5)))
+                                   .arg(qint64(std::llround(region.height() / 0.5))));
+  // The size shown is the size written, also where rounding up would give one pixel more: a
+  // pixel size (on the box's 4 decimals) at which the width is a whole number and a quarter.
+  double pixelUm = 0;
+  for (int k = 0; k < 5000 && !pixelUm; ++k) {
+    const double candidate = 0.5 + k * 1e-4, columns = region.width() / candidate;
+    if (columns - std::floor(columns) > 0.1 && columns - std::floor(columns) < 0.4)
+      pixelUm = candidate;
+  }
+  ASSERT_GT(pixelUm, 0);
+  dialog.findChild<QDoubleSpinBox*>()->setValue(pixelUm);
+  test::ScratchDirectory scratch;
+  const SectionExportResult written =
+      s.model().exportViewNow(scratch / "sized.png", dialog.pixelUm());
+  EXPECT_EQ(dialog.sizeText(), QStringLiteral("%1 × %2 px").arg(written.width).arg(written.height));
   dialog.findChild<QDoubleSpinBox*>()->setValue(0.001);
   EXPECT_TRUE(dialog.sizeText().isEmpty()) << "more than kMaxExportSide a side is refused";
 }
@@ -362,8 +376,19 @@ TEST(SectionViewGui, AnExportHasThePixelSizeAskedForAndAScaleBar) {
       (x < image.width() / 2 && y > image.height() * 3 / 4 ? white : elsewhere) += 1;
     }
   EXPECT_GT(white, 20) << "the scale bar in the bottom-left corner";
-  // Its length: the bar's µm at 2 µm a pixel.
-  EXPECT_NEAR(result.scaleBar.pixels, result.scaleBar.lengthUm / 2, 1.0);
+  // Its length as drawn: the longest run of near-white pixels in a bottom-left row (the label's
+  // strokes are shorter) is the bar's µm at 2 µm a pixel.
+  int longestRun = 0;
+  for (int y = image.height() * 3 / 4; y < image.height(); ++y) {
+    int run = 0;
+    for (int x = 0; x < image.width() / 2; ++x) {
+      const QRgb p = image.pixel(x, y);
+      run = qRed(p) >= 240 && qGreen(p) >= 240 && qBlue(p) >= 240 ? run + 1 : 0;
+      longestRun = std::max(longestRun, run);
+    }
+  }
+  EXPECT_NEAR(longestRun, result.scaleBar.lengthUm / 2, 2.0)
+      << "a " << result.scaleBar.lengthUm << " µm bar at 2 µm a pixel";
 }
 
 TEST(SectionViewGui, ARunningJobsTilesAppearAtLevelZero) {

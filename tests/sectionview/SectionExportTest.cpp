@@ -300,6 +300,15 @@ TEST_F(SectionExportTest, PngRowWriterRgbaRowsAndCommit) {
   EXPECT_TRUE(onlyFile(file));
 }
 
+TEST(ExportPictureSide, RoundsToTheNearestPixelAsTheExportWrites) {
+  EXPECT_EQ(exportPictureSide(9.2, 4), 2);  // 2.3 px: not rounded up
+  EXPECT_EQ(exportPictureSide(9.0, 4), 2);  // 2.25
+  EXPECT_EQ(exportPictureSide(10.4, 4), 3);
+  EXPECT_EQ(exportPictureSide(1, 4), 0);
+  EXPECT_EQ(exportPictureSide(std::numeric_limits<double>::quiet_NaN(), 1), 0);
+  EXPECT_GT(exportPictureSide(1e300, 1e-300), kMaxExportSide);
+}
+
 TEST_F(SectionExportTest, PngRowWriterNamesItsTemporaryAsTheCleanersExpect) {
   // A temporary left by a writer that died (no process has pid 0x7ffffffe) goes when an export
   // starts in the folder; the writer's own temporary carries its pid, so it is recognised too.
