@@ -129,6 +129,8 @@ void StudioSceneBinding::showOverview() {
   picture.yUm = extent.y0;
   picture.widthUm = image.width * umPerPixel;
   picture.heightUm = image.height * umPerPixel;
+  // The plane drawn, where the section's planes lie (as the stain picture without a model).
+  picture.zUm = sectionModel_->plane() * dataset->placement().planeSpacingUm;
   showPicture(picture);
   viewport_->requestRender();
 }

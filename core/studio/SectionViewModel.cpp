@@ -239,9 +239,28 @@ void SectionViewModel::fit() {
   notify(SectionViewChange::Camera);
 }
 
+SectionViewModel::ViewPane SectionViewModel::paneAt(double x) const {
+  ViewPane pane{camera_, x};
+  if (compare_.mode != CompareMode::SideBySide) return pane;
+  // As composeSectionColumns splits the view.
+  const int half = camera_.width / 2;
+  if (x < half) {
+    pane.camera.width = std::max(1, half);
+  } else {
+    pane.camera.width = std::max(1, camera_.width - half);
+    pane.x = x - half;
+  }
+  return pane;
+}
+
 void SectionViewModel::zoomAt(double x, double y, double factor) {
   if (!(factor > 0) || !std::isfinite(factor)) return;
-  camera_.zoomAt(x, y, factor, minUmPerPixel(), maxUmPerPixel());
+  // The point under the cursor stays put in its pane; the panes share one centre and scale.
+  ViewPane pane = paneAt(x);
+  pane.camera.zoomAt(pane.x, y, factor, minUmPerPixel(), maxUmPerPixel());
+  camera_.centreXUm = pane.camera.centreXUm;
+  camera_.centreYUm = pane.camera.centreYUm;
+  camera_.umPerPixel = pane.camera.umPerPixel;
   notify(SectionViewChange::Camera);
 }
 
@@ -287,11 +306,13 @@ bool SectionViewModel::key(int key) {
       return true;
     case '+':
     case '=':
-      zoomAt(camera_.width / 2.0, camera_.height / 2.0, kNotchZoom);
+    case '-': {
+      // At the view's centre, which is each pane's centre too.
+      camera_.zoomAt(camera_.width / 2.0, camera_.height / 2.0,
+                     key == '-' ? 1 / kNotchZoom : kNotchZoom, minUmPerPixel(), maxUmPerPixel());
+      notify(SectionViewChange::Camera);
       return true;
-    case '-':
-      zoomAt(camera_.width / 2.0, camera_.height / 2.0, 1 / kNotchZoom);
-      return true;
+    }
     default:
       return false;
   }

@@ -86,6 +86,8 @@ class SectionViewModel {
   // Opens a path on its own (an NGFF image, a TIFF, a dataset) on the runner; Busy meanwhile,
   // Layers (and the camera fitted) when done, a Message on failure. It replaces the data shown
   // (a bound studio's dataset until the studio opens another); without a studio, everything.
+  // Beside a bound studio a job's output (NgffPyramidSource::isTeramindOutput) is shown as
+  // showOutput does instead, over the studio's stains.
   void openPath(const std::filesystem::path& path);
   // Shows a dataset's layers (pyramids made on the runner).
   void showDataset(std::shared_ptr<const SpatialDataset> dataset);
@@ -217,10 +219,21 @@ class SectionViewModel {
   void showOutputSource(const std::filesystem::path& output, bool live, bool fromStudio);
   double minUmPerPixel() const;
   double maxUmPerPixel() const;
+  // The pane under view column x: side by side, each half is drawn with a camera of its own
+  // width around the view's centre (SectionCompositor); else the whole view. x in the pane.
+  struct ViewPane {
+    SectionCamera camera;
+    double x = 0;
+  };
+  ViewPane paneAt(double x) const;
   // The studio binding.
   void studioChanged(StudioChange change);
   void followOutput();
   void outputChanged();
+  void dropOutput();
+  // Opens a path beside a bound studio: a job output to the Output group (the studio's stains
+  // kept for comparison), anything else as the data.
+  void openPathAsData(const std::filesystem::path& path);
   void showAttention(std::shared_ptr<const SectionAttention> attention);
 
   std::shared_ptr<const Atlas> atlas_;
@@ -246,6 +259,9 @@ class SectionViewModel {
   int nextListener_ = 0;
   std::map<int, ContentGroup> sourceGroups_, layerGroups_;
   std::shared_ptr<const SpatialDataset> dataset_;
+  // The dataset the Data group shows (null: an image opened alone); a bound studio's overview
+  // is its own dataset's stains only.
+  const SpatialDataset* dataGroupDataset_ = nullptr;
   std::vector<StudioMessage> messages_;
   std::vector<TileKey> overviewMissing_;  // the overview's tiles, asked for with the view's
   // Bumped by each open of its kind: a slower earlier open's result is dropped.
@@ -256,6 +272,11 @@ class SectionViewModel {
   const SpatialDataset* datasetAsked_ = nullptr;  // the studio's dataset last shown or opening
   std::filesystem::path outputShown_;  // the output whose layers are shown (or being opened)
   bool outputLive_ = false;
+  // Shown by hand (showOutput, openPath of a job output): kept while the studio has no job
+  // output or still the one it had then; replaced once the studio's output moves on.
+  bool outputByHand_ = false;
+  std::filesystem::path studioOutput_;  // the studio's job output last seen
+  bool outputProbing_ = false;          // the runner is looking whether its store is there yet
   std::shared_ptr<GeneratedTileSource> liveOutput_;  // its finished tiles not yet in the store
   std::set<std::array<int, 3>> tilesSeen_;           // GeneratedTiles keys already handled
   std::optional<RectUm> newestTile_;                 // where the job's last tile lies

@@ -145,10 +145,12 @@ void SectionViewModel::openInBackground(
                   dropGroup(ContentGroup::Output);
                   dropGroup(ContentGroup::Attention);
                   outputShown_.clear();
+                  outputByHand_ = false;
                   liveOutput_.reset();
                   attentionShown_.reset();
                 }
                 replaceGroup(group, result->scene);
+                if (group == ContentGroup::Data) dataGroupDataset_ = result->dataset.get();
                 if (result->dataset) dataset_ = result->dataset;
                 // The molecules may reach past the stains: the view fits them too unless the
                 // user has moved it since the stains were fitted.
@@ -161,6 +163,31 @@ void SectionViewModel::openInBackground(
 }
 
 void SectionViewModel::openPath(const std::filesystem::path& path) {
+  if (!studio_) {
+    openPathAsData(path);
+    return;
+  }
+  // Beside a studio a job's output is compared with the studio's stains, not put in their
+  // place. Which it is needs its metadata: looked at on the runner.
+  auto isOutput = std::make_shared<bool>(false);
+  beginBusy("Opening " + path.string() + "…");
+  runner_.run(
+      [path, isOutput] {
+        *isOutput = sectionPathKind(path) == SectionPathKind::NgffImage &&
+                    NgffPyramidSource::open(path)->isTeramindOutput();
+      },
+      [this, alive = alive_, path, isOutput](std::exception_ptr) {
+        if (!*alive) return;
+        endBusy();
+        // A path that cannot be read is the open's to report, naming it.
+        if (*isOutput)
+          showOutputSource(path, false, false);
+        else
+          openPathAsData(path);
+      });
+}
+
+void SectionViewModel::openPathAsData(const std::filesystem::path& path) {
   const auto atlas = atlas_;
   const TiffPyramidOptions pyramids = settings_.pyramids;
   // Set when the stains came alone: the molecules are read next.
@@ -252,6 +279,7 @@ void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset
     ++dataOpens_;  // an open under way is dropped
     dropGroup(ContentGroup::Data);
     dataset_.reset();
+    dataGroupDataset_ = nullptr;
     sceneChanged(false);
     return;
   }
@@ -281,6 +309,7 @@ void SectionViewModel::showOutputSource(const std::filesystem::path& output, boo
   const std::uint64_t open = ++outputOpens_;
   outputShown_ = output;
   outputLive_ = live;
+  outputByHand_ = !fromStudio;
   beginBusy("Opening " + output.string() + "…");
   auto source = std::make_shared<std::shared_ptr<const NgffPyramidSource>>();
   runner_.run([source, output] { *source = NgffPyramidSource::open(output); },
@@ -290,6 +319,7 @@ void SectionViewModel::showOutputSource(const std::filesystem::path& output, boo
                 if (open != outputOpens_) return;
                 if (error) {
                   outputShown_.clear();
+                  outputByHand_ = false;
                   report(StudioMessage::Kind::Error, "Cannot show the output",
                          namingPath(output, messageOf(error)));
                   return;

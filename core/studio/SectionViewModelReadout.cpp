@@ -8,6 +8,7 @@
 #include "atlas/Atlas.h"
 #include "io/SpatialDataset.h"
 #include "studio/SectionViewModel.h"
+#include "studio/StudioModel.h"
 
 // What the section view tells beyond its picture: the readout under the cursor, exports of any
 // region at any pixel size, and the real stains as one texture for the 3D and slice views.
@@ -35,7 +36,8 @@ std::string SectionReadout::text() const {
 
 SectionReadout SectionViewModel::readout(double x, double y) const {
   SectionReadout r;
-  const auto point = camera_.screenToSection(x, y);
+  const ViewPane pane = paneAt(x);  // side by side: the pane's own camera
+  const auto point = pane.camera.screenToSection(pane.x, y);
   r.xUm = point[0];
   r.yUm = point[1];
   if (dataset_ && atlas_ && dataset_->placement().placed) {
@@ -147,11 +149,18 @@ void SectionViewModel::exportView(const std::filesystem::path& file, double pixe
 RgbaImage SectionViewModel::sectionOverview(int maxSide, RectUm* extent) {
   SectionScene real = scene_;
   RectUm whole;
+  // Bound to a studio, the picture lies on its section: none while the data shown is another.
+  const bool dataIsTheStudios =
+      !studio_ || (dataGroupDataset_ && dataGroupDataset_ == studio_->state().workspace.dataset());
   bool any = false;
   for (const SectionLayer& layer : scene_.layers()) {
     SectionLayer* copy = real.layer(layer.id);
     if (!copy) continue;
-    copy->style.visible = isRealImage(layer);
+    // The data's stains only (the studio's dataset when bound): not another dataset's
+    // "(real)" layers opened beside it, nor a generated output's.
+    const auto group = layerGroups_.find(layer.id);
+    copy->style.visible = dataIsTheStudios && isRealImage(layer) && group != layerGroups_.end() &&
+                          group->second == ContentGroup::Data;
     if (!copy->style.visible) continue;
     const auto source = scene_.source(layer.source);
     if (!source) continue;

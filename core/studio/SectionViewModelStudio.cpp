@@ -22,6 +22,9 @@ void SectionViewModel::bindStudio(StudioModel* studio) {
   studioListener_ = -1;
   datasetAsked_ = nullptr;
   if (!studio_) return;
+  // An output shown by hand before stays until the studio's output moves on from this one.
+  const StudioState& state = studio_->state();
+  studioOutput_ = state.jobStatus.output.empty() ? state.lastOutput : state.jobStatus.output;
   studioListener_ = studio_->subscribe([this](StudioChange change) { studioChanged(change); });
   studioChanged(StudioChange::Dataset);
   studioChanged(StudioChange::Job);
@@ -42,7 +45,9 @@ void SectionViewModel::studioChanged(StudioChange change) {
     case StudioChange::Job:
     case StudioChange::Tiles:
       outputChanged();
-      if (change == StudioChange::Tiles && liveOutput_) showGeneratedTiles(state.tiles);
+      // Never laid over an output shown by hand: they are the studio's job's tiles.
+      if (change == StudioChange::Tiles && liveOutput_ && !outputByHand_)
+        showGeneratedTiles(state.tiles);
       return;
     case StudioChange::Plane:
       setPlane(state.plane);  // the studio's plane; the view's own keys do not change it
@@ -56,24 +61,48 @@ void SectionViewModel::studioChanged(StudioChange change) {
   }
 }
 
+void SectionViewModel::dropOutput() {
+  ++outputOpens_;  // an open under way is for the old output
+  dropGroup(ContentGroup::Output);
+  outputShown_.clear();
+  outputByHand_ = false;
+  liveOutput_.reset();
+  tilesSeen_.clear();
+  newestTile_.reset();
+  notify(SectionViewChange::Layers);
+}
+
 void SectionViewModel::outputChanged() {
   const StudioState& state = studio_->state();
   const std::filesystem::path output =
       state.jobStatus.output.empty() ? state.lastOutput : state.jobStatus.output;
   const bool live = studio_->jobActive();
+  const bool studioMoved = output != studioOutput_;
+  studioOutput_ = output;
+  if (outputByHand_) {
+    if (output == outputShown_)
+      outputByHand_ = false;  // the studio's own output now: followed as such
+    else if (output.empty() || !studioMoved)
+      return;  // kept: the studio has no other output to show
+  }
   if (output != outputShown_) {
-    if (!outputShown_.empty()) {
-      ++outputOpens_;  // an open under way is for the old output
-      dropGroup(ContentGroup::Output);
-      outputShown_.clear();
-      liveOutput_.reset();
-      tilesSeen_.clear();
-      newestTile_.reset();
-      notify(SectionViewChange::Layers);
-    }
-    // The job makes its store as it starts: shown once it is there.
-    if (!output.empty() && NgffPyramidSource::isNgffImage(output))
-      showOutputSource(output, live, true);
+    if (!outputShown_.empty()) dropOutput();
+    // The job makes its store as it starts: shown once it is there. Whether it is means
+    // reading its metadata: on the runner, one look at a time, again on the next change.
+    if (output.empty() || outputProbing_) return;
+    outputProbing_ = true;
+    auto isImage = std::make_shared<bool>(false);
+    runner_.run([output, isImage] { *isImage = NgffPyramidSource::isNgffImage(output); },
+                [this, alive = alive_, output, isImage](std::exception_ptr) {
+                  if (!*alive) return;
+                  outputProbing_ = false;
+                  if (!studio_ || outputByHand_ || !outputShown_.empty()) return;
+                  if (studioOutput_ != output) {
+                    outputChanged();  // the studio moved on meanwhile: look at its new one
+                    return;
+                  }
+                  if (*isImage) showOutputSource(output, studio_->jobActive(), true);
+                });
     return;
   }
   if (live == outputLive_ || !liveOutput_) return;

@@ -329,6 +329,31 @@ TEST(SectionViewModel, ARegionAskedBeforeTheContentIsKept) {
   EXPECT_LE(v.view.camera().visibleUm().x0, extent.x0 + 1e-6);
 }
 
+// Side by side each pane is drawn around the view's centre: the readout and the wheel go by
+// the pane under the cursor, not by the whole view's camera.
+TEST(SectionViewModel, SideBySideReadsOutAndZoomsInThePaneUnderTheCursor) {
+  DemoView v;
+  v.open();
+  v.view.setCompareMode(CompareMode::SideBySide);
+  const int half = v.view.camera().width / 2;
+  const SectionReadout left = v.view.readout(37, 55);
+  const SectionReadout right = v.view.readout(half + 37, 55);
+  EXPECT_NEAR(right.xUm, left.xUm, 1e-6) << "the same point of the section in both panes";
+  EXPECT_NEAR(right.yUm, left.yUm, 1e-6);
+  // The left pane's centre is the view's centre.
+  const SectionReadout centre = v.view.readout(half / 2.0, v.view.camera().height / 2.0);
+  EXPECT_NEAR(centre.xUm, v.view.camera().centreXUm, 1e-6);
+  EXPECT_NEAR(centre.yUm, v.view.camera().centreYUm, 1e-6);
+
+  const double scale = v.view.camera().umPerPixel;
+  v.view.wheel(half + 37, 55, 120);
+  EXPECT_NEAR(v.view.camera().umPerPixel, scale / 1.25, 1e-9);
+  const SectionReadout after = v.view.readout(half + 37, 55);
+  EXPECT_NEAR(after.xUm, right.xUm, 1e-6) << "the point under the cursor stays put";
+  EXPECT_NEAR(after.yUm, right.yUm, 1e-6);
+  EXPECT_NEAR(v.view.readout(37, 55).xUm, after.xUm, 1e-6) << "and the panes stay linked";
+}
+
 TEST(SectionViewModel, ASwipeShowsRealLeftAndGeneratedRight) {
   const fs::path dir = scratch("swipe");
   DemoView v;
@@ -620,6 +645,63 @@ TEST(SectionViewModel, TheViewFollowsTheJobsNewestTile) {
   v.view.showGeneratedTiles(tiles);
   EXPECT_EQ(v.view.camera().centreXUm, before.centreXUm);
   EXPECT_EQ(v.view.camera().umPerPixel, before.umPerPixel);
+}
+
+// The overview texture, once its tiles are read (empty while they come, or when there is none).
+RgbaImage overviewOf(SectionViewModel& view, ThreadTaskRunner& runner, RectUm* extent) {
+  for (int round = 0; round < 3000; ++round) {
+    runner.deliver();
+    const RgbaImage image = view.sectionOverview(256, extent);
+    if (image.width > 0 || extent->empty()) return image;
+    view.render();
+    std::this_thread::sleep_for(10ms);
+  }
+  return {};
+}
+
+// A job's output opened by hand beside a studio lies over the studio's stains, to compare
+// them, and stays while the studio has no output of its own; the 3D view's overview is the
+// studio's stains only, none while another dataset is shown.
+TEST(SectionViewModel, AnOutputOpenedBesideAStudioKeepsTheStudiosStains) {
+  const fs::path dir = scratch("output_by_hand");
+  ThreadTaskRunner runner;
+  StudioModel studio(bundledAtlas(), runner, dir / "jobs");
+  studio.setDataset(demoDataset(), bundledDemoDataset());
+  ASSERT_TRUE(runner.waitForIdle(120s));
+  SectionViewModel view(bundledAtlas(), runner);
+  view.resize(kWidth, kHeight);
+  view.bindStudio(&studio);
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  ASSERT_NE(view.scene().layerNamed("DAPI (real)"), nullptr);
+  const RectUm stains = view.scene().extent();
+
+  const fs::path output = writeUniformOutput(dir / "out.zarr", stains, 200);
+  view.openPath(output);
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  EXPECT_NE(view.scene().layerNamed("DAPI (real)"), nullptr) << "the studio's stains stay";
+  const SectionLayer* generated = view.scene().layerNamed("DAPI (generated)");
+  ASSERT_NE(generated, nullptr) << (view.lastMessage() ? view.lastMessage()->text : "");
+  EXPECT_FALSE(generated->live);
+
+  // The studio's job changes (no job: no output of its own): the output stays.
+  studio.pauseJob();
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  EXPECT_NE(view.scene().layerNamed("DAPI (generated)"), nullptr);
+  EXPECT_NE(view.scene().layerNamed("DAPI (real)"), nullptr);
+
+  RectUm extent;
+  const RgbaImage overview = overviewOf(view, runner, &extent);
+  EXPECT_GT(overview.width, 0) << "the studio's stains";
+  EXPECT_FALSE(extent.empty());
+
+  // Another dataset opened in the view: its stains are not put on the studio's section.
+  view.openPath(bundledDemoDataset());
+  ASSERT_TRUE(runner.waitForIdle(300s));
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  ASSERT_NE(view.scene().layerNamed("DAPI (real)"), nullptr);
+  EXPECT_EQ(overviewOf(view, runner, &extent).width, 0);
+  EXPECT_TRUE(extent.empty());
+  view.bindStudio(nullptr);
 }
 
 // The studio's demo job bound to a section view: a live generated layer appears, its tiles
