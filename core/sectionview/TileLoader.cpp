@@ -37,6 +37,11 @@ void TileLoader::setArrived(Arrived arrived) {
   arrived_ = std::move(arrived);
 }
 
+void TileLoader::setFailed(Failed failed) {
+  std::lock_guard lock(mutex_);
+  onFailed_ = std::move(failed);
+}
+
 void TileLoader::addSource(int id, std::shared_ptr<const PyramidSource> source) {
   std::lock_guard lock(mutex_);
   sources_[id] = std::move(source);
@@ -46,6 +51,7 @@ void TileLoader::removeSource(int id) {
   {
     std::lock_guard lock(mutex_);
     sources_.erase(id);
+    sourcesFailed_.erase(id);
     auto ofSource = [id](const TileKey& key) { return key.source == id; };
     queue_.erase(std::remove_if(queue_.begin(), queue_.end(), ofSource), queue_.end());
     for (auto it = failedKeys_.begin(); it != failedKeys_.end();)
@@ -113,6 +119,16 @@ void TileLoader::invalidate(const std::function<bool(const TileKey&)>& predicate
   changed_.notify_all();
 }
 
+std::size_t TileLoader::removeFailed(std::vector<TileKey>& keys) const {
+  std::lock_guard lock(mutex_);
+  if (failedKeys_.empty()) return 0;
+  const auto end = std::remove_if(
+      keys.begin(), keys.end(), [this](const TileKey& key) { return failedKeys_.count(key) > 0; });
+  const auto removed = std::size_t(keys.end() - end);
+  keys.erase(end, keys.end());
+  return removed;
+}
+
 std::string TileLoader::lastError() const {
   std::lock_guard lock(mutex_);
   return lastError_;
@@ -165,6 +181,12 @@ void TileLoader::work() {
       ++failed_;
       lastError_ = error;
       failedKeys_.insert(key);
+      if (onFailed_ && sourcesFailed_.insert(key.source).second) {
+        const Failed failed = onFailed_;
+        lock.unlock();
+        failed(key.source, error);
+        lock.lock();
+      }
     } else {
       ++read_;
       // Inserted under the lock, so removeSource cannot slip between the check and the insert.

@@ -27,12 +27,16 @@ namespace teramind {
 class TileLoader {
  public:
   using Arrived = std::function<void()>;
+  // Told (on a worker) of a source's first tile that failed: the source id and the error,
+  // naming the tile and what the source said (a FileError names the file).
+  using Failed = std::function<void(int source, const std::string& error)>;
   TileLoader(TileCache& cache, int threads = 2, Arrived arrived = {});
   ~TileLoader();  // stops the workers after the tiles they are reading
   TileLoader(const TileLoader&) = delete;
   TileLoader& operator=(const TileLoader&) = delete;
 
   void setArrived(Arrived arrived);
+  void setFailed(Failed failed);
   void addSource(int id, std::shared_ptr<const PyramidSource> source);
   void removeSource(int id);  // its queued tiles are dropped, its cached tiles erased
 
@@ -55,6 +59,9 @@ class TileLoader {
   std::uint64_t tilesRead() const { return read_.load(); }
   std::uint64_t tilesFailed() const { return failed_.load(); }
   std::string lastError() const;
+  // Takes the tiles that failed (and are not read again) out of `keys`; returns how many: a
+  // view's "loading" count leaves them out.
+  std::size_t removeFailed(std::vector<TileKey>& keys) const;
   // Nothing queued and no worker reading.
   bool idle() const;
   // For tests and scripted renders: waits until idle or the timeout passes; false on timeout.
@@ -74,6 +81,8 @@ class TileLoader {
   std::uint64_t invalidations_ = 0;                     // for readNow's reads
   std::map<int, std::shared_ptr<const PyramidSource>> sources_;
   Arrived arrived_;
+  Failed onFailed_;
+  std::unordered_set<int> sourcesFailed_;  // told already (until the source is removed)
   std::string lastError_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> read_{0}, failed_{0};

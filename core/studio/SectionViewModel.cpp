@@ -41,12 +41,19 @@ SectionViewModel::SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunne
       if (*alive) notify(SectionViewChange::Tiles);
     });
   });
+  // A source's first tile that cannot be read is said once (its file named), not per frame.
+  loader_.setFailed([runner = &runner_, alive = alive_, this](int, const std::string& error) {
+    runner->post([alive, this, error] {
+      if (*alive) report(StudioMessage::Kind::Error, "Tiles not read", error);
+    });
+  });
 }
 
 SectionViewModel::~SectionViewModel() {
   *alive_ = false;
   if (studio_ && studioListener_ >= 0) studio_->unsubscribe(studioListener_);
   loader_.setArrived({});
+  loader_.setFailed({});
 }
 
 int SectionViewModel::subscribe(Listener listener) {
@@ -339,6 +346,10 @@ RgbaImage SectionViewModel::render() {
   std::vector<TileKey> wanted = stats_.missing;
   wanted.insert(wanted.end(), overviewMissing_.begin(), overviewMissing_.end());
   loader_.request(wanted);
+  // Tiles that failed are not read again: not "loading" (told once as a Message). They stay in
+  // stats_.missing, so that a frame with them is never taken as complete.
+  std::vector<TileKey> loading = stats_.missing;
+  tilesFailedInView_ = loader_.removeFailed(loading);
   drawScaleBar(image, 0, image.width, image.height, camera_.umPerPixel, text_);
   drawColourBars(image, 0, image.width, image.height, scene_, text_);
   return image;
@@ -359,12 +370,10 @@ bool SectionViewModel::waitUntilDrawn(ThreadTaskRunner* runner, std::chrono::mil
       return true;
     }
     // Tiles that failed are not read again: waiting longer would not draw them.
-    stuck = !busy() && !stats_.missing.empty() && loader_.idle() && loader_.tilesFailed() > 0
-                ? stuck + 1
-                : 0;
+    stuck = !busy() && tilesFailedInView_ > 0 && loader_.idle() ? stuck + 1 : 0;
     if (stuck >= 3) {
       report(StudioMessage::Kind::Error, "Tiles not drawn",
-             fmt::format("{} tiles of the view could not be read: {}", stats_.missing.size(),
+             fmt::format("{} tiles of the view could not be read: {}", tilesFailedInView_,
                          loader_.lastError()));
       return false;
     }

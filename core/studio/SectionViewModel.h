@@ -153,6 +153,10 @@ class SectionViewModel {
   // drawn when a rasteriser is set.
   RgbaImage render();
   const CompositeStats& lastStats() const { return stats_; }
+  // Of the last render's missing tiles, those that failed to read (not read again until their
+  // source changes; told once as a Message) and those still loading (the view's corner label).
+  std::size_t tilesFailedInView() const { return tilesFailedInView_; }
+  std::size_t tilesLoading() const { return stats_.missing.size() - tilesFailedInView_; }
   void setTextRasteriser(TextRasteriser text) { text_ = std::move(text); }
   SectionReadout readout(double x, double y) const;
 
@@ -254,6 +258,7 @@ class SectionViewModel {
   int busy_ = 0;
   std::string busyText_;
   CompositeStats stats_;
+  std::size_t tilesFailedInView_ = 0;
   TextRasteriser text_;
   std::vector<std::pair<int, Listener>> listeners_;
   int nextListener_ = 0;

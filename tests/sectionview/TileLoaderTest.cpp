@@ -201,6 +201,41 @@ TEST(TileLoader, ATileInvalidatedWhileReadIsNotCachedAndIsReadAgain) {
   EXPECT_EQ((*cache.find(keyAt(0, 0)))[0], 100000.0f);
 }
 
+TEST(TileLoader, TellsOfEachSourcesFirstFailureAndLeavesFailedTilesOutOfTheWanted) {
+  TileCache cache(64 << 20);
+  auto source = std::make_shared<CountingSource>(nullptr, std::set<std::int64_t>{2, 3});
+  TileLoader loader(cache, 2);
+  std::mutex mutex;
+  std::vector<std::pair<int, std::string>> told;
+  loader.setFailed([&](int id, const std::string& error) {
+    std::lock_guard lock(mutex);
+    told.emplace_back(id, error);
+  });
+  loader.addSource(1, source);
+  loader.request({keyAt(0, 2), keyAt(0, 3), keyAt(1, 2), keyAt(0, 1)});
+  ASSERT_TRUE(loader.waitIdle(30s));
+  EXPECT_EQ(loader.tilesFailed(), 3u);
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(told.size(), 1u) << "once per source, not once per tile";
+    EXPECT_EQ(told[0].first, 1);
+    EXPECT_NE(told[0].second.find("stain.zarr"), std::string::npos) << told[0].second;
+  }
+  // What a view still waits for: the failed tiles are not "loading".
+  std::vector<TileKey> wanted{keyAt(0, 2), keyAt(2, 0), keyAt(0, 3), keyAt(1, 2)};
+  EXPECT_EQ(loader.removeFailed(wanted), 3u);
+  ASSERT_EQ(wanted.size(), 1u);
+  EXPECT_EQ(wanted[0], keyAt(2, 0));
+
+  // A source added again is told of anew.
+  loader.removeSource(1);
+  loader.addSource(1, source);
+  loader.request({keyAt(3, 3)});
+  ASSERT_TRUE(loader.waitIdle(30s));
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(told.size(), 2u);
+}
+
 TEST(TileLoader, RemovingASourceDropsItsQueueAndItsTiles) {
   Gate gate;
   TileCache cache(64 << 20);

@@ -487,6 +487,38 @@ TEST(SectionViewModel, ABadPathIsAnErrorNamingIt) {
       << v.view.lastMessage()->text;
 }
 
+// A store whose chunks are damaged: said once, naming the file, and its tiles are not counted
+// as loading forever.
+TEST(SectionViewModel, DamagedTilesAreToldOnceAndNotCountedAsLoading) {
+  const fs::path dir = scratch("damaged");
+  const fs::path output = writeUniformOutput(dir / "out.zarr", RectUm{0, 0, 600, 400}, 100);
+  for (const auto& entry : fs::recursive_directory_iterator(output)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name.front() == '.' || name == "zarr.json") continue;
+    std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << "not a chunk";
+  }
+  DemoView v;
+  v.open(output);
+  ASSERT_FALSE(v.view.scene().layers().empty())
+      << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  EXPECT_FALSE(v.drawn(60s)) << "tiles that cannot be read are never drawn";
+  v.runner.deliver();
+  int told = 0;
+  std::string text;
+  for (const StudioMessage& message : v.view.messages())
+    if (message.title == "Tiles not read") {
+      ++told;
+      text = message.text;
+    }
+  EXPECT_GE(told, 1);
+  EXPECT_LE(told, 2) << "once per source (the image's one source), not once per tile";
+  EXPECT_NE(text.find("out.zarr"), std::string::npos) << text;
+  v.view.render();
+  EXPECT_GT(v.view.tilesFailedInView(), 0u);
+  EXPECT_EQ(v.view.tilesLoading(), 0u);
+  EXPECT_FALSE(v.view.lastStats().complete()) << "a frame with holes is not complete";
+}
+
 TEST(SectionViewModel, ExportsARegionAtAPixelSize) {
   const fs::path dir = scratch("export");
   DemoView v;
