@@ -66,7 +66,9 @@ SectionView::~SectionView() {
 QString SectionView::loadingText() const {
   const CompositeStats& stats = model_.lastStats();
   if (stats.complete()) return {};
-  const int loading = int(stats.missing.size());
+  // Tiles that failed to read are told once as an error, not counted as loading for ever.
+  const int loading = int(model_.tilesLoading());
+  if (loading == 0) return {};
   // The level the first visible image layer is drawn at, for the user's sense of progress.
   int level = -1;
   const SectionScene& scene = model_.scene();

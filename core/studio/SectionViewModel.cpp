@@ -240,6 +240,7 @@ void SectionViewModel::showRegion(double xUm, double yUm, double widthUm) {
 }
 
 void SectionViewModel::fit() {
+  keepRegion_ = false;
   const RectUm extent = scene_.extent();
   if (extent.empty()) return;
   camera_.fit(extent);

@@ -89,7 +89,8 @@ void SectionViewModel::orderLayersByGroup() {
 void SectionViewModel::sceneChanged(bool fitCamera) {
   if (fitCamera && !scene_.extent().empty()) {
     if (keepRegion_) {
-      keepRegion_ = false;  // the region asked for before the content came (--view-um)
+      // The region asked for before the content came (--view-um) holds for all of it (stains,
+      // then molecules, an output beside them); the next open or Home lets content fit again.
     } else if (viewportSet_) {
       camera_.fit(scene_.extent());
       sized_ = true;
@@ -163,6 +164,9 @@ void SectionViewModel::openInBackground(
 }
 
 void SectionViewModel::openPath(const std::filesystem::path& path) {
+  // A region given for the content shown so far does not hold for the next: it fits (a region
+  // given before any content came is kept for it).
+  if (!scene_.extent().empty()) keepRegion_ = false;
   if (!studio_) {
     openPathAsData(path);
     return;
@@ -275,6 +279,7 @@ void SectionViewModel::openMolecules(const std::filesystem::path& path) {
 }
 
 void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
+  if (!scene_.extent().empty()) keepRegion_ = false;
   if (!dataset) {
     ++dataOpens_;  // an open under way is dropped
     dropGroup(ContentGroup::Data);
