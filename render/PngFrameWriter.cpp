@@ -27,6 +27,13 @@ PngFrameWriter::PngFrameWriter(const std::filesystem::path& folder, int width, i
   std::filesystem::create_directories(folder, ec);
   if (ec || !std::filesystem::is_directory(folder))
     throw FileError(folder, "cannot create the folder for movie frames: " + ec.message());
+  removeStaleTemporariesOnce(folder);
+}
+
+PngFrameWriter::~PngFrameWriter() {
+  if (finished_) return;
+  std::error_code ignored;
+  for (const auto& temporary : staged_) std::filesystem::remove(temporary, ignored);
 }
 
 std::filesystem::path PngFrameWriter::framePath(const std::filesystem::path& folder, int index) {
@@ -51,32 +58,40 @@ void PngFrameWriter::addFrame(const std::uint8_t* rgb, int width, int height, bo
     const int from = bottomRowFirst ? y : height - 1 - y;
     std::memcpy(out + std::size_t(y) * rowBytes, rgb + std::size_t(from) * rowBytes, rowBytes);
   }
-  const auto file = framePath(folder_, frames_);
-  writeFileAtomically(file, [&](const std::filesystem::path& temporary) {
-    vtkNew<vtkPNGWriter> writer;
-    writer->SetFileName(temporary.c_str());
-    writer->SetInputData(image);
-    writer->Write();
-    if (writer->GetErrorCode() != 0 || !std::filesystem::exists(temporary))
-      throw FileError(file, "cannot write the movie frame");
-  });
-  ++frames_;
+  const auto file = framePath(folder_, frameCount());
+  const auto temporary = temporaryPathFor(file, "frame");
+  vtkNew<vtkPNGWriter> writer;
+  writer->SetFileName(temporary.c_str());
+  writer->SetInputData(image);
+  writer->Write();
+  if (writer->GetErrorCode() != 0 || !std::filesystem::exists(temporary)) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw FileError(file, "cannot write the movie frame");
+  }
+  staged_.push_back(temporary);
 }
 
 void PngFrameWriter::finish() {
   if (finished_) return;
-  if (frames_ == 0) throw FileError(folder_, "a movie needs at least one frame");
+  if (staged_.empty()) throw FileError(folder_, "a movie needs at least one frame");
+  const int frames = frameCount();
   static const std::regex frameName(R"(frame_(\d{4,9})\.png)");
   std::error_code ec;
   std::vector<std::filesystem::path> stale;
   for (const auto& entry : std::filesystem::directory_iterator(folder_, ec)) {
     std::smatch match;
     const std::string name = entry.path().filename().string();
-    if (std::regex_match(name, match, frameName) && std::stol(match[1].str()) >= frames_)
+    if (std::regex_match(name, match, frameName) && std::stol(match[1].str()) >= frames)
       stale.push_back(entry.path());
   }
-  for (const auto& file : stale) std::filesystem::remove(file, ec);
+  for (int i = 0; i < frames; ++i) {
+    const auto file = framePath(folder_, i);
+    std::filesystem::rename(staged_[std::size_t(i)], file, ec);
+    if (ec) throw FileError(file, "cannot move the movie frame into place: " + ec.message());
+  }
   finished_ = true;
+  for (const auto& file : stale) std::filesystem::remove(file, ec);
 }
 
 }  // namespace teramind::render

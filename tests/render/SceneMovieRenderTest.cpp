@@ -14,8 +14,10 @@ extern "C" {
 #include <libavformat/avformat.h>
 }
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -257,6 +259,65 @@ TEST(SceneMovie, FlyThroughAsPngFramesReplacesALongerMovie) {
   long difference = 0;
   for (int i = 0; i < 160 * 120 * 3; ++i) difference += std::abs(int(a[i]) - int(b[i]));
   EXPECT_GT(difference, 160 * 120) << "the fly-through's frames should change";
+}
+
+std::vector<std::string> namesIn(const std::filesystem::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string textOf(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(SceneMovie, PngFramesLeaveTheFolderAsItWasUntilFinish) {
+  test::ScratchDirectory dir;
+  const auto folder = dir / "frames";
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "frame_0000.png") << "an earlier movie's first frame";
+  std::ofstream(folder / "frame_0002.png") << "an earlier movie's last frame";
+  // A temporary of a writer that died (no process has that pid) goes when a writer starts.
+  std::ofstream(folder / ".partial-2147483646-frame0-frame_0001.png") << "half a frame";
+  const std::vector<std::string> earlier = {"frame_0000.png", "frame_0002.png"};
+  std::vector<std::uint8_t> frame(32 * 24 * 3, 200);
+  {
+    render::PngFrameWriter writer(folder, 32, 24);
+    writer.addFrame(frame.data(), 32, 24);
+    writer.addFrame(frame.data(), 32, 24);
+    EXPECT_EQ(textOf(folder / "frame_0000.png"), "an earlier movie's first frame")
+        << "a frame replaced before finish()";
+    EXPECT_FALSE(std::filesystem::exists(folder / "frame_0001.png"));
+    EXPECT_FALSE(std::filesystem::exists(folder / ".partial-2147483646-frame0-frame_0001.png"));
+  }  // cancelled: destroyed unfinished
+  EXPECT_EQ(namesIn(folder), earlier) << "an unfinished movie leaves the folder as it was";
+  EXPECT_EQ(textOf(folder / "frame_0000.png"), "an earlier movie's first frame");
+  // A cancelled recording (the sink destroyed unfinished) leaves them too.
+  render::AtlasScene scene(bundledAtlas());
+  render::MovieOptions options;
+  options.frames = 6;
+  options.width = options.height = 64;
+  EXPECT_THROW(render::recordMovie(scene, folder, options, [](int done, int) { return done < 4; }),
+               std::runtime_error);
+  EXPECT_EQ(namesIn(folder), earlier);
+  // Finished: exactly this movie.
+  {
+    render::PngFrameWriter writer(folder, 32, 24);
+    writer.addFrame(frame.data(), 32, 24);
+    writer.addFrame(frame.data(), 32, 24);
+    writer.finish();
+  }
+  EXPECT_EQ(namesIn(folder), (std::vector<std::string>{"frame_0000.png", "frame_0001.png"}));
+  vtkNew<vtkPNGReader> reader;
+  reader->SetFileName(render::PngFrameWriter::framePath(folder, 1).c_str());
+  reader->Update();
+  int dims[3];
+  reader->GetOutput()->GetDimensions(dims);
+  EXPECT_EQ(dims[0], 32);
+  EXPECT_EQ(dims[1], 24);
 }
 
 TEST(SceneMovie, BadOutputIsAFileErrorNamingIt) {
