@@ -243,7 +243,17 @@ void SectionViewModel::fit() {
   keepRegion_ = false;
   const RectUm extent = scene_.extent();
   if (extent.empty()) return;
-  camera_.fit(extent);
+  if (compare_.mode == CompareMode::SideBySide) {
+    // Each pane shows the whole section: fitted at a pane's width, one camera for both.
+    SectionCamera pane = camera_;
+    pane.width = std::max(1, camera_.width / 2);
+    pane.fit(extent);
+    camera_.centreXUm = pane.centreXUm;
+    camera_.centreYUm = pane.centreYUm;
+    camera_.umPerPixel = pane.umPerPixel;
+  } else {
+    camera_.fit(extent);
+  }
   notify(SectionViewChange::Camera);
 }
 

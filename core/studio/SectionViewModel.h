@@ -271,6 +271,8 @@ class SectionViewModel {
   std::vector<TileKey> overviewMissing_;  // the overview's tiles, asked for with the view's
   // Bumped by each open of its kind: a slower earlier open's result is dropped.
   std::uint64_t dataOpens_ = 0, outputOpens_ = 0, attentionRuns_ = 0;
+  // The studio's job output when its dataset was replaced: not shown over the new data.
+  std::filesystem::path staleOutput_;
   // Following a studio.
   StudioModel* studio_ = nullptr;
   int studioListener_ = -1;

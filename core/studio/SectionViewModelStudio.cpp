@@ -38,6 +38,11 @@ void SectionViewModel::studioChanged(StudioChange change) {
     case StudioChange::Dataset: {
       const auto dataset = state.workspace.sharedDataset();
       if (dataset.get() == datasetAsked_) return;
+      // The studio keeps its last job's output when other data opens: it is not this data's.
+      if (datasetAsked_ && !outputByHand_) {
+        staleOutput_ = studioOutput_;
+        if (!outputShown_.empty()) dropOutput();
+      }
       datasetAsked_ = dataset.get();
       showDataset(dataset);
       return;
@@ -74,8 +79,14 @@ void SectionViewModel::dropOutput() {
 
 void SectionViewModel::outputChanged() {
   const StudioState& state = studio_->state();
-  const std::filesystem::path output =
+  std::filesystem::path output =
       state.jobStatus.output.empty() ? state.lastOutput : state.jobStatus.output;
+  if (!staleOutput_.empty()) {
+    if (output == staleOutput_)
+      output.clear();  // an earlier dataset's job output, until the studio runs another
+    else
+      staleOutput_.clear();
+  }
   const bool live = studio_->jobActive();
   const bool studioMoved = output != studioOutput_;
   studioOutput_ = output;

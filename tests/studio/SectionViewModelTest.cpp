@@ -329,6 +329,19 @@ TEST(SectionViewModel, ARegionAskedBeforeTheContentIsKept) {
   EXPECT_LE(v.view.camera().visibleUm().x0, extent.x0 + 1e-6);
 }
 
+// Home side by side fits the section in each pane, not across both.
+TEST(SectionViewModel, HomeSideBySideFitsEachPane) {
+  DemoView v;
+  v.open();
+  v.view.setCompareMode(CompareMode::SideBySide);
+  v.view.key(0x01000010);  // Home
+  const RectUm extent = v.view.scene().extent();
+  const double paneWidthUm = (v.view.camera().width / 2) * v.view.camera().umPerPixel;
+  EXPECT_GE(paneWidthUm, extent.width() - 1e-6);
+  EXPECT_GE(v.view.camera().height * v.view.camera().umPerPixel, extent.height() - 1e-6);
+  EXPECT_LT(paneWidthUm, extent.width() * 1.5) << "fitted, not zoomed far out";
+}
+
 // Side by side each pane is drawn around the view's centre: the readout and the wheel go by
 // the pane under the cursor, not by the whole view's camera.
 TEST(SectionViewModel, SideBySideReadsOutAndZoomsInThePaneUnderTheCursor) {
@@ -813,6 +826,17 @@ TEST(SectionViewModel, FollowsAStudiosDatasetJobAndAttention) {
   EXPECT_EQ(attention->style.colormap, LayerColormap::Viridis);
   EXPECT_TRUE(attention->style.colourBar);
   EXPECT_EQ(view.scene().layers().back().id, attention->id) << "on top";
+
+  // Other data opened in the studio: the last job's output (which the studio keeps) and the
+  // attention are not shown over it.
+  studio.setDataset(
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset())),
+      bundledDemoDataset(), true);
+  ASSERT_TRUE(runner.waitForIdle(120s));
+  ASSERT_TRUE(view.waitUntilDrawn(&runner, 120s));
+  EXPECT_NE(view.scene().layerNamed("DAPI (real)"), nullptr);
+  EXPECT_EQ(view.scene().layerNamed("DAPI (generated)"), nullptr) << "the earlier data's output";
+  EXPECT_EQ(view.scene().layerNamed("attention " + genes[0] + "→" + genes[1]), nullptr);
   view.bindStudio(nullptr);
 }
 
