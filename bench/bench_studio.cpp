@@ -30,8 +30,16 @@ double millisecondsSince(Clock::time_point start) {
 }
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]) == "--section") return runSectionViewBench(argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--section") return runSectionViewBench(argc, argv);
+    if (arg == "-h" || arg == "--help") {
+      fmt::print(
+          "usage: bench_studio [ATLAS_DIR] [RESOLUTION_UM]      the 3D view's figures\n"
+          "       bench_studio --section PATH [--cache-mib N]   the section explorer's figures\n");
+      return 0;
+    }
+  }
   const std::filesystem::path dir = argc > 1 ? argv[1] : bundledAtlasDirectory();
   const int resolution = argc > 2 ? std::atoi(argv[2]) : 0;
   auto start = Clock::now();
