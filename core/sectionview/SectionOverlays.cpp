@@ -37,7 +37,7 @@ void fill(RgbaImage& image, int stripY0, const Box& box, const Rgb& rgb) {
 }
 
 // Blends a text mask with its top-left corner at (x, y) of the full picture, over a one-pixel
-// dark shadow so that it reads on any stain.
+// dark outline all round so that it reads on any stain, bright tissue included.
 void drawText(RgbaImage& image, int stripY0, const TextMask& mask, int x, int y, const Rgb& rgb) {
   if (mask.width <= 0 || mask.height <= 0 ||
       mask.coverage.size() < std::size_t(mask.width) * std::size_t(mask.height))
@@ -56,7 +56,9 @@ void drawText(RgbaImage& image, int stripY0, const TextMask& mask, int x, int y,
       }
     }
   };
-  put(1, 1, kDark);
+  for (int oy = -1; oy <= 1; ++oy)
+    for (int ox = -1; ox <= 1; ++ox)
+      if (ox != 0 || oy != 0) put(ox, oy, kDark);
   put(0, 0, rgb);
 }
 
