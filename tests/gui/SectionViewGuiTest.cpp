@@ -419,11 +419,15 @@ TEST(SectionViewGui, ARunningJobsTilesAppearAtLevelZero) {
                !s.window.jobActive();
       },
       120000));
+  // Paused at once, so that what follows sees a running job's tiles, not a finished store's
+  // (the job has 35 tiles; the first few are out when the layer shows them: it has not ended).
+  s.window.studio().pauseJob();
+  const GenerationProgress& progress = s.window.studio().state().jobStatus.progress;
+  ASSERT_TRUE(s.window.jobActive())
+      << "the job ended before its first tile was seen paused (" << progress.tilesFinished << " of "
+      << progress.tilesTotal << " tiles)";
   ASSERT_NE(generatedLayer(), nullptr) << "no generated layer in the section view";
-  const bool live = s.window.jobActive();
-  if (live) {
-    EXPECT_TRUE(generatedLayer()->live) << "a running job's layer is live";
-  }
+  EXPECT_TRUE(generatedLayer()->live) << "a running job's layer is live";
   const GeneratedTiles& tiles = s.window.studio().state().tiles;
   ASSERT_FALSE(tiles.cores.empty());
   const RectUm tile = GeneratedTileSource::tileRect(tiles, tiles.cores.rbegin()->first);
@@ -456,7 +460,12 @@ TEST(SectionViewGui, ARunningJobsTilesAppearAtLevelZero) {
   ASSERT_TRUE(s.waitDrawn());
   const QImage right = s.view()->grab().toImage();
   EXPECT_NE(left, right) << "real and generated look the same across the swipe line";
+  EXPECT_TRUE(s.window.jobActive()) << "all of the above while the job was paused";
+  EXPECT_TRUE(generatedLayer()->live);
+  s.window.studio().resumeJob();
   ASSERT_TRUE(QTest::qWaitFor([&] { return !s.window.jobActive(); }, 120000));
+  EXPECT_TRUE(QTest::qWaitFor([&] { return generatedLayer() && !generatedLayer()->live; }, 60000))
+      << "a finished job's layer is no longer live";
 }
 
 }  // namespace
