@@ -142,6 +142,8 @@ void MainWindow::buildMenus() {
   });
   view->addAction(tr("Go to &section"), QKeySequence(Qt::Key_S), this, [this] {
     scene_->focusSection(model_.placementState() == SectionPlacementState::Unplaced);
+    // The slice views go through the section too, where they show it.
+    if (const auto centre = scene_->sectionCentre()) slicePanel_->moveCursorToPoint(*centre);
     viewport_->requestRender();
   });
   view->addAction(tr("Clear &overlays"), this, [this] {
