@@ -42,15 +42,11 @@ AtlasLabelSource::AtlasLabelSource(std::shared_ptr<const Atlas> atlas,
 TilePixels AtlasLabelSource::readTile(int level, int channel, int plane, std::int64_t row,
                                       std::int64_t col) const {
   const int tile = info_.tile;
-  TilePixels pixels(std::size_t(tile) * std::size_t(tile), std::numeric_limits<float>::quiet_NaN());
-  if (level < 0 || level >= int(info_.levels.size()) || channel != 0 || plane < 0 ||
-      plane >= info_.planes || row < 0 || col < 0)
-    return pixels;
+  TilePixels pixels = emptyTile(info_);
+  const TileWindow window = tileWindow(info_, level, channel, plane, row, col);
+  if (window.empty()) return pixels;
   const PyramidLevel& l = info_.levels[std::size_t(level)];
-  const std::int64_t x0 = col * tile, y0 = row * tile;
-  if (x0 >= l.width || y0 >= l.height) return pixels;
-  const std::int64_t w = std::min<std::int64_t>(tile, l.width - x0);
-  const std::int64_t h = std::min<std::int64_t>(tile, l.height - y0);
+  const std::int64_t x0 = window.x0, y0 = window.y0, w = window.width, h = window.height;
   // Every level samples the annotation at its own pixels' centres (labels are not averaged:
   // the mean of two ids is a third structure).
   const double z = plane * placement_.planeSpacingUm;

@@ -47,6 +47,17 @@ struct PyramidInfo {
 // generated), which the section view leaves transparent.
 using TilePixels = std::vector<float>;
 
+// The part of tile (row, col) of `level` that lies inside the image: its first pixel and size
+// at that level; empty for a level, channel, plane or tile the image does not have.
+struct TileWindow {
+  std::int64_t x0 = 0, y0 = 0, width = 0, height = 0;
+  bool empty() const { return width <= 0 || height <= 0; }
+};
+TileWindow tileWindow(const PyramidInfo& info, int level, int channel, int plane, std::int64_t row,
+                      std::int64_t col);
+// A tile holding nothing yet: tile × tile NaN.
+TilePixels emptyTile(const PyramidInfo& info);
+
 // A multiscale section image read tile by tile: our OME-Zarr outputs, any NGFF 0.4/0.5 image,
 // a tiled TIFF with its cached pyramid, or an image computed from the data (molecule counts,
 // atlas labels, attention maps). Read by the section view's worker threads: readTile must be
