@@ -3,6 +3,7 @@
 #include <png.h>
 
 #include <cerrno>
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -48,12 +49,15 @@ void onPngError(png_structp png, png_const_charp message) {
 void onPngWarning(png_structp, png_const_charp) {}
 
 // The libpng calls, each in a function of its own with nothing to destroy across the longjmp.
-bool pngStart(png_structp png, png_infop info, std::FILE* file, int width, int height, bool alpha) {
+bool pngStart(png_structp png, png_infop info, std::FILE* file, int width, int height, bool alpha,
+              png_uint_32 pixelsPerMetre) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_init_io(png, file);
   png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), 8,
                alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (pixelsPerMetre > 0)
+    png_set_pHYs(png, info, pixelsPerMetre, pixelsPerMetre, PNG_RESOLUTION_METER);
   png_set_compression_level(png, 6);
   png_write_info(png, info);
   return true;
@@ -71,7 +75,8 @@ bool pngEnd(png_structp png, png_infop info) {
 
 }  // namespace
 
-PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bool alpha)
+PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bool alpha,
+                           double pixelUm)
     : file_(std::move(file)),
       temporary_(temporaryPathFor(file_, "png")),
       width_(width),
@@ -94,7 +99,11 @@ PngRowWriter::PngRowWriter(std::filesystem::path file, int width, int height, bo
   png_->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, png_->error, onPngError, onPngWarning);
   if (png_->png) png_->info = png_create_info_struct(png_->png);
   if (!png_->info) throw FileError(file_, "libpng could not start a PNG");
-  if (!pngStart(png_->png, png_->info, png_->file, width, height, alpha))
+  // Pixels per metre as the PNG stores it: whole numbers, up to 2^31 − 1 (0.5 nm pixels).
+  const double perMetre = pixelUm > 0 && std::isfinite(pixelUm) ? 1e6 / pixelUm : 0;
+  const auto pixelsPerMetre =
+      png_uint_32(perMetre >= 1 && perMetre < 2147483647.0 ? std::lround(perMetre) : 0);
+  if (!pngStart(png_->png, png_->info, png_->file, width, height, alpha, pixelsPerMetre))
     throw FileError(file_, std::string("cannot write the PNG header: ") + png_->error);
 }
 

@@ -12,8 +12,10 @@ namespace teramind {
 // naming the file.
 class PngRowWriter {
  public:
-  // `alpha`: RGBA, else RGB (the rows' alpha dropped).
-  PngRowWriter(std::filesystem::path file, int width, int height, bool alpha = false);
+  // `alpha`: RGBA, else RGB (the rows' alpha dropped). `pixelUm` > 0 is recorded as the
+  // picture's physical pixel size (pHYs, pixels per metre), which image viewers and ImageJ read.
+  PngRowWriter(std::filesystem::path file, int width, int height, bool alpha = false,
+               double pixelUm = 0);
   ~PngRowWriter();
   PngRowWriter(const PngRowWriter&) = delete;
   PngRowWriter& operator=(const PngRowWriter&) = delete;

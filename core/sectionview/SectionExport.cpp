@@ -88,7 +88,7 @@ SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loa
   const int strips = (result.height + stripRows - 1) / stripRows;
   const std::uint64_t readBefore = loader.tilesRead();
 
-  PngRowWriter png(file, result.width, result.height);
+  PngRowWriter png(file, result.width, result.height, false, request.pixelUm);
   for (int strip = 0; strip < strips; ++strip) {
     const int row0 = strip * stripRows, rows = std::min(stripRows, result.height - row0);
     // The strip's camera: the picture's left edge at region.x0, its row 0 at region.y0.

@@ -2,7 +2,9 @@
 #include <png.h>
 #include <unistd.h>
 
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -81,6 +83,25 @@ ReadPng readPng(const fs::path& file) {
   return out;
 }
 
+// The PNG's pHYs chunk (pixels per metre, x and y) read by libpng; {0, 0} when absent.
+std::array<png_uint_32, 2> readPixelsPerMetre(const char* file) {
+  std::array<png_uint_32, 2> perMetre{0, 0};
+  std::FILE* in = std::fopen(file, "rb");
+  if (!in) return perMetre;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (png && info && !setjmp(png_jmpbuf(png))) {
+    png_init_io(png, in);
+    png_read_info(png, info);
+    int unit = 0;
+    if (!png_get_pHYs(png, info, &perMetre[0], &perMetre[1], &unit) || unit != PNG_RESOLUTION_METER)
+      perMetre = {0, 0};
+  }
+  png_destroy_read_struct(&png, &info, nullptr);
+  std::fclose(in);
+  return perMetre;
+}
+
 class SectionExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -157,6 +178,10 @@ TEST_F(SectionExportTest, RegionAtPixelSizeReadBackWithKnownPixels) {
   const ReadPng png = readPng(r.file);
   ASSERT_EQ(png.width, 500);
   ASSERT_EQ(png.height, 300);
+  // The pixel size travels with the picture: 2 µm a pixel is 500,000 pixels a metre.
+  const auto perMetre = readPixelsPerMetre(r.file.c_str());
+  EXPECT_EQ(perMetre[0], 500000u);
+  EXPECT_EQ(perMetre[1], 500000u);
   // Output pixel (x, y) is section (100 + 2x + 1, 50 + 2y + 1) µm, drawn from level 1.
   auto expected = [](int x, int y) {
     return std::array<double, 2>{std::min(255.0, (100 + 2 * x + 1) / 4.0),
