@@ -257,8 +257,10 @@ void drawAtlasOutline(Canvas& canvas, const SectionScene& scene, const SectionLa
   if (!source) return;
   // One column and row more than drawn, so that edges meet across export strips and pieces.
   const int w = x1 - x0 + 1, h = camera.height + 1;
+  // Screen pixels past the label image or over tiles not yet read hold +inf: no edge is drawn
+  // against them (NaN is outside the brain, whose surface is an edge).
   std::vector<float> labels(std::size_t(w) * std::size_t(h),
-                            std::numeric_limits<float>::quiet_NaN());
+                            std::numeric_limits<float>::infinity());
   walkTiles(*source, layer.source, layer.channel, plane, camera, x0, x1 + 1, 0, h, cache, stats,
             [&](const TileSpan& span) {
               for (int y = span.y0; y < span.y1; ++y) {
@@ -269,6 +271,7 @@ void drawAtlasOutline(Canvas& canvas, const SectionScene& scene, const SectionLa
               }
             });
   auto differ = [](float a, float b) {
+    if (std::isinf(a) || std::isinf(b)) return false;
     return std::isnan(a) ? !std::isnan(b) : (std::isnan(b) || a != b);
   };
   const Paint paint = paintOf(colormapColour(layer.style.colormap, 1), layer.style);

@@ -376,6 +376,26 @@ TEST(SectionCompositor, AtlasOutlineDrawsEdgesBetweenLabels) {
   EXPECT_EQ(image.at(4, 15)[0], 0);    // outside: nothing
 }
 
+// The label image's own border (a section lying wholly inside one structure) and tiles not yet
+// read are not structure edges: nothing is drawn there.
+TEST(SectionCompositor, AtlasOutlineDrawsNoFrameAtTheImagesEdge) {
+  auto labels = std::make_shared<FunctionSource>(
+      20, 20, 1.0, 1, 8, [](int, std::int64_t, std::int64_t) { return 1.f; });
+  SectionScene scene;
+  const int id = scene.addSource(labels);
+  SectionLayer layer = imageLayer(id);
+  layer.kind = SectionLayerKind::AtlasOutline;
+  scene.addLayer(layer);
+  TileCache cache(1 << 20);
+  cache.insert(TileKey{id, 0, 0, 0, 0, 0},
+               std::make_shared<const TilePixels>(labels->readTile(0, 0, 0, 0, 0)));
+  const RgbaImage image = composeSection(scene, cameraAt(10, 10, 1, 40, 40), 0, {}, cache);
+  int lit = 0;
+  for (int y = 0; y < 40; ++y)
+    for (int x = 0; x < 40; ++x) lit += image.at(x, y)[0] > 0;
+  EXPECT_EQ(lit, 0);
+}
+
 TEST(SectionCompositor, PointsCloseUpAndDensityFarOut) {
   TranscriptTable table;
   const std::uint32_t gene = table.genes.add("Slc17a7");
