@@ -1,6 +1,7 @@
 #include "sectionview/SectionScene.h"
 
 #include <algorithm>
+#include <set>
 
 #include "sectionview/CellOutlineIndex.h"
 #include "sectionview/TranscriptIndex.h"
@@ -81,8 +82,15 @@ void SectionScene::clear() {
 }
 
 RectUm SectionScene::extent() const {
+  // The atlas outline's labels cover what the other layers cover, in whole atlas voxels (100 µm
+  // over a 500 µm crop): they would widen the fitted view past the tissue.
+  std::set<int> outlineOnly, drawnOtherwise;
+  for (const SectionLayer& l : layers_)
+    (l.kind == SectionLayerKind::AtlasOutline ? outlineOnly : drawnOtherwise).insert(l.source);
   RectUm all;
-  for (const auto& [id, source] : sources_) all = unite(all, extentUm(source->info()));
+  for (const auto& [id, source] : sources_)
+    if (!outlineOnly.count(id) || drawnOtherwise.count(id))
+      all = unite(all, extentUm(source->info()));
   for (const SectionLayer& l : layers_) {
     if (l.kind == SectionLayerKind::Points && l.transcripts)
       all = unite(all, l.transcripts->extent());

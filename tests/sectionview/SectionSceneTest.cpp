@@ -84,6 +84,23 @@ TEST(SectionScene, LayersKeepTheirIdsWhileMovedAndRemoved) {
   EXPECT_TRUE(scene.sources().empty());
 }
 
+// The atlas outline's coarse label image does not widen the extent the view fits.
+TEST(SectionScene, TheAtlasOutlineDoesNotWidenTheExtent) {
+  SectionScene scene;
+  SectionLayer stain;
+  stain.source = scene.addSource(std::make_shared<BlankSource>(10, 20, 100, 50, 1));
+  scene.addLayer(stain);
+  SectionLayer outline;
+  outline.kind = SectionLayerKind::AtlasOutline;
+  outline.source = scene.addSource(std::make_shared<BlankSource>(0, 0, 300, 300, 1));
+  scene.addLayer(outline);
+  const RectUm extent = scene.extent();
+  EXPECT_DOUBLE_EQ(extent.x0, 10);
+  EXPECT_DOUBLE_EQ(extent.x1, 210);
+  EXPECT_DOUBLE_EQ(extent.y0, 20);
+  EXPECT_DOUBLE_EQ(extent.y1, 120);
+}
+
 TEST(SectionScene, ExtentAndPlanesCoverSourcesPointsAndShapes) {
   SectionScene scene;
   EXPECT_TRUE(scene.extent().empty());
