@@ -13,6 +13,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include "common/AsciiCase.h"
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
 
@@ -26,10 +27,7 @@ std::string avError(int code) {
 }
 
 std::string lowerExtension(const std::filesystem::path& file) {
-  std::string e = file.extension().string();
-  std::transform(e.begin(), e.end(), e.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return e;
+  return asciiLower(file.extension().string());
 }
 
 // libavformat's muxer for an extension we accept.

@@ -5,6 +5,11 @@
 #include <QImage>
 #include <QPainter>
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
 
 namespace teramind::ui {
 namespace {
@@ -50,7 +55,26 @@ TextMask rasteriseText(const std::string& text, int pixelHeight) {
 }
 
 TextRasteriser qtTextRasteriser() {
-  return [](const std::string& text, int pixelHeight) { return rasteriseText(text, pixelHeight); };
+  // Every repaint draws the same few labels (the scale bar's, the colour bars'): each is set in
+  // type once. Exports call from their worker thread, hence the lock.
+  struct Cache {
+    std::mutex mutex;
+    std::map<std::pair<std::string, int>, TextMask> masks;
+  };
+  auto cache = std::make_shared<Cache>();
+  return [cache](const std::string& text, int pixelHeight) {
+    const auto key = std::make_pair(text, pixelHeight);
+    {
+      std::lock_guard lock(cache->mutex);
+      if (const auto found = cache->masks.find(key); found != cache->masks.end())
+        return found->second;
+    }
+    TextMask mask = rasteriseText(text, pixelHeight);
+    std::lock_guard lock(cache->mutex);
+    if (cache->masks.size() >= 256) cache->masks.clear();  // labels come and go with the view
+    cache->masks.emplace(key, mask);
+    return mask;
+  };
 }
 
 }  // namespace teramind::ui

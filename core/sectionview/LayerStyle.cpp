@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "analysis/Colormap.h"
+#include "common/AsciiCase.h"
 
 namespace teramind {
 
@@ -48,9 +49,7 @@ std::string colormapName(LayerColormap colormap) {
 }
 
 std::optional<LayerColormap> colormapByName(const std::string& name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
+  std::string lower = asciiLower(name);
   if (lower == "grey" || lower == "grays" || lower == "greys") lower = "gray";
   for (const auto& named : kColormaps)
     if (lower == named.name) return named.colormap;

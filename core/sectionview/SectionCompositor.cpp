@@ -288,8 +288,9 @@ void drawPoints(Canvas& canvas, const SectionScene& scene, const SectionLayer& l
                 const SectionCamera& camera, int x0, int x1, int plane, TileCache& cache,
                 CompositeStats& stats) {
   // Points or density is decided on the whole pane, so that the pieces of an export agree.
-  if (!layer.transcripts || layer.transcripts->count(visibleColumns(camera, 0, camera.width), plane,
-                                                     layer.genes) > layer.pointLimit) {
+  if (!layer.transcripts ||
+      layer.transcripts->count(visibleColumns(camera, 0, camera.width), plane, layer.genes,
+                               layer.pointLimit) > layer.pointLimit) {
     drawImage(canvas, scene, layer, camera, x0, x1, plane, cache, stats);  // the density
     return;
   }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "atlas/Atlas.h"
+#include "common/AsciiCase.h"
 #include "common/FileError.h"
 #include "io/SpatialDataset.h"
 #include "sectionview/AtlasLabelSource.h"
@@ -27,13 +28,8 @@ constexpr double kGeneCountPixelUm = 4;
 constexpr double kRasterBytes = double(512) * 1024 * 1024;
 constexpr int kRasterMaxSide = 4096;
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 LayerColormap stainColormap(const std::string& stain) {
-  const auto name = lower(stain);
+  const auto name = asciiLower(stain);
   if (name.find("dapi") != std::string::npos) return LayerColormap::Blue;
   if (name.find("polyt") != std::string::npos) return LayerColormap::Green;
   return LayerColormap::Gray;
@@ -351,7 +347,7 @@ int addGeneCountLayer(SectionScene& scene, const SectionLayer& pointsLayer,
   auto found = std::find(names.begin(), names.end(), gene);
   if (found == names.end())  // "slc17a7" finds Slc17a7
     found = std::find_if(names.begin(), names.end(),
-                         [&](const std::string& n) { return lower(n) == lower(gene); });
+                         [&](const std::string& n) { return asciiLower(n) == asciiLower(gene); });
   if (found == names.end()) return -1;
   const auto geneIndex = std::uint32_t(found - names.begin());
   const std::string name = *found + " counts";
@@ -373,7 +369,7 @@ int addGeneCountLayer(SectionScene& scene, const SectionLayer& pointsLayer,
 
 SectionPathKind sectionPathKind(const std::filesystem::path& path) {
   if (NgffPyramidSource::isNgffImage(path)) return SectionPathKind::NgffImage;
-  const auto extension = lower(path.extension().string());
+  const auto extension = asciiLower(path.extension().string());
   if (extension == ".tif" || extension == ".tiff") return SectionPathKind::Tiff;
   return SectionPathKind::Dataset;
 }

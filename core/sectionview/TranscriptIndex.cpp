@@ -161,11 +161,13 @@ std::vector<bool> TranscriptIndex::controlGenes() const {
 }
 
 std::uint64_t TranscriptIndex::count(const RectUm& rect, int plane,
-                                     const std::vector<std::uint32_t>& genes) const {
+                                     const std::vector<std::uint32_t>& genes,
+                                     std::uint64_t limit) const {
   const Impl& d = *impl_;
   const auto keep = d.keepOf(genes);
   std::uint64_t total = 0;
   d.forBuckets(rect, plane, [&](std::size_t k, bool inside) {
+    if (total > limit) return;  // the answer is known: more than the caller cares for
     const auto first = d.offsets[k], last = d.offsets[k + 1];
     if (inside && genes.empty()) {
       total += last - first;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,9 +37,10 @@ class TranscriptIndex {
   // Molecules of `plane` in `rect` ([x0, x1) × [y0, y1)) whose gene is one of `genes` (every
   // gene when empty): counted, and visited (xUm, yUm, gene) until `visit` returns false.
   // Buckets inside `rect` are counted whole; only those on its edge are looked through.
-  // Thread-safe (the index does not change once made).
-  std::uint64_t count(const RectUm& rect, int plane,
-                      const std::vector<std::uint32_t>& genes = {}) const;
+  // Thread-safe (the index does not change once made). Past `limit` counting stops and some
+  // number above it is returned (a view asking "more than it draws as points?").
+  std::uint64_t count(const RectUm& rect, int plane, const std::vector<std::uint32_t>& genes = {},
+                      std::uint64_t limit = std::numeric_limits<std::uint64_t>::max()) const;
   void visit(const RectUm& rect, int plane, const std::vector<std::uint32_t>& genes,
              const std::function<bool(float, float, std::uint32_t)>& visit) const;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "generation/OmeZarrTileSink.h"
 #include "studio/StudioState.h"
 
 namespace teramind {
@@ -36,10 +37,9 @@ RectUm GeneratedTileSource::add(const GeneratedTiles& tiles, const std::array<in
   if (found == tiles.cores.end() || expected == 0 || found->second.size() != expected)
     return tile.rect;  // nothing to lay over (a tile over the view budget): the store shows it
   tile.values.resize(expected);
-  // As OmeZarrTileSink writes them: [−1, 1] to bytes.
-  std::transform(found->second.begin(), found->second.end(), tile.values.begin(), [](float v) {
-    return static_cast<std::uint8_t>(std::lround(std::clamp((v + 1.0f) * 127.5f, 0.0f, 255.0f)));
-  });
+  // The bytes the store will hold for them.
+  std::transform(found->second.begin(), found->second.end(), tile.values.begin(),
+                 &OmeZarrTileSink::toByte);
   const RectUm rect = tile.rect;
   std::lock_guard lock(mutex_);
   basePlane_ = basePlane_ < 0 ? key[0] : std::min(basePlane_, key[0]);
