@@ -17,6 +17,7 @@
 #include "io/BoundedJson.h"
 #include "io/NgffTransformations.h"
 #include "io/OmeZarrStore.h"
+#include "io/ZarrAttributes.h"
 #include "io/ZarrImagePlane.h"
 
 namespace teramind {
@@ -25,27 +26,12 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr std::uintmax_t kMaxMetadataBytes = 16u << 20;
-constexpr int kMaxJsonDepth = 64;
 constexpr std::size_t kMaxLevels = 40;
 constexpr std::size_t kMaxAxes = 8;
 constexpr std::int64_t kMaxChannels = 1 << 16;
 constexpr std::int64_t kMaxPlanes = 1 << 20;
 // A window a caller may ask for at once: 256 Mpx (512 MiB of values).
 constexpr std::int64_t kMaxWindowPixels = std::int64_t(1) << 28;
-
-json readMetadataFile(const fs::path& file) {
-  std::error_code ec;
-  const auto bytes = fs::file_size(file, ec);
-  if (ec) throw FileError(file, "cannot be read: " + ec.message());
-  if (bytes > kMaxMetadataBytes)
-    throw FileError(file, fmt::format("{} bytes, more than NGFF metadata may take", bytes));
-  std::ifstream in(file);
-  if (!in) throw FileError(file, "cannot be opened");
-  json j = parseBoundedJson(in, file, kMaxJsonDepth);
-  if (!j.is_object()) throw FileError(file, "is not a JSON object");
-  return j;
-}
 
 // The group's metadata file and its attributes (v2 .zattrs; v3 zarr.json's "attributes").
 struct GroupAttributes {
@@ -55,30 +41,13 @@ struct GroupAttributes {
 };
 
 GroupAttributes groupAttributes(const fs::path& path) {
-  std::error_code ec;
   GroupAttributes g;
-  if (fs::exists(path / "zarr.json", ec)) {
-    g.file = path / "zarr.json";
-    g.v3 = true;
-    const json j = readMetadataFile(g.file);
-    g.attributes = j.value("attributes", json::object());
-    if (!g.attributes.is_object()) throw FileError(g.file, "attributes: not an object");
-  } else if (fs::exists(path / ".zattrs", ec)) {
-    g.file = path / ".zattrs";
-    g.attributes = readMetadataFile(g.file);
-  } else {
+  g.file = zarrAttributesFile(path);
+  if (g.file.empty())
     throw FileError(path, "holds neither .zattrs nor zarr.json (not an NGFF image)");
-  }
+  g.v3 = g.file.filename() == "zarr.json";
+  g.attributes = readZarrAttributes(g.file);
   return g;
-}
-
-// attributes.ome.<key> (NGFF 0.5) or attributes.<key> (0.4); null when absent.
-const json& omeAttribute(const json& attributes, const char* key) {
-  static const json none;
-  const auto ome = attributes.find("ome");
-  if (ome != attributes.end() && ome->is_object() && ome->contains(key)) return (*ome)[key];
-  const auto it = attributes.find(key);
-  return it == attributes.end() ? none : *it;
 }
 
 // One axis's map from pixel index to the multiscales' units: value = scale · index + shift.
@@ -217,7 +186,7 @@ void readOurs(NgffImageData& s, const fs::path& path) {
 
 void readForeign(NgffImageData& s, const GroupAttributes& g) {
   const fs::path& file = g.file;
-  const json& ms = omeAttribute(g.attributes, "multiscales");
+  const json& ms = ngffAttribute(g.attributes, "multiscales");
   if (!ms.is_array() || ms.empty() || !ms[0].is_object())
     throw FileError(file, "multiscales: missing or not a list of images");
   const json& m = ms[0];
@@ -289,7 +258,7 @@ void readForeign(NgffImageData& s, const GroupAttributes& g) {
     s.levels.push_back(level);
   }
   s.planes = static_cast<int>(planes);
-  const json& omero = omeAttribute(g.attributes, "omero");
+  const json& omero = ngffAttribute(g.attributes, "omero");
   const json labels = omero.is_object() ? omero.value("channels", json()) : json();
   for (std::int64_t c = 0; c < channels; ++c) {
     const json label =
@@ -312,7 +281,7 @@ NgffImage NgffImage::open(const fs::path& path) {
     return image.state_.get();
   };
   const GroupAttributes g = groupAttributes(path);
-  if (omeAttribute(g.attributes, "multiscales").is_null())
+  if (ngffAttribute(g.attributes, "multiscales").is_null())
     throw FileError(g.file, "no multiscales (not an NGFF image)");
   std::error_code ec;
   const bool saysOurs =
@@ -335,7 +304,7 @@ bool NgffImage::isNgffImage(const fs::path& path) {
   try {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return false;
-    return !omeAttribute(groupAttributes(path).attributes, "multiscales").is_null();
+    return !ngffAttribute(groupAttributes(path).attributes, "multiscales").is_null();
   } catch (const std::exception&) {
     return false;
   }

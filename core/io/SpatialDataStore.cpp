@@ -19,6 +19,7 @@
 #include "io/ParquetParts.h"
 #include "io/SpatialDataset.h"
 #include "io/WkbGeometry.h"
+#include "io/ZarrAttributes.h"
 #include "io/ZarrImagePlane.h"
 #include "transcriptomics/BinnedCondition.h"
 #include "transcriptomics/SectionCoordinates.h"
@@ -29,8 +30,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::uintmax_t kMaxAttributesBytes = 16u << 20;
-constexpr int kMaxJsonDepth = 64;             // spatialdata's attributes nest about 8 deep
 constexpr std::size_t kMaxElements = 100000;  // per kind: a listing bounded by the store
 constexpr int kCircleVertices = 32;
 constexpr int kMaxChannels = 256;  // stains of one image
@@ -43,36 +42,9 @@ const std::pair<const char*, SpatialDataStore::Kind> kKinds[] = {
     {"labels", SpatialDataStore::Kind::Labels},
     {"tables", SpatialDataStore::Kind::Tables}};
 
-// The attributes file of a Zarr group (v3 zarr.json, else v2 .zattrs), or empty.
-fs::path attributesFileOf(const fs::path& group) {
-  std::error_code ec;
-  if (fs::is_regular_file(group / "zarr.json", ec)) return group / "zarr.json";
-  if (fs::is_regular_file(group / ".zattrs", ec)) return group / ".zattrs";
-  return {};
-}
-
-// A group's attributes (v3: zarr.json's "attributes"); FileError for an unreadable file.
-json readAttributes(const fs::path& file) {
-  if (file.empty()) return json::object();
-  std::error_code ec;
-  const auto bytes = fs::file_size(file, ec);
-  if (ec) throw FileError(file, "cannot be read");
-  if (bytes > kMaxAttributesBytes)
-    throw FileError(file, fmt::format("{} bytes, more than Zarr attributes may take", bytes));
-  std::ifstream in(file);
-  json j = parseBoundedJson(in, file, kMaxJsonDepth);
-  if (!j.is_object()) throw FileError(file, "is not a JSON object");
-  if (file.filename() == "zarr.json") {
-    const json attributes = j.value("attributes", json::object());
-    if (!attributes.is_object()) throw FileError(file, "attributes: not an object");
-    return attributes;
-  }
-  return j;
-}
-
 bool hasRootAttributes(const fs::path& folder) {
   try {
-    const json a = readAttributes(attributesFileOf(folder));
+    const json a = readZarrAttributes(zarrAttributesFile(folder));
     return a.contains("spatialdata_attrs") && !a.contains("encoding-type") &&
            !a.contains("multiscales") && !a.contains("ome");
   } catch (const FileError&) {
@@ -85,7 +57,7 @@ bool isRoot(const fs::path& folder) {
   if (!fs::is_directory(folder, ec)) return false;
   if (hasRootAttributes(folder)) return true;
   // Stores written before the root carried attributes: a *.zarr group with element folders.
-  if (asciiLower(folder.extension().string()) != ".zarr" || attributesFileOf(folder).empty())
+  if (asciiLower(folder.extension().string()) != ".zarr" || zarrAttributesFile(folder).empty())
     return false;
   for (const char* kind : {"points", "shapes", "images"})
     if (fs::is_directory(folder / kind, ec)) return true;
@@ -112,23 +84,12 @@ std::vector<std::string> systemNames(const json& list) {
   return names;
 }
 
-// An image element's NGFF attribute `key` ("multiscales", "omero"): v2 .zattrs, v3
-// attributes.ome or attributes; null when absent.
-const json& omeAttribute(const json& attributes, const char* key) {
-  static const json none;
-  if (attributes.contains("ome") && attributes["ome"].is_object() &&
-      attributes["ome"].contains(key))
-    return attributes["ome"][key];
-  if (attributes.contains(key)) return attributes[key];
-  return none;
-}
-
 // The transformation list an element carries: points and shapes at the top, rasters in
 // multiscales[0].
 const json& transformationsOf(const json& attributes, SpatialDataStore::Kind kind) {
   static const json none;
   if (kind == SpatialDataStore::Kind::Images || kind == SpatialDataStore::Kind::Labels) {
-    const json& ms = omeAttribute(attributes, "multiscales");
+    const json& ms = ngffAttribute(attributes, "multiscales");
     if (ms.is_array() && !ms.empty() && ms[0].is_object() &&
         ms[0].contains("coordinateTransformations"))
       return ms[0]["coordinateTransformations"];
@@ -165,7 +126,7 @@ struct ElementMap {
 
 ElementMap mapOf(const SpatialDataStore::Element& e, const std::string& system,
                  const std::vector<std::string>& intrinsicAxes) {
-  const json attributes = readAttributes(e.attributesFile);
+  const json attributes = readZarrAttributes(e.attributesFile);
   const std::string what = fmt::format("{} '{}'", SpatialDataStore::kindName(e.kind), e.name);
   const json& list = transformationsOf(attributes, e.kind);
   if (list.is_null()) throw FileError(e.attributesFile, what + ": no coordinateTransformations");
@@ -233,7 +194,7 @@ SpatialDataStore::SpatialDataStore(const fs::path& path) {
                     "spatialdata_attrs, and no points/, shapes/ or images/ in a *.zarr)");
   }
   // The root's attributes must at least be readable.
-  readAttributes(attributesFileOf(root_));
+  readZarrAttributes(zarrAttributesFile(root_));
   std::error_code ec;
   for (const auto& [kindFolder, kind] : kKinds) {
     const fs::path folder = root_ / kindFolder;
@@ -252,10 +213,10 @@ SpatialDataStore::SpatialDataStore(const fs::path& path) {
       e.kind = kind;
       e.name = g.filename().string();
       e.path = g;
-      e.attributesFile = attributesFileOf(g);
+      e.attributesFile = zarrAttributesFile(g);
       if (e.attributesFile.empty()) continue;  // not a Zarr group: not an element
       if (kind != Kind::Tables)
-        e.systems = systemNames(transformationsOf(readAttributes(e.attributesFile), kind));
+        e.systems = systemNames(transformationsOf(readZarrAttributes(e.attributesFile), kind));
       elements_.push_back(std::move(e));
     }
   }
@@ -306,7 +267,7 @@ const SpatialDataStore::Element* SpatialDataStore::pointsToRead() const {
 
 TranscriptTable SpatialDataStore::readPoints(const Element& e, const std::string& system,
                                              const ReadProgress& progress) const {
-  const json attributes = readAttributes(e.attributesFile);
+  const json attributes = readZarrAttributes(e.attributesFile);
   const json sd = attributes.value("spatialdata_attrs", json::object());
   if (!sd.is_object() || !sd.contains("feature_key") || !sd["feature_key"].is_string())
     throw FileError(e.attributesFile,
@@ -404,7 +365,7 @@ std::optional<std::size_t> shapesIndexColumn(const ParquetFile& part, std::size_
 
 std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const std::string& system,
                                                       const ReadProgress& progress) const {
-  const json attributes = readAttributes(e.attributesFile);
+  const json attributes = readZarrAttributes(e.attributesFile);
   const json sd = attributes.value("spatialdata_attrs", json::object());
   if (sd.is_object() && sd.value("version", json()) == "0.1")
     throw FileError(e.attributesFile,
@@ -480,9 +441,9 @@ std::vector<CellPolygon> SpatialDataStore::readShapes(const Element& e, const st
 
 std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
     const Element& e, const std::string& system) const {
-  const json attributes = readAttributes(e.attributesFile);
+  const json attributes = readZarrAttributes(e.attributesFile);
   const fs::path& file = e.attributesFile;
-  const json& ms = omeAttribute(attributes, "multiscales");
+  const json& ms = ngffAttribute(attributes, "multiscales");
   if (!ms.is_array() || ms.empty() || !ms[0].is_object())
     throw FileError(file, fmt::format("image '{}': no multiscales", e.name));
   const auto axes = axisNames(ms[0].value("axes", json()), file, "multiscales[0].axes");
@@ -525,7 +486,7 @@ std::vector<SpatialDataStore::ImageChannel> SpatialDataStore::imageChannels(
   extent.yMin = map.umPerUnit * (p.yy * oy + p.ty);
   extent.xMax = map.umPerUnit * (p.xx * (ox + sx * double(first.width())) + p.tx);
   extent.yMax = map.umPerUnit * (p.yy * (oy + sy * double(first.height())) + p.ty);
-  const json& omero = omeAttribute(attributes, "omero");
+  const json& omero = ngffAttribute(attributes, "omero");
   const json labels = omero.is_object() ? omero.value("channels", json()) : json();
   std::vector<ImageChannel> out;
   if (first.planes() > BinnedCondition::kMaxPlanes || first.channels() > kMaxChannels)
@@ -565,7 +526,7 @@ std::string SpatialDataStore::unitNote(const std::string& system) const {
     if (e.kind != Kind::Points && e.kind != Kind::Shapes && e.kind != Kind::Images) continue;
     if (std::find(e.systems.begin(), e.systems.end(), system) == e.systems.end()) continue;
     try {
-      const json attributes = readAttributes(e.attributesFile);
+      const json attributes = readZarrAttributes(e.attributesFile);
       const json& list = transformationsOf(attributes, e.kind);
       for (const auto& t : list)
         if (t.is_object() && systemNames(json::array({t})) == std::vector<std::string>{system}) {
