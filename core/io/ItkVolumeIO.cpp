@@ -22,6 +22,7 @@
 #include "io/NiftiHeader.h"
 #include "io/NrrdDataCheck.h"
 #include "io/NrrdHeader.h"
+#include "io/TiffDirectoryCheck.h"
 #include "io/TiffImage.h"
 
 namespace teramind::itkio {
@@ -298,6 +299,11 @@ void checkBeforeItk(const std::filesystem::path& file, VolumeFormat format, bool
   } else if (format == VolumeFormat::Nifti) {
     readNiftiHeader(file);
   } else if (format == VolumeFormat::Tiff) {
+    try {
+      checkTiffDirectoriesInFile(file, /*asciiMustEndInNul=*/true);
+    } catch (const FileError& e) {  // worded as our own libtiff reader words it
+      throw FileError(file, "is not a readable TIFF image (" + e.problem() + ")");
+    }
     // ITK's TIFFImageIO allocates pages × width × height before it reads a byte: an 8 KB file
     // declaring 5,567,808 × 64 px took 2.8 GB (issue 21, fuzz finding). The header read needs
     // only the layout to fit the file; the voxel read also a bounded total.

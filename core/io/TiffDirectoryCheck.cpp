@@ -39,6 +39,8 @@ std::uint64_t typeBytes(std::uint16_t type) {
   }
 }
 
+constexpr std::uint16_t kAscii = 2;
+
 class RawTiff {
  public:
   RawTiff(const std::filesystem::path& file) : file_(file), in_(file, std::ios::binary) {
@@ -75,7 +77,7 @@ class RawTiff {
 
 }  // namespace
 
-void checkTiffDirectoriesInFile(const std::filesystem::path& file) {
+void checkTiffDirectoriesInFile(const std::filesystem::path& file, bool asciiMustEndInNul) {
   RawTiff tiff(file);
   if (tiff.size() < 8) throw FileError(file, "is not a TIFF file (shorter than its header)");
   const std::uint64_t order = tiff.read(0, 2, "the byte order");
@@ -114,13 +116,19 @@ void checkTiffDirectoriesInFile(const std::filesystem::path& file) {
                                   " values cannot fit in a file of " + std::to_string(tiff.size()) +
                                   " bytes");
       const std::uint64_t bytes = count * unit;
-      if (bytes <= std::uint64_t(offsetBytes)) continue;  // the values sit in the entry
-      const std::uint64_t valuesAt = tiff.read(at + 4 + offsetBytes, offsetBytes, field);
-      if (valuesAt > tiff.size() || tiff.size() - valuesAt < bytes)
+      const bool inEntry = bytes <= std::uint64_t(offsetBytes);  // the values sit in the entry
+      const std::uint64_t valuesAt =
+          inEntry ? at + 4 + offsetBytes : tiff.read(at + 4 + offsetBytes, offsetBytes, field);
+      if (!inEntry && (valuesAt > tiff.size() || tiff.size() - valuesAt < bytes))
         throw FileError(file, field + ": its " + std::to_string(count) + " values (" +
                                   std::to_string(bytes) + " bytes at byte " +
                                   std::to_string(valuesAt) + ") lie past the end of the file (" +
                                   std::to_string(tiff.size()) + " bytes)");
+      if (asciiMustEndInNul && type == kAscii &&
+          (count == 0 || tiff.read(valuesAt + count - 1, 1, field) != 0))
+        throw FileError(file, field + ": its ASCII value (" + std::to_string(count) +
+                                  (count == 1 ? " byte" : " bytes") +
+                                  ") does not end in a NUL byte");
     }
     directory = tiff.read(first + entries * entryBytes, offsetBytes, where + " next offset");
   }

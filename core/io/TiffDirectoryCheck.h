@@ -10,6 +10,12 @@ namespace teramind {
 // count the file cannot hold. libtiff allocates an entry's values by its declared count first:
 // an 8 KB file declaring 151 million tile byte counts made ITK's libtiff reallocate 600 MB
 // (issue 21, a fuzz finding: seconds under AddressSanitizer).
-void checkTiffDirectoriesInFile(const std::filesystem::path& file);
+//
+// With `asciiMustEndInNul` (files handed to ITK), an ASCII entry must also end in a NUL byte, as
+// TIFF 6.0 requires: ITK 5.2's TIFFImageIO::ReadTIFFTags runs strlen over a one-byte ASCII
+// value, so an unknown tag holding one byte that is not NUL is read past its end (a fuzz
+// finding: heap-buffer-overflow). libtiff terminates the ASCII tags it knows, so our own
+// readers keep taking the sloppy files it accepts.
+void checkTiffDirectoriesInFile(const std::filesystem::path& file, bool asciiMustEndInNul = false);
 
 }  // namespace teramind

@@ -16,6 +16,7 @@
 #include "common/ResourceLocator.h"
 #include "io/NiftiHeader.h"
 #include "io/NrrdHeader.h"
+#include "io/TiffImage.h"
 #include "io/VolumeFile.h"
 #include "support/TestData.h"
 
@@ -308,6 +309,29 @@ void expectRefusedSaying(const std::filesystem::path& file, const std::string& t
     EXPECT_NE(error->problem().find(text), std::string::npos)
         << "problem: " << error->problem() << "\nexpected to contain: " << text;
   }
+}
+
+// ITK 5.2's TIFFImageIO::ReadTIFFTags runs strlen over a one-byte ASCII value: a damaged tag
+// holding one byte that is not NUL was read past its end (a fuzz finding, heap-buffer-overflow
+// under ASan). Files handed to ITK must end every ASCII value in NUL, as TIFF 6.0 requires;
+// our own libtiff reader keeps reading them, since libtiff terminates what it knows.
+TEST(VolumeFileSafetyTiff, AsciiValueWithoutItsNulIsRefusedBeforeItk) {
+  ScratchDirectory dir;
+  const auto finding = copiedAs(
+      dir, regressionInput("tiff_header", "itk-read-tiff-tags-ascii-strlen-overflow"), "tags.tif");
+  expectRefusedSaying(finding,
+                      "TIFF page 1 directory, tag 63509: its ASCII value (1 byte) "
+                      "does not end in a NUL byte");
+
+  // ITK writes Software = "InsightToolkit" (15 bytes with the NUL, stored past the entry).
+  const auto good = dir / "good.tif";
+  writeVolume(good, noiseVolume({16, 8, 1}));
+  EXPECT_NO_THROW(readVolume(good));
+  const auto unterminated = dir / "unterminated.tif";
+  writeBytes(unterminated,
+             replaced(contents(good), std::string("InsightToolkit\0", 15), "InsightToolkitX"));
+  expectRefusedSaying(unterminated, "tag 305: its ASCII value (15 bytes) does not end in a NUL");
+  EXPECT_NO_THROW(TiffImageReader{unterminated}) << "our reader takes what libtiff takes";
 }
 
 // NIfTI-1 field offsets (nifti1.h).
