@@ -1,0 +1,366 @@
+// readTiffPixelSize on TIFFs written here by libtiff (OME-XML, ImageJ, resolution tags, none,
+// damaged), pixelSizeFromTiffTags on descriptions that no writer would produce, and real OME-TIFFs
+// from the shared data when it holds any.
+#include "io/TiffPixelSize.h"
+
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <tiffio.h>
+
+#include "common/FileError.h"
+#include "support/TestData.h"
+
+namespace teramind {
+namespace {
+
+using test::ScratchDirectory;
+
+struct Tags {
+  std::optional<std::string> description;
+  std::optional<float> xResolution, yResolution;
+  std::optional<std::uint16_t> resolutionUnit;
+};
+
+// A 4 × 4 8-bit grayscale TIFF with the given tags, written by libtiff.
+void writeTiff(const std::filesystem::path& file, const Tags& tags) {
+  TIFF* tiff = TIFFOpen(file.c_str(), "w");
+  ASSERT_NE(tiff, nullptr);
+  TIFFSetField(tiff, TIFFTAG_IMAGEWIDTH, 4);
+  TIFFSetField(tiff, TIFFTAG_IMAGELENGTH, 4);
+  TIFFSetField(tiff, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tiff, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tiff, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tiff, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tiff, TIFFTAG_ROWSPERSTRIP, 4);
+  if (tags.description) TIFFSetField(tiff, TIFFTAG_IMAGEDESCRIPTION, tags.description->c_str());
+  if (tags.xResolution) TIFFSetField(tiff, TIFFTAG_XRESOLUTION, *tags.xResolution);
+  if (tags.yResolution) TIFFSetField(tiff, TIFFTAG_YRESOLUTION, *tags.yResolution);
+  if (tags.resolutionUnit) TIFFSetField(tiff, TIFFTAG_RESOLUTIONUNIT, *tags.resolutionUnit);
+  std::vector<std::uint8_t> pixels(16, 7);
+  ASSERT_EQ(TIFFWriteEncodedStrip(tiff, 0, pixels.data(), 16), 16);
+  TIFFClose(tiff);
+}
+
+std::string omeXml(const std::string& pixelsAttributes,
+                   const std::string& pixelsElement = "Pixels") {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\" "
+         "Creator=\"tifffile.py\"><Image ID=\"Image:0\" Name=\"Pixels of DAPI\"><" +
+         pixelsElement + " DimensionOrder=\"XYCZT\" ID=\"Pixels:0\" SizeC=\"1\" SizeT=\"1\" " +
+         "SizeX=\"4\" SizeY=\"4\" SizeZ=\"1\" Type=\"uint8\" " + pixelsAttributes +
+         "><Channel ID=\"Channel:0:0\" SamplesPerPixel=\"1\"/><TiffData IFD=\"0\" "
+         "PlaneCount=\"1\"/></" +
+         pixelsElement + "></Image></OME>";
+}
+
+struct Read {
+  std::optional<TiffPixelSize> size;
+  std::string note;
+};
+
+Read readWritten(const ScratchDirectory& scratch, const Tags& tags) {
+  const auto file = scratch / "image.tif";
+  writeTiff(file, tags);
+  Read read;
+  read.size = readTiffPixelSize(file, &read.note);
+  return read;
+}
+
+Read fromTags(const TiffResolutionTags& tags) {
+  Read read;
+  read.size = pixelSizeFromTiffTags(tags, &read.note);
+  return read;
+}
+
+TEST(TiffPixelSize, OmeXmlInMicrons) {
+  ScratchDirectory scratch;
+  const Read read =
+      readWritten(scratch, {omeXml("PhysicalSizeX=\"0.108\" PhysicalSizeXUnit=\"\xC2\xB5m\" "
+                                   "PhysicalSizeY=\"0.108\" PhysicalSizeYUnit=\"\xC2\xB5m\""),
+                            std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_DOUBLE_EQ(read.size->umX, 0.108);
+  EXPECT_DOUBLE_EQ(read.size->umY, 0.108);
+  EXPECT_EQ(read.size->from, "OME-XML PhysicalSizeX/Y");
+  EXPECT_EQ(read.note, "");
+}
+
+TEST(TiffPixelSize, OmeXmlInNanometres) {
+  ScratchDirectory scratch;
+  const Read read = readWritten(
+      scratch, {omeXml("PhysicalSizeX=\"212.5\" PhysicalSizeXUnit=\"nm\" PhysicalSizeY=\"212.5\" "
+                       "PhysicalSizeYUnit=\"nm\""),
+                std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_NEAR(read.size->umX, 0.2125, 1e-12);
+  EXPECT_NEAR(read.size->umY, 0.2125, 1e-12);
+}
+
+TEST(TiffPixelSize, OmeXmlWithoutUnitIsMicrons) {
+  ScratchDirectory scratch;
+  const Read read = readWritten(scratch, {omeXml("PhysicalSizeX=\"0.5\" PhysicalSizeY=\"0.5\""),
+                                          std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_DOUBLE_EQ(read.size->umX, 0.5);
+  EXPECT_DOUBLE_EQ(read.size->umY, 0.5);
+  EXPECT_EQ(read.note, "");
+}
+
+TEST(TiffPixelSize, OmeXmlNonSquarePixelsAndOtherUnits) {
+  ScratchDirectory scratch;
+  // mm and Ångström (as a character reference), a namespace prefix, single quotes.
+  const Read read = readWritten(
+      scratch, {omeXml("PhysicalSizeX='0.0002' PhysicalSizeXUnit='mm' PhysicalSizeY='4000' "
+                       "PhysicalSizeYUnit='&#xC5;'",
+                       "ome:Pixels"),
+                std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_NEAR(read.size->umX, 0.2, 1e-12);
+  EXPECT_NEAR(read.size->umY, 0.4, 1e-12);
+}
+
+TEST(TiffPixelSize, OmeXmlWinsOverResolutionTags) {
+  ScratchDirectory scratch;
+  // bfconvert-like: the tags repeat the size in cm, here deliberately different.
+  const Read read = readWritten(scratch, {omeXml("PhysicalSizeX=\"0.25\" PhysicalSizeY=\"0.25\""),
+                                          20000.f, 20000.f, std::uint16_t(RESUNIT_CENTIMETER)});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_DOUBLE_EQ(read.size->umX, 0.25);
+  EXPECT_EQ(read.size->from, "OME-XML PhysicalSizeX/Y");
+}
+
+TEST(TiffPixelSize, OmeXmlWithOnlyPhysicalSizeXIsSquareWithANote) {
+  const Read read = fromTags({omeXml("PhysicalSizeX=\"0.3\""), {}, {}, {}});
+  ASSERT_TRUE(read.size);
+  EXPECT_DOUBLE_EQ(read.size->umX, 0.3);
+  EXPECT_DOUBLE_EQ(read.size->umY, 0.3);
+  EXPECT_NE(read.note.find("no PhysicalSizeY"), std::string::npos) << read.note;
+}
+
+TEST(TiffPixelSize, ImageJMicronsWithXResolution) {
+  ScratchDirectory scratch;
+  // As Fiji (and tifffile's imagej=True) write it: ResolutionUnit none, the unit in the text.
+  const Read read =
+      readWritten(scratch, {std::string("ImageJ=1.54f\nimages=1\nunit=micron\nloop=false\n"),
+                            9.2593f, 9.2593f, std::uint16_t(RESUNIT_NONE)});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_NEAR(read.size->umX, 0.108, 1e-6);
+  EXPECT_NEAR(read.size->umY, 0.108, 1e-6);
+  EXPECT_EQ(read.size->from, "ImageJ unit=micron with XResolution/YResolution");
+  EXPECT_EQ(read.note, "");
+}
+
+TEST(TiffPixelSize, ImageJEscapedMicroAndNanometres) {
+  const Read escaped = fromTags({"ImageJ=1.11a\nunit=\\u00B5m\n", 2.0, 4.0, {}});
+  ASSERT_TRUE(escaped.size) << escaped.note;
+  EXPECT_DOUBLE_EQ(escaped.size->umX, 0.5);
+  EXPECT_DOUBLE_EQ(escaped.size->umY, 0.25);
+  const Read nanometres = fromTags({"ImageJ=1.11a\r\nunit=nm\r\n", 0.01, {}, {}});
+  ASSERT_TRUE(nanometres.size) << nanometres.note;
+  EXPECT_NEAR(nanometres.size->umX, 0.1, 1e-12);
+  EXPECT_NEAR(nanometres.size->umY, 0.1, 1e-12);
+  // Uncalibrated ImageJ images say nothing.
+  EXPECT_FALSE(fromTags({"ImageJ=1.11a\nimages=3\n", 1.0, 1.0, {}}).size);
+  EXPECT_FALSE(fromTags({"ImageJ=1.11a\nunit=pixel\n", 1.0, 1.0, {}}).size);
+}
+
+TEST(TiffPixelSize, ResolutionUnitCentimetre) {
+  ScratchDirectory scratch;
+  const Read read =
+      readWritten(scratch, {std::nullopt, 20000.f, 40000.f, std::uint16_t(RESUNIT_CENTIMETER)});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_NEAR(read.size->umX, 0.5, 1e-9);
+  EXPECT_NEAR(read.size->umY, 0.25, 1e-9);
+  EXPECT_EQ(read.size->from, "ResolutionUnit cm with XResolution/YResolution");
+}
+
+TEST(TiffPixelSize, ResolutionUnitInchAtMicroscopyScale) {
+  // 0.5 µm pixels in dots per inch.
+  const Read read = fromTags({"", 50800.0, 50800.0, std::uint16_t(RESUNIT_INCH)});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_NEAR(read.size->umX, 0.5, 1e-12);
+}
+
+TEST(TiffPixelSize, SeventyTwoDpiIsIgnoredWithANote) {
+  ScratchDirectory scratch;
+  const Read read = readWritten(scratch, {std::nullopt, 72.f, 72.f, std::uint16_t(RESUNIT_INCH)});
+  EXPECT_FALSE(read.size);
+  EXPECT_NE(read.note.find("ResolutionUnit inch with XResolution 72"), std::string::npos)
+      << read.note;
+  EXPECT_NE(read.note.find("352.778"), std::string::npos) << read.note;
+  EXPECT_NE(read.note.find("ignored"), std::string::npos) << read.note;
+}
+
+TEST(TiffPixelSize, NoTagsSayNothing) {
+  ScratchDirectory scratch;
+  const Read none = readWritten(scratch, {});
+  EXPECT_FALSE(none.size);
+  EXPECT_EQ(none.note, "");
+  // Resolution without a unit, or with ResolutionUnit none, is an aspect ratio only.
+  const Read noUnit = readWritten(scratch, {std::nullopt, 9.2593f, 9.2593f, std::nullopt});
+  EXPECT_FALSE(noUnit.size) << noUnit.size->from;
+  const Read unitNone =
+      readWritten(scratch, {std::nullopt, 9.2593f, 9.2593f, std::uint16_t(RESUNIT_NONE)});
+  EXPECT_FALSE(unitNone.size);
+  // A description that is neither OME-XML nor ImageJ's.
+  const Read other = readWritten(
+      scratch, {std::string("Aperio Image Library v11"), std::nullopt, std::nullopt, std::nullopt});
+  EXPECT_FALSE(other.size);
+  EXPECT_EQ(other.note, "");
+}
+
+TEST(TiffPixelSize, GarbageOmeXmlIsIgnoredWithANote) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<OME><Image><Pixels PhysicalSizeX=\"0.1", "cut or malformed"},
+      {"<OME><Image><Pixels PhysicalSizeX=0.1 />", "cut or malformed"},
+      {"<OME><Image><Pixels", "cut or malformed"},
+      {"<OME><Image/></OME>", "no <Pixels>"},
+      {"<OME><BinaryOnly MetadataFile=\"a.companion.ome\"/></OME>", "companion file"},
+      {omeXml(""), "states no PhysicalSizeX/Y"},
+      {omeXml("PhysicalSizeX=\"abc\" PhysicalSizeY=\"1\""), "not a number"},
+      {omeXml("PhysicalSizeX=\"0,108\" PhysicalSizeY=\"0,108\""), "not a number"},
+      {omeXml("PhysicalSizeX=\"NaN\" PhysicalSizeY=\"NaN\""), "not a positive size"},
+      {omeXml("PhysicalSizeX=\"inf\" PhysicalSizeY=\"1\""), "not a positive size"},
+      {omeXml("PhysicalSizeX=\"-0.1\" PhysicalSizeY=\"0.1\""), "not a positive size"},
+      {omeXml("PhysicalSizeX=\"0\" PhysicalSizeY=\"0\""), "not a positive size"},
+      {omeXml("PhysicalSizeX=\"1e300\" PhysicalSizeY=\"1\""), "outside"},
+      {omeXml("PhysicalSizeX=\"2\" PhysicalSizeXUnit=\"m\" PhysicalSizeY=\"2\""), "outside"},
+      {omeXml("PhysicalSizeX=\"1e-300\" PhysicalSizeY=\"1\""), "outside"},
+      {omeXml("PhysicalSizeX=\"1\" PhysicalSizeXUnit=\"furlong\" PhysicalSizeY=\"1\""),
+       "not a length unit"},
+      {omeXml("PhysicalSizeX=\"1\" PhysicalSizeXUnit=\"pixel\" PhysicalSizeY=\"1\""),
+       "not a physical length"},
+      {omeXml("PhysicalSizeX=\"1&bogus;\" PhysicalSizeY=\"1\""), "not a number"},
+      {omeXml("PhysicalSizeX=\"1\" PhysicalSizeY=\"" + std::string(100, '1') + "\""),
+       "not a number"},
+  };
+  for (const auto& [description, expected] : cases) {
+    const Read read = fromTags({description, {}, {}, {}});
+    EXPECT_FALSE(read.size) << description;
+    EXPECT_NE(read.note.find(expected), std::string::npos)
+        << description << "\nnote: " << read.note;
+  }
+}
+
+TEST(TiffPixelSize, GarbageImageJIsIgnoredWithANote) {
+  const Read unknownUnit = fromTags({"ImageJ=1.11a\nunit=furlong\n", 9.0, 9.0, {}});
+  EXPECT_FALSE(unknownUnit.size);
+  EXPECT_NE(unknownUnit.note.find("not a length unit"), std::string::npos) << unknownUnit.note;
+  const Read noResolution = fromTags({"ImageJ=1.11a\nunit=micron\n", {}, {}, {}});
+  EXPECT_FALSE(noResolution.size);
+  EXPECT_NE(noResolution.note.find("without XResolution"), std::string::npos);
+  const Read zero = fromTags({"ImageJ=1.11a\nunit=micron\n", 0.0, 0.0, {}});
+  EXPECT_FALSE(zero.size);
+  EXPECT_NE(zero.note.find("not a positive size"), std::string::npos) << zero.note;
+}
+
+TEST(TiffPixelSize, IgnoredOmeXmlFallsBackToResolutionTags) {
+  ScratchDirectory scratch;
+  const Read read = readWritten(scratch, {omeXml("PhysicalSizeX=\"oops\" PhysicalSizeY=\"oops\""),
+                                          20000.f, 20000.f, std::uint16_t(RESUNIT_CENTIMETER)});
+  ASSERT_TRUE(read.size);
+  EXPECT_NEAR(read.size->umX, 0.5, 1e-9);
+  EXPECT_EQ(read.size->from, "ResolutionUnit cm with XResolution/YResolution");
+  EXPECT_NE(read.note.find("PhysicalSizeX=\"oops\" is not a number"), std::string::npos)
+      << read.note;
+}
+
+TEST(TiffPixelSize, PixelsTagIsFoundOnlyAsAnElement) {
+  // "Pixels" in a name, a PixelsType attribute or an end tag is not the element.
+  const std::string xml =
+      "<OME><Image Name=\"Pixels\" PixelsType=\"x\"></Pixels ><Image><PixelsX a=\"1\"/>"
+      "<Pixels\nPhysicalSizeY = '2'\tPhysicalSizeX= \"3\" /></Image></OME>";
+  const Read read = fromTags({xml, {}, {}, {}});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_DOUBLE_EQ(read.size->umX, 3);
+  EXPECT_DOUBLE_EQ(read.size->umY, 2);
+}
+
+TEST(TiffPixelSize, LongOmeXmlIsScannedWhole) {
+  ScratchDirectory scratch;
+  // Megabytes of annotations before the <Pixels> element, as slide scanners write.
+  std::string annotations;
+  for (int i = 0; i < 100000; ++i)
+    annotations += "<MapAnnotation ID=\"Annotation:" + std::to_string(i) + "\"/>";
+  const std::string xml = "<OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\">" +
+                          annotations +
+                          "<Image><Pixels PhysicalSizeX=\"0.7\" "
+                          "PhysicalSizeY=\"0.7\"/></Image></OME>";
+  ASSERT_GT(xml.size(), std::size_t(3) << 20);
+  const Read read = readWritten(scratch, {xml, std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE(read.size) << read.note;
+  EXPECT_DOUBLE_EQ(read.size->umX, 0.7);
+}
+
+TEST(TiffPixelSize, NoteIsOptional) {
+  EXPECT_FALSE(pixelSizeFromTiffTags({"<OME><Pixels PhysicalSizeX=\"x\"/></OME>", {}, {}, {}}));
+  const auto size = pixelSizeFromTiffTags({omeXml("PhysicalSizeX=\"1\""), {}, {}, {}});
+  ASSERT_TRUE(size);
+  EXPECT_DOUBLE_EQ(size->umY, 1);
+}
+
+TEST(TiffPixelSize, NotATiffIsAFileErrorNamingIt) {
+  ScratchDirectory scratch;
+  const auto text = scratch / "notes.tif";
+  std::ofstream(text) << "not a TIFF at all";
+  try {
+    readTiffPixelSize(text);
+    FAIL() << "read a text file as a TIFF";
+  } catch (const FileError& error) {
+    EXPECT_EQ(error.file(), text);
+    EXPECT_NE(std::string(error.what()).find("notes.tif"), std::string::npos);
+  }
+  EXPECT_THROW(readTiffPixelSize(scratch / "missing.tif"), FileError);
+}
+
+// Real OME-TIFFs (Xenium morphology*.ome.tif, bfconvert output) under the shared data, if any:
+// the size read must be what their own XML says.
+TEST(TiffPixelSize, RealOmeTiffsAgreeWithTheirXml) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures");
+  std::vector<std::filesystem::path> omeTiffs;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(sharedData)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() &&
+        (name.find(".ome.tif") != std::string::npos || name.find(".ome.btf") != std::string::npos))
+      omeTiffs.push_back(entry.path());
+  }
+  if (omeTiffs.empty())
+    GTEST_SKIP() << "no *.ome.tif under " << sharedData
+                 << " (its vendor fixtures hold no OME-TIFF today)";
+  for (const auto& file : omeTiffs) {
+    TIFF* tiff = TIFFOpen(file.c_str(), "r");
+    ASSERT_NE(tiff, nullptr) << file;
+    char* description = nullptr;
+    std::string xml;
+    if (TIFFGetField(tiff, TIFFTAG_IMAGEDESCRIPTION, &description) == 1 && description)
+      xml = description;
+    TIFFClose(tiff);
+    const auto at = xml.find("PhysicalSizeX=\"");
+    if (at == std::string::npos) continue;
+    const double stated = std::stod(xml.substr(at + 15));
+    std::string note;
+    const auto size = readTiffPixelSize(file, &note);
+    ASSERT_TRUE(size) << file << ": " << note;
+    // Vendors write µm; any other unit would be in the XML beside it.
+    if (xml.find("PhysicalSizeXUnit=\"") == std::string::npos ||
+        xml.find("PhysicalSizeXUnit=\"\xC2\xB5m\"") != std::string::npos) {
+      EXPECT_DOUBLE_EQ(size->umX, stated) << file;
+    }
+  }
+}
+
+// The real MERSCOPE mosaics state no physical size in their tags (the transform CSV beside them
+// does): nothing is read from them, and nothing invented.
+TEST(TiffPixelSize, MerscopeMosaicStatesNone) {
+  TERAMIND_REQUIRE_SHARED_DATA("platform_fixtures/merscope_vpt_mouse_liver/images");
+  std::string note;
+  const auto size = readTiffPixelSize(sharedData / "mosaic_DAPI_z0.tif", &note);
+  EXPECT_FALSE(size) << size->from << " " << size->umX;
+}
+
+}  // namespace
+}  // namespace teramind
