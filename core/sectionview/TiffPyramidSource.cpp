@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -19,6 +20,7 @@
 
 #include "common/AtomicFileWrite.h"
 #include "common/FileError.h"
+#include "common/OperationCancelled.h"
 #include "io/StainImageSource.h"
 #include "io/TiffImage.h"
 
@@ -30,6 +32,11 @@ using nlohmann::json;
 
 constexpr int kMetadataFormat = 1;
 constexpr const char* kMetadataName = "pyramid.json";
+// Touched when a cached pyramid is opened: the cache's pruning removes the least recently used.
+constexpr const char* kLastUsedName = "last-used";
+// A folder of the app cache without metadata that changed this recently is taken as a build
+// under way in another process, never pruned; older, it is a dead build's litter.
+constexpr auto kUnfinishedBuildAge = std::chrono::minutes(15);
 constexpr std::uintmax_t kMaxMetadataBytes = 1u << 20;
 constexpr int kMaxLevels = 40;
 // Threads that build a level, each holding a band of 2 × tile source rows of the full width.
@@ -173,7 +180,8 @@ void writeMetadata(const fs::path& folder, const FileStamp& s, int tile, const C
 // source's own blocks (so no block is decoded for two bands), on a few threads, each with its
 // own reader (which keeps its last block).
 void halve(const fs::path& source, const fs::path& target, std::int64_t width, std::int64_t height,
-           int tile, const std::function<void(double)>& done) {
+           int tile, const std::function<void(double)>& done,
+           const std::function<bool()>& cancelled) {
   std::int64_t sourceWidth = 0, sourceHeight = 0, blockHeight = 1;
   {
     const TiffImageReader probe(source, kCachedLevelBlockCacheBytes);
@@ -188,14 +196,18 @@ void halve(const fs::path& source, const fs::path& target, std::int64_t width, s
                                std::max<std::int64_t>(1, kMaxBandBytes / (4 * t * sourceWidth)));
   const std::int64_t bands = (writer.tileRows() + perBand - 1) / perBand;
   std::atomic<std::int64_t> next{0};
-  std::atomic<bool> failed{false};
+  std::atomic<bool> failed{false}, stopped{false};
   std::exception_ptr error;
   std::mutex errorMutex;
   auto work = [&] {
     try {
       const TiffImageReader reader(source, kCachedLevelBlockCacheBytes);
       std::vector<std::uint16_t> tilePixels(std::size_t(t * t));
-      for (std::int64_t band = next++; band < bands && !failed; band = next++) {
+      for (std::int64_t band = next++; band < bands && !failed && !stopped; band = next++) {
+        if (cancelled && cancelled()) {
+          stopped = true;
+          break;
+        }
         const std::int64_t sy0 = band * perBand * 2 * t;
         const std::int64_t rows = std::min(perBand * 2 * t, sourceHeight - sy0);
         const auto in = reader.readWindow(0, sy0, sourceWidth, rows);
@@ -233,7 +245,159 @@ void halve(const fs::path& source, const fs::path& target, std::int64_t width, s
   work();
   for (auto& thread : pool) thread.join();
   if (error) std::rethrow_exception(error);
+  // The writer's temporary goes with it, uncommitted.
+  if (stopped) throw OperationCancelled("the pyramid's build was cancelled");
   writer.commit();
+}
+
+// Pyramid folders that this process's sources read or build now, with how many use each: the
+// cache's pruning never removes them.
+std::mutex& openFoldersMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::map<fs::path, int>& openFolders() {
+  static std::map<fs::path, int> folders;
+  return folders;
+}
+
+fs::path folderKey(const fs::path& folder) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(folder, ec);
+  return (ec ? folder : absolute).lexically_normal();
+}
+
+bool folderOpen(const fs::path& folder) {
+  const std::lock_guard<std::mutex> lock(openFoldersMutex());
+  return openFolders().count(folderKey(folder)) > 0;
+}
+
+// The pyramid in `folder` was just opened: its `last-used` file's time is now. Cheap; a cache
+// that cannot be written is read all the same.
+void markUsed(const fs::path& folder) {
+  const fs::path file = folder / kLastUsedName;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) std::ofstream(file, std::ios::app).flush();
+  fs::last_write_time(file, fs::file_time_type::clock::now(), ec);
+}
+
+// Whether a name is one of the app cache's pyramid folders (hashOf's 16 hex digits): pruning
+// touches nothing else, whatever else the folder holds.
+bool isPyramidFolderName(const std::string& name) {
+  return name.size() == 16 && std::all_of(name.begin(), name.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         });
+}
+
+// One pyramid folder of the app cache, as pruning sees it.
+struct CacheEntry {
+  fs::path folder;
+  std::uintmax_t bytes = 0;
+  fs::file_time_type lastUsed;  // last-used's time, else the metadata's, else the newest file's
+  fs::file_time_type changed;   // its newest file's time
+  bool hasMetadata = false;
+  std::optional<FileStamp> source;  // what the metadata says it was made of
+};
+
+CacheEntry describeEntry(const fs::path& folder) {
+  CacheEntry e;
+  e.folder = folder;
+  std::error_code ec;
+  e.changed = fs::last_write_time(folder, ec);
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code fileEc;
+    if (!it->is_regular_file(fileEc)) continue;
+    const auto size = it->file_size(fileEc);
+    if (!fileEc) e.bytes += size;
+    const auto time = it->last_write_time(fileEc);
+    if (!fileEc && time > e.changed) e.changed = time;
+  }
+  e.lastUsed = e.changed;
+  const auto metadataTime = fs::last_write_time(folder / kMetadataName, ec);
+  e.hasMetadata = !ec;
+  if (e.hasMetadata) e.lastUsed = metadataTime;
+  const auto usedTime = fs::last_write_time(folder / kLastUsedName, ec);
+  if (!ec) e.lastUsed = usedTime;
+  if (!e.hasMetadata) return e;
+  try {
+    const auto bytes = fs::file_size(folder / kMetadataName, ec);
+    if (ec || bytes > kMaxMetadataBytes) return e;
+    std::ifstream in(folder / kMetadataName);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (nestsDeeper(text, 8)) return e;
+    const json j = json::parse(text);
+    FileStamp stamp;
+    stamp.absolute = j.at("source").get<std::string>();
+    stamp.size = j.at("size").get<std::uintmax_t>();
+    stamp.mtime = j.at("mtime").get<std::int64_t>();
+    e.source = stamp;
+  } catch (const std::exception&) {  // unreadable metadata: a pyramid of nothing known
+  }
+  return e;
+}
+
+// After a build in the app cache `base`: removes the pyramids of files that have changed since
+// (their file is there with another size or time: never used again), then, while the cache
+// holds more than `cap` bytes, dead builds' litter and the least recently used. Never a folder
+// open in this process (the one just built is open), nor one another process is building.
+std::vector<RemovedPyramid> pruneAppCache(const fs::path& base, std::uintmax_t cap) {
+  std::vector<CacheEntry> entries;
+  std::error_code ec;
+  for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entryEc;
+    if (it->symlink_status(entryEc).type() != fs::file_type::directory ||
+        !isPyramidFolderName(it->path().filename().string()))
+      continue;
+    entries.push_back(describeEntry(it->path()));
+  }
+  std::vector<RemovedPyramid> removed;
+  auto remove = [&](const CacheEntry& e, std::string why) {
+    if (folderOpen(e.folder)) return false;
+    std::error_code removeEc;
+    fs::remove_all(e.folder, removeEc);
+    if (removeEc) return false;
+    removed.push_back({e.folder, std::move(why), e.bytes});
+    return true;
+  };
+  std::vector<CacheEntry> kept;
+  for (const CacheEntry& e : entries) {
+    bool stale = false;
+    if (e.source) {
+      std::error_code statEc;
+      if (fs::exists(e.source->absolute, statEc)) {
+        try {
+          const FileStamp now = stampOf(e.source->absolute);
+          stale = now.size != e.source->size || now.mtime != e.source->mtime;
+        } catch (const FileError&) {  // cannot tell: kept
+        }
+      }
+    }
+    if (!(stale && remove(e, "an older version of " + e.source->absolute.string())))
+      kept.push_back(e);
+  }
+  if (cap == 0) return removed;
+  std::uintmax_t total = 0;
+  for (const CacheEntry& e : kept) total += e.bytes;
+  const auto now = fs::file_time_type::clock::now();
+  const auto unfinishedAge =
+      std::chrono::duration_cast<fs::file_time_type::duration>(kUnfinishedBuildAge);
+  std::vector<const CacheEntry*> order;
+  for (const CacheEntry& e : kept)
+    if (e.hasMetadata || now - e.changed > unfinishedAge) order.push_back(&e);
+  // Dead builds first, then the least recently used.
+  std::stable_sort(order.begin(), order.end(), [](const CacheEntry* a, const CacheEntry* b) {
+    if (a->hasMetadata != b->hasMetadata) return !a->hasMetadata;
+    return a->lastUsed < b->lastUsed;
+  });
+  const std::string capText =
+      fmt::format("the cache over its cap of {:.3g} MiB", double(cap) / double(1 << 20));
+  for (const CacheEntry* e : order) {
+    if (total <= cap) break;
+    const std::string why = e->hasMetadata ? "least recently used, " + capText
+                                           : "a build that never finished, " + capText;
+    if (remove(*e, why)) total -= std::min(total, e->bytes);
+  }
+  return removed;
 }
 
 double seconds(std::chrono::steady_clock::time_point since) {
@@ -248,15 +412,37 @@ std::string TiffPyramidReport::text() const {
   if (ownLevels > 0)
     return fmt::format("pyramid of {}: its own {} reduced-resolution images", what, ownLevels);
   if (cache.empty()) return what + " fits one tile: no pyramid needed";
-  return built ? fmt::format("pyramid of {} made in {:.1f} s, cached in {}", what, seconds,
-                             cache.string())
-               : fmt::format("pyramid of {} read from the cache in {} ({:.2f} s)", what,
-                             cache.string(), seconds);
+  std::string text = built ? fmt::format("pyramid of {} made in {:.1f} s, cached in {}", what,
+                                         seconds, cache.string())
+                           : fmt::format("pyramid of {} read from the cache in {} ({:.2f} s)", what,
+                                         cache.string(), seconds);
+  for (const RemovedPyramid& r : removed)
+    text += fmt::format("; removed the cached pyramid {} ({:.1f} MiB: {})", r.folder.string(),
+                        double(r.bytes) / double(1 << 20), r.why);
+  return text;
 }
 
-// Per plane, its readers finest first: the file itself, then the cached levels.
+// Per plane, its readers finest first: the file itself, then the cached levels; and the
+// pyramid folders it reads (or builds), kept from the cache's pruning while it lives.
 struct TiffPyramidSource::Levels {
   std::vector<std::vector<std::unique_ptr<TiffImageReader>>> planes;
+  std::vector<fs::path> folders;
+
+  Levels() = default;
+  Levels(const Levels&) = delete;
+  Levels& operator=(const Levels&) = delete;
+  ~Levels() {
+    const std::lock_guard<std::mutex> lock(openFoldersMutex());
+    for (const auto& folder : folders)
+      if (auto found = openFolders().find(folder); found != openFolders().end())
+        if (--found->second <= 0) openFolders().erase(found);
+  }
+  void use(const fs::path& folder) {
+    const fs::path key = folderKey(folder);
+    const std::lock_guard<std::mutex> lock(openFoldersMutex());
+    ++openFolders()[key];
+    folders.push_back(key);
+  }
 };
 
 bool TiffPyramidSource::cached(const fs::path& tiff, const TiffPyramidOptions& options) {
@@ -383,6 +569,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     }
     const fs::path folder = cacheFolderOf(stamp, options);
     if (p == 0) report.cache = folder;
+    source->levels_->use(folder);
     auto cachedPyramid = readMetadata(folder, stamp, options.tile);
     if (cachedPyramid && cachedPyramid->sides == sides) {
       try {
@@ -394,6 +581,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
             throw FileError(folder / levelFileName(l + 1), "not the size the metadata says");
         }
         if (!contrast) contrast = cachedPyramid->contrastMax;
+        if (options.place == PyramidCachePlace::AppCache) markUsed(folder);
         source->levels_->planes.push_back(std::move(readers));
         advance(totalRows / double(planes.size()));
         continue;
@@ -401,7 +589,10 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
         readers.resize(1);
       }
     }
+    if (options.cancelled && options.cancelled())
+      throw OperationCancelled(planes[p].string() + ": the pyramid's build was cancelled");
     std::error_code ec;
+    const bool folderWasThere = fs::is_directory(folder, ec);
     fs::create_directories(folder, ec);
     if (ec || !fs::is_directory(folder, ec))
       throw FileError(folder, "cannot create the pyramid cache folder: " +
@@ -414,15 +605,30 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
                            ? double(StainImageSource(planes[p], pixelUm).intensityMax())
                            : 255.0;
     fs::path finer = planes[p];
-    for (std::size_t l = 0; l < sides.size(); ++l) {
-      const fs::path level = folder / levelFileName(l + 1);
-      halve(finer, level, sides[l].first, sides[l].second, options.tile, [&](double fraction) {
-        advance(fraction * double(l == 0 ? first.height : sides[l - 1].second));
-      });
-      readers.push_back(std::make_unique<TiffImageReader>(level, kCachedLevelBlockCacheBytes));
-      finer = level;
+    try {
+      for (std::size_t l = 0; l < sides.size(); ++l) {
+        const fs::path level = folder / levelFileName(l + 1);
+        halve(
+            finer, level, sides[l].first, sides[l].second, options.tile,
+            [&](double fraction) {
+              advance(fraction * double(l == 0 ? first.height : sides[l - 1].second));
+            },
+            options.cancelled);
+        readers.push_back(std::make_unique<TiffImageReader>(level, kCachedLevelBlockCacheBytes));
+        finer = level;
+      }
+    } catch (const OperationCancelled&) {
+      // Nothing half made stays: the levels done so far, and the folder when this build made it.
+      readers.clear();
+      for (std::size_t l = 0; l < sides.size(); ++l) fs::remove(folder / levelFileName(l + 1), ec);
+      if (!folderWasThere) {
+        fs::remove(folder / kLastUsedName, ec);
+        fs::remove(folder, ec);  // only when empty
+      }
+      throw OperationCancelled(planes[p].string() + ": the pyramid's build was cancelled");
     }
     writeMetadata(folder, stamp, options.tile, made);
+    if (options.place == PyramidCachePlace::AppCache) markUsed(folder);
     if (!contrast) contrast = made.contrastMax;
     source->levels_->planes.push_back(std::move(readers));
   }
@@ -430,6 +636,8 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     contrast = double(StainImageSource(planes.front(), pixelUm).intensityMax());
   if (contrast && *contrast > 0) info.contrastMax = std::min(*contrast, info.valueMax);
   report.seconds = seconds(start);
+  if (report.built && options.place == PyramidCachePlace::AppCache)
+    report.removed = pruneAppCache(report.cache.parent_path(), options.appCacheCapBytes);
   if (progress) progress(1.0);  // the bands' fractions, summed in any order, may fall short
   return source;
 }

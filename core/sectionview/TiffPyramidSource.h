@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -20,6 +21,21 @@ struct TiffPyramidOptions {
   // The app's cache folder; empty: $XDG_CACHE_HOME/teramind/pyramids or ~/.cache/teramind/pyramids.
   std::filesystem::path appCache;
   int tile = 256;
+  // Asked between bands of rows while a pyramid is built (from the building threads, so it
+  // must be thread-safe; e.g. reading an atomic flag): true stops the build within about a
+  // band, removes what it wrote, and open() throws OperationCancelled. Empty: never cancelled.
+  std::function<bool()> cancelled;
+  // The app cache's most bytes: after a build there, the least recently used other pyramids
+  // (use: their last open) are removed until the cache is within it. 0: no cap. A pyramid
+  // beside the data is never removed, nor one open in this process.
+  std::uintmax_t appCacheCapBytes = std::uintmax_t(20) << 30;
+};
+
+// A cached pyramid removed after a build (TiffPyramidReport::removed).
+struct RemovedPyramid {
+  std::filesystem::path folder;
+  std::string why;  // "an older version of mosaic.tif", "least recently used, …"
+  std::uintmax_t bytes = 0;
 };
 
 // What opening a TIFF did about its pyramid, said to the user ("pyramid cached in …, made in
@@ -31,6 +47,9 @@ struct TiffPyramidReport {
   bool built = false;           // made now (false: found in the cache)
   int ownLevels = 0;            // levels the file holds itself (an OME-TIFF's SubIFDs): none cached
   double seconds = 0;
+  // Pyramids removed from the app cache after this build: the same file's older versions,
+  // then the least recently used while the cache was over its cap.
+  std::vector<RemovedPyramid> removed;
   std::string text() const;
 };
 
@@ -45,7 +64,9 @@ class TiffPyramidSource : public PyramidSource {
  public:
   // Builds the pyramid when the cache lacks it (reading the file once, by bands of rows);
   // `progress` gets the fraction done (from the building threads, one call at a time). Throws
-  // FileError naming the file, or the cache folder when it cannot be written.
+  // FileError naming the file, or the cache folder when it cannot be written;
+  // OperationCancelled when options.cancelled said so (no pyramid of the plane left half made).
+  // After a build in the app cache, prunes it (options.appCacheCapBytes; report().removed).
   static std::shared_ptr<TiffPyramidSource> open(const std::vector<std::filesystem::path>& planes,
                                                  double originXUm, double originYUm, double pixelUm,
                                                  std::string name,

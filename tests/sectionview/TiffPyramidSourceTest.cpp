@@ -1,9 +1,12 @@
 // TiffPyramidSource on 16-bit tiled TIFFs written in the test (TiledTiffWriter): the pyramid
 // built once into the cache and read from it after, its levels the 2 × 2 means, the cache
-// keyed by the file's mtime, beside the data on request, damaged input refused by name.
+// keyed by the file's mtime, beside the data on request, damaged input refused by name; a
+// cancelled build leaving nothing; the app cache pruned of changed files' pyramids and, over
+// its cap, of the least recently used.
 
 #include "sectionview/TiffPyramidSource.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/FileError.h"
+#include "common/OperationCancelled.h"
 #include "io/TiffImage.h"
 #include "support/FileErrorOf.h"
 
@@ -395,6 +399,157 @@ TEST(TiffPyramidSource, RefusesDamagedInputByName) {
               TiffPyramidSource::open({good}, 0, 0, -1, "DAPI", options);
             }).find("positive pixel size"),
             std::string::npos);
+}
+
+// Files anywhere under `dir`, as paths relative to it.
+std::vector<std::string> filesUnder(const fs::path& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file()) files.push_back(fs::relative(it->path(), dir).string());
+  return files;
+}
+
+std::uintmax_t bytesUnder(const fs::path& dir) {
+  std::uintmax_t bytes = 0;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  return bytes;
+}
+
+// The check says true once the first band is done: the build stops, removes what it wrote (no
+// metadata, no level, no temporary, not the folder it made) and throws OperationCancelled.
+TEST(TiffPyramidSource, CancelledBuildLeavesNothing) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.tile = 32;  // level 1 in 6 bands of 2 tile rows: more than the build's threads
+  std::atomic<bool> bandDone{false};
+  std::atomic<int> asked{0};
+  options.cancelled = [&] {
+    ++asked;
+    return bandDone.load();
+  };
+  bool threwCancelled = false;
+  try {
+    TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options, [&](double fraction) {
+      if (fraction > 0) bandDone = true;
+    });
+  } catch (const OperationCancelled& e) {
+    threwCancelled = true;
+    EXPECT_NE(std::string(e.what()).find(mosaic.string()), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(threwCancelled);
+  EXPECT_GE(asked.load(), 2);  // before the build and between its bands
+  EXPECT_TRUE(filesUnder(options.appCache).empty())
+      << "left behind: "
+      << (filesUnder(options.appCache).empty() ? "" : filesUnder(options.appCache)[0]);
+  EXPECT_FALSE(TiffPyramidSource::cached(mosaic, options));
+  for (const auto& entry : fs::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename().string().rfind(".partial", 0), std::string::npos)
+        << entry.path();
+
+  // Not cancelled, the same build then completes.
+  options.cancelled = [] { return false; };
+  const auto built = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(built->report().built);
+  EXPECT_TRUE(TiffPyramidSource::cached(mosaic, options));
+  EXPECT_TRUE(fs::exists(built->report().cache / "last-used"));
+}
+
+// A cancelled build beside the data keeps the folder only when it was there before.
+TEST(TiffPyramidSource, CancelledBuildBesideTheDataLeavesNothing) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.place = PyramidCachePlace::BesideData;
+  options.cancelled = [] { return true; };
+  EXPECT_THROW(TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options), OperationCancelled);
+  EXPECT_FALSE(fs::exists(dir / "mosaic.tif.pyramid"));
+}
+
+// The file rewritten (another size and time): its new pyramid is built and the old one, no
+// longer usable, is removed and named in the report. One a source still reads is kept.
+TEST(TiffPyramidSource, ChangedFileRemovesItsOldPyramid) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const fs::path oldCache =
+      TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options)->report().cache;
+  ASSERT_TRUE(fs::exists(oldCache / "pyramid.json"));
+
+  const auto oldTime = fs::last_write_time(mosaic);
+  {
+    TiledTiffWriter writer(mosaic, kWidth, kHeight + 64, 128);
+    std::vector<std::uint16_t> tile(128 * 128, 1234);
+    for (std::int64_t r = 0; r < writer.tileRows(); ++r)
+      for (std::int64_t c = 0; c < writer.tileCols(); ++c) writer.writeTile(r, c, tile);
+    writer.commit();
+  }
+  fs::last_write_time(mosaic, oldTime + std::chrono::seconds(10));
+  const auto rebuilt = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(rebuilt->report().built);
+  EXPECT_NE(rebuilt->report().cache, oldCache);
+  EXPECT_FALSE(fs::exists(oldCache));
+  ASSERT_EQ(rebuilt->report().removed.size(), 1u);
+  EXPECT_EQ(fs::absolute(rebuilt->report().removed[0].folder).lexically_normal(),
+            fs::absolute(oldCache).lexically_normal());
+  EXPECT_NE(rebuilt->report().removed[0].why.find("an older version of"), std::string::npos);
+  EXPECT_NE(rebuilt->report().text().find("removed the cached pyramid " +
+                                          rebuilt->report().removed[0].folder.string()),
+            std::string::npos)
+      << rebuilt->report().text();
+  EXPECT_TRUE(fs::exists(rebuilt->report().cache / "pyramid.json"));
+
+  // Changed again while the pyramid above is open: that one stays.
+  fs::last_write_time(mosaic, oldTime + std::chrono::seconds(20));
+  const auto third = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(third->report().built);
+  EXPECT_TRUE(third->report().removed.empty());
+  EXPECT_TRUE(fs::exists(rebuilt->report().cache / "pyramid.json"));
+}
+
+// Over the cap, the least recently used pyramid goes (last-used: its last open), not the one
+// just built, nor one open now, nor anything in the cache folder that is not a pyramid's.
+TEST(TiffPyramidSource, CapRemovesTheLeastRecentlyUsed) {
+  const fs::path dir = freshDirectory();
+  const fs::path a = writeMosaic(dir / "a.tif"), b = writeMosaic(dir / "b.tif"),
+                 c = writeMosaic(dir / "c.tif"), d = writeMosaic(dir / "d.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.appCacheCapBytes = 0;  // none while the cache fills
+  const fs::path cacheA = TiffPyramidSource::open({a}, 0, 0, 1, "A", options)->report().cache;
+  const fs::path cacheB = TiffPyramidSource::open({b}, 0, 0, 1, "B", options)->report().cache;
+  fs::create_directories(options.appCache / "not-a-pyramid");
+  std::ofstream(options.appCache / "not-a-pyramid" / "notes.txt") << std::string(100000, 'x');
+  // A was used an hour ago, B two hours ago; opening B from the cache marks it used now.
+  const auto now = fs::file_time_type::clock::now();
+  fs::last_write_time(cacheA / "last-used", now - std::chrono::hours(1));
+  fs::last_write_time(cacheB / "last-used", now - std::chrono::hours(2));
+  EXPECT_FALSE(TiffPyramidSource::open({b}, 0, 0, 1, "B", options)->report().built);
+  EXPECT_GT(fs::last_write_time(cacheB / "last-used"), now - std::chrono::minutes(30));
+
+  // Room for two pyramids (all four are the same size): A goes, B and C stay.
+  const std::uintmax_t one = bytesUnder(cacheB);
+  options.appCacheCapBytes = 2 * one + 1024;
+  const auto builtC = TiffPyramidSource::open({c}, 0, 0, 1, "C", options);
+  ASSERT_TRUE(builtC->report().built);
+  ASSERT_EQ(builtC->report().removed.size(), 1u) << builtC->report().text();
+  EXPECT_NE(builtC->report().removed[0].why.find("least recently used"), std::string::npos);
+  EXPECT_FALSE(fs::exists(cacheA));
+  EXPECT_TRUE(fs::exists(cacheB / "pyramid.json"));
+  EXPECT_TRUE(fs::exists(builtC->report().cache / "pyramid.json"));
+
+  // A cap of a few KB: B goes; C is open (builtC) and stays, D was just built and stays.
+  options.appCacheCapBytes = 4096;
+  const auto builtD = TiffPyramidSource::open({d}, 0, 0, 1, "D", options);
+  ASSERT_EQ(builtD->report().removed.size(), 1u) << builtD->report().text();
+  EXPECT_FALSE(fs::exists(cacheB));
+  EXPECT_TRUE(fs::exists(builtC->report().cache / "pyramid.json"));
+  EXPECT_TRUE(fs::exists(builtD->report().cache / "pyramid.json"));
+  EXPECT_TRUE(fs::exists(options.appCache / "not-a-pyramid" / "notes.txt"));
 }
 
 }  // namespace
