@@ -81,10 +81,17 @@ ScaleBar scaleBarFor(int fullWidth, double umPerPixel);
 
 // Overlays for an image that may be drawn in strips: `image` is rows [y0, y0 + image.height)
 // of a full picture `fullWidth` × `fullHeight`. The scale bar sits bottom left, a colour bar for
-// each visible layer with style.colourBar top right (its colormap, contrast limits and unit).
+// each visible layer with style.colourBar top right (its colormap, contrast limits and unit;
+// a long title ends at the bar's right end, cut short with "…" if the picture is narrower),
+// the plane label bottom right.
 void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, double umPerPixel,
                   const TextRasteriser& text);
 void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
                     const SectionScene& scene, const TextRasteriser& text);
+// Which plane is shown, "plane 2 / 3 · z 3.0 µm" (planes numbered from 0 as the data numbers
+// them, z = plane × the spacing), when the visible layers have more than one plane; else empty.
+std::string planeLabel(const SectionScene& scene, int plane);
+void drawPlaneLabel(RgbaImage& image, int y0, int fullWidth, int fullHeight,
+                    const SectionScene& scene, int plane, const TextRasteriser& text);
 
 }  // namespace teramind

@@ -19,6 +19,7 @@ struct SectionExportRequest {
   int plane = 0;
   CompareSettings compare;
   bool scaleBar = true, colourBars = true;
+  bool planeLabel = true;      // drawn only when the visible layers have more than one plane
   std::filesystem::path file;  // .png
   int stripRows = 512;
 };

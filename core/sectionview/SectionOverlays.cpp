@@ -1,9 +1,10 @@
-// The scale bar and colour bars drawn over the section view and its exports.
+// The scale bar, colour bars and plane label drawn over the section view and its exports.
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 
 #include "sectionview/SectionCompositor.h"
+#include "sectionview/TranscriptIndex.h"
 
 namespace teramind {
 
@@ -67,6 +68,33 @@ TextMask rasterise(const TextRasteriser& text, const std::string& s, int pixelHe
   return text(s, pixelHeight);
 }
 
+// The text as wide as fits in `maxWidth`: whole when it fits, else its longest start (whole UTF-8
+// characters) with an ellipsis; empty when not even the ellipsis fits.
+TextMask rasteriseFitted(const TextRasteriser& text, const std::string& s, int pixelHeight,
+                         int maxWidth) {
+  TextMask whole = rasterise(text, s, pixelHeight);
+  if (whole.width <= maxWidth) return whole;
+  std::vector<std::size_t> starts;  // byte offsets of the characters after the first
+  for (std::size_t i = 1; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  // The most characters kept whose text fits, found by halving (width grows with the length).
+  TextMask best;
+  std::size_t low = 0, high = starts.size();  // keep starts[k - 1] bytes for k in [low, high)
+  while (low < high) {
+    const std::size_t mid = (low + high) / 2;
+    std::size_t keep = mid == 0 ? 0 : starts[mid - 1];
+    while (keep > 0 && s[keep - 1] == ' ') --keep;
+    TextMask candidate = rasterise(text, s.substr(0, keep) + "\u2026", pixelHeight);
+    if (candidate.width <= maxWidth) {
+      best = std::move(candidate);
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return best;
+}
+
 // Whole numbers as they are (65535, not 6.554e+04), others to four figures.
 std::string formatValue(double value) {
   if (std::isfinite(value) && value == std::round(value) && std::abs(value) < 1e9)
@@ -119,11 +147,13 @@ void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, doubl
 void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
                     const SectionScene& scene, const TextRasteriser& text) {
   const double s = overlayScale(fullWidth, fullHeight);
-  const int margin = int(std::lround(16 * s)), barWidth = int(std::lround(160 * s));
+  const int margin = int(std::lround(16 * s)), fullBarWidth = int(std::lround(160 * s));
   const int barHeight = int(std::lround(10 * s)), textHeight = int(std::lround(12 * s));
   const int gap = int(std::lround(3 * s)), outline = std::max(1, int(std::lround(s)));
+  // A narrow picture gets narrower bars; every bar and its labels stay inside the picture.
+  const int barWidth = std::min(fullBarWidth, fullWidth - 2 * margin);
+  if (barWidth < 16) return;
   const int x0 = fullWidth - margin - barWidth;
-  if (x0 < 0) return;
   int top = margin;
   // Top layer first, as the layer list shows it.
   for (auto layer = scene.layers().rbegin(); layer != scene.layers().rend(); ++layer) {
@@ -134,10 +164,12 @@ void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
       continue;
     const std::string title =
         layer->unit.empty() ? layer->name : layer->name + " (" + layer->unit + ")";
-    const TextMask name = rasterise(text, title, textHeight);
+    // A title wider than the bar starts further left, ends at the bar's right end, and is cut
+    // short with an ellipsis where the picture is narrower still.
+    const TextMask name = rasteriseFitted(text, title, textHeight, fullWidth - 2 * margin);
     const int barTop = top + (name.height > 0 ? name.height + gap : 0);
     if (barTop + barHeight > fullHeight) break;
-    drawText(image, y0, name, x0, top, kWhite);
+    drawText(image, y0, name, std::min(x0, x0 + barWidth - name.width), top, kWhite);
     fill(image, y0,
          {x0 - outline, barTop - outline, x0 + barWidth + outline, barTop + barHeight + outline},
          kDark);
@@ -151,9 +183,45 @@ void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
     const TextMask high = rasterise(text, formatValue(style.contrastMax), textHeight);
     const int labelTop = barTop + barHeight + outline + gap;
     drawText(image, y0, low, x0, labelTop, kWhite);
-    drawText(image, y0, high, x0 + barWidth - high.width, labelTop, kWhite);
+    drawText(image, y0, high, std::max(0, x0 + barWidth - high.width), labelTop, kWhite);
     top = labelTop + std::max({low.height, high.height, 0}) + 2 * gap;
   }
+}
+
+std::string planeLabel(const SectionScene& scene, int plane) {
+  // The planes of what is shown: visible layers' sources and molecules.
+  int planes = 1;
+  double planeUm = 0;
+  const auto take = [&](int count, double spacing) {
+    if (count > planes) {
+      planes = count;
+      planeUm = spacing;
+    }
+  };
+  for (const SectionLayer& layer : scene.layers()) {
+    if (!layer.style.visible) continue;
+    if (const auto source = scene.source(layer.source))
+      take(source->info().planes, source->info().planeUm);
+    if (layer.kind == SectionLayerKind::Points && layer.transcripts)
+      take(layer.transcripts->planes(), layer.transcripts->planeUm());
+  }
+  if (planes <= 1) return {};
+  std::string label = fmt::format("plane {} / {}", plane, planes);
+  if (std::isfinite(planeUm) && planeUm > 0)
+    label += fmt::format(" \u00b7 z {:.1f} \u00b5m", plane * planeUm);
+  return label;
+}
+
+void drawPlaneLabel(RgbaImage& image, int y0, int fullWidth, int fullHeight,
+                    const SectionScene& scene, int plane, const TextRasteriser& text) {
+  const std::string label = planeLabel(scene, plane);
+  if (label.empty() || fullWidth < 1 || fullHeight < 1) return;
+  const double s = overlayScale(fullWidth, fullHeight);
+  const int margin = int(std::lround(16 * s));
+  const TextMask mask =
+      rasteriseFitted(text, label, int(std::lround(14 * s)), fullWidth - 2 * margin);
+  drawText(image, y0, mask, std::max(0, fullWidth - margin - mask.width),
+           fullHeight - margin - mask.height, kWhite);
 }
 
 }  // namespace teramind

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -29,6 +30,10 @@ class FunctionSource : public PyramidSource {
     for (int l = 0; l < levels; ++l)
       info_.levels.push_back({std::max<std::int64_t>(1, width >> l),
                               std::max<std::int64_t>(1, height >> l), pixelUm * (1 << l)});
+  }
+  void setPlanes(int planes, double planeUm) {
+    info_.planes = planes;
+    info_.planeUm = planeUm;
   }
   const PyramidInfo& info() const override { return info_; }
   TilePixels readTile(int level, int, int, std::int64_t row, std::int64_t col) const override {
@@ -554,6 +559,99 @@ TEST(SectionCompositor, OverlayLabels) {
   texts.clear();
   drawScaleBar(image, 0, 800, 600, 12.5, record);  // 160 px at most: 2 mm
   EXPECT_EQ(texts, (std::vector<std::string>{"2 mm"}));
+}
+
+// The columns [first, last] where row `y` has a pixel brighter than the text's outline; {-1, -1}
+// when none.
+std::array<int, 2> brightColumns(const RgbaImage& image, int y) {
+  std::array<int, 2> columns{-1, -1};
+  for (int x = 0; x < image.width; ++x)
+    if (image.at(x, y)[0] > 100) {
+      if (columns[0] < 0) columns[0] = x;
+      columns[1] = x;
+    }
+  return columns;
+}
+
+TEST(SectionCompositor, ColourBarTitlesStayInsideNarrowPictures) {
+  SectionScene scene;
+  SectionLayer layer;
+  layer.name = "Slc17a7 counts";
+  layer.unit = "molecules per 4 \u00b5m px";
+  layer.style.colourBar = true;
+  scene.addLayer(layer);
+  std::vector<std::string> texts;
+  const TextRasteriser record = [&](const std::string& text, int height) {
+    texts.push_back(text);
+    return blockText(text, height);
+  };
+  // 39 bytes = 234 px of title (the fake font: 6 px a byte) on a 260 px picture: 228 px fit
+  // between the margins.
+  const int w = 260, h = 200, margin = 16, titleRow = margin + 6;
+  RgbaImage narrow(w, h);
+  drawColourBars(narrow, 0, w, h, scene, record);
+  // The longest start that fits with its ellipsis: 35 bytes + "…" (3) = 228 px.
+  const std::string cutTitle = "Slc17a7 counts (molecules per 4 \u00b5m\u2026";
+  EXPECT_NE(std::find(texts.begin(), texts.end(), cutTitle), texts.end());
+  for (const std::string& t : texts)
+    EXPECT_FALSE(t.size() > cutTitle.size() && blockText(t, 12).width <= w - 2 * margin) << t;
+  const auto cut = brightColumns(narrow, titleRow);
+  EXPECT_EQ(cut[0], margin);
+  EXPECT_EQ(cut[1], w - margin - 1) << "the title ends where the bar ends";
+
+  // A title wider than the bar but not the picture: whole, shifted left to end with the bar.
+  texts.clear();
+  RgbaImage wide(400, h);
+  drawColourBars(wide, 0, 400, h, scene, record);
+  EXPECT_EQ(texts.front(), "Slc17a7 counts (molecules per 4 \u00b5m px)");
+  const auto shifted = brightColumns(wide, titleRow);
+  EXPECT_EQ(shifted[0], 400 - margin - int(texts.front().size()) * 6);
+  EXPECT_EQ(shifted[1], 400 - margin - 1);
+
+  // A picture narrower than the bar: a shorter bar, inside the picture.
+  RgbaImage tiny(100, h);
+  drawColourBars(tiny, 0, 100, h, scene, blockText);
+  int barRow = -1;
+  for (int y = 0; y < h && barRow < 0; ++y)
+    if (tiny.at(margin, y)[0] < 20 && tiny.at(100 - margin - 1, y)[0] > 200 &&
+        tiny.at(50, y)[0] > 60 && tiny.at(50, y)[0] < 200)
+      barRow = y;
+  EXPECT_GE(barRow, 0) << "no gradient strip across the narrow picture";
+  for (int y = 0; y < h; ++y) EXPECT_LT(tiny.at(0, y)[0], 100) << "row " << y;
+}
+
+TEST(SectionCompositor, PlaneLabelOnlyForContentWithPlanes) {
+  SectionScene scene;
+  auto flat = std::make_shared<FunctionSource>(8, 8, 1, 1, 8,
+                                               [](int, std::int64_t, std::int64_t) { return 0.f; });
+  scene.addLayer(imageLayer(scene.addSource(flat)));
+  EXPECT_EQ(planeLabel(scene, 0), "") << "one plane: nothing to tell";
+  auto stack = std::make_shared<FunctionSource>(
+      8, 8, 1, 1, 8, [](int, std::int64_t, std::int64_t) { return 0.f; });
+  stack->setPlanes(3, 1.5);
+  const int stackLayer = scene.addLayer(imageLayer(scene.addSource(stack)));
+  EXPECT_EQ(planeLabel(scene, 2), "plane 2 / 3 \u00b7 z 3.0 \u00b5m");
+  EXPECT_EQ(planeLabel(scene, 0), "plane 0 / 3 \u00b7 z 0.0 \u00b5m");
+  scene.layer(stackLayer)->style.visible = false;
+  EXPECT_EQ(planeLabel(scene, 2), "") << "the planes of hidden layers are not shown";
+  scene.layer(stackLayer)->style.visible = true;
+
+  // Bottom right, inside the margin, the same whether drawn whole or in strips.
+  const int w = 400, h = 300;
+  RgbaImage whole(w, h);
+  drawPlaneLabel(whole, 0, w, h, scene, 1, blockText);
+  const std::string label = planeLabel(scene, 1);
+  const int labelWidth = int(label.size()) * 6;
+  const auto columns = brightColumns(whole, h - 16 - 7);
+  EXPECT_EQ(columns[0], w - 16 - labelWidth);
+  EXPECT_EQ(columns[1], w - 16 - 1);
+  EXPECT_EQ(brightColumns(whole, h - 16 + 1)[0], -1) << "below the label: the margin";
+  for (int y0 = 0; y0 < h; y0 += 64) {
+    RgbaImage strip(w, std::min(64, h - y0));
+    drawPlaneLabel(strip, y0, w, h, scene, 1, blockText);
+    for (int y = 0; y < strip.height; ++y)
+      for (int x = 0; x < w; ++x) ASSERT_EQ(rgb(strip, x, y), rgb(whole, x, y0 + y));
+  }
 }
 
 }  // namespace

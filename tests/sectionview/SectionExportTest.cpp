@@ -2,6 +2,7 @@
 #include <png.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +37,7 @@ class FieldSource : public PyramidSource {
       info_.levels.push_back({std::max<std::int64_t>(1, width >> l),
                               std::max<std::int64_t>(1, height >> l), double(1 << l)});
   }
+  void setPlanes(int planes) { info_.planes = planes; }
   const PyramidInfo& info() const override { return info_; }
   TilePixels readTile(int level, int, int, std::int64_t row, std::int64_t col) const override {
     const auto& lv = info_.levels[std::size_t(level)];
@@ -210,6 +212,53 @@ TEST_F(SectionExportTest, RegionAtPixelSizeReadBackWithKnownPixels) {
   const ReadPng whole = readPng(r.file);
   ASSERT_EQ(whole.rgba.size(), png.rgba.size());
   EXPECT_TRUE(whole.rgba == png.rgba);
+}
+
+// Exports of content with planes say which plane they show, bottom right, as the view does.
+TEST_F(SectionExportTest, PlaneLabelOnContentWithPlanes) {
+  auto planes = std::make_shared<FieldSource>(1200, 800, 4, 64, [](double, double) { return 0.f; });
+  planes->setPlanes(7);
+  SectionLayer layer;
+  layer.name = "DAPI";
+  layer.source = scene_.addSource(planes);
+  scene_.addLayer(layer);
+  loader_.addSource(layer.source, planes);
+  std::vector<std::string> texts;
+  const TextRasteriser blockText = [&](const std::string& text, int height) {
+    texts.push_back(text);
+    TextMask mask;  // a solid block, 6 px a byte
+    mask.width = int(text.size()) * 6;
+    mask.height = height;
+    mask.coverage.assign(std::size_t(mask.width) * std::size_t(height), 255);
+    return mask;
+  };
+  SectionExportRequest r = request("plane.png");
+  r.plane = 4;
+  r.stripRows = 64;
+  exportSectionView(scene_, loader_, cache_, r, blockText);
+  const std::string label = "plane 4 / 7 \u00b7 z 6.0 \u00b5m";  // 1.5 µm between planes
+  EXPECT_NE(std::find(texts.begin(), texts.end(), label), texts.end());
+  const ReadPng png = readPng(r.file);
+  ASSERT_EQ(png.width, 500);
+  ASSERT_EQ(png.height, 300);
+  const int labelWidth = int(label.size()) * 6;
+  EXPECT_EQ(png.at(500 - 16 - 1, 300 - 16 - 7), (std::array<int, 3>{255, 255, 255}));
+  EXPECT_EQ(png.at(500 - 16 - labelWidth, 300 - 16 - 7), (std::array<int, 3>{255, 255, 255}));
+  EXPECT_EQ(png.at(500 - 16 - labelWidth - 2, 300 - 16 - 7), (std::array<int, 3>{0, 0, 0}));
+
+  // Asked not to, or with one plane shown, there is no label.
+  r.planeLabel = false;
+  r.file = dir_ / "no_label.png";
+  texts.clear();
+  exportSectionView(scene_, loader_, cache_, r, blockText);
+  EXPECT_EQ(std::find(texts.begin(), texts.end(), label), texts.end());
+  EXPECT_EQ(readPng(r.file).at(500 - 16 - 1, 300 - 16 - 7), (std::array<int, 3>{0, 0, 0}));
+  planes->setPlanes(1);
+  r.planeLabel = true;
+  r.plane = 0;
+  r.file = dir_ / "one_plane.png";
+  exportSectionView(scene_, loader_, cache_, r, blockText);
+  EXPECT_EQ(readPng(r.file).at(500 - 16 - 1, 300 - 16 - 7), (std::array<int, 3>{0, 0, 0}));
 }
 
 TEST_F(SectionExportTest, WidePicturesAreDrawnInPiecesWithoutSeams) {
