@@ -50,6 +50,7 @@ SectionViewModel::SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunne
 }
 
 SectionViewModel::~SectionViewModel() {
+  for (const auto& flag : cancellable_) flag->store(true);
   *alive_ = false;
   if (studio_ && studioListener_ >= 0) studio_->unsubscribe(studioListener_);
   loader_.setArrived({});
@@ -93,6 +94,29 @@ void SectionViewModel::endBusy() {
   busy_ = std::max(0, busy_ - 1);
   if (busy_ == 0) busyText_.clear();
   notify(SectionViewChange::Busy);
+}
+
+SectionViewModel::CancelFlag SectionViewModel::startCancellable() {
+  cancellable_.push_back(std::make_shared<std::atomic<bool>>(false));
+  return cancellable_.back();
+}
+
+void SectionViewModel::finishCancellable(const CancelFlag& flag) {
+  cancellable_.erase(std::remove(cancellable_.begin(), cancellable_.end(), flag),
+                     cancellable_.end());
+}
+
+void SectionViewModel::cancelBusy() {
+  bool stopped = false;
+  for (const auto& flag : cancellable_) stopped = !flag->exchange(true) || stopped;
+  if (!stopped) return;
+  busyText_ = "Cancelling…";
+  notify(SectionViewChange::Busy);
+}
+
+bool SectionViewModel::canCancelBusy() const {
+  return std::any_of(cancellable_.begin(), cancellable_.end(),
+                     [](const CancelFlag& flag) { return !flag->load(); });
 }
 
 // --- the layer list ---

@@ -71,7 +71,9 @@ class SectionViewModel {
   SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunner& runner, Settings settings);
   SectionViewModel(std::shared_ptr<const Atlas> atlas, TaskRunner& runner)
       : SectionViewModel(std::move(atlas), runner, Settings{}) {}
-  ~SectionViewModel();  // stops the loader's workers
+  // Stops the loader's workers and cancels a pyramid build or export under way (cancelBusy), so
+  // that a runner joined after returns within about a second.
+  ~SectionViewModel();
   SectionViewModel(const SectionViewModel&) = delete;
   SectionViewModel& operator=(const SectionViewModel&) = delete;
 
@@ -101,6 +103,14 @@ class SectionViewModel {
   void showGeneratedTiles(const GeneratedTiles& tiles);
   bool busy() const { return busy_ > 0; }
   std::string busyText() const { return busyText_; }
+  // Stops what busy() shows, where it can be stopped: an open (a pyramid being built stops
+  // within about a second, nothing half made left; whatever the open read is not shown; a
+  // "cancelled" notice, no error) and an export (no file written). Opens of a job's output and
+  // the attention's maps are short and end on their own. A newer open of the data cancels the
+  // one under way by itself.
+  void cancelBusy();
+  // Whether cancelBusy() has something to stop now (a Cancel button's state).
+  bool canCancelBusy() const;
   // For scripts and tests: runs the runner's deliveries until nothing is opening and every tile
   // the current view needs is cached; false on timeout, or (with a message) when tiles of the
   // view failed to read and will not be drawn.
@@ -200,6 +210,10 @@ class SectionViewModel {
   void report(StudioMessage::Kind kind, std::string title, std::string text);
   void beginBusy(const std::string& text);
   void endBusy();
+  // Work on the runner that cancelBusy() stops: its flag, set to cancel (read by the worker).
+  using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+  CancelFlag startCancellable();
+  void finishCancellable(const CancelFlag& flag);
   // Puts `built`'s sources and layers in the scene as `group` (their ids given anew: a cached
   // tile of a dropped source never stands for a new one), after dropping the group's old ones.
   void replaceGroup(ContentGroup group, const SectionScene& built);
@@ -211,13 +225,13 @@ class SectionViewModel {
   std::vector<int> sourcesOf(ContentGroup group) const;
   // Shows a dataset or path opened on the runner: the content built there, the dataset (null
   // for an image alone) and notes for the user, as `group` (Data: the camera fits it). `then`
-  // runs on the owner's thread once it is shown.
-  void openInBackground(
-      const std::string& what,
-      std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
-                                 const std::function<void(std::string)>&)>
-          build,
-      bool dropOthers, ContentGroup group = ContentGroup::Data, std::function<void()> then = {});
+  // runs on the owner's thread once it is shown. `build` gets the open's cancellation check
+  // (for TiffPyramidOptions::cancelled); the open under way before is cancelled.
+  using OpenBuild = std::function<SectionScene(
+      std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
+      const std::function<void(std::string)>&, const std::function<bool()>& cancelled)>;
+  void openInBackground(const std::string& what, OpenBuild build, bool dropOthers,
+                        ContentGroup group = ContentGroup::Data, std::function<void()> then = {});
   // The molecules, outlines and atlas outline of a dataset whose stains are shown (openPath).
   void openMolecules(const std::filesystem::path& path);
   void showOutputSource(const std::filesystem::path& output, bool live, bool fromStudio);
@@ -257,6 +271,8 @@ class SectionViewModel {
   int selected_ = -1;
   int busy_ = 0;
   std::string busyText_;
+  std::vector<CancelFlag> cancellable_;  // opens and exports under way
+  CancelFlag dataOpenCancel_;            // the newest data open's: a newer open sets it
   CompositeStats stats_;
   std::size_t tilesFailedInView_ = 0;
   TextRasteriser text_;

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "common/FileError.h"
+#include "common/OperationCancelled.h"
 #include "io/SpatialDataset.h"
 #include "sectionview/NgffPyramidSource.h"
 #include "studio/GeneratedTileSource.h"
@@ -22,6 +23,16 @@ std::string messageOf(std::exception_ptr error) {
     return e.what();
   } catch (...) {
     return "unknown error";
+  }
+}
+
+bool isCancellation(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const OperationCancelled&) {
+    return true;
+  } catch (...) {
+    return false;
   }
 }
 
@@ -108,13 +119,18 @@ void SectionViewModel::sceneChanged(bool fitCamera) {
   notify(SectionViewChange::Plane);
 }
 
-void SectionViewModel::openInBackground(
-    const std::string& what,
-    std::function<SectionScene(std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
-                               const std::function<void(std::string)>&)>
-        build,
-    bool dropOthers, ContentGroup group, std::function<void()> then) {
+void SectionViewModel::openInBackground(const std::string& what, OpenBuild build, bool dropOthers,
+                                        ContentGroup group, std::function<void()> then) {
   const std::uint64_t open = ++dataOpens_;
+  // The open under way is replaced: its pyramid build stops rather than run on unseen.
+  if (dataOpenCancel_) dataOpenCancel_->store(true);
+  const CancelFlag cancel = startCancellable();
+  dataOpenCancel_ = cancel;
+  // Asked by the pyramid's building threads; the settings' own check first (tests hold it).
+  std::function<bool()> cancelled = [cancel, outer = settings_.pyramids.cancelled] {
+    if (outer && outer()) return true;
+    return cancel->load();
+  };
   beginBusy("Opening " + what + "…");
   struct Result {
     SectionScene scene;
@@ -123,44 +139,51 @@ void SectionViewModel::openInBackground(
   };
   auto result = std::make_shared<Result>();
   // Progress lines from the worker reach busyText() on the owner thread.
-  auto progress = [runner = &runner_, alive = alive_, this](std::string line) {
-    runner->post([alive, this, line = std::move(line)] {
-      if (!*alive || busy_ == 0) return;
+  auto progress = [runner = &runner_, alive = alive_, cancel, this](std::string line) {
+    runner->post([alive, cancel, this, line = std::move(line)] {
+      if (!*alive || busy_ == 0 || *cancel) return;  // "Cancelling…" stays
       busyText_ = line;
       notify(SectionViewChange::Busy);
     });
   };
-  runner_.run([result, build = std::move(build),
-               progress] { result->scene = build(result->dataset, result->notes, progress); },
-              [this, alive = alive_, result, open, what, dropOthers, group,
-               then = std::move(then)](std::exception_ptr error) {
-                if (!*alive) return;
-                endBusy();
-                if (open != dataOpens_) return;  // a later open replaced this one
-                if (error) {
-                  report(StudioMessage::Kind::Error, "Cannot open " + what,
-                         namingPath(what, messageOf(error)));
-                  return;
-                }
-                if (dropOthers) {
-                  dropGroup(ContentGroup::Output);
-                  dropGroup(ContentGroup::Attention);
-                  outputShown_.clear();
-                  outputByHand_ = false;
-                  liveOutput_.reset();
-                  attentionShown_.reset();
-                }
-                replaceGroup(group, result->scene);
-                if (group == ContentGroup::Data) dataGroupDataset_ = result->dataset.get();
-                if (result->dataset) dataset_ = result->dataset;
-                // The molecules may reach past the stains: the view fits them too unless the
-                // user has moved it since the stains were fitted.
-                sceneChanged(group == ContentGroup::Data ||
-                             (group == ContentGroup::Molecules && cameraAsAutoFitted()));
-                for (const auto& note : result->notes)
-                  report(StudioMessage::Kind::Notice, what, note);
-                if (then) then();
-              });
+  runner_.run(
+      [result, build = std::move(build), progress, cancelled] {
+        result->scene = build(result->dataset, result->notes, progress, cancelled);
+      },
+      [this, alive = alive_, result, open, what, dropOthers, group, cancel,
+       then = std::move(then)](std::exception_ptr error) {
+        if (!*alive) return;
+        finishCancellable(cancel);
+        endBusy();
+        if (open != dataOpens_) return;  // a later open replaced this one
+        // Cancelled by hand: what was read is not shown, and it is no error.
+        if (*cancel || (error && isCancellation(error))) {
+          report(StudioMessage::Kind::Notice, "Cancelled", "opening " + what + " cancelled");
+          return;
+        }
+        if (error) {
+          report(StudioMessage::Kind::Error, "Cannot open " + what,
+                 namingPath(what, messageOf(error)));
+          return;
+        }
+        if (dropOthers) {
+          dropGroup(ContentGroup::Output);
+          dropGroup(ContentGroup::Attention);
+          outputShown_.clear();
+          outputByHand_ = false;
+          liveOutput_.reset();
+          attentionShown_.reset();
+        }
+        replaceGroup(group, result->scene);
+        if (group == ContentGroup::Data) dataGroupDataset_ = result->dataset.get();
+        if (result->dataset) dataset_ = result->dataset;
+        // The molecules may reach past the stains: the view fits them too unless the
+        // user has moved it since the stains were fitted.
+        sceneChanged(group == ContentGroup::Data ||
+                     (group == ContentGroup::Molecules && cameraAsAutoFitted()));
+        for (const auto& note : result->notes) report(StudioMessage::Kind::Notice, what, note);
+        if (then) then();
+      });
 }
 
 void SectionViewModel::openPath(const std::filesystem::path& path) {
@@ -193,14 +216,16 @@ void SectionViewModel::openPath(const std::filesystem::path& path) {
 
 void SectionViewModel::openPathAsData(const std::filesystem::path& path) {
   const auto atlas = atlas_;
-  const TiffPyramidOptions pyramids = settings_.pyramids;
   // Set when the stains came alone: the molecules are read next.
   auto stainsFirst = std::make_shared<bool>(false);
   openInBackground(
       path.string(),
-      [path, atlas, pyramids, stainsFirst](std::shared_ptr<const SpatialDataset>& dataset,
-                                           std::vector<std::string>& notes,
-                                           const std::function<void(std::string)>& progress) {
+      [path, atlas, settingsPyramids = settings_.pyramids, stainsFirst](
+          std::shared_ptr<const SpatialDataset>& dataset, std::vector<std::string>& notes,
+          const std::function<void(std::string)>& progress,
+          const std::function<bool()>& cancelled) {
+        TiffPyramidOptions pyramids = settingsPyramids;
+        pyramids.cancelled = cancelled;
         if (!std::filesystem::exists(path)) throw FileError(path, "no such file or folder");
         SectionScene scene;
         switch (sectionPathKind(path)) {
@@ -258,7 +283,8 @@ void SectionViewModel::openMolecules(const std::filesystem::path& path) {
   openInBackground(
       path.string(),
       [path, atlas](std::shared_ptr<const SpatialDataset>& dataset, std::vector<std::string>& notes,
-                    const std::function<void(std::string)>& progress) {
+                    const std::function<void(std::string)>& progress,
+                    const std::function<bool()>&) {
         progress("Reading the molecules of " + path.filename().string() + "…");
         auto full = std::make_shared<SpatialDataset>(loadSpatialDataset(path));
         // The stains are shown already: only what they lack is added.
@@ -281,7 +307,8 @@ void SectionViewModel::openMolecules(const std::filesystem::path& path) {
 void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
   if (!scene_.extent().empty()) keepRegion_ = false;
   if (!dataset) {
-    ++dataOpens_;  // an open under way is dropped
+    ++dataOpens_;  // an open under way is dropped, its pyramid build stopped
+    if (dataOpenCancel_) dataOpenCancel_->store(true);
     dropGroup(ContentGroup::Data);
     dataset_.reset();
     dataGroupDataset_ = nullptr;
@@ -289,13 +316,15 @@ void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset
     return;
   }
   const auto atlas = atlas_;
-  const TiffPyramidOptions pyramids = settings_.pyramids;
   const std::string what = dataset->name.empty() ? dataset->source.string() : dataset->name;
   openInBackground(
       what,
-      [dataset, atlas, pyramids](std::shared_ptr<const SpatialDataset>& shown,
-                                 std::vector<std::string>& notes,
-                                 const std::function<void(std::string)>& progress) {
+      [dataset, atlas, settingsPyramids = settings_.pyramids](
+          std::shared_ptr<const SpatialDataset>& shown, std::vector<std::string>& notes,
+          const std::function<void(std::string)>& progress,
+          const std::function<bool()>& cancelled) {
+        TiffPyramidOptions pyramids = settingsPyramids;
+        pyramids.cancelled = cancelled;
         SectionScene scene;
         notes = addDatasetLayers(scene, *dataset, atlas, pyramids,
                                  [&](const std::string& line) { progress(line); });

@@ -103,19 +103,21 @@ void SectionViewModel::exportView(const std::filesystem::path& file, double pixe
   request.plane = plane_;
   request.compare = compare_;
   request.file = file;
+  // cancelBusy() (or the model's end) stops it after the strip being drawn: nothing written.
+  const CancelFlag cancel = startCancellable();  // before Busy is told: a Cancel button shows
   beginBusy("Exporting " + file.string() + "…");
   // The export reads through a cache and loader of its own: the view's cache keeps what is on
   // screen, and the task holds all it uses should the view close first.
   auto scene = std::make_shared<SectionScene>(scene_);
   auto result = std::make_shared<SectionExportResult>();
   const std::size_t cap = std::max<std::size_t>(std::size_t(64) << 20, settings_.cacheBytes / 4);
-  auto progress = [runner = &runner_, alive = alive_, this, file](int done, int all) {
-    runner->post([alive, this, file, done, all] {
-      if (!*alive || busy_ == 0) return;
+  auto progress = [runner = &runner_, alive = alive_, this, file, cancel](int done, int all) {
+    runner->post([alive, this, file, done, all, cancel] {
+      if (!*alive || busy_ == 0 || *cancel) return;  // "Cancelling…" stays
       busyText_ = fmt::format("Exporting {}: {}/{} strips", file.filename().string(), done, all);
       notify(SectionViewChange::Busy);
     });
-    return true;
+    return !cancel->load();
   };
   runner_.run(
       [scene, result, request, cap, text = text_, progress] {
@@ -124,8 +126,9 @@ void SectionViewModel::exportView(const std::filesystem::path& file, double pixe
         for (const auto& [id, source] : scene->sources()) loader.addSource(id, source);
         *result = exportSectionView(*scene, loader, cache, request, text, progress);
       },
-      [this, alive = alive_, result, request](std::exception_ptr error) {
+      [this, alive = alive_, result, request, cancel](std::exception_ptr error) {
         if (!*alive) return;
+        finishCancellable(cancel);
         endBusy();
         if (error) {
           std::string text = "unknown error";
@@ -136,6 +139,11 @@ void SectionViewModel::exportView(const std::filesystem::path& file, double pixe
           } catch (...) {
           }
           report(StudioMessage::Kind::Error, "Export failed", text);
+          return;
+        }
+        if (result->cancelled) {
+          report(StudioMessage::Kind::Notice, "Export cancelled",
+                 "export to " + request.file.string() + " cancelled: nothing written");
           return;
         }
         report(StudioMessage::Kind::Notice, "Exported",

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -498,6 +501,146 @@ TEST(SectionViewModel, ABadPathIsAnErrorNamingIt) {
   EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Error);
   EXPECT_NE(v.view.lastMessage()->text.find(text.string()), std::string::npos)
       << v.view.lastMessage()->text;
+}
+
+// A 16-bit TIFF of width x height px (a pyramid of 256 px tiles is built for it).
+fs::path writeStainTiff(const fs::path& file, std::int64_t width, std::int64_t height) {
+  TiledTiffWriter writer(file, width, height, 256);
+  for (std::int64_t r = 0; r < writer.tileRows(); ++r)
+    for (std::int64_t c = 0; c < writer.tileCols(); ++c)
+      writer.writeTile(r, c, std::vector<std::uint16_t>(256 * 256, std::uint16_t(1000 + r + c)));
+  writer.commit();
+  return file;
+}
+
+// A pyramid build held at its first band until the test releases it (the settings' cancellation
+// check, which the model asks before its own): whether the build then stops is the model's doing.
+struct HeldBuild {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool building = false, released = false;
+  int asked = 0;
+
+  std::function<bool()> check() {
+    return [this] {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (++asked < 2) return false;  // asked once before the build starts
+      building = true;
+      changed.notify_all();
+      changed.wait_for(lock, 120s, [this] { return released; });
+      return false;
+    };
+  }
+  bool waitUntilBuilding() {
+    std::unique_lock<std::mutex> lock(mutex);
+    return changed.wait_for(lock, 120s, [this] { return building; });
+  }
+  void release() {
+    const std::lock_guard<std::mutex> lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+};
+
+bool anyPyramidMetadata(const fs::path& cache) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(cache, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() == "pyramid.json") return true;
+  return false;
+}
+
+int errorsIn(const SectionViewModel& view) {
+  const auto& messages = view.messages();
+  return int(std::count_if(messages.begin(), messages.end(), [](const StudioMessage& m) {
+    return m.kind == StudioMessage::Kind::Error;
+  }));
+}
+
+// The window closing mid-build: the model's end cancels the build, so the runner joined after
+// does not wait for it, and no pyramid is left in the cache.
+TEST(SectionViewModel, ItsEndCancelsAPyramidBuild) {
+  const fs::path dir = scratch("cancel_on_end");
+  const fs::path tiff = writeStainTiff(dir / "stain.tif", 1200, 900);
+  HeldBuild held;  // outlives the runner's threads
+  SectionViewModel::Settings settings;
+  settings.pyramids.appCache = dir / "pyramids";
+  settings.pyramids.cancelled = held.check();
+  ThreadTaskRunner runner;
+  auto view = std::make_unique<SectionViewModel>(bundledAtlas(), runner, settings);
+  view->openPath(tiff);
+  ASSERT_TRUE(held.waitUntilBuilding()) << "the pyramid's build did not start";
+  EXPECT_TRUE(view->canCancelBusy());
+  view.reset();
+  held.release();
+  runner.joinAll();
+  runner.deliver();  // the open's end finds the model gone
+  EXPECT_FALSE(anyPyramidMetadata(dir / "pyramids")) << "the build ran to its end";
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "pyramids"))
+    EXPECT_FALSE(entry.is_regular_file()) << "left behind: " << entry.path();
+}
+
+// cancelBusy() stops an open's pyramid build (a notice, no error, nothing shown or cached) and
+// an export (nothing written).
+TEST(SectionViewModel, CancelBusyStopsAnOpenAndAnExport) {
+  const fs::path dir = scratch("cancel_busy");
+  const fs::path tiff = writeStainTiff(dir / "stain.tif", 1200, 900);
+  HeldBuild held;
+  SectionViewModel::Settings settings;
+  settings.pyramids.appCache = dir / "pyramids";
+  settings.pyramids.cancelled = held.check();
+  DemoView v(settings);
+  EXPECT_FALSE(v.view.canCancelBusy());
+  v.view.openPath(tiff);
+  ASSERT_TRUE(held.waitUntilBuilding()) << "the pyramid's build did not start";
+  ASSERT_TRUE(v.view.canCancelBusy());
+  v.view.cancelBusy();
+  EXPECT_EQ(v.view.busyText(), "Cancelling…");
+  EXPECT_FALSE(v.view.canCancelBusy()) << "cancelled already";
+  held.release();
+  ASSERT_TRUE(v.runner.waitForIdle(120s));
+  EXPECT_FALSE(v.view.busy());
+  ASSERT_NE(v.view.lastMessage(), nullptr);
+  EXPECT_EQ(v.view.lastMessage()->kind, StudioMessage::Kind::Notice);
+  EXPECT_NE(v.view.lastMessage()->text.find("cancelled"), std::string::npos)
+      << v.view.lastMessage()->text;
+  EXPECT_EQ(errorsIn(v.view), 0) << "a cancelled open is no error";
+  EXPECT_TRUE(v.view.scene().layers().empty());
+  EXPECT_FALSE(anyPyramidMetadata(dir / "pyramids"));
+
+  // An export of many strips, cancelled as it starts: no file.
+  v.open(writeUniformOutput(dir / "image.zarr", RectUm{0, 0, 2000, 2000}, 90));
+  ASSERT_FALSE(v.view.scene().layers().empty());
+  v.view.exportView(dir / "cancelled.png", 0.5, RectUm{0, 0, 2000, 2000});
+  ASSERT_TRUE(v.view.canCancelBusy());
+  v.view.cancelBusy();
+  ASSERT_TRUE(v.runner.waitForIdle(120s));
+  EXPECT_FALSE(v.view.busy());
+  EXPECT_EQ(v.view.lastMessage()->title, "Export cancelled") << v.view.lastMessage()->text;
+  EXPECT_EQ(errorsIn(v.view), 0);
+  EXPECT_FALSE(fs::exists(dir / "cancelled.png"));
+}
+
+// Opening another path while a pyramid is built for the last: that build stops, the new one is
+// shown, and neither is an error.
+TEST(SectionViewModel, ANewOpenCancelsThePyramidBuildUnderWay) {
+  const fs::path dir = scratch("cancel_on_open");
+  const fs::path tiff = writeStainTiff(dir / "stain.tif", 1200, 900);
+  const fs::path image = writeUniformOutput(dir / "image.zarr", RectUm{0, 0, 600, 400}, 90);
+  HeldBuild held;
+  SectionViewModel::Settings settings;
+  settings.pyramids.appCache = dir / "pyramids";
+  settings.pyramids.cancelled = held.check();
+  DemoView v(settings);
+  v.view.openPath(tiff);
+  ASSERT_TRUE(held.waitUntilBuilding()) << "the pyramid's build did not start";
+  v.view.openPath(image);
+  held.release();
+  ASSERT_TRUE(v.runner.waitForIdle(120s));
+  EXPECT_FALSE(v.view.busy());
+  EXPECT_EQ(errorsIn(v.view), 0);
+  ASSERT_EQ(v.view.scene().layers().size(), 2u);
+  EXPECT_NEAR(v.view.scene().extent().x1, 600, 1e-6);
+  EXPECT_FALSE(anyPyramidMetadata(dir / "pyramids")) << "the first open's build ran to its end";
 }
 
 // A store whose chunks are damaged: said once, naming the file, and its tiles are not counted
