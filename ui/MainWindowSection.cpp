@@ -10,6 +10,7 @@
 #include "SectionExportDialog.h"
 #include "SectionLayerDock.h"
 #include "SectionView.h"
+#include "StudioStatusBar.h"
 
 namespace teramind::ui {
 
@@ -37,11 +38,9 @@ void MainWindow::buildSectionExplorer(std::shared_ptr<const Atlas> atlas,
     if (sectionLayerDock_) sectionLayerDock_->raise();
     sectionView_->setFocus(Qt::OtherFocusReason);
   });
+  // The status bar is made after this (MainWindow's constructor).
   connect(sectionView_, &SectionView::readoutChanged, this, [this](const QString& text) {
-    if (text.isEmpty())
-      statusBar()->clearMessage();
-    else
-      statusBar()->showMessage(text);
+    if (status_) status_->showReadout(text);
   });
 }
 

@@ -3,7 +3,9 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -12,6 +14,7 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <stdexcept>
 
 #include "AtlasScene.h"
@@ -29,12 +32,34 @@ MovieRequest& lastRequest() {
   return request;
 }
 
+QString movieBaseName(render::MovieKind kind) {
+  return kind == render::MovieKind::FlyThrough ? QStringLiteral("teramind-flythrough")
+                                               : QStringLiteral("teramind-turntable");
+}
+
+QString sizeText(QSize size) {
+  return QStringLiteral("%1 × %2").arg(size.width()).arg(size.height());
+}
+
 }  // namespace
 
-MovieDialog::MovieDialog(QSize viewSize, QWidget* parent) : QDialog(parent) {
+QString defaultMoviePath(const QString& sessionFile, render::MovieKind kind) {
+  QString folder;
+  if (!sessionFile.isEmpty()) {
+    folder = QFileInfo(sessionFile).absolutePath();
+  } else {
+    folder = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
+    if (folder.isEmpty() || !QFileInfo(folder).isDir()) folder = QDir::homePath();
+  }
+  return QDir(folder).filePath(movieBaseName(kind) + QStringLiteral(".mp4"));
+}
+
+MovieDialog::MovieDialog(QSize viewSize, QWidget* parent, const QString& sessionFile)
+    : QDialog(parent), sessionFile_(sessionFile) {
   setWindowTitle(tr("Record Movie"));
   auto* form = new QFormLayout(this);
   kind_ = new QComboBox(this);
+  kind_->setObjectName(QStringLiteral("movie-kind"));
   kind_->addItem(tr("Turntable (360° about the view's up axis)"));
   kind_->addItem(tr("Fly-through (a cut sweeping front to back)"));
   form->addRow(tr("Movie"), kind_);
@@ -46,25 +71,21 @@ MovieDialog::MovieDialog(QSize viewSize, QWidget* parent) : QDialog(parent) {
   framesRow->addWidget(frames_);
   framesRow->addWidget(length_, 1);
   form->addRow(tr("Frames"), framesRow);
-  width_ = new QSpinBox(this);
-  height_ = new QSpinBox(this);
-  for (QSpinBox* s : {width_, height_}) {
-    s->setRange(16, 8192);
-    s->setSuffix(tr(" px"));
-  }
-  // Even, as video wants: the view's own size by default.
-  width_->setValue(std::max(16, viewSize.width() & ~1));
-  height_->setValue(std::max(16, viewSize.height() & ~1));
-  auto* sizeRow = new QHBoxLayout;
-  sizeRow->addWidget(width_);
-  sizeRow->addWidget(new QLabel(QStringLiteral("×"), this));
-  sizeRow->addWidget(height_);
-  form->addRow(tr("Size"), sizeRow);
+  size_ = new QComboBox(this);
+  size_->setObjectName(QStringLiteral("movie-size"));
+  addSize({1280, 720}, tr("1280 × 720 (720p)"));
+  size_->setCurrentIndex(addSize({1920, 1080}, tr("1920 × 1080 (1080p)")));
+  // Even, as video wants.
+  const QSize view(std::max(16, viewSize.width() & ~1), std::max(16, viewSize.height() & ~1));
+  addSize(view, tr("%1 (the 3D view's)").arg(sizeText(view)));
+  form->addRow(tr("Size"), size_);
   format_ = new QComboBox(this);
+  format_->setObjectName(QStringLiteral("movie-format"));
   format_->addItems({tr("MP4 video"), tr("PNG frames (a folder)")});
   form->addRow(tr("Format"), format_);
   auto* outputRow = new QHBoxLayout;
-  output_ = new QLineEdit(QStringLiteral("teramind.mp4"), this);
+  output_ = new QLineEdit(defaultMoviePath(sessionFile_, render::MovieKind::Turntable), this);
+  output_->setObjectName(QStringLiteral("movie-output"));
   auto* browse = new QPushButton(tr("…"), this);
   outputRow->addWidget(output_, 1);
   outputRow->addWidget(browse);
@@ -75,6 +96,7 @@ MovieDialog::MovieDialog(QSize viewSize, QWidget* parent) : QDialog(parent) {
 
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(kind_, &QComboBox::currentIndexChanged, this, &MovieDialog::kindChanged);
   connect(format_, &QComboBox::currentIndexChanged, this, &MovieDialog::formatChanged);
   connect(frames_, &QSpinBox::valueChanged, this, &MovieDialog::updateLength);
   connect(browse, &QPushButton::clicked, this, [this] {
@@ -93,23 +115,69 @@ MovieRequest MovieDialog::request() const {
   r.kind =
       kind_->currentIndex() == 1 ? render::MovieKind::FlyThrough : render::MovieKind::Turntable;
   r.frames = frames_->value();
-  r.width = width_->value();
-  r.height = height_->value();
+  const QSize size = size_->currentData().toSize();
+  r.width = size.width();
+  r.height = size.height();
   r.pngFrames = format_->currentIndex() == 1;
   r.output = output_->text().trimmed();
   return r;
 }
 
 void MovieDialog::setRequest(const MovieRequest& r) {
+  kind_->blockSignals(true);
   kind_->setCurrentIndex(r.kind == render::MovieKind::FlyThrough ? 1 : 0);
+  kind_->blockSignals(false);
   frames_->setValue(r.frames);
-  width_->setValue(r.width);
-  height_->setValue(r.height);
+  const QSize size(r.width, r.height);
+  int index = size_->findData(size);
+  if (index < 0) index = addSize(size, sizeText(size));
+  size_->setCurrentIndex(index);
   format_->blockSignals(true);
   format_->setCurrentIndex(r.pngFrames ? 1 : 0);
   format_->blockSignals(false);
   if (!r.output.isEmpty()) output_->setText(r.output);
   updateLength();
+}
+
+int MovieDialog::addSize(QSize size, const QString& text) {
+  size_->addItem(text, size);
+  return size_->count() - 1;
+}
+
+// A name the dialog chose follows the movie's kind (teramind-turntable → teramind-flythrough);
+// one the user typed is kept.
+void MovieDialog::kindChanged() {
+  const QString name = output_->text().trimmed();
+  const QFileInfo info(name);
+  const auto kind =
+      kind_->currentIndex() == 1 ? render::MovieKind::FlyThrough : render::MovieKind::Turntable;
+  const auto other = kind == render::MovieKind::FlyThrough ? render::MovieKind::Turntable
+                                                           : render::MovieKind::FlyThrough;
+  const QString was = movieBaseName(other);
+  if (!info.fileName().startsWith(was)) return;
+  const QString renamed = movieBaseName(kind) + info.fileName().mid(was.size());
+  output_->setText(name.left(name.size() - info.fileName().size()) + renamed);
+}
+
+// Never replaces a file silently: an existing video, or a folder with files for frames, is
+// used only when the user says so.
+void MovieDialog::accept() {
+  const MovieRequest r = request();
+  if (r.output.isEmpty()) return;
+  const QFileInfo target(QString::fromStdString(movieOutputPath(r).string()));
+  QString question;
+  if (!r.pngFrames && target.exists())
+    question = tr("%1 exists. Replace it?").arg(target.absoluteFilePath());
+  else if (r.pngFrames && target.isDir() &&
+           !QDir(target.absoluteFilePath()).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot))
+    question = tr("%1 holds files already; frames of the same name will be replaced. Write the "
+                  "frames there?")
+                   .arg(target.absoluteFilePath());
+  if (!question.isEmpty() &&
+      QMessageBox::question(this, tr("Replace?"), question, QMessageBox::Yes | QMessageBox::No,
+                            QMessageBox::No) != QMessageBox::Yes)
+    return;
+  QDialog::accept();
 }
 
 // A video file name becomes a folder name and back, so the choice and the name agree.
@@ -129,14 +197,20 @@ void MovieDialog::updateLength() {
                        .arg(kFramesPerSecond));
 }
 
-QString recordMovie(QWidget* parent, render::AtlasScene& scene, VtkViewport* viewport,
-                    const MovieRequest& request) {
+std::filesystem::path movieOutputPath(const MovieRequest& request) {
   std::filesystem::path output = request.output.toStdString();
-  if (output.empty()) throw std::invalid_argument("no file to save the movie to");
+  if (output.empty()) return output;
   // The format chosen wins over the name: frames never go into "x.mp4/", nor a video into a
   // folder name.
   if (!request.pngFrames && !render::MovieWriter::isVideoFile(output)) output += ".mp4";
   if (request.pngFrames && render::MovieWriter::isVideoFile(output)) output.replace_extension();
+  return output;
+}
+
+QString recordMovie(QWidget* parent, render::AtlasScene& scene, VtkViewport* viewport,
+                    const MovieRequest& request) {
+  const std::filesystem::path output = movieOutputPath(request);
+  if (output.empty()) throw std::invalid_argument("no file to save the movie to");
   render::MovieOptions options;
   options.kind = request.kind;
   options.frames = request.frames;
@@ -172,7 +246,9 @@ QString recordMovie(QWidget* parent, render::AtlasScene& scene, VtkViewport* vie
 }
 
 void askAndRecordMovie(QWidget* parent, render::AtlasScene& scene, VtkViewport* viewport) {
-  MovieDialog dialog(viewport ? viewport->size() : QSize(1280, 720), parent);
+  // The session's file is the window's file path (MainWindow sets it on saving or opening one).
+  MovieDialog dialog(viewport ? viewport->size() : QSize(1280, 720), parent,
+                     parent ? parent->window()->windowFilePath() : QString());
   if (!lastRequest().output.isEmpty()) dialog.setRequest(lastRequest());
   if (dialog.exec() != QDialog::Accepted) return;
   lastRequest() = dialog.request();

@@ -83,10 +83,16 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   form->addRow(tr("Opacity"), opacity_);
   contrastMin_ = new QDoubleSpinBox(controls_);
   contrastMax_ = new QDoubleSpinBox(controls_);
+  contrastMin_->setToolTip(tr("Black at this value"));
+  contrastMax_->setToolTip(tr("Full colour at this value"));
   for (QDoubleSpinBox* box : {contrastMin_, contrastMax_}) {
     box->setRange(-1e9, 1e9);
     box->setDecimals(2);
     box->setKeyboardTracking(false);
+    // The range's widest text (-1000000000.00) would set the dock's width; a 16-bit value is
+    // what these show, and more scrolls within the box.
+    box->setMinimumWidth(box->fontMetrics().horizontalAdvance(QStringLiteral("65535.00")) + 28);
+    box->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
   }
   resetContrast_ = new QPushButton(tr("Reset"), controls_);
   resetContrast_->setToolTip(tr("The source's own contrast limits"));
@@ -113,7 +119,7 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   side_->addItem(tr("left"), int(CompareSide::Left));
   side_->addItem(tr("right"), int(CompareSide::Right));
   side_->setToolTip(tr("Which pane shows the layer in Side by side and Swipe"));
-  form->addRow(tr("Compare side"), side_);
+  form->addRow(tr("Pane"), side_);
   colourBar_ = new QCheckBox(tr("Colour bar"), controls_);
   form->addRow(QString(), colourBar_);
   layout->addWidget(controls_);
@@ -124,12 +130,17 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   gene_->setEditable(true);
   gene_->setInsertPolicy(QComboBox::NoInsert);
   gene_->lineEdit()->setPlaceholderText(tr("gene"));
-  auto* addGene = new QPushButton(tr("Add gene counts…"), body);
+  gene_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  gene_->setMinimumContentsLength(8);
+  auto* addGene = new QPushButton(tr("Add counts"), body);
+  addGene->setToolTip(tr("A count image of the gene: its molecules per pixel"));
   genes->addWidget(gene_, 1);
   genes->addWidget(addGene);
   layout->addLayout(genes);
 
+  // Short labels in a row that fits the dock's default column (1440 × 900 window).
   auto* compareRow = new QHBoxLayout;
+  compareRow->setSpacing(2);
   compare_ = new QButtonGroup(this);
   compare_->setExclusive(true);
   const std::pair<CompareMode, QString> modes[] = {{CompareMode::Overlay, tr("Overlay")},
@@ -138,6 +149,9 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   for (const auto& [mode, text] : modes) {
     auto* button = new QPushButton(text, body);
     button->setCheckable(true);
+    // The style's minimum button width (75 px in Fusion) is more than these short words need.
+    button->setMinimumWidth(button->fontMetrics().horizontalAdvance(text) + 20);
+    button->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     compare_->addButton(button, int(mode));
     compareRow->addWidget(button);
   }
@@ -157,10 +171,12 @@ SectionLayerDock::SectionLayerDock(SectionViewModel& model, QWidget* parent)
   cache_->setToolTip(tr("The most memory the section view's tiles may take"));
   view->addRow(tr("Tile cache"), cache_);
   cacheUse_ = new QLabel(body);
+  cacheUse_->setWordWrap(true);
   view->addRow(QString(), cacheUse_);
   layout->addLayout(view);
   // Scrolled: the dock's many controls must not set the window's minimum height.
   auto* scroll = new QScrollArea(this);
+  scroll->setObjectName(QStringLiteral("section-layer-scroll"));
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setWidget(body);

@@ -1,5 +1,7 @@
 #include "StudioStatusBar.h"
 
+#include "ElidedLabel.h"
+
 #include <QLabel>
 #include <algorithm>
 
@@ -10,20 +12,27 @@ StudioStatusBar::StudioStatusBar(StudioModel& model, QWidget* parent)
   selection_ = new QLabel(this);
   hover_ = new QLabel(this);
   hover_->setObjectName(QStringLiteral("hoverLabel"));
-  dataset_ = new QLabel(this);
-  placement_ = new QLabel(this);
+  readout_ = new ElidedLabel(this);
+  readout_->setObjectName(QStringLiteral("sectionReadout"));
+  readout_->hide();
+  dataset_ = new ElidedLabel(this);
+  placement_ = new ElidedLabel(this);
   placement_->setObjectName(QStringLiteral("placementNotice"));
   placement_->setStyleSheet(QStringLiteral("color: #e08a00; font-weight: bold;"));
-  modelLabel_ = new QLabel(this);
+  modelLabel_ = new ElidedLabel(this);
   // Long names must never widen the window (it would grow past the screen): the labels take
-  // the width they are given, and their full text is in the tooltip.
-  for (QLabel* l : {selection_, hover_, dataset_, modelLabel_})
-    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  // the width they are given, and their full text is in the tooltip. The right-hand labels are
+  // compact so that the readout on the left has the room.
+  for (QLabel* l : {selection_, hover_}) l->setTextInteractionFlags(Qt::TextSelectableByMouse);
   for (QLabel* l : {selection_, hover_})
     l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-  for (QLabel* l : {dataset_, modelLabel_}) l->setMaximumWidth(420);
+  readout_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  placement_->setMaximumWidth(300);
+  dataset_->setMaximumWidth(280);
+  modelLabel_->setMaximumWidth(220);
   addWidget(selection_, 1);
   addWidget(hover_, 1);
+  addWidget(readout_, 1);
   addPermanentWidget(placement_);
   addPermanentWidget(dataset_);
   addPermanentWidget(modelLabel_);
@@ -47,7 +56,21 @@ void StudioStatusBar::showHovered(const Structure* s) {
 }
 
 QString StudioStatusBar::placementNotice() const {
-  return placement_->text();
+  return placement_->fullText();
+}
+
+void StudioStatusBar::showReadout(const QString& text) {
+  // The readout replaces a passing notice, as a new notice would (QStatusBar hides its normal
+  // widgets under a message).
+  if (!text.isEmpty()) clearMessage();
+  readout_->setFullText(text);
+  readout_->setVisible(!text.isEmpty());
+  selection_->setVisible(text.isEmpty());
+  hover_->setVisible(text.isEmpty());
+}
+
+QString StudioStatusBar::readout() const {
+  return readout_->fullText();
 }
 
 QString StudioStatusBar::hovered() const {
@@ -82,11 +105,9 @@ void StudioStatusBar::showData() {
   }
   const QString notice =
       QString::fromStdString(StudioModel::placementNotice(model_.placementState()));
-  placement_->setText(notice);
-  placement_->setToolTip(notice);
+  placement_->setFullText(notice);
   placement_->setVisible(!notice.isEmpty());
-  dataset_->setText(data);
-  dataset_->setToolTip(data);
+  dataset_->setFullText(data);
   QString text;
   if (const MorphologyModel* m = ws.model()) {
     const auto& c = m->config();
@@ -96,8 +117,7 @@ void StudioStatusBar::showData() {
                .arg(c.genes);
     if (m->trainingStep() > 0) text += tr(" · %1 steps").arg(m->trainingStep());
   }
-  modelLabel_->setText(text);
-  modelLabel_->setToolTip(text);
+  modelLabel_->setFullText(text);
 }
 
 }  // namespace teramind::ui

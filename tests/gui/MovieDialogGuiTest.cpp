@@ -2,8 +2,15 @@
 // 3D view with the view drawing again afterwards.
 #include <gtest/gtest.h>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStandardPaths>
 #include <QTest>
+#include <QTimer>
+#include <fstream>
 
 #include <QImage>
 
@@ -32,28 +39,105 @@ bool viewDrawsTheBrain(ui::MainWindow& window) {
 }
 
 TEST(MovieDialog, FormatChoiceKeepsTheNameInStep) {
-  ui::MovieDialog dialog(QSize(641, 481));
+  test::ScratchDirectory dir;
+  const QString session = QString::fromStdString((dir / "session.json").string());
+  const QString beside = QString::fromStdString((dir / "teramind-turntable").string());
+  ui::MovieDialog dialog(QSize(641, 481), nullptr, session);
   ui::MovieRequest r = dialog.request();
-  EXPECT_EQ(r.width, 640) << "video wants even sizes";
-  EXPECT_EQ(r.height, 480);
+  EXPECT_EQ(r.width, 1920) << "1080p unless asked otherwise";
+  EXPECT_EQ(r.height, 1080);
   EXPECT_FALSE(r.pngFrames);
-  auto* format = dialog.findChildren<QComboBox*>().at(1);
+  EXPECT_EQ(r.output, beside + QStringLiteral(".mp4")) << "beside the session";
+  auto* size = dialog.findChild<QComboBox*>(QStringLiteral("movie-size"));
+  ASSERT_NE(size, nullptr);
+  ASSERT_EQ(size->count(), 3);
+  size->setCurrentIndex(0);
+  EXPECT_EQ(dialog.request().width, 1280);
+  EXPECT_EQ(dialog.request().height, 720);
+  size->setCurrentIndex(2);  // the 3D view's
+  EXPECT_EQ(dialog.request().width, 640) << "video wants even sizes";
+  EXPECT_EQ(dialog.request().height, 480);
+  auto* format = dialog.findChild<QComboBox*>(QStringLiteral("movie-format"));
   ASSERT_NE(format, nullptr);
-  format->setCurrentIndex(1);  // PNG frames: "teramind.mp4" becomes a folder name
+  format->setCurrentIndex(1);  // PNG frames: "….mp4" becomes a folder name
   r = dialog.request();
   EXPECT_TRUE(r.pngFrames);
-  EXPECT_EQ(r.output, QStringLiteral("teramind_frames"));
+  EXPECT_EQ(r.output, beside + QStringLiteral("_frames"));
   format->setCurrentIndex(0);
-  EXPECT_EQ(dialog.request().output, QStringLiteral("teramind_frames.mp4"));
+  EXPECT_EQ(dialog.request().output, beside + QStringLiteral("_frames.mp4"));
+  // The name the dialog chose follows the kind; one the user typed does not.
+  auto* kind = dialog.findChild<QComboBox*>(QStringLiteral("movie-kind"));
+  ASSERT_NE(kind, nullptr);
+  kind->setCurrentIndex(1);
+  EXPECT_EQ(dialog.request().output,
+            QString::fromStdString((dir / "teramind-flythrough_frames.mp4").string()));
+  auto* output = dialog.findChild<QLineEdit*>(QStringLiteral("movie-output"));
+  ASSERT_NE(output, nullptr);
+  output->setText(QStringLiteral("/tmp/mine.mp4"));
+  kind->setCurrentIndex(0);
+  EXPECT_EQ(dialog.request().output, QStringLiteral("/tmp/mine.mp4"));
+
   r.kind = render::MovieKind::FlyThrough;
   r.frames = 48;
+  r.width = 800;
+  r.height = 600;
   r.output = QStringLiteral("/tmp/x.mp4");
   r.pngFrames = false;
   dialog.setRequest(r);
   const auto back = dialog.request();
   EXPECT_EQ(back.kind, render::MovieKind::FlyThrough);
   EXPECT_EQ(back.frames, 48);
+  EXPECT_EQ(back.width, 800) << "a size not offered is added to the list";
+  EXPECT_EQ(back.height, 600);
   EXPECT_EQ(back.output, QStringLiteral("/tmp/x.mp4"));
+}
+
+TEST(MovieDialog, DefaultPathWithoutASessionIsVideosOrHome) {
+  const QString path = ui::defaultMoviePath(QString(), render::MovieKind::Turntable);
+  EXPECT_TRUE(path.endsWith(QStringLiteral("/teramind-turntable.mp4"))) << path.toStdString();
+  const QString folder = QFileInfo(path).absolutePath();
+  const QString videos = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
+  EXPECT_TRUE(folder == QDir::homePath() || (folder == videos && QFileInfo(videos).isDir()))
+      << folder.toStdString();
+  EXPECT_TRUE(ui::defaultMoviePath(QString(), render::MovieKind::FlyThrough)
+                  .endsWith(QStringLiteral("/teramind-flythrough.mp4")));
+}
+
+// Record never replaces a file silently: No keeps the dialog open, Yes goes on.
+TEST(MovieDialog, AsksBeforeReplacingAFile) {
+  test::ScratchDirectory dir;
+  const auto existing = dir / "old.mp4";
+  std::ofstream(existing) << "a movie";
+  ui::MovieDialog dialog(QSize(640, 480));
+  ui::MovieRequest r = dialog.request();
+  r.output = QString::fromStdString(existing.string());
+  dialog.setRequest(r);
+  dialog.show();
+  const auto answer = [](QMessageBox::StandardButton button, QString* asked) {
+    QTimer::singleShot(0, [button, asked] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      *asked = box->text();
+      box->button(button)->click();
+    });
+  };
+  QString asked;
+  answer(QMessageBox::No, &asked);
+  dialog.accept();
+  EXPECT_TRUE(asked.contains(QStringLiteral("old.mp4"))) << asked.toStdString();
+  EXPECT_NE(dialog.result(), QDialog::Accepted) << "No: the dialog stays for another name";
+  EXPECT_TRUE(dialog.isVisible());
+  asked.clear();
+  answer(QMessageBox::Yes, &asked);
+  dialog.accept();
+  EXPECT_FALSE(asked.isEmpty());
+  EXPECT_EQ(dialog.result(), QDialog::Accepted);
+  // A new name is taken without a question.
+  ui::MovieDialog fresh(QSize(640, 480));
+  r.output = QString::fromStdString((dir / "new.mp4").string());
+  fresh.setRequest(r);
+  fresh.accept();
+  EXPECT_EQ(fresh.result(), QDialog::Accepted);
 }
 
 TEST(MovieDialog, RecordsFromTheStudioAndTheViewDrawsAgain) {

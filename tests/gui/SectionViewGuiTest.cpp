@@ -7,8 +7,11 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QImage>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -25,6 +28,7 @@
 #include "SectionLayerDock.h"
 #include "SectionView.h"
 #include "ShortcutsDialog.h"
+#include "StudioStatusBar.h"
 #include "common/ResourceLocator.h"
 #include "studio/GeneratedTileSource.h"
 #include "support/TestData.h"
@@ -221,11 +225,56 @@ TEST(SectionViewGui, WheelZoomsAtTheCursorDragPansHomeFitsKeysStepPlanes) {
       << view->readoutText().toStdString();
   EXPECT_TRUE(view->readoutText().contains(QStringLiteral("CCF")))
       << "the demo section is placed: " << view->readoutText().toStdString();
-  EXPECT_EQ(s.window.statusBar()->currentMessage(), view->readoutText());
+  auto* status = qobject_cast<ui::StudioStatusBar*>(s.window.statusBar());
+  ASSERT_NE(status, nullptr);
+  EXPECT_EQ(status->readout(), view->readoutText());
   QEvent leave(QEvent::Leave);
   QApplication::sendEvent(view, &leave);
   EXPECT_TRUE(view->readoutText().isEmpty());
-  EXPECT_TRUE(s.window.statusBar()->currentMessage().isEmpty());
+  EXPECT_TRUE(status->readout().isEmpty());
+}
+
+// The default window (1440 × 900): the layer dock fits its column (no sideways scrolling, the
+// comparison buttons whole) and the status bar shows the cursor's readout whole; a readout too
+// long for it is cut with "…" and is whole in the tooltip.
+TEST(SectionViewGui, LayerDockAndReadoutFitTheDefaultWindow) {
+  SectionStudio s;
+  s.window.resize(1440, 900);
+  QTest::qWait(50);
+  QApplication::processEvents();
+  auto* scroll =
+      s.window.sectionLayerDock()->findChild<QScrollArea*>(QStringLiteral("section-layer-scroll"));
+  ASSERT_NE(scroll, nullptr);
+  EXPECT_EQ(scroll->horizontalScrollBar()->maximum(), 0)
+      << "the dock is " << scroll->viewport()->width() << " px wide, its controls "
+      << scroll->widget()->minimumSizeHint().width() << " px";
+  QPushButton* swipe = s.window.sectionLayerDock()->compareButton(int(CompareMode::Swipe));
+  const QPoint right = swipe->mapTo(scroll->viewport(), QPoint(swipe->width(), 0));
+  EXPECT_LE(right.x(), scroll->viewport()->width()) << "the Swipe button is cut";
+  EXPECT_GE(swipe->width(), swipe->fontMetrics().horizontalAdvance(swipe->text()));
+
+  auto* status = qobject_cast<ui::StudioStatusBar*>(s.window.statusBar());
+  ASSERT_NE(status, nullptr);
+  auto* readout = status->findChild<QLabel*>(QStringLiteral("sectionReadout"));
+  ASSERT_NE(readout, nullptr);
+  ui::SectionView* view = s.view();
+  const QPoint middle(view->width() / 2, view->height() / 2);
+  QMouseEvent move(QEvent::MouseMove, QPointF(middle), QPointF(view->mapToGlobal(middle)),
+                   Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+  QApplication::sendEvent(view, &move);
+  QApplication::processEvents();  // the status bar's layout gives the shown label its room
+  ASSERT_FALSE(view->readoutText().isEmpty());
+  EXPECT_TRUE(readout->isVisible());
+  EXPECT_EQ(readout->text().toStdString(), view->readoutText().toStdString())
+      << "the demo's readout fits whole: the label is " << readout->width() << " px of "
+      << s.window.width();
+  const QString longText = view->readoutText() + QString(QStringLiteral(" | more")).repeated(80);
+  status->showReadout(longText);
+  QApplication::processEvents();
+  EXPECT_TRUE(readout->text().endsWith(QStringLiteral("…"))) << readout->text().toStdString();
+  EXPECT_LE(readout->fontMetrics().horizontalAdvance(readout->text()), readout->width());
+  EXPECT_EQ(readout->toolTip(), longText);
+  EXPECT_LE(s.window.width(), 1440) << "a long readout never widens the window";
 }
 
 TEST(SectionViewGui, TheSwipeLineFollowsADragThatStartsOnIt) {
