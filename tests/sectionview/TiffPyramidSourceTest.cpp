@@ -417,14 +417,18 @@ std::uintmax_t bytesUnder(const fs::path& dir) {
   return bytes;
 }
 
-// The check says true once the first band is done: the build stops, removes what it wrote (no
-// metadata, no level, no temporary, not the folder it made) and throws OperationCancelled.
+// The check says true once level 1 and two bands of level 2 are done: the build stops, removes
+// what it wrote (no metadata, no level, level 1 too, no temporary, not the folder it made) and
+// throws OperationCancelled.
 TEST(TiffPyramidSource, CancelledBuildLeavesNothing) {
   const fs::path dir = freshDirectory();
   const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
   TiffPyramidOptions options;
   options.appCache = dir / "cache";
-  options.tile = 32;  // level 1 in 6 bands of 2 tile rows: more than the build's threads
+  // Source rows of the levels: 701 + 351 + 176 + 88 + 44 = 1360, so level 1 is 701 / 1360 of
+  // the work; level 2 has 6 bands of 64 / 1360, more than the build's 4 threads: its last band
+  // is begun after two are done, the check saying true, so level 2 is never finished.
+  options.tile = 32;
   std::atomic<bool> bandDone{false};
   std::atomic<int> asked{0};
   options.cancelled = [&] {
@@ -434,7 +438,7 @@ TEST(TiffPyramidSource, CancelledBuildLeavesNothing) {
   bool threwCancelled = false;
   try {
     TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options, [&](double fraction) {
-      if (fraction > 0) bandDone = true;
+      if (fraction > 0.6) bandDone = true;
     });
   } catch (const OperationCancelled& e) {
     threwCancelled = true;
@@ -550,6 +554,33 @@ TEST(TiffPyramidSource, CapRemovesTheLeastRecentlyUsed) {
   EXPECT_TRUE(fs::exists(builtC->report().cache / "pyramid.json"));
   EXPECT_TRUE(fs::exists(builtD->report().cache / "pyramid.json"));
   EXPECT_TRUE(fs::exists(options.appCache / "not-a-pyramid" / "notes.txt"));
+}
+
+// Folders without metadata: an old one is a dead build's litter, removed first over the cap; a
+// fresh one may be another process's build under way and stays whatever the cap.
+TEST(TiffPyramidSource, CapRemovesDeadBuildsNotOnesUnderWay) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.appCacheCapBytes = 1;
+  const fs::path dead = options.appCache / "00000000000000aa";
+  const fs::path underWay = options.appCache / "00000000000000bb";
+  for (const auto& folder : {dead, underWay}) {
+    fs::create_directories(folder);
+    std::ofstream(folder / "level1.tif") << std::string(5000, 'x');
+  }
+  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  fs::last_write_time(dead / "level1.tif", old);
+  fs::last_write_time(dead, old);
+  const auto built = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  ASSERT_TRUE(built->report().built);
+  ASSERT_EQ(built->report().removed.size(), 1u) << built->report().text();
+  EXPECT_EQ(built->report().removed[0].folder.filename(), dead.filename());
+  EXPECT_NE(built->report().removed[0].why.find("never finished"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(underWay / "level1.tif"));
+  EXPECT_TRUE(fs::exists(built->report().cache / "pyramid.json"));
 }
 
 }  // namespace
