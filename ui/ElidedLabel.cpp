@@ -1,27 +1,25 @@
 #include "ElidedLabel.h"
 
 #include <QFontMetrics>
-#include <QResizeEvent>
+#include <QPainter>
+#include <QStyle>
+#include <algorithm>
 
 namespace teramind::ui {
 
 ElidedLabel::ElidedLabel(QWidget* parent, Qt::TextElideMode mode) : QLabel(parent), mode_(mode) {
-  setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
   setTextFormat(Qt::PlainText);
+  setWordWrap(false);
 }
 
 void ElidedLabel::setFullText(const QString& text) {
-  if (text == full_) return;
-  full_ = text;
+  setText(text);
   setToolTip(text);
-  elide();
-  updateGeometry();
 }
 
-QSize ElidedLabel::sizeHint() const {
-  const QMargins m = contentsMargins();
-  const int whole = fontMetrics().horizontalAdvance(full_) + m.left() + m.right() + 2 * margin();
-  return {std::min(whole, maximumWidth()), QLabel::sizeHint().height()};
+QString ElidedLabel::shownText() const {
+  const int room = contentsRect().width() - 2 * margin();
+  return fontMetrics().elidedText(text(), mode_, std::max(0, room));
 }
 
 QSize ElidedLabel::minimumSizeHint() const {
@@ -30,14 +28,12 @@ QSize ElidedLabel::minimumSizeHint() const {
   return {std::min(few, sizeHint().width()), QLabel::minimumSizeHint().height()};
 }
 
-void ElidedLabel::resizeEvent(QResizeEvent* event) {
-  QLabel::resizeEvent(event);
-  elide();
-}
-
-void ElidedLabel::elide() {
-  const int room = contentsRect().width() - 2 * margin();
-  QLabel::setText(fontMetrics().elidedText(full_, mode_, std::max(0, room)));
+void ElidedLabel::paintEvent(QPaintEvent*) {
+  QPainter painter(this);
+  drawFrame(&painter);
+  const QRect room = contentsRect().adjusted(margin(), margin(), -margin(), -margin());
+  style()->drawItemText(&painter, room, QStyle::visualAlignment(layoutDirection(), alignment()),
+                        palette(), isEnabled(), shownText(), foregroundRole());
 }
 
 }  // namespace teramind::ui

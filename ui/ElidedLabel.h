@@ -5,27 +5,26 @@
 namespace teramind::ui {
 
 // A one-line label that never asks for more room than it is given: text that does not fit is
-// cut with "…", and the whole text is in the tooltip. Its size hint is the whole text's width
-// (at most maximumWidth()), so a layout with room shows it whole.
+// drawn cut with "…", and the whole text is in the tooltip. text() stays the whole text; its
+// size hint is the whole text's width (at most maximumWidth()), so a layout with room shows it
+// whole.
 class ElidedLabel : public QLabel {
   Q_OBJECT
 
  public:
   explicit ElidedLabel(QWidget* parent = nullptr, Qt::TextElideMode mode = Qt::ElideRight);
 
+  // The text and its tooltip.
   void setFullText(const QString& text);
-  QString fullText() const { return full_; }
+  // What is drawn at the present width: the text, or its start and "…".
+  QString shownText() const;
 
-  QSize sizeHint() const override;
   QSize minimumSizeHint() const override;
 
  protected:
-  void resizeEvent(QResizeEvent* event) override;
+  void paintEvent(QPaintEvent* event) override;
 
  private:
-  void elide();
-
-  QString full_;
   Qt::TextElideMode mode_;
 };
 

@@ -34,7 +34,10 @@ void MainWindow::buildSectionExplorer(std::shared_ptr<const Atlas> atlas,
   tabs_->addTab(sectionView_, tr("Section"));
   setCentralWidget(tabs_);
   connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
-    if (tabs_->widget(index) != sectionView_) return;
+    if (tabs_->widget(index) != sectionView_) {
+      if (status_) status_->showReadout({});  // the cursor is no longer over the section
+      return;
+    }
     if (sectionLayerDock_) sectionLayerDock_->raise();
     sectionView_->setFocus(Qt::OtherFocusReason);
   });

@@ -86,6 +86,8 @@ MovieDialog::MovieDialog(QSize viewSize, QWidget* parent, const QString& session
   auto* outputRow = new QHBoxLayout;
   output_ = new QLineEdit(defaultMoviePath(sessionFile_, render::MovieKind::Turntable), this);
   output_->setObjectName(QStringLiteral("movie-output"));
+  // Wide enough to read a folder and the name.
+  output_->setMinimumWidth(output_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 48);
   auto* browse = new QPushButton(tr("…"), this);
   outputRow->addWidget(output_, 1);
   outputRow->addWidget(browse);

@@ -56,7 +56,7 @@ void StudioStatusBar::showHovered(const Structure* s) {
 }
 
 QString StudioStatusBar::placementNotice() const {
-  return placement_->fullText();
+  return placement_->text();
 }
 
 void StudioStatusBar::showReadout(const QString& text) {
@@ -70,7 +70,7 @@ void StudioStatusBar::showReadout(const QString& text) {
 }
 
 QString StudioStatusBar::readout() const {
-  return readout_->fullText();
+  return readout_->text();
 }
 
 QString StudioStatusBar::hovered() const {

@@ -23,6 +23,7 @@
 #include <fstream>
 #include <set>
 
+#include "ElidedLabel.h"
 #include "MainWindow.h"
 #include "SectionExportDialog.h"
 #include "SectionLayerDock.h"
@@ -255,7 +256,7 @@ TEST(SectionViewGui, LayerDockAndReadoutFitTheDefaultWindow) {
 
   auto* status = qobject_cast<ui::StudioStatusBar*>(s.window.statusBar());
   ASSERT_NE(status, nullptr);
-  auto* readout = status->findChild<QLabel*>(QStringLiteral("sectionReadout"));
+  auto* readout = status->findChild<ui::ElidedLabel*>(QStringLiteral("sectionReadout"));
   ASSERT_NE(readout, nullptr);
   ui::SectionView* view = s.view();
   const QPoint middle(view->width() / 2, view->height() / 2);
@@ -265,14 +266,16 @@ TEST(SectionViewGui, LayerDockAndReadoutFitTheDefaultWindow) {
   QApplication::processEvents();  // the status bar's layout gives the shown label its room
   ASSERT_FALSE(view->readoutText().isEmpty());
   EXPECT_TRUE(readout->isVisible());
-  EXPECT_EQ(readout->text().toStdString(), view->readoutText().toStdString())
+  EXPECT_EQ(readout->shownText().toStdString(), view->readoutText().toStdString())
       << "the demo's readout fits whole: the label is " << readout->width() << " px of "
       << s.window.width();
   const QString longText = view->readoutText() + QString(QStringLiteral(" | more")).repeated(80);
   status->showReadout(longText);
   QApplication::processEvents();
-  EXPECT_TRUE(readout->text().endsWith(QStringLiteral("…"))) << readout->text().toStdString();
-  EXPECT_LE(readout->fontMetrics().horizontalAdvance(readout->text()), readout->width());
+  EXPECT_TRUE(readout->shownText().endsWith(QStringLiteral("…")))
+      << readout->shownText().toStdString();
+  EXPECT_LE(readout->fontMetrics().horizontalAdvance(readout->shownText()), readout->width());
+  EXPECT_EQ(readout->text(), longText);
   EXPECT_EQ(readout->toolTip(), longText);
   EXPECT_LE(s.window.width(), 1440) << "a long readout never widens the window";
 }
