@@ -89,6 +89,7 @@ MainWindow::~MainWindow() {
   delete sectionLayerDock_;  // the section's widgets, then its model (before the studio's)
   delete sectionView_;
   sectionModel_->bindStudio(nullptr);
+  sectionModel_->cancelBusy();  // a pyramid build or export stops rather than be waited for
   model_.cancelJob();
   runner_.joinAll();  // no background task outlives the window's objects
   sectionModel_.reset();
@@ -259,6 +260,7 @@ bool MainWindow::exportAttentionCsv(const QString& file) {
 bool MainWindow::saveSession(const QString& file) {
   binding_->storeCamera();
   if (!model_.saveSession(file.toStdString())) return false;
+  setWindowFilePath(file);  // the session's folder is where a movie goes (MovieDialog)
   addRecent(file);
   return true;
 }
@@ -272,6 +274,7 @@ bool MainWindow::openSession(const QString& file) {
   }
   if (!mayReplaceDataset(QFileInfo(file).fileName())) return false;
   if (!model_.loadSession(file.toStdString(), true)) return false;
+  setWindowFilePath(file);
   addRecent(file);
   return true;
 }

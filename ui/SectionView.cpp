@@ -5,6 +5,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPushButton>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -40,6 +41,12 @@ SectionView::SectionView(SectionViewModel& model, QWidget* parent)
     connect(action, &QAction::triggered, this, [this, key = k.key] { model_.key(key); });
     addAction(action);
   }
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->setObjectName(QStringLiteral("section-cancel-busy"));
+  cancel_->setToolTip(tr("Stop making the pyramid or exporting; nothing half made is kept"));
+  cancel_->setFocusPolicy(Qt::NoFocus);  // the view keeps the keys
+  cancel_->hide();
+  connect(cancel_, &QPushButton::clicked, this, [this] { model_.cancelBusy(); });
   // The model may tell from its loader's threads (tiles arrived): the repaint is queued to the
   // GUI thread then, and dropped if this view is gone. Qt coalesces the update() calls.
   subscription_ = model_.subscribe([this](SectionViewChange change) {
@@ -49,9 +56,17 @@ SectionView::SectionView(SectionViewModel& model, QWidget* parent)
       case SectionViewChange::Tiles:
       case SectionViewChange::Plane:
       case SectionViewChange::Compare:
-      case SectionViewChange::Busy:
         QMetaObject::invokeMethod(
             this, [this] { update(); }, Qt::AutoConnection);
+        break;
+      case SectionViewChange::Busy:
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+              placeCancelButton();
+              update();
+            },
+            Qt::AutoConnection);
         break;
       case SectionViewChange::Message:
         break;
@@ -112,19 +127,36 @@ void SectionView::paintEvent(QPaintEvent*) {
   }
   if (model_.busy()) {
     painter.setFont(font());
-    const QString text = QString::fromStdString(model_.busyText());
-    QRect box = painter.fontMetrics().boundingRect(rect().adjusted(20, 0, -20, 0),
-                                                   Qt::AlignCenter | Qt::TextWordWrap, text);
-    box.adjust(-12, -8, 12, 8);
+    const QRect box = busyBox();
     painter.fillRect(box, QColor(0, 0, 0, 170));
     painter.setPen(Qt::white);
-    painter.drawText(box, Qt::AlignCenter | Qt::TextWordWrap, text);
+    painter.drawText(box, Qt::AlignCenter | Qt::TextWordWrap,
+                     QString::fromStdString(model_.busyText()));
   }
+}
+
+QRect SectionView::busyBox() const {
+  const QString text = QString::fromStdString(model_.busyText());
+  return fontMetrics()
+      .boundingRect(rect().adjusted(20, 0, -20, 0), Qt::AlignCenter | Qt::TextWordWrap, text)
+      .adjusted(-12, -8, 12, 8);
+}
+
+void SectionView::placeCancelButton() {
+  if (!model_.busy() || !model_.canCancelBusy()) {
+    cancel_->hide();
+    return;
+  }
+  cancel_->adjustSize();
+  const QRect box = busyBox();
+  cancel_->move(box.center().x() - cancel_->width() / 2, box.bottom() + 8);
+  cancel_->show();
 }
 
 void SectionView::resizeEvent(QResizeEvent* event) {
   QWidget::resizeEvent(event);
   model_.resize(width(), height());
+  placeCancelButton();
 }
 
 void SectionView::wheelEvent(QWheelEvent* event) {

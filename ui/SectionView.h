@@ -5,6 +5,8 @@
 
 #include "sectionview/SectionCompositor.h"
 
+class QPushButton;
+
 namespace teramind {
 class SectionViewModel;
 }
@@ -16,7 +18,9 @@ namespace teramind::ui {
 // gestures as napari and Neuroglancer have them: the wheel zooms at the cursor, a left drag
 // pans (in Swipe mode a drag that starts on the swipe line moves the line), ',' and '.' step
 // planes, Home fits, '+' and '-' zoom. Repaints when the model's camera, tiles, layers, plane
-// or comparison change; the cursor's readout goes out as readoutChanged.
+// or comparison change; the cursor's readout goes out as readoutChanged. While the model is busy
+// its text is shown in the middle, with a Cancel button under it when the work can be stopped
+// (a pyramid being built, an export: SectionViewModel::cancelBusy).
 class SectionView : public QWidget {
   Q_OBJECT
 
@@ -46,6 +50,9 @@ class SectionView : public QWidget {
 
  private:
   void showReadout(const QPointF& at);
+  // Where the busy text is drawn (its dark box), for the text and the Cancel button under it.
+  QRect busyBox() const;
+  void placeCancelButton();
   // Whether screen x is within grabbing distance of the swipe line (Swipe mode only).
   bool onSwipeLine(double x) const;
   // Pans, or moves the swipe line, to the drag's new position.
@@ -58,6 +65,7 @@ class SectionView : public QWidget {
   QPointF lastDrag_;
   bool dragging_ = false;
   bool movingSwipe_ = false;
+  QPushButton* cancel_ = nullptr;  // under the busy text
 };
 
 }  // namespace teramind::ui

@@ -13,7 +13,6 @@
 
 #include "AtlasScene.h"
 #include "MainWindow.h"
-#include "QtTextRasteriser.h"
 #include "SceneMovie.h"
 #include "StudioSceneBinding.h"
 #include "VtkViewport.h"
@@ -76,11 +75,8 @@ void scheduleSectionScreenshot(teramind::ui::MainWindow& window, const QString& 
       return fail("the section view was not drawn within 120 s (" +
                   std::to_string(model.lastStats().missing.size()) + " tiles missing)");
     if (model.busy() || model.scene().layers().empty()) return;
-    teramind::RgbaImage frame = model.render();  // asks the loader for what it lacks
+    const teramind::RgbaImage frame = model.render();  // asks the loader for what it lacks
     if (!model.lastStats().complete()) return;
-    // As the view draws it (SectionView::paintEvent).
-    teramind::drawPlaneLabel(frame, 0, frame.width, frame.height, model.scene(), model.plane(),
-                             teramind::ui::qtTextRasteriser());
     poll->stop();
     const QImage image(frame.pixels.data(), frame.width, frame.height, frame.width * 4,
                        QImage::Format_RGBA8888);

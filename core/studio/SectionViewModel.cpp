@@ -387,6 +387,8 @@ RgbaImage SectionViewModel::render() {
   tilesFailedInView_ = loader_.removeFailed(loading);
   drawScaleBar(image, 0, image.width, image.height, camera_.umPerPixel, text_);
   drawColourBars(image, 0, image.width, image.height, scene_, text_);
+  // Which plane ',' and '.' stepped to, when there are several (as exports draw it).
+  drawPlaneLabel(image, 0, image.width, image.height, scene_, plane_, text_);
   return image;
 }
 
