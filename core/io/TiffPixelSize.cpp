@@ -474,7 +474,7 @@ std::optional<TiffPixelSize> readTiffPixelSize(const std::filesystem::path& tiff
                                                std::string* note) {
   LibtiffMessages messages;
   const std::unique_ptr<TIFF, void (*)(TIFF*)> handle(
-      openTiff(tiff, "r", messages, "not a readable TIFF"), TIFFClose);
+      openTiff(tiff, "r", messages, "is not a readable TIFF image"), TIFFClose);
   TiffResolutionTags tags;
   char* description = nullptr;
   if (TIFFGetField(handle.get(), TIFFTAG_IMAGEDESCRIPTION, &description) == 1 && description)

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 #include <fmt/core.h>
@@ -6,6 +7,7 @@
 #include "common/FileError.h"
 #include "common/OperationCancelled.h"
 #include "io/SpatialDataset.h"
+#include "io/TiffPixelSize.h"
 #include "sectionview/NgffPyramidSource.h"
 #include "studio/GeneratedTileSource.h"
 #include "studio/SectionViewModel.h"
@@ -236,17 +238,34 @@ void SectionViewModel::openPathAsData(const std::filesystem::path& path) {
             break;
           }
           case SectionPathKind::Tiff: {
-            // A bare TIFF says nothing of where it lies: 1 µm pixels from the origin.
+            // A TIFF alone does not say where the section lies (its corner goes to the
+            // origin), but may say its pixel size (OME-XML, ImageJ, resolution tags).
+            std::string pixelNote;
+            const std::optional<TiffPixelSize> stated = readTiffPixelSize(path, &pixelNote);
+            const double pixelUm = stated ? stated->umX : 1.0;
             const auto source = TiffPyramidSource::open(
-                {path}, 0, 0, 1.0, path.filename().string(), pyramids, [&](double done) {
+                {path}, 0, 0, pixelUm, path.filename().string(), pyramids, [&](double done) {
                   progress(fmt::format("Making the pyramid of {}: {:.0f}%",
                                        path.filename().string(), done * 100));
                 });
             addImageLayers(scene, source, ImageRole::Data);
             notes.push_back(source->report().text());
-            notes.push_back(
-                "pixels taken as 1 µm with the image's corner at the origin (a TIFF alone does "
-                "not place the section)");
+            if (!stated) {
+              notes.push_back(
+                  "pixels taken as 1 µm with the image's corner at the origin (the file states "
+                  "no pixel size; a TIFF alone does not place the section)");
+            } else {
+              notes.push_back(fmt::format(
+                  "pixels of {:.4g} µm as the file states ({}), the image's corner at the origin "
+                  "(a TIFF alone does not place the section)",
+                  stated->umX, stated->from));
+              // The section view's pixels are square.
+              if (std::abs(stated->umY - stated->umX) > 1e-3 * stated->umX)
+                notes.push_back(fmt::format(
+                    "the file states pixels of {:.4g} × {:.4g} µm: shown square at {:.4g} µm",
+                    stated->umX, stated->umY, stated->umX));
+            }
+            if (!pixelNote.empty()) notes.push_back("pixel size: " + pixelNote);
             break;
           }
           case SectionPathKind::Dataset: {

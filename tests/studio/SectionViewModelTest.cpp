@@ -2,6 +2,7 @@
 // driven by the wheel, drags and keys, compared, read out and exported; a studio's job shown as
 // its tiles arrive. Everything runs on a ThreadTaskRunner whose owner is the test's thread.
 #include <gtest/gtest.h>
+#include <tiffio.h>
 
 #include <algorithm>
 #include <cmath>
@@ -482,6 +483,46 @@ TEST(SectionViewModel, OpensAnNgffImageAndATiffAlone) {
     EXPECT_TRUE(fs::exists(dir / "pyramids")) << "the pyramid went to the cache asked for";
     ASSERT_TRUE(v.drawn());
   }
+}
+
+// A TIFF alone is placed at the pixel size it states: here 20,000 px per cm (0.5 µm), as a
+// microscope's software writes it in the resolution tags.
+TEST(SectionViewModel, ATiffAloneTakesThePixelSizeItStates) {
+  const fs::path dir = scratch("alone_pixel_size");
+  const fs::path tiff = dir / "stated.tif";
+  {
+    TIFF* out = TIFFOpen(tiff.c_str(), "w");
+    ASSERT_NE(out, nullptr);
+    TIFFSetField(out, TIFFTAG_IMAGEWIDTH, 600);
+    TIFFSetField(out, TIFFTAG_IMAGELENGTH, 400);
+    TIFFSetField(out, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField(out, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(out, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+    TIFFSetField(out, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(out, TIFFTAG_ROWSPERSTRIP, 400);
+    TIFFSetField(out, TIFFTAG_RESOLUTIONUNIT, RESUNIT_CENTIMETER);
+    TIFFSetField(out, TIFFTAG_XRESOLUTION, 20000.0f);
+    TIFFSetField(out, TIFFTAG_YRESOLUTION, 20000.0f);
+    std::vector<std::uint8_t> pixels(600 * 400, 90);
+    ASSERT_EQ(TIFFWriteEncodedStrip(out, 0, pixels.data(), tsize_t(pixels.size())),
+              tsize_t(pixels.size()));
+    TIFFClose(out);
+  }
+  SectionViewModel::Settings settings;
+  settings.pyramids.appCache = dir / "pyramids";
+  DemoView v(settings);
+  v.open(tiff);
+  ASSERT_EQ(v.view.scene().layers().size(), 1u)
+      << (v.view.lastMessage() ? v.view.lastMessage()->text : "");
+  EXPECT_NEAR(v.view.scene().extent().width(), 300, 1e-6) << "600 px of 0.5 µm";
+  EXPECT_NEAR(v.view.scene().extent().height(), 200, 1e-6);
+  bool told = false;
+  for (const auto& m : v.view.messages())
+    told = told || (m.kind == StudioMessage::Kind::Notice &&
+                    m.text.find("pixels of 0.5 µm as the file states (ResolutionUnit cm") !=
+                        std::string::npos);
+  EXPECT_TRUE(told) << "where the pixel size came from is said";
+  ASSERT_TRUE(v.drawn());
 }
 
 TEST(SectionViewModel, ABadPathIsAnErrorNamingIt) {
