@@ -370,6 +370,19 @@ std::optional<TiffPixelSize> fromOmeXml(std::string_view xml, Notes& notes) {
   return size;
 }
 
+// Whether a size from an inch or cm resolution is a microscope's, not a program's default dpi.
+bool atMicroscopyScale(double umX, double umY, const std::string& what, Notes& notes) {
+  const auto microscopy = [](double um) {
+    return um >= kMinMicroscopyPixelUm && um <= kMaxMicroscopyPixelUm;
+  };
+  if (microscopy(umX) && microscopy(umY)) return true;
+  notes.add(fmt::format(
+      "{} gives {} × {} µm pixels, not a microscope's ({:g}–{:g} µm; 72, 96 or 300 dpi is a "
+      "default many programs write): ignored",
+      what, number(umX), number(umY), kMinMicroscopyPixelUm, kMaxMicroscopyPixelUm));
+  return false;
+}
+
 // --- ImageJ: "ImageJ=…" lines with unit= (and yunit=), XResolution pixels per unit ---
 
 std::optional<TiffPixelSize> fromImageJ(std::string_view description,
@@ -405,6 +418,9 @@ std::optional<TiffPixelSize> fromImageJ(std::string_view description,
   const std::string what = "ImageJ unit=" + shown(*unit) + " with XResolution " +
                            number(xResolution) + ", YResolution " + number(yResolution);
   if (!isPhysical(umX, what, notes) || !isPhysical(umY, what, notes)) return std::nullopt;
+  // ImageJ calibrates in inches or cm from a file's dpi: at microscopy scale only.
+  const bool fromDpi = scaleX.um >= 1e4 || scaleY.um >= 1e4;
+  if (fromDpi && !atMicroscopyScale(umX, umY, what, notes)) return std::nullopt;
   TiffPixelSize size;
   size.umX = umX;
   size.umY = umY;
@@ -439,16 +455,7 @@ std::optional<TiffPixelSize> fromResolutionTags(const TiffResolutionTags& tags, 
   const std::string what = "ResolutionUnit " + unitName + " with XResolution " +
                            number(xResolution) + ", YResolution " + number(yResolution);
   if (!isPhysical(umX, what, notes) || !isPhysical(umY, what, notes)) return std::nullopt;
-  const auto microscopy = [](double um) {
-    return um >= kMinMicroscopyPixelUm && um <= kMaxMicroscopyPixelUm;
-  };
-  if (!microscopy(umX) || !microscopy(umY)) {
-    notes.add(fmt::format(
-        "{} gives {} × {} µm pixels, not a microscope's ({:g}–{:g} µm; 72 or 96 dpi is a "
-        "default many programs write): ignored",
-        what, number(umX), number(umY), kMinMicroscopyPixelUm, kMaxMicroscopyPixelUm));
-    return std::nullopt;
-  }
+  if (!atMicroscopyScale(umX, umY, what, notes)) return std::nullopt;
   TiffPixelSize size;
   size.umX = umX;
   size.umY = umY;
@@ -474,7 +481,7 @@ std::optional<TiffPixelSize> readTiffPixelSize(const std::filesystem::path& tiff
                                                std::string* note) {
   LibtiffMessages messages;
   const std::unique_ptr<TIFF, void (*)(TIFF*)> handle(
-      openTiff(tiff, "r", messages, "is not a readable TIFF image"), TIFFClose);
+      openTiff(tiff, "rm", messages, "is not a readable TIFF image"), TIFFClose);
   TiffResolutionTags tags;
   char* description = nullptr;
   if (TIFFGetField(handle.get(), TIFFTAG_IMAGEDESCRIPTION, &description) == 1 && description)

@@ -26,12 +26,14 @@ struct TiffResolutionTags {
 };
 
 // Sizes outside these bounds are not physical and are ignored (with a note).
-inline constexpr double kMinPixelSizeUm = 1e-6;  // 1 fm: below any microscope
+inline constexpr double kMinPixelSizeUm = 1e-6;  // 1 pm: below any microscope
 inline constexpr double kMaxPixelSizeUm = 1e6;   // 1 m
-// Inch and cm resolution tags are written by default by many programs (72 or 96 dpi: ~350 µm);
-// they are taken as a microscope's pixel size only within these bounds.
+// Inch and cm resolutions are written by default by many programs (72 or 96 dpi: ~350 µm; 300
+// or 600 dpi for figures: 85 or 42 µm), and ImageJ turns them into its unit=inch/cm calibration;
+// they are taken as a microscope's pixel size only within these bounds (a 2 × objective's
+// camera pixel is a few µm).
 inline constexpr double kMinMicroscopyPixelUm = 0.01;
-inline constexpr double kMaxMicroscopyPixelUm = 100;
+inline constexpr double kMaxMicroscopyPixelUm = 20;
 
 // The pixel size the tags state, looked for in this order: the OME-XML <Pixels> element's
 // PhysicalSizeX/Y (and their units; µm when absent), an ImageJ description's unit= with

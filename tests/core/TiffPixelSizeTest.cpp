@@ -195,12 +195,34 @@ TEST(TiffPixelSize, SeventyTwoDpiIsIgnoredWithANote) {
   EXPECT_NE(read.note.find("ignored"), std::string::npos) << read.note;
 }
 
+// Figures exported for print carry 300 or 600 dpi (85 or 42 µm), and ImageJ turns a file's dpi
+// into unit=inch: neither is a microscope's pixel size. 2400 dpi (10.6 µm, a slide scanner) is.
+TEST(TiffPixelSize, PrintDpiAndImageJInchesAreIgnored) {
+  for (const double dpi : {300.0, 600.0}) {
+    const Read read = fromTags({"", dpi, dpi, std::uint16_t(RESUNIT_INCH)});
+    EXPECT_FALSE(read.size) << dpi << " dpi";
+    EXPECT_NE(read.note.find("ignored"), std::string::npos) << read.note;
+  }
+  const Read scanner = fromTags({"", 2400.0, 2400.0, std::uint16_t(RESUNIT_INCH)});
+  ASSERT_TRUE(scanner.size) << scanner.note;
+  EXPECT_NEAR(scanner.size->umX, 25400.0 / 2400, 1e-9);
+
+  const Read imageJInches = fromTags({"ImageJ=1.54f\nunit=inch\n", 72.0, 72.0, {}});
+  EXPECT_FALSE(imageJInches.size);
+  EXPECT_NE(imageJInches.note.find("ImageJ unit=\"inch\""), std::string::npos) << imageJInches.note;
+  EXPECT_NE(imageJInches.note.find("not a microscope's"), std::string::npos) << imageJInches.note;
+  const Read imageJCm = fromTags({"ImageJ=1.54f\nunit=cm\n", 20000.0, 20000.0, {}});
+  ASSERT_TRUE(imageJCm.size) << imageJCm.note;
+  EXPECT_NEAR(imageJCm.size->umX, 0.5, 1e-12);
+}
+
 TEST(TiffPixelSize, NoTagsSayNothing) {
   ScratchDirectory scratch;
   const Read none = readWritten(scratch, {});
   EXPECT_FALSE(none.size);
   EXPECT_EQ(none.note, "");
-  // Resolution without a unit, or with ResolutionUnit none, is an aspect ratio only.
+  // Resolution without a unit (TIFF 6.0 would default it to inch, which programs rarely mean
+  // for a microscope), or with ResolutionUnit none, is taken to say nothing.
   const Read noUnit = readWritten(scratch, {std::nullopt, 9.2593f, 9.2593f, std::nullopt});
   EXPECT_FALSE(noUnit.size) << noUnit.size->from;
   const Read unitNone =
