@@ -20,7 +20,7 @@ packages=(
   # whole-brain generation across processes and nodes
   libopenmpi-dev openmpi-bin
   # reference readers the tests check our files against
-  python3-h5py python3-zarr nodejs
+  python3-h5py python3-zarr python3-tifffile nodejs
   # fuzz seeds cut from the CosMx label images (tests/fuzz/seeds/label-crop.py)
   python3-pil python3-numpy
   # model
