@@ -88,10 +88,14 @@ void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, doubl
                   const TextRasteriser& text);
 void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
                     const SectionScene& scene, const TextRasteriser& text);
-// Which plane is shown, "plane 2 / 3 · z 3.0 µm" (planes numbered from 0 as the data numbers
-// them, z = plane × the spacing), when the visible layers have more than one plane; else empty.
+// Which plane is shown, "plane 2 of 0–2 · z 3.0 µm" (planes numbered from 0 as the data numbers
+// them, of the range there is; z = plane × the spacing), when the visible layers have more than
+// one plane; else empty.
 std::string planeLabel(const SectionScene& scene, int plane);
+// `scaleBarUmPerPixel`: what drawScaleBar is given when the scale bar is drawn too (0 when not):
+// the label is cut with "…" to the room right of the bar and its label, so the two never overlap.
 void drawPlaneLabel(RgbaImage& image, int y0, int fullWidth, int fullHeight,
-                    const SectionScene& scene, int plane, const TextRasteriser& text);
+                    const SectionScene& scene, int plane, const TextRasteriser& text,
+                    double scaleBarUmPerPixel = 0);
 
 }  // namespace teramind

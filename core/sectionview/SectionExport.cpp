@@ -109,7 +109,8 @@ SectionExportResult exportSectionView(const SectionScene& scene, TileLoader& loa
       drawScaleBar(image, row0, result.width, result.height, request.pixelUm, text);
     if (request.colourBars) drawColourBars(image, row0, result.width, result.height, scene, text);
     if (request.planeLabel)
-      drawPlaneLabel(image, row0, result.width, result.height, scene, request.plane, text);
+      drawPlaneLabel(image, row0, result.width, result.height, scene, request.plane, text,
+                     request.scaleBar ? request.pixelUm : 0);
     for (int y = 0; y < rows; ++y) png.writeRow(image.at(0, y));
     ++result.strips;
     if (progress && !progress(result.strips, strips)) {

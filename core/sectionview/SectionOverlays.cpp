@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "sectionview/SectionCompositor.h"
 #include "sectionview/TranscriptIndex.h"
@@ -79,7 +80,8 @@ TextMask rasteriseFitted(const TextRasteriser& text, const std::string& s, int p
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
   // The most characters kept whose text fits, found by halving (width grows with the length).
   TextMask best;
-  std::size_t low = 0, high = starts.size();  // keep starts[k - 1] bytes for k in [low, high)
+  // Keep k characters (starts[k - 1] bytes) for k in [low, high): at most all but the last.
+  std::size_t low = 0, high = starts.size() + 1;
   while (low < high) {
     const std::size_t mid = (low + high) / 2;
     std::size_t keep = mid == 0 ? 0 : starts[mid - 1];
@@ -128,20 +130,45 @@ ScaleBar scaleBarFor(int fullWidth, double umPerPixel) {
   return chooseScaleBar(umPerPixel, std::max(1.0, fullWidth / 5.0));
 }
 
-void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, double umPerPixel,
-                  const TextRasteriser& text) {
+namespace {
+
+// Where drawScaleBar puts the bar and its label on a picture.
+struct ScaleBarLayout {
+  Box bar;  // the white bar, its outline one `outline` wider all round
+  int outline = 1;
+  TextMask label;
+  int labelX = 0, labelY = 0;
+  // One past the rightmost column the bar, its outline or its label (outline included) covers.
+  int right() const { return std::max(bar.x1 + outline, labelX + label.width + 1); }
+};
+
+std::optional<ScaleBarLayout> layScaleBar(int fullWidth, int fullHeight, double umPerPixel,
+                                          const TextRasteriser& text) {
   const ScaleBar bar = scaleBarFor(fullWidth, umPerPixel);
-  if (bar.pixels < 1 || fullHeight < 1) return;
+  if (bar.pixels < 1 || fullHeight < 1) return std::nullopt;
   const double s = overlayScale(fullWidth, fullHeight);
   const int margin = int(std::lround(16 * s)), thickness = int(std::lround(6 * s));
-  const int outline = std::max(1, int(std::lround(s)));
-  const Box box{margin, fullHeight - margin - thickness, margin + int(std::lround(bar.pixels)),
+  ScaleBarLayout layout;
+  layout.outline = std::max(1, int(std::lround(s)));
+  layout.bar = {margin, fullHeight - margin - thickness, margin + int(std::lround(bar.pixels)),
                 fullHeight - margin};
+  layout.label = rasterise(text, bar.label, int(std::lround(14 * s)));
+  layout.labelX = layout.bar.x0;
+  layout.labelY = layout.bar.y0 - layout.outline - int(std::lround(3 * s)) - layout.label.height;
+  return layout;
+}
+
+}  // namespace
+
+void drawScaleBar(RgbaImage& image, int y0, int fullWidth, int fullHeight, double umPerPixel,
+                  const TextRasteriser& text) {
+  const auto layout = layScaleBar(fullWidth, fullHeight, umPerPixel, text);
+  if (!layout) return;
+  const Box& box = layout->bar;
+  const int outline = layout->outline;
   fill(image, y0, {box.x0 - outline, box.y0 - outline, box.x1 + outline, box.y1 + outline}, kDark);
   fill(image, y0, box, kWhite);
-  const TextMask label = rasterise(text, bar.label, int(std::lround(14 * s)));
-  drawText(image, y0, label, box.x0, box.y0 - outline - int(std::lround(3 * s)) - label.height,
-           kWhite);
+  drawText(image, y0, layout->label, layout->labelX, layout->labelY, kWhite);
 }
 
 void drawColourBars(RgbaImage& image, int y0, int fullWidth, int fullHeight,
@@ -206,20 +233,26 @@ std::string planeLabel(const SectionScene& scene, int plane) {
       take(layer.transcripts->planes(), layer.transcripts->planeUm());
   }
   if (planes <= 1) return {};
-  std::string label = fmt::format("plane {} / {}", plane, planes);
+  // 0-based as the data numbers them: "plane 2 of 0–2" (of three), never read as "2nd of 3".
+  std::string label = fmt::format("plane {} of 0\u2013{}", plane, planes - 1);
   if (std::isfinite(planeUm) && planeUm > 0)
     label += fmt::format(" \u00b7 z {:.1f} \u00b5m", plane * planeUm);
   return label;
 }
 
 void drawPlaneLabel(RgbaImage& image, int y0, int fullWidth, int fullHeight,
-                    const SectionScene& scene, int plane, const TextRasteriser& text) {
+                    const SectionScene& scene, int plane, const TextRasteriser& text,
+                    double scaleBarUmPerPixel) {
   const std::string label = planeLabel(scene, plane);
   if (label.empty() || fullWidth < 1 || fullHeight < 1) return;
   const double s = overlayScale(fullWidth, fullHeight);
   const int margin = int(std::lround(16 * s));
+  // The label shares the bottom rows with the scale bar: it keeps right of the bar and its label.
+  int left = margin;
+  if (const auto bar = layScaleBar(fullWidth, fullHeight, scaleBarUmPerPixel, text))
+    left = std::max(left, bar->right() + margin);
   const TextMask mask =
-      rasteriseFitted(text, label, int(std::lround(14 * s)), fullWidth - 2 * margin);
+      rasteriseFitted(text, label, int(std::lround(14 * s)), fullWidth - margin - left);
   drawText(image, y0, mask, std::max(0, fullWidth - margin - mask.width),
            fullHeight - margin - mask.height, kWhite);
 }

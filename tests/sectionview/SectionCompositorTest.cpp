@@ -620,6 +620,77 @@ TEST(SectionCompositor, ColourBarTitlesStayInsideNarrowPictures) {
   for (int y = 0; y < h; ++y) EXPECT_LT(tiny.at(0, y)[0], 100) << "row " << y;
 }
 
+// The longest cut is tried too: all but the last character, when that one is wider than "…".
+TEST(SectionCompositor, AColourBarTitleKeepsTheLongestCutThatFits) {
+  SectionScene scene;
+  SectionLayer layer;
+  layer.name = "counts \U0001F9E0\U0001F9E0";  // 15 bytes: the fake font's last character is 24 px
+  layer.style.colourBar = true;
+  scene.addLayer(layer);
+  std::vector<std::string> texts;
+  const TextRasteriser record = [&](const std::string& text, int height) {
+    texts.push_back(text);
+    return blockText(text, height);
+  };
+  // 84 px between the margins: "counts 🧠…" (11 + 3 bytes) fits exactly, the whole title (90)
+  // not.
+  const int margin = 16, w = 84 + 2 * margin, h = 200;
+  RgbaImage image(w, h);
+  drawColourBars(image, 0, w, h, scene, record);
+  const std::string cut = "counts \U0001F9E0\u2026";
+  EXPECT_NE(std::find(texts.begin(), texts.end(), cut), texts.end());
+  const auto row = brightColumns(image, margin + 6);
+  EXPECT_EQ(row[0], margin) << "the cut title fills the room";
+  EXPECT_EQ(row[1], w - margin - 1);
+}
+
+// On a narrow picture the plane label (bottom right) is cut to the room the scale bar (bottom
+// left) and its label leave, and the two never overlap.
+TEST(SectionCompositor, PlaneLabelKeepsClearOfTheScaleBar) {
+  SectionScene scene;
+  auto stack = std::make_shared<FunctionSource>(
+      8, 8, 1, 1, 8, [](int, std::int64_t, std::int64_t) { return 0.f; });
+  stack->setPlanes(3, 1.5);
+  scene.addLayer(imageLayer(scene.addSource(stack)));
+  std::vector<std::string> texts;
+  const TextRasteriser record = [&](const std::string& text, int height) {
+    texts.push_back(text);
+    return blockText(text, height);
+  };
+  const std::string whole = planeLabel(scene, 1);  // 29 bytes: 174 px of the fake font
+  for (const int w : {120, 200, 260, 300, 400}) {
+    const int h = 150;
+    RgbaImage bar(w, h), label(w, h);
+    drawScaleBar(bar, 0, w, h, 1, blockText);  // at most w / 5 µm: "20 µm" (36 px) and less
+    texts.clear();
+    drawPlaneLabel(label, 0, w, h, scene, 1, record, 1);
+    int overlaps = 0, labelPixels = 0;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const bool inBar = rgb(bar, x, y) != std::array<int, 3>{0, 0, 0};
+        const bool inLabel = rgb(label, x, y) != std::array<int, 3>{0, 0, 0};
+        labelPixels += inLabel;
+        overlaps += inBar && inLabel;
+      }
+    EXPECT_EQ(overlaps, 0) << w << " px wide";
+    EXPECT_GT(labelPixels, 0) << w << " px wide: the label is drawn, cut";
+    const auto columns = brightColumns(label, h - 16 - 7);
+    EXPECT_EQ(columns[1], w - 16 - 1) << w << " px wide: the label ends at the margin";
+    // 300 px and more: room for the whole label right of the bar ("50 µm", 36 px, from 16 px).
+    const bool cut = w < 300;
+    EXPECT_EQ(columns[0] == w - 16 - int(whole.size()) * 6, !cut) << w << " px wide";
+    const bool ellipsis = std::find_if(texts.begin(), texts.end(), [](const std::string& t) {
+                            return t.size() >= 3 && t.substr(t.size() - 3) == "\u2026";
+                          }) != texts.end();
+    EXPECT_EQ(ellipsis, cut) << w << " px wide";
+  }
+  // Without the scale bar the label takes the whole width between the margins.
+  // (At 220 px the bar would leave 135 px: too few for its 174.)
+  RgbaImage alone(220, 150);
+  drawPlaneLabel(alone, 0, 220, 150, scene, 1, blockText);
+  EXPECT_EQ(brightColumns(alone, 150 - 16 - 7)[0], 220 - 16 - int(whole.size()) * 6);
+}
+
 TEST(SectionCompositor, PlaneLabelOnlyForContentWithPlanes) {
   SectionScene scene;
   auto flat = std::make_shared<FunctionSource>(8, 8, 1, 1, 8,
@@ -630,8 +701,8 @@ TEST(SectionCompositor, PlaneLabelOnlyForContentWithPlanes) {
       8, 8, 1, 1, 8, [](int, std::int64_t, std::int64_t) { return 0.f; });
   stack->setPlanes(3, 1.5);
   const int stackLayer = scene.addLayer(imageLayer(scene.addSource(stack)));
-  EXPECT_EQ(planeLabel(scene, 2), "plane 2 / 3 \u00b7 z 3.0 \u00b5m");
-  EXPECT_EQ(planeLabel(scene, 0), "plane 0 / 3 \u00b7 z 0.0 \u00b5m");
+  EXPECT_EQ(planeLabel(scene, 2), "plane 2 of 0\u20132 \u00b7 z 3.0 \u00b5m");
+  EXPECT_EQ(planeLabel(scene, 0), "plane 0 of 0\u20132 \u00b7 z 0.0 \u00b5m");
   scene.layer(stackLayer)->style.visible = false;
   EXPECT_EQ(planeLabel(scene, 2), "") << "the planes of hidden layers are not shown";
   scene.layer(stackLayer)->style.visible = true;

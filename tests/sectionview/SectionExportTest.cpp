@@ -236,7 +236,7 @@ TEST_F(SectionExportTest, PlaneLabelOnContentWithPlanes) {
   r.plane = 4;
   r.stripRows = 64;
   exportSectionView(scene_, loader_, cache_, r, blockText);
-  const std::string label = "plane 4 / 7 \u00b7 z 6.0 \u00b5m";  // 1.5 µm between planes
+  const std::string label = "plane 4 of 0\u20136 \u00b7 z 6.0 \u00b5m";  // 1.5 µm between planes
   EXPECT_NE(std::find(texts.begin(), texts.end(), label), texts.end());
   const ReadPng png = readPng(r.file);
   ASSERT_EQ(png.width, 500);
