@@ -223,8 +223,10 @@ bool MainWindow::mayReplaceDataset(const QString& what) {
 
 void MainWindow::showDataset(std::shared_ptr<const SpatialDataset> dataset,
                              const std::filesystem::path& source) {
-  if (mayReplaceDataset(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
-    model_.setDataset(std::move(dataset), source, true);
+  if (!mayReplaceDataset(QString::fromStdString(dataset ? dataset->name : std::string("no data"))))
+    return;
+  setWindowFilePath({});  // no session holds this data
+  model_.setDataset(std::move(dataset), source, true);
 }
 
 void MainWindow::setModel(std::shared_ptr<const MorphologyModel> model,
@@ -311,6 +313,9 @@ bool MainWindow::openDataset(const std::filesystem::path& file) {
     if (dialog.exec() != QDialog::Accepted) return false;
     read = dialog.options();
   }
+  // Data opened on its own ends the session: Record Movie no longer offers the session's folder.
+  // (A session's own data is opened by the model, after openSession set the session's path.)
+  setWindowFilePath({});
   model_.openDataset(file, true, read);
   return true;
 }

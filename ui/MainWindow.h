@@ -93,6 +93,8 @@ class MainWindow : public QMainWindow {
   bool showPathway(int query, int key);
   bool exportVolume(const QString& file);
   bool exportAttentionCsv(const QString& file);
+  // The session saved or opened becomes the window's file path (Record Movie's default folder),
+  // until data are shown, opened or closed outside it (showDataset, openDataset).
   bool saveSession(const QString& file);
   bool openSession(const QString& file);
   bool openPath(const QString& path);

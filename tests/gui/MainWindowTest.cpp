@@ -12,6 +12,8 @@
 #include "MainWindow.h"
 #include "VtkViewport.h"
 #include "common/ResourceLocator.h"
+#include "io/SpatialDataset.h"
+#include "support/TestData.h"
 
 namespace teramind {
 namespace {
@@ -67,6 +69,40 @@ TEST(MainWindow, NamesTheLoadedModelInTheStatusBar) {
       << statusText().toStdString();
   window.setModel(nullptr);
   EXPECT_FALSE(statusText().contains("model tiny"));
+}
+
+// The session file is the window's file path (Record Movie's default folder) while its data are
+// shown; data opened or closed outside a session end it.
+TEST(MainWindow, TheSessionIsTheFilePathUntilOtherDataReplaceIt) {
+  ui::MainWindow window(bundledAtlas());
+  test::ScratchDirectory dir;
+  const QString session = QString::fromStdString((dir / "session.json").string());
+  const auto demo =
+      std::make_shared<const SpatialDataset>(loadSpatialDataset(bundledDemoDataset()));
+  const auto settled = [&] {
+    return QTest::qWaitFor([&] { return !window.studio().busy(); }, 60000);
+  };
+  window.showDataset(demo, bundledDemoDataset());
+  ASSERT_TRUE(window.saveSession(session)) << window.lastError().toStdString();
+  EXPECT_EQ(window.windowFilePath(), session);
+  window.showDataset(demo, bundledDemoDataset());
+  EXPECT_EQ(window.windowFilePath(), QString()) << "data shown outside the session";
+
+  // A session's own data, loaded in the background after it opened, keep it its file path.
+  window.showDataset(nullptr);
+  ASSERT_TRUE(window.openSession(session)) << window.lastError().toStdString();
+  EXPECT_EQ(window.windowFilePath(), session);
+  ASSERT_TRUE(settled());
+  ASSERT_NE(window.studio().state().workspace.dataset(), nullptr) << "the session's data load";
+  EXPECT_EQ(window.windowFilePath(), session);
+  window.showDataset(nullptr);
+  EXPECT_EQ(window.windowFilePath(), QString()) << "the data closed";
+
+  ASSERT_TRUE(window.openSession(session));
+  ASSERT_TRUE(settled());
+  ASSERT_TRUE(window.openDataset(bundledDemoDataset()));
+  EXPECT_EQ(window.windowFilePath(), QString()) << "data opened outside the session";
+  EXPECT_TRUE(settled());
 }
 
 TEST(MainWindow, SelectingAStructureHighlightsItInItsColour) {

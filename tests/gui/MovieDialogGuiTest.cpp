@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -29,6 +30,45 @@ std::shared_ptr<const Atlas> bundledAtlas() {
   static auto atlas = std::make_shared<const Atlas>(Atlas::load(bundledAtlasDirectory()));
   return atlas;
 }
+
+// Answers the question box that opens next (while this lives) with `button`, and keeps its text.
+// The box is looked for every 20 ms: it is not always the active modal widget when the event loop
+// first turns. None within 10 s is a failure; a box that comes later is dismissed (Escape's
+// answer) so that the test ends rather than hangs.
+class QuestionAnswerer {
+ public:
+  explicit QuestionAnswerer(QMessageBox::StandardButton button) {
+    clock_.start();
+    timer_.setInterval(20);
+    QObject::connect(&timer_, &QTimer::timeout, &timer_, [this, button] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) {
+        if (!late_ && clock_.hasExpired(10000)) {
+          late_ = true;
+          ADD_FAILURE() << "no question box within 10 s";
+        }
+        return;
+      }
+      timer_.stop();
+      asked_ = box->text();
+      QAbstractButton* answer = late_ ? nullptr : box->button(button);
+      if (answer) {
+        answer->click();
+      } else {
+        if (!late_) ADD_FAILURE() << "the question has no such button: " << asked_.toStdString();
+        box->reject();
+      }
+    });
+    timer_.start();
+  }
+  const QString& asked() const { return asked_; }
+
+ private:
+  QTimer timer_;
+  QElapsedTimer clock_;
+  bool late_ = false;
+  QString asked_;
+};
 
 // The 3D view's widget draws the scene: the brain, brighter than the background, at its centre.
 bool viewDrawsTheBrain(ui::MainWindow& window) {
@@ -113,24 +153,18 @@ TEST(MovieDialog, AsksBeforeReplacingAFile) {
   r.output = QString::fromStdString(existing.string());
   dialog.setRequest(r);
   dialog.show();
-  const auto answer = [](QMessageBox::StandardButton button, QString* asked) {
-    QTimer::singleShot(0, [button, asked] {
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      if (!box) return;
-      *asked = box->text();
-      box->button(button)->click();
-    });
-  };
-  QString asked;
-  answer(QMessageBox::No, &asked);
-  dialog.accept();
-  EXPECT_TRUE(asked.contains(QStringLiteral("old.mp4"))) << asked.toStdString();
+  {
+    QuestionAnswerer no(QMessageBox::No);
+    dialog.accept();
+    EXPECT_TRUE(no.asked().contains(QStringLiteral("old.mp4"))) << no.asked().toStdString();
+  }
   EXPECT_NE(dialog.result(), QDialog::Accepted) << "No: the dialog stays for another name";
   EXPECT_TRUE(dialog.isVisible());
-  asked.clear();
-  answer(QMessageBox::Yes, &asked);
-  dialog.accept();
-  EXPECT_FALSE(asked.isEmpty());
+  {
+    QuestionAnswerer yes(QMessageBox::Yes);
+    dialog.accept();
+    EXPECT_FALSE(yes.asked().isEmpty()) << "the question was not asked again";
+  }
   EXPECT_EQ(dialog.result(), QDialog::Accepted);
   // A new name is taken without a question.
   ui::MovieDialog fresh(QSize(640, 480));
