@@ -4,12 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <exception>
-#include <fstream>
-#include <iterator>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -23,6 +19,7 @@
 #include "common/OperationCancelled.h"
 #include "io/StainImageSource.h"
 #include "io/TiffImage.h"
+#include "sectionview/PyramidCache.h"
 
 namespace teramind {
 namespace {
@@ -31,13 +28,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr int kMetadataFormat = 1;
-constexpr const char* kMetadataName = "pyramid.json";
-// Touched when a cached pyramid is opened: the cache's pruning removes the least recently used.
-constexpr const char* kLastUsedName = "last-used";
-// A folder of the app cache without metadata that changed this recently is taken as a build
-// under way in another process, never pruned; older, it is a dead build's litter.
-constexpr auto kUnfinishedBuildAge = std::chrono::minutes(15);
-constexpr std::uintmax_t kMaxMetadataBytes = 1u << 20;
 constexpr int kMaxLevels = 40;
 // Threads that build a level, each holding a band of 2 × tile source rows of the full width.
 constexpr unsigned kMaxBuildThreads = 4;
@@ -50,45 +40,6 @@ constexpr std::int64_t kCachedLevelBlockCacheBytes = 0;
 // full width take more).
 constexpr std::int64_t kMaxBandBytes = std::int64_t(128) << 20;
 
-struct FileStamp {
-  fs::path absolute;
-  std::uintmax_t size = 0;
-  std::int64_t mtime = 0;  // the file clock's ticks
-};
-
-FileStamp stampOf(const fs::path& file) {
-  std::error_code ec;
-  FileStamp s;
-  s.absolute = fs::absolute(file, ec).lexically_normal();
-  if (ec) throw FileError(file, "cannot be located: " + ec.message());
-  s.size = fs::file_size(file, ec);
-  if (ec) throw FileError(file, "cannot be read: " + ec.message());
-  s.mtime = std::int64_t(fs::last_write_time(file, ec).time_since_epoch().count());
-  if (ec) throw FileError(file, "cannot be read: " + ec.message());
-  return s;
-}
-
-// FNV-1a, 64 bits: a cache folder's name that stays the same across runs and builds.
-std::string hashOf(const std::string& text) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
-  return fmt::format("{:016x}", h);
-}
-
-fs::path defaultAppCache() {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "teramind" / "pyramids";
-  const char* home = std::getenv("HOME");
-  if (home && *home) return fs::path(home) / ".cache" / "teramind" / "pyramids";
-  return fs::temp_directory_path() / "teramind-pyramids";
-}
-
-fs::path cacheFolderOf(const FileStamp& s, const TiffPyramidOptions& options) {
-  if (options.place == PyramidCachePlace::BesideData) return s.absolute.string() + ".pyramid";
-  const fs::path base = options.appCache.empty() ? defaultAppCache() : options.appCache;
-  return base / hashOf(fmt::format("{}\n{}\n{}", s.absolute.string(), s.size, s.mtime));
-}
-
 // The sides of levels 1… of a width × height image: halved (rounded up) until it fits one tile.
 std::vector<std::pair<std::int64_t, std::int64_t>> levelSides(std::int64_t width,
                                                               std::int64_t height, int tile) {
@@ -100,49 +51,17 @@ std::vector<std::pair<std::int64_t, std::int64_t>> levelSides(std::int64_t width
   return sides;
 }
 
-std::string levelFileName(std::size_t level) {
-  return fmt::format("level{}.tif", level);
-}
-
 // What the cache folder's metadata says, when it describes this file at this tile size.
 struct CachedPyramid {
   std::vector<std::pair<std::int64_t, std::int64_t>> sides;  // levels 1…
   double contrastMax = 0;
 };
 
-// Whether JSON text nests deeper than `depth` (so that parsing it cannot exhaust the stack).
-bool nestsDeeper(const std::string& text, int depth) {
-  int level = 0;
-  bool inString = false, escaped = false;
-  for (const char ch : text) {
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (ch == '\\')
-        escaped = true;
-      else if (ch == '"')
-        inString = false;
-    } else if (ch == '"') {
-      inString = true;
-    } else if (ch == '[' || ch == '{') {
-      if (++level > depth) return true;
-    } else if (ch == ']' || ch == '}') {
-      --level;
-    }
-  }
-  return false;
-}
-
 std::optional<CachedPyramid> readMetadata(const fs::path& folder, const FileStamp& s, int tile) {
   try {
-    const fs::path file = folder / kMetadataName;
-    std::error_code ec;
-    const auto bytes = fs::file_size(file, ec);
-    if (ec || bytes > kMaxMetadataBytes) return std::nullopt;
-    std::ifstream in(file);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (nestsDeeper(text, 8)) return std::nullopt;
-    const json j = json::parse(text);
+    const auto text = readPyramidMetadataText(folder);
+    if (!text) return std::nullopt;
+    const json j = json::parse(*text);
     if (j.at("format") != kMetadataFormat || j.at("source") != s.absolute.string() ||
         j.at("size") != s.size || j.at("mtime") != s.mtime || j.at("tile") != tile)
       return std::nullopt;
@@ -153,7 +72,8 @@ std::optional<CachedPyramid> readMetadata(const fs::path& folder, const FileStam
     for (std::size_t l = 0; l < levels.size(); ++l) {
       p.sides.emplace_back(levels[l].at("width").get<std::int64_t>(),
                            levels[l].at("height").get<std::int64_t>());
-      if (!fs::is_regular_file(folder / levelFileName(l + 1), ec)) return std::nullopt;
+      std::error_code ec;
+      if (!fs::is_regular_file(folder / pyramidLevelFileName(l + 1), ec)) return std::nullopt;
     }
     return p;
   } catch (const std::exception&) {  // unreadable, not JSON, a field missing: not cached
@@ -171,7 +91,7 @@ void writeMetadata(const fs::path& folder, const FileStamp& s, int tile, const C
                   {"tile", tile},
                   {"contrastMax", p.contrastMax},
                   {"levels", levels}};
-  writeTextFileAtomically(folder / kMetadataName, j.dump(2) + "\n");
+  writeTextFileAtomically(folder / kPyramidMetadataName, j.dump(2) + "\n");
 }
 
 // Level `target` (width × height) as 2 × 2 means of `source` (its level below), rounded to
@@ -250,156 +170,6 @@ void halve(const fs::path& source, const fs::path& target, std::int64_t width, s
   writer.commit();
 }
 
-// Pyramid folders that this process's sources read or build now, with how many use each: the
-// cache's pruning never removes them.
-std::mutex& openFoldersMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-std::map<fs::path, int>& openFolders() {
-  static std::map<fs::path, int> folders;
-  return folders;
-}
-
-fs::path folderKey(const fs::path& folder) {
-  std::error_code ec;
-  const fs::path absolute = fs::absolute(folder, ec);
-  return (ec ? folder : absolute).lexically_normal();
-}
-
-bool folderOpen(const fs::path& folder) {
-  const std::lock_guard<std::mutex> lock(openFoldersMutex());
-  return openFolders().count(folderKey(folder)) > 0;
-}
-
-// The pyramid in `folder` was just opened: its `last-used` file's time is now. Cheap; a cache
-// that cannot be written is read all the same.
-void markUsed(const fs::path& folder) {
-  const fs::path file = folder / kLastUsedName;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) std::ofstream(file, std::ios::app).flush();
-  fs::last_write_time(file, fs::file_time_type::clock::now(), ec);
-}
-
-// Whether a name is one of the app cache's pyramid folders (hashOf's 16 hex digits): pruning
-// touches nothing else, whatever else the folder holds.
-bool isPyramidFolderName(const std::string& name) {
-  return name.size() == 16 && std::all_of(name.begin(), name.end(), [](char ch) {
-           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
-         });
-}
-
-// One pyramid folder of the app cache, as pruning sees it.
-struct CacheEntry {
-  fs::path folder;
-  std::uintmax_t bytes = 0;
-  fs::file_time_type lastUsed;  // last-used's time, else the metadata's, else the newest file's
-  fs::file_time_type changed;   // its newest file's time
-  bool hasMetadata = false;
-  std::optional<FileStamp> source;  // what the metadata says it was made of
-};
-
-CacheEntry describeEntry(const fs::path& folder) {
-  CacheEntry e;
-  e.folder = folder;
-  std::error_code ec;
-  e.changed = fs::last_write_time(folder, ec);
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code fileEc;
-    if (!it->is_regular_file(fileEc)) continue;
-    const auto size = it->file_size(fileEc);
-    if (!fileEc) e.bytes += size;
-    const auto time = it->last_write_time(fileEc);
-    if (!fileEc && time > e.changed) e.changed = time;
-  }
-  e.lastUsed = e.changed;
-  const auto metadataTime = fs::last_write_time(folder / kMetadataName, ec);
-  e.hasMetadata = !ec;
-  if (e.hasMetadata) e.lastUsed = metadataTime;
-  const auto usedTime = fs::last_write_time(folder / kLastUsedName, ec);
-  if (!ec) e.lastUsed = usedTime;
-  if (!e.hasMetadata) return e;
-  try {
-    const auto bytes = fs::file_size(folder / kMetadataName, ec);
-    if (ec || bytes > kMaxMetadataBytes) return e;
-    std::ifstream in(folder / kMetadataName);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (nestsDeeper(text, 8)) return e;
-    const json j = json::parse(text);
-    FileStamp stamp;
-    stamp.absolute = j.at("source").get<std::string>();
-    stamp.size = j.at("size").get<std::uintmax_t>();
-    stamp.mtime = j.at("mtime").get<std::int64_t>();
-    e.source = stamp;
-  } catch (const std::exception&) {  // unreadable metadata: a pyramid of nothing known
-  }
-  return e;
-}
-
-// After a build in the app cache `base`: removes the pyramids of files that have changed since
-// (their file is there with another size or time: never used again), then, while the cache
-// holds more than `cap` bytes, dead builds' litter and the least recently used. Never a folder
-// open in this process (the one just built is open), nor one another process is building.
-std::vector<RemovedPyramid> pruneAppCache(const fs::path& base, std::uintmax_t cap) {
-  std::vector<CacheEntry> entries;
-  std::error_code ec;
-  for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code entryEc;
-    if (it->symlink_status(entryEc).type() != fs::file_type::directory ||
-        !isPyramidFolderName(it->path().filename().string()))
-      continue;
-    entries.push_back(describeEntry(it->path()));
-  }
-  std::vector<RemovedPyramid> removed;
-  auto remove = [&](const CacheEntry& e, std::string why) {
-    if (folderOpen(e.folder)) return false;
-    std::error_code removeEc;
-    fs::remove_all(e.folder, removeEc);
-    if (removeEc) return false;
-    removed.push_back({e.folder, std::move(why), e.bytes});
-    return true;
-  };
-  std::vector<CacheEntry> kept;
-  for (const CacheEntry& e : entries) {
-    bool stale = false;
-    if (e.source) {
-      std::error_code statEc;
-      if (fs::exists(e.source->absolute, statEc)) {
-        try {
-          const FileStamp now = stampOf(e.source->absolute);
-          stale = now.size != e.source->size || now.mtime != e.source->mtime;
-        } catch (const FileError&) {  // cannot tell: kept
-        }
-      }
-    }
-    if (!(stale && remove(e, "an older version of " + e.source->absolute.string())))
-      kept.push_back(e);
-  }
-  if (cap == 0) return removed;
-  std::uintmax_t total = 0;
-  for (const CacheEntry& e : kept) total += e.bytes;
-  const auto now = fs::file_time_type::clock::now();
-  const auto unfinishedAge =
-      std::chrono::duration_cast<fs::file_time_type::duration>(kUnfinishedBuildAge);
-  std::vector<const CacheEntry*> order;
-  for (const CacheEntry& e : kept)
-    if (e.hasMetadata || now - e.changed > unfinishedAge) order.push_back(&e);
-  // Dead builds first, then the least recently used.
-  std::stable_sort(order.begin(), order.end(), [](const CacheEntry* a, const CacheEntry* b) {
-    if (a->hasMetadata != b->hasMetadata) return !a->hasMetadata;
-    return a->lastUsed < b->lastUsed;
-  });
-  const std::string capText =
-      fmt::format("the cache over its cap of {:.3g} MiB", double(cap) / double(1 << 20));
-  for (const CacheEntry* e : order) {
-    if (total <= cap) break;
-    const std::string why = e->hasMetadata ? "least recently used, " + capText
-                                           : "a build that never finished, " + capText;
-    if (remove(*e, why)) total -= std::min(total, e->bytes);
-  }
-  return removed;
-}
-
 double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
@@ -419,6 +189,7 @@ std::string TiffPyramidReport::text() const {
   for (const RemovedPyramid& r : removed)
     text += fmt::format("; removed the cached pyramid {} ({:.1f} MiB: {})", r.folder.string(),
                         double(r.bytes) / double(1 << 20), r.why);
+  for (const std::string& failure : notRemoved) text += "; " + failure;
   return text;
 }
 
@@ -426,23 +197,7 @@ std::string TiffPyramidReport::text() const {
 // pyramid folders it reads (or builds), kept from the cache's pruning while it lives.
 struct TiffPyramidSource::Levels {
   std::vector<std::vector<std::unique_ptr<TiffImageReader>>> planes;
-  std::vector<fs::path> folders;
-
-  Levels() = default;
-  Levels(const Levels&) = delete;
-  Levels& operator=(const Levels&) = delete;
-  ~Levels() {
-    const std::lock_guard<std::mutex> lock(openFoldersMutex());
-    for (const auto& folder : folders)
-      if (auto found = openFolders().find(folder); found != openFolders().end())
-        if (--found->second <= 0) openFolders().erase(found);
-  }
-  void use(const fs::path& folder) {
-    const fs::path key = folderKey(folder);
-    const std::lock_guard<std::mutex> lock(openFoldersMutex());
-    ++openFolders()[key];
-    folders.push_back(key);
-  }
+  std::vector<PyramidFolderUse> folders;
 };
 
 bool TiffPyramidSource::cached(const fs::path& tiff, const TiffPyramidOptions& options) {
@@ -569,19 +324,21 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     }
     const fs::path folder = cacheFolderOf(stamp, options);
     if (p == 0) report.cache = folder;
-    source->levels_->use(folder);
+    source->levels_->folders.emplace_back(folder);
+    // No other build of this folder in this process runs meanwhile (nor its cleanup).
+    const PyramidBuildLock buildLock(folder, planes[p], options.cancelled);
     auto cachedPyramid = readMetadata(folder, stamp, options.tile);
     if (cachedPyramid && cachedPyramid->sides == sides) {
       try {
         for (std::size_t l = 0; l < sides.size(); ++l) {
-          readers.push_back(std::make_unique<TiffImageReader>(folder / levelFileName(l + 1),
+          readers.push_back(std::make_unique<TiffImageReader>(folder / pyramidLevelFileName(l + 1),
                                                               kCachedLevelBlockCacheBytes));
           if (readers.back()->info().width != sides[l].first ||
               readers.back()->info().height != sides[l].second)
-            throw FileError(folder / levelFileName(l + 1), "not the size the metadata says");
+            throw FileError(folder / pyramidLevelFileName(l + 1), "not the size the metadata says");
         }
         if (!contrast) contrast = cachedPyramid->contrastMax;
-        if (options.place == PyramidCachePlace::AppCache) markUsed(folder);
+        if (options.place == PyramidCachePlace::AppCache) markPyramidUsed(folder);
         source->levels_->planes.push_back(std::move(readers));
         advance(totalRows / double(planes.size()));
         continue;
@@ -597,7 +354,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     if (ec || !fs::is_directory(folder, ec))
       throw FileError(folder, "cannot create the pyramid cache folder: " +
                                   (ec ? ec.message() : std::string("not a folder")));
-    fs::remove(folder / kMetadataName, ec);  // a half-remade cache is never taken as whole
+    fs::remove(folder / kPyramidMetadataName, ec);  // a half-remade cache is never taken as whole
     report.built = true;
     CachedPyramid made;
     made.sides = sides;
@@ -607,7 +364,7 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     fs::path finer = planes[p];
     try {
       for (std::size_t l = 0; l < sides.size(); ++l) {
-        const fs::path level = folder / levelFileName(l + 1);
+        const fs::path level = folder / pyramidLevelFileName(l + 1);
         halve(
             finer, level, sides[l].first, sides[l].second, options.tile,
             [&](double fraction) {
@@ -620,15 +377,16 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     } catch (const OperationCancelled&) {
       // Nothing half made stays: the levels done so far, and the folder when this build made it.
       readers.clear();
-      for (std::size_t l = 0; l < sides.size(); ++l) fs::remove(folder / levelFileName(l + 1), ec);
+      for (std::size_t l = 0; l < sides.size(); ++l)
+        fs::remove(folder / pyramidLevelFileName(l + 1), ec);
       if (!folderWasThere) {
-        fs::remove(folder / kLastUsedName, ec);
+        fs::remove(folder / kPyramidLastUsedName, ec);
         fs::remove(folder, ec);  // only when empty
       }
       throw OperationCancelled(planes[p].string() + ": the pyramid's build was cancelled");
     }
     writeMetadata(folder, stamp, options.tile, made);
-    if (options.place == PyramidCachePlace::AppCache) markUsed(folder);
+    if (options.place == PyramidCachePlace::AppCache) markPyramidUsed(folder);
     if (!contrast) contrast = made.contrastMax;
     source->levels_->planes.push_back(std::move(readers));
   }
@@ -636,8 +394,12 @@ std::shared_ptr<TiffPyramidSource> TiffPyramidSource::open(
     contrast = double(StainImageSource(planes.front(), pixelUm).intensityMax());
   if (contrast && *contrast > 0) info.contrastMax = std::min(*contrast, info.valueMax);
   report.seconds = seconds(start);
-  if (report.built && options.place == PyramidCachePlace::AppCache)
-    report.removed = pruneAppCache(report.cache.parent_path(), options.appCacheCapBytes);
+  if (report.built && options.place == PyramidCachePlace::AppCache) {
+    PruneResult pruned =
+        pruneAppCache(report.cache.parent_path(), options.appCacheCapBytes, options.cancelled);
+    report.removed = std::move(pruned.removed);
+    report.notRemoved = std::move(pruned.failures);
+  }
   if (progress) progress(1.0);  // the bands' fractions, summed in any order, may fall short
   return source;
 }

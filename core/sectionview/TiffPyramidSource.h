@@ -18,16 +18,20 @@ enum class PyramidCachePlace { AppCache, BesideData };
 
 struct TiffPyramidOptions {
   PyramidCachePlace place = PyramidCachePlace::AppCache;
-  // The app's cache folder; empty: $XDG_CACHE_HOME/teramind/pyramids or ~/.cache/teramind/pyramids.
+  // The app's cache folder; empty: $XDG_CACHE_HOME/teramind/pyramids or ~/.cache/teramind/pyramids
+  // (without HOME, /tmp/teramind-pyramids-<uid>, this user's alone: refused if it is not).
   std::filesystem::path appCache;
   int tile = 256;
   // Asked between bands of rows while a pyramid is built (from the building threads, so it
   // must be thread-safe; e.g. reading an atomic flag): true stops the build within about a
-  // band, removes what it wrote, and open() throws OperationCancelled. Empty: never cancelled.
+  // band, removes what it wrote, and open() throws OperationCancelled; also asked while waiting
+  // for another build of the same pyramid in this process, and before and during the cache's
+  // pruning (true: pruning stops, nothing more removed). Empty: never cancelled.
   std::function<bool()> cancelled;
   // The app cache's most bytes: after a build there, the least recently used other pyramids
   // (use: their last open) are removed until the cache is within it. 0: no cap. A pyramid
-  // beside the data is never removed, nor one open in this process.
+  // beside the data is never removed, nor one open in this process, and only the files the app
+  // writes are removed (a folder holding others is kept, said in the report).
   std::uintmax_t appCacheCapBytes = std::uintmax_t(20) << 30;
 };
 
@@ -50,6 +54,8 @@ struct TiffPyramidReport {
   // Pyramids removed from the app cache after this build: the same file's older versions,
   // then the least recently used while the cache was over its cap.
   std::vector<RemovedPyramid> removed;
+  // Removals that failed: "could not remove <folder>: <reason>".
+  std::vector<std::string> notRemoved;
   std::string text() const;
 };
 

@@ -6,18 +6,24 @@
 
 #include "sectionview/TiffPyramidSource.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <tiffio.h>
 #include <unistd.h>
 
@@ -449,10 +455,8 @@ TEST(TiffPyramidSource, CancelledBuildLeavesNothing) {
   EXPECT_TRUE(filesUnder(options.appCache).empty())
       << "left behind: "
       << (filesUnder(options.appCache).empty() ? "" : filesUnder(options.appCache)[0]);
+  // (filesUnder covers the writer's temporaries too: they live in the pyramid's folder.)
   EXPECT_FALSE(TiffPyramidSource::cached(mosaic, options));
-  for (const auto& entry : fs::directory_iterator(dir))
-    EXPECT_EQ(entry.path().filename().string().rfind(".partial", 0), std::string::npos)
-        << entry.path();
 
   // Not cancelled, the same build then completes.
   options.cancelled = [] { return false; };
@@ -581,6 +585,215 @@ TEST(TiffPyramidSource, CapRemovesDeadBuildsNotOnesUnderWay) {
   EXPECT_FALSE(fs::exists(dead));
   EXPECT_TRUE(fs::exists(underWay / "level1.tif"));
   EXPECT_TRUE(fs::exists(built->report().cache / "pyramid.json"));
+}
+
+// A folder of the app cache that looks like a build that died two hours ago (no metadata).
+void makeDeadBuild(const fs::path& folder) {
+  fs::create_directories(folder);
+  std::ofstream(folder / "level1.tif") << std::string(5000, 'x');
+  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  fs::last_write_time(folder / "level1.tif", old);
+  fs::last_write_time(folder, old);
+}
+
+bool anyMetadataUnder(const fs::path& dir) {
+  for (const auto& file : filesUnder(dir))
+    if (fs::path(file).filename() == "pyramid.json") return true;
+  return false;
+}
+
+// An open cancelled once its pyramid is built (the check says true from then on) returns the
+// pyramid it made but prunes nothing: a cancelled open must not remove others' pyramids.
+TEST(TiffPyramidSource, CancelledOpenPrunesNothing) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.appCacheCapBytes = 1;
+  const std::vector<fs::path> dead = {options.appCache / "00000000000000a1",
+                                      options.appCache / "00000000000000a2"};
+  for (const auto& folder : dead) makeDeadBuild(folder);
+  options.cancelled = [&] { return anyMetadataUnder(options.appCache); };
+  const auto built = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  EXPECT_TRUE(built->report().built);
+  EXPECT_TRUE(built->report().removed.empty()) << built->report().text();
+  for (const auto& folder : dead) EXPECT_TRUE(fs::exists(folder / "level1.tif")) << folder;
+}
+
+// Pruning asks the check between folders: cancelled after the first removal, it stops there.
+TEST(TiffPyramidSource, PruningStopsWhenCancelled) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.appCacheCapBytes = 1;
+  const std::vector<fs::path> dead = {options.appCache / "00000000000000a1",
+                                      options.appCache / "00000000000000a2",
+                                      options.appCache / "00000000000000a3"};
+  for (const auto& folder : dead) makeDeadBuild(folder);
+  options.cancelled = [&] {
+    return std::count_if(dead.begin(), dead.end(),
+                         [](const fs::path& f) { return fs::exists(f); }) < 3;
+  };
+  const auto built = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  ASSERT_TRUE(built->report().built);
+  EXPECT_EQ(built->report().removed.size(), 1u) << built->report().text();
+  EXPECT_EQ(
+      std::count_if(dead.begin(), dead.end(), [](const fs::path& f) { return fs::exists(f); }), 2);
+}
+
+// Two opens of one file in this process: the second waits for the first's build (asking its own
+// check meanwhile); the first cancelled, its cleanup removes nothing of the second's build, which
+// completes.
+TEST(TiffPyramidSource, SecondBuildOfAFileWaitsForTheFirst) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool firstBuilding = false, released = false;
+  int secondAsked = 0;
+  double secondDone = 0;
+  TiffPyramidOptions first;
+  first.appCache = dir / "cache";
+  first.tile = 32;
+  int firstAsked = 0;
+  first.cancelled = [&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    if (++firstAsked < 2) return false;  // asked once before the build starts
+    firstBuilding = true;
+    changed.notify_all();
+    changed.wait_for(lock, std::chrono::seconds(120), [&] { return released; });
+    return true;
+  };
+  TiffPyramidOptions second = first;
+  second.cancelled = [&] {
+    const std::lock_guard<std::mutex> lock(mutex);
+    ++secondAsked;
+    changed.notify_all();
+    return false;
+  };
+  auto secondProgress = [&](double fraction) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    secondDone = fraction;
+    changed.notify_all();
+  };
+  bool firstCancelled = false;
+  std::thread firstOpen([&] {
+    try {
+      TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", first);
+    } catch (const OperationCancelled&) {
+      firstCancelled = true;
+    }
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(120), [&] { return firstBuilding; }));
+  }
+  std::shared_ptr<TiffPyramidSource> made;
+  std::string secondError;
+  std::thread secondOpen([&] {
+    try {
+      made = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", second, secondProgress);
+    } catch (const std::exception& e) {
+      secondError = e.what();
+    }
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    // Waiting, the second open asks its check every few tens of ms, with no progress; building,
+    // it asks at most once per thread (4) before a band is done. Were it building meanwhile, it
+    // would be past level 1 (701 / 1360 of the rows) when the first's cleanup runs.
+    changed.wait_for(lock, std::chrono::seconds(120),
+                     [&] { return (secondAsked >= 8 && secondDone == 0) || secondDone > 0.6; });
+    released = true;
+    changed.notify_all();
+  }
+  firstOpen.join();
+  secondOpen.join();
+  EXPECT_TRUE(firstCancelled);
+  ASSERT_TRUE(made) << secondError;
+  EXPECT_TRUE(made->report().built);
+  EXPECT_TRUE(TiffPyramidSource::cached(mosaic, second));
+  const int coarsest = int(made->info().levels.size()) - 1;
+  EXPECT_FALSE(std::isnan(made->readTile(coarsest, 0, 0, 0, 0)[0]));
+}
+
+// A removed pyramid's folder loses only the files the app writes there; one holding something
+// else stays, with that file, and the report says it could not be removed. No tombstone stays.
+TEST(TiffPyramidSource, PruningKeepsFilesTheAppDidNotWrite) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  const fs::path oldCache =
+      TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options)->report().cache;
+  std::ofstream(oldCache / "notes.txt") << "mine\n";
+  fs::last_write_time(mosaic, fs::last_write_time(mosaic) + std::chrono::seconds(10));
+  const auto rebuilt = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI", options);
+  ASSERT_TRUE(rebuilt->report().built);
+  EXPECT_TRUE(rebuilt->report().removed.empty());
+  EXPECT_TRUE(fs::exists(oldCache / "notes.txt"));
+  EXPECT_FALSE(fs::exists(oldCache / "pyramid.json"));
+  EXPECT_FALSE(fs::exists(oldCache / "level1.tif"));
+  ASSERT_EQ(rebuilt->report().notRemoved.size(), 1u) << rebuilt->report().text();
+  EXPECT_NE(rebuilt->report().text().find("could not remove " + oldCache.string() + ": "),
+            std::string::npos)
+      << rebuilt->report().text();
+  EXPECT_NE(rebuilt->report().text().find("notes.txt"), std::string::npos);
+  for (const auto& entry : fs::directory_iterator(options.appCache))
+    EXPECT_EQ(entry.path().filename().string().rfind(".removing", 0), std::string::npos)
+        << entry.path();
+}
+
+// The environment changed for one test, put back after.
+class ScopedEnvironment {
+ public:
+  void set(const char* name, const char* value) {
+    if (const char* old = std::getenv(name))
+      saved_.emplace_back(name, std::string(old));
+    else
+      saved_.emplace_back(name, std::nullopt);
+    if (value)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
+  }
+  ~ScopedEnvironment() {
+    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it)
+      if (it->second)
+        ::setenv(it->first.c_str(), it->second->c_str(), 1);
+      else
+        ::unsetenv(it->first.c_str());
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// Without HOME the cache is this user's own folder in the temporary folder, made 0700; a link
+// (or anything not a folder of ours) in its place is refused by name.
+TEST(TiffPyramidSource, CacheWithoutHomeIsTheUsersOwn) {
+  const fs::path dir = freshDirectory();
+  const fs::path mosaic = writeMosaic(dir / "mosaic.tif");
+  const fs::path temporary = dir / "tmp";
+  fs::create_directories(temporary);
+  ScopedEnvironment environment;
+  environment.set("TMPDIR", temporary.c_str());
+  environment.set("HOME", nullptr);
+  environment.set("XDG_CACHE_HOME", nullptr);
+  const fs::path base = temporary / ("teramind-pyramids-" + std::to_string(::geteuid()));
+  const auto built = TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI");
+  EXPECT_EQ(built->report().cache.parent_path(), base);
+  struct stat st {};
+  ASSERT_EQ(::lstat(base.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+
+  fs::rename(base, temporary / "elsewhere");
+  fs::create_directory_symlink(temporary / "elsewhere", base);
+  const std::string error = errorOf([&] { TiffPyramidSource::open({mosaic}, 0, 0, 1, "DAPI"); });
+  EXPECT_NE(error.find(base.string()), std::string::npos) << error;
+  EXPECT_NE(error.find("not a folder"), std::string::npos) << error;
+  EXPECT_FALSE(TiffPyramidSource::cached(mosaic));
 }
 
 }  // namespace
