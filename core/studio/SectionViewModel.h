@@ -226,11 +226,13 @@ class SectionViewModel {
   // Shows a dataset or path opened on the runner: the content built there, the dataset (null
   // for an image alone) and notes for the user, as `group` (Data: the camera fits it). `then`
   // runs on the owner's thread once it is shown. `build` gets the open's cancellation check
-  // (for TiffPyramidOptions::cancelled); the open under way before is cancelled.
+  // (for TiffPyramidOptions::cancelled); the open under way before is cancelled. Only an open
+  // whose build asks that check is `cancellable` (offered to cancelBusy(): a Cancel button that
+  // stops nothing is not shown).
   using OpenBuild = std::function<SectionScene(
       std::shared_ptr<const SpatialDataset>&, std::vector<std::string>&,
       const std::function<void(std::string)>&, const std::function<bool()>& cancelled)>;
-  void openInBackground(const std::string& what, OpenBuild build, bool dropOthers,
+  void openInBackground(const std::string& what, OpenBuild build, bool cancellable, bool dropOthers,
                         ContentGroup group = ContentGroup::Data, std::function<void()> then = {});
   // The molecules, outlines and atlas outline of a dataset whose stains are shown (openPath).
   void openMolecules(const std::filesystem::path& path);

@@ -121,12 +121,16 @@ void SectionViewModel::sceneChanged(bool fitCamera) {
   notify(SectionViewChange::Plane);
 }
 
-void SectionViewModel::openInBackground(const std::string& what, OpenBuild build, bool dropOthers,
-                                        ContentGroup group, std::function<void()> then) {
+void SectionViewModel::openInBackground(const std::string& what, OpenBuild build, bool cancellable,
+                                        bool dropOthers, ContentGroup group,
+                                        std::function<void()> then) {
   const std::uint64_t open = ++dataOpens_;
   // The open under way is replaced: its pyramid build stops rather than run on unseen.
   if (dataOpenCancel_) dataOpenCancel_->store(true);
-  const CancelFlag cancel = startCancellable();
+  // A build that never asks the flag still gets one (a newer open sets it), not offered to
+  // cancelBusy().
+  const CancelFlag cancel =
+      cancellable ? startCancellable() : std::make_shared<std::atomic<bool>>(false);
   dataOpenCancel_ = cancel;
   // Asked by the pyramid's building threads; the settings' own check first (tests hold it).
   std::function<bool()> cancelled = [cancel, outer = settings_.pyramids.cancelled] {
@@ -291,7 +295,7 @@ void SectionViewModel::openPathAsData(const std::filesystem::path& path) {
         return scene;
       },
       // Alone it replaces everything; beside a studio the job's output and maps stay.
-      studio_ == nullptr, ContentGroup::Data,
+      /*cancellable=*/true, studio_ == nullptr, ContentGroup::Data,
       [this, path, stainsFirst] {
         if (*stainsFirst) openMolecules(path);
       });
@@ -320,7 +324,8 @@ void SectionViewModel::openMolecules(const std::filesystem::path& path) {
         dataset = std::move(full);
         return scene;
       },
-      false, ContentGroup::Molecules);
+      // Reading the molecules asks no cancellation check (loadSpatialDataset takes none).
+      /*cancellable=*/false, false, ContentGroup::Molecules);
 }
 
 void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset) {
@@ -350,7 +355,7 @@ void SectionViewModel::showDataset(std::shared_ptr<const SpatialDataset> dataset
         shown = dataset;
         return scene;
       },
-      false);
+      /*cancellable=*/true, false);
 }
 
 void SectionViewModel::showOutput(const std::filesystem::path& output, bool live) {

@@ -684,6 +684,24 @@ TEST(SectionViewModel, ANewOpenCancelsThePyramidBuildUnderWay) {
   EXPECT_FALSE(anyPyramidMetadata(dir / "pyramids")) << "the first open's build ran to its end";
 }
 
+// The molecules read after the stains ask no cancellation check, so no Cancel is offered while
+// they are read (one would say "Cancelling…" and stop nothing).
+TEST(SectionViewModel, ReadingTheMoleculesOffersNoCancel) {
+  DemoView v;
+  int moleculeLines = 0, cancelOffered = 0;
+  v.view.subscribe([&](SectionViewChange change) {
+    if (change != SectionViewChange::Busy ||
+        v.view.busyText().find("Reading the molecules") == std::string::npos)
+      return;
+    ++moleculeLines;
+    if (v.view.canCancelBusy()) ++cancelOffered;
+  });
+  v.open();
+  EXPECT_EQ(layersOfKind(v.view, SectionLayerKind::Points), 1) << "the molecules";
+  EXPECT_GE(moleculeLines, 1) << "the molecules' progress line was never shown";
+  EXPECT_EQ(cancelOffered, 0);
+}
+
 // A store whose chunks are damaged: said once, naming the file, and its tiles are not counted
 // as loading forever.
 TEST(SectionViewModel, DamagedTilesAreToldOnceAndNotCountedAsLoading) {
