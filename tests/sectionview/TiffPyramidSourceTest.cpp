@@ -416,6 +416,13 @@ std::vector<std::string> filesUnder(const fs::path& dir) {
   return files;
 }
 
+// Whether any pyramid's metadata is under `dir` (a pyramid was made whole).
+bool anyMetadataUnder(const fs::path& dir) {
+  for (const auto& file : filesUnder(dir))
+    if (fs::path(file).filename() == "pyramid.json") return true;
+  return false;
+}
+
 std::uintmax_t bytesUnder(const fs::path& dir) {
   std::uintmax_t bytes = 0;
   for (const auto& entry : fs::directory_iterator(dir))
@@ -464,6 +471,20 @@ TEST(TiffPyramidSource, CancelledBuildLeavesNothing) {
   EXPECT_TRUE(built->report().built);
   EXPECT_TRUE(TiffPyramidSource::cached(mosaic, options));
   EXPECT_TRUE(fs::exists(built->report().cache / "last-used"));
+}
+
+// A section of two planes cancelled once the first plane's pyramid is made: that pyramid is kept
+// whole (a later open reads it), the second plane's is not made.
+TEST(TiffPyramidSource, CancelAtALaterPlaneKeepsTheFinishedPlanes) {
+  const fs::path dir = freshDirectory();
+  const fs::path z0 = writeMosaic(dir / "z0.tif"), z1 = writeMosaic(dir / "z1.tif");
+  TiffPyramidOptions options;
+  options.appCache = dir / "cache";
+  options.cancelled = [&] { return anyMetadataUnder(options.appCache); };
+  EXPECT_THROW(TiffPyramidSource::open({z0, z1}, 0, 0, 1, "DAPI", options), OperationCancelled);
+  options.cancelled = {};
+  EXPECT_TRUE(TiffPyramidSource::cached(z0, options));
+  EXPECT_FALSE(TiffPyramidSource::cached(z1, options));
 }
 
 // A cancelled build beside the data keeps the folder only when it was there before.
@@ -594,12 +615,6 @@ void makeDeadBuild(const fs::path& folder) {
   const auto old = fs::file_time_type::clock::now() - std::chrono::hours(2);
   fs::last_write_time(folder / "level1.tif", old);
   fs::last_write_time(folder, old);
-}
-
-bool anyMetadataUnder(const fs::path& dir) {
-  for (const auto& file : filesUnder(dir))
-    if (fs::path(file).filename() == "pyramid.json") return true;
-  return false;
 }
 
 // An open cancelled once its pyramid is built (the check says true from then on) returns the
