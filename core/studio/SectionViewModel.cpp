@@ -388,7 +388,7 @@ RgbaImage SectionViewModel::render() {
   drawScaleBar(image, 0, image.width, image.height, camera_.umPerPixel, text_);
   drawColourBars(image, 0, image.width, image.height, scene_, text_);
   // Which plane ',' and '.' stepped to, when there are several (as exports draw it).
-  drawPlaneLabel(image, 0, image.width, image.height, scene_, plane_, text_);
+  drawPlaneLabel(image, 0, image.width, image.height, scene_, plane_, text_, camera_.umPerPixel);
   return image;
 }
 
